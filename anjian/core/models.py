@@ -1,0 +1,119 @@
+"""Cross-cutting data: administrative divisions, jurisdictions, the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from anjian.core.choices import DivisionLevel, JurisdictionKind
+
+
+class Division(models.Model):
+    """An administrative division (GB/T 2260 code), loaded by ``anjian refdata load``."""
+
+    code = models.CharField("区划代码", max_length=6, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("级别", max_length=16, choices=DivisionLevel.choices)
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.code})"
+
+
+class JurisdictionQuerySet(models.QuerySet["Jurisdiction"]):
+    def valid_on(self, day: dt.date) -> JurisdictionQuerySet:
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class Jurisdiction(models.Model):
+    """A district, or a functional zone with its own bureau, or the city as a whole.
+
+    Every business row carries the jurisdiction it belongs to (ARCHITECTURE.md rule 4); the city
+    jurisdiction is the parent of its districts and zones, so a city bureau reads them all.
+    """
+
+    code = models.CharField("辖区编码", max_length=32, unique=True)
+    name = models.CharField("辖区名称", max_length=64)
+    kind = models.CharField("类型", max_length=16, choices=JurisdictionKind.choices)
+    parent = models.ForeignKey("self", verbose_name="上级辖区", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    divisions = models.ManyToManyField(Division, verbose_name="覆盖的行政区划", blank=True, related_name="jurisdictions")
+    valid_from = models.DateField("生效日期")
+    valid_to = models.DateField("失效日期", null=True, blank=True)
+
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "辖区"
+        verbose_name_plural = "辖区"
+        constraints = [
+            models.CheckConstraint(
+                name="jurisdiction_valid_range",
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                violation_error_message="失效日期不能早于生效日期。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("审计记录只能追加,不能修改。")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("审计记录只能追加,不能删除。")
+
+
+class AuditEvent(models.Model):
+    """Append-only security audit (ARCHITECTURE.md; STYLE.md principle 4).
+
+    Written only by ``anjian.core.audit.record`` from services. Row history of business records
+    is django-simple-history's job; this is who did what, from where, when.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField("操作人姓名", max_length=64, blank=True)
+    action = models.CharField("操作代码", max_length=64)
+    object_type = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象编号", max_length=64)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    request_id = models.CharField("请求编号", max_length=64, blank=True)
+    source_ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        indexes = [
+            # The audit tab of an object's page: WHERE object_type=… AND object_id=… ORDER BY at DESC.
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("审计记录只能追加,不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("审计记录只能追加,不能删除。")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

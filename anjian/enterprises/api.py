@@ -1,0 +1,249 @@
+"""Ledger API: thin — serializers validate shape, services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from anjian.core.models import Jurisdiction
+from anjian.core.scoping import scope_for
+from anjian.enterprises import selectors, services
+from anjian.enterprises.models import Enterprise, KeyPerson, Licence, MajorHazardSource, PlannedSubject, Site
+from anjian.org.models import Agency
+
+LIST_FILTERS = ["q", "jurisdiction", "sector", "feature", "grade", "standardization", "status", "supervision", "subject", "unlicensed", "scale", "has_hazard_source"]
+
+
+class SiteSerializer(serializers.ModelSerializer[Site]):
+    class Meta:
+        model = Site
+        fields = ["id", "name", "address", "street", "division", "latitude", "longitude", "is_primary"]
+
+
+class LicenceSerializer(serializers.ModelSerializer[Licence]):
+    class Meta:
+        model = Licence
+        fields = ["id", "kind", "number", "issuer", "scope", "valid_from", "valid_to", "status"]
+
+
+class KeyPersonSerializer(serializers.ModelSerializer[KeyPerson]):
+    class Meta:
+        model = KeyPerson
+        fields = ["id", "role", "name", "id_number", "phone", "certificate_kind", "certificate_no", "certificate_expiry"]
+
+
+class HazardSourceSerializer(serializers.ModelSerializer[MajorHazardSource]):
+    class Meta:
+        model = MajorHazardSource
+        fields = ["id", "site", "name", "level", "substance", "quantity_t", "record_no"]
+
+
+class PlannedSubjectSerializer(serializers.ModelSerializer[PlannedSubject]):
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+
+    class Meta:
+        model = PlannedSubject
+        fields = ["id", "agency", "agency_name", "valid_from", "valid_to", "note"]
+
+
+class EnterpriseListSerializer(serializers.ModelSerializer[Enterprise]):
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    owner_agency_name = serializers.CharField(source="owner_agency.name", read_only=True)
+    sectors = serializers.SerializerMethodField()
+    features = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", "name", "uscc", "unlicensed", "jurisdiction", "jurisdiction_name", "owner_agency", "owner_agency_name",
+            "sectors", "features", "scale", "employees", "risk_grade", "standardization_level", "declared_status",
+            "supervision_level", "principal", "contact_phone", "updated_at",
+        ]
+
+    def get_sectors(self, obj: Enterprise) -> list[str]:
+        return [s.code for s in obj.sectors.all()]
+
+    def get_features(self, obj: Enterprise) -> list[str]:
+        return [f.code for f in obj.features.all()]
+
+
+class EnterpriseDetailSerializer(EnterpriseListSerializer):
+    sites = SiteSerializer(many=True, read_only=True)
+    licences = LicenceSerializer(many=True, read_only=True)
+    key_people = KeyPersonSerializer(many=True, read_only=True)
+    hazard_sources = HazardSourceSerializer(many=True, read_only=True)
+    planned_subjects = PlannedSubjectSerializer(many=True, read_only=True)
+    operating_status = serializers.SerializerMethodField()
+
+    class Meta(EnterpriseListSerializer.Meta):
+        fields = EnterpriseListSerializer.Meta.fields + [
+            "legal_representative", "principal_phone", "contact_name", "division", "registered_address", "industry",
+            "risk_scheme", "chemical_park", "note", "created_at", "sites", "licences", "key_people", "hazard_sources",
+            "planned_subjects", "operating_status",
+        ]
+
+    def get_operating_status(self, obj: Enterprise) -> str:
+        return selectors.operating_status(obj).value
+
+
+class EnterpriseWriteSerializer(serializers.ModelSerializer[Enterprise]):
+    """Shape only: the service checks codes, uniqueness, scope and ownership."""
+
+    sectors = serializers.ListField(child=serializers.CharField(), required=False)
+    features = serializers.ListField(child=serializers.CharField(), required=False)
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False, error_messages={"does_not_exist": "辖区不存在。"})
+    uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True, validators=[])
+
+    class Meta:
+        model = Enterprise
+        fields = ["jurisdiction", "sectors", "features", *services.EDITABLE_FIELDS]
+        extra_kwargs = {"name": {"error_messages": {"required": "请填写单位名称。", "blank": "请填写单位名称。"}}}
+
+
+class StatusSerializer(serializers.Serializer[Any]):
+    status = serializers.CharField()
+    effective_date = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class TransferSerializer(serializers.Serializer[Any]):
+    to_jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), error_messages={"does_not_exist": "辖区不存在。"})
+    effective_date = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class SubjectSerializer(serializers.Serializer[Any]):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), error_messages={"does_not_exist": "机关不存在。"})
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+CHILDREN: dict[str, tuple[type, type]] = {
+    "sites": (Site, SiteSerializer),
+    "licences": (Licence, LicenceSerializer),
+    "key-people": (KeyPerson, KeyPersonSerializer),
+    "hazard-sources": (MajorHazardSource, HazardSourceSerializer),
+}
+
+
+@extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in LIST_FILTERS] + [OpenApiParameter("sort", str, required=False, enum=list(selectors.SORTS))])
+class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
+    filter_backends: list[Any] = []
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        if self.action in ("create", "update", "partial_update"):
+            return EnterpriseWriteSerializer
+        if self.action == "list":
+            return EnterpriseListSerializer
+        return EnterpriseDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        params = self.request.query_params
+        return selectors.enterprise_list(user=self.request.user, filters={k: params.get(k) for k in LIST_FILTERS}, sort=params.get("sort", "name"))
+
+    def get_object(self) -> Enterprise:
+        return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = EnterpriseWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        jurisdiction = data.pop("jurisdiction", None)
+        if jurisdiction is None:
+            jurisdiction = Jurisdiction.objects.filter(pk=scope_for(request.user).jurisdiction_id).first()
+        ent = services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, **data)
+        return Response(EnterpriseDetailSerializer(selectors.enterprise_get(user=request.user, pk=ent.pk)).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ent = self.get_object()
+        ser = EnterpriseWriteSerializer(ent, data=request.data, partial=kwargs.get("partial", False))
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        if "jurisdiction" in data and data["jurisdiction"].pk != ent.jurisdiction_id:
+            from anjian.core.errors import ValidationFailed
+
+            raise ValidationFailed("变更所属辖区须办理辖区移交。", fields={"jurisdiction": "变更所属辖区须办理辖区移交(transfer)。"})
+        data.pop("jurisdiction", None)
+        services.enterprise_update(actor=request.user, enterprise=ent, **data)
+        return Response(EnterpriseDetailSerializer(selectors.enterprise_get(user=request.user, pk=ent.pk)).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ent = self.get_object()
+        services.enterprise_delete(actor=request.user, enterprise=ent)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=StatusSerializer, responses=EnterpriseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request: Request, pk: str | None = None) -> Response:
+        ent = self.get_object()
+        ser = StatusSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.enterprise_set_status(actor=request.user, enterprise=ent, **ser.validated_data)
+        return Response(EnterpriseDetailSerializer(selectors.enterprise_get(user=request.user, pk=ent.pk)).data)
+
+    @extend_schema(request=TransferSerializer, responses=EnterpriseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str | None = None) -> Response:
+        ent = self.get_object()
+        ser = TransferSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.enterprise_transfer(actor=request.user, enterprise=ent, **ser.validated_data)
+        # After the move the unit may be out of the actor's sight: answer with what was done.
+        return Response({"id": ent.pk, "jurisdiction": ser.validated_data["to_jurisdiction"].pk})
+
+    @extend_schema(request=SubjectSerializer, responses=PlannedSubjectSerializer)
+    @action(detail=True, methods=["post"], url_path="planned-subjects")
+    def planned_subjects(self, request: Request, pk: str | None = None) -> Response:
+        ent = self.get_object()
+        ser = SubjectSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        ps = services.planned_subject_assign(actor=request.user, enterprise=ent, **ser.validated_data)
+        return Response(PlannedSubjectSerializer(ps).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=dict)
+    @action(detail=True, methods=["get"])
+    def audit(self, request: Request, pk: str | None = None) -> Response:
+        from anjian.enterprises.selectors import enterprise_audit
+
+        ent = self.get_object()
+        return Response([
+            {"at": e.at, "actor": e.actor_name, "action": e.action, "object_type": e.object_type, "object": e.object_repr, "before": e.before, "after": e.after, "note": e.note, "request_id": e.request_id, "source_ip": e.source_ip}
+            for e in enterprise_audit(ent)[:200]
+        ])
+
+    @extend_schema(request=dict, responses=dict)
+    @action(detail=True, methods=["get", "post"], url_path=r"(?P<child>sites|licences|key-people|hazard-sources)")
+    def children(self, request: Request, pk: str | None = None, child: str = "") -> Response:
+        ent = self.get_object()
+        model, ser_cls = CHILDREN[child]
+        if request.method == "GET":
+            return Response(ser_cls(model.objects.filter(enterprise=ent), many=True).data)
+        ser = ser_cls(data=request.data)
+        ser.is_valid(raise_exception=True)
+        obj = services.child_create(actor=request.user, enterprise=ent, model=model, **ser.validated_data)
+        return Response(ser_cls(obj).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=dict, responses=dict)
+    @action(detail=True, methods=["patch", "delete"], url_path=r"(?P<child>sites|licences|key-people|hazard-sources)/(?P<child_pk>[0-9]+)")
+    def child_detail(self, request: Request, pk: str | None = None, child: str = "", child_pk: str = "") -> Response:
+        ent = self.get_object()
+        model, ser_cls = CHILDREN[child]
+        obj = model.objects.filter(enterprise=ent, pk=child_pk).first()
+        if obj is None:
+            from anjian.core.errors import NotFound
+
+            raise NotFound()
+        if request.method == "DELETE":
+            services.child_delete(actor=request.user, obj=obj)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        ser = ser_cls(obj, data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        obj = services.child_update(actor=request.user, obj=obj, **ser.validated_data)
+        return Response(ser_cls(obj).data)

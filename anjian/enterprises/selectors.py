@@ -1,0 +1,133 @@
+"""Reads of the ledger. ``enterprise_list`` serves the page, the API and the export alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from anjian.core.scoping import get_for_user
+from anjian.enterprises.choices import DeclaredStatus, OperatingStatus
+from anjian.enterprises.models import Enterprise, PlannedSubject
+from anjian.enterprises.search import apply_search
+
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "uscc": ("uscc", "id"),
+    "grade": ("risk_grade", "name", "id"),
+    "-grade": ("-risk_grade", "name", "id"),
+    "employees": ("employees", "id"),
+    "-employees": ("-employees", "id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+
+def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, sort: str = "name") -> QuerySet[Enterprise]:
+    """The user's ledger, filtered and sorted. Query count is independent of the page size."""
+    f = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
+    qs = Enterprise.objects.for_user(user)
+    if "q" in f:
+        qs = apply_search(qs, str(f["q"]))
+    if "jurisdiction" in f:
+        qs = qs.filter(jurisdiction_id=f["jurisdiction"])
+    if "sector" in f:
+        code = str(f["sector"])
+        qs = qs.filter(sectors__group_id=code) if "." not in code else qs.filter(sectors__code=code)
+    if "feature" in f:
+        qs = qs.filter(features__code=f["feature"])
+    if "grade" in f:
+        qs = qs.filter(risk_grade=f["grade"])
+    if "standardization" in f:
+        qs = qs.filter(standardization_level=f["standardization"])
+    if "status" in f:
+        qs = qs.filter(declared_status=f["status"])
+    if "supervision" in f:
+        qs = qs.filter(supervision_level=f["supervision"])
+    if "subject" in f:
+        day = timezone.localdate()
+        qs = qs.filter(planned_subjects__agency_id=f["subject"], planned_subjects__valid_from__lte=day).exclude(planned_subjects__valid_to__lt=day)
+    if "unlicensed" in f:
+        qs = qs.filter(unlicensed=str(f["unlicensed"]).lower() in {"1", "true", "yes"})
+    if "scale" in f:
+        qs = qs.filter(scale=f["scale"])
+    if "has_hazard_source" in f and str(f["has_hazard_source"]).lower() in {"1", "true", "yes"}:
+        qs = qs.filter(hazard_sources__isnull=False)
+    if "sector" in f or "feature" in f or "has_hazard_source" in f:
+        qs = qs.distinct()
+    return qs.with_list_relations().order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def enterprise_get(*, user: Any, pk: Any) -> Enterprise:
+    qs = Enterprise.objects.select_related("jurisdiction", "owner_agency", "division", "industry", "risk_scheme", "chemical_park").prefetch_related(
+        "sectors",
+        "features",
+        "sites",
+        "licences",
+        "key_people",
+        "hazard_sources",
+        "status_events",
+        Prefetch("planned_subjects", queryset=PlannedSubject.objects.select_related("agency")),
+    )
+    return get_for_user(qs, user, pk)  # type: ignore[arg-type]
+
+
+def planned_subject_on(enterprise: Enterprise, day: dt.date | None = None) -> PlannedSubject | None:
+    day = day or timezone.localdate()
+    for ps in enterprise.planned_subjects.all():
+        if ps.covers(day):
+            return ps
+    return None
+
+
+# --- operating status: declared status + active measures ---------------------------------------
+@dataclass(frozen=True)
+class ActiveMeasure:
+    """What the ledger needs to know of an on-site measure or penalty that stops operation."""
+
+    whole_unit: bool
+    description: str
+
+
+MeasureProvider = Callable[[Iterable[int]], dict[int, list[ActiveMeasure]]]
+_measure_providers: list[MeasureProvider] = []
+
+
+def register_measure_provider(provider: MeasureProvider) -> None:
+    """The inspections/hazards apps (above this one) register where active measures are read from."""
+    if provider not in _measure_providers:
+        _measure_providers.append(provider)
+
+
+def active_measures(enterprise_ids: Iterable[int]) -> dict[int, list[ActiveMeasure]]:
+    ids = list(enterprise_ids)
+    out: dict[int, list[ActiveMeasure]] = {i: [] for i in ids}
+    for provider in _measure_providers:
+        for k, v in provider(ids).items():
+            out.setdefault(k, []).extend(v)
+    return out
+
+
+def operating_status(enterprise: Enterprise, measures: list[ActiveMeasure] | None = None) -> OperatingStatus:
+    """Nothing sets 停产整顿 by hand: it follows from active measures (ARCHITECTURE.md)."""
+    if enterprise.declared_status == DeclaredStatus.CLOSED:
+        return OperatingStatus.CLOSED
+    ms = measures if measures is not None else active_measures([enterprise.pk])[enterprise.pk]
+    if any(m.whole_unit for m in ms):
+        return OperatingStatus.MEASURE_SUSPENDED
+    if ms:
+        return OperatingStatus.MEASURE_PARTIAL
+    return OperatingStatus(enterprise.declared_status)
+
+
+
+def enterprise_audit(enterprise: Enterprise) -> QuerySet[Any]:
+    """Audit events of the unit; child records (sites, licences …) are audited on the unit."""
+    from anjian.core.audit import events_for
+
+    return events_for(enterprise)

@@ -1,0 +1,424 @@
+"""Every write to the ledger. Views, API, import and admin call these (STYLE.md principle 1).
+
+Each function is one transaction: it checks the owner and the rules, writes, and audits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from anjian.core import audit
+from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
+from anjian.core.models import Jurisdiction
+from anjian.core.scoping import require_owner, scope_for
+from anjian.core.validators import id_number_error, normalize_uscc, uscc_error
+from anjian.enterprises.choices import DeclaredStatus
+from anjian.enterprises.models import (
+    Enterprise,
+    EnterpriseStatusEvent,
+    Feature,
+    GradingScheme,
+    KeyPerson,
+    Licence,
+    MajorHazardSource,
+    PlannedSubject,
+    Sector,
+    Site,
+)
+from anjian.enterprises.search import search_text_for
+from anjian.org.choices import LEDGER_WRITE_ROLES, AgencyLevel, Role
+from anjian.org.models import Agency
+
+# Fields an edit may change; jurisdiction moves only by transfer, status only by its service.
+EDITABLE_FIELDS = [
+    "name",
+    "uscc",
+    "unlicensed",
+    "legal_representative",
+    "principal",
+    "principal_phone",
+    "contact_name",
+    "contact_phone",
+    "division",
+    "registered_address",
+    "industry",
+    "scale",
+    "employees",
+    "risk_scheme",
+    "risk_grade",
+    "standardization_level",
+    "chemical_park",
+    "note",
+]
+TRANSFER_ROLES = (Role.DEPT_HEAD, Role.LEADER, Role.ADMIN)
+
+
+def _clean(obj: Any, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+
+
+def _validate_identity(ent: Enterprise) -> None:
+    errors: dict[str, str] = {}
+    if ent.uscc:
+        ent.uscc = normalize_uscc(ent.uscc)
+        msg = uscc_error(ent.uscc)
+        if msg:
+            errors["uscc"] = msg
+        elif Enterprise.objects.filter(uscc=ent.uscc).exclude(pk=ent.pk).exists():
+            other = Enterprise.objects.filter(uscc=ent.uscc).exclude(pk=ent.pk).values_list("name", flat=True).first()
+            errors["uscc"] = f"统一社会信用代码{ent.uscc}已登记为“{other}”,同一代码在本系统中只能登记一次。"
+    else:
+        ent.uscc = None
+        if not ent.unlicensed:
+            errors["uscc"] = "请填写统一社会信用代码;确无登记的,请勾选“无证无照”。"
+    if ent.risk_grade:
+        scheme = ent.risk_scheme
+        if scheme is None:
+            errors["risk_scheme"] = "填写风险等级时须选择分级方案。"
+        elif ent.risk_grade not in scheme.grades:
+            errors["risk_grade"] = f"风险等级须为分级方案“{scheme.name}”中的一级:{'、'.join(scheme.grades)}。"
+    if ent.chemical_park is not None and ent.chemical_park.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
+        errors["chemical_park"] = "化工园区不在该企业所属辖区。"
+    if errors:
+        raise ValidationFailed("企业信息有误,请按提示修改。", fields=errors)
+
+
+def _codes(model: Any, codes: Iterable[str] | None, field: str, label: str) -> list[Any]:
+    wanted = sorted(set(codes or []))
+    found = list(model.objects.filter(code__in=wanted))
+    missing = sorted(set(wanted) - {o.code for o in found})
+    if missing:
+        raise ValidationFailed(f"未知的{label}:{'、'.join(missing)}。", fields={field: f"未知的{label}:{'、'.join(missing)}。"})
+    return found
+
+
+def _save_enterprise(ent: Enterprise) -> None:
+    ent.search_text = search_text_for(name=ent.name, uscc=ent.uscc)
+    try:
+        with transaction.atomic():
+            ent.save()
+    except IntegrityError:
+        # A concurrent insert of the same credit code lost the race against the unique index.
+        raise ValidationFailed("统一社会信用代码已被登记。", fields={"uscc": "统一社会信用代码已被登记。"}) from None
+
+
+def _agency_of(jurisdiction: Jurisdiction) -> Agency:
+    agency = Agency.objects.filter(jurisdiction=jurisdiction).first()
+    if agency is None:
+        raise ValidationFailed("该辖区没有对应的执法机关。", fields={"jurisdiction": "该辖区没有对应的执法机关。"})
+    return agency
+
+
+@transaction.atomic
+def enterprise_create(
+    *, actor: Any, jurisdiction: Jurisdiction, sectors: Iterable[str] = (), features: Iterable[str] = (), **fields: Any
+) -> Enterprise:
+    """Register a unit in the actor's own jurisdiction (the owning agency writes, ARCHITECTURE.md rule 4)."""
+    scope = scope_for(actor)
+    if jurisdiction is None or jurisdiction.pk not in scope.jurisdiction_ids:
+        raise ValidationFailed("所属辖区不存在或不在本机关管辖范围内。", fields={"jurisdiction": "所属辖区不存在或不在本机关管辖范围内。"})
+    agency = _agency_of(jurisdiction)
+    if agency.pk != scope.agency_id:
+        raise PermissionRefused(f"{jurisdiction.name}的企业由{agency.name}登记,本机关不能代为登记。", code="not_owner")
+    if not scope.has_role(*LEDGER_WRITE_ROLES):
+        raise PermissionRefused("您的角色无权登记企业。", code="role_refused")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"不能直接设置字段:{'、'.join(sorted(unknown))}。", fields={k: "不能直接设置此字段。" for k in unknown})
+    ent = Enterprise(jurisdiction=jurisdiction, owner_agency=agency, **fields)
+    _validate_identity(ent)
+    _clean(ent, exclude=["search_text"])
+    sector_objs = _codes(Sector, sectors, "sectors", "监管行业")
+    feature_objs = _codes(Feature, features, "features", "行业领域特征")
+    _save_enterprise(ent)
+    ent.sectors.set(sector_objs)
+    ent.features.set(feature_objs)
+    audit.record(actor=actor, action="enterprise.create", obj=ent, after={**audit.snapshot(ent), "sectors": sorted(o.code for o in sector_objs), "features": sorted(o.code for o in feature_objs)})
+    return ent
+
+
+@transaction.atomic
+def enterprise_update(
+    *, actor: Any, enterprise: Enterprise, sectors: Iterable[str] | None = None, features: Iterable[str] | None = None, **changes: Any
+) -> Enterprise:
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    require_owner(actor, ent, roles=LEDGER_WRITE_ROLES, what=f"企业“{ent.name}”")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"不能通过修改设置字段:{'、'.join(sorted(unknown))}(辖区须办理移交,经营状态须登记变更)。", fields={k: "不能直接修改此字段。" for k in unknown})
+    before = {**audit.snapshot(ent), "sectors": sorted(ent.sectors.values_list("code", flat=True)), "features": sorted(ent.features.values_list("code", flat=True))}
+    for k, v in changes.items():
+        setattr(ent, k, v)
+    _validate_identity(ent)
+    _clean(ent, exclude=["search_text"])
+    _save_enterprise(ent)
+    after = {**audit.snapshot(ent), "sectors": before["sectors"], "features": before["features"]}
+    if sectors is not None:
+        objs = _codes(Sector, sectors, "sectors", "监管行业")
+        ent.sectors.set(objs)
+        after["sectors"] = sorted(o.code for o in objs)
+    if features is not None:
+        objs = _codes(Feature, features, "features", "行业领域特征")
+        ent.features.set(objs)
+        after["features"] = sorted(o.code for o in objs)
+    old, new = audit.diff(before, after)
+    if new:
+        audit.record(actor=actor, action="enterprise.update", obj=ent, before=old, after=new)
+    return ent
+
+
+@transaction.atomic
+def enterprise_set_status(*, actor: Any, enterprise: Enterprise, status: str, effective_date: dt.date, reason: str) -> EnterpriseStatusEvent:
+    """Record the unit's own declaration (在产/停产/关闭). Measures are not set here."""
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    require_owner(actor, ent, roles=LEDGER_WRITE_ROLES, what=f"企业“{ent.name}”")
+    errors: dict[str, str] = {}
+    if status not in DeclaredStatus.values:
+        errors["status"] = "经营状态须为在产、停产或关闭。"
+    if not (reason or "").strip():
+        errors["reason"] = "变更经营状态必须填写原因。"
+    if effective_date is None:
+        errors["effective_date"] = "请填写生效日期。"
+    elif effective_date > timezone.localdate():
+        errors["effective_date"] = "生效日期不能晚于今天:登记的是已经发生的事实。"
+    if not errors and status == ent.declared_status:
+        errors["status"] = f"企业当前已是“{DeclaredStatus(status).label}”状态。"
+    if errors:
+        raise ValidationFailed("经营状态变更有误。", fields=errors)
+    latest = ent.status_events.order_by("-effective_date").first()
+    if latest is not None and effective_date < latest.effective_date:
+        raise ValidationFailed("生效日期早于上一次状态变更。", fields={"effective_date": f"不能早于上一次变更的生效日期{latest.effective_date:%Y-%m-%d}。"})
+    ev = EnterpriseStatusEvent.objects.create(enterprise=ent, status=status, effective_date=effective_date, reason=reason.strip())
+    before = ent.declared_status
+    ent.declared_status = status
+    ent.save(update_fields=["declared_status", "updated_at"])
+    audit.record(actor=actor, action="enterprise.status", obj=ent, before={"declared_status": before}, after={"declared_status": status, "effective_date": effective_date}, note=reason.strip())
+    return ev
+
+
+@transaction.atomic
+def enterprise_transfer(*, actor: Any, enterprise: Enterprise, to_jurisdiction: Jurisdiction, effective_date: dt.date, reason: str) -> Enterprise:
+    """Move a unit to another jurisdiction (its own audited action; ARCHITECTURE.md rule 4)."""
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    require_owner(actor, ent, roles=TRANSFER_ROLES, what=f"企业“{ent.name}”")
+    errors: dict[str, str] = {}
+    if to_jurisdiction is None:
+        errors["to_jurisdiction"] = "请选择移入的辖区。"
+    elif to_jurisdiction.pk == ent.jurisdiction_id:
+        errors["to_jurisdiction"] = "移入辖区与当前辖区相同。"
+    elif not Jurisdiction.objects.valid_on(effective_date or timezone.localdate()).filter(pk=to_jurisdiction.pk).exists():
+        errors["to_jurisdiction"] = "移入辖区在生效日期不存在。"
+    if not (reason or "").strip():
+        errors["reason"] = "移交必须填写原因。"
+    if effective_date is None:
+        errors["effective_date"] = "请填写生效日期。"
+    if errors:
+        raise ValidationFailed("辖区移交有误。", fields=errors)
+    new_agency = _agency_of(to_jurisdiction)
+    old = {"jurisdiction": ent.jurisdiction_id, "owner_agency": ent.owner_agency_id}
+    old_agency_id = ent.owner_agency_id
+    ent.jurisdiction = to_jurisdiction
+    ent.owner_agency = new_agency
+    ent.save(update_fields=["jurisdiction", "owner_agency", "updated_at"])
+    # A planned subject held by the old district bureau passes to the new one (一企一主体).
+    current = PlannedSubject.objects.filter(enterprise=ent, agency_id=old_agency_id, valid_from__lt=effective_date).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=effective_date)).first()
+    if current is not None:
+        current.valid_to = effective_date - dt.timedelta(days=1)
+        current.save(update_fields=["valid_to"])
+        PlannedSubject.objects.create(enterprise=ent, agency=new_agency, valid_from=effective_date, valid_to=None, note="辖区移交")
+    _refresh_supervision_level(ent)
+    audit.record(actor=actor, action="enterprise.transfer", obj=ent, before=old, after={"jurisdiction": to_jurisdiction.pk, "owner_agency": new_agency.pk, "effective_date": effective_date}, note=reason.strip())
+    # The receiving jurisdiction sees the transfer in its own audit view too.
+    audit.record(actor=actor, action="enterprise.transfer", obj=ent, before=old, after={"jurisdiction": to_jurisdiction.pk}, note=reason.strip(), jurisdiction_id=old["jurisdiction"])
+    return ent
+
+
+def _refresh_supervision_level(ent: Enterprise) -> None:
+    day = timezone.localdate()
+    ps = PlannedSubject.objects.filter(enterprise=ent, valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).select_related("agency").first()
+    level = "none" if ps is None else ("city" if ps.agency.level == AgencyLevel.CITY else "district")
+    if ent.supervision_level != level:
+        ent.supervision_level = level
+        ent.save(update_fields=["supervision_level"])
+
+
+def _may_assign_subject(actor: Any, ent: Enterprise) -> None:
+    scope = scope_for(actor)
+    if ent.jurisdiction_id not in scope.jurisdiction_ids:
+        from anjian.core.errors import NotFound
+
+        raise NotFound()
+    # The owning bureau, or the city bureau that allocates subjects in the annual plan.
+    allowed = scope.agency_id == ent.owner_agency_id or scope.agency_level == AgencyLevel.CITY
+    if not allowed:
+        raise PermissionRefused("只有企业所属机关或市局可以指定年度计划执法主体。", code="not_owner")
+    if not scope.has_role(Role.DEPT_HEAD, Role.LEADER, Role.ADMIN):
+        raise PermissionRefused("指定年度计划执法主体须由科室负责人、局领导或系统管理员办理。", code="role_refused")
+
+
+@transaction.atomic
+def planned_subject_assign(*, actor: Any, enterprise: Enterprise, agency: Agency, valid_from: dt.date, valid_to: dt.date | None = None, note: str = "") -> PlannedSubject:
+    """一企一主体: one planned enforcement subject at a time, periods never overlap."""
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)  # serialises concurrent assignments
+    _may_assign_subject(actor, ent)
+    if valid_from is None:
+        raise ValidationFailed("请填写起始日期。", fields={"valid_from": "请填写起始日期。"})
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationFailed("截止日期不能早于起始日期。", fields={"valid_to": "截止日期不能早于起始日期。"})
+    if agency.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
+        raise ValidationFailed(f"{agency.name}对该企业没有管辖权,不能作为其执法主体。", fields={"agency": "该机关对企业没有管辖权。"})
+    clash = PlannedSubject.objects.filter(enterprise=ent).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)).select_related("agency")
+    if valid_to is not None:
+        clash = clash.filter(valid_from__lte=valid_to)
+    other = clash.first()
+    if other is not None:
+        until = f"至{other.valid_to:%Y年%m月%d日}" if other.valid_to else "起长期"
+        msg = f"该企业在此期间已由{other.agency.name}作为年度计划执法主体({other.valid_from:%Y年%m月%d日}{until}),一企一主体,不能重复指定。"
+        raise ValidationFailed(msg, fields={"valid_from": msg})
+    ps = PlannedSubject.objects.create(enterprise=ent, agency=agency, valid_from=valid_from, valid_to=valid_to, note=note)
+    _refresh_supervision_level(ent)
+    audit.record(actor=actor, action="enterprise.subject_assign", obj=ent, after={"agency": agency.pk, "agency_name": agency.name, "valid_from": valid_from, "valid_to": valid_to})
+    return ps
+
+
+@transaction.atomic
+def planned_subject_end(*, actor: Any, subject: PlannedSubject, valid_to: dt.date) -> PlannedSubject:
+    ps = PlannedSubject.objects.select_for_update().select_related("enterprise", "agency").get(pk=subject.pk)
+    _may_assign_subject(actor, ps.enterprise)
+    if valid_to < ps.valid_from:
+        raise ValidationFailed("截止日期不能早于起始日期。", fields={"valid_to": "截止日期不能早于起始日期。"})
+    ps.valid_to = valid_to
+    ps.save(update_fields=["valid_to"])
+    _refresh_supervision_level(ps.enterprise)
+    audit.record(actor=actor, action="enterprise.subject_end", obj=ps.enterprise, after={"agency": ps.agency_id, "valid_to": valid_to})
+    return ps
+
+
+# --- child records: sites, licences, key personnel, major hazard sources -------------------------
+_CHILD = {
+    Site: ("site", ["name", "address", "street", "division", "latitude", "longitude", "is_primary"]),
+    Licence: ("licence", ["kind", "number", "issuer", "scope", "valid_from", "valid_to", "status"]),
+    KeyPerson: ("keyperson", ["role", "name", "id_number", "phone", "certificate_kind", "certificate_no", "certificate_expiry"]),
+    MajorHazardSource: ("hazardsource", ["site", "name", "level", "substance", "quantity_t", "record_no"]),
+}
+
+
+def _check_child(obj: Any) -> None:
+    errors: dict[str, str] = {}
+    if isinstance(obj, KeyPerson) and obj.id_number:
+        msg = id_number_error(obj.id_number)
+        if msg:
+            errors["id_number"] = msg
+        obj.id_number = obj.id_number.strip().upper()
+    if isinstance(obj, Licence) and obj.valid_from and obj.valid_to and obj.valid_to < obj.valid_from:
+        errors["valid_to"] = "有效期止不能早于有效期起。"
+    if isinstance(obj, Licence) and Licence.objects.filter(kind=obj.kind, number=obj.number).exclude(pk=obj.pk).exists():
+        errors["number"] = "该类许可证编号已存在。"
+    if isinstance(obj, MajorHazardSource) and obj.site_id and obj.site.enterprise_id != obj.enterprise_id:
+        errors["site"] = "场所不属于该企业。"
+    if errors:
+        raise ValidationFailed("信息有误,请按提示修改。", fields=errors)
+
+
+@transaction.atomic
+def child_create(*, actor: Any, enterprise: Enterprise, model: type, **fields: Any) -> Any:
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    require_owner(actor, ent, roles=LEDGER_WRITE_ROLES, what=f"企业“{ent.name}”")
+    prefix, allowed = _CHILD[model]
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationFailed("包含不能设置的字段。", fields={k: "不能设置此字段。" for k in unknown})
+    obj = model(enterprise=ent, **fields)
+    _check_child(obj)
+    _clean(obj)
+    obj.save()
+    audit.record(actor=actor, action=f"{prefix}.create", obj=ent, after=audit.snapshot(obj), note=str(obj))
+    ent.save(update_fields=["updated_at"])
+    return obj
+
+
+@transaction.atomic
+def child_update(*, actor: Any, obj: Any, **changes: Any) -> Any:
+    model = type(obj)
+    obj = model.objects.select_for_update().select_related("enterprise").get(pk=obj.pk)
+    require_owner(actor, obj.enterprise, roles=LEDGER_WRITE_ROLES, what=f"企业“{obj.enterprise.name}”")
+    prefix, allowed = _CHILD[model]
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationFailed("包含不能修改的字段。", fields={k: "不能修改此字段。" for k in unknown})
+    before = audit.snapshot(obj)
+    for k, v in changes.items():
+        setattr(obj, k, v)
+    _check_child(obj)
+    _clean(obj)
+    obj.save()
+    old, new = audit.diff(before, audit.snapshot(obj))
+    if new:
+        audit.record(actor=actor, action=f"{prefix}.update", obj=obj.enterprise, before={"id": obj.pk, **old}, after={"id": obj.pk, **new}, note=str(obj))
+    return obj
+
+
+@transaction.atomic
+def child_delete(*, actor: Any, obj: Any) -> None:
+    model = type(obj)
+    obj = model.objects.select_for_update().select_related("enterprise").get(pk=obj.pk)
+    require_owner(actor, obj.enterprise, roles=LEDGER_WRITE_ROLES, what=f"企业“{obj.enterprise.name}”")
+    prefix, _ = _CHILD[model]
+    audit.record(actor=actor, action=f"{prefix}.delete", obj=obj.enterprise, before=audit.snapshot(obj), note=str(obj))
+    obj.delete()
+
+
+@transaction.atomic
+def enterprise_delete(*, actor: Any, enterprise: Enterprise) -> None:
+    """Remove a unit registered in error. A unit with any recorded history is never deleted:
+    it is closed (申报关闭) instead, because enforcement records must keep their subject."""
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    require_owner(actor, ent, roles=(Role.DEPT_HEAD, Role.ADMIN), what=f"企业“{ent.name}”")
+    if ent.status_events.exists() or ent.planned_subjects.exists():
+        raise DomainError("该企业已有状态变更或执法主体记录,不能删除;如已停业,请登记“关闭”。", code="has_history")
+    for check in _delete_guards:
+        reason = check(ent)
+        if reason:
+            raise DomainError(reason, code="has_history")
+    audit.record(actor=actor, action="enterprise.delete", obj=ent, before=audit.snapshot(ent))
+    ent.delete()
+
+
+# Apps above this one (inspections, cases …) register checks that refuse deleting a unit they use.
+_delete_guards: list[Any] = []
+
+
+def register_delete_guard(check: Any) -> None:
+    if check not in _delete_guards:
+        _delete_guards.append(check)
+
+
+def grading_scheme_default(sector_codes: Iterable[str]) -> GradingScheme | None:
+    """The sample scheme for a unit's first sector group (LEGAL.md §6, 示例配置)."""
+    groups = {c.split(".")[0] for c in sector_codes}
+    code = "mine" if "mine" in groups else ("hazchem" if "hazchem" in groups else "general")
+    return GradingScheme.objects.filter(code=code).first()
+
+
+__all__ = [
+    "DomainError",
+    "enterprise_create",
+    "enterprise_update",
+    "enterprise_set_status",
+    "enterprise_transfer",
+    "planned_subject_assign",
+    "planned_subject_end",
+    "child_create",
+    "child_update",
+    "child_delete",
+]

@@ -1,0 +1,56 @@
+from django.db import models
+
+
+class AgencyLevel(models.TextChoices):
+    CITY = "city", "市局"
+    DISTRICT = "district", "区(市)局"
+    ZONE = "zone", "功能区局"
+
+
+class DepartmentKind(models.TextChoices):
+    SUPERVISION = "supervision", "监管科室"
+    ENFORCEMENT = "enforcement", "执法队伍"
+    OFFICE = "office", "办公室"
+    LEGAL = "legal", "法制审核机构"
+    OTHER = "other", "其他科室"
+
+
+class EnforcementSetup(models.TextChoices):
+    INTERNAL = "internal", "内设"
+    EXTERNAL = "external", "外设"
+
+
+class StaffKind(models.TextChoices):
+    CIVIL_SERVANT = "civil_servant", "在编人员"
+    EXPERT = "expert", "专家"
+    AUXILIARY = "auxiliary", "辅助人员"
+
+
+class Role(models.TextChoices):
+    """Roles a membership grants. Experts and auxiliary staff never act as officers."""
+
+    OFFICER = "officer", "执法人员"
+    SUPERVISOR = "supervisor", "监管人员"
+    DEPT_HEAD = "dept_head", "科室负责人"
+    LEGAL_REVIEWER = "legal_reviewer", "法制审核人员"
+    LEADER = "leader", "局领导"
+    OFFICE = "office", "办公室"
+    ADMIN = "admin", "系统管理员"
+
+
+class HeadKind(models.TextChoices):
+    HEAD = "head", "负责人"
+    PRINCIPAL_HEAD = "principal_head", "主要负责人"
+
+
+class CertificateEventKind(models.TextChoices):
+    ISSUED = "issued", "发证"
+    ANNUAL_REVIEW = "annual_review", "年审通过"
+    SUSPENDED = "suspended", "暂扣"
+    REINSTATED = "reinstated", "恢复"
+    REVOKED = "revoked", "吊销"
+    EXPIRED = "expired", "到期"
+
+
+# Roles that may change the ledger of their own agency.
+LEDGER_WRITE_ROLES: tuple[str, ...] = (Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD, Role.ADMIN)

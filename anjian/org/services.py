@@ -1,0 +1,91 @@
+"""Every write to the organisation (STYLE.md principle 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from anjian.core import audit
+from anjian.core.errors import ValidationFailed
+from anjian.org.choices import CertificateEventKind
+from anjian.org.models import Agency, AgencyHead, Certificate, CertificateEvent, Membership, RoleGrant, Staff
+
+
+def _clean(obj: Any) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+
+
+@transaction.atomic
+def staff_create(*, actor: Any, name: str, kind: str, user: Any = None, phone: str = "", gender: str = "", legal_qualification_no: str = "") -> Staff:
+    staff = Staff(name=name, kind=kind, user=user, phone=phone, gender=gender, legal_qualification_no=legal_qualification_no)
+    _clean(staff)
+    staff.save()
+    audit.record(actor=actor, action="staff.create", obj=staff, after=audit.snapshot(staff))
+    return staff
+
+
+@transaction.atomic
+def membership_create(
+    *, actor: Any, staff: Staff, agency: Agency, roles: list[str], valid_from: dt.date, valid_to: dt.date | None = None, department: Any = None, title: str = ""
+) -> Membership:
+    m = Membership(staff=staff, agency=agency, department=department, valid_from=valid_from, valid_to=valid_to, title=title)
+    _clean(m)
+    if department is not None and department.agency_id != agency.pk:
+        raise ValidationFailed("科室不属于该机关。", fields={"department": "科室不属于该机关。"})
+    overlapping = Membership.objects.filter(staff=staff).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+    if valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lte=valid_to)
+    if overlapping.exists():
+        raise ValidationFailed("该人员在此期间已有任职,请先结束原任职。", fields={"valid_from": "与已有任职期间重叠。"})
+    m.save()
+    RoleGrant.objects.bulk_create([RoleGrant(membership=m, role=r) for r in sorted(set(roles))])
+    audit.record(actor=actor, action="membership.create", obj=m, after={**audit.snapshot(m), "roles": sorted(set(roles))}, jurisdiction_id=agency.jurisdiction_id)
+    return m
+
+
+@transaction.atomic
+def certificate_create(*, actor: Any, staff: Staff, number: str, issuer: str, valid_from: dt.date, valid_to: dt.date) -> Certificate:
+    cert = Certificate(staff=staff, number=number, issuer=issuer, valid_from=valid_from, valid_to=valid_to)
+    if valid_to < valid_from:
+        raise ValidationFailed("执法证有效期止早于有效期起。", fields={"valid_to": "有效期止不能早于有效期起。"})
+    _clean(cert)
+    cert.save()
+    CertificateEvent.objects.create(certificate=cert, kind=CertificateEventKind.ISSUED, date=valid_from)
+    audit.record(actor=actor, action="certificate.create", obj=cert, after=audit.snapshot(cert))
+    return cert
+
+
+@transaction.atomic
+def certificate_event_add(*, actor: Any, certificate: Certificate, kind: str, date: dt.date, note: str = "") -> CertificateEvent:
+    cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if date < cert.valid_from:
+        raise ValidationFailed("事件日期早于证件有效期起。", fields={"date": "事件日期早于证件有效期起。"})
+    if kind in (CertificateEventKind.SUSPENDED, CertificateEventKind.REVOKED) and not note:
+        raise ValidationFailed("暂扣或吊销执法证须写明原因。", fields={"note": "请填写原因。"})
+    ev = CertificateEvent(certificate=cert, kind=kind, date=date, note=note)
+    _clean(ev)
+    ev.save()
+    audit.record(actor=actor, action="certificate.event", obj=cert, after={"kind": kind, "date": date, "note": note})
+    return ev
+
+
+@transaction.atomic
+def agency_head_designate(*, actor: Any, agency: Agency, staff: Staff, kind: str, valid_from: dt.date) -> AgencyHead:
+    """Designate a head from ``valid_from``; the previous designation of that kind ends the day before."""
+    Agency.objects.select_for_update().get(pk=agency.pk)
+    current = AgencyHead.objects.filter(agency=agency, kind=kind, valid_to__isnull=True).first()
+    if current is not None:
+        if current.valid_from >= valid_from:
+            raise ValidationFailed("新任职起始日期必须晚于现任的起始日期。", fields={"valid_from": "日期不正确。"})
+        current.valid_to = valid_from - dt.timedelta(days=1)
+        current.save(update_fields=["valid_to"])
+    head = AgencyHead.objects.create(agency=agency, staff=staff, kind=kind, valid_from=valid_from)
+    audit.record(actor=actor, action="agency.head", obj=agency, after={"kind": kind, "staff": staff.pk, "valid_from": valid_from}, jurisdiction_id=agency.jurisdiction_id)
+    return head
