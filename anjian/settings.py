@@ -138,6 +138,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("ANJIAN_STATIC_ROOT", VAR_DIR / "staticfiles"))
+# Serve from the app directories too, so a checkout works before collectstatic has run.
+WHITENOISE_USE_FINDERS = True
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only deployment collects static files elsewhere
+    pass
 MEDIA_ROOT = Path(os.environ.get("ANJIAN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 

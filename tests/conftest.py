@@ -163,3 +163,14 @@ def pytest_configure(config: Any) -> None:
     # Argon2 is the production hasher; tests create many users and need a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="行锁与并发测试在 PostgreSQL 上运行(SQLite 以 IMMEDIATE 事务串行写入)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

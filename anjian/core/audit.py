@@ -62,7 +62,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name in {"search_text"}:
+        if f.name in {"search_text", "updated_at", "created_at"}:
             continue
         out[f.name] = jsonable(getattr(obj, f.attname))
     return out

@@ -1,0 +1,244 @@
+"""The ledger API through HTTP, as integrators use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from anjian.core.models import AuditEvent
+from anjian.enterprises import services
+from anjian.enterprises.models import Enterprise, PlannedSubject
+from tests.conftest import make_uscc
+
+
+def client_for(user) -> APIClient:
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def test_list_is_scoped_and_searchable(world, ent_a, ent_b):
+    c = client_for(world.user("officer_a"))
+    r = c.get("/api/v1/enterprises/")
+    assert r.status_code == 200
+    assert [e["id"] for e in r.json()["results"]] == [ent_a.pk]
+    r = c.get("/api/v1/enterprises/", {"q": "化工"})
+    assert r.json()["count"] == 1
+    r = c.get("/api/v1/enterprises/", {"q": "机械"})  # exists, but in district B
+    assert r.json()["count"] == 0
+    city = client_for(world.user("officer_city")).get("/api/v1/enterprises/", {"q": "示例"})
+    assert {e["id"] for e in city.json()["results"]} == {ent_a.pk, ent_b.pk}
+
+
+def test_filters(world, ent_a):
+    c = client_for(world.user("officer_a"))
+    assert c.get("/api/v1/enterprises/", {"sector": "hazchem"}).json()["count"] == 1
+    assert c.get("/api/v1/enterprises/", {"sector": "hazchem.production"}).json()["count"] == 1
+    assert c.get("/api/v1/enterprises/", {"sector": "mine"}).json()["count"] == 0
+    assert c.get("/api/v1/enterprises/", {"feature": "confined_space"}).json()["count"] == 1
+    assert c.get("/api/v1/enterprises/", {"status": "closed"}).json()["count"] == 0
+    assert c.get("/api/v1/enterprises/", {"jurisdiction": world.district_a.pk}).json()["count"] == 1
+
+
+def test_create_update_and_error_shape(world):
+    c = client_for(world.user("officer_a"))
+    r = c.post("/api/v1/enterprises/", {"name": "芝罘示例冶金有限公司", "uscc": make_uscc(77), "sectors": ["industry.metallurgy"], "features": ["metal_smelting"]}, format="json")
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert r.json()["jurisdiction"] == world.district_a.pk
+    r = c.patch(f"/api/v1/enterprises/{pk}/", {"employees": 55}, format="json")
+    assert r.status_code == 200 and r.json()["employees"] == 55
+    ev = AuditEvent.objects.filter(object_id=str(pk), action="enterprise.update").get()
+    assert ev.after == {"employees": 55} and ev.before == {"employees": None}
+    # a malformed credit code: 422 with the one error shape and a Chinese field message
+    r = c.patch(f"/api/v1/enterprises/{pk}/", {"uscc": "91370602ABCDEFGHIJ"}, format="json")
+    assert r.status_code == 422
+    body = r.json()
+    assert body["code"] == "invalid" and "uscc" in body["fields"] and "统一社会信用代码" in body["fields"]["uscc"][0]
+    assert Enterprise.objects.get(pk=pk).employees == 55
+
+
+def test_missing_name_is_a_field_error(world):
+    r = client_for(world.user("officer_a")).post("/api/v1/enterprises/", {"uscc": make_uscc(78)}, format="json")
+    assert r.status_code == 400
+    assert r.json()["fields"]["name"] == ["请填写单位名称。"]
+    assert not Enterprise.objects.exists()
+
+
+def test_unknown_jurisdiction(world):
+    r = client_for(world.user("officer_a")).post("/api/v1/enterprises/", {"name": "甲", "uscc": make_uscc(79), "jurisdiction": 99999}, format="json")
+    assert r.status_code == 400
+    assert "辖区不存在" in r.json()["fields"]["jurisdiction"][0]
+
+
+def test_city_reads_but_cannot_change_district_record(world, ent_a):
+    c = client_for(world.user("leader_city"))
+    assert c.get(f"/api/v1/enterprises/{ent_a.pk}/").status_code == 200
+    r = c.patch(f"/api/v1/enterprises/{ent_a.pk}/", {"employees": 1}, format="json")
+    assert r.status_code == 403
+    assert "只能查看" in r.json()["message"]
+    assert Enterprise.objects.get(pk=ent_a.pk).employees == 120
+
+
+def test_other_district_gets_404(world, ent_a):
+    c = client_for(world.user("officer_b"))
+    assert c.get(f"/api/v1/enterprises/{ent_a.pk}/").status_code == 404
+    assert c.patch(f"/api/v1/enterprises/{ent_a.pk}/", {"employees": 1}, format="json").status_code == 404
+    assert c.delete(f"/api/v1/enterprises/{ent_a.pk}/").status_code == 404
+
+
+def test_status_change_requires_reason(world, ent_a):
+    c = client_for(world.user("officer_a"))
+    r = c.post(f"/api/v1/enterprises/{ent_a.pk}/status/", {"status": "suspended", "effective_date": "2026-11-01", "reason": ""}, format="json")
+    assert r.status_code == 422 and "原因" in r.json()["fields"]["reason"][0]
+    r = c.post(f"/api/v1/enterprises/{ent_a.pk}/status/", {"status": "suspended", "effective_date": "2026-11-01", "reason": "设备检修"}, format="json")
+    assert r.status_code == 200 and r.json()["declared_status"] == "suspended" and r.json()["operating_status"] == "suspended"
+
+
+def test_planned_subject_overlap_names_the_holder(world, ent_a):
+    c = client_for(world.user("depthead_a"))
+    r = c.post(f"/api/v1/enterprises/{ent_a.pk}/planned-subjects/", {"agency": world.agency_a.pk, "valid_from": "2026-01-01", "valid_to": "2026-12-31"}, format="json")
+    assert r.status_code == 201
+    assert Enterprise.objects.get(pk=ent_a.pk).supervision_level == "district"
+    r = client_for(world.user("leader_city")).post(f"/api/v1/enterprises/{ent_a.pk}/planned-subjects/", {"agency": world.agency_city.pk, "valid_from": "2026-06-01"}, format="json")
+    assert r.status_code == 422
+    assert "烟台市芝罘区应急管理局" in r.json()["message"]
+    assert PlannedSubject.objects.count() == 1
+
+
+def test_transfer(world, ent_a):
+    r = client_for(world.user("depthead_a")).post(f"/api/v1/enterprises/{ent_a.pk}/transfer/", {"to_jurisdiction": world.district_b.pk, "effective_date": "2026-11-01", "reason": "注册地迁移"}, format="json")
+    assert r.status_code == 200, r.content
+    ent = Enterprise.objects.get(pk=ent_a.pk)
+    assert ent.jurisdiction == world.district_b and ent.owner_agency == world.agency_b
+    assert client_for(world.user("officer_a")).get(f"/api/v1/enterprises/{ent_a.pk}/").status_code == 404
+    assert client_for(world.user("officer_b")).get(f"/api/v1/enterprises/{ent_a.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(action="enterprise.transfer", object_id=str(ent_a.pk)).exists()
+
+
+def test_transfer_needs_a_reason_and_a_role(world, ent_a):
+    r = client_for(world.user("officer_a")).post(f"/api/v1/enterprises/{ent_a.pk}/transfer/", {"to_jurisdiction": world.district_b.pk, "effective_date": "2026-11-01", "reason": "x"}, format="json")
+    assert r.status_code == 403
+    r = client_for(world.user("depthead_a")).post(f"/api/v1/enterprises/{ent_a.pk}/transfer/", {"to_jurisdiction": world.district_b.pk, "effective_date": "2026-11-01"}, format="json")
+    assert r.status_code == 422
+
+
+def test_children_crud_and_bad_id_number(world, ent_a):
+    c = client_for(world.user("officer_a"))
+    r = c.post(f"/api/v1/enterprises/{ent_a.pk}/key-people/", {"role": "principal", "name": "王五", "id_number": "370602199001011234"}, format="json")
+    assert r.status_code == 422 and "身份证号" in r.json()["fields"]["id_number"][0]
+    r = c.post(f"/api/v1/enterprises/{ent_a.pk}/licences/", {"kind": "safety_production", "number": "(鲁)WH安许证字〔2024〕060001", "issuer": "山东省应急管理厅", "valid_from": "2024-01-01", "valid_to": "2023-01-01"}, format="json")
+    assert r.status_code == 422 and "valid_to" in r.json()["fields"]
+    r = c.post(f"/api/v1/enterprises/{ent_a.pk}/sites/", {"name": "一厂区", "address": "芝罘区示例路1号", "is_primary": True}, format="json")
+    assert r.status_code == 201
+    sid = r.json()["id"]
+    r = c.patch(f"/api/v1/enterprises/{ent_a.pk}/sites/{sid}/", {"street": "幸福街道"}, format="json")
+    assert r.status_code == 200 and r.json()["street"] == "幸福街道"
+    assert c.delete(f"/api/v1/enterprises/{ent_a.pk}/sites/{sid}/").status_code == 204
+    actions = list(AuditEvent.objects.filter(object_id=str(ent_a.pk)).values_list("action", flat=True))
+    assert {"site.create", "site.update", "site.delete"} <= set(actions)
+    audit = c.get(f"/api/v1/enterprises/{ent_a.pk}/audit/").json()
+    assert audit[0]["action"] == "site.delete"
+
+
+def test_delete_only_without_history(world, ent_a):
+    services.enterprise_set_status(actor=world.user("officer_a"), enterprise=ent_a, status="suspended", effective_date=dt.date(2026, 11, 1), reason="检修")
+    r = client_for(world.user("depthead_a")).delete(f"/api/v1/enterprises/{ent_a.pk}/")
+    assert r.status_code == 409 and r.json()["code"] == "has_history"
+    assert Enterprise.objects.filter(pk=ent_a.pk).exists()
+
+
+def test_list_query_count_is_constant(world):
+    actor = world.user("officer_a")
+    c = client_for(actor)
+
+    def count(page_size: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.get("/api/v1/enterprises/", {"page_size": page_size})
+        assert r.status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        services.enterprise_create(actor=actor, jurisdiction=world.district_a, name=f"企业{i}", uscc=make_uscc(100 + i), sectors=["industry.light"], features=["dust_explosion"])
+    small = count(2)
+    for i in range(3, 40):
+        services.enterprise_create(actor=actor, jurisdiction=world.district_a, name=f"企业{i}", uscc=make_uscc(100 + i), sectors=["industry.light", "industry.textile"])
+    assert count(40) == small
+
+
+def test_outsider_sees_nothing(world, ent_a):
+    c = client_for(world.user("outsider"))
+    assert c.get("/api/v1/enterprises/").json()["count"] == 0
+    assert c.get(f"/api/v1/enterprises/{ent_a.pk}/").status_code == 404
+    assert c.get("/api/v1/agencies/").json()["count"] == 0
+
+
+def test_anonymous_is_refused(world):
+    r = APIClient().get("/api/v1/enterprises/")
+    assert r.status_code in (401, 403)
+    assert r.json()["message"]
+
+
+def test_token_authentication(world, ent_a):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world.user("officer_a"))
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert c.get("/api/v1/enterprises/").json()["count"] == 1
+
+
+def test_org_endpoints_are_scoped(world):
+    a = client_for(world.user("officer_a"))
+    assert [x["name"] for x in a.get("/api/v1/agencies/").json()["results"]] == ["烟台市芝罘区应急管理局"]
+    city = client_for(world.user("officer_city")).get("/api/v1/agencies/").json()
+    assert city["count"] == 4
+    staff = a.get("/api/v1/staff/").json()
+    names = {s["name"] for s in staff["results"]}
+    assert "officer_a" in names and "officer_b" not in names
+    deps = a.get("/api/v1/departments/").json()
+    assert deps["count"] == 1
+
+
+def test_schema_and_docs_need_login(world, client):
+    assert client.get("/api/schema/").status_code == 302
+    client.force_login(world.user("officer_a"))
+    assert client.get("/api/schema/").status_code == 200
+    r = client.get("/api/docs/")
+    assert r.status_code == 200 and b"cdn" not in r.content.lower()
+
+
+@pytest.mark.parametrize(
+    "persona,read,write",
+    [
+        ("officer_a", 200, 200),
+        ("officer_a2", 200, 200),
+        ("supervisor_a", 200, 200),
+        ("depthead_a", 200, 200),
+        ("legal_a", 200, 403),
+        ("leader_a", 200, 403),
+        ("office_a", 200, 403),
+        ("admin_a", 200, 200),
+        ("expert_a", 200, 403),
+        ("officer_b", 404, 404),
+        ("depthead_b", 404, 404),
+        ("officer_zone", 404, 404),
+        ("officer_city", 200, 403),
+        ("leader_city", 200, 403),
+        ("outsider", 404, 404),
+    ],
+)
+def test_permission_matrix(world, ent_a, persona, read, write):
+    """Read and write of a district-A record for every persona."""
+    c = client_for(world.user(persona))
+    assert c.get(f"/api/v1/enterprises/{ent_a.pk}/").status_code == read
+    r = c.patch(f"/api/v1/enterprises/{ent_a.pk}/", {"contact_name": "张三"}, format="json")
+    assert r.status_code == write
+    r = c.post(f"/api/v1/enterprises/{ent_a.pk}/sites/", {"name": "场所", "address": "地址"}, format="json")
+    assert r.status_code == (201 if write == 200 else write)
+    changed = Enterprise.objects.get(pk=ent_a.pk).contact_name == "张三"
+    assert changed is (write == 200)
