@@ -140,6 +140,8 @@ def ent_a(world: World) -> Any:
         features=["confined_space"],
         scale="medium",
         employees=120,
+        legal_representative="李四",
+        registered_address="烟台市芝罘区示例路8号",
     )
 
 
@@ -158,6 +160,8 @@ def ent_b(world: World) -> Any:
 
 
 def pytest_configure(config: Any) -> None:
+    if not config.pluginmanager.hasplugin("django"):
+        return  # `-p no:django`: the pure legal engine's tests prove it needs no Django
     from django.conf import settings
 
     # Argon2 is the production hasher; tests create many users and need a fast one.
@@ -166,6 +170,8 @@ def pytest_configure(config: Any) -> None:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    if not config.pluginmanager.hasplugin("django"):
+        return
     from django.db import connection
 
     if connection.vendor == "postgresql":

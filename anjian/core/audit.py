@@ -39,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "staff.create": "新增人员",
     "membership.create": "新增任职",
     "agency.head": "指定负责人",
+    "demo.load": "生成演示数据",
 }
 
 
@@ -111,3 +112,53 @@ def record(
 
 def events_for(obj: models.Model, *, object_type: str | None = None) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=object_type or obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
+
+ACTIONS.update(
+    {
+        "calendar.load": "载入节假日安排",
+        "rule.override": "登记法定规则覆盖",
+    }
+)
+
+# The documents core (anjian.documents.services).
+ACTIONS.update(
+    {
+        "document.issue": "签发文书",
+        "document.service": "登记送达",
+        "document.service_error": "送达记录标记为登记有误",
+        "document.void": "作废文书",
+    }
+)
+
+ACTIONS.update(
+    {
+        "checklist.create": "编制检查表",
+        "checklist.publish": "发布检查表",
+        "checklist.import": "导入检查表",
+        "inspection.create": "开始监督检查",
+        "inspection.complete": "完成现场检查记录",
+        "inspection.document": "签发现场检查记录",
+        "finding.create": "登记检查问题",
+        "evidence.add": "上传证据",
+        "hazard.create": "登记隐患",
+        "hazard.order": "下达责令限期整改指令书",
+        "hazard.served": "指令书送达,整改期限起算",
+        "hazard.reported": "登记整改完成报告",
+        "hazard.extension_request": "申请延期整改",
+        "hazard.extension_decide": "审批延期整改",
+        "hazard.reinspect": "开始整改复查",
+        "hazard.reinspect_result": "复查结论",
+        "hazard.close": "隐患销号",
+        "hazard.overdue": "逾期未整改",
+        "hazard.supervise": "挂牌督办",
+        "hazard.set_aside": "不予认定重大隐患",
+        "measure.decide": "决定现场处理措施",
+        "measure.restart_apply": "申请恢复生产",
+        "measure.restart_review": "恢复生产审查",
+        "transfer.send": "移交执法队伍",
+        "transfer.accept": "接收移交",
+        "transfer.return": "退回移交",
+        "institutional.create": "登记制度措施",
+        "institutional.done": "制度措施完成",
+    }
+)

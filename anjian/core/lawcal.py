@@ -1,0 +1,117 @@
+"""The thin adapter between the database and the pure legal engine (``anjian.law``).
+
+``work_calendar()`` builds a :class:`anjian.law.calendar.WorkCalendar` from the
+``WorkCalendarDay``/``CalendarYear`` tables; ``overrides_for(division_codes)`` turns approved
+``RuleOverride`` rows into the engine's dataclasses. The engine itself never reads the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Max
+
+from anjian.core.models import CalendarYear, RuleOverride, WorkCalendarDay
+from anjian.law import ruleset
+from anjian.law.calendar import DayKind, WorkCalendar
+from anjian.law.periods import PeriodUnit
+
+_lock = threading.Lock()
+_cached: tuple[tuple[object, ...], WorkCalendar] | None = None
+
+
+def _stamp() -> tuple[object, ...]:
+    agg = CalendarYear.objects.aggregate(n=Count("year"), last=Max("loaded_at"))
+    return (agg["n"], agg["last"], WorkCalendarDay.objects.count())
+
+
+def work_calendar() -> WorkCalendar:
+    """The calendar as loaded now (rebuilt only when a year was loaded or changed)."""
+    global _cached
+    stamp = _stamp()
+    with _lock:
+        if _cached is not None and _cached[0] == stamp:
+            return _cached[1]
+    years = list(CalendarYear.objects.values_list("year", flat=True))
+    rows = WorkCalendarDay.objects.filter(date__year__in=years).values_list("date", "kind", "name")
+    exceptions = {d: DayKind(k) for d, k, _ in rows}
+    names = {d: n for d, _, n in rows if n}
+    cal = WorkCalendar(exceptions, years, names=names)
+    with _lock:
+        _cached = (stamp, cal)
+    return cal
+
+
+@transaction.atomic
+def load_year(year: int, days: Iterable[tuple[dt.date, str, str]], *, source: str) -> int:
+    """Replace the exception days of ``year`` and mark it loaded. Validated by the engine first."""
+    days = list(days)
+    for d, kind, _ in days:
+        if d.year != year:
+            raise ValueError(f"{d.isoformat()}不属于{year}年")
+    # Let the engine check the data (kinds, make-up days on weekends only) before anything is written.
+    WorkCalendar({d: DayKind(k) for d, k, _ in days}, [year])
+    WorkCalendarDay.objects.filter(date__year=year).delete()
+    WorkCalendarDay.objects.bulk_create([WorkCalendarDay(date=d, kind=k, name=n) for d, k, n in days])
+    CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    return len(days)
+
+
+def seed_from_package(first_year: int = 2004, last_year: int = 2026) -> int:
+    from anjian.law.calendar import official_schedule_from_chinese_calendar
+
+    exceptions, names, years = official_schedule_from_chinese_calendar(first_year, last_year)
+    n = 0
+    for y in sorted(years):
+        days = [(d, k.value, names.get(d, "")) for d, k in exceptions.items() if d.year == y]
+        n += load_year(y, days, source="chinese-calendar 1.11(国务院办公厅节假日安排通知)")
+    return n
+
+
+def overrides_for(division_codes: Iterable[str]) -> list[ruleset.RuleOverride]:
+    """Approved overrides whose scope covers the acting agency (its division codes and ancestors)."""
+    # The most specific scope that has an override of a rule wins (district over city over
+    # province): the engine itself only ranks by effective date.
+    rows = list(RuleOverride.objects.filter(scope__in=list(division_codes)))
+    best: dict[str, int] = {}
+    for row in rows:
+        best[row.rule_code] = max(best.get(row.rule_code, -1), _specificity(row.scope))
+    out = []
+    for row in (r for r in rows if _specificity(r.scope) == best[r.rule_code]):
+        value: int | Decimal | None = None
+        if row.value is not None:
+            value = int(row.value) if row.value == row.value.to_integral_value() and row.unit != "money" else row.value
+        out.append(
+            ruleset.RuleOverride(
+                rule_code=row.rule_code,
+                scope=row.scope,
+                effective_from=row.effective_from,
+                effective_to=row.effective_to,
+                value=value,
+                unit=PeriodUnit(row.unit) if row.unit and row.unit in PeriodUnit.__members__.values() else None,
+                source_document=row.source_document,
+                approver=row.approver,
+                note=row.note,
+            )
+        )
+    return out
+
+
+def _specificity(scope: str) -> int:
+    if scope == "*":
+        return 0
+    if scope.endswith("0000"):
+        return 1
+    if scope.endswith("00"):
+        return 2
+    return 3
+
+
+def scope_codes(jurisdiction_code: str) -> list[str]:
+    """A district 370602 is covered by overrides for 370602, its city 370600 and province 370000."""
+    code = jurisdiction_code[:6]
+    return sorted({code, code[:4] + "00", code[:2] + "0000", "*"})

@@ -1,0 +1,59 @@
+"""``anjian calendar seed`` / ``anjian calendar import FILE.csv --source "国办发明电〔2026〕×号"``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from anjian.core import lawcal
+
+KINDS = {"holiday": "holiday", "法定节假日": "holiday", "节假日": "holiday", "makeup_workday": "makeup_workday", "调休上班日": "makeup_workday", "上班": "makeup_workday"}
+
+
+class Command(BaseCommand):
+    help = "工作日历:seed 从 chinese-calendar 载入2004–2026年;import 载入新公布年度的CSV(列:date,kind[,name])。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["seed", "import", "status"])
+        parser.add_argument("file", nargs="?")
+        parser.add_argument("--source", default="", help="依据文件,如国务院办公厅通知的文号")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        action = opts["action"]
+        if action == "seed":
+            n = lawcal.seed_from_package()
+            self.stdout.write(f"已载入2004–2026年节假日安排,共{n}个例外日。")
+            return
+        if action == "status":
+            from anjian.core.models import CalendarYear
+
+            years = list(CalendarYear.objects.values_list("year", flat=True))
+            self.stdout.write("已载入年度:" + (f"{min(years)}–{max(years)}(共{len(years)}年)" if years else "无"))
+            return
+        if not opts.get("file"):
+            raise CommandError("请给出CSV文件:anjian calendar import 2027.csv --source 文号")
+        if not opts["source"].strip():
+            raise CommandError("请用 --source 写明依据文件(国务院办公厅节假日安排通知的文号)。")
+        by_year: dict[int, list[tuple[dt.date, str, str]]] = defaultdict(list)
+        with open(opts["file"], encoding="utf-8-sig", newline="") as fh:
+            for lineno, row in enumerate(csv.DictReader(fh), start=2):
+                try:
+                    day = dt.date.fromisoformat((row.get("date") or "").strip())
+                except ValueError:
+                    raise CommandError(f"第{lineno}行:日期格式应为YYYY-MM-DD") from None
+                kind = KINDS.get((row.get("kind") or "").strip())
+                if kind is None:
+                    raise CommandError(f"第{lineno}行:类别应为 holiday(法定节假日)或 makeup_workday(调休上班日)")
+                by_year[day.year].append((day, kind, (row.get("name") or "").strip()))
+        if not by_year:
+            raise CommandError("文件中没有数据行。")
+        for year, days in sorted(by_year.items()):
+            try:
+                n = lawcal.load_year(year, days, source=opts["source"].strip())
+            except Exception as exc:
+                raise CommandError(f"{year}年未载入:{exc}") from exc
+            self.stdout.write(f"{year}年已载入,{n}个例外日。")
