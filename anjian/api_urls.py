@@ -1,6 +1,8 @@
 from rest_framework.routers import DefaultRouter
 
 from anjian.enterprises.api import EnterpriseViewSet
+from anjian.hazards.api import HazardViewSet, MeasureViewSet, TransferViewSet
+from anjian.inspections.api import ChecklistViewSet, InspectionViewSet
 from anjian.org.api import AgencyViewSet, DepartmentViewSet, StaffViewSet
 
 router = DefaultRouter()
@@ -8,5 +10,10 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("staff", StaffViewSet, basename="staff")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("checklists", ChecklistViewSet, basename="checklist")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("hazards", HazardViewSet, basename="hazard")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("transfers", TransferViewSet, basename="transfer")
 
 urlpatterns = router.urls

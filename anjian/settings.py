@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "anjian.documents",
     "anjian.org",
     "anjian.enterprises",
+    "anjian.inspections",
+    "anjian.hazards",
 ]
 
 MIDDLEWARE = [
@@ -213,3 +215,13 @@ LOGGING = {
 # core cannot import org (layer rule); it asks this resolver for a user's scope.
 ANJIAN_SCOPE_RESOLVER = "anjian.org.selectors.user_scope"
 ANJIAN_TRUST_PROXY = _env_bool("ANJIAN_TRUST_PROXY", False)
+
+# Rectification periods by severity (days from service of the order): the bureau's choice (CFG).
+import json as _json
+
+ANJIAN_RECTIFICATION_DAYS = _json.loads(os.environ.get("ANJIAN_RECTIFICATION_DAYS", '{"general": 15, "major": 60}'))
+# The seed's "非煤矿山重大隐患一律停产整顿" is a campaign policy a bureau may switch on as the
+# suggested on-site measure (LEGAL.md §3); the officer still decides on the facts.
+ANJIAN_MINE_MAJOR_HAZARD_SUSPEND = _env_bool("ANJIAN_MINE_MAJOR_HAZARD_SUSPEND", False)
+ANJIAN_PHOTO_MAX_BYTES = int(os.environ.get("ANJIAN_PHOTO_MAX_BYTES", str(20 * 1024 * 1024)))
+ANJIAN_VIDEO_MAX_BYTES = int(os.environ.get("ANJIAN_VIDEO_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))

@@ -8,6 +8,8 @@ echo "==> 数据库迁移"
 .venv/bin/anjian migrate --noinput -v0
 echo "==> 加载参考数据"
 .venv/bin/anjian refdata load
+.venv/bin/anjian calendar seed
+.venv/bin/anjian checklists sync
 echo "==> 演示数据(仅在数据库为空时生成)"
 .venv/bin/anjian demo --if-empty
 .venv/bin/anjian collectstatic --noinput -v0

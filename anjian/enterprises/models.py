@@ -178,7 +178,10 @@ class Enterprise(models.Model):
             # The ledger list: WHERE jurisdiction_id IN (…) ORDER BY name, id with a page LIMIT.
             models.Index(fields=["jurisdiction", "name", "id"], name="ent_jur_name_idx"),
             models.Index(fields=["name", "id"], name="ent_name_idx"),
-            models.Index(fields=["risk_grade"], name="ent_grade_idx"),
+            models.Index(fields=["risk_grade", "name", "id"], name="ent_grade_idx"),
+            # The sortable columns of the list (sort=employees / updated).
+            models.Index(fields=["employees", "id"], name="ent_employees_idx"),
+            models.Index(fields=["updated_at", "id"], name="ent_updated_idx"),
             models.Index(fields=["declared_status"], name="ent_status_idx"),
         ]
 

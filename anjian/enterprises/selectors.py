@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from anjian.core.scoping import get_for_user
 from anjian.enterprises.choices import DeclaredStatus, OperatingStatus
-from anjian.enterprises.models import Enterprise, PlannedSubject
+from anjian.enterprises.models import Enterprise, MajorHazardSource, PlannedSubject
 from anjian.enterprises.search import apply_search
 
 SORTS = {
@@ -36,11 +36,13 @@ def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, sort: s
         qs = apply_search(qs, str(f["q"]))
     if "jurisdiction" in f:
         qs = qs.filter(jurisdiction_id=f["jurisdiction"])
+    # M2M filters as EXISTS subqueries: a join would need DISTINCT over the whole result.
     if "sector" in f:
         code = str(f["sector"])
-        qs = qs.filter(sectors__group_id=code) if "." not in code else qs.filter(sectors__code=code)
+        through = Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("pk"))
+        qs = qs.filter(Exists(through.filter(sector__group_id=code) if "." not in code else through.filter(sector_id=code)))
     if "feature" in f:
-        qs = qs.filter(features__code=f["feature"])
+        qs = qs.filter(Exists(Enterprise.features.through.objects.filter(enterprise_id=OuterRef("pk"), feature_id=f["feature"])))
     if "grade" in f:
         qs = qs.filter(risk_grade=f["grade"])
     if "standardization" in f:
@@ -51,15 +53,14 @@ def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, sort: s
         qs = qs.filter(supervision_level=f["supervision"])
     if "subject" in f:
         day = timezone.localdate()
-        qs = qs.filter(planned_subjects__agency_id=f["subject"], planned_subjects__valid_from__lte=day).exclude(planned_subjects__valid_to__lt=day)
+        current = PlannedSubject.objects.filter(enterprise_id=OuterRef("pk"), agency_id=f["subject"], valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        qs = qs.filter(Exists(current))
     if "unlicensed" in f:
         qs = qs.filter(unlicensed=str(f["unlicensed"]).lower() in {"1", "true", "yes"})
     if "scale" in f:
         qs = qs.filter(scale=f["scale"])
     if "has_hazard_source" in f and str(f["has_hazard_source"]).lower() in {"1", "true", "yes"}:
-        qs = qs.filter(hazard_sources__isnull=False)
-    if "sector" in f or "feature" in f or "has_hazard_source" in f:
-        qs = qs.distinct()
+        qs = qs.filter(Exists(MajorHazardSource.objects.filter(enterprise_id=OuterRef("pk"))))
     return qs.with_list_relations().order_by(*SORTS.get(sort, SORTS["name"]))
 
 

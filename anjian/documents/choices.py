@@ -1,0 +1,25 @@
+from django.db import models
+
+from anjian.law.periods import ServiceMethod as LawServiceMethod
+
+
+class DocumentStatus(models.TextChoices):
+    ISSUED = "issued", "已签发"
+    # Voiding never frees the number (ARCHITECTURE.md rule 5): the register shows the gap's reason.
+    VOIDED = "voided", "已作废"
+
+
+# The methods and their Chinese names come from the legal engine (XZCF §61; MSSSF §87–§95), so the
+# database choices and the date-of-service rule cannot drift apart.
+class ServiceMethod(models.TextChoices):
+    DIRECT = LawServiceMethod.DIRECT.value, LawServiceMethod.DIRECT.label
+    REFUSAL = LawServiceMethod.REFUSAL.value, LawServiceMethod.REFUSAL.label
+    MAIL = LawServiceMethod.MAIL.value, LawServiceMethod.MAIL.label
+    ELECTRONIC = LawServiceMethod.ELECTRONIC.value, LawServiceMethod.ELECTRONIC.label
+    ANNOUNCEMENT = LawServiceMethod.ANNOUNCEMENT.value, LawServiceMethod.ANNOUNCEMENT.label
+
+
+class ServiceStatus(models.TextChoices):
+    EFFECTIVE = "effective", "有效"
+    # A record entered wrongly is kept (with the reason) and no longer counts; a new one may follow.
+    ERRONEOUS = "erroneous", "登记有误"

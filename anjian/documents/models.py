@@ -1,0 +1,166 @@
+"""Issued documents, their numbers and their proof of service.
+
+The documents core knows no domain app: a document names what it belongs to by
+``subject_type``/``subject_id`` strings, and the issuing agency by its id and a snapshot of its
+name and 文书代字 (the agency lives in ``org``, above this layer).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+
+from anjian.core.models import Jurisdiction
+from anjian.core.scoping import ScopedQuerySet
+from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
+
+
+class DocumentCounter(models.Model):
+    """The last number given per agency, 文号 word and year (ARCHITECTURE.md rule 5).
+
+    Locked with ``select_for_update`` inside the issuing transaction and incremented there, so a
+    rolled-back issue gives its number back and two issues never get the same one.
+    """
+
+    agency_id = models.BigIntegerField("机关编号")
+    series = models.CharField("文号代字", max_length=16, help_text="文书种类在文号中的用字,如:责改")
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用至", default=0)
+
+    class Meta:
+        ordering = ["agency_id", "series", "year"]
+        verbose_name = "文号计数器"
+        verbose_name_plural = "文号计数器"
+        constraints = [
+            # The row allocate_number locks; its uniqueness makes the race-safe creation work.
+            models.UniqueConstraint(fields=["agency_id", "series", "year"], name="documentcounter_unique", violation_error_message="同一机关、文书代字和年度只能有一个计数器。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.series}〔{self.year}〕{self.last}"
+
+
+class IssuedDocumentQuerySet(ScopedQuerySet["IssuedDocument"]):
+    """Issued documents, readable by jurisdiction (``for_user``, rule 4)."""
+
+
+class IssuedDocument(models.Model):
+    """One issued document: its number, the facts it was rendered from, the file and its hash."""
+
+    kind = models.CharField("文书种类", max_length=64)
+    title = models.CharField("文书名称", max_length=64)
+    year = models.PositiveSmallIntegerField("年度")
+    seq = models.PositiveIntegerField("序号")
+    number = models.CharField("文号", max_length=64)
+    agency_id = models.BigIntegerField("签发机关编号")
+    agency_name = models.CharField("签发机关", max_length=100)
+    doc_abbr = models.CharField("机关代字", max_length=16)
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
+    subject_type = models.CharField("所属对象类型", max_length=64, help_text="如:inspections.inspection")
+    subject_id = models.CharField("所属对象编号", max_length=64)
+    context = models.JSONField("文书事项", encoder=DjangoJSONEncoder)
+    file = models.FileField("文书文件", upload_to="documents/%Y/", max_length=255)
+    sha256 = models.CharField("SHA-256校验值", max_length=64)
+    size = models.PositiveIntegerField("文件大小(字节)")
+    template_version = models.CharField("模板版本", max_length=32)
+    issued_on = models.DateField("签发日期")
+    issued_at = models.DateTimeField("签发时间")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签发人", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.ISSUED)
+    void_reason = models.TextField("作废原因", blank=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="作废人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = IssuedDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = "执法文书"
+        verbose_name_plural = "执法文书"
+        constraints = [
+            models.UniqueConstraint(fields=["agency_id", "number"], name="issueddocument_unique_number", violation_error_message="同一机关的文号不能重复。"),
+            models.CheckConstraint(
+                name="issueddocument_void_has_reason",
+                condition=Q(status=DocumentStatus.ISSUED) | ~Q(void_reason=""),
+                violation_error_message="作废文书必须写明原因。",
+            ),
+            models.CheckConstraint(name="issueddocument_seq_positive", condition=Q(seq__gte=1), violation_error_message="文号序号从1开始。"),
+        ]
+        indexes = [
+            # The documents tab of a domain object: WHERE subject_type=… AND subject_id=….
+            models.Index(fields=["subject_type", "subject_id"], name="document_subject_idx"),
+            # The scoped register: WHERE jurisdiction_id IN (…) ORDER BY issued_at DESC.
+            models.Index(fields=["jurisdiction", "-issued_at"], name="document_scope_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.number}{self.title}.docx"
+
+
+class ServiceRecord(models.Model):
+    """Proof of service (送达回证): how, when and to whom a document was served.
+
+    The date of service is computed from the method and the event date entered (XZCF §61;
+    MSSSF §87–§95) and starts the clocks that run from service. One effective record per
+    document; a wrong one is marked erroneous with a reason, never edited or deleted.
+    """
+
+    document = models.ForeignKey(IssuedDocument, verbose_name="文书", on_delete=models.PROTECT, related_name="service_records")
+    method = models.CharField("送达方式", max_length=16, choices=ServiceMethod.choices)
+    event_date = models.DateField("送达事件日期", help_text="签收日期/留置日期/回执日期/到达系统日期/公告发布日期")
+    served_on = models.DateField("送达日期")
+    basis = models.CharField("依据", max_length=200)
+    recipient = models.CharField("受送达人", max_length=100)
+    refused = models.BooleanField("拒绝签收", default=False)
+    witness = models.CharField("见证人", max_length=100, blank=True)
+    consent_ref = models.CharField("电子送达同意书", max_length=200, blank=True, help_text="当事人书面同意电子送达的文件或编号")
+    note = models.TextField("备注", blank=True)
+    scan = models.FileField("送达回证扫描件", upload_to="documents/service/%Y/", max_length=255, blank=True)
+    status = models.CharField("状态", max_length=16, choices=ServiceStatus.choices, default=ServiceStatus.EFFECTIVE)
+    error_reason = models.TextField("登记有误的原因", blank=True)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="标记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField("标记时间", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        ordering = ["document", "-recorded_at", "-id"]
+        verbose_name = "送达记录"
+        verbose_name_plural = "送达记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(status=ServiceStatus.EFFECTIVE),
+                name="servicerecord_one_effective",
+                violation_error_message="一份文书只能有一条有效的送达记录。",
+            ),
+            models.CheckConstraint(
+                name="servicerecord_refusal_witnessed",
+                condition=~Q(method=ServiceMethod.REFUSAL) | (Q(refused=True) & ~Q(witness="")),
+                violation_error_message="留置送达须记录拒收和见证人(民事诉讼法第八十九条)。",
+            ),
+            models.CheckConstraint(
+                name="servicerecord_electronic_consent",
+                condition=~Q(method=ServiceMethod.ELECTRONIC) | ~Q(consent_ref=""),
+                violation_error_message="电子送达须经当事人书面同意(行政处罚法第六十一条)。",
+            ),
+            models.CheckConstraint(
+                name="servicerecord_error_has_reason",
+                condition=Q(status=ServiceStatus.EFFECTIVE) | ~Q(error_reason=""),
+                violation_error_message="标记登记有误必须写明原因。",
+            ),
+            models.CheckConstraint(
+                name="servicerecord_served_after_event",
+                condition=Q(served_on__gte=models.F("event_date")),
+                violation_error_message="送达日期不能早于送达事件日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.number} {self.get_method_display()} {self.served_on:%Y-%m-%d}"

@@ -1,0 +1,304 @@
+"""Every write of the documents core: issue, record service, void (STYLE.md principle 1).
+
+Apps above hand over the facts (``context``) and the issuing agency's id, full name and 文书代字;
+they check their own roles and states first. These services check what belongs to documents:
+the facts a kind requires, the owning agency (each bureau issues in its own name, rule 4), the
+number (rule 5) and the law of service (XZCF §61).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anjian.core import audit
+from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from anjian.core.models import Jurisdiction
+from anjian.core.scoping import Scope, scope_for
+from anjian.documents import facts, registry
+from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
+from anjian.documents.models import IssuedDocument, ServiceRecord
+from anjian.documents.numbering import allocate_number
+from anjian.documents.rendering import common_context, render_docx, sha256_hex
+from anjian.law.errors import LawError
+from anjian.law.periods import service_date
+
+# Roles (``org`` vocabulary, passed to us as strings in the Scope) that may void a document: voiding
+# is a correction of the register, decided above the officer who issued it.
+VOID_ROLES: tuple[str, ...] = ("dept_head", "leader", "admin")
+# Roles that may record or correct a proof of service: the officers who serve and the office that
+# files the returned receipts.
+SERVICE_ROLES: tuple[str, ...] = ("officer", "supervisor", "office", "dept_head", "leader", "admin")
+
+
+def _require_issuer(actor: Any, *, agency_id: int, jurisdiction_id: int, what: str) -> Scope:
+    """Each bureau acts in its own name and under its own seal (ARCHITECTURE.md rule 4)."""
+    scope = scope_for(actor)
+    if not scope.is_member:
+        raise PermissionRefused("您不是任何执法机关的在职人员,不能办理文书。", code="not_member")
+    if scope.agency_id != agency_id:
+        raise PermissionRefused(f"{what}须由签发机关办理:各机关以自己的名义执法,本机关不能代为办理。", code="not_owner")
+    if jurisdiction_id not in scope.jurisdiction_ids:
+        raise PermissionRefused("所属辖区不在本机关管辖范围内。", code="not_owner")
+    return scope
+
+
+def _require_document_owner(actor: Any, document: IssuedDocument, *, roles: tuple[str, ...], what: str) -> Scope:
+    scope = scope_for(actor)
+    if document.jurisdiction_id not in scope.jurisdiction_ids:
+        raise NotFound()
+    if scope.agency_id != document.agency_id:
+        raise PermissionRefused(f"该文书由{document.agency_name}签发,本机关只能查看,不能{what}。", code="not_owner")
+    if not scope.has_role(*roles):
+        raise PermissionRefused(f"您的角色无权{what}。", code="role_refused")
+    return scope
+
+
+def document_issue(
+    *,
+    actor: Any,
+    kind_code: str,
+    agency_id: int,
+    agency_name: str,
+    doc_abbr: str,
+    jurisdiction: Jurisdiction,
+    subject_type: str,
+    subject_id: Any,
+    context: Mapping[str, Any],
+    issued_on: dt.date,
+) -> IssuedDocument:
+    """Check the facts, number, render, store and audit one document — all in one transaction.
+
+    The facts are checked before the number is allocated: a refusal saves nothing and uses no
+    number. A failure after allocation (rendering, storage) rolls the transaction back, which
+    gives the number back. Call it inside the app's own transaction to issue the document together
+    with the state change it records.
+    """
+    kind = registry.get(kind_code)
+    _require_issuer(actor, agency_id=agency_id, jurisdiction_id=jurisdiction.pk, what=f"《{kind.name}》")
+    errors: dict[str, str] = {}
+    if not (agency_name or "").strip():
+        errors["agency_name"] = "请提供签发机关全称。"
+    if not str(subject_type or "").strip() or subject_id is None or not str(subject_id).strip():
+        errors["subject"] = "请说明文书所属的对象(类型和编号)。"
+    if not isinstance(issued_on, dt.date) or isinstance(issued_on, dt.datetime):
+        errors["issued_on"] = "签发日期须为日期。"
+    elif issued_on > timezone.localdate():
+        errors["issued_on"] = "签发日期不能晚于今天。"
+    if errors:
+        raise ValidationFailed("文书签发信息有误。", code="document_invalid", fields=errors)
+    merged = {**kind.defaults, **dict(context)}
+    facts.validate(kind, merged, issued_on=issued_on)
+    stored = facts.normalise(merged)
+
+    with transaction.atomic():
+        seq, number = allocate_number(agency_id=agency_id, doc_abbr=doc_abbr, kind=kind, year=issued_on.year)
+        common = common_context(kind=kind, agency_name=agency_name.strip(), doc_abbr=doc_abbr.strip(), number=number, year=issued_on.year, seq=seq, issued_on=issued_on)
+        data = render_docx(kind, stored, common)
+        digest = sha256_hex(data)
+        doc = IssuedDocument(
+            kind=kind.code,
+            title=kind.name,
+            year=issued_on.year,
+            seq=seq,
+            number=number,
+            agency_id=agency_id,
+            agency_name=common["agency_name"],
+            doc_abbr=common["doc_abbr"],
+            jurisdiction=jurisdiction,
+            subject_type=str(subject_type),
+            subject_id=str(subject_id),
+            context=stored,
+            sha256=digest,
+            size=len(data),
+            template_version=kind.template_version,
+            issued_on=issued_on,
+            issued_at=timezone.now(),
+            issued_by=actor,
+        )
+        # ASCII file name: the number's 〔〕 and Chinese are in the row and in the download name.
+        # The digest makes the name unique even when a rolled-back number is issued again.
+        doc.file.save(f"{kind.code}-{agency_id}-{issued_on.year}-{seq}-{digest[:12]}.docx", ContentFile(data), save=False)
+        try:
+            with transaction.atomic():
+                doc.save()
+        except IntegrityError:
+            doc.file.delete(save=False)
+            raise DomainError(f"文号{number}已被使用,请重试。", code="document_number_taken") from None
+        except BaseException:
+            doc.file.delete(save=False)
+            raise
+        audit.record(
+            actor=actor,
+            action="document.issue",
+            obj=doc,
+            after={
+                "kind": kind.code,
+                "number": number,
+                "sha256": digest,
+                "template_version": kind.template_version,
+                "subject": f"{doc.subject_type}:{doc.subject_id}",
+                "issued_on": issued_on,
+            },
+        )
+    return doc
+
+
+@transaction.atomic
+def service_record(
+    *,
+    actor: Any,
+    document: IssuedDocument,
+    method: str,
+    event_date: dt.date,
+    recipient: str,
+    refused: bool = False,
+    witness: str = "",
+    consent_ref: str = "",
+    note: str = "",
+    scan: Any = None,
+) -> ServiceRecord:
+    """Record the proof of service and compute the date of service, which starts the clocks.
+
+    ``event_date`` is what the method records: the date signed (direct), the date the document
+    was left (refusal), the return-receipt date (mail), the date it reached the party's system
+    (electronic) or the publication date (announcement: served 30 days later). Law: XZCF §61;
+    MSSSF §87–§95 (via ``anjian.law.periods.service_date``).
+    """
+    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    _require_document_owner(actor, doc, roles=SERVICE_ROLES, what="登记送达")
+    kind = registry.get(doc.kind)
+    if not kind.served:
+        raise DomainError(f"《{kind.name}》不属于须送达当事人的文书,不登记送达。", code="document_not_served")
+    if doc.status != DocumentStatus.ISSUED:
+        raise DomainError("文书已作废,不能登记送达。", code="document_voided")
+    current = doc.service_records.filter(status=ServiceStatus.EFFECTIVE).first()
+    if current is not None:
+        raise DomainError(
+            f"该文书已于{current.served_on:%Y-%m-%d}以{current.get_method_display()}方式送达。如原登记有误,请先将其标记为登记有误并写明原因。",
+            code="service_already_recorded",
+        )
+
+    witness, consent_ref, recipient = (witness or "").strip(), (consent_ref or "").strip(), (recipient or "").strip()
+    errors: dict[str, str] = {}
+    if method not in ServiceMethod.values:
+        errors["method"] = "送达方式须为直接送达、留置送达、邮寄送达、电子送达或公告送达。"
+    if not recipient:
+        errors["recipient"] = "请填写受送达人。"
+    if not isinstance(event_date, dt.date) or isinstance(event_date, dt.datetime):
+        errors["event_date"] = "请填写送达事件日期。"
+    elif event_date > timezone.localdate():
+        errors["event_date"] = "送达事件日期不能晚于今天:登记的是已经发生的事实。"
+    elif event_date < doc.issued_on:
+        errors["event_date"] = f"送达事件日期不能早于文书签发日期{doc.issued_on:%Y-%m-%d}。"
+    if method == ServiceMethod.REFUSAL:
+        refused = True  # 留置送达 presupposes the refusal to accept (MSSSF §89)
+    elif refused and method in ServiceMethod.values:
+        errors["refused"] = "受送达人拒绝签收的,应当按留置送达登记(民事诉讼法第八十九条)。"
+    if errors:
+        raise ValidationFailed("送达登记有误。", code="service_invalid", fields=errors)
+    try:
+        result = service_date(method, event_date, consent=bool(consent_ref), witnessed=bool(witness))
+    except LawError as exc:
+        field = {"witnessed": "witness", "consent": "consent_ref"}.get(exc.field or "", exc.field or "non_field_errors")
+        hint = {"witness": "请填写见证人姓名。", "consent_ref": "请填写当事人书面同意电子送达的文件或编号。"}.get(field, exc.message)
+        raise ValidationFailed(f"{exc.message}({exc.article})。", code=exc.code, article=exc.article or "", fields={field: hint}) from None
+
+    now = timezone.now()
+    record = ServiceRecord(
+        document=doc,
+        method=method,
+        event_date=event_date,
+        served_on=result.date,
+        basis=result.basis,
+        recipient=recipient,
+        refused=bool(refused),
+        witness=witness,
+        consent_ref=consent_ref,
+        note=(note or "").strip(),
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    if scan is not None:
+        record.scan.save(f"service-{doc.pk}-{now:%Y%m%d%H%M%S}-{getattr(scan, 'name', 'scan').rsplit('/', 1)[-1]}", scan, save=False)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        # A concurrent recording won the one-effective-record constraint.
+        if record.scan:
+            record.scan.delete(save=False)
+        raise DomainError("该文书已登记送达。", code="service_already_recorded") from None
+    audit.record(
+        actor=actor,
+        action="document.service",
+        obj=doc,
+        after={
+            "service_record": record.pk,
+            "method": method,
+            "event_date": event_date,
+            "served_on": result.date,
+            "recipient": recipient,
+            "refused": record.refused,
+            "witness": witness,
+            "consent_ref": consent_ref,
+            "basis": result.basis,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def service_record_mark_erroneous(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceRecord:
+    """Mark a proof of service as entered wrongly. It is kept, stops counting, and a new one may follow."""
+    rec = ServiceRecord.objects.select_for_update().select_related("document").get(pk=record.pk)
+    _require_document_owner(actor, rec.document, roles=SERVICE_ROLES, what="更正送达记录")
+    if rec.status != ServiceStatus.EFFECTIVE:
+        raise DomainError("该送达记录已标记为登记有误。", code="service_already_erroneous")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("标记登记有误必须写明原因。", code="reason_required", fields={"reason": "请写明原因。"})
+    rec.status = ServiceStatus.ERRONEOUS
+    rec.error_reason = reason
+    rec.marked_by = actor
+    rec.marked_at = timezone.now()
+    rec.save(update_fields=["status", "error_reason", "marked_by", "marked_at"])
+    audit.record(
+        actor=actor,
+        action="document.service_error",
+        obj=rec.document,
+        before={"service_record": rec.pk, "status": ServiceStatus.EFFECTIVE, "served_on": rec.served_on},
+        after={"service_record": rec.pk, "status": ServiceStatus.ERRONEOUS},
+        note=reason,
+    )
+    return rec
+
+
+@transaction.atomic
+def document_void(*, actor: Any, document: IssuedDocument, reason: str) -> IssuedDocument:
+    """Void a document issued in error. The number stays used: the register shows why (rule 5).
+
+    A served document is not voided here: the party holds it, and undoing it takes a decision of
+    its own, served in turn. Mark an erroneous proof of service first if it was never served.
+    """
+    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    _require_document_owner(actor, doc, roles=VOID_ROLES, what="作废文书")
+    if doc.status == DocumentStatus.VOIDED:
+        raise DomainError("文书已作废。", code="document_voided")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("作废文书必须写明原因。", code="reason_required", fields={"reason": "请写明作废原因。"})
+    if doc.service_records.filter(status=ServiceStatus.EFFECTIVE).exists():
+        raise DomainError("文书已送达当事人,不能作废;如需撤销,应当依法作出撤销决定并送达。", code="document_served")
+    doc.status = DocumentStatus.VOIDED
+    doc.void_reason = reason
+    doc.voided_at = timezone.now()
+    doc.voided_by = actor
+    doc.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    audit.record(actor=actor, action="document.void", obj=doc, before={"status": DocumentStatus.ISSUED}, after={"status": DocumentStatus.VOIDED}, note=reason)
+    return doc

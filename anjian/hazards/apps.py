@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class HazardsConfig(AppConfig):
+    name = "anjian.hazards"
+    label = "hazards"
+    verbose_name = "隐患治理"
+
+    def ready(self) -> None:
+        from anjian.enterprises import selectors as ent_selectors
+        from anjian.enterprises import services as ent_services
+        from anjian.hazards import selectors
+
+        # Active measures drive the unit's derived operating status (ARCHITECTURE.md: Measures).
+        ent_selectors.register_measure_provider(selectors.active_measures_for_ledger)
+        ent_services.register_delete_guard(selectors.enterprise_delete_guard)

@@ -1,0 +1,71 @@
+"""Reads of hazards, measures and transfers; the hooks the ledger calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from anjian.core.scoping import get_for_user
+from anjian.enterprises.models import Enterprise
+from anjian.enterprises.selectors import ActiveMeasure
+from anjian.hazards.choices import HazardStatus, MeasureScope, MeasureStatus, MeasureType
+from anjian.hazards.models import Hazard, InstitutionalMeasure, Measure, Transfer
+
+STOPPING = (MeasureType.SUSPEND, MeasureType.STOP_FACILITY)
+
+
+def active_measures_for_ledger(enterprise_ids: Iterable[int]) -> dict[int, list[ActiveMeasure]]:
+    out: dict[int, list[ActiveMeasure]] = {}
+    for m in Measure.objects.filter(enterprise_id__in=list(enterprise_ids), status=MeasureStatus.ACTIVE, measure_type__in=STOPPING):
+        whole = m.measure_type == MeasureType.SUSPEND and m.scope == MeasureScope.UNIT
+        out.setdefault(m.enterprise_id, []).append(ActiveMeasure(whole_unit=whole, description=f"{m.get_measure_type_display()}({m.get_scope_display()})"))
+    return out
+
+
+def enterprise_delete_guard(enterprise: Enterprise) -> str | None:
+    if enterprise.inspections.exists() or Hazard.objects.filter(enterprise=enterprise).exists():
+        return "该企业已有检查或隐患记录,不能删除;如已停业,请登记“关闭”。"
+    return None
+
+
+def hazard_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Hazard]:
+    f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    qs = Hazard.objects.for_user(user).select_related("enterprise", "owner_agency", "order_document")
+    if "status" in f:
+        qs = qs.filter(status=f["status"])
+    if "severity" in f:
+        qs = qs.filter(severity=f["severity"])
+    if "enterprise" in f:
+        qs = qs.filter(enterprise_id=f["enterprise"])
+    if "overdue" in f and str(f["overdue"]).lower() in {"1", "true", "yes"}:
+        qs = qs.filter(overdue_since__isnull=False).exclude(status=HazardStatus.CLOSED)
+    if "supervised" in f and str(f["supervised"]).lower() in {"1", "true", "yes"}:
+        qs = qs.filter(supervised=True)
+    if "q" in f:
+        qs = qs.filter(description__icontains=f["q"]) | qs.filter(enterprise__name__icontains=f["q"])
+    return qs.order_by("-found_on", "-id")
+
+
+def hazard_get(*, user: Any, pk: Any) -> Hazard:
+    qs = Hazard.objects.select_related("enterprise", "owner_agency", "order_document", "inspection", "site").prefetch_related("findings", "events", "reports", "extensions", "reinspections__inspection", "measures")
+    return get_for_user(qs, user, pk)  # type: ignore[arg-type]
+
+
+def measure_get(*, user: Any, pk: Any) -> Measure:
+    return get_for_user(Measure.objects.select_related("enterprise", "hazard", "decision_document").prefetch_related("restart_reviews"), user, pk)  # type: ignore[arg-type]
+
+
+def transfer_list(*, user: Any) -> QuerySet[Transfer]:
+    return Transfer.objects.for_user(user).select_related("enterprise", "from_department", "to_department").order_by("-sent_at")
+
+
+def two_lists(*, enterprise: Enterprise) -> dict[str, Any]:
+    """两个清单: open problems and hazards; institutional measures."""
+    from anjian.inspections.models import Finding
+
+    hazards = list(Hazard.objects.filter(enterprise=enterprise).exclude(status=HazardStatus.CLOSED).order_by("deadline", "id"))
+    findings = list(Finding.objects.filter(enterprise=enterprise, hazards__isnull=True, order_to_correct=True).order_by("-found_on"))
+    institutional = list(InstitutionalMeasure.objects.filter(enterprise=enterprise).order_by("done_on", "due_on", "id"))
+    return {"hazards": hazards, "findings": findings, "institutional": institutional}

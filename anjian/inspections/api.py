@@ -1,0 +1,212 @@
+"""Inspection API, including the offline-sync endpoint of the field form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from anjian.core.scoping import get_for_user
+from anjian.enterprises.models import Enterprise, Site
+from anjian.inspections import services
+from anjian.inspections.models import ChecklistTemplate, Evidence, Finding, Inspection, InspectionItem, InspectionOfficer
+
+
+class ItemSerializer(serializers.ModelSerializer[InspectionItem]):
+    class Meta:
+        model = InspectionItem
+        fields = ["id", "order", "text", "legal_basis", "criterion_id", "violation_id", "result", "note"]
+
+
+class OfficerSerializer(serializers.ModelSerializer[InspectionOfficer]):
+    name = serializers.CharField(source="staff.name")
+
+    class Meta:
+        model = InspectionOfficer
+        fields = ["staff", "name", "certificate_number"]
+
+
+class FindingSerializer(serializers.ModelSerializer[Finding]):
+    class Meta:
+        model = Finding
+        fields = ["id", "inspection", "item", "enterprise", "description", "legal_basis", "criterion_id", "violation_id", "order_to_correct", "found_on"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
+    class Meta:
+        model = Evidence
+        fields = ["id", "item", "kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class InspectionListSerializer(serializers.ModelSerializer[Inspection]):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    agency_name = serializers.CharField(source="owner_agency.name", read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "enterprise", "enterprise_name", "agency_name", "type", "status", "inspected_on", "place", "party_signature", "updated_at"]
+
+
+class InspectionDetailSerializer(InspectionListSerializer):
+    items = ItemSerializer(many=True, read_only=True)
+    officers = OfficerSerializer(many=True, read_only=True)
+    findings = FindingSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta(InspectionListSerializer.Meta):
+        fields = InspectionListSerializer.Meta.fields + ["site", "started_at", "ended_at", "party_representative", "party_title", "refusal_note", "summary", "onsite_handling", "certificate_check", "items", "officers", "findings", "evidence"]
+
+
+class InspectionCreateSerializer(serializers.Serializer[Any]):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), error_messages={"does_not_exist": "单位不存在。"})
+    type = serializers.CharField()
+    inspected_on = serializers.DateField()
+    started_at = serializers.DateTimeField()
+    place = serializers.CharField(allow_blank=True)
+    officer_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    expert_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True, default=None)
+    template_ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None)
+    idempotency_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+
+
+class ResultSerializer(serializers.Serializer[Any]):
+    item = serializers.IntegerField()
+    result = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CompleteSerializer(serializers.Serializer[Any]):
+    ended_at = serializers.DateTimeField()
+    party_representative = serializers.CharField(allow_blank=True)
+    party_title = serializers.CharField(required=False, allow_blank=True, default="")
+    party_signature = serializers.CharField()
+    refusal_note = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    onsite_handling = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SyncResultSerializer(serializers.Serializer[Any]):
+    """Offline, the form knows items by their order in the checklist, not by id."""
+
+    order = serializers.IntegerField()
+    result = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SyncSerializer(InspectionCreateSerializer):
+    """The whole draft of the field form, replayed when the connection returns."""
+
+    results = SyncResultSerializer(many=True, required=False, default=list)
+    complete = CompleteSerializer(required=False, allow_null=True, default=None)
+
+
+class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Inspection]):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return InspectionListSerializer if self.action == "list" else InspectionDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Inspection]:
+        qs = Inspection.objects.for_user(self.request.user).select_related("enterprise", "owner_agency")
+        p = self.request.query_params
+        if p.get("enterprise"):
+            qs = qs.filter(enterprise_id=p["enterprise"])
+        if p.get("type"):
+            qs = qs.filter(type=p["type"])
+        if p.get("status"):
+            qs = qs.filter(status=p["status"])
+        if self.action != "list":
+            qs = qs.prefetch_related("items", Prefetch("officers", queryset=InspectionOfficer.objects.select_related("staff")), "findings", "evidence")
+        return qs.order_by("-inspected_on", "-id")
+
+    def get_object(self) -> Inspection:
+        return get_for_user(self.get_queryset(), self.request.user, self.kwargs["pk"])
+
+    def _detail(self, insp: Inspection, code: int = 200) -> Response:
+        return Response(InspectionDetailSerializer(get_for_user(self.get_queryset(), self.request.user, insp.pk)).data, status=code)
+
+    @extend_schema(request=InspectionCreateSerializer, responses=InspectionDetailSerializer)
+    def create(self, request: Request) -> Response:
+        ser = InspectionCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        d["idempotency_key"] = d.get("idempotency_key") or None
+        insp = services.inspection_create(actor=request.user, **d)
+        return self._detail(insp, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ResultSerializer(many=True), responses=InspectionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        ser = ResultSerializer(data=request.data, many=True)
+        ser.is_valid(raise_exception=True)
+        insp = services.inspection_record_results(actor=request.user, inspection=self.get_object(), results=ser.validated_data)
+        return self._detail(insp)
+
+    @extend_schema(request=CompleteSerializer, responses=InspectionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        ser = CompleteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        insp = services.inspection_complete(actor=request.user, inspection=self.get_object(), **ser.validated_data)
+        return self._detail(insp)
+
+    @extend_schema(request=None, responses=EvidenceSerializer)
+    @action(detail=True, methods=["post"])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        f = request.FILES.get("file")
+        if f is None:
+            from anjian.core.errors import ValidationFailed
+
+            raise ValidationFailed("请选择文件。", fields={"file": "请选择文件。"})
+        insp = self.get_object()
+        item = insp.items.filter(pk=request.data.get("item")).first() if request.data.get("item") else None
+        ev = services.evidence_add(actor=request.user, inspection=insp, kind=str(request.data.get("kind", "photo")), fh=f, name=f.name, item=item, note=str(request.data.get("note", "")))
+        return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SyncSerializer, responses=InspectionDetailSerializer)
+    @action(detail=False, methods=["post"])
+    def sync(self, request: Request) -> Response:
+        """Idempotent replay of an offline draft: the same key never creates a second inspection."""
+        from django.db import transaction
+
+        ser = SyncSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        results, complete = d.pop("results"), d.pop("complete")
+        if not d.get("idempotency_key"):
+            from anjian.core.errors import ValidationFailed
+
+            raise ValidationFailed("离线同步须提供幂等键。", fields={"idempotency_key": "缺少幂等键。"})
+        with transaction.atomic():
+            insp = services.inspection_create(actor=request.user, **d)
+            if insp.status == "draft":
+                if results:
+                    services.inspection_record_results(actor=request.user, inspection=insp, results=results)
+                if complete:
+                    services.inspection_complete(actor=request.user, inspection=insp, **complete)
+        return self._detail(insp)
+
+
+class ChecklistSerializer(serializers.ModelSerializer[ChecklistTemplate]):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["id", "code", "version", "name", "kind", "status", "sectors", "features", "source", "published_at", "items"]
+
+    def get_items(self, obj: ChecklistTemplate) -> list[dict[str, Any]]:
+        return [{"order": i.order, "text": i.text, "legal_basis": i.legal_basis, "criterion_id": i.criterion_id, "violation_id": i.violation_id} for i in obj.items.all()]
+
+
+class ChecklistViewSet(viewsets.ReadOnlyModelViewSet[ChecklistTemplate]):
+    serializer_class = ChecklistSerializer
+
+    def get_queryset(self) -> QuerySet[ChecklistTemplate]:
+        return ChecklistTemplate.objects.prefetch_related("items").order_by("kind", "code", "-version")

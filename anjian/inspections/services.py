@@ -1,0 +1,414 @@
+"""Every write of checklists and inspections (STYLE.md principle 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from anjian.core import audit
+from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from anjian.core.scoping import require_owner, scope_for
+from anjian.enterprises.models import Enterprise, Site
+from anjian.inspections.choices import InspectionStatus, InspectionType, ItemResult, PartySignature, TemplateKind, TemplateStatus
+from anjian.inspections.evidence import inspect_file
+from anjian.inspections.models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Evidence,
+    Finding,
+    Inspection,
+    InspectionExpert,
+    InspectionItem,
+    InspectionOfficer,
+)
+from anjian.org.choices import Role, StaffKind
+from anjian.org.models import Agency, Certificate, Membership, Staff
+
+INSPECT_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD)
+
+
+# --- officers ------------------------------------------------------------------------------------
+def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date) -> list[dict[str, Any]]:
+    """Check every officer on ``day``: a civil servant, a member of ``agency`` with the officer
+    role, holding a certificate valid that day. At least two must pass (XZCF §42, §55; AQSCF §67).
+
+    Returns the check result per person (stored on the inspection); raises naming who and why.
+    """
+    ids = list(dict.fromkeys(int(i) for i in staff_ids))
+    staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids)}
+    memberships = {
+        m.staff_id: m
+        for m in Membership.objects.valid_on(day).filter(staff_id__in=ids, agency=agency).prefetch_related("role_grants")
+    }
+    certs: dict[int, list[Certificate]] = {}
+    for c in Certificate.objects.filter(staff_id__in=ids).prefetch_related("events").order_by("-valid_to"):
+        certs.setdefault(c.staff_id, []).append(c)
+    results: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for sid in ids:
+        s = staff.get(sid)
+        if s is None:
+            problems.append(f"人员编号{sid}不存在")
+            continue
+        entry: dict[str, Any] = {"staff_id": sid, "name": s.name, "certificate_id": None, "certificate_number": "", "valid": False, "reason": ""}
+        m = memberships.get(sid)
+        if s.kind != StaffKind.CIVIL_SERVANT:
+            entry["reason"] = f"{s.name}是{s.get_kind_display()},不能作为执法人员"
+        elif m is None:
+            entry["reason"] = f"{s.name}在{day:%Y年%m月%d日}不是{agency.name}的在职人员"
+        elif not set(m.roles) & {Role.OFFICER}:
+            entry["reason"] = f"{s.name}未被授予执法人员角色"
+        else:
+            reasons = []
+            for c in certs.get(sid, []):
+                ok, why = c.status_on(day, list(c.events.all()))
+                if ok:
+                    entry.update(certificate_id=c.pk, certificate_number=c.number, valid=True, reason="有效")
+                    break
+                reasons.append(why)
+            if not entry["valid"]:
+                entry["reason"] = f"{s.name}:" + ("；".join(reasons) if reasons else "未持有行政执法证")
+        if not entry["valid"]:
+            problems.append(entry["reason"])
+        results.append(entry)
+    if problems:
+        raise ValidationFailed(
+            "执法人员不符合要求:" + ";".join(problems) + "。",
+            code="officers_invalid",
+            article="《行政处罚法》第四十二条、第五十五条;《安全生产法》第六十七条",
+            fields={"officers": problems},
+        )
+    if len(results) < 2:
+        raise ValidationFailed(
+            "执法人员不得少于两人,且均须持有有效的行政执法证件。",
+            code="officers_too_few",
+            article="《行政处罚法》第四十二条",
+            fields={"officers": "执法人员不得少于两人。"},
+        )
+    return results
+
+
+# --- checklists ------------------------------------------------------------------------------------
+def templates_for(enterprise: Enterprise) -> list[ChecklistTemplate]:
+    """Published templates that apply to the unit's sectors and features (general ones always)."""
+    sectors = {s.code for s in enterprise.sectors.all()}
+    groups = {c.split(".")[0] for c in sectors}
+    features = {f.code for f in enterprise.features.all()}
+    out = []
+    for t in ChecklistTemplate.objects.filter(status=TemplateStatus.PUBLISHED).order_by("kind", "code"):
+        if t.kind == TemplateKind.BUREAU and not t.sectors and not t.features:
+            continue  # bureau lists with no scope are picked by hand
+        ts, tf = set(t.sectors), set(t.features)
+        # Both must hold: the unit is in one of the template's sectors (if it names any) and has
+        # one of its features (if it names any) — e.g. the dust list is for 工贸 units with dust.
+        if (not ts or ts & (sectors | groups)) and (not tf or tf & features):
+            out.append(t)
+    return out
+
+
+@transaction.atomic
+def checklist_create(*, actor: Any, code: str, name: str, kind: str, sectors: Iterable[str] = (), features: Iterable[str] = (), source: str = "", items: Sequence[dict[str, str]] = ()) -> ChecklistTemplate:
+    scope = scope_for(actor)
+    if not scope.has_role(Role.ADMIN, Role.DEPT_HEAD):
+        raise PermissionRefused("只有系统管理员或科室负责人可以编制检查表。")
+    if ChecklistTemplate.objects.filter(code=code).exists():
+        raise ValidationFailed("检查表编码已存在,请在原检查表上建立新版本。", fields={"code": "编码已存在。"})
+    owner = None if kind in (TemplateKind.CRITERIA, TemplateKind.GENERAL) and scope.has_role(Role.ADMIN) and scope.agency_level == "city" else Agency.objects.get(pk=scope.agency_id)
+    t = ChecklistTemplate.objects.create(code=code, name=name, kind=kind, sectors=list(sectors), features=list(features), source=source, owner_agency=owner)
+    _set_items(t, items)
+    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": code, "name": name, "items": len(items)})
+    return t
+
+
+def _set_items(t: ChecklistTemplate, items: Sequence[dict[str, str]]) -> None:
+    rows = []
+    for i, it in enumerate(items, start=1):
+        text = (it.get("text") or "").strip()
+        if not text:
+            raise ValidationFailed(f"第{i}项检查内容为空。", fields={"items": f"第{i}项检查内容为空。"})
+        rows.append(ChecklistItem(template=t, order=i, text=text[:500], legal_basis=(it.get("legal_basis") or "")[:300], criterion_id=it.get("criterion_id") or "", violation_id=it.get("violation_id") or ""))
+    ChecklistItem.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def checklist_new_version(*, actor: Any, template: ChecklistTemplate, items: Sequence[dict[str, str]], name: str | None = None) -> ChecklistTemplate:
+    """An edit of a published checklist is a new draft version; inspections keep their copy."""
+    scope = scope_for(actor)
+    if not scope.has_role(Role.ADMIN, Role.DEPT_HEAD):
+        raise PermissionRefused("只有系统管理员或科室负责人可以修订检查表。")
+    last = ChecklistTemplate.objects.filter(code=template.code).order_by("-version").first()
+    assert last is not None
+    if last.status == TemplateStatus.DRAFT:
+        raise DomainError("该检查表已有未发布的草稿版本,请先发布或修改草稿。", code="draft_exists")
+    t = ChecklistTemplate.objects.create(code=template.code, version=last.version + 1, name=name or template.name, kind=template.kind, sectors=template.sectors, features=template.features, source=template.source, owner_agency=template.owner_agency)
+    _set_items(t, items)
+    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": t.code, "version": t.version, "items": len(items)})
+    return t
+
+
+@transaction.atomic
+def checklist_publish(*, actor: Any, template: ChecklistTemplate) -> ChecklistTemplate:
+    scope = scope_for(actor)
+    if not scope.has_role(Role.ADMIN, Role.DEPT_HEAD):
+        raise PermissionRefused("只有系统管理员或科室负责人可以发布检查表。")
+    t = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    if t.status != TemplateStatus.DRAFT:
+        raise DomainError("只有草稿可以发布。", code="not_draft")
+    ChecklistTemplate.objects.filter(code=t.code, status=TemplateStatus.PUBLISHED).update(status=TemplateStatus.RETIRED)
+    t.status = TemplateStatus.PUBLISHED
+    t.published_at = timezone.now()
+    t.save(update_fields=["status", "published_at"])
+    audit.record(actor=actor, action="checklist.publish", obj=t, after={"code": t.code, "version": t.version})
+    return t
+
+
+# --- inspections ------------------------------------------------------------------------------------
+@transaction.atomic
+def inspection_create(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    type: str,
+    inspected_on: dt.date,
+    started_at: dt.datetime,
+    place: str,
+    officer_ids: Sequence[int],
+    expert_ids: Sequence[int] = (),
+    site: Site | None = None,
+    template_ids: Sequence[int] | None = None,
+    idempotency_key: str | None = None,
+    extra_items: Sequence[dict[str, str]] = (),
+) -> Inspection:
+    """Open an inspection. Any bureau with jurisdiction may inspect (the planned subject drives
+    plans, not access); the inspection belongs to the inspecting agency."""
+    if idempotency_key:
+        existing = Inspection.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.created_by_id != actor.pk:
+                raise ValidationFailed("幂等键已被使用。", fields={"idempotency_key": "幂等键已被使用。"})
+            return existing
+    scope = scope_for(actor)
+    if enterprise.jurisdiction_id not in scope.jurisdiction_ids:
+        raise NotFound()
+    if not scope.has_role(*INSPECT_ROLES):
+        raise PermissionRefused("您的角色不能开展监督检查。", code="role_refused")
+    errors: dict[str, str] = {}
+    if type not in InspectionType.values:
+        errors["type"] = "未知的检查类型。"
+    today = timezone.localdate()
+    if inspected_on is None:
+        errors["inspected_on"] = "请填写检查日期。"
+    elif inspected_on > today:
+        errors["inspected_on"] = "检查日期不能晚于今天。"
+    if not (place or "").strip():
+        errors["place"] = "请填写检查地点。"
+    if site is not None and site.enterprise_id != enterprise.pk:
+        errors["site"] = "场所不属于该单位。"
+    if errors:
+        raise ValidationFailed("检查信息有误。", fields=errors)
+    agency = Agency.objects.get(pk=scope.agency_id)
+    officer_check = check_officers(agency=agency, staff_ids=officer_ids, day=inspected_on)
+    experts = list(Staff.objects.filter(pk__in=list(expert_ids)))
+    if any(e.pk in set(officer_ids) for e in experts):
+        raise ValidationFailed("同一人不能既是执法人员又是专家。", fields={"experts": "人员重复。"})
+    if type == InspectionType.EXPERT and not experts:
+        raise ValidationFailed("专家诊断检查须有专家参加。", fields={"experts": "请选择参加的专家。"})
+    insp = Inspection(
+        jurisdiction_id=enterprise.jurisdiction_id, owner_agency=agency, enterprise=enterprise, site=site, type=type,
+        inspected_on=inspected_on, started_at=started_at, place=place.strip(), certificate_check=officer_check,
+        idempotency_key=idempotency_key or None, created_by=actor,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            insp.save()
+    except IntegrityError:
+        raise ValidationFailed("幂等键已被使用。", fields={"idempotency_key": "幂等键已被使用。"}) from None
+    InspectionOfficer.objects.bulk_create(
+        [InspectionOfficer(inspection=insp, staff_id=o["staff_id"], certificate_id=o["certificate_id"], certificate_number=o["certificate_number"], order=i) for i, o in enumerate(officer_check)]
+    )
+    InspectionExpert.objects.bulk_create([InspectionExpert(inspection=insp, staff=e, role_note=e.get_kind_display()) for e in experts])
+    templates = list(ChecklistTemplate.objects.filter(pk__in=template_ids, status=TemplateStatus.PUBLISHED)) if template_ids is not None else templates_for(enterprise)
+    insp.templates.set(templates)
+    rows: list[InspectionItem] = []
+    order = 0
+    seen: set[tuple[str, str]] = set()
+    for t in templates:
+        for it in t.items.all():
+            key = (it.text, it.criterion_id)
+            if key in seen:
+                continue  # the same criterion listed by two templates is checked once
+            seen.add(key)
+            order += 1
+            rows.append(InspectionItem(inspection=insp, source_item=it, order=order, text=it.text, legal_basis=it.legal_basis, criterion_id=it.criterion_id, violation_id=it.violation_id))
+    for it in extra_items:
+        order += 1
+        rows.append(InspectionItem(inspection=insp, order=order, text=(it.get("text") or "")[:500], legal_basis=it.get("legal_basis") or ""))
+    InspectionItem.objects.bulk_create(rows)
+    audit.record(actor=actor, action="inspection.create", obj=insp, after={"enterprise": enterprise.pk, "type": type, "inspected_on": inspected_on, "officers": [o["name"] for o in officer_check], "items": len(rows)})
+    return insp
+
+
+def _editable(actor: Any, inspection: Inspection) -> Inspection:
+    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    require_owner(actor, insp, roles=INSPECT_ROLES, what="该检查")
+    if insp.status != InspectionStatus.DRAFT:
+        raise DomainError("检查已完成,记录不能再修改。", code="inspection_completed")
+    return insp
+
+
+@transaction.atomic
+def inspection_record_results(*, actor: Any, inspection: Inspection, results: Sequence[dict[str, Any]]) -> Inspection:
+    """Record item results in one go (the field form saves 150 items at once).
+
+    A non-compliant item is a finding: its Finding row is created, updated or removed here.
+    """
+    insp = _editable(actor, inspection)
+    items = {i.pk: i for i in insp.items.all()}
+    by_order = {i.order: i for i in items.values()}
+    changed: list[InspectionItem] = []
+    errors: dict[str, str] = {}
+    for r in results:
+        item = items.get(int(r["item"])) if r.get("item") is not None else by_order.get(int(r.get("order", 0)))
+        if item is None:
+            errors[f"item_{r.get('item') or r.get('order')}"] = "检查项不属于本次检查。"
+            continue
+        result = r.get("result", item.result)
+        if result not in ItemResult.values:
+            errors[f"item_{item.pk}"] = "结果须为符合、不符合、不适用或未检查。"
+            continue
+        note = (r.get("note") or "")[:500]
+        if result == ItemResult.NONCOMPLIANT and not note.strip():
+            note = ""
+        item.result, item.note = result, note
+        changed.append(item)
+    if errors:
+        raise ValidationFailed("检查结果有误。", fields=errors)
+    InspectionItem.objects.bulk_update(changed, ["result", "note"])
+    _sync_findings(insp)
+    insp.save(update_fields=["updated_at"])
+    return insp
+
+
+def _sync_findings(insp: Inspection) -> None:
+    items = list(insp.items.all())
+    existing = {f.item_id: f for f in Finding.objects.filter(inspection=insp)}
+    wanted = {i.pk: i for i in items if i.result == ItemResult.NONCOMPLIANT}
+    stale = [f.pk for iid, f in existing.items() if iid not in wanted]
+    if stale:
+        if Finding.objects.filter(pk__in=stale, hazards__isnull=False).exists():
+            raise DomainError("该问题已登记隐患,不能改为符合;请先处理相应隐患。", code="finding_in_use")
+        Finding.objects.filter(pk__in=stale).delete()
+    new, upd = [], []
+    for iid, i in wanted.items():
+        desc = (i.note or i.text)[:500]
+        f = existing.get(iid)
+        if f is None:
+            new.append(Finding(inspection=insp, item=i, enterprise_id=insp.enterprise_id, jurisdiction_id=insp.jurisdiction_id, description=desc, legal_basis=i.legal_basis, criterion_id=i.criterion_id, violation_id=i.violation_id, found_on=insp.inspected_on))
+        elif f.description != desc:
+            f.description = desc
+            upd.append(f)
+    Finding.objects.bulk_create(new)
+    if upd:
+        Finding.objects.bulk_update(upd, ["description"])
+
+
+@transaction.atomic
+def finding_add(*, actor: Any, inspection: Inspection, description: str, legal_basis: str = "", order_to_correct: bool = False, criterion_id: str = "", violation_id: str = "") -> Finding:
+    """A finding outside the checklist (the officer saw something no item lists)."""
+    insp = _editable(actor, inspection)
+    if not (description or "").strip():
+        raise ValidationFailed("请填写问题描述。", fields={"description": "请填写问题描述。"})
+    f = Finding.objects.create(inspection=insp, enterprise_id=insp.enterprise_id, jurisdiction_id=insp.jurisdiction_id, description=description.strip()[:500], legal_basis=legal_basis, order_to_correct=order_to_correct, criterion_id=criterion_id, violation_id=violation_id, found_on=insp.inspected_on)
+    audit.record(actor=actor, action="finding.create", obj=insp, after={"finding": f.pk, "description": f.description})
+    return f
+
+
+@transaction.atomic
+def evidence_add(*, actor: Any, inspection: Inspection, kind: str, fh: IO[bytes], name: str, item: InspectionItem | None = None, note: str = "") -> Evidence:
+    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    require_owner(actor, insp, roles=INSPECT_ROLES, what="该检查")
+    if kind != "scan" and insp.status != InspectionStatus.DRAFT:
+        raise DomainError("检查已完成,不能再补充现场证据。", code="inspection_completed")
+    if item is not None and item.inspection_id != insp.pk:
+        raise ValidationFailed("检查项不属于本次检查。", fields={"item": "检查项不属于本次检查。"})
+    mime, size, sha = inspect_file(fh, kind=kind, declared_name=name)
+    ev = Evidence(inspection=insp, item=item, kind=kind, original_name=name[:200], content_type=mime, size=size, sha256=sha, note=note, uploaded_by=actor)
+    ev.file.save(sha, File(fh), save=False)
+    ev.save()
+    audit.record(actor=actor, action="evidence.add", obj=insp, after={"evidence": ev.pk, "kind": kind, "sha256": sha, "size": size, "name": name})
+    return ev
+
+
+@transaction.atomic
+def inspection_complete(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    ended_at: dt.datetime,
+    party_representative: str,
+    party_signature: str,
+    refusal_note: str = "",
+    summary: str = "",
+    onsite_handling: str = "",
+    party_title: str = "",
+) -> Inspection:
+    """Close the on-site record: every item answered; the party signs, or its refusal is recorded
+    (AQSCF §68), or the record is printed for paper signature and the scan uploaded later."""
+    insp = _editable(actor, inspection)
+    errors: dict[str, str] = {}
+    unchecked = insp.items.filter(result=ItemResult.UNCHECKED).count()
+    if unchecked:
+        errors["items"] = f"还有{unchecked}项未检查(可选择“不适用”)。"
+    if ended_at is None or ended_at < insp.started_at:
+        errors["ended_at"] = "结束时间不能早于开始时间。"
+    elif ended_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["ended_at"] = "结束时间不能晚于现在。"
+    if not (party_representative or "").strip():
+        errors["party_representative"] = "请填写被检查单位现场负责人。"
+    if party_signature not in (PartySignature.SIGNED, PartySignature.REFUSED, PartySignature.PAPER):
+        errors["party_signature"] = "请选择签字情况:已签字、拒绝签字或纸质签字。"
+    if party_signature == PartySignature.REFUSED and not (refusal_note or "").strip():
+        errors["refusal_note"] = "被检查单位负责人拒绝签字的,检查人员应当将情况记录在案(安全生产法第六十八条)。"
+    if insp.findings.filter(description="").exists():
+        errors["findings"] = "问题描述不能为空。"
+    if errors:
+        raise ValidationFailed("检查记录尚不完整。", fields=errors, article="《安全生产法》第六十八条")
+    insp.ended_at = ended_at
+    insp.party_representative = party_representative.strip()
+    insp.party_title = party_title.strip()
+    insp.party_signature = party_signature
+    insp.refusal_note = refusal_note.strip()
+    insp.summary = summary
+    insp.onsite_handling = onsite_handling
+    insp.status = InspectionStatus.COMPLETED
+    insp.save()
+    audit.record(actor=actor, action="inspection.complete", obj=insp, after={"party_signature": party_signature, "findings": insp.findings.count()})
+    return insp
+
+
+@transaction.atomic
+def inspection_attach_signed_scan(*, actor: Any, inspection: Inspection, fh: IO[bytes], name: str) -> Evidence:
+    """Printed record signed on paper: the scan is uploaded after the visit."""
+    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    require_owner(actor, insp, roles=INSPECT_ROLES, what="该检查")
+    ev = evidence_add(actor=actor, inspection=insp, kind="scan", fh=fh, name=name, note="签字的现场检查记录扫描件")
+    if insp.party_signature == PartySignature.PAPER:
+        insp.party_signature = PartySignature.SIGNED
+        insp.save(update_fields=["party_signature", "updated_at"])
+    return ev
+
+
+def repeat_history(*, enterprise: Enterprise, item: InspectionItem | Finding, day: dt.date, years: int = 3) -> list[Finding]:
+    """Earlier findings of the unit on the same item within ``years`` (CFG; LEGAL.md §4 practice)."""
+    start = day.replace(year=day.year - years) if not (day.month == 2 and day.day == 29) else day.replace(year=day.year - years, day=28)
+    q = Q(criterion_id=item.criterion_id) if item.criterion_id else Q(description__startswith=(getattr(item, "text", "") or item.description)[:30])
+    qs = Finding.objects.filter(enterprise=enterprise, found_on__gte=start, found_on__lt=day).filter(q)
+    if isinstance(item, Finding):
+        qs = qs.exclude(pk=item.pk)
+    return list(qs.select_related("inspection")[:20])
