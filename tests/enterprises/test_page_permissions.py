@@ -1,0 +1,66 @@
+"""Permission matrix over the ledger pages: every persona, read and write, district-A record."""
+
+from __future__ import annotations
+
+import pytest
+
+from anjian.core.models import AuditEvent
+from anjian.enterprises.models import Enterprise, Site
+
+# persona → (read status, write allowed?)
+MATRIX = [
+    ("officer_a", 200, True),
+    ("supervisor_a", 200, True),
+    ("depthead_a", 200, True),
+    ("admin_a", 200, True),
+    ("legal_a", 200, False),
+    ("leader_a", 200, False),
+    ("office_a", 200, False),
+    ("expert_a", 200, False),
+    ("officer_city", 200, False),
+    ("leader_city", 200, False),
+    ("officer_b", 404, False),
+    ("officer_zone", 404, False),
+    ("outsider", 404, False),
+]
+
+
+@pytest.mark.parametrize("persona,read,write", MATRIX)
+def test_ledger_pages(world, ent_a, client, persona, read, write):
+    client.force_login(world.user(persona))
+    base = f"/enterprises/{ent_a.pk}/"
+    assert client.get(base).status_code == read
+    listed = client.get("/enterprises/", {"q": ent_a.name[:4]})
+    assert listed.status_code == 200
+    assert (ent_a.name in listed.content.decode()) is (read == 200)
+    before = AuditEvent.objects.count()
+    edit = client.post(f"{base}edit/", {"name": ent_a.name, "uscc": ent_a.uscc, "standardization_level": "none", "contact_name": "改名"})
+    site = client.post(f"{base}sites/new/", {"name": "新场所", "address": "地址"})
+    status = client.post(f"{base}status/", {"status": "suspended", "effective_date": "2026-11-01", "reason": "检修"})
+    if write:
+        assert edit.status_code in (200, 302) and site.status_code in (200, 302) and status.status_code in (200, 302)
+        assert Enterprise.objects.get(pk=ent_a.pk).declared_status == "suspended"
+        assert Site.objects.filter(enterprise=ent_a).exists()
+        assert AuditEvent.objects.count() > before
+    else:
+        expected = 404 if read == 404 else 403
+        assert (edit.status_code, site.status_code, status.status_code) == (expected, expected, expected)
+        ent = Enterprise.objects.get(pk=ent_a.pk)
+        assert ent.declared_status == "operating" and ent.contact_name == "" and not Site.objects.filter(enterprise=ent_a).exists()
+        assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("persona,allowed", [("depthead_a", True), ("leader_a", True), ("officer_a", False), ("leader_city", False), ("officer_b", False)])
+def test_transfer_page(world, ent_a, client, persona, allowed):
+    client.force_login(world.user(persona))
+    r = client.post(f"/enterprises/{ent_a.pk}/transfer/", {"to_jurisdiction": world.district_b.pk, "effective_date": "2026-11-01", "reason": "迁址"})
+    moved = Enterprise.objects.get(pk=ent_a.pk).jurisdiction_id == world.district_b.pk
+    assert moved is allowed
+    if not allowed:
+        assert r.status_code in (403, 404)
+
+
+def test_anonymous_is_sent_to_login(client, world, ent_a):
+    for url in ("/enterprises/", f"/enterprises/{ent_a.pk}/", "/enterprises/export.xlsx", "/enterprises/import/"):
+        r = client.get(url)
+        assert r.status_code == 302 and "/login/" in r["Location"]
