@@ -225,3 +225,5 @@ ANJIAN_RECTIFICATION_DAYS = _json.loads(os.environ.get("ANJIAN_RECTIFICATION_DAY
 ANJIAN_MINE_MAJOR_HAZARD_SUSPEND = _env_bool("ANJIAN_MINE_MAJOR_HAZARD_SUSPEND", False)
 ANJIAN_PHOTO_MAX_BYTES = int(os.environ.get("ANJIAN_PHOTO_MAX_BYTES", str(20 * 1024 * 1024)))
 ANJIAN_VIDEO_MAX_BYTES = int(os.environ.get("ANJIAN_VIDEO_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))
+# LEGAL.md §4: earlier hazards or violations on the same item are shown for this many years (CFG).
+ANJIAN_REPEAT_WINDOW_YEARS = int(os.environ.get("ANJIAN_REPEAT_WINDOW_YEARS", "3"))

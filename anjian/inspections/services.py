@@ -404,8 +404,12 @@ def inspection_attach_signed_scan(*, actor: Any, inspection: Inspection, fh: IO[
     return ev
 
 
-def repeat_history(*, enterprise: Enterprise, item: InspectionItem | Finding, day: dt.date, years: int = 3) -> list[Finding]:
-    """Earlier findings of the unit on the same item within ``years`` (CFG; LEGAL.md §4 practice)."""
+def repeat_history(*, enterprise: Enterprise, item: InspectionItem | Finding, day: dt.date, years: int | None = None) -> list[Finding]:
+    """Earlier findings of the unit on the same item within ``years`` (CFG, default 3: LEGAL.md §4
+    "repeat offences", a practice default configured by ANJIAN_REPEAT_WINDOW_YEARS)."""
+    from django.conf import settings
+
+    years = years if years is not None else int(getattr(settings, "ANJIAN_REPEAT_WINDOW_YEARS", 3))
     start = day.replace(year=day.year - years) if not (day.month == 2 and day.day == 29) else day.replace(year=day.year - years, day=28)
     q = Q(criterion_id=item.criterion_id) if item.criterion_id else Q(description__startswith=(getattr(item, "text", "") or item.description)[:30])
     qs = Finding.objects.filter(enterprise=enterprise, found_on__gte=start, found_on__lt=day).filter(q)
