@@ -23,7 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.settings")
 if not os.environ.get("ANJIAN_DATABASE_URL"):
     os.environ.setdefault("ANJIAN_VAR_DIR", tempfile.mkdtemp(prefix="bench-insp-"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -38,9 +38,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=20)
     args = ap.parse_args()
     call_command("migrate", verbosity=0)
-    from bench import _world
     from anjian.inspections import services
     from anjian.inspections.models import ChecklistTemplate
+    from bench import _world
 
     w = _world.build()
     actor = w["users"][0]

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -34,9 +34,9 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("this benchmark needs PostgreSQL (set ANJIAN_DATABASE_URL)")
     call_command("migrate", verbosity=0)
-    from bench import _world
     from anjian.hazards.models import Hazard
     from anjian.hazards.services import hazards_overdue_sweep
+    from bench import _world
 
     w = _world.build()
     have = Hazard.objects.count()

@@ -16,7 +16,7 @@ class RequestInfo:
     source_ip: str | None = None
 
 
-_current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("anjian_request", default=RequestInfo())
+_current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("anjian_request", default=RequestInfo())  # noqa: B039 - frozen dataclass, immutable
 
 
 def current() -> RequestInfo:

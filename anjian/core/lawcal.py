@@ -50,7 +50,7 @@ def work_calendar() -> WorkCalendar:
 def load_year(year: int, days: Iterable[tuple[dt.date, str, str]], *, source: str) -> int:
     """Replace the exception days of ``year`` and mark it loaded. Validated by the engine first."""
     days = list(days)
-    for d, kind, _ in days:
+    for d, _kind, _ in days:
         if d.year != year:
             raise ValueError(f"{d.isoformat()}不属于{year}年")
     # Let the engine check the data (kinds, make-up days on weekends only) before anything is written.

@@ -107,6 +107,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("审计记录只能追加,不能修改。")
@@ -114,9 +117,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("审计记录只能追加,不能删除。")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
 
 class CalendarYear(models.Model):

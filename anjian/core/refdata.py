@@ -185,7 +185,7 @@ def _csv_rows_from(
             raise ValueError(
                 f"{source}: row {line}: expected {len(_HEADER)} fields, got {len(fields)}"
             )
-        yield line, {k: v.strip() for k, v in zip(_HEADER, fields)}
+        yield line, {k: v.strip() for k, v in zip(_HEADER, fields, strict=True)}
 
 
 def _err(where: str, msg: str) -> ValueError:
@@ -312,7 +312,7 @@ def read_gbt4754(path: PathOrFile = GBT4754_CSV) -> list[Industry]:
 # --------------------------------------------------------------------------- #
 def _str_field(obj: Any, key: str, where: str) -> str:
     if not isinstance(obj, dict):
-        raise ValueError(f"{where}: expected a mapping, got {type(obj).__name__}")  # noqa: TRY004
+        raise ValueError(f"{where}: expected a mapping, got {type(obj).__name__}")
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{where}: {key!r} must be a non-empty string")
@@ -322,7 +322,7 @@ def _str_field(obj: Any, key: str, where: str) -> str:
 def _list_field(obj: dict[str, Any], key: str, where: str) -> list[Any]:
     value = obj.get(key)
     if not isinstance(value, list):
-        raise ValueError(f"{where}: {key!r} must be a list")  # noqa: TRY004
+        raise ValueError(f"{where}: {key!r} must be a list")
     return value
 
 
@@ -340,7 +340,7 @@ def read_sectors(path: PathOrFile = SECTORS_YAML) -> SectorTaxonomy:
     else:
         data = yaml.safe_load(path)
     if not isinstance(data, dict):
-        raise ValueError(f"{source}: expected a mapping with 'groups' and 'features'")  # noqa: TRY004
+        raise ValueError(f"{source}: expected a mapping with 'groups' and 'features'")
 
     codes: set[str] = set()
 

@@ -41,8 +41,8 @@ from anjian.hazards.models import (
     HazardEvent,
     InstitutionalMeasure,
     Measure,
-    Reinspection,
     RectificationReport,
+    Reinspection,
     RestartReview,
     Transfer,
 )

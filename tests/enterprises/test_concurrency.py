@@ -25,7 +25,7 @@ def _race(n: int, fn) -> tuple[list[object], list[Exception]]:
         try:
             barrier.wait()
             ok.append(fn(i))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
