@@ -110,7 +110,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "anjian.sqlite3",
+            "NAME": str(VAR_DIR / "anjian.sqlite3"),
             # SQLite ignores select_for_update: IMMEDIATE transactions serialise writers instead
             # (ARCHITECTURE.md rule 8).
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},

@@ -78,10 +78,11 @@ class ScopedQuerySet(models.QuerySet[M]):
 
 def get_for_user(queryset: models.QuerySet[M], user: Any, pk: Any) -> M:
     """Fetch a scoped row by primary key; missing and out-of-scope both answer 404."""
-    qs = queryset.for_user(user) if hasattr(queryset, "for_user") else queryset
+    qs: Any = queryset.for_user(user) if hasattr(queryset, "for_user") else queryset
+    model: Any = queryset.model
     try:
-        return qs.get(pk=pk)  # type: ignore[no-any-return]
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        return qs.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 

@@ -125,7 +125,7 @@ class SubjectSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-CHILDREN: dict[str, tuple[type, type]] = {
+CHILDREN: dict[str, tuple[Any, Any]] = {
     "sites": (Site, SiteSerializer),
     "licences": (Licence, LicenceSerializer),
     "key-people": (KeyPerson, KeyPersonSerializer),

@@ -31,7 +31,7 @@ SORTS = {
 def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, sort: str = "name") -> QuerySet[Enterprise]:
     """The user's ledger, filtered and sorted. Query count is independent of the page size."""
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
-    qs = Enterprise.objects.for_user(user)
+    qs: Any = Enterprise.objects.for_user(user)
     if "q" in f:
         qs = apply_search(qs, str(f["q"]))
     if "jurisdiction" in f:

@@ -324,14 +324,14 @@ def _check_child(obj: Any) -> None:
         errors["valid_to"] = "有效期止不能早于有效期起。"
     if isinstance(obj, Licence) and Licence.objects.filter(kind=obj.kind, number=obj.number).exclude(pk=obj.pk).exists():
         errors["number"] = "该类许可证编号已存在。"
-    if isinstance(obj, MajorHazardSource) and obj.site_id and obj.site.enterprise_id != obj.enterprise_id:
+    if isinstance(obj, MajorHazardSource) and obj.site is not None and obj.site.enterprise_id != obj.enterprise_id:
         errors["site"] = "场所不属于该企业。"
     if errors:
         raise ValidationFailed("信息有误,请按提示修改。", fields=errors)
 
 
 @transaction.atomic
-def child_create(*, actor: Any, enterprise: Enterprise, model: type, **fields: Any) -> Any:
+def child_create(*, actor: Any, enterprise: Enterprise, model: Any, **fields: Any) -> Any:
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     require_owner(actor, ent, roles=LEDGER_WRITE_ROLES, what=f"企业“{ent.name}”")
     prefix, allowed = _CHILD[model]
@@ -349,7 +349,7 @@ def child_create(*, actor: Any, enterprise: Enterprise, model: type, **fields: A
 
 @transaction.atomic
 def child_update(*, actor: Any, obj: Any, **changes: Any) -> Any:
-    model = type(obj)
+    model: Any = type(obj)
     obj = model.objects.select_for_update().select_related("enterprise").get(pk=obj.pk)
     require_owner(actor, obj.enterprise, roles=LEDGER_WRITE_ROLES, what=f"企业“{obj.enterprise.name}”")
     prefix, allowed = _CHILD[model]
@@ -370,7 +370,7 @@ def child_update(*, actor: Any, obj: Any, **changes: Any) -> Any:
 
 @transaction.atomic
 def child_delete(*, actor: Any, obj: Any) -> None:
-    model = type(obj)
+    model: Any = type(obj)
     obj = model.objects.select_for_update().select_related("enterprise").get(pk=obj.pk)
     require_owner(actor, obj.enterprise, roles=LEDGER_WRITE_ROLES, what=f"企业“{obj.enterprise.name}”")
     prefix, _ = _CHILD[model]

@@ -38,7 +38,7 @@ class HazardSerializer(serializers.ModelSerializer[Hazard]):
 
 class HazardCreateSerializer(serializers.Serializer[Any]):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source; DRF pops declared fields
     description = serializers.CharField(allow_blank=True)
     location = serializers.CharField(allow_blank=True)
     severity = serializers.CharField()

@@ -239,16 +239,16 @@ def inspection_create(
     order = 0
     seen: set[tuple[str, str]] = set()
     for t in templates:
-        for it in t.items.all():
-            key = (it.text, it.criterion_id)
+        for ci in t.items.all():
+            key = (ci.text, ci.criterion_id)
             if key in seen:
                 continue  # the same criterion listed by two templates is checked once
             seen.add(key)
             order += 1
-            rows.append(InspectionItem(inspection=insp, source_item=it, order=order, text=it.text, legal_basis=it.legal_basis, criterion_id=it.criterion_id, violation_id=it.violation_id))
-    for it in extra_items:
+            rows.append(InspectionItem(inspection=insp, source_item=ci, order=order, text=ci.text, legal_basis=ci.legal_basis, criterion_id=ci.criterion_id, violation_id=ci.violation_id))
+    for extra in extra_items:
         order += 1
-        rows.append(InspectionItem(inspection=insp, order=order, text=(it.get("text") or "")[:500], legal_basis=it.get("legal_basis") or ""))
+        rows.append(InspectionItem(inspection=insp, order=order, text=(extra.get("text") or "")[:500], legal_basis=extra.get("legal_basis") or ""))
     InspectionItem.objects.bulk_create(rows)
     audit.record(actor=actor, action="inspection.create", obj=insp, after={"enterprise": enterprise.pk, "type": type, "inspected_on": inspected_on, "officers": [o["name"] for o in officer_check], "items": len(rows)})
     return insp
@@ -411,7 +411,8 @@ def repeat_history(*, enterprise: Enterprise, item: InspectionItem | Finding, da
 
     years = years if years is not None else int(getattr(settings, "ANJIAN_REPEAT_WINDOW_YEARS", 3))
     start = day.replace(year=day.year - years) if not (day.month == 2 and day.day == 29) else day.replace(year=day.year - years, day=28)
-    q = Q(criterion_id=item.criterion_id) if item.criterion_id else Q(description__startswith=(getattr(item, "text", "") or item.description)[:30])
+    text = item.text if isinstance(item, InspectionItem) else item.description
+    q = Q(criterion_id=item.criterion_id) if item.criterion_id else Q(description__startswith=text[:30])
     qs = Finding.objects.filter(enterprise=enterprise, found_on__gte=start, found_on__lt=day).filter(q)
     if isinstance(item, Finding):
         qs = qs.exclude(pk=item.pk)
