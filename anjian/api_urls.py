@@ -1,3 +1,4 @@
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from anjian.enterprises.api import EnterpriseViewSet
@@ -16,4 +17,4 @@ router.register("hazards", HazardViewSet, basename="hazard")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("transfers", TransferViewSet, basename="transfer")
 
-urlpatterns = router.urls
+urlpatterns = [path("law/", include("anjian.core.law_api")), *router.urls]

@@ -73,32 +73,60 @@ def seed_from_package(first_year: int = 2004, last_year: int = 2026) -> int:
 
 
 def overrides_for(division_codes: Iterable[str]) -> list[ruleset.RuleOverride]:
-    """Approved overrides whose scope covers the acting agency (its division codes and ancestors)."""
-    # The most specific scope that has an override of a rule wins (district over city over
-    # province): the engine itself only ranks by effective date.
+    """Approved overrides whose scope covers the acting agency (its division codes and ancestors).
+
+    While a more specific override (district over city over province) is in force, the less
+    specific ones are hidden for that period: each less specific row is cut around the periods of
+    the more specific ones, so the engine, which ranks by effective date only, sees the right one.
+    """
     rows = list(RuleOverride.objects.filter(scope__in=list(division_codes)))
-    best: dict[str, int] = {}
+    out: list[ruleset.RuleOverride] = []
+    by_rule: dict[str, list[RuleOverride]] = {}
     for row in rows:
-        best[row.rule_code] = max(best.get(row.rule_code, -1), _specificity(row.scope))
-    out = []
-    for row in (r for r in rows if _specificity(r.scope) == best[r.rule_code]):
-        value: int | Decimal | None = None
-        if row.value is not None:
-            value = int(row.value) if row.value == row.value.to_integral_value() and row.unit != "money" else row.value
-        out.append(
-            ruleset.RuleOverride(
-                rule_code=row.rule_code,
-                scope=row.scope,
-                effective_from=row.effective_from,
-                effective_to=row.effective_to,
-                value=value,
-                unit=PeriodUnit(row.unit) if row.unit and row.unit in PeriodUnit.__members__.values() else None,
-                source_document=row.source_document,
-                approver=row.approver,
-                note=row.note,
-            )
-        )
+        by_rule.setdefault(row.rule_code, []).append(row)
+    for rule_rows in by_rule.values():
+        covered: list[tuple[dt.date, dt.date | None]] = []
+        for level in sorted({_specificity(r.scope) for r in rule_rows}, reverse=True):
+            level_rows = [r for r in rule_rows if _specificity(r.scope) == level]
+            for row in level_rows:
+                for start, end in _subtract((row.effective_from, row.effective_to), covered):
+                    out.append(_to_engine(row, start, end))
+            covered.extend((r.effective_from, r.effective_to) for r in level_rows)
     return out
+
+
+def _subtract(span: tuple[dt.date, dt.date | None], covered: list[tuple[dt.date, dt.date | None]]) -> list[tuple[dt.date, dt.date | None]]:
+    """The parts of ``span`` outside every covered interval (``None`` end = open)."""
+    parts = [span]
+    for c_start, c_end in covered:
+        nxt: list[tuple[dt.date, dt.date | None]] = []
+        for p_start, p_end in parts:
+            if (p_end is not None and p_end < c_start) or (c_end is not None and c_end < p_start):
+                nxt.append((p_start, p_end))
+                continue
+            if p_start < c_start:
+                nxt.append((p_start, c_start - dt.timedelta(days=1)))
+            if c_end is not None and (p_end is None or p_end > c_end):
+                nxt.append((c_end + dt.timedelta(days=1), p_end))
+        parts = nxt
+    return parts
+
+
+def _to_engine(row: RuleOverride, start: dt.date, end: dt.date | None) -> ruleset.RuleOverride:
+    value: int | Decimal | None = None
+    if row.value is not None:
+        value = int(row.value) if row.value == row.value.to_integral_value() and row.unit != "money" else row.value
+    return ruleset.RuleOverride(
+        rule_code=row.rule_code,
+        scope=row.scope,
+        effective_from=start,
+        effective_to=end,
+        value=value,
+        unit=PeriodUnit(row.unit) if row.unit and row.unit in PeriodUnit.__members__.values() else None,
+        source_document=row.source_document,
+        approver=row.approver,
+        note=row.note,
+    )
 
 
 def _specificity(scope: str) -> int:

@@ -51,9 +51,13 @@ class Command(BaseCommand):
                 by_year[day.year].append((day, kind, (row.get("name") or "").strip()))
         if not by_year:
             raise CommandError("文件中没有数据行。")
+        from anjian.core.errors import DomainError
+        from anjian.core.services import calendar_year_load
+
         for year, days in sorted(by_year.items()):
             try:
-                n = lawcal.load_year(year, days, source=opts["source"].strip())
-            except Exception as exc:
-                raise CommandError(f"{year}年未载入:{exc}") from exc
-            self.stdout.write(f"{year}年已载入,{n}个例外日。")
+                # Audited like the admin upload (actor None = the command line).
+                calendar_year_load(actor=None, year=year, rows=days, source=opts["source"].strip())
+            except (DomainError, ValueError) as exc:
+                raise CommandError(f"{year}年未载入:{getattr(exc, 'message', exc)}") from exc
+            self.stdout.write(f"{year}年已载入,{len(days)}个例外日。")

@@ -1,0 +1,12 @@
+"""The legal calculators (included at ``law/``)."""
+
+from django.urls import path
+
+from anjian.core import calculators
+
+app_name = "law"
+
+urlpatterns = [
+    path("deadlines/", calculators.deadline_calculator, name="deadlines"),
+    path("penalties/", calculators.penalty_calculator, name="penalties"),
+]
