@@ -46,6 +46,11 @@ def membership_create(
         raise ValidationFailed("该人员在此期间已有任职,请先结束原任职。", fields={"valid_from": "与已有任职期间重叠。"})
     m.save()
     RoleGrant.objects.bulk_create([RoleGrant(membership=m, role=r) for r in sorted(set(roles))])
+    if "admin" in roles and staff.user is not None and not staff.user.is_staff:
+        # The 系统管理员 role works in the Django admin (calendar, overrides); the admin classes
+        # check the role again on every page.
+        staff.user.is_staff = True
+        staff.user.save(update_fields=["is_staff"])
     audit.record(actor=actor, action="membership.create", obj=m, after={**audit.snapshot(m), "roles": sorted(set(roles))}, jurisdiction_id=agency.jurisdiction_id)
     return m
 

@@ -76,3 +76,13 @@ def test_overlapping_membership_is_refused(world):
     staff = world.user("officer_a").staff
     with pytest.raises(ValidationFailed):
         services.membership_create(actor=None, staff=staff, agency=world.agency_b, roles=["officer"], valid_from=dt.date(2026, 1, 1))
+
+
+def test_admin_role_opens_the_django_admin(world):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username="new_admin", password="x-Anjian-2026")
+    staff = services.staff_create(actor=None, name="新管理员", kind="civil_servant", user=user)
+    services.membership_create(actor=None, staff=staff, agency=world.agency_b, roles=["admin"], valid_from=dt.date(2026, 1, 1))
+    user.refresh_from_db()
+    assert user.is_staff and not user.is_superuser
