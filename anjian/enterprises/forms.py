@@ -20,6 +20,7 @@ from django.utils import timezone
 from anjian.core.errors import ValidationFailed
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import Scope
+from anjian.core.widgets import FastSelect
 from anjian.enterprises.choices import DeclaredStatus, StandardizationLevel, SupervisionLevel
 from anjian.enterprises.models import (
     ChemicalPark,
@@ -126,16 +127,16 @@ class EnterpriseFilterForm(forms.Form):
     """GET filters of the ledger list; keys match ``selectors.enterprise_list``."""
 
     q = forms.CharField(label="搜索", required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "企业名称或统一社会信用代码", "type": "search"}))
-    jurisdiction = forms.TypedChoiceField(label="所属辖区", required=False, coerce=int, empty_value=None)
-    sector = forms.ChoiceField(label="监管行业", required=False)
-    feature = forms.ChoiceField(label="行业领域特征", required=False)
-    grade = forms.ChoiceField(label="风险等级", required=False)
-    standardization = forms.ChoiceField(label="标准化等级", required=False, choices=[("", "全部"), *StandardizationLevel.choices])
-    status = forms.ChoiceField(label="申报经营状态", required=False, choices=[("", "全部"), *DeclaredStatus.choices])
-    supervision = forms.ChoiceField(label="监管层级", required=False, choices=[("", "全部"), *SupervisionLevel.choices])
-    subject = forms.TypedChoiceField(label="计划执法主体", required=False, coerce=int, empty_value=None)
-    unlicensed = forms.ChoiceField(label="无证无照", required=False, choices=[("", "全部"), ("1", "是"), ("0", "否")])
-    sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
+    jurisdiction = forms.TypedChoiceField(label="所属辖区", required=False, widget=FastSelect, coerce=int, empty_value=None)
+    sector = forms.ChoiceField(label="监管行业", required=False, widget=FastSelect)
+    feature = forms.ChoiceField(label="行业领域特征", required=False, widget=FastSelect)
+    grade = forms.ChoiceField(label="风险等级", required=False, widget=FastSelect)
+    standardization = forms.ChoiceField(label="标准化等级", required=False, widget=FastSelect, choices=[("", "全部"), *StandardizationLevel.choices])
+    status = forms.ChoiceField(label="申报经营状态", required=False, widget=FastSelect, choices=[("", "全部"), *DeclaredStatus.choices])
+    supervision = forms.ChoiceField(label="监管层级", required=False, widget=FastSelect, choices=[("", "全部"), *SupervisionLevel.choices])
+    subject = forms.TypedChoiceField(label="计划执法主体", required=False, widget=FastSelect, coerce=int, empty_value=None)
+    unlicensed = forms.ChoiceField(label="无证无照", required=False, widget=FastSelect, choices=[("", "全部"), ("1", "是"), ("0", "否")])
+    sort = forms.ChoiceField(label="排序", required=False, widget=FastSelect, choices=SORT_CHOICES)
 
     FILTER_KEYS = ["q", "jurisdiction", "sector", "feature", "grade", "standardization", "status", "supervision", "subject", "unlicensed"]
 

@@ -121,6 +121,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "page": page,
+        "page_numbers": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "ellipsis": paginator.ELLIPSIS,
         "rows": rows,
         "sort": sort,
         "sort_keys": list(selectors.SORTS),
