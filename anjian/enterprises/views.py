@@ -166,6 +166,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_write": may_write(scope, ent),
         "may_transfer": may_transfer(scope, ent),
         "may_assign_subject": may_assign_subject(scope, ent),
+        # Any bureau with jurisdiction may inspect (the planned subject drives plans, not access).
+        "may_inspect": scope.has_role(Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD),
         "children": CHILDREN,
     }
     if ctx["may_assign_subject"]:

@@ -251,6 +251,7 @@ class InstitutionalMeasure(models.Model):
     """The second of the two lists (两个清单): institutional measures the unit must put in place."""
 
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
+    owner_agency = models.ForeignKey(Agency, verbose_name="管理机关", on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey(Enterprise, verbose_name="单位", on_delete=models.CASCADE, related_name="institutional_measures")
     hazard = models.ForeignKey(Hazard, verbose_name="相关隐患", null=True, blank=True, on_delete=models.SET_NULL, related_name="institutional_measures")
     title = models.CharField("制度措施", max_length=200)

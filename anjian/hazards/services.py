@@ -702,24 +702,19 @@ def transfer_return(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
 # --- institutional measures (second of the two lists) ----------------------------------------------------------
 @transaction.atomic
 def institutional_create(*, actor: Any, enterprise: Enterprise, title: str, description: str = "", due_on: dt.date | None = None, hazard: Hazard | None = None) -> InstitutionalMeasure:
-    scope = scope_for(actor)
-    if enterprise.jurisdiction_id not in scope.jurisdiction_ids:
-        raise NotFound()
-    if not scope.has_role(*WRITE_ROLES):
-        raise PermissionRefused("您的角色不能登记制度措施。")
+    # The unit's own bureau keeps its two lists (ARCHITECTURE.md rule 4: the city reads, does not write).
+    require_owner(actor, enterprise, roles=WRITE_ROLES, what=f"企业“{enterprise.name}”的两个清单")
     if not (title or "").strip():
         raise ValidationFailed("请填写制度措施。", fields={"title": "请填写制度措施。"})
-    im = InstitutionalMeasure.objects.create(jurisdiction_id=enterprise.jurisdiction_id, enterprise=enterprise, hazard=hazard, title=title.strip(), description=description, due_on=due_on, recorded_by=actor)
+    im = InstitutionalMeasure.objects.create(jurisdiction_id=enterprise.jurisdiction_id, owner_agency_id=enterprise.owner_agency_id, enterprise=enterprise, hazard=hazard, title=title.strip(), description=description, due_on=due_on, recorded_by=actor)
     audit.record(actor=actor, action="institutional.create", obj=enterprise, after={"title": im.title, "due_on": due_on})
     return im
 
 
 @transaction.atomic
 def institutional_done(*, actor: Any, measure: InstitutionalMeasure, done_on: dt.date) -> InstitutionalMeasure:
-    im = InstitutionalMeasure.objects.select_for_update().select_related("enterprise").get(pk=measure.pk)
-    scope = scope_for(actor)
-    if im.jurisdiction_id not in scope.jurisdiction_ids:
-        raise NotFound()
+    im = InstitutionalMeasure.objects.select_for_update().select_related("enterprise", "owner_agency").get(pk=measure.pk)
+    require_owner(actor, im, roles=WRITE_ROLES, what="该制度措施")
     if done_on is None or done_on > timezone.localdate():
         raise ValidationFailed("完成日期不能晚于今天。", fields={"done_on": "完成日期不能晚于今天。"})
     im.done_on = done_on

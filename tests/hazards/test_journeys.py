@@ -203,3 +203,15 @@ def test_extension_request_and_decision(world, inspection, settings, tmp_path):
     services.extension_decide(actor=world.user("depthead_a"), extension=ext, approve=True, decided_on=timezone.localdate(), note="同意延期")
     h.refresh_from_db()
     assert h.deadline == ext.requested_until
+
+
+def test_two_lists_are_kept_by_the_units_own_bureau(world, inspection):
+    im = services.institutional_create(actor=world.user("officer_a"), enterprise=inspection.enterprise, title="建立有限空间作业审批制度", due_on=timezone.localdate())
+    assert im.owner_agency == world.agency_a
+    with pytest.raises(PermissionRefused):
+        services.institutional_create(actor=world.user("leader_city"), enterprise=inspection.enterprise, title="市局代填")
+    with pytest.raises(PermissionRefused):
+        services.institutional_done(actor=world.user("officer_city"), measure=im, done_on=timezone.localdate())
+    services.institutional_done(actor=world.user("officer_a"), measure=im, done_on=timezone.localdate())
+    im.refresh_from_db()
+    assert im.done_on == timezone.localdate()
