@@ -256,7 +256,7 @@ def service_record(
 @transaction.atomic
 def service_record_mark_erroneous(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceRecord:
     """Mark a proof of service as entered wrongly. It is kept, stops counting, and a new one may follow."""
-    rec = ServiceRecord.objects.select_for_update().select_related("document").get(pk=record.pk)
+    rec = ServiceRecord.objects.select_for_update(of=("self",)).select_related("document").get(pk=record.pk)
     _require_document_owner(actor, rec.document, roles=SERVICE_ROLES, what="更正送达记录")
     if rec.status != ServiceStatus.EFFECTIVE:
         raise DomainError("该送达记录已标记为登记有误。", code="service_already_erroneous")

@@ -293,7 +293,7 @@ def planned_subject_assign(*, actor: Any, enterprise: Enterprise, agency: Agency
 
 @transaction.atomic
 def planned_subject_end(*, actor: Any, subject: PlannedSubject, valid_to: dt.date) -> PlannedSubject:
-    ps = PlannedSubject.objects.select_for_update().select_related("enterprise", "agency").get(pk=subject.pk)
+    ps = PlannedSubject.objects.select_for_update(of=("self",)).select_related("enterprise", "agency").get(pk=subject.pk)
     _may_assign_subject(actor, ps.enterprise)
     if valid_to < ps.valid_from:
         raise ValidationFailed("截止日期不能早于起始日期。", fields={"valid_to": "截止日期不能早于起始日期。"})
@@ -350,7 +350,7 @@ def child_create(*, actor: Any, enterprise: Enterprise, model: Any, **fields: An
 @transaction.atomic
 def child_update(*, actor: Any, obj: Any, **changes: Any) -> Any:
     model: Any = type(obj)
-    obj = model.objects.select_for_update().select_related("enterprise").get(pk=obj.pk)
+    obj = model.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=obj.pk)
     require_owner(actor, obj.enterprise, roles=LEDGER_WRITE_ROLES, what=f"企业“{obj.enterprise.name}”")
     prefix, allowed = _CHILD[model]
     unknown = set(changes) - set(allowed)
@@ -371,7 +371,7 @@ def child_update(*, actor: Any, obj: Any, **changes: Any) -> Any:
 @transaction.atomic
 def child_delete(*, actor: Any, obj: Any) -> None:
     model: Any = type(obj)
-    obj = model.objects.select_for_update().select_related("enterprise").get(pk=obj.pk)
+    obj = model.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=obj.pk)
     require_owner(actor, obj.enterprise, roles=LEDGER_WRITE_ROLES, what=f"企业“{obj.enterprise.name}”")
     prefix, _ = _CHILD[model]
     audit.record(actor=actor, action=f"{prefix}.delete", obj=obj.enterprise, before=audit.snapshot(obj), note=str(obj))

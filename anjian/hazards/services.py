@@ -89,7 +89,7 @@ def _event(hazard: Hazard, to: str, actor: Any, note: str = "", on: dt.date | No
 
 
 def _lock(actor: Any, hazard: Hazard, roles: tuple[str, ...] = WRITE_ROLES) -> Hazard:
-    h = Hazard.objects.select_for_update().select_related("enterprise", "owner_agency").get(pk=hazard.pk)
+    h = Hazard.objects.select_for_update(of=("self",)).select_related("enterprise", "owner_agency").get(pk=hazard.pk)
     require_owner(actor, h, roles=roles, what="该隐患")
     return h
 
@@ -202,7 +202,7 @@ def _officers(inspection: Inspection) -> list[dict[str, str]]:
 @transaction.atomic
 def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt.date | None = None) -> IssuedDocument:
     """The 现场检查记录 of a completed inspection (AQSCF §68)."""
-    insp = Inspection.objects.select_for_update().select_related("enterprise", "owner_agency").get(pk=inspection.pk)
+    insp = Inspection.objects.select_for_update(of=("self",)).select_related("enterprise", "owner_agency").get(pk=inspection.pk)
     require_owner(actor, insp, roles=WRITE_ROLES, what="该检查")
     if insp.status != InspectionStatus.COMPLETED:
         raise DomainError("检查尚未完成,不能签发现场检查记录。", code="inspection_not_completed")
@@ -410,7 +410,7 @@ def reinspection_start(*, actor: Any, hazards: Sequence[Hazard], inspected_on: d
 @transaction.atomic
 def reinspection_decide(*, actor: Any, reinspection: Reinspection, result: str, opinion: str, decided_on: dt.date, new_period_days: int | None = None) -> Reinspection:
     """Pass → closed (销号). Fail → a new period (runs from the opinion's service) or escalation."""
-    r = Reinspection.objects.select_for_update().select_related("inspection").get(pk=reinspection.pk)
+    r = Reinspection.objects.select_for_update(of=("self",)).select_related("inspection").get(pk=reinspection.pk)
     h = _lock(actor, r.hazard)
     if r.result:
         raise DomainError("该复查已有结论。", code="already_decided")
@@ -451,7 +451,7 @@ def reinspection_decide(*, actor: Any, reinspection: Reinspection, result: str, 
 @transaction.atomic
 def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on: dt.date) -> IssuedDocument:
     """The 整改复查意见书 of a re-inspection, listing each hazard's result."""
-    insp = Inspection.objects.select_for_update().select_related("enterprise", "owner_agency").get(pk=inspection.pk)
+    insp = Inspection.objects.select_for_update(of=("self",)).select_related("enterprise", "owner_agency").get(pk=inspection.pk)
     require_owner(actor, insp, roles=WRITE_ROLES, what="该复查")
     rs = list(Reinspection.objects.filter(inspection=insp).select_related("hazard", "hazard__order_document"))
     if not rs or any(not r.result for r in rs):
@@ -609,7 +609,7 @@ def restart_review_due(review: RestartReview) -> law_deadlines.DeadlineResult:
 def restart_review_decide(*, actor: Any, review: RestartReview, approved: bool, opinion: str, reviewed_on: dt.date) -> RestartReview:
     """Resume only after review and approval by the agency's head, once the hazard is removed
     (AQSCF §65(3)); ending a measure while its major hazard is open is refused."""
-    rr = RestartReview.objects.select_for_update().select_related("measure", "measure__hazard").get(pk=review.pk)
+    rr = RestartReview.objects.select_for_update(of=("self",)).select_related("measure", "measure__hazard").get(pk=review.pk)
     m = Measure.objects.select_for_update().get(pk=rr.measure_id)
     require_owner(actor, m, roles=(Role.LEADER,), what="该措施")
     if rr.reviewed_on is not None:
@@ -665,7 +665,7 @@ def transfer_send(*, actor: Any, enterprise: Enterprise, from_department: Depart
 
 
 def _decide_transfer(actor: Any, transfer: Transfer) -> Transfer:
-    t = Transfer.objects.select_for_update().select_related("to_department").get(pk=transfer.pk)
+    t = Transfer.objects.select_for_update(of=("self",)).select_related("to_department").get(pk=transfer.pk)
     require_owner(actor, t, roles=(Role.OFFICER, Role.DEPT_HEAD, Role.LEADER), what="该移交")
     scope = scope_for(actor)
     from anjian.org.models import Membership
@@ -713,7 +713,7 @@ def institutional_create(*, actor: Any, enterprise: Enterprise, title: str, desc
 
 @transaction.atomic
 def institutional_done(*, actor: Any, measure: InstitutionalMeasure, done_on: dt.date) -> InstitutionalMeasure:
-    im = InstitutionalMeasure.objects.select_for_update().select_related("enterprise", "owner_agency").get(pk=measure.pk)
+    im = InstitutionalMeasure.objects.select_for_update(of=("self",)).select_related("enterprise", "owner_agency").get(pk=measure.pk)
     require_owner(actor, im, roles=WRITE_ROLES, what="该制度措施")
     if done_on is None or done_on > timezone.localdate():
         raise ValidationFailed("完成日期不能晚于今天。", fields={"done_on": "完成日期不能晚于今天。"})
