@@ -227,3 +227,4 @@ ANJIAN_PHOTO_MAX_BYTES = int(os.environ.get("ANJIAN_PHOTO_MAX_BYTES", str(20 * 1
 ANJIAN_VIDEO_MAX_BYTES = int(os.environ.get("ANJIAN_VIDEO_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))
 # LEGAL.md §4: earlier hazards or violations on the same item are shown for this many years (CFG).
 ANJIAN_REPEAT_WINDOW_YEARS = int(os.environ.get("ANJIAN_REPEAT_WINDOW_YEARS", "3"))
+ANJIAN_IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "100000"))

@@ -182,8 +182,8 @@ AREAS: tuple[Area, ...] = (
         (36.776, 121.159), 6, mine_weight=5,
     ),
     # The zone has its own bureau but no division of its own: its territory was carved out of
-    # 福山区, so its units and sites record the county 370611; the jurisdiction covers no
-    # division row (Jurisdiction.divisions stays empty) and its code is not a division code.
+    # 福山区, so its units and sites record the county 370611; the zone's jurisdiction lists
+    # 370611 among the divisions it (partly) covers, and its code is not a division code.
     # Units registered in the zone carry the city's registration region (the market-regulation
     # branch in the zone is part of the city bureau) or, for older ones, 福山区's.
     Area(
@@ -583,7 +583,7 @@ class _Org:
 
 def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -> _Org:
     counts: Counter[str] = Counter()
-    divisions = Division.objects.in_bulk([CITY_CODE, *(a.division for a in AREAS if a.division)])
+    divisions = Division.objects.in_bulk([CITY_CODE, *(a.division or a.unit_division for a in AREAS)])
     city = Jurisdiction.objects.create(code=CITY_CODE, name=CITY_NAME, kind=JurisdictionKind.CITY, valid_from=FOUNDED)
     city.divisions.add(divisions[CITY_CODE])
     agency_city = Agency.objects.create(
@@ -594,8 +594,9 @@ def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -
     agencies: dict[str, Agency] = {"city": agency_city}
     for area in AREAS:
         j = Jurisdiction.objects.create(code=area.code, name=area.name, kind=area.kind, parent=city, valid_from=FOUNDED)
-        if area.division:
-            j.divisions.add(divisions[area.division])
+        # A zone covers part of the county it was carved from: listing that county lets the
+        # zone's bureau register (and import) the units on its territory.
+        j.divisions.add(divisions[area.division or area.unit_division])
         jurisdictions[area.key] = j
         agencies[area.key] = Agency.objects.create(
             name=area.agency_name, short_name=area.short_name, doc_abbr=area.doc_abbr,

@@ -14,7 +14,7 @@ about 110 bytes; bench/bench_import.py measures it).
 Why a bulk path and not ``services.enterprise_create`` per row: measured 51-60 s on SQLite and
 109-118 s on PostgreSQL per 10,000 rows inside one transaction (about 15 queries a row), against
 the 30 s budget (bench/bench_import.py --per-row-services). The bulk path applies the same checks:
-those of ``services._validate_identity`` (``identity_errors``, without its per-row query), the
+those of ``services.enterprise_identity_errors`` (without its per-row uniqueness query), the
 model's field validation on every row, ``anjian.core.validators`` and ``search_text_for``; it
 writes with ``bulk_create`` and ``bulk_set`` (with simple-history rows), M2M through rows in bulk,
 one ``enterprise.create``/``enterprise.update`` audit event per unit (so each unit's page shows it
@@ -457,7 +457,7 @@ class RowChecker:
             ent.risk_scheme = lk.schemes_by_id[ent.risk_scheme_id]
         if not ent.uscc and not ent.unlicensed and "uscc" not in row.error_fields and "unlicensed" not in row.error_fields:
             row.fail("uscc", "必填;确无登记的,请在“无证无照”列填“是”。")
-        for key, message in identity_errors(ent).items():
+        for key, message in services.enterprise_identity_errors(ent, check_unique=False).items():
             if key not in row.error_fields:
                 row.fail(key, message)
         try:
@@ -532,34 +532,6 @@ class RowChecker:
             "site_address": primary.address if primary is not None else "",
             "site_street": primary.street if primary is not None else "",
         }
-
-
-def identity_errors(ent: Enterprise) -> dict[str, str]:
-    """The checks of ``services._validate_identity``, minus its one uniqueness query per unit.
-
-    Uniqueness is decided for a whole batch by one query in ``RowChecker.plan`` (a code held by
-    another agency is rejected, one held by this agency is an update); the unique index catches a
-    concurrent insert and rolls the import back. Keep the messages equal to the service's.
-    """
-    errors: dict[str, str] = {}
-    if ent.uscc:
-        ent.uscc = normalize_uscc(ent.uscc)
-        msg = uscc_error(ent.uscc)
-        if msg:
-            errors["uscc"] = msg
-    else:
-        ent.uscc = None
-        if not ent.unlicensed:
-            errors["uscc"] = "请填写统一社会信用代码;确无登记的,请勾选“无证无照”。"
-    if ent.risk_grade:
-        scheme = ent.risk_scheme
-        if scheme is None:
-            errors["risk_scheme"] = "填写风险等级时须选择分级方案。"
-        elif ent.risk_grade not in scheme.grades:
-            errors["risk_grade"] = f"风险等级须为分级方案“{scheme.name}”中的一级:{'、'.join(scheme.grades)}。"
-    if ent.chemical_park is not None and ent.chemical_park.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
-        errors["chemical_park"] = "化工园区不在该企业所属辖区。"
-    return errors
 
 
 # --- writes ---------------------------------------------------------------------------------------

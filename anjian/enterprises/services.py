@@ -67,16 +67,22 @@ def _clean(obj: Any, exclude: list[str] | None = None) -> None:
         raise ValidationFailed.from_django(exc) from None
 
 
-def _validate_identity(ent: Enterprise) -> None:
+def enterprise_identity_errors(ent: Enterprise, *, check_unique: bool = True) -> dict[str, str]:
+    """Field errors of a unit's identity and grading (normalises the credit code in place).
+
+    ``check_unique=False`` skips the one uniqueness query: the Excel import decides uniqueness
+    for a whole batch with one query instead.
+    """
     errors: dict[str, str] = {}
     if ent.uscc:
         ent.uscc = normalize_uscc(ent.uscc)
         msg = uscc_error(ent.uscc)
         if msg:
             errors["uscc"] = msg
-        elif Enterprise.objects.filter(uscc=ent.uscc).exclude(pk=ent.pk).exists():
+        elif check_unique:
             other = Enterprise.objects.filter(uscc=ent.uscc).exclude(pk=ent.pk).values_list("name", flat=True).first()
-            errors["uscc"] = f"统一社会信用代码{ent.uscc}已登记为“{other}”,同一代码在本系统中只能登记一次。"
+            if other is not None:
+                errors["uscc"] = f"统一社会信用代码{ent.uscc}已登记为“{other}”,同一代码在本系统中只能登记一次。"
     else:
         ent.uscc = None
         if not ent.unlicensed:
@@ -89,6 +95,11 @@ def _validate_identity(ent: Enterprise) -> None:
             errors["risk_grade"] = f"风险等级须为分级方案“{scheme.name}”中的一级:{'、'.join(scheme.grades)}。"
     if ent.chemical_park is not None and ent.chemical_park.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
         errors["chemical_park"] = "化工园区不在该企业所属辖区。"
+    return errors
+
+
+def _validate_identity(ent: Enterprise) -> None:
+    errors = enterprise_identity_errors(ent)
     if errors:
         raise ValidationFailed("企业信息有误,请按提示修改。", fields=errors)
 
