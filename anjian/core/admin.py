@@ -26,7 +26,7 @@ from anjian.core import services
 from anjian.core.audit import ACTIONS
 from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
 from anjian.core.law_forms import UNIT_CHOICES, apply_failure, rule_code_choices
-from anjian.core.models import AuditEvent, CalendarYear, RuleOverride, WorkCalendarDay
+from anjian.core.models import AuditEvent, CalendarYear, CollectiveDiscussionConfig, LegalReviewCatalogueEntry, RuleOverride, WorkCalendarDay
 from anjian.core.scoping import scope_for
 from anjian.law.calendar import EARLIEST
 
@@ -281,3 +281,41 @@ class AuditEventAdmin(SystemAdminOnly):
         # (calendar loads, overrides registered without an agency).
         scope = scope_for(request.user)
         return qs.filter(Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids)) | Q(jurisdiction__isnull=True))
+
+
+class _ConfigAdmin(SystemAdminOnly):
+    """Bureau configuration rows: validated, and every save audited (rule.override)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from anjian.core import audit
+
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, action="rule.override", obj=obj, before=before, after=audit.snapshot(obj), note=str(obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # end a row with its 失效日期; its history stays
+
+
+class _KindsForm(forms.ModelForm):  # type: ignore[type-arg]
+    def clean_kinds(self) -> list[str]:
+        from anjian.law.procedure import PenaltyKind
+
+        kinds = self.cleaned_data.get("kinds") or []
+        bad = [k for k in kinds if k not in PenaltyKind.__members__.values()]
+        if not isinstance(kinds, list) or bad:
+            raise forms.ValidationError("处罚种类须为:" + "、".join(k.value for k in PenaltyKind))
+        return kinds
+
+
+@admin.register(LegalReviewCatalogueEntry)
+class LegalReviewCatalogueEntryAdmin(_ConfigAdmin):
+    form = _KindsForm
+    list_display = ["scope", "code", "name", "fine_individual", "fine_organisation", "source_document", "effective_from", "effective_to"]
+    list_filter = ["scope"]
+
+
+@admin.register(CollectiveDiscussionConfig)
+class CollectiveDiscussionConfigAdmin(_ConfigAdmin):
+    form = _KindsForm
+    list_display = ["scope", "complex_cases", "serious_heavier", "fine_individual", "fine_organisation", "source_document", "effective_from", "effective_to"]

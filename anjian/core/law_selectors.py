@@ -471,10 +471,12 @@ def penalty_assessment(
             major_public_interest=major_public_interest, concerns_major_rights=concerns_major_rights, hearing_held=hearing_held,
             complex_case=complex_case, several_legal_relationships=several_legal_relationships, other_law_requires=other_law_requires,
             kinds=chosen, party=party, fine=amount, officer_flags=[review_other] if review_other.strip() else [],
+            catalogue=lawcal.review_catalogue_for(ctx.scope_codes, decision_date),
         )  # fmt: skip
         collective = law_penalties.collective_discussion_required(
             complex_case=complex_case, serious_violation=serious_violation, heavier_penalty=bool(heavier),
             mitigated_below_range=below_minimum, kinds=chosen, party=party, fine=amount,
+            rule=lawcal.collective_rule_for(ctx.scope_codes, decision_date),
         )  # fmt: skip
         summary = law_penalties.summary_procedure_allowed(kinds=chosen, party=party, fine=amount)
     except LawError as exc:

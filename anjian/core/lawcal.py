@@ -11,6 +11,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -143,3 +144,30 @@ def scope_codes(jurisdiction_code: str) -> list[str]:
     """A district 370602 is covered by overrides for 370602, its city 370600 and province 370000."""
     code = jurisdiction_code[:6]
     return sorted({code, code[:4] + "00", code[:2] + "0000", "*"})
+
+
+def review_catalogue_for(division_codes: Iterable[str], on: dt.date) -> list[Any]:
+    """The bureau's legal-review catalogue in force on ``on`` (its scope and the scopes above)."""
+    from anjian.core.models import LegalReviewCatalogueEntry
+    from anjian.law.procedure import PenaltyKind, ReviewCatalogueEntry
+
+    rows = LegalReviewCatalogueEntry.objects.filter(scope__in=list(division_codes), effective_from__lte=on).exclude(effective_to__lt=on)
+    return [
+        ReviewCatalogueEntry(code=r.code, name=f"{r.name}({r.source_document})", kinds=frozenset(PenaltyKind(k) for k in r.kinds), fine_individual=r.fine_individual, fine_organisation=r.fine_organisation)
+        for r in rows
+    ]
+
+
+def collective_rule_for(division_codes: Iterable[str], on: dt.date) -> Any:
+    """The most specific collective-discussion rule in force on ``on``, or None (the default rule)."""
+    from anjian.core.models import CollectiveDiscussionConfig
+    from anjian.law.procedure import CollectiveDiscussionRule, PenaltyKind
+
+    rows = [r for r in CollectiveDiscussionConfig.objects.filter(scope__in=list(division_codes), effective_from__lte=on).exclude(effective_to__lt=on)]
+    if not rows:
+        return None
+    r = max(rows, key=lambda r: (_specificity(r.scope), r.effective_from))
+    return CollectiveDiscussionRule(
+        complex_cases=r.complex_cases, serious_heavier=r.serious_heavier, kinds=frozenset(PenaltyKind(k) for k in r.kinds),
+        fine_individual=r.fine_individual, fine_organisation=r.fine_organisation, source=r.source_document,
+    )

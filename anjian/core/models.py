@@ -185,3 +185,57 @@ class RuleOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_code}@{self.scope} {self.effective_from}"
+
+
+class LegalReviewCatalogueEntry(models.Model):
+    """An entry of a bureau's own legal-review catalogue (法制审核目录, 行政处罚法 §58 ¶1(4)).
+
+    Scope is a division code like RuleOverride's. A decision that includes one of ``kinds`` or a
+    fine at or above the threshold for the party's kind needs legal review.
+    """
+
+    scope = models.CharField("适用范围(区划代码)", max_length=16)
+    code = models.CharField("编号", max_length=32)
+    name = models.CharField("情形", max_length=200)
+    kinds = models.JSONField("处罚种类", default=list, blank=True, help_text="如 [\"order_stop\", \"licence_revocation\"]")
+    fine_individual = models.DecimalField("个人罚款达到(元)", max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_organisation = models.DecimalField("单位罚款达到(元)", max_digits=14, decimal_places=2, null=True, blank=True)
+    source_document = models.CharField("依据文件(文号)", max_length=200)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["scope", "code"]
+        verbose_name = "法制审核目录条目"
+        verbose_name_plural = "法制审核目录"
+        constraints = [
+            models.CheckConstraint(name="review_entry_has_source", condition=~Q(source_document=""), violation_error_message="须填写依据文件。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.code} {self.name}"
+
+
+class CollectiveDiscussionConfig(models.Model):
+    """A bureau's rule for collective discussion (集体讨论, 行政处罚法 §57 ¶2; CFG)."""
+
+    scope = models.CharField("适用范围(区划代码)", max_length=16)
+    complex_cases = models.BooleanField("情节复杂的案件", default=True)
+    serious_heavier = models.BooleanField("重大违法行为给予较重处罚", default=True)
+    kinds = models.JSONField("另须集体讨论的处罚种类", default=list, blank=True)
+    fine_individual = models.DecimalField("个人罚款达到(元)", max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_organisation = models.DecimalField("单位罚款达到(元)", max_digits=14, decimal_places=2, null=True, blank=True)
+    source_document = models.CharField("依据文件(文号)", max_length=200)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["scope", "-effective_from"]
+        verbose_name = "集体讨论规则"
+        verbose_name_plural = "集体讨论规则"
+        constraints = [
+            models.CheckConstraint(name="collective_has_source", condition=~Q(source_document=""), violation_error_message="须填写依据文件。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.effective_from}"

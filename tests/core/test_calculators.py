@@ -182,3 +182,25 @@ def test_a_combination_without_a_fine_says_so(calendar: None, client: Any, world
     client.force_login(world.user("officer_a"))
     html = _page(client, PENALTIES, violation="P3", subject="unit", circumstance="overdue", act_date="2025-06-01", decision_date="2025-09-01")
     assert "没有罚款规定" in html and "责令停产停业整顿" in html
+
+
+def test_the_agencys_review_catalogue_and_collective_rule_apply(calendar: None, client: Any, world: Any) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from anjian.core.models import CollectiveDiscussionConfig, LegalReviewCatalogueEntry
+
+    LegalReviewCatalogueEntry.objects.create(scope="370602", code="R1", name="对单位罚款3万元以上", fine_organisation=Decimal("30000"), source_document="芝应急发〔2026〕8号", effective_from=dt.date(2026, 1, 1))
+    CollectiveDiscussionConfig.objects.create(scope="370602", complex_cases=False, serious_heavier=False, fine_organisation=Decimal("40000"), source_document="芝应急发〔2026〕9号", effective_from=dt.date(2026, 1, 1))
+    client.force_login(world.user("officer_a"))
+    html = _page(client, PENALTIES, violation="P7", item="3", subject="unit", circumstance="base", act_date="2025-06-01", decision_date="2026-03-02", amount="35000")
+    review = html[html.index('data-testid="flag-legal-review"') :]
+    assert "须经法制审核" in review and "对单位罚款3万元以上" in review and "芝应急发〔2026〕8号" in review
+    collective = html[html.index('data-testid="flag-collective"') :]
+    assert "未列出集体讨论情形" in collective[:300]
+    html = _page(client, PENALTIES, violation="P7", item="3", subject="unit", circumstance="base", act_date="2025-06-01", decision_date="2026-03-02", amount="45000")
+    assert "须集体讨论决定" in html[html.index('data-testid="flag-collective"') :]
+    # another district's catalogue does not apply
+    client.force_login(world.user("officer_b"))
+    html = _page(client, PENALTIES, violation="P7", item="3", subject="unit", circumstance="base", act_date="2025-06-01", decision_date="2026-03-02", amount="35000")
+    assert "对单位罚款3万元以上" not in html
