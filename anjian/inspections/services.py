@@ -137,6 +137,21 @@ def _set_items(t: ChecklistTemplate, items: Sequence[dict[str, str]]) -> None:
 
 
 @transaction.atomic
+def checklist_set_items(*, actor: Any, template: ChecklistTemplate, items: Sequence[dict[str, str]]) -> ChecklistTemplate:
+    """Replace the items of a draft. A published checklist never changes (make a new version)."""
+    scope = scope_for(actor)
+    if not scope.has_role(Role.ADMIN, Role.DEPT_HEAD):
+        raise PermissionRefused("只有系统管理员或科室负责人可以编制检查表。")
+    t = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    if t.status != TemplateStatus.DRAFT:
+        raise DomainError("已发布的检查表不能修改,请建立新版本;新版本只用于之后开始的检查。", code="checklist_published")
+    t.items.all().delete()
+    _set_items(t, items)
+    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": t.code, "version": t.version, "items": len(items)}, note="修改草稿检查项")
+    return t
+
+
+@transaction.atomic
 def checklist_new_version(*, actor: Any, template: ChecklistTemplate, items: Sequence[dict[str, str]], name: str | None = None) -> ChecklistTemplate:
     """An edit of a published checklist is a new draft version; inspections keep their copy."""
     scope = scope_for(actor)
