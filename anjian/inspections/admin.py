@@ -46,7 +46,7 @@ class ImportForm(forms.Form):
 class ItemInline(admin.TabularInline):  # type: ignore[type-arg]
     model = ChecklistItem
     fields = ["order", "text", "legal_basis", "criterion_id", "violation_id"]
-    readonly_fields = fields
+    readonly_fields = ["order", "text", "legal_basis", "criterion_id", "violation_id"]
     extra = 0
     can_delete = False
 
