@@ -170,6 +170,58 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ev = services.evidence_add(actor=request.user, inspection=insp, kind=str(request.data.get("kind", "photo")), fh=f, name=f.name, item=item, note=str(request.data.get("note", "")))
         return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=dict)
+    @action(detail=True, methods=["post"], url_path="uploads")
+    def upload_start(self, request: Request, pk: str | None = None) -> Response:
+        """Start a chunked upload (body-camera video): {kind, name, total_size[, item]}."""
+        from anjian.core.errors import ValidationFailed
+        from anjian.inspections import uploads
+
+        insp = self.get_object()
+        try:
+            total = int(request.data.get("total_size", 0))
+        except (TypeError, ValueError):
+            raise ValidationFailed("文件大小有误。", fields={"total_size": "须为整数。"}) from None
+        item = insp.items.filter(pk=request.data.get("item")).first() if request.data.get("item") else None
+        up = uploads.upload_start(actor=request.user, inspection=insp, kind=str(request.data.get("kind", "video")), name=str(request.data.get("name", "video")), total_size=total, item=item)
+        return Response({"id": str(up.pk), "received": up.received, "total_size": up.total_size, "chunk_max": uploads.CHUNK_MAX}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=dict)
+    @action(detail=True, methods=["get", "put"], url_path=r"uploads/(?P<upload_id>[0-9a-f-]{36})", parser_classes=[])
+    def upload_chunk(self, request: Request, pk: str | None = None, upload_id: str = "") -> Response:
+        """GET: how much arrived. PUT ?offset=N with the raw bytes of the next piece."""
+        from anjian.core.errors import NotFound, ValidationFailed
+        from anjian.inspections import uploads
+        from anjian.inspections.models import ChunkedUpload
+
+        insp = self.get_object()
+        up = ChunkedUpload.objects.filter(inspection=insp, pk=upload_id).first()
+        if up is None:
+            raise NotFound()
+        if request.method == "PUT":
+            try:
+                offset = int(request.query_params.get("offset", "-1"))
+            except ValueError:
+                offset = -1
+            if offset < 0:
+                raise ValidationFailed("缺少分块位置。", fields={"offset": "请给出offset。"})
+            data = request._request.read(uploads.CHUNK_MAX + 1)
+            up = uploads.upload_append(actor=request.user, upload=up, offset=offset, data=data)
+        return Response({"id": str(up.pk), "received": up.received, "total_size": up.total_size, "evidence": up.evidence_id})
+
+    @extend_schema(request=None, responses=EvidenceSerializer)
+    @action(detail=True, methods=["post"], url_path=r"uploads/(?P<upload_id>[0-9a-f-]{36})/complete")
+    def upload_complete(self, request: Request, pk: str | None = None, upload_id: str = "") -> Response:
+        from anjian.core.errors import NotFound
+        from anjian.inspections import uploads
+        from anjian.inspections.models import ChunkedUpload
+
+        up = ChunkedUpload.objects.filter(inspection=self.get_object(), pk=upload_id).first()
+        if up is None:
+            raise NotFound()
+        ev = uploads.upload_complete(actor=request.user, upload=up)
+        return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=SyncSerializer, responses=InspectionDetailSerializer)
     @action(detail=False, methods=["post"])
     def sync(self, request: Request) -> Response:

@@ -228,3 +228,26 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ChunkedUpload(models.Model):
+    """A large recording (执法记录仪 video) sent in pieces; becomes Evidence when complete."""
+
+    id = models.UUIDField(primary_key=True)
+    inspection = models.ForeignKey(Inspection, verbose_name="检查", on_delete=models.CASCADE, related_name="uploads")
+    item = models.ForeignKey(InspectionItem, verbose_name="检查项", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField("类别", max_length=8, choices=EvidenceKind.choices)
+    name = models.CharField("文件名", max_length=200)
+    total_size = models.PositiveBigIntegerField("总大小(字节)")
+    received = models.PositiveBigIntegerField("已接收(字节)", default=0)
+    evidence = models.OneToOneField(Evidence, verbose_name="证据", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("开始时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "分块上传"
+        verbose_name_plural = "分块上传"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.received}/{self.total_size}"

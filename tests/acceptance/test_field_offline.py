@@ -200,3 +200,25 @@ def test_created_offline_and_the_lost_answer_is_not_a_second_inspection(world: A
     page.wait_for_url(re.compile(rf".*/inspections/{insp.pk}/$"))
     insp.refresh_from_db()
     assert insp.status == "completed" and insp.party_signature == "refused" and "拒绝" in insp.refusal_note
+
+
+def test_a_body_camera_video_goes_up_in_pieces(world: Any, ent_a: Any, field_checklist: Any, browser_context: Any, live_server: Any, settings: Any, tmp_path: Any) -> None:
+    import hashlib
+
+    from anjian.inspections.models import ChunkedUpload, Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(9 * 1024 * 1024)  # 9 MB: three pieces
+    page = browser_context.new_page()
+    _login(page, live_server.url)
+    page.goto(f"{live_server.url}/inspections/new/{ent_a.pk}/")
+    _ready(page)
+    page.locator("label", has_text="officer_a2(").tap()
+    _tap(page, 1, "compliant")
+    page.wait_for_function("document.querySelector('#sync-bar').getAttribute('data-state') === 'synced'")
+    page.set_input_files("input[data-evidence='media'][data-order='1']", files=[{"name": "记录仪.mp4", "mimeType": "video/mp4", "buffer": video}])
+    _until(page, lambda: Evidence.objects.exists(), seconds=30)
+    ev = Evidence.objects.get()
+    assert ev.kind == "video" and ev.size == len(video) and ev.sha256 == hashlib.sha256(video).hexdigest()
+    up = ChunkedUpload.objects.get()
+    assert up.received == len(video) and up.evidence_id == ev.pk

@@ -541,6 +541,52 @@
     show("offline", "离线保存,联网后自动同步", extra || "草稿已保存在本机(" + fmtTime(new Date()) + "),网络恢复后将自动上传。");
   }
 
+  // Recordings go up in pieces (…/uploads/): a dropped connection costs at most one piece, and the
+  // upload id is kept with the queued file so the next attempt continues where the server stopped.
+  var CHUNK_THRESHOLD = 4 * 1024 * 1024;
+  var CHUNK_SIZE = 4 * 1024 * 1024;
+
+  function sendPiece(url, blob, offset) {
+    return fetch(url + "?offset=" + offset, {
+      method: "PUT", credentials: "same-origin", cache: "no-store", body: blob,
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json", "Content-Type": "application/octet-stream" },
+    }).catch(function (e) { throw new NetError(e); }).then(function (resp) {
+      return resp.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = {}; }
+        if (!resp.ok) throw new HttpError(resp.status, data || {});
+        return data;
+      });
+    });
+  }
+
+  function uploadInPieces(rec) {
+    var base = apiUrl(state.inspection, "uploads");
+    var started = rec.uploadId
+      ? request("GET", base + rec.uploadId + "/").catch(function (err) {
+          if (err instanceof HttpError && err.status === 404) return null;
+          throw err;
+        })
+      : Promise.resolve(null);
+    return started.then(function (status) {
+      if (status) return status;
+      var body = { kind: rec.kind, name: rec.name, total_size: rec.blob.size };
+      if (state.itemIds[rec.order]) body.item = state.itemIds[rec.order];
+      return request("POST", base, body).then(function (up) {
+        rec.uploadId = up.id;
+        return store("evidence", "readwrite", function (s) { return s.put(rec); }).then(function () { return up; });
+      });
+    }).then(function (up) {
+      var url = base + up.id + "/";
+      function next(received) {
+        if (received >= rec.blob.size) return request("POST", url + "complete/", {});
+        var piece = rec.blob.slice(received, Math.min(received + CHUNK_SIZE, rec.blob.size));
+        return sendPiece(url, piece, received).then(function (r) { return next(r.received); });
+      }
+      return next(up.received || 0);
+    });
+  }
+
   function uploadEvidence() {
     return evidenceFor(state.key).then(function (list) {
       var chain = Promise.resolve();
@@ -548,11 +594,17 @@
       state.uploaded = 0;
       list.forEach(function (rec) {
         chain = chain.then(function () {
-          var fd = new FormData();
-          fd.append("file", rec.blob, rec.name);
-          fd.append("kind", rec.kind);
-          if (state.itemIds[rec.order]) fd.append("item", state.itemIds[rec.order]);
-          return request("POST", apiUrl(state.inspection, "evidence"), fd, true).then(function () {
+          var sending;
+          if (rec.kind === "video" || rec.blob.size > CHUNK_THRESHOLD) {
+            sending = uploadInPieces(rec);
+          } else {
+            var fd = new FormData();
+            fd.append("file", rec.blob, rec.name);
+            fd.append("kind", rec.kind);
+            if (state.itemIds[rec.order]) fd.append("item", state.itemIds[rec.order]);
+            sending = request("POST", apiUrl(state.inspection, "evidence"), fd, true);
+          }
+          return sending.then(function () {
             state.uploaded += 1;
             return deleteEvidence(rec.id);
           }, function (err) {
