@@ -6,6 +6,7 @@ Production sets ``ANJIAN_DATABASE_URL=postgres://…`` and ``ANJIAN_SECRET_KEY``
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -217,9 +218,7 @@ ANJIAN_SCOPE_RESOLVER = "anjian.org.selectors.user_scope"
 ANJIAN_TRUST_PROXY = _env_bool("ANJIAN_TRUST_PROXY", False)
 
 # Rectification periods by severity (days from service of the order): the bureau's choice (CFG).
-import json as _json
-
-ANJIAN_RECTIFICATION_DAYS = _json.loads(os.environ.get("ANJIAN_RECTIFICATION_DAYS", '{"general": 15, "major": 60}'))
+ANJIAN_RECTIFICATION_DAYS = json.loads(os.environ.get("ANJIAN_RECTIFICATION_DAYS", '{"general": 15, "major": 60}'))
 # The seed's "非煤矿山重大隐患一律停产整顿" is a campaign policy a bureau may switch on as the
 # suggested on-site measure (LEGAL.md §3); the officer still decides on the facts.
 ANJIAN_MINE_MAJOR_HAZARD_SUSPEND = _env_bool("ANJIAN_MINE_MAJOR_HAZARD_SUSPEND", False)
