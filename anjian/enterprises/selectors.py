@@ -14,6 +14,7 @@ from anjian.core.scoping import get_for_user
 from anjian.enterprises.choices import DeclaredStatus, OperatingStatus
 from anjian.enterprises.models import Enterprise, MajorHazardSource, PlannedSubject
 from anjian.enterprises.search import apply_search
+from anjian.law.taxonomy import SECTORS
 
 SORTS = {
     "name": ("name", "id"),
@@ -40,7 +41,10 @@ def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, sort: s
     if "sector" in f:
         code = str(f["sector"])
         through = Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("pk"))
-        qs = qs.filter(Exists(through.filter(sector__group_id=code) if "." not in code else through.filter(sector_id=code)))
+        # A group filters by its sector codes (from the shared taxonomy, no query): the index on
+        # sector_id serves it, where a join to the sector table scanned the whole link table.
+        codes = [code] if "." in code else [c for c in SECTORS if c.startswith(code + ".")] or [code]
+        qs = qs.filter(Exists(through.filter(sector_id__in=codes)))
     if "feature" in f:
         qs = qs.filter(Exists(Enterprise.features.through.objects.filter(enterprise_id=OuterRef("pk"), feature_id=f["feature"])))
     if "grade" in f:
