@@ -73,7 +73,7 @@ def upload_append(*, actor: Any, upload: ChunkedUpload, offset: int, data: bytes
 
 @transaction.atomic
 def upload_complete(*, actor: Any, upload: ChunkedUpload) -> Evidence:
-    up = ChunkedUpload.objects.select_for_update().select_related("inspection", "item").get(pk=upload.pk)
+    up = ChunkedUpload.objects.select_for_update(of=("self",)).select_related("inspection", "item").get(pk=upload.pk)
     if up.created_by_id != actor.pk:
         raise DomainError("只能完成本人开始的上传。", code="not_uploader")
     if up.evidence_id:
