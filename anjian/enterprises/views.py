@@ -98,6 +98,11 @@ def _refused(request: HttpRequest, message: str, ent: Enterprise | None = None) 
     return render(request, "enterprises/refused.html", {"message": message, "ent": ent, "back": back}, status=403)
 
 
+def _refused_write(request: HttpRequest, scope: Scope, ent: Enterprise, role_message: str) -> HttpResponse:
+    """The refusal page for a form the user may not use (another bureau's unit, or the role)."""
+    return _refused(request, _not_owner_message(ent) if scope.agency_id != ent.owner_agency_id else role_message, ent)
+
+
 def _not_owner_message(ent: Enterprise) -> str:
     return f"企业“{ent.name}”由{ent.owner_agency.name}管理,本机关只能查看,不能修改(各机关以自己的名义执法)。"
 
@@ -337,7 +342,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ent = _enterprise(request, pk)
     scope = scope_for(request.user)
     if request.method == "GET" and not may_write(scope, ent):
-        return _refused(request, _not_owner_message(ent) if scope.agency_id != ent.owner_agency_id else "您的角色无权修改企业信息。", ent)
+        return _refused_write(request, scope, ent, "您的角色无权修改企业信息。")
     form = EnterpriseForm(request.POST or None, scope=scope, creating=False, enterprise=ent)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -359,7 +364,7 @@ def enterprise_status(request: HttpRequest, pk: int) -> HttpResponse:
     ent = _enterprise(request, pk)
     scope = scope_for(request.user)
     if request.method == "GET" and not may_write(scope, ent):
-        return _refused(request, _not_owner_message(ent) if scope.agency_id != ent.owner_agency_id else "您的角色无权变更经营状态。", ent)
+        return _refused_write(request, scope, ent, "您的角色无权变更经营状态。")
     form = StatusForm(request.POST or None, enterprise=ent)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -456,7 +461,7 @@ def child_create(request: HttpRequest, pk: int, child: str) -> HttpResponse:
     ent = _enterprise(request, pk)
     scope = scope_for(request.user)
     if request.method == "GET" and not may_write(scope, ent):
-        return _refused(request, _not_owner_message(ent) if scope.agency_id != ent.owner_agency_id else "您的角色无权修改企业台账。", ent)
+        return _refused_write(request, scope, ent, "您的角色无权修改企业台账。")
     form = ChildForm(request.POST or None, model=kind.model, enterprise=ent)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -475,7 +480,7 @@ def child_edit(request: HttpRequest, pk: int, child: str, child_pk: int) -> Http
     obj = _child_obj(ent, kind, child_pk)
     scope = scope_for(request.user)
     if request.method == "GET" and not may_write(scope, ent):
-        return _refused(request, _not_owner_message(ent) if scope.agency_id != ent.owner_agency_id else "您的角色无权修改企业台账。", ent)
+        return _refused_write(request, scope, ent, "您的角色无权修改企业台账。")
     form = ChildForm(request.POST or None, model=kind.model, enterprise=ent, instance=obj)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -495,7 +500,7 @@ def child_delete(request: HttpRequest, pk: int, child: str, child_pk: int) -> Ht
     obj = _child_obj(ent, kind, child_pk)
     scope = scope_for(request.user)
     if request.method == "GET" and not may_write(scope, ent):
-        return _refused(request, _not_owner_message(ent) if scope.agency_id != ent.owner_agency_id else "您的角色无权修改企业台账。", ent)
+        return _refused_write(request, scope, ent, "您的角色无权修改企业台账。")
     error, status = None, 200
     if request.method == "POST":
         done, error, status = _call(None, lambda: services.child_delete(actor=request.user, obj=obj) or True)
