@@ -71,3 +71,7 @@ class HazardSourceLevel(models.IntegerChoices):
     L2 = 2, "二级"
     L3 = 3, "三级"
     L4 = 4, "四级"
+
+
+# Sector group → the Enterprise flag column kept in step with its sectors (ledger group filter).
+SECTOR_GROUP_FLAGS: dict[str, str] = {"hazchem": "in_hazchem", "mine": "in_mine", "industry": "in_industry"}

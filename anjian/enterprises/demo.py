@@ -1002,6 +1002,9 @@ class _Ledger:
                     record_no=f"BA{plan['area'].number_prefix}{rng.randrange(2019, self.today.year + 1)}{self.seq['hazard']:05d}",
                 ))
         self.sector_through.objects.bulk_create(sector_rows, batch_size=BATCH)
+        from anjian.enterprises.services import refresh_sector_groups
+
+        refresh_sector_groups({r.enterprise_id for r in sector_rows})
         self.feature_through.objects.bulk_create(feature_rows, batch_size=BATCH)
         PlannedSubject.objects.bulk_create(subjects, batch_size=BATCH)
         EnterpriseStatusEvent.objects.bulk_create(status_rows, batch_size=BATCH)

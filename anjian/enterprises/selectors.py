@@ -11,10 +11,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from anjian.core.scoping import get_for_user
-from anjian.enterprises.choices import DeclaredStatus, OperatingStatus
+from anjian.enterprises.choices import SECTOR_GROUP_FLAGS, DeclaredStatus, OperatingStatus
 from anjian.enterprises.models import Enterprise, MajorHazardSource, PlannedSubject
 from anjian.enterprises.search import apply_search
-from anjian.law.taxonomy import SECTORS
 
 SORTS = {
     "name": ("name", "id"),
@@ -40,11 +39,11 @@ def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, sort: s
     # M2M filters as EXISTS subqueries: a join would need DISTINCT over the whole result.
     if "sector" in f:
         code = str(f["sector"])
-        through = Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("pk"))
-        # A group filters by its sector codes (from the shared taxonomy, no query): the index on
-        # sector_id serves it, where a join to the sector table scanned the whole link table.
-        codes = [code] if "." in code else [c for c in SECTORS if c.startswith(code + ".")] or [code]
-        qs = qs.filter(Exists(through.filter(sector_id__in=codes)))
+        if "." not in code and code in SECTOR_GROUP_FLAGS:
+            # A whole group: the flag column kept with the sectors (indexed with the jurisdiction).
+            qs = qs.filter(**{SECTOR_GROUP_FLAGS[code]: True})
+        else:
+            qs = qs.filter(Exists(Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("pk"), sector_id=code)))
     if "feature" in f:
         qs = qs.filter(Exists(Enterprise.features.through.objects.filter(enterprise_id=OuterRef("pk"), feature_id=f["feature"])))
     if "grade" in f:

@@ -19,7 +19,7 @@ from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import require_owner, scope_for
 from anjian.core.validators import id_number_error, normalize_uscc, uscc_error
-from anjian.enterprises.choices import DeclaredStatus
+from anjian.enterprises.choices import SECTOR_GROUP_FLAGS, DeclaredStatus
 from anjian.enterprises.models import (
     Enterprise,
     EnterpriseStatusEvent,
@@ -123,6 +123,16 @@ def _save_enterprise(ent: Enterprise) -> None:
         raise ValidationFailed("统一社会信用代码已被登记。", fields={"uscc": "统一社会信用代码已被登记。"}) from None
 
 
+def refresh_sector_groups(enterprise_ids: Iterable[int] | None = None) -> int:
+    """Recompute the group flags from the sector links (one UPDATE). Every path that changes a
+    unit's sectors calls it: the services, the Excel import, the demo, the data migration."""
+    from django.db.models import Exists, OuterRef
+
+    through = Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("pk"))
+    qs = Enterprise.objects.all() if enterprise_ids is None else Enterprise.objects.filter(pk__in=list(enterprise_ids))
+    return qs.update(**{flag: Exists(through.filter(sector__group_id=group)) for group, flag in SECTOR_GROUP_FLAGS.items()})
+
+
 def _agency_of(jurisdiction: Jurisdiction) -> Agency:
     agency = Agency.objects.filter(jurisdiction=jurisdiction).first()
     if agency is None:
@@ -154,6 +164,7 @@ def enterprise_create(
     _save_enterprise(ent)
     ent.sectors.set(sector_objs)
     ent.features.set(feature_objs)
+    refresh_sector_groups([ent.pk])
     audit.record(actor=actor, action="enterprise.create", obj=ent, after={**audit.snapshot(ent), "sectors": sorted(o.code for o in sector_objs), "features": sorted(o.code for o in feature_objs)})
     return ent
 
@@ -177,6 +188,7 @@ def enterprise_update(
     if sectors is not None:
         objs = _codes(Sector, sectors, "sectors", "监管行业")
         ent.sectors.set(objs)
+        refresh_sector_groups([ent.pk])
         after["sectors"] = sorted(o.code for o in objs)
     if features is not None:
         objs = _codes(Feature, features, "features", "行业领域特征")

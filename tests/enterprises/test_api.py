@@ -242,3 +242,12 @@ def test_permission_matrix(world, ent_a, persona, read, write):
     assert r.status_code == (201 if write == 200 else write)
     changed = Enterprise.objects.get(pk=ent_a.pk).contact_name == "张三"
     assert changed is (write == 200)
+
+
+def test_group_filter_follows_sector_changes(world, ent_a):
+    c = client_for(world.user("officer_a"))
+    assert c.get("/api/v1/enterprises/", {"sector": "hazchem"}).json()["count"] == 1
+    assert c.patch(f"/api/v1/enterprises/{ent_a.pk}/", {"sectors": ["mine.tailings"]}, format="json").status_code == 200
+    assert c.get("/api/v1/enterprises/", {"sector": "hazchem"}).json()["count"] == 0
+    assert c.get("/api/v1/enterprises/", {"sector": "mine"}).json()["count"] == 1
+    assert c.get("/api/v1/enterprises/", {"sector": "mine.tailings"}).json()["count"] == 1

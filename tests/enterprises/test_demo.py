@@ -175,3 +175,14 @@ def test_codes_and_ids_are_valid_and_deterministic():
     people = demo._People(random.Random(2))
     today = dt.date(2026, 6, 1)
     assert all(id_number_error(people.id_number(today)) is None for _ in range(2000))
+
+
+def test_group_flags_match_the_sector_links(demo_city):
+    from django.db.models import Exists, OuterRef
+
+    from anjian.enterprises.models import Enterprise
+
+    through = Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("pk"))
+    for group, flag in {"hazchem": "in_hazchem", "mine": "in_mine", "industry": "in_industry"}.items():
+        linked = Enterprise.objects.filter(Exists(through.filter(sector__group_id=group))).count()
+        assert linked > 0 and Enterprise.objects.filter(**{flag: True}).count() == linked

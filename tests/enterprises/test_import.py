@@ -123,6 +123,7 @@ def test_it_imports_a_good_file_through_the_pages_and_audits(client, world):
     e1 = ents["芝罘测试企业1有限公司"]
     assert e1.owner_agency == world.agency_a and e1.jurisdiction == world.district_a
     assert sorted(e1.sectors.values_list("code", flat=True)) == ["hazchem.production", "hazchem.storage"]
+    assert e1.in_hazchem and not e1.in_industry  # the group filter sees imported units
     assert list(e1.features.values_list("code", flat=True)) == ["confined_space"]
     assert (e1.scale, e1.employees, e1.industry_id, e1.risk_grade, e1.standardization_level) == ("medium", 120, "26", "B", "2")
     assert e1.risk_scheme.code == "hazchem" and e1.division_id == "370602"
