@@ -71,10 +71,13 @@ def main() -> None:
         ("API list sector=hazchem grade=A", "/api/v1/enterprises/?sector=hazchem&grade=A"),
         ("API list status+supervision", "/api/v1/enterprises/?status=operating&supervision=city"),
         ("API list sort=-employees", "/api/v1/enterprises/?sort=-employees"),
+        ("API list feature=dust_explosion", "/api/v1/enterprises/?feature=dust_explosion"),
+        ("API list sector=industry.machinery", "/api/v1/enterprises/?sector=industry.machinery"),
         ("API search 2 chars 化工", "/api/v1/enterprises/?q=%E5%8C%96%E5%B7%A5"),
         ("API search 4 chars 有限公司", "/api/v1/enterprises/?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8"),
         ("page list (default)", "/enterprises/"),
         ("page list sector=hazchem", "/enterprises/?sector=hazchem"),
+        ("page list feature=dust_explosion", "/enterprises/?feature=dust_explosion"),
         ("page search 2 chars 化工", "/enterprises/?q=%E5%8C%96%E5%B7%A5"),
     ]
     print(f"{'user':<9}{'case':<36}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'status':>8}")
