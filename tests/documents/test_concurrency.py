@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from anjian.documents.models import DocumentCounter, IssuedDocument
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -16,31 +15,9 @@ class Abandon(Exception):
     """The app's own step failed after the document was issued: its transaction rolls back."""
 
 
-def _race(n: int, fn) -> tuple[list[object], list[Exception]]:
-    barrier = threading.Barrier(n)
-    ok: list[object] = []
-    errors: list[Exception] = []
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait()
-            ok.append(fn(i))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return ok, errors
-
-
 def test_50_concurrent_documents_get_consecutive_numbers(world, issue):
     # The counter row does not exist yet: its creation races too.
-    ok, errors = _race(50, lambda i: issue(subject_id=i))
+    ok, errors = race(50, lambda i: issue(subject_id=i))
     assert not errors
     seqs = sorted(IssuedDocument.objects.filter(agency_id=world.agency_a.pk).values_list("seq", flat=True))
     assert seqs == list(range(1, 51))
@@ -57,7 +34,7 @@ def test_rolled_back_issues_under_concurrency_leave_no_gap(world, issue):
                 raise Abandon(doc.number)
         return doc.seq
 
-    ok, errors = _race(20, work)
+    ok, errors = race(20, work)
     assert len(errors) == 5 and all(isinstance(e, Abandon) for e in errors)
     assert sorted(ok) == list(range(1, 16))
     assert sorted(IssuedDocument.objects.values_list("seq", flat=True)) == list(range(1, 16))
@@ -73,6 +50,6 @@ def test_concurrent_service_records_keep_one_effective(world, issue):
 
     doc = issue()
     user = world.user("officer_a")
-    ok, errors = _race(6, lambda i: services.service_record(actor=user, document=doc, method="direct", event_date=dt.date(2026, 11, 29), recipient=f"签收人{i}"))
+    ok, errors = race(6, lambda i: services.service_record(actor=user, document=doc, method="direct", event_date=dt.date(2026, 11, 29), recipient=f"签收人{i}"))
     assert len(ok) == 1 and len(errors) == 5 and all(isinstance(e, DomainError) and e.code == "service_already_recorded" for e in errors)
     assert ServiceRecord.objects.filter(document=doc).count() == 1
