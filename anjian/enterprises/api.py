@@ -12,8 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anjian.core.models import Jurisdiction
+from anjian.core.paging import Counted
 from anjian.core.scoping import scope_for
 from anjian.enterprises import selectors, services
+from anjian.enterprises.classification import ClassTable
 from anjian.enterprises.models import Enterprise, KeyPerson, Licence, MajorHazardSource, PlannedSubject, Site
 from anjian.org.models import Agency
 
@@ -66,11 +68,12 @@ class EnterpriseListSerializer(serializers.ModelSerializer[Enterprise]):
             "supervision_level", "principal", "contact_phone", "updated_at",
         ]
 
+    # Decoded from class_bits with the table the view puts in the context (no prefetch per link).
     def get_sectors(self, obj: Enterprise) -> list[str]:
-        return [s.code for s in obj.sectors.all()]
+        return [c.code for c in self.context["class_table"].sectors_of(obj.class_bits)]
 
     def get_features(self, obj: Enterprise) -> list[str]:
-        return [f.code for f in obj.features.all()]
+        return [c.code for c in self.context["class_table"].features_of(obj.class_bits)]
 
 
 class EnterpriseDetailSerializer(EnterpriseListSerializer):
@@ -87,6 +90,13 @@ class EnterpriseDetailSerializer(EnterpriseListSerializer):
             "risk_scheme", "chemical_park", "note", "created_at", "sites", "licences", "key_people", "hazard_sources",
             "planned_subjects", "operating_status",
         ]
+
+    # One unit: its links, prefetched by selectors.enterprise_get, are the record itself.
+    def get_sectors(self, obj: Enterprise) -> list[str]:
+        return [s.code for s in obj.sectors.all()]
+
+    def get_features(self, obj: Enterprise) -> list[str]:
+        return [f.code for f in obj.features.all()]
 
     def get_operating_status(self, obj: Enterprise) -> str:
         return selectors.operating_status(obj).value
@@ -144,9 +154,23 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
             return EnterpriseListSerializer
         return EnterpriseDetailSerializer
 
-    def get_queryset(self) -> QuerySet[Enterprise]:
+    def _filters(self) -> dict[str, Any]:
         params = self.request.query_params
-        return selectors.enterprise_list(user=self.request.user, filters={k: params.get(k) for k in LIST_FILTERS}, sort=params.get("sort", "name"))
+        return {k: params.get(k) for k in LIST_FILTERS}
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        return selectors.enterprise_list(user=self.request.user, filters=self._filters(), sort=self.request.query_params.get("sort", "name"))
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        ctx = super().get_serializer_context()
+        if self.action == "list":
+            ctx["class_table"] = ClassTable.load()
+        return ctx
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        total = selectors.enterprise_count(user=request.user, filters=self._filters())
+        page = self.paginate_queryset(Counted(self.get_queryset(), total))  # type: ignore[arg-type]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_object(self) -> Enterprise:
         return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])

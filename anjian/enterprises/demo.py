@@ -916,6 +916,7 @@ class _Ledger:
                 industry_id=self.industry(profile), scale=scale, employees=employees, risk_scheme=scheme, risk_grade=grade,
                 standardization_level=std, chemical_park=park, declared_status=status,
                 supervision_level="none" if subject is None else ("city" if subject.level == AgencyLevel.CITY else "district"),
+                subject_agency=subject,
                 note="群众举报发现,无营业执照,已移交市场监管部门" if unlicensed else "",
                 search_text=search_text_for(name=name, uscc=code),
             )
@@ -1002,10 +1003,10 @@ class _Ledger:
                     record_no=f"BA{plan['area'].number_prefix}{rng.randrange(2019, self.today.year + 1)}{self.seq['hazard']:05d}",
                 ))
         self.sector_through.objects.bulk_create(sector_rows, batch_size=BATCH)
-        from anjian.enterprises.services import refresh_sector_groups
-
-        refresh_sector_groups({r.enterprise_id for r in sector_rows})
         self.feature_through.objects.bulk_create(feature_rows, batch_size=BATCH)
+        from anjian.enterprises.services import refresh_classification
+
+        refresh_classification([e.pk for e in ents])
         PlannedSubject.objects.bulk_create(subjects, batch_size=BATCH)
         EnterpriseStatusEvent.objects.bulk_create(status_rows, batch_size=BATCH)
         Licence.objects.bulk_create(licences, batch_size=BATCH)

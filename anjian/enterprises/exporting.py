@@ -19,8 +19,9 @@ from openpyxl.styles import Font, PatternFill
 
 from anjian.enterprises import selectors
 from anjian.enterprises.choices import OperatingStatus, Scale, StandardizationLevel, SupervisionLevel
+from anjian.enterprises.classification import ClassTable
 from anjian.enterprises.importing import COLUMNS, READ_ONLY_HEADERS, SHEET_NAME, as_text_cells
-from anjian.enterprises.models import Enterprise, Feature, Sector, Site
+from anjian.enterprises.models import Enterprise, Site
 
 CHUNK = 500  # units per query and prefetch; about 10 KB each in memory (2,000 held 45 MB)
 _SCALE = dict(Scale.choices)
@@ -48,7 +49,7 @@ def _chunks(qs: QuerySet[Enterprise]) -> Iterator[list[Enterprise]]:
         yield chunk
 
 
-def _row(ent: Enterprise, sector_labels: dict[str, str], feature_names: dict[str, str], measures: list[selectors.ActiveMeasure]) -> list[Any]:
+def _row(ent: Enterprise, classes: ClassTable, measures: list[selectors.ActiveMeasure]) -> list[Any]:
     site = ent.primary_sites[0] if ent.primary_sites else None  # type: ignore[attr-defined]
     values: dict[str, Any] = {
         "name": ent.name,
@@ -62,8 +63,8 @@ def _row(ent: Enterprise, sector_labels: dict[str, str], feature_names: dict[str
         "contact_phone": ent.contact_phone,
         "registered_address": ent.registered_address,
         "industry": ent.industry_id or "",
-        "sectors": "、".join(sector_labels.get(s.code, s.code) for s in ent.sectors.all()),
-        "features": "、".join(feature_names.get(f.code, f.code) for f in ent.features.all()),
+        "sectors": "、".join(c.label for c in classes.sectors_of(ent.class_bits)),
+        "features": "、".join(c.label for c in classes.features_of(ent.class_bits)),
         "scale": _SCALE.get(ent.scale, ""),
         "employees": ent.employees,
         "risk_scheme": ent.risk_scheme.name if ent.risk_scheme is not None else "",
@@ -80,8 +81,7 @@ def _row(ent: Enterprise, sector_labels: dict[str, str], feature_names: dict[str
 
 def write_export(*, user: Any, filters: dict[str, Any] | None, sort: str, fh: IO[bytes]) -> int:
     """Write the user's filtered ledger to ``fh``; returns the number of units written."""
-    sector_labels = {s.code: f"{s.group.name}·{s.name}" for s in Sector.objects.select_related("group")}
-    feature_names = dict(Feature.objects.values_list("code", "name"))
+    classes = ClassTable.load()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_NAME)
     for i, c in enumerate(COLUMNS):
@@ -100,7 +100,7 @@ def write_export(*, user: Any, filters: dict[str, Any] | None, sort: str, fh: IO
     for chunk in _chunks(export_queryset(user=user, filters=filters, sort=sort)):
         measures = selectors.active_measures(e.pk for e in chunk)
         for ent in chunk:
-            ws.append(as_text_cells(ws, _row(ent, sector_labels, feature_names, measures.get(ent.pk, []))))
+            ws.append(as_text_cells(ws, _row(ent, classes, measures.get(ent.pk, []))))
             n += 1
     wb.save(fh)
     return n

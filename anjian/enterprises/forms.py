@@ -22,6 +22,7 @@ from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import Scope
 from anjian.core.widgets import FastSelect
 from anjian.enterprises.choices import DeclaredStatus, StandardizationLevel, SupervisionLevel
+from anjian.enterprises.classification import ClassTable
 from anjian.enterprises.models import (
     ChemicalPark,
     Enterprise,
@@ -151,8 +152,11 @@ class EnterpriseFilterForm(forms.Form):
             sector_opts.append((g.name, [(g.code, f"全部{g.name}"), *((s.code, f"{g.name}·{s.name}") for s in g.sectors.all())]))
         self._choice("sector").choices = sector_opts
         # Display name of every sector for the table, without a query per row.
-        self.sector_names = {s.code: f"{g.name}·{s.name}" for g in groups for s in g.sectors.all()}
-        self._choice("feature").choices = [("", "全部"), *Feature.objects.values_list("code", "name")]
+        features = list(Feature.objects.all())
+        self._choice("feature").choices = [("", "全部"), *((f.code, f.name) for f in features)]
+        # Names of every sector and feature for the table, decoded from each row's class_bits
+        # (the prefetch set each sector's group: no query per label).
+        self.classes = ClassTable.from_objects((s for g in groups for s in g.sectors.all()), features)
         self._choice("grade").choices = [("", "全部"), *grade_choices()]
         # Planned subjects: the bureaus the user can see, and the city bureau above its own.
         agencies = Agency.objects.filter(Q(jurisdiction_id__in=scope.jurisdiction_ids) | Q(children__id=scope.agency_id)).distinct().order_by("jurisdiction__code")
@@ -170,6 +174,11 @@ class EnterpriseFilterForm(forms.Form):
     def sort_key(self) -> str:
         self.is_valid()
         return getattr(self, "cleaned_data", {}).get("sort") or "name"
+
+    @property
+    def panel_fields(self) -> list[Any]:
+        """The select filters of the panel (the search box and the sort are placed apart)."""
+        return [self[k] for k in self.FILTER_KEYS if k != "q"]
 
     @property
     def active_count(self) -> int:

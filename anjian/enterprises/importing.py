@@ -622,9 +622,9 @@ def _apply(rows: list[Row], lk: Lookups, *, note: str) -> None:
     f_links = [f_through(enterprise_id=r.ent.pk, feature_id=c) for r in creates + updates if r.kind == "create" or r.features_changed for c in r.features]  # type: ignore[union-attr]
     s_through.objects.bulk_create(s_links, batch_size=BATCH)
     f_through.objects.bulk_create(f_links, batch_size=BATCH)
-    regrouped = [r.ent.pk for r in creates + updates if r.kind == "create" or r.sectors_changed]  # type: ignore[union-attr]
-    if regrouped:
-        services.refresh_sector_groups(regrouped)
+    reclassified = [r.ent.pk for r in creates + updates if r.kind == "create" or r.sectors_changed or r.features_changed]  # type: ignore[union-attr]
+    if reclassified:
+        services.refresh_classification(reclassified)
 
     new_sites = []
     for r in creates + updates:

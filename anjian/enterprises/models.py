@@ -44,6 +44,8 @@ class Sector(models.Model):
     group = models.ForeignKey(SectorGroup, verbose_name="行业大类", on_delete=models.PROTECT, related_name="sectors")
     name = models.CharField("名称", max_length=32)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+    # Its bit in Enterprise.class_bits, given once by classification.assign_masks and never reused.
+    mask = models.BigIntegerField("分类位", null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["group__order", "order", "code"]
@@ -60,6 +62,7 @@ class Feature(models.Model):
     code = models.CharField("代码", max_length=48, primary_key=True)
     name = models.CharField("名称", max_length=32)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+    mask = models.BigIntegerField("分类位", null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["order", "code"]
@@ -122,7 +125,8 @@ class ChemicalPark(models.Model):
 
 class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
     def with_list_relations(self) -> EnterpriseQuerySet:
-        return self.select_related("jurisdiction", "owner_agency", "risk_scheme").prefetch_related("sectors", "features")  # type: ignore[return-value]
+        # Sectors and features are shown from class_bits (classification.ClassTable), not prefetched.
+        return self.select_related("jurisdiction", "owner_agency", "risk_scheme")  # type: ignore[return-value]
 
 
 class Enterprise(models.Model):
@@ -150,14 +154,19 @@ class Enterprise(models.Model):
     standardization_level = models.CharField("安全生产标准化等级", max_length=4, choices=StandardizationLevel.choices, default=StandardizationLevel.NONE)
     chemical_park = models.ForeignKey(ChemicalPark, verbose_name="所在化工园区", null=True, blank=True, on_delete=models.PROTECT, related_name="enterprises")
     declared_status = models.CharField("申报经营状态", max_length=16, choices=DeclaredStatus.choices, default=DeclaredStatus.OPERATING)
-    # Kept equal to the level of the planned subject valid today by the subject services and a
-    # nightly task: it drives the 市管/区管 filter on 100,000 rows without a join.
-    # Which sector groups the unit's sectors fall in, kept by ``services.refresh_sector_groups``
+    # Which sector groups the unit's sectors fall in, kept by ``services.refresh_classification``
     # after every change of sectors: an exact count of "all 危化 units" over 100,000 rows then reads
     # one indexed column instead of joining the link table (ledger filter by group).
     in_hazchem = models.BooleanField("危险化学品", default=False, editable=False)
     in_mine = models.BooleanField("非煤矿山", default=False, editable=False)
     in_industry = models.BooleanField("工贸", default=False, editable=False)
+    # The sectors and features as one bit mask, kept by the same refresh (see classification.py).
+    class_bits = models.BigIntegerField("行业与特征位", default=0, editable=False)
+    # The agency of the planned subject valid today, kept with supervision_level: the "计划执法主体"
+    # filter reads this column instead of testing every unit's subject periods.
+    subject_agency = models.ForeignKey(Agency, verbose_name="当前计划执法主体", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+")
+    # Kept equal to the level of the planned subject valid today by the subject services and the
+    # daily ``anjian ledger refresh``: it drives the 市管/区管 filter on 100,000 rows without a join.
     supervision_level = models.CharField("监管层级", max_length=8, choices=[("city", "市管"), ("district", "区管"), ("none", "未指定")], default="none")
     note = models.TextField("备注", blank=True)
     # Space-separated character bigrams of name and code: the PostgreSQL search index reads it
@@ -166,7 +175,7 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "in_hazchem", "in_mine", "in_industry"])
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "in_hazchem", "in_mine", "in_industry", "class_bits", "subject_agency"])
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
@@ -193,6 +202,10 @@ class Enterprise(models.Model):
             models.Index(fields=["in_hazchem", "jurisdiction"], name="ent_hazchem_idx"),
             models.Index(fields=["in_mine", "jurisdiction"], name="ent_mine_idx"),
             models.Index(fields=["in_industry", "jurisdiction"], name="ent_industry_idx"),
+            # The count of a single-sector or feature filter: an index-only scan testing the bits.
+            models.Index(fields=["jurisdiction", "class_bits"], name="ent_jur_class_idx"),
+            # The planned-subject filter and its count.
+            models.Index(fields=["subject_agency", "jurisdiction"], name="ent_subject_idx"),
             # 市管/区管 filter: the city-level units are few, so the index narrows the count.
             models.Index(fields=["supervision_level", "name", "id"], name="ent_supervision_idx"),
         ]

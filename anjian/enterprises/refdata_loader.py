@@ -8,6 +8,7 @@ from django.db import transaction
 
 from anjian.core import refdata
 from anjian.core.models import Division
+from anjian.enterprises.classification import assign_masks
 from anjian.enterprises.models import Feature, GradingScheme, IndustryClass, Sector, SectorGroup
 
 # LEGAL.md §6: grades and caps are provincial (CFG). Until a bureau configures its own, these
@@ -47,6 +48,7 @@ def load_sectors(path: Path | str = refdata.SECTORS_YAML) -> int:
             n += 1
     for fi, f in enumerate(tax.features):
         Feature.objects.update_or_create(code=f.code, defaults={"name": f.name, "order": fi})
+    assign_masks()  # a new sector or feature gets its bit in Enterprise.class_bits
     return n
 
 

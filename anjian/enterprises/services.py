@@ -123,14 +123,25 @@ def _save_enterprise(ent: Enterprise) -> None:
         raise ValidationFailed("统一社会信用代码已被登记。", fields={"uscc": "统一社会信用代码已被登记。"}) from None
 
 
-def refresh_sector_groups(enterprise_ids: Iterable[int] | None = None) -> int:
-    """Recompute the group flags from the sector links (one UPDATE). Every path that changes a
-    unit's sectors calls it: the services, the Excel import, the demo, the data migration."""
-    from django.db.models import Exists, OuterRef
+def refresh_classification(enterprise_ids: Iterable[int] | None = None) -> int:
+    """Recompute what is copied from the sector and feature links onto the unit (one UPDATE): the
+    group flags and ``class_bits`` (classification.py). Every path that changes a unit's sectors or
+    features calls it: the services, the Excel import, the demo, the data migrations."""
+    from django.db.models import BigIntegerField, Exists, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
 
-    through = Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("pk"))
+    def bits(through: Any, field: str) -> Any:
+        total = through.objects.filter(enterprise_id=OuterRef("pk")).values("enterprise_id").annotate(m=Sum(f"{field}__mask")).values("m")
+        return Coalesce(Subquery(total, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
+
+    s_through, f_through = Enterprise.sectors.through, Enterprise.features.through
+    links = s_through.objects.filter(enterprise_id=OuterRef("pk"))
     qs = Enterprise.objects.all() if enterprise_ids is None else Enterprise.objects.filter(pk__in=list(enterprise_ids))
-    return qs.update(**{flag: Exists(through.filter(sector__group_id=group)) for group, flag in SECTOR_GROUP_FLAGS.items()})
+    # Distinct single bits summed are their bitwise OR (a unit links a sector at most once).
+    return qs.update(
+        **{flag: Exists(links.filter(sector__group_id=group)) for group, flag in SECTOR_GROUP_FLAGS.items()},
+        class_bits=bits(s_through, "sector") + bits(f_through, "feature"),
+    )
 
 
 def _agency_of(jurisdiction: Jurisdiction) -> Agency:
@@ -164,7 +175,7 @@ def enterprise_create(
     _save_enterprise(ent)
     ent.sectors.set(sector_objs)
     ent.features.set(feature_objs)
-    refresh_sector_groups([ent.pk])
+    refresh_classification([ent.pk])
     audit.record(actor=actor, action="enterprise.create", obj=ent, after={**audit.snapshot(ent), "sectors": sorted(o.code for o in sector_objs), "features": sorted(o.code for o in feature_objs)})
     return ent
 
@@ -188,12 +199,13 @@ def enterprise_update(
     if sectors is not None:
         objs = _codes(Sector, sectors, "sectors", "监管行业")
         ent.sectors.set(objs)
-        refresh_sector_groups([ent.pk])
         after["sectors"] = sorted(o.code for o in objs)
     if features is not None:
         objs = _codes(Feature, features, "features", "行业领域特征")
         ent.features.set(objs)
         after["features"] = sorted(o.code for o in objs)
+    if sectors is not None or features is not None:
+        refresh_classification([ent.pk])
     old, new = audit.diff(before, after)
     if new:
         audit.record(actor=actor, action="enterprise.update", obj=ent, before=old, after=new)
@@ -267,12 +279,35 @@ def enterprise_transfer(*, actor: Any, enterprise: Enterprise, to_jurisdiction: 
 
 
 def _refresh_supervision_level(ent: Enterprise) -> None:
-    day = timezone.localdate()
-    ps = PlannedSubject.objects.filter(enterprise=ent, valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).select_related("agency").first()
-    level = "none" if ps is None else ("city" if ps.agency.level == AgencyLevel.CITY else "district")
-    if ent.supervision_level != level:
-        ent.supervision_level = level
-        ent.save(update_fields=["supervision_level"])
+    """Copy today's planned subject onto the unit (subject_agency, supervision_level)."""
+    refresh_planned_subjects([ent.pk])
+    ent.refresh_from_db(fields=["subject_agency", "supervision_level"])
+
+
+def refresh_planned_subjects(enterprise_ids: Iterable[int] | None = None, *, day: dt.date | None = None) -> int:
+    """Copy the planned subject valid on ``day`` (today) onto the units: ``subject_agency`` and
+    ``supervision_level`` (市管/区管). The subject services call it for one unit; the daily
+    ``anjian ledger refresh`` calls it for all, because a subject starts or ends on a date without
+    anyone acting. Writes only the units whose values change; returns how many."""
+    day = day or timezone.localdate()
+    current = PlannedSubject.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    units = Enterprise.objects.all()
+    if enterprise_ids is not None:
+        ids = list(enterprise_ids)
+        current, units = current.filter(enterprise_id__in=ids), units.filter(pk__in=ids)
+    # Periods never overlap (一企一主体), so a unit has at most one current subject.
+    today_agency = dict(current.values_list("enterprise_id", "agency_id"))
+    city = set(Agency.objects.filter(level=AgencyLevel.CITY).values_list("pk", flat=True))
+    changed: dict[tuple[int | None, str], list[int]] = {}
+    for pk, has_agency, has_level in units.values_list("pk", "subject_agency_id", "supervision_level").iterator(chunk_size=5000):
+        want = today_agency.get(pk)
+        want_level = "none" if want is None else ("city" if want in city else "district")
+        if (has_agency, has_level) != (want, want_level):
+            changed.setdefault((want, want_level), []).append(pk)
+    for (agency_id, level), pks in changed.items():
+        for i in range(0, len(pks), 5000):
+            Enterprise.objects.filter(pk__in=pks[i : i + 5000]).update(subject_agency_id=agency_id, supervision_level=level)
+    return sum(len(v) for v in changed.values())
 
 
 def _may_assign_subject(actor: Any, ent: Enterprise) -> None:

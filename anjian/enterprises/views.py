@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 from anjian.core.audit import ACTIONS
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import Division
+from anjian.core.paging import Counted
 from anjian.core.scoping import Scope, scope_for
 from anjian.enterprises import selectors, services
 from anjian.enterprises.forms import (
@@ -114,13 +115,14 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET, scope=scope)
     filters, sort = form.filters(), form.sort_key()
     qs = selectors.enterprise_list(user=request.user, filters=filters, sort=sort)
-    paginator = Paginator(qs, PAGE_SIZE)  # counts once (cached on the paginator)
+    paginator = Paginator(Counted(qs, selectors.enterprise_count(user=request.user, filters=filters)), PAGE_SIZE)  # type: ignore[arg-type]
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     measures = selectors.active_measures([e.pk for e in rows])
     for e in rows:
         e.op_status = selectors.operating_status(e, measures.get(e.pk, []))
-        e.sector_labels = [form.sector_names.get(s.code, s.name) for s in e.sectors.all()]
+        e.sector_labels = [c.label for c in form.classes.sectors_of(e.class_bits)]
+        e.feature_labels = [c.label for c in form.classes.features_of(e.class_bits)]
     export_qs = request.GET.copy()
     export_qs.pop("page", None)
     ctx = {

@@ -21,6 +21,7 @@ from anjian.enterprises import demo
 from anjian.enterprises.models import ChemicalPark, Enterprise, KeyPerson, Licence, MajorHazardSource, PlannedSubject, Site
 from anjian.org.choices import AgencyLevel, Role, StaffKind
 from anjian.org.models import Agency, AgencyHead, Certificate, Department, Membership, RoleGrant, Staff
+from tests.enterprises.classification_check import assert_classification_matches_links
 
 N = 200
 
@@ -177,7 +178,7 @@ def test_codes_and_ids_are_valid_and_deterministic():
     assert all(id_number_error(people.id_number(today)) is None for _ in range(2000))
 
 
-def test_group_flags_match_the_sector_links(demo_city):
+def test_copied_classification_matches_the_links(demo_city):
     from django.db.models import Exists, OuterRef
 
     from anjian.enterprises.models import Enterprise
@@ -186,3 +187,12 @@ def test_group_flags_match_the_sector_links(demo_city):
     for group, flag in {"hazchem": "in_hazchem", "mine": "in_mine", "industry": "in_industry"}.items():
         linked = Enterprise.objects.filter(Exists(through.filter(sector__group_id=group))).count()
         assert linked > 0 and Enterprise.objects.filter(**{flag: True}).count() == linked
+    # … and the sector/feature bits of every unit (the features come after the sectors in the demo).
+    assert_classification_matches_links()
+    assert Enterprise.objects.exclude(class_bits=0).count() > 0
+
+
+def test_todays_planned_subject_is_copied_onto_every_unit(demo_city):
+    from anjian.enterprises import services
+
+    assert services.refresh_planned_subjects() == 0  # the demo wrote what the daily refresh would

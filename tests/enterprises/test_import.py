@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from rest_framework.test import APIClient
 
 from anjian.core.errors import PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent
@@ -21,6 +22,7 @@ from anjian.enterprises.models import Enterprise, Site
 from anjian.enterprises.selectors import enterprise_audit
 from anjian.org.models import RoleGrant
 from tests.conftest import PASSWORD, make_uscc
+from tests.enterprises.classification_check import assert_classification_matches_links
 
 HEADER = [c.header for c in importing.COLUMNS]
 
@@ -124,6 +126,7 @@ def test_it_imports_a_good_file_through_the_pages_and_audits(client, world):
     assert e1.owner_agency == world.agency_a and e1.jurisdiction == world.district_a
     assert sorted(e1.sectors.values_list("code", flat=True)) == ["hazchem.production", "hazchem.storage"]
     assert e1.in_hazchem and not e1.in_industry  # the group filter sees imported units
+    assert_classification_matches_links()  # … and the sector and feature bits
     assert list(e1.features.values_list("code", flat=True)) == ["confined_space"]
     assert (e1.scale, e1.employees, e1.industry_id, e1.risk_grade, e1.standardization_level) == ("medium", 120, "26", "B", "2")
     assert e1.risk_scheme.code == "hazchem" and e1.division_id == "370602"
@@ -299,6 +302,20 @@ def test_reimporting_the_same_file_updates_by_code_and_creates_no_duplicates(wor
     assert "第2行" in ev.note
     assert Enterprise.objects.get(name="无照加工点").contact_phone == "0535-1234567"
     assert e1.history.count() == 2
+    assert_classification_matches_links()
+
+
+def test_reimport_that_changes_only_the_features_updates_the_copied_bits(world):
+    """A features-only change must reach Enterprise.class_bits: the list shows features from it."""
+    commit(world, preview(world, xlsx([good(1, sectors="工贸·机械")])))
+    commit(world, preview(world, xlsx([good(1, sectors="工贸·机械", features="粉尘涉爆")])))
+    e1 = Enterprise.objects.get(uscc=make_uscc(1001))
+    assert list(e1.features.values_list("code", flat=True)) == ["dust_explosion"]
+    assert_classification_matches_links()
+    api = APIClient()
+    api.force_authenticate(world.user("officer_a"))
+    r = api.get("/api/v1/enterprises/", {"feature": "dust_explosion"}).json()
+    assert r["count"] == 1 and r["results"][0]["features"] == ["dust_explosion"]
 
 
 def test_empty_cells_keep_stored_values(world, ent_a):

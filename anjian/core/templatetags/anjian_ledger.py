@@ -37,3 +37,12 @@ def tab_button(key: str, label: str, count: Any = None, active: bool = False) ->
         label,
         badge,
     )
+
+
+_STATUS_BADGE = {"operating": "text-bg-success", "suspended": "text-bg-warning", "closed": "text-bg-dark"}
+
+
+@register.filter
+def status_badge(status: Any) -> SafeString:
+    """The operating-status badge (a filter, not an include: the ledger list draws fifty of them)."""
+    return format_html('<span class="badge {}">{}</span>', _STATUS_BADGE.get(str(status), "text-bg-danger"), getattr(status, "label", status))
