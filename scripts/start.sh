@@ -12,6 +12,7 @@ echo "==> 加载参考数据"
 .venv/bin/anjian checklists sync
 echo "==> 演示数据(仅在数据库为空时生成)"
 .venv/bin/anjian demo --if-empty
+.venv/bin/anjian ledger refresh
 .venv/bin/anjian collectstatic --noinput -v0
 echo "==> 启动:http://127.0.0.1:8000  (Ctrl-C 停止)"
 exec .venv/bin/gunicorn anjian.wsgi:application --bind "${ANJIAN_BIND:-127.0.0.1:8000}" \

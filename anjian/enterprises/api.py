@@ -135,6 +135,10 @@ class SubjectSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class SubjectEndSerializer(serializers.Serializer[Any]):
+    valid_to = serializers.DateField(error_messages={"required": "请填写截止日期。", "invalid": "日期格式应为YYYY-MM-DD。"})
+
+
 CHILDREN: dict[str, tuple[Any, Any]] = {
     "sites": (Site, SiteSerializer),
     "licences": (Licence, LicenceSerializer),
@@ -230,6 +234,20 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
         ser.is_valid(raise_exception=True)
         ps = services.planned_subject_assign(actor=request.user, enterprise=ent, **ser.validated_data)
         return Response(PlannedSubjectSerializer(ps).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SubjectEndSerializer, responses=PlannedSubjectSerializer)
+    @action(detail=True, methods=["post"], url_path=r"planned-subjects/(?P<subject_pk>[0-9]+)/end")
+    def planned_subject_end(self, request: Request, pk: str | None = None, subject_pk: str = "") -> Response:
+        ent = self.get_object()
+        ps = next((p for p in ent.planned_subjects.all() if str(p.pk) == subject_pk), None)
+        if ps is None:
+            from anjian.core.errors import NotFound
+
+            raise NotFound()
+        ser = SubjectEndSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        ended = services.planned_subject_end(actor=request.user, subject=ps, valid_to=ser.validated_data["valid_to"])
+        return Response(PlannedSubjectSerializer(ended).data)
 
     @extend_schema(responses=dict)
     @action(detail=True, methods=["get"])

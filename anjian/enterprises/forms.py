@@ -285,6 +285,14 @@ class SubjectForm(forms.Form):
         self.fields["valid_to"].initial = dt.date(today.year, 12, 31)
 
 
+class SubjectEndForm(forms.Form):
+    valid_to = forms.DateField(label="截止日期", widget=DateInput, help_text="执法主体至该日(含)止。")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["valid_to"].initial = timezone.localdate()
+
+
 # --- child records -----------------------------------------------------------------------------
 CHILD_FIELDS: dict[type[models.Model], list[str]] = {
     Site: ["name", "address", "street", "division", "latitude", "longitude", "is_primary"],

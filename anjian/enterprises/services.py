@@ -353,8 +353,14 @@ def planned_subject_assign(*, actor: Any, enterprise: Enterprise, agency: Agency
 def planned_subject_end(*, actor: Any, subject: PlannedSubject, valid_to: dt.date) -> PlannedSubject:
     ps = PlannedSubject.objects.select_for_update(of=("self",)).select_related("enterprise", "agency").get(pk=subject.pk)
     _may_assign_subject(actor, ps.enterprise)
+    if valid_to is None:
+        raise ValidationFailed("请填写截止日期。", fields={"valid_to": "请填写截止日期。"})
     if valid_to < ps.valid_from:
         raise ValidationFailed("截止日期不能早于起始日期。", fields={"valid_to": "截止日期不能早于起始日期。"})
+    if ps.valid_to is not None and valid_to > ps.valid_to:
+        # Moving the end later could run into the next subject's period (一企一主体).
+        msg = f"该执法主体已于{ps.valid_to:%Y年%m月%d日}截止,只能提前结束,不能延长;延长请重新指定。"
+        raise ValidationFailed(msg, fields={"valid_to": msg})
     ps.valid_to = valid_to
     ps.save(update_fields=["valid_to"])
     _refresh_supervision_level(ps.enterprise)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.enterprise_status, name="status"),
     path("<int:pk>/transfer/", views.enterprise_transfer, name="transfer"),
     path("<int:pk>/subject/", views.enterprise_subject, name="subject"),
+    path("<int:pk>/subject/<int:subject_pk>/end/", views.enterprise_subject_end, name="subject_end"),
     path("<int:pk>/<str:child>/new/", views.child_create, name="child_create"),
     path("<int:pk>/<str:child>/<int:child_pk>/edit/", views.child_edit, name="child_edit"),
     path("<int:pk>/<str:child>/<int:child_pk>/delete/", views.child_delete, name="child_delete"),

@@ -35,6 +35,7 @@ from anjian.enterprises.forms import (
     EnterpriseFilterForm,
     EnterpriseForm,
     StatusForm,
+    SubjectEndForm,
     SubjectForm,
     TransferForm,
     apply_domain_error,
@@ -420,6 +421,29 @@ def enterprise_subject(request: HttpRequest, pk: int) -> HttpResponse:
     subjects = sorted(ent.planned_subjects.all(), key=lambda p: p.valid_from, reverse=True)
     intro = "一企一主体:同一期间只能有一个年度计划执法主体(企业所属机关或其上级市局)。"
     return _step_page(request, ent, form, error, status, title="指定年度计划执法主体", intro=intro, submit="指定", subjects=subjects)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_subject_end(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
+    ent = _enterprise(request, pk)
+    ps = next((p for p in ent.planned_subjects.all() if p.pk == subject_pk), None)
+    if ps is None:
+        raise Http404("记录不存在或无权访问。")
+    scope = scope_for(request.user)
+    if request.method == "GET" and not may_assign_subject(scope, ent):
+        return _refused(request, "只有企业所属机关或市局的科室负责人、局领导或系统管理员可以结束年度计划执法主体。", ent)
+    form = SubjectEndForm(request.POST or None)
+    error, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        valid_to = form.cleaned_data["valid_to"]
+        ended, error, status = _call(form, lambda: services.planned_subject_end(actor=request.user, subject=ps, valid_to=valid_to))
+        if ended is not None:
+            messages.success(request, f"{ended.agency.name}的年度计划执法主体至{valid_to:%Y-%m-%d}止。")
+            return redirect(reverse("enterprises:detail", args=[ent.pk]) + "#tab-subjects")
+    until = f"至{ps.valid_to:%Y-%m-%d}" if ps.valid_to else "长期"
+    intro = f"{ps.agency.name}:自{ps.valid_from:%Y-%m-%d}起{until}。结束后该企业在截止日期之后没有执法主体,可再指定新的执法主体。"
+    return _step_page(request, ent, form, error, status, title="结束年度计划执法主体", intro=intro, submit="确认结束", danger=True)
 
 
 # --- 7. child records --------------------------------------------------------------------------

@@ -145,6 +145,25 @@ def test_children_crud_and_bad_id_number(world, ent_a):
     assert audit[0]["action"] == "site.delete"
 
 
+def test_ending_a_planned_subject(world, ent_a):
+    ps = services.planned_subject_assign(actor=world.user("depthead_a"), enterprise=ent_a, agency=world.agency_a, valid_from=dt.date(2026, 1, 1))
+    url = f"/api/v1/enterprises/{ent_a.pk}/planned-subjects/{ps.pk}/end/"
+    r = client_for(world.user("officer_a")).post(url, {"valid_to": "2026-06-30"}, format="json")
+    assert r.status_code == 403 and r.json()["code"] == "role_refused"
+    r = client_for(world.user("depthead_a")).post(url, {}, format="json")
+    assert r.status_code == 400 and r.json()["fields"]["valid_to"] == ["请填写截止日期。"]
+    r = client_for(world.user("depthead_a")).post(url, {"valid_to": "2025-12-31"}, format="json")
+    assert r.status_code == 422 and "valid_to" in r.json()["fields"]
+    r = client_for(world.user("depthead_a")).post(url, {"valid_to": "2026-06-30"}, format="json")
+    assert r.status_code == 200 and r.json()["valid_to"] == "2026-06-30"
+    r = client_for(world.user("depthead_a")).post(url, {"valid_to": "2026-09-30"}, format="json")
+    assert r.status_code == 422 and "只能提前结束" in r.json()["fields"]["valid_to"][0]
+    assert client_for(world.user("depthead_b")).post(url, {"valid_to": "2026-05-01"}, format="json").status_code == 404
+    assert client_for(world.user("depthead_a")).post(f"/api/v1/enterprises/{ent_a.pk}/planned-subjects/999999/end/", {"valid_to": "2026-05-01"}, format="json").status_code == 404
+    ent_a.refresh_from_db()
+    assert (ent_a.subject_agency_id, ent_a.supervision_level) == (None, "none")  # ended before today
+
+
 def test_delete_only_without_history(world, ent_a):
     services.enterprise_set_status(actor=world.user("officer_a"), enterprise=ent_a, status="suspended", effective_date=dt.date(2026, 11, 1), reason="检修")
     r = client_for(world.user("depthead_a")).delete(f"/api/v1/enterprises/{ent_a.pk}/")
