@@ -8,6 +8,7 @@ Chinese ``verbose_name``; nothing here is saved directly: views pass ``cleaned_d
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -33,7 +34,6 @@ from anjian.enterprises.models import (
     Licence,
     MajorHazardSource,
     Sector,
-    SectorGroup,
     Site,
 )
 from anjian.enterprises.selectors import SORTS
@@ -146,17 +146,18 @@ class EnterpriseFilterForm(forms.Form):
         today = timezone.localdate()
         jurisdictions = Jurisdiction.objects.filter(id__in=scope.jurisdiction_ids).valid_on(today).order_by("code")
         self._choice("jurisdiction").choices = [("", "全部"), *((j.pk, j.name) for j in jurisdictions)]
-        groups = list(SectorGroup.objects.prefetch_related("sectors"))
+        # One query for groups and sectors, in display order (group, then sector).
+        sectors = list(Sector.objects.select_related("group"))
         sector_opts: list[Any] = [("", "全部")]
-        for g in groups:
-            sector_opts.append((g.name, [(g.code, f"全部{g.name}"), *((s.code, f"{g.name}·{s.name}") for s in g.sectors.all())]))
+        for _, members in itertools.groupby(sectors, key=lambda s: s.group_id):
+            ms = list(members)
+            g = ms[0].group
+            sector_opts.append((g.name, [(g.code, f"全部{g.name}"), *((s.code, f"{g.name}·{s.name}") for s in ms)]))
         self._choice("sector").choices = sector_opts
-        # Display name of every sector for the table, without a query per row.
         features = list(Feature.objects.all())
         self._choice("feature").choices = [("", "全部"), *((f.code, f.name) for f in features)]
-        # Names of every sector and feature for the table, decoded from each row's class_bits
-        # (the prefetch set each sector's group: no query per label).
-        self.classes = ClassTable.from_objects((s for g in groups for s in g.sectors.all()), features)
+        # Names of every sector and feature for the table, decoded from each row's class_bits.
+        self.classes = ClassTable.from_objects(sectors, features)
         self._choice("grade").choices = [("", "全部"), *grade_choices()]
         # Planned subjects: the bureaus the user can see, and the city bureau above its own.
         agencies = Agency.objects.filter(Q(jurisdiction_id__in=scope.jurisdiction_ids) | Q(children__id=scope.agency_id)).distinct().order_by("jurisdiction__code")
