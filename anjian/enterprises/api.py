@@ -160,7 +160,11 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
 
     def _filters(self) -> dict[str, Any]:
         params = self.request.query_params
-        return {k: params.get(k) for k in LIST_FILTERS}
+        filters = {k: params.get(k) for k in LIST_FILTERS}
+        bad = {k: "应为整数编号。" for k in ("jurisdiction", "subject") if filters[k] not in (None, "") and not str(filters[k]).isdigit()}
+        if bad:
+            raise serializers.ValidationError(bad)
+        return filters
 
     def get_queryset(self) -> QuerySet[Enterprise]:
         return selectors.enterprise_list(user=self.request.user, filters=self._filters(), sort=self.request.query_params.get("sort", "name"))

@@ -189,6 +189,12 @@ def test_list_query_count_is_constant(world):
     assert count(40) == small
 
 
+@pytest.mark.parametrize("param", ["jurisdiction", "subject"])
+def test_a_malformed_id_filter_is_a_400_on_the_field(world, param):
+    r = client_for(world.user("officer_a")).get("/api/v1/enterprises/", {param: "abc"})
+    assert r.status_code == 400 and r.json()["fields"][param] == ["应为整数编号。"]
+
+
 def test_outsider_sees_nothing(world, ent_a):
     c = client_for(world.user("outsider"))
     assert c.get("/api/v1/enterprises/").json()["count"] == 0
