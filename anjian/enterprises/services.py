@@ -298,16 +298,21 @@ def refresh_planned_subjects(enterprise_ids: Iterable[int] | None = None, *, day
     # Periods never overlap (一企一主体), so a unit has at most one current subject.
     today_agency = dict(current.values_list("enterprise_id", "agency_id"))
     city = set(Agency.objects.filter(level=AgencyLevel.CITY).values_list("pk", flat=True))
-    changed: dict[tuple[int | None, str], list[int]] = {}
+    changed: dict[tuple[int | None, str, int | None, str], list[int]] = {}
     for pk, has_agency, has_level in units.values_list("pk", "subject_agency_id", "supervision_level").iterator(chunk_size=5000):
         want = today_agency.get(pk)
         want_level = "none" if want is None else ("city" if want in city else "district")
         if (has_agency, has_level) != (want, want_level):
-            changed.setdefault((want, want_level), []).append(pk)
-    for (agency_id, level), pks in changed.items():
+            changed.setdefault((has_agency, has_level, want, want_level), []).append(pk)
+    n = 0
+    for (read_agency, read_level, agency_id, level), pks in changed.items():
         for i in range(0, len(pks), 5000):
-            Enterprise.objects.filter(pk__in=pks[i : i + 5000]).update(subject_agency_id=agency_id, supervision_level=level)
-    return sum(len(v) for v in changed.values())
+            # Only rows still holding what was read: a subject service that refreshed a unit in the
+            # meantime wrote the newer answer, which this pass must not overwrite.
+            n += Enterprise.objects.filter(pk__in=pks[i : i + 5000], subject_agency_id=read_agency, supervision_level=read_level).update(
+                subject_agency_id=agency_id, supervision_level=level
+            )
+    return n
 
 
 def _may_assign_subject(actor: Any, ent: Enterprise) -> None:
