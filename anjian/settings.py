@@ -227,3 +227,5 @@ ANJIAN_VIDEO_MAX_BYTES = int(os.environ.get("ANJIAN_VIDEO_MAX_BYTES", str(2 * 10
 # LEGAL.md §4: earlier hazards or violations on the same item are shown for this many years (CFG).
 ANJIAN_REPEAT_WINDOW_YEARS = int(os.environ.get("ANJIAN_REPEAT_WINDOW_YEARS", "3"))
 ANJIAN_IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "100000"))
+# Exports of more units than this are written by the task worker (about 3,000 units a second).
+ANJIAN_EXPORT_SYNC_MAX = int(os.environ.get("ANJIAN_EXPORT_SYNC_MAX", "5000"))

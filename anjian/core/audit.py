@@ -19,6 +19,7 @@ ACTIONS: dict[str, str] = {
     "enterprise.status": "变更申报经营状态",
     "enterprise.transfer": "辖区移交",
     "enterprise.import": "Excel导入",
+    "enterprise.export": "导出台账Excel",
     "enterprise.delete": "删除企业(误录)",
     "enterprise.subject_assign": "指定年度计划执法主体",
     "enterprise.subject_end": "终止年度计划执法主体",
@@ -85,11 +86,35 @@ def record(
     jurisdiction_id: int | None = None,
     object_type: str | None = None,
 ) -> AuditEvent:
+    return record_about(
+        actor=actor,
+        action=action,
+        object_type=object_type or obj._meta.label_lower,
+        object_id=obj.pk,
+        object_repr=str(obj),
+        jurisdiction_id=getattr(obj, "jurisdiction_id", None) if jurisdiction_id is None else jurisdiction_id,
+        before=before,
+        after=after,
+        note=note,
+    )
+
+
+def record_about(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    object_repr: str,
+    jurisdiction_id: int | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """An event about something that is not one row (an export of the ledger, say)."""
     if action not in ACTIONS:
         raise KeyError(f"unknown audit action {action!r}: add it to ACTIONS")
     info = context.current()
-    if jurisdiction_id is None:
-        jurisdiction_id = getattr(obj, "jurisdiction_id", None)
     name = ""
     if actor is not None:
         staff = getattr(actor, "staff", None) if hasattr(actor, "staff") else None
@@ -98,9 +123,9 @@ def record(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=name,
         action=action,
-        object_type=object_type or obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
         jurisdiction_id=jurisdiction_id,
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,

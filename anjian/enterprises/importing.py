@@ -920,11 +920,11 @@ def _sample(r: Row, lk: Lookups) -> dict[str, Any]:
 class Job:
     """One upload: ``<import dir>/<token>/`` holding upload.xlsx, meta.json and rejected.jsonl."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, root: Path | None = None) -> None:
         if not _TOKEN_RE.match(token or ""):
             raise NotFound()
         self.token = token
-        self.dir = import_root() / token
+        self.dir = (root or import_root()) / token
         self.upload = self.dir / "upload.xlsx"
         self.meta: dict[str, Any] = {}
 
@@ -957,7 +957,8 @@ def import_get(*, actor: Any, token: str) -> Job:
     return job
 
 
-def _cleanup(root: Path) -> None:
+def remove_old_jobs(root: Path) -> None:
+    """Remove the job folders older than KEEP_DAYS (imports and exports alike)."""
     cutoff = time.time() - KEEP_DAYS * 86400
     for d in root.iterdir():
         try:
@@ -1005,7 +1006,7 @@ def import_start(*, actor: Any, upload: Any) -> Job:
     """Store an uploaded .xlsx and validate every row (the preview). Writes nothing to the ledger."""
     scope = _require_writer(actor)
     root = import_root()
-    _cleanup(root)
+    remove_old_jobs(root)
     token = secrets.token_urlsafe(24)
     job = Job(token)
     job.dir.mkdir(mode=0o700)

@@ -8,11 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from anjian.core.errors import DomainError, NotFound
-from anjian.enterprises import exporting, importing
+from anjian.enterprises import exporting, importing, selectors
 from anjian.enterprises.api import LIST_FILTERS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,12 +33,42 @@ def _spool() -> Any:
 
 @login_required
 @require_GET
-def enterprise_export(request: HttpRequest) -> FileResponse:
+def enterprise_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered list as .xlsx: written at once when small, by the worker when large."""
     params = request.GET
     filters = {k: params.get(k) for k in LIST_FILTERS}
+    sort = params.get("sort", "name")
+    expected = selectors.enterprise_count(user=request.user, filters=filters)
+    if expected > exporting.sync_max():
+        job = exporting.export_start(actor=request.user, filters=filters, sort=sort, expected=expected)
+        return redirect("enterprises:export_status", token=job.token)
     fh = _spool()
-    exporting.write_export(user=request.user, filters=filters, sort=params.get("sort", "name"), fh=fh)
+    exporting.export_now(actor=request.user, filters=filters, sort=sort, fh=fh)
     return _xlsx_response(fh, exporting.export_filename())
+
+
+def _export_job(request: HttpRequest, token: str) -> exporting.ExportJob:
+    try:
+        return exporting.export_get(actor=request.user, token=token)
+    except NotFound:
+        raise Http404("记录不存在或无权访问。") from None
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, token: str) -> HttpResponse:
+    job = _export_job(request, token)
+    return render(request, "enterprises/export_status.html", {"job": job.meta, "token": token, "state": job.meta.get("status")})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, token: str) -> FileResponse:
+    job = _export_job(request, token)
+    if job.meta.get("status") != "done" or not job.file.exists():
+        raise Http404("导出文件尚未生成或已过期。")
+    # FileResponse closes the file when the response is done.
+    return _xlsx_response(open(job.file, "rb"), job.meta.get("filename") or exporting.export_filename())
 
 
 @login_required

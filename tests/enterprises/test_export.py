@@ -26,6 +26,7 @@ HEADER = [c.header for c in importing.COLUMNS] + list(importing.READ_ONLY_HEADER
 @pytest.fixture(autouse=True)
 def import_dir(settings: Any, tmp_path: Any) -> None:
     settings.ANJIAN_IMPORT_DIR = tmp_path / "imports"
+    settings.ANJIAN_EXPORT_DIR = tmp_path / "exports"
 
 
 def export(client: Any, user: str, **params: str) -> list[tuple[Any, ...]]:
@@ -175,3 +176,72 @@ def test_text_that_looks_like_a_formula_stays_text(client, world):
     data = b"".join(client.get(reverse("enterprises:export")).streaming_content)
     cell = load_workbook(io.BytesIO(data))["企业台账"]["A2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+# --- every export is recorded; a large one is written by the worker -------------------------------
+def test_an_export_in_the_request_is_audited(client, world, ledger):
+    rows = export(client, "officer_a", sector="hazchem")
+    ev = AuditEvent.objects.get(action="enterprise.export")
+    assert ev.actor == world.user("officer_a") and ev.jurisdiction_id == world.district_a.pk
+    assert ev.after == {"rows": len(rows), "filters": {"sector": "hazchem"}, "sort": "name"}
+    assert ev.object_id == "direct" and ev.note == f"导出{len(rows)}家企业"
+
+
+def test_a_large_export_runs_as_a_task_and_is_downloaded_from_its_page(client, world, ledger, settings):
+    settings.ANJIAN_EXPORT_SYNC_MAX = 2  # district A holds 4 units
+    assert client.login(username="officer_a", password=PASSWORD)
+    resp = client.get(reverse("enterprises:export"), {"sort": "-employees"})
+    assert resp.status_code == 302
+    status_url = resp["Location"]
+    token = status_url.rstrip("/").split("/")[-1]
+    page = client.get(status_url)  # the tests' task backend runs the task at once
+    assert page.status_code == 200 and page.context["state"] == "done"
+    body = page.content.decode()
+    download = reverse("enterprises:export_download", args=[token])
+    assert download in body and 'data-count="rows">4<' in body
+    file = client.get(download)
+    assert file.status_code == 200 and "attachment" in file["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(b"".join(file.streaming_content)), read_only=True)
+    names = [r[0] for r in list(wb["企业台账"].iter_rows(values_only=True))[1:]]
+    assert names == list(Enterprise.objects.filter(jurisdiction=world.district_a).order_by("-employees", "id").values_list("name", flat=True))
+    ev = AuditEvent.objects.get(action="enterprise.export")
+    assert ev.object_id == token and ev.after["rows"] == 4 and ev.after["sort"] == "-employees"
+    # Someone else's export: as if it did not exist.
+    client.logout()
+    assert client.login(username="officer_a2", password=PASSWORD)
+    assert client.get(status_url).status_code == 404 and client.get(download).status_code == 404
+
+
+def test_a_queued_export_page_polls_and_offers_no_file_yet(client, world, ledger, settings):
+    settings.ANJIAN_EXPORT_SYNC_MAX = 2
+    job = exporting.ExportJob("q" * 32)
+    job.dir.mkdir(parents=True)
+    job.meta = {"token": job.token, "user_id": world.user("officer_a").pk, "filters": {}, "sort": "name", "expected": 4, "filename": "x.xlsx", "status": "queued"}
+    job.save()
+    assert client.login(username="officer_a", password=PASSWORD)
+    page = client.get(reverse("enterprises:export_status", args=[job.token]))
+    body = page.content.decode()
+    assert page.status_code == 200 and 'hx-trigger="every 2s"' in body and "anjian worker" in body
+    assert client.get(reverse("enterprises:export_download", args=[job.token])).status_code == 404
+    # The worker then writes it.
+    exporting.export_run(actor=world.user("officer_a"), token=job.token)
+    assert 'data-count="rows">4<' in client.get(reverse("enterprises:export_status", args=[job.token])).content.decode()
+    assert client.get(reverse("enterprises:export_download", args=[job.token])).status_code == 200
+
+
+def test_a_failed_export_says_so_and_leaves_no_file(client, world, ledger, monkeypatch):
+    job = exporting.ExportJob("f" * 32)
+    job.dir.mkdir(parents=True)
+    job.meta = {"token": job.token, "user_id": world.user("officer_a").pk, "filters": {}, "sort": "name", "expected": 4, "filename": "x.xlsx", "status": "queued"}
+    job.save()
+
+    def broken(**kwargs: Any) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(exporting, "write_export", broken)
+    with pytest.raises(RuntimeError):
+        exporting.export_run(actor=world.user("officer_a"), token=job.token)
+    assert not job.file.exists() and not AuditEvent.objects.filter(action="enterprise.export").exists()
+    assert client.login(username="officer_a", password=PASSWORD)
+    body = client.get(reverse("enterprises:export_status", args=[job.token])).content.decode()
+    assert "导出失败" in body
