@@ -64,3 +64,33 @@ def test_anonymous_is_sent_to_login(client, world, ent_a):
     for url in ("/enterprises/", f"/enterprises/{ent_a.pk}/", "/enterprises/export.xlsx", "/enterprises/import/"):
         r = client.get(url)
         assert r.status_code == 302 and "/login/" in r["Location"]
+
+
+@pytest.mark.parametrize(
+    "persona,outcome",
+    [
+        ("depthead_a", 302), ("leader_a", 302), ("admin_a", 302), ("leader_city", 302),  # the owner's heads, and the city bureau
+        ("officer_a", 403), ("supervisor_a", 403), ("officer_city", 403),  # the role
+        ("officer_b", 404), ("officer_zone", 404), ("outsider", 404),  # outside the scope
+    ],
+)
+def test_planned_subject_pages(world, ent_a, client, persona, outcome):
+    import datetime as dt
+
+    from anjian.enterprises import services
+    from anjian.enterprises.models import PlannedSubject
+
+    ps = services.planned_subject_assign(actor=world.user("depthead_a"), enterprise=ent_a, agency=world.agency_a, valid_from=dt.date(2026, 1, 1))
+    client.force_login(world.user(persona))
+    end = client.post(f"/enterprises/{ent_a.pk}/subject/{ps.pk}/end/", {"valid_to": "2026-03-31"})
+    assert end.status_code == outcome
+    assert (PlannedSubject.objects.get(pk=ps.pk).valid_to == dt.date(2026, 3, 31)) is (outcome == 302)
+    assign = client.post(f"/enterprises/{ent_a.pk}/subject/", {"agency": world.agency_a.pk, "valid_from": "2027-01-01", "valid_to": "2027-12-31", "note": ""})
+    assert assign.status_code == outcome
+    assert PlannedSubject.objects.filter(enterprise=ent_a, valid_from=dt.date(2027, 1, 1)).exists() is (outcome == 302)
+
+
+def test_anonymous_is_sent_to_login_from_the_export_pages(client, world):
+    for url in ("/enterprises/exports/" + "t" * 32 + "/", "/enterprises/exports/" + "t" * 32 + "/download/"):
+        r = client.get(url)
+        assert r.status_code == 302 and "/login/" in r["Location"]
