@@ -14,6 +14,11 @@ echo "==> 演示数据(仅在数据库为空时生成)"
 .venv/bin/anjian demo --if-empty
 .venv/bin/anjian ledger refresh
 .venv/bin/anjian collectstatic --noinput -v0
+echo "==> 后台任务进程(确认导入、大批量导出),日志 ${ANJIAN_VAR_DIR:-var}/worker.log"
+mkdir -p "${ANJIAN_VAR_DIR:-var}"
+.venv/bin/anjian worker >> "${ANJIAN_VAR_DIR:-var}/worker.log" 2>&1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT
 echo "==> 启动:http://127.0.0.1:8000  (Ctrl-C 停止)"
-exec .venv/bin/gunicorn anjian.wsgi:application --bind "${ANJIAN_BIND:-127.0.0.1:8000}" \
+.venv/bin/gunicorn anjian.wsgi:application --bind "${ANJIAN_BIND:-127.0.0.1:8000}" \
   --worker-class gthread --workers "${ANJIAN_WORKERS:-2}" --threads "${ANJIAN_THREADS:-4}" --access-logfile -
