@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextvars
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -33,3 +35,13 @@ def reset(token: contextvars.Token[RequestInfo]) -> None:
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
+
+
+@contextmanager
+def of_request(request_id: str = "", source_ip: str | None = None) -> Iterator[None]:
+    """Run a task with the facts of the request that queued it, so its audit events name them."""
+    token = _current.set(RequestInfo(request_id=request_id, source_ip=source_ip))
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -223,9 +223,6 @@ def export_run(*, actor: Any, token: str) -> ExportJob:
 def export_task(*, token: str, user_id: int, request_id: str = "", source_ip: str | None = None) -> int:
     """The background export, run by the task worker with the request's audit context."""
     actor = get_user_model().objects.get(pk=user_id)
-    tok = context.set_current(context.RequestInfo(request_id=request_id, source_ip=source_ip))
-    try:
+    with context.of_request(request_id, source_ip):
         job = export_run(actor=actor, token=token)
-    finally:
-        context.reset(tok)
     return int(job.meta.get("rows", 0))

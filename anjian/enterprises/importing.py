@@ -1104,11 +1104,8 @@ def import_commit(*, actor: Any, token: str) -> Job:
 def import_commit_task(*, token: str, user_id: int, request_id: str = "", source_ip: str | None = None) -> dict[str, Any]:
     """The commit, run by the task worker (``anjian worker``) with the request's audit context."""
     actor = get_user_model().objects.get(pk=user_id)
-    tok = context.set_current(context.RequestInfo(request_id=request_id, source_ip=source_ip))
-    try:
+    with context.of_request(request_id, source_ip):
         job = import_commit(actor=actor, token=token)
-    finally:
-        context.reset(tok)
     return dict(job.meta["result"]["counts"])
 
 
