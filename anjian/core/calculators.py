@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET
 from anjian.core import law_selectors
 from anjian.core.errors import ValidationFailed
 from anjian.core.law_forms import DeadlineForm, PenaltyForm, apply_failure
-from anjian.law.catalogue import default_catalogue
 from anjian.law.penalties import Band
 
 
@@ -54,12 +53,11 @@ def penalty_calculator(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:
             if not apply_failure(form, exc):
                 error = exc
-    catalogue = default_catalogue()
     context: dict[str, Any] = {
         "form": form,
         "result": result,
         "domain_error": error,
         "bands_order": list(Band),
-        "violations": [catalogue.violation(v) for v in catalogue.ids()],
+        "violations": law_selectors.violation_list(),
     }
     return render(request, "law/penalty_calculator.html", context)

@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -375,14 +374,12 @@ class CalendarYearView(APIView):
 class RuleOverrideListView(APIView):
     """Overrides that apply to the user's agency (all of them for a superuser); POST registers one."""
 
-    pagination_class = Pagination
-
     @extend_schema(summary="规则覆盖列表", parameters=[OpenApiParameter("rule_code", str, required=False)], responses={200: _OBJ})
     def get(self, request: Request) -> Response:
         qs = RuleOverride.objects.select_related("created_by").order_by("rule_code", "scope", "-effective_from", "id")
         if not request.user.is_superuser:
             codes = law_selectors.overrides_for_user(request.user).scope_codes
-            qs = qs.filter(Q(scope__in=codes))
+            qs = qs.filter(scope__in=codes)
         if request.query_params.get("rule_code"):
             qs = qs.filter(rule_code=request.query_params["rule_code"])
         paginator = Pagination()

@@ -209,7 +209,7 @@ class PenaltyForm(forms.Form):
         return data
 
 
-def _rule_code_choices() -> list[tuple[str, Any]]:
+def rule_code_choices() -> list[tuple[str, Any]]:
     rules = default_ruleset()
     deadline = [(code, f"{code} {rule.name}(当前:{rule.versions[-1].status.value})") for code, rule in rules.rules.items()]
     return [("", "—— 请选择 ——"), ("期限规则", deadline), ("听证标准(金额)", [(k, f"{k} {label}") for k, label in CONFIG_KEYS.items()])]
@@ -229,8 +229,6 @@ class RuleOverrideForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
-def rule_code_choices() -> list[tuple[str, Any]]:
-    return _rule_code_choices()
 
 
 UNIT_CHOICES = list(OVERRIDE_UNITS.items())

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from anjian.core import lawcal
 from anjian.core.errors import ValidationFailed
-from anjian.core.models import CalendarYear, Jurisdiction, WorkCalendarDay
-from anjian.core.scoping import scope_for
-from anjian.core.services import CONFIG_KEYS, law_error
+from anjian.core.models import CalendarYear, WorkCalendarDay
+from anjian.core.services import actor_jurisdiction_code, law_error
 from anjian.law import penalties as law_penalties
 from anjian.law.calendar import WorkCalendar, check_date
 from anjian.law.catalogue import AccidentGrade, Circumstance, Measure, PenaltyClause, Subject, Violation, default_catalogue
-from anjian.law.deadlines import DeadlineResult, evaluate
+from anjian.law.deadlines import DeadlineResult, evaluate, inherit_flags
 from anjian.law.errors import LawError, PenaltyClauseError, RuleNotInForceError
 from anjian.law.money import yuan
 from anjian.law.penalties import AmountCheck, ApplicableRange, Band, DiscretionConfig, FineRange
@@ -63,10 +62,7 @@ class OverrideContext:
 
 
 def overrides_for_user(user: Any) -> OverrideContext:
-    scope = scope_for(user)
-    code: str | None = None
-    if scope.jurisdiction_id is not None:
-        code = Jurisdiction.objects.get(pk=scope.jurisdiction_id).code
+    code = actor_jurisdiction_code(user)
     codes = lawcal.scope_codes(code) if code else ["*"]
     return OverrideContext(code, tuple(codes), tuple(lawcal.overrides_for(codes)))
 
@@ -152,20 +148,9 @@ def _trigger_for(rule: DeadlineRule, day: dt.date, at: dt.time | None) -> dt.dat
     return dt.datetime.combine(day, at, tzinfo=SHANGHAI)
 
 
-def _inherit(result: DeadlineResult, base: DeadlineResult) -> DeadlineResult:
-    """A chained deadline starts on another's due date: it is provisional or unverified when that
-    date is (as ``anjian.law.deadlines.case_deadlines`` does)."""
-    if not (base.provisional or base.unverified):
-        return result
-    warning = result.warning
-    if base.unverified and not result.unverified:
-        warning = f"起算日取自未经核实的默认值：{base.warning}"
-    return replace(result, provisional=result.provisional or base.provisional, unverified=result.unverified or base.unverified, warning=warning)
-
-
 def _row(result: DeadlineResult, base: DeadlineResult | None) -> DeadlineRow:
     if base is not None:
-        result = _inherit(result, base)
+        result = inherit_flags(result, base)
     return DeadlineRow(
         result=result,
         chained_from=base.code if base else None,
@@ -515,10 +500,6 @@ def penalty_assessment(
         jurisdiction_code=ctx.jurisdiction_code,
         articles={"hearing": XZCF_63, "legal_review": XZCF_58, "collective": XZCF_57, "summary": XZCF_51, "applicable": law_penalties.XZCF_37},
     )
-
-
-def config_key_label(key: str) -> str:
-    return CONFIG_KEYS.get(key, key)
 
 
 __all__ = [

@@ -75,10 +75,10 @@ def rule_label(code: str) -> str:
 
 
 def _is_admin(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False)) or scope_for(actor).has_role("admin")
+    return bool(getattr(actor, "is_superuser", False)) or scope_for(actor).has_role(*CALENDAR_ROLES)
 
 
-def _actor_jurisdiction_code(actor: Any) -> str | None:
+def actor_jurisdiction_code(actor: Any) -> str | None:
     scope = scope_for(actor)
     if scope.jurisdiction_id is None:
         return None
@@ -95,7 +95,7 @@ def allowed_override_scopes(actor: Any) -> set[str] | None:
     if getattr(actor, "is_superuser", False):
         return None
     scope = scope_for(actor)
-    code = _actor_jurisdiction_code(actor)
+    code = actor_jurisdiction_code(actor)
     if code is None:
         return set()
     own = code[:6]

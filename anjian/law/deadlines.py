@@ -257,7 +257,9 @@ def case_deadlines(
     wanted = None if codes is None else set(codes)
     results: dict[str, DeadlineResult] = {}
     skipped: dict[str, LawError] = {}
-    for rule in rules.rules.values():  # YAML order puts a base rule before its derived rules
+    # A derived rule may come before its base rule in the YAML: the base is then evaluated on
+    # demand (``_evaluate_base``) and again in its own turn.
+    for rule in rules.rules.values():
         if wanted is not None and rule.code not in wanted:
             continue
         base_result: DeadlineResult | None = None
@@ -279,8 +281,8 @@ def case_deadlines(
         except RuleNotInForceError as exc:
             skipped[rule.code] = exc
             continue
-        if base_result is not None and (base_result.provisional or base_result.unverified):
-            result = _inherit(result, base_result)
+        if base_result is not None:
+            result = inherit_flags(result, base_result)
         results[rule.code] = result
     return CaseDeadlines(results, skipped)
 
@@ -301,7 +303,11 @@ def _evaluate_base(
     return nested.results.get(code)
 
 
-def _inherit(result: DeadlineResult, base: DeadlineResult) -> DeadlineResult:
+def inherit_flags(result: DeadlineResult, base: DeadlineResult) -> DeadlineResult:
+    """A chained deadline starts on another's due date: it is provisional or unverified when that
+    date is."""
+    if not (base.provisional or base.unverified):
+        return result
     warning = result.warning
     if base.unverified and not result.unverified:
         warning = f"起算日取自未经核实的默认值：{base.warning}"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from anjian.law.calendar import WorkCalendar, calendar_from_chinese_calendar
 from anjian.law.deadlines import evaluate
@@ -33,7 +34,7 @@ from anjian.law.periods import (
     service_date,
     working_days_before,
 )
-from anjian.law.procedure import ONSITE_COLLECTION_LIMIT, SUMMARY_LIMITS, HearingConfig
+from anjian.law.procedure import ONSITE_COLLECTION_LIMIT, SUMMARY_LIMITS, HearingConfig, PartyKind
 from anjian.law.ruleset import AfterExpiry, default_ruleset
 from anjian.law.surcharge import RATE, surcharge
 from anjian.law.taxonomy import (
@@ -102,46 +103,20 @@ def _semantics(cal: WorkCalendar) -> Iterator[str]:
     yield ""
     yield "### 计算示例（2026年安排：春节2/15–2/23，调休2/14、2/28；劳动节5/1–5/5，调休5/9；国庆10/1–10/7，调休9/20、10/10）"
     yield ""
-    yield _example(
-        "告知书2026-02-13（周五）送达，申请听证5个工作日",
-        add_working_days(cal, D(2026, 2, 13), 5, basis=basis),
-    )
-    yield _example(
-        "听证定于2026-02-26（周四），通知最迟送达日（7个工作日前）",
-        working_days_before(cal, D(2026, 2, 26), 7, basis=basis),
-    )
-    yield _example(
-        "决定书2026-09-22送达，缴纳罚款15日（第15日10/7为国庆假日）",
-        add_calendar_days(cal, D(2026, 9, 22), 15, basis=basis),
-    )
-    yield _example(
-        "决定书2026-03-06送达，15日届满于普通周六",
-        add_calendar_days(cal, D(2026, 3, 6), 15, basis=basis),
-    )
-    yield _example(
-        "决定书2026-02-13送达，15日届满于调休上班的周六2/28",
-        add_calendar_days(cal, D(2026, 2, 13), 15, basis=basis),
-    )
-    yield _example(
-        "2026-01-31起1个月（无对应日，取月末2/28，调休上班日）",
-        add_months(cal, D(2026, 1, 31), 1, basis=basis),
-    )
-    yield _example(
-        "2026-04-05知道处罚决定，起诉期限6个月（10/5为国庆假日）",
-        add_months(cal, D(2026, 4, 5), 6, basis=basis),
-    )
-    yield _example(
-        "劳动节：2026-04-30作出决定，公开期限7个工作日",
-        add_working_days(cal, D(2026, 4, 30), 7, basis=basis),
-    )
-    yield _example(
-        "国庆：2026-09-18作出决定，送达期限7个工作日（9/20周日调休上班）",
-        add_working_days(cal, D(2026, 9, 18), 7, basis=basis),
-    )
-    yield _example(
-        "决定书2026-12-20送达，缴纳罚款15日（2027年安排未载入）",
-        add_calendar_days(cal, D(2026, 12, 20), 15, basis=basis),
-    )
+    examples: list[tuple[str, Callable[..., Any], dt.date, int]] = [
+        ("告知书2026-02-13（周五）送达，申请听证5个工作日", add_working_days, D(2026, 2, 13), 5),
+        ("听证定于2026-02-26（周四），通知最迟送达日（7个工作日前）", working_days_before, D(2026, 2, 26), 7),
+        ("决定书2026-09-22送达，缴纳罚款15日（第15日10/7为国庆假日）", add_calendar_days, D(2026, 9, 22), 15),
+        ("决定书2026-03-06送达，15日届满于普通周六", add_calendar_days, D(2026, 3, 6), 15),
+        ("决定书2026-02-13送达，15日届满于调休上班的周六2/28", add_calendar_days, D(2026, 2, 13), 15),
+        ("2026-01-31起1个月（无对应日，取月末2/28，调休上班日）", add_months, D(2026, 1, 31), 1),
+        ("2026-04-05知道处罚决定，起诉期限6个月（10/5为国庆假日）", add_months, D(2026, 4, 5), 6),
+        ("劳动节：2026-04-30作出决定，公开期限7个工作日", add_working_days, D(2026, 4, 30), 7),
+        ("国庆：2026-09-18作出决定，送达期限7个工作日（9/20周日调休上班）", add_working_days, D(2026, 9, 18), 7),
+        ("决定书2026-12-20送达，缴纳罚款15日（2027年安排未载入）", add_calendar_days, D(2026, 12, 20), 15),
+    ]
+    for label, period, start, n in examples:
+        yield _example(label, period(cal, start, n, basis=basis))
     announced = service_date("announcement", D(2026, 9, 10))
     yield (
         f"- 公告送达：2026-09-10发出公告，经过30日视为送达 → **{announced.date.isoformat()}**"
@@ -267,8 +242,8 @@ def _config() -> Iterator[str]:
         f"从重≥{cfg.max_only_upper:.0%} | {cfg.source} | CFG |"
     )
     yield (
-        f"| 简易程序 | 警告，或者罚款：公民 {yuan(SUMMARY_LIMITS[next(iter(SUMMARY_LIMITS))])} 以下、"
-        f"法人或者其他组织 {yuan(list(SUMMARY_LIMITS.values())[1])} 以下 | 行政处罚法第五十一条 | V |"
+        f"| 简易程序 | 警告，或者罚款：公民 {yuan(SUMMARY_LIMITS[PartyKind.INDIVIDUAL])} 以下、"
+        f"法人或者其他组织 {yuan(SUMMARY_LIMITS[PartyKind.ORGANISATION])} 以下 | 行政处罚法第五十一条 | V |"
     )
     yield (
         f"| 当场收缴罚款 | 简易程序且罚款 {yuan(ONSITE_COLLECTION_LIMIT)} 以下，或者事后难以执行；"
