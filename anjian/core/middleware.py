@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpRequest, HttpResponse
 
 from anjian.core import context
+from anjian.core.errors import NotFound
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -33,3 +35,11 @@ class RequestContextMiddleware:
             context.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A service's or selector's NotFound (missing, or outside the user's scope: STYLE.md
+        principle 5) is the 404 page on every screen, so views need not translate it. The API
+        answers it through its own exception handler before it gets here."""
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404(exception.message))
+        return None

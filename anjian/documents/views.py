@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from anjian.core.errors import NotFound
 from anjian.documents import selectors
 from anjian.documents.rendering import DOCX_MIME, sha256_hex
 
@@ -15,10 +14,7 @@ from anjian.documents.rendering import DOCX_MIME, sha256_hex
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        doc = selectors.document_get(request.user, pk)
-    except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+    doc = selectors.document_get(request.user, pk)
     try:
         with doc.file.open("rb") as fh:
             data = fh.read()

@@ -74,10 +74,7 @@ def may_assign_subject(scope: Scope, ent: Enterprise) -> bool:
 
 
 def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
-    try:
-        return selectors.enterprise_get(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+    return selectors.enterprise_get(user=request.user, pk=pk)
 
 
 def _call(form: Any, fn: Callable[[], T]) -> tuple[T | None, DomainError | None, int]:
@@ -88,7 +85,7 @@ def _call(form: Any, fn: Callable[[], T]) -> tuple[T | None, DomainError | None,
         placed = form is not None and apply_domain_error(form, exc)
         return None, (None if placed else exc), 200
     except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+        raise  # the 404 page (core.middleware), not a refusal by the button
     except PermissionRefused as exc:
         return None, exc, 403
     except DomainError as exc:
@@ -429,7 +426,7 @@ def enterprise_subject_end(request: HttpRequest, pk: int, subject_pk: int) -> Ht
     ent = _enterprise(request, pk)
     ps = next((p for p in ent.planned_subjects.all() if p.pk == subject_pk), None)
     if ps is None:
-        raise Http404("记录不存在或无权访问。")
+        raise NotFound()
     scope = scope_for(request.user)
     if request.method == "GET" and not may_assign_subject(scope, ent):
         return _refused(request, "只有企业所属机关或市局的科室负责人、局领导或系统管理员可以结束年度计划执法主体。", ent)
@@ -473,7 +470,7 @@ def _child_obj(ent: Enterprise, kind: ChildKind, child_pk: int) -> Any:
     try:
         return kind.model._default_manager.get(pk=child_pk, enterprise=ent)
     except kind.model.DoesNotExist:  # type: ignore[attr-defined]
-        raise Http404("记录不存在或无权访问。") from None
+        raise NotFound() from None
 
 
 def _detail_tab(ent: Enterprise, kind: ChildKind) -> str:

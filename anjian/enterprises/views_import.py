@@ -48,10 +48,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponseBase:
 
 
 def _export_job(request: HttpRequest, token: str) -> exporting.ExportJob:
-    try:
-        return exporting.export_get(actor=request.user, token=token)
-    except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+    return exporting.export_get(actor=request.user, token=token)
 
 
 @login_required
@@ -103,10 +100,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        job = importing.import_get(actor=request.user, token=token)
-    except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+    job = importing.import_get(actor=request.user, token=token)
     error: DomainError | None = None
     status = 200
     if request.method == "POST":
@@ -114,7 +108,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             importing.import_confirm(actor=request.user, token=token)
             return redirect("enterprises:import_preview", token=token)
         except NotFound:
-            raise Http404("记录不存在或无权访问。") from None
+            raise
         except DomainError as exc:
             error, status = exc, exc.http_status
             job = importing.import_get(actor=request.user, token=token)
@@ -136,10 +130,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_rejected(request: HttpRequest, token: str) -> FileResponse:
-    try:
-        job = importing.import_get(actor=request.user, token=token)
-    except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+    job = importing.import_get(actor=request.user, token=token)
     fh = _spool()
     importing.write_rejected(job=job, fh=fh)
     stem = job.meta.get("filename", "导入").rsplit(".", 1)[0]

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -73,10 +73,6 @@ def refusal(errors: dict[str, Any] | None) -> DomainError | None:
     return next((e for e in (errors or {}).values() if isinstance(e, PermissionRefused)), None)
 
 
-def _404() -> Http404:
-    return Http404("记录不存在或无权访问。")
-
-
 def may_write(scope: Scope, obj: Any) -> bool:
     return scope.agency_id == obj.owner_agency_id and scope.has_role(*services.WRITE_ROLES)
 
@@ -86,17 +82,11 @@ def may_approve(scope: Scope, obj: Any) -> bool:
 
 
 def _hazard(request: HttpRequest, pk: Any) -> Hazard:
-    try:
-        return selectors.hazard_get(user=request.user, pk=pk)
-    except NotFound:
-        raise _404() from None
+    return selectors.hazard_get(user=request.user, pk=pk)  # NotFound is the 404 page (core.middleware)
 
 
 def _enterprise(request: HttpRequest, pk: Any) -> Enterprise:
-    try:
-        return enterprise_selectors.enterprise_get(user=request.user, pk=pk)
-    except (NotFound, ValueError, TypeError):
-        raise _404() from None
+    return enterprise_selectors.enterprise_get(user=request.user, pk=pk)
 
 
 def _duration(delta: dt.timedelta) -> str:
@@ -294,14 +284,11 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     src = request.POST if request.method == "POST" else request.GET
     finding: Finding | None = None
     inspection: Inspection | None = None
-    try:
-        if src.get("finding"):
-            finding = get_for_user(Finding.objects.select_related("inspection", "enterprise"), request.user, src["finding"])
-            inspection = finding.inspection
-        elif src.get("inspection"):
-            inspection = get_for_user(Inspection.objects.select_related("enterprise"), request.user, src["inspection"])
-    except NotFound:
-        raise _404() from None
+    if src.get("finding"):
+        finding = get_for_user(Finding.objects.select_related("inspection", "enterprise"), request.user, src["finding"])
+        inspection = finding.inspection
+    elif src.get("inspection"):
+        inspection = get_for_user(Inspection.objects.select_related("enterprise"), request.user, src["inspection"])
     ent = _enterprise(request, (finding.enterprise_id if finding else inspection.enterprise_id if inspection else src.get("enterprise")))
     scope = scope_for(request.user)
     back = reverse("inspections:detail", args=[inspection.pk]) if inspection else reverse("enterprises:detail", args=[ent.pk])
@@ -376,7 +363,7 @@ def document_serve(request: HttpRequest, pk: int) -> HttpResponse:
     h = _hazard(request, pk)
     row = next((r for r in _documents(h, list(h.reinspections.all()), list(h.measures.all())) if str(r.doc.pk) == request.POST.get("document")), None)
     if row is None:
-        raise _404()
+        raise NotFound()
     name = f"serve-{row.doc.pk}"
     form = ServeForm(request.POST, prefix=f"s{row.doc.pk}")
     error, status = None, 200
@@ -423,7 +410,7 @@ def extension_decide(request: HttpRequest, pk: int, ext_pk: int) -> HttpResponse
     h = _hazard(request, pk)
     ext = DeadlineExtension.objects.filter(hazard=h, pk=ext_pk).first()
     if ext is None:
-        raise _404()
+        raise NotFound()
     name = f"extension-{ext.pk}"
     form = DecideForm(request.POST, prefix=f"e{ext.pk}")
     error, status = None, 200
@@ -469,7 +456,7 @@ def reinspect_start(request: HttpRequest) -> HttpResponse:
 def reinspection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     r = Reinspection.objects.filter(pk=pk, hazard__in=Hazard.objects.for_user(request.user)).select_related("hazard").first()
     if r is None:
-        raise _404()
+        raise NotFound()
     h = _hazard(request, r.hazard_id)
     name = f"reinspection-{r.pk}"
     form = ReinspectionDecideForm(request.POST, prefix=f"r{r.pk}")
@@ -490,7 +477,7 @@ def opinion_issue(request: HttpRequest, pk: int) -> HttpResponse:
     h = _hazard(request, pk)
     r = Reinspection.objects.filter(hazard=h, pk=request.POST.get("reinspection")).select_related("inspection").first()
     if r is None:
-        raise _404()
+        raise NotFound()
     form = IssueForm(request.POST, prefix="op")
     error, status = None, 200
     if form.is_valid():
@@ -530,10 +517,7 @@ def measure_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- measures --------------------------------------------------------------------------------------
 def _measure(request: HttpRequest, pk: int) -> Measure:
-    try:
-        return selectors.measure_get(user=request.user, pk=pk)
-    except NotFound:
-        raise _404() from None
+    return selectors.measure_get(user=request.user, pk=pk)
 
 
 def measure_page(request: HttpRequest, m: Measure, *, forms: dict[str, Any] | None = None, errors: dict[str, DomainError | None] | None = None, status: int = 200) -> HttpResponse:
@@ -587,7 +571,7 @@ def restart_review(request: HttpRequest, pk: int, rr_pk: int) -> HttpResponse:
     m = _measure(request, pk)
     rr = RestartReview.objects.filter(measure=m, pk=rr_pk).first()
     if rr is None:
-        raise _404()
+        raise NotFound()
     name = f"review-{rr.pk}"
     form = RestartReviewForm(request.POST, prefix=f"rr{rr.pk}")
     error, status = None, 200
@@ -648,15 +632,12 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 def transfer_send(request: HttpRequest) -> HttpResponse:
     """Hand a finding or a hazard to the enforcement team (局队合一)."""
     src = request.POST if request.method == "POST" else request.GET
-    try:
-        if src.get("finding"):
-            ent_id: Any = get_for_user(Finding.objects.all(), request.user, src["finding"]).enterprise_id
-        elif src.get("hazard"):
-            ent_id = _hazard(request, src["hazard"]).enterprise_id
-        else:
-            ent_id = src.get("enterprise")
-    except NotFound:
-        raise _404() from None
+    if src.get("finding"):
+        ent_id: Any = get_for_user(Finding.objects.all(), request.user, src["finding"]).enterprise_id
+    elif src.get("hazard"):
+        ent_id = _hazard(request, src["hazard"]).enterprise_id
+    else:
+        ent_id = src.get("enterprise")
     ent = _enterprise(request, ent_id)
     scope = scope_for(request.user)
     findings = list(Finding.objects.for_user(request.user).filter(enterprise=ent).order_by("-found_on", "-id")[:200])
@@ -689,10 +670,7 @@ def transfer_send(request: HttpRequest) -> HttpResponse:
 
 def _transfer(request: HttpRequest, pk: int) -> Transfer:
     qs = selectors.transfer_list(user=request.user).select_related("sent_by__staff", "decided_by__staff", "owner_agency").prefetch_related("findings", "hazards")
-    try:
-        return get_for_user(qs, request.user, pk)
-    except NotFound:
-        raise _404() from None
+    return get_for_user(qs, request.user, pk)
 
 
 def transfer_page(request: HttpRequest, t: Transfer, *, form: Any = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
@@ -847,10 +825,7 @@ def institutional_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def institutional_done(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        im = get_for_user(InstitutionalMeasure.objects.select_related("enterprise"), request.user, pk)
-    except NotFound:
-        raise _404() from None
+    im = get_for_user(InstitutionalMeasure.objects.select_related("enterprise"), request.user, pk)
     form = DoneForm(request.POST)
     error, status = None, 200
     if form.is_valid():

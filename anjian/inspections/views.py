@@ -23,7 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -67,7 +67,7 @@ def call_service(form: Any, fn: Callable[[], T]) -> tuple[T | None, DomainError 
         placed = form is not None and apply_domain_error(form, exc)
         return None, (exc if (exc.article or not placed) else None), 200
     except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+        raise  # the 404 page (core.middleware), not a refusal by the button
     except PermissionRefused as exc:
         return None, exc, 403
     except DomainError as exc:
@@ -95,18 +95,12 @@ def not_owner_message(insp: Inspection) -> str:
 
 
 def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
-    try:
-        return enterprise_selectors.enterprise_get(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+    return enterprise_selectors.enterprise_get(user=request.user, pk=pk)
 
 
 def inspection_get(request: HttpRequest, pk: int) -> Inspection:
     qs = Inspection.objects.select_related("enterprise", "owner_agency", "site", "jurisdiction", "created_by")
-    try:
-        return get_for_user(qs, request.user, pk)
-    except NotFound:
-        raise Http404("记录不存在或无权访问。") from None
+    return get_for_user(qs, request.user, pk)
 
 
 def repeat_years() -> int:
