@@ -243,11 +243,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
     @action(detail=True, methods=["post"], url_path=r"planned-subjects/(?P<subject_pk>[0-9]+)/end")
     def planned_subject_end(self, request: Request, pk: str | None = None, subject_pk: str = "") -> Response:
         ent = self.get_object()
-        ps = next((p for p in ent.planned_subjects.all() if str(p.pk) == subject_pk), None)
-        if ps is None:
-            from anjian.core.errors import NotFound
-
-            raise NotFound()
+        ps = selectors.planned_subject_of(ent, subject_pk)
         ser = SubjectEndSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         ended = services.planned_subject_end(actor=request.user, subject=ps, valid_to=ser.validated_data["valid_to"])
@@ -281,11 +277,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
     def child_detail(self, request: Request, pk: str | None = None, child: str = "", child_pk: str = "") -> Response:
         ent = self.get_object()
         model, ser_cls = CHILDREN[child]
-        obj = model.objects.filter(enterprise=ent, pk=child_pk).first()
-        if obj is None:
-            from anjian.core.errors import NotFound
-
-            raise NotFound()
+        obj = selectors.child_of(ent, model, child_pk)
         if request.method == "DELETE":
             services.child_delete(actor=request.user, obj=obj)
             return Response(status=status.HTTP_204_NO_CONTENT)

@@ -42,7 +42,6 @@ class ClassTable:
     def __init__(self, sectors: Iterable[ClassEntry], features: Iterable[ClassEntry]) -> None:
         self.sectors = [e for e in sectors if e.mask]
         self.features = [e for e in features if e.mask]
-        self._by_code = {("s", e.code): e for e in self.sectors} | {("f", e.code): e for e in self.features}
 
     @classmethod
     def from_objects(cls, sectors: Iterable[object], features: Iterable[object]) -> ClassTable:
@@ -64,14 +63,6 @@ class ClassTable:
 
     def features_of(self, bits: int) -> list[ClassEntry]:
         return [e for e in self.features if bits & e.mask]
-
-    def sector_mask(self, code: str) -> int | None:
-        e = self._by_code.get(("s", code))
-        return e.mask if e else None
-
-    def feature_mask(self, code: str) -> int | None:
-        e = self._by_code.get(("f", code))
-        return e.mask if e else None
 
 
 def mask_of(kind: str, code: str) -> int | None:

@@ -14,8 +14,8 @@ The organisation is small and goes through the org services (validated and audit
 must reach 100,000 units for benchmarks, so it is written with ``bulk_create`` in batches: the
 services' per-row checks and audit events would take hours at that scale. The invariants the
 services keep are kept here by construction (valid unique credit codes, ``owner_agency`` = the
-agency of the jurisdiction, ``supervision_level`` = the level of today's planned subject,
-``search_text`` from :func:`search_text_for`). Bulk-created rows send no signals, so the units get
+agency of the jurisdiction, ``search_text`` from :func:`search_text_for`), and the copies on the
+unit come from the services' own refreshes (``refresh_classification``, ``refresh_planned_subjects``). Bulk-created rows send no signals, so the units get
 no django-simple-history rows; the load as a whole is recorded by ONE AuditEvent (``demo.load``).
 
 Deterministic for a given seed and date: "today" anchors every validity period.
@@ -915,8 +915,6 @@ class _Ledger:
                 registered_address="" if unlicensed else (address if rng.random() < 0.9 else self.address(area)[1]),
                 industry_id=self.industry(profile), scale=scale, employees=employees, risk_scheme=scheme, risk_grade=grade,
                 standardization_level=std, chemical_park=park, declared_status=status,
-                supervision_level="none" if subject is None else ("city" if subject.level == AgencyLevel.CITY else "district"),
-                subject_agency=subject,
                 note="群众举报发现,无营业执照,已移交市场监管部门" if unlicensed else "",
                 search_text=search_text_for(name=name, uscc=code),
             )
@@ -1004,10 +1002,11 @@ class _Ledger:
                 ))
         self.sector_through.objects.bulk_create(sector_rows, batch_size=BATCH)
         self.feature_through.objects.bulk_create(feature_rows, batch_size=BATCH)
-        from anjian.enterprises.services import refresh_classification
+        from anjian.enterprises.services import refresh_classification, refresh_planned_subjects
 
         refresh_classification([e.pk for e in ents])
         PlannedSubject.objects.bulk_create(subjects, batch_size=BATCH)
+        refresh_planned_subjects([e.pk for e in ents])
         EnterpriseStatusEvent.objects.bulk_create(status_rows, batch_size=BATCH)
         Licence.objects.bulk_create(licences, batch_size=BATCH)
         KeyPerson.objects.bulk_create(keypeople, batch_size=BATCH)

@@ -29,12 +29,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from anjian.core import audit, context
-from anjian.core.errors import NotFound
 from anjian.core.scoping import scope_for
 from anjian.enterprises import selectors
 from anjian.enterprises.choices import OperatingStatus, Scale, StandardizationLevel, SupervisionLevel
 from anjian.enterprises.classification import ClassTable
-from anjian.enterprises.importing import COLUMNS, READ_ONLY_HEADERS, SHEET_NAME, Job, as_text_cells, remove_old_jobs
+from anjian.enterprises.importing import COLUMNS, READ_ONLY_HEADERS, SHEET_NAME, Job, as_text_cells, job_root, remove_old_jobs
 from anjian.enterprises.models import Enterprise, Site
 
 log = logging.getLogger(__name__)
@@ -156,9 +155,7 @@ def export_now(*, actor: Any, filters: dict[str, Any] | None, sort: str, fh: IO[
 
 
 def export_root() -> Path:
-    root = Path(getattr(settings, "ANJIAN_EXPORT_DIR", "") or Path(settings.VAR_DIR) / "exports")
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return root
+    return job_root("ANJIAN_EXPORT_DIR", "exports")
 
 
 class ExportJob(Job):
@@ -187,11 +184,7 @@ def export_start(*, actor: Any, filters: dict[str, Any] | None, sort: str, expec
 
 def export_get(*, actor: Any, token: str) -> ExportJob:
     """The user's own export; another user's token answers 404, as a missing one does."""
-    job = ExportJob(token)
-    job.load()
-    if job.meta.get("user_id") != getattr(actor, "pk", None):
-        raise NotFound()
-    return job
+    return ExportJob.of_user(actor, token)
 
 
 def export_run(*, actor: Any, token: str) -> ExportJob:

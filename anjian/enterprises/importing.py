@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -201,8 +201,7 @@ class Lookups:
 
     def __init__(self, scope: Scope, actor: Any) -> None:
         self.actor = actor
-        staff = getattr(actor, "staff", None) if hasattr(actor, "staff") else None
-        self.actor_name = getattr(staff, "name", "") or actor.get_username()
+        self.actor_name = audit.actor_name(actor)
         self.agency = Agency.objects.select_related("jurisdiction", "jurisdiction__parent").get(pk=scope.agency_id)
         self.jurisdiction: Jurisdiction = self.agency.jurisdiction
         self.own_divisions = list(self.jurisdiction.divisions.select_related("parent").order_by("code"))
@@ -536,23 +535,10 @@ class RowChecker:
 
 # --- writes ---------------------------------------------------------------------------------------
 def _event(lk: Lookups, *, action: str, object_type: str, object_id: Any, object_repr: str, before: Any = None, after: Any = None, note: str = "") -> AuditEvent:
-    """An unsaved AuditEvent with the same fields ``audit.record`` writes (bulk-created below)."""
-    if action not in audit.ACTIONS:
-        raise KeyError(f"unknown audit action {action!r}: add it to ACTIONS")
-    info = context.current()
-    return AuditEvent(
-        actor=lk.actor,
-        actor_name=lk.actor_name,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        object_repr=object_repr[:200],
-        jurisdiction_id=lk.jurisdiction.pk,
-        before=audit.jsonable(before) if before is not None else None,
-        after=audit.jsonable(after) if after is not None else None,
-        note=note,
-        request_id=info.request_id,
-        source_ip=info.source_ip,
+    """An unsaved AuditEvent (bulk-created below) by the importing officer."""
+    return audit.build_event(
+        actor=lk.actor, name=lk.actor_name, action=action, object_type=object_type, object_id=object_id, object_repr=object_repr,
+        jurisdiction_id=lk.jurisdiction.pk, before=before, after=after, note=note,
     )
 
 
@@ -652,10 +638,15 @@ def _apply(rows: list[Row], lk: Lookups, *, note: str) -> None:
 
 
 # --- the file -------------------------------------------------------------------------------------
-def import_root() -> Path:
-    root = Path(getattr(settings, "ANJIAN_IMPORT_DIR", "") or Path(settings.VAR_DIR) / "imports")
+def job_root(setting: str, subdir: str) -> Path:
+    """The folder of one kind of job (``setting`` if configured, else ``var/<subdir>``)."""
+    root = Path(getattr(settings, setting, "") or Path(settings.VAR_DIR) / subdir)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     return root
+
+
+def import_root() -> Path:
+    return job_root("ANJIAN_IMPORT_DIR", "imports")
 
 
 def max_rows() -> int:
@@ -928,6 +919,15 @@ class Job:
         self.upload = self.dir / "upload.xlsx"
         self.meta: dict[str, Any] = {}
 
+    @classmethod
+    def of_user(cls, actor: Any, token: str) -> Self:
+        """The user's own job. Another user's token answers 404, as a missing one does."""
+        job = cls(token)
+        job.load()
+        if job.meta.get("user_id") != getattr(actor, "pk", None):
+            raise NotFound()
+        return job
+
     def load(self) -> Job:
         try:
             self.meta = json.loads((self.dir / "meta.json").read_text(encoding="utf-8"))
@@ -951,10 +951,7 @@ class Job:
 
 def import_get(*, actor: Any, token: str) -> Job:
     """The user's own upload. Another user's token answers 404, as a missing one does."""
-    job = Job(token).load()
-    if job.meta.get("user_id") != getattr(actor, "pk", None):
-        raise NotFound()
-    return job
+    return Job.of_user(actor, token)
 
 
 def remove_old_jobs(root: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from anjian.core.errors import NotFound
 from anjian.core.scoping import get_for_user
 from anjian.enterprises.choices import SECTOR_GROUP_FLAGS, DeclaredStatus, OperatingStatus
 from anjian.enterprises.classification import mask_of
@@ -102,6 +103,22 @@ def enterprise_get(*, user: Any, pk: Any) -> Enterprise:
         Prefetch("planned_subjects", queryset=PlannedSubject.objects.select_related("agency")),
     )
     return get_for_user(qs, user, pk)  # type: ignore[arg-type]
+
+
+def planned_subject_of(enterprise: Enterprise, pk: Any) -> PlannedSubject:
+    """One of the unit's planned subjects (the unit was read in scope); NotFound otherwise."""
+    ps = next((p for p in enterprise.planned_subjects.all() if str(p.pk) == str(pk)), None)
+    if ps is None:
+        raise NotFound()
+    return ps
+
+
+def child_of(enterprise: Enterprise, model: Any, pk: Any) -> Any:
+    """One child record (site, licence …) of the unit; NotFound otherwise."""
+    obj = model._default_manager.filter(enterprise=enterprise, pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
 
 
 def planned_subject_on(enterprise: Enterprise, day: dt.date | None = None) -> PlannedSubject | None:

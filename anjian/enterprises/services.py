@@ -24,7 +24,6 @@ from anjian.enterprises.models import (
     Enterprise,
     EnterpriseStatusEvent,
     Feature,
-    GradingScheme,
     KeyPerson,
     Licence,
     MajorHazardSource,
@@ -35,6 +34,7 @@ from anjian.enterprises.models import (
 from anjian.enterprises.search import search_text_for
 from anjian.org.choices import LEDGER_WRITE_ROLES, AgencyLevel, Role
 from anjian.org.models import Agency
+from anjian.org.selectors import agency_for_jurisdiction
 
 # Fields an edit may change; jurisdiction moves only by transfer, status only by its service.
 EDITABLE_FIELDS = [
@@ -145,7 +145,7 @@ def refresh_classification(enterprise_ids: Iterable[int] | None = None) -> int:
 
 
 def _agency_of(jurisdiction: Jurisdiction) -> Agency:
-    agency = Agency.objects.filter(jurisdiction=jurisdiction).first()
+    agency = agency_for_jurisdiction(jurisdiction.pk)
     if agency is None:
         raise ValidationFailed("该辖区没有对应的执法机关。", fields={"jurisdiction": "该辖区没有对应的执法机关。"})
     return agency
@@ -470,24 +470,3 @@ _delete_guards: list[Any] = []
 def register_delete_guard(check: Any) -> None:
     if check not in _delete_guards:
         _delete_guards.append(check)
-
-
-def grading_scheme_default(sector_codes: Iterable[str]) -> GradingScheme | None:
-    """The sample scheme for a unit's first sector group (LEGAL.md §6, 示例配置)."""
-    groups = {c.split(".")[0] for c in sector_codes}
-    code = "mine" if "mine" in groups else ("hazchem" if "hazchem" in groups else "general")
-    return GradingScheme.objects.filter(code=code).first()
-
-
-__all__ = [
-    "DomainError",
-    "enterprise_create",
-    "enterprise_update",
-    "enterprise_set_status",
-    "enterprise_transfer",
-    "planned_subject_assign",
-    "planned_subject_end",
-    "child_create",
-    "child_update",
-    "child_delete",
-]

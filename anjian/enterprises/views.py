@@ -424,9 +424,7 @@ def enterprise_subject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enterprise_subject_end(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
     ent = _enterprise(request, pk)
-    ps = next((p for p in ent.planned_subjects.all() if p.pk == subject_pk), None)
-    if ps is None:
-        raise NotFound()
+    ps = selectors.planned_subject_of(ent, subject_pk)
     scope = scope_for(request.user)
     if request.method == "GET" and not may_assign_subject(scope, ent):
         return _refused(request, "只有企业所属机关或市局的科室负责人、局领导或系统管理员可以结束年度计划执法主体。", ent)
@@ -467,10 +465,7 @@ def _child_kind(child: str) -> ChildKind:
 
 
 def _child_obj(ent: Enterprise, kind: ChildKind, child_pk: int) -> Any:
-    try:
-        return kind.model._default_manager.get(pk=child_pk, enterprise=ent)
-    except kind.model.DoesNotExist:  # type: ignore[attr-defined]
-        raise NotFound() from None
+    return selectors.child_of(ent, kind.model, child_pk)
 
 
 def _detail_tab(ent: Enterprise, kind: ChildKind) -> str:
