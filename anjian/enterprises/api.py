@@ -161,7 +161,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
     def _filters(self) -> dict[str, Any]:
         params = self.request.query_params
         filters = {k: params.get(k) for k in LIST_FILTERS}
-        bad = {k: "应为整数编号。" for k in ("jurisdiction", "subject") if filters[k] not in (None, "") and not str(filters[k]).isdigit()}
+        bad = {k: "应为整数编号。" for k in selectors.ID_FILTERS if filters[k] not in (None, "") and not str(filters[k]).isdigit()}
         if bad:
             raise serializers.ValidationError(bad)
         return filters

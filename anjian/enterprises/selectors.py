@@ -17,6 +17,8 @@ from anjian.enterprises.classification import mask_of
 from anjian.enterprises.models import Enterprise, MajorHazardSource, PlannedSubject
 from anjian.enterprises.search import apply_search
 
+ID_FILTERS = ("jurisdiction", "subject")
+
 SORTS = {
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
@@ -48,6 +50,9 @@ def enterprise_count(*, user: Any, filters: dict[str, Any] | None = None) -> int
 
 def _filtered(user: Any, filters: dict[str, Any] | None, *, for_count: bool) -> Any:
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
+    # A malformed id is ignored, as the list page's form ignores it (the API refuses it with a 400
+    # before it gets here); it must not reach the query as a 500.
+    f = {k: v for k, v in f.items() if k not in ID_FILTERS or str(v).isdigit()}
     qs: Any = Enterprise.objects.for_user(user)
     if "q" in f:
         qs = apply_search(qs, str(f["q"]))

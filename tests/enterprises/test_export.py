@@ -245,3 +245,8 @@ def test_a_failed_export_says_so_and_leaves_no_file(client, world, ledger, monke
     assert client.login(username="officer_a", password=PASSWORD)
     body = client.get(reverse("enterprises:export_status", args=[job.token])).content.decode()
     assert "导出失败" in body
+
+
+def test_a_malformed_id_in_the_export_link_is_ignored_as_on_the_list(client, world, ledger):
+    rows = export(client, "officer_a", jurisdiction="abc", subject="x1")
+    assert len(rows) == Enterprise.objects.filter(jurisdiction=world.district_a).count()
