@@ -383,7 +383,7 @@ def enterprise_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     ent = _enterprise(request, pk)
     scope = scope_for(request.user)
     if request.method == "GET" and not may_transfer(scope, ent):
-        return _refused(request, _not_owner_message(ent) if scope.agency_id != ent.owner_agency_id else "辖区移交须由科室负责人、局领导或系统管理员办理。", ent)
+        return _refused_write(request, scope, ent, "辖区移交须由科室负责人、局领导或系统管理员办理。")
     form = TransferForm(request.POST or None, enterprise=ent)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():

@@ -226,8 +226,6 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["post"])
     def sync(self, request: Request) -> Response:
         """Idempotent replay of an offline draft: the same key never creates a second inspection."""
-        from django.db import transaction
-
         ser = SyncSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
@@ -236,14 +234,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             from anjian.core.errors import ValidationFailed
 
             raise ValidationFailed("离线同步须提供幂等键。", fields={"idempotency_key": "缺少幂等键。"})
-        with transaction.atomic():
-            insp = services.inspection_create(actor=request.user, **d)
-            if insp.status == "draft":
-                if results:
-                    services.inspection_record_results(actor=request.user, inspection=insp, results=results)
-                if complete:
-                    services.inspection_complete(actor=request.user, inspection=insp, **complete)
-        return self._detail(insp)
+        return self._detail(services.inspection_sync(actor=request.user, results=results, complete=complete, **d))
 
 
 class ChecklistSerializer(serializers.ModelSerializer[ChecklistTemplate]):

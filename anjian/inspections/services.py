@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from anjian.core import audit
@@ -109,6 +109,7 @@ def templates_for(enterprise: Enterprise) -> list[ChecklistTemplate]:
         # one of its features (if it names any) — e.g. the dust list is for 工贸 units with dust.
         if (not ts or ts & (sectors | groups)) and (not tf or tf & features):
             out.append(t)
+    prefetch_related_objects(out, "items")  # the items of the chosen lists, in one query
     return out
 
 
@@ -248,19 +249,13 @@ def inspection_create(
         [InspectionOfficer(inspection=insp, staff_id=o["staff_id"], certificate_id=o["certificate_id"], certificate_number=o["certificate_number"], order=i) for i, o in enumerate(officer_check)]
     )
     InspectionExpert.objects.bulk_create([InspectionExpert(inspection=insp, staff=e, role_note=e.get_kind_display()) for e in experts])
-    templates = list(ChecklistTemplate.objects.filter(pk__in=template_ids, status=TemplateStatus.PUBLISHED)) if template_ids is not None else templates_for(enterprise)
+    templates = list(ChecklistTemplate.objects.filter(pk__in=template_ids, status=TemplateStatus.PUBLISHED).prefetch_related("items")) if template_ids is not None else templates_for(enterprise)
     insp.templates.set(templates)
-    rows: list[InspectionItem] = []
-    order = 0
-    seen: set[tuple[str, str]] = set()
-    for t in templates:
-        for ci in t.items.all():
-            key = (ci.text, ci.criterion_id)
-            if key in seen:
-                continue  # the same criterion listed by two templates is checked once
-            seen.add(key)
-            order += 1
-            rows.append(InspectionItem(inspection=insp, source_item=ci, order=order, text=ci.text, legal_basis=ci.legal_basis, criterion_id=ci.criterion_id, violation_id=ci.violation_id))
+    rows = [
+        InspectionItem(inspection=insp, source_item=ci, order=order, text=ci.text, legal_basis=ci.legal_basis, criterion_id=ci.criterion_id, violation_id=ci.violation_id)
+        for order, ci in plan_items(templates)
+    ]
+    order = len(rows)
     for extra in extra_items:
         order += 1
         rows.append(InspectionItem(inspection=insp, order=order, text=(extra.get("text") or "")[:500], legal_basis=extra.get("legal_basis") or ""))
@@ -419,13 +414,52 @@ def inspection_attach_signed_scan(*, actor: Any, inspection: Inspection, fh: IO[
     return ev
 
 
+def inspection_sync(*, actor: Any, results: Sequence[dict[str, Any]] = (), complete: dict[str, Any] | None = None, **create: Any) -> Inspection:
+    """An inspection filled on one page or offline, in one transaction: create it (idempotent by
+    key: a replay returns the first one), record the results and, if asked, complete it. A replay
+    of an inspection already completed changes nothing."""
+    with transaction.atomic():
+        insp = inspection_create(actor=actor, **create)
+        if insp.status == InspectionStatus.DRAFT:
+            if results:
+                inspection_record_results(actor=actor, inspection=insp, results=results)
+            if complete:
+                inspection_complete(actor=actor, inspection=insp, **complete)
+    return insp
+
+
+def plan_items(templates: Iterable[ChecklistTemplate]) -> list[tuple[int, ChecklistItem]]:
+    """The checklist items a new inspection copies, numbered from 1: templates in order, the same
+    criterion listed by two templates checked once. The offline field form numbers its draft with
+    this too, so results keyed by ``order`` land on the right item when the draft is synced."""
+    out: list[tuple[int, ChecklistItem]] = []
+    seen: set[tuple[str, str]] = set()
+    for t in templates:
+        for ci in t.items.all():
+            key = (ci.text, ci.criterion_id)
+            if key not in seen:
+                seen.add(key)
+                out.append((len(out) + 1, ci))
+    return out
+
+
+def repeat_window_years() -> int:
+    """How far back earlier findings on the same item are shown (CFG ANJIAN_REPEAT_WINDOW_YEARS, default 3)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "ANJIAN_REPEAT_WINDOW_YEARS", 3))
+
+
+def repeat_window_start(day: dt.date, years: int | None = None) -> dt.date:
+    """The first day of the repeat-finding window ending ``day``."""
+    years = years if years is not None else repeat_window_years()
+    return day.replace(year=day.year - years) if not (day.month == 2 and day.day == 29) else day.replace(year=day.year - years, day=28)
+
+
 def repeat_history(*, enterprise: Enterprise, item: InspectionItem | Finding, day: dt.date, years: int | None = None) -> list[Finding]:
     """Earlier findings of the unit on the same item within ``years`` (CFG, default 3: LEGAL.md §4
     "repeat offences", a practice default configured by ANJIAN_REPEAT_WINDOW_YEARS)."""
-    from django.conf import settings
-
-    years = years if years is not None else int(getattr(settings, "ANJIAN_REPEAT_WINDOW_YEARS", 3))
-    start = day.replace(year=day.year - years) if not (day.month == 2 and day.day == 29) else day.replace(year=day.year - years, day=28)
+    start = repeat_window_start(day, years)
     text = item.text if isinstance(item, InspectionItem) else item.description
     q = Q(criterion_id=item.criterion_id) if item.criterion_id else Q(description__startswith=text[:30])
     qs = Finding.objects.filter(enterprise=enterprise, found_on__gte=start, found_on__lt=day).filter(q)

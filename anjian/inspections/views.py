@@ -17,15 +17,13 @@ from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -79,19 +77,12 @@ def refused(request: HttpRequest, message: str, back: str) -> HttpResponse:
 
 
 def download_url(doc: Any) -> str:
-    """The download link of an issued document ("" until the documents URLs are mounted)."""
-    try:
-        return reverse("documents:download", args=[doc.pk])
-    except NoReverseMatch:
-        return ""
+    """The download link of an issued document."""
+    return reverse("documents:download", args=[doc.pk])
 
 
 def may_edit(scope: Scope, insp: Inspection) -> bool:
     return scope.agency_id == insp.owner_agency_id and scope.has_role(*services.INSPECT_ROLES)
-
-
-def not_owner_message(insp: Inspection) -> str:
-    return f"该检查由{insp.owner_agency.name}开展,本机关只能查看,不能修改(各机关以自己的名义执法)。"
 
 
 def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
@@ -103,15 +94,6 @@ def inspection_get(request: HttpRequest, pk: int) -> Inspection:
     return get_for_user(qs, request.user, pk)
 
 
-def repeat_years() -> int:
-    """The look-back window for repeat findings (CFG; the same setting ``repeat_history`` reads)."""
-    return int(getattr(settings, "ANJIAN_REPEAT_WINDOW_YEARS", 3))
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    return day.replace(year=day.year - years) if not (day.month == 2 and day.day == 29) else day.replace(year=day.year - years, day=28)
-
-
 def repeat_map(enterprise_id: int, items: Iterable[Any], day: dt.date) -> dict[int, list[Finding]]:
     """``services.repeat_history`` for many items with one query: earlier findings of the unit on
     the same item within the window (3 years by default), keyed by the item's ``order``. Same matching rule: the same
@@ -120,7 +102,7 @@ def repeat_map(enterprise_id: int, items: Iterable[Any], day: dt.date) -> dict[i
     if not items:
         return {}
     earlier = list(
-        Finding.objects.filter(enterprise_id=enterprise_id, found_on__gte=years_before(day, repeat_years()), found_on__lt=day)
+        Finding.objects.filter(enterprise_id=enterprise_id, found_on__gte=services.repeat_window_start(day), found_on__lt=day)
         .select_related("inspection")
         .order_by("-found_on", "-id")[:1000]
     )
@@ -154,16 +136,7 @@ def planned_items(templates: list[ChecklistTemplate]) -> list[PlannedItem]:
     """The items of a new inspection, numbered exactly as ``services.inspection_create`` numbers
     them (templates in order, a criterion listed twice checked once), so that offline results
     keyed by ``order`` land on the right item when the draft is synced."""
-    rows: list[PlannedItem] = []
-    seen: set[tuple[str, str]] = set()
-    for t in templates:
-        for it in t.items.all():
-            key = (it.text, it.criterion_id)
-            if key in seen:
-                continue
-            seen.add(key)
-            rows.append(PlannedItem(len(rows) + 1, it))
-    return rows
+    return [PlannedItem(order, it) for order, it in services.plan_items(templates)]
 
 
 # --- keepalive and the offline shell ------------------------------------------------------------
@@ -292,15 +265,9 @@ def inspection_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
         posted = {r["order"]: {"result": r.get("result", ""), "note": r.get("note", "")} for r in results}
         if form.is_valid():
 
-            def create() -> Inspection:
-                # The same two steps as the offline sync: create (idempotent by key), then results.
-                with transaction.atomic():
-                    insp = services.inspection_create(actor=request.user, enterprise=ent, template_ids=template_ids, **form.service_kwargs())
-                    if insp.status == InspectionStatus.DRAFT and results:
-                        services.inspection_record_results(actor=request.user, inspection=insp, results=results)
-                    return insp
-
-            insp, error, status = call_service(form, create)
+            insp, error, status = call_service(
+                form, lambda: services.inspection_sync(actor=request.user, enterprise=ent, template_ids=template_ids, results=results, **form.service_kwargs())
+            )
             if insp is not None:
                 messages.success(request, f"检查已保存:{ent.name}({insp.inspected_on:%Y-%m-%d})。")
                 return redirect("inspections:field", pk=insp.pk)
@@ -315,7 +282,7 @@ def inspection_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
     ctx = {
         "ent": ent,
         "mode": "new",
-        "repeat_years": repeat_years(),
+        "repeat_years": services.repeat_window_years(),
         "form": form,
         "templates": templates,
         "items": items,
@@ -344,7 +311,7 @@ def _field_page(request: HttpRequest, insp: Inspection, *, complete_form: Comple
         "ent": insp.enterprise,
         "insp": insp,
         "mode": "existing",
-        "repeat_years": repeat_years(),
+        "repeat_years": services.repeat_window_years(),
         "officers": officers,
         "experts": [e.staff for e in insp.experts.select_related("staff")],
         "items": items,
@@ -422,7 +389,7 @@ def detail_page(request: HttpRequest, insp: Inspection, *, forms: dict[str, Any]
         "templates": list(insp.templates.all()),
         "items": items,
         "counts": counts,
-        "repeat_years": repeat_years(),
+        "repeat_years": services.repeat_window_years(),
         "findings": findings,
         "evidence": evidence,
         "scans": [e for e in evidence if e.kind == EvidenceKind.SCAN],
