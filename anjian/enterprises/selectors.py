@@ -110,6 +110,12 @@ def enterprise_get(*, user: Any, pk: Any) -> Enterprise:
     return get_for_user(qs, user, pk)  # type: ignore[arg-type]
 
 
+def enterprise_brief(*, user: Any, pk: Any) -> Enterprise:
+    """A unit in the user's scope with none of the ledger's tabs preloaded (for pages of other
+    apps that show its name and act on it)."""
+    return get_for_user(Enterprise.objects.select_related("owner_agency", "jurisdiction"), user, pk)  # type: ignore[arg-type]
+
+
 def planned_subject_of(enterprise: Enterprise, pk: Any) -> PlannedSubject:
     """One of the unit's planned subjects (the unit was read in scope); NotFound otherwise."""
     ps = next((p for p in enterprise.planned_subjects.all() if str(p.pk) == str(pk)), None)

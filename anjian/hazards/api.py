@@ -122,10 +122,6 @@ class MeasureDecideSerializer(serializers.Serializer[Any]):
     scope_detail = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _get(qs: QuerySet[Any], user: Any, pk: Any) -> Any:
-    return get_for_user(qs, user, pk)
-
-
 class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Hazard]):
     serializer_class = HazardSerializer
 
@@ -151,7 +147,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def order(self, request: Request) -> Response:
         ser = OrderSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        hazards = [_get(Hazard.objects.all(), request.user, pk) for pk in ser.validated_data["hazards"]]
+        hazards = [get_for_user(Hazard.objects.all(), request.user, pk) for pk in ser.validated_data["hazards"]]
         doc = services.rectification_order_issue(actor=request.user, hazards=hazards, issued_on=ser.validated_data["issued_on"])
         return Response({"document": doc.pk, "number": doc.number}, status=status.HTTP_201_CREATED)
 
@@ -161,7 +157,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ser = ServeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
-        doc = _get(IssuedDocument.objects.all(), request.user, d.pop("document"))
+        doc = get_for_user(IssuedDocument.objects.all(), request.user, d.pop("document"))
         hs = services.rectification_order_served(actor=request.user, document=doc, **d)
         return Response(HazardSerializer(hs, many=True).data)
 
@@ -200,7 +196,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ser = ReinspectSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
-        hazards = [_get(Hazard.objects.all(), request.user, pk) for pk in d.pop("hazards")]
+        hazards = [get_for_user(Hazard.objects.all(), request.user, pk) for pk in d.pop("hazards")]
         d["idempotency_key"] = d.get("idempotency_key") or None
         insp = services.reinspection_start(actor=request.user, hazards=hazards, **d)
         return Response({"inspection": insp.pk, "reinspections": list(Reinspection.objects.filter(inspection=insp).values("id", "hazard_id"))}, status=status.HTTP_201_CREATED)

@@ -49,7 +49,9 @@ def hazard_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
 
 
 def hazard_get(*, user: Any, pk: Any) -> Hazard:
-    qs = Hazard.objects.select_related("enterprise", "owner_agency", "order_document", "inspection", "site").prefetch_related("findings", "events", "reports", "extensions", "reinspections__inspection", "measures")
+    # Only what the hazard page reads from the hazard itself; its timeline, extensions,
+    # re-inspections and measures are read by the page with the relations each needs.
+    qs = Hazard.objects.select_related("enterprise", "owner_agency", "order_document", "inspection", "site").prefetch_related("findings", "reports")
     return get_for_user(qs, user, pk)  # type: ignore[arg-type]
 
 

@@ -162,7 +162,7 @@ def hazard_create(
     h = Hazard.objects.create(
         jurisdiction_id=enterprise.jurisdiction_id, owner_agency=agency, enterprise=enterprise, site=site, source=source,
         inspection=inspection, description=description.strip(), location=location.strip(), legal_basis=legal_basis,
-        severity=severity, criterion_id=proposed if sourced or severity == Severity.MAJOR else proposed,
+        severity=severity, criterion_id=proposed,
         major_reason=major_reason.strip(), set_aside_reason=set_aside_reason.strip() if severity == Severity.GENERAL and sourced else "",
         set_aside_by=set_aside_by if severity == Severity.GENERAL and sourced else None,
         found_on=found_on, period_days=period_days or default_period_days(severity), created_by=actor,

@@ -86,7 +86,7 @@ def _hazard(request: HttpRequest, pk: Any) -> Hazard:
 
 
 def _enterprise(request: HttpRequest, pk: Any) -> Enterprise:
-    return enterprise_selectors.enterprise_get(user=request.user, pk=pk)
+    return enterprise_selectors.enterprise_brief(user=request.user, pk=pk)
 
 
 def _duration(delta: dt.timedelta) -> str:
