@@ -122,6 +122,12 @@ class MeasureDecideSerializer(serializers.Serializer[Any]):
     scope_detail = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class SuperviseSerializer(serializers.Serializer[Any]):
+    # The blank case is left to the service, which names the field in Chinese.
+    by = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    on = serializers.DateField(error_messages={"required": "请填写督办日期。", "invalid": "日期格式应为YYYY-MM-DD。"})
+
+
 class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Hazard]):
     serializer_class = HazardSerializer
 
@@ -219,14 +225,12 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         services.hazard_close(actor=request.user, hazard=self.get_object())
         return self._ok(self.get_object())
 
-    @extend_schema(request=None, responses=HazardSerializer)
+    @extend_schema(request=SuperviseSerializer, responses=HazardSerializer)
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, pk: str | None = None) -> Response:
-        import datetime as dt
-
-        on = request.data.get("on")
-        h = services.hazard_supervise(actor=request.user, hazard=self.get_object(), by=str(request.data.get("by", "")), on=dt.date.fromisoformat(on) if on else None)  # type: ignore[arg-type]
-        return self._ok(h)
+        ser = SuperviseSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._ok(services.hazard_supervise(actor=request.user, hazard=self.get_object(), **ser.validated_data))
 
     @extend_schema(request=None, responses=dict)
     @action(detail=True, methods=["get"])

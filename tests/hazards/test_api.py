@@ -97,3 +97,21 @@ def test_list_query_counts_do_not_grow(world, inspection, url):
     with CaptureQueriesContext(connection) as big:
         assert c.get(url, {"page_size": 50}).status_code == 200
     assert len(big.captured_queries) == len(small.captured_queries)
+
+
+def test_supervise_checks_its_input(world, inspection):
+    h = Hazard.objects.create(jurisdiction_id=inspection.jurisdiction_id, owner_agency=world.agency_a, enterprise=inspection.enterprise, source="other", description="x", location="y", severity="major", major_reason="测试", found_on=inspection.inspected_on, period_days=60, created_by=world.user("officer_a"))
+    c = api(world.user("leader_a"))
+    url = f"/api/v1/hazards/{h.pk}/supervise/"
+    r = c.post(url, {"by": "区安委会"}, format="json")
+    assert r.status_code == 400 and r.json()["fields"]["on"] == ["请填写督办日期。"]
+    r = c.post(url, {"by": "区安委会", "on": "2026-13-01"}, format="json")
+    assert r.status_code == 400 and "on" in r.json()["fields"]
+    h.refresh_from_db()
+    assert not h.supervised
+    r = c.post(url, {"by": "", "on": "2026-11-20"}, format="json")
+    assert r.status_code == 422 and r.json()["fields"]["by"]
+    r = c.post(url, {"by": "区安委会", "on": "2026-11-20"}, format="json")
+    assert r.status_code == 200 and r.json()["supervised"] is True
+    h.refresh_from_db()
+    assert (h.supervised_by, str(h.supervised_on)) == ("区安委会", "2026-11-20")
