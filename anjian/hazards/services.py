@@ -664,9 +664,23 @@ def transfer_send(*, actor: Any, enterprise: Enterprise, from_department: Depart
     return t
 
 
+TRANSFER_DECIDE_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
+
+
+def may_decide_transfer(scope: Any, transfer: Transfer, *, in_receiving_team: bool) -> bool:
+    """Who accepts or returns a pending transfer: the owning bureau's receiving team (officer or
+    head), or a leader. The pages ask this to show the buttons; ``_decide_transfer`` enforces it."""
+    return (
+        transfer.status == TransferStatus.PENDING
+        and scope.agency_id == transfer.owner_agency_id
+        and scope.has_role(*TRANSFER_DECIDE_ROLES)
+        and (in_receiving_team or scope.has_role(Role.LEADER))
+    )
+
+
 def _decide_transfer(actor: Any, transfer: Transfer) -> Transfer:
     t = Transfer.objects.select_for_update(of=("self",)).select_related("to_department").get(pk=transfer.pk)
-    require_owner(actor, t, roles=(Role.OFFICER, Role.DEPT_HEAD, Role.LEADER), what="该移交")
+    require_owner(actor, t, roles=TRANSFER_DECIDE_ROLES, what="该移交")
     scope = scope_for(actor)
     from anjian.org.models import Membership
 

@@ -681,7 +681,7 @@ def transfer_page(request: HttpRequest, t: Transfer, *, form: Any = None, error:
         "t": t,
         "ent": t.enterprise,
         "wait": _duration((t.decided_at or now) - t.sent_at),
-        "may_decide": t.status == TransferStatus.PENDING and scope.agency_id == t.owner_agency_id and (in_team or scope.has_role(Role.LEADER)),
+        "may_decide": services.may_decide_transfer(scope, t, in_receiving_team=in_team),
         "return_form": form or TransferReturnForm(),
         "domain_error": error,
     }

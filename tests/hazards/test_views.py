@@ -413,6 +413,22 @@ def test_transfers_are_scoped_and_the_city_reads_only(client: Any, world: Any, i
     assert t.status == "pending"
 
 
+def test_the_accept_button_is_shown_only_to_who_may_accept(client: Any, world: Any, inspection: Any, departments: Any) -> None:
+    """A supervisor placed in the receiving team saw 接收 and then got a 403 from the service."""
+    from anjian.org.models import Membership
+
+    sup, team = departments
+    finding = _finding(world, inspection)
+    t = services.transfer_send(actor=world.user("supervisor_a"), enterprise=inspection.enterprise, from_department=sup, to_department=team, facts="事实", findings=[finding])
+    accept = reverse("hazards:transfer_accept", args=[t.pk])
+    Membership.objects.filter(staff__user=world.user("supervisor_a")).update(department=team)
+    c = _login(client, world, "supervisor_a")
+    assert accept not in c.get(reverse("hazards:transfer_detail", args=[t.pk])).content.decode()
+    assert c.post(accept).status_code == 403
+    c = _login(client, world, "depthead_a")
+    assert accept in c.get(reverse("hazards:transfer_detail", args=[t.pk])).content.decode()
+
+
 def test_the_transfer_list_query_count_does_not_grow(client: Any, world: Any, inspection: Any, departments: Any) -> None:
     sup, team = departments
     finding = _finding(world, inspection)
