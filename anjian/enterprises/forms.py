@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
-from anjian.core.errors import ValidationFailed
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import Scope
 from anjian.core.widgets import FastSelect
@@ -68,19 +67,6 @@ def _blank_labels(form: forms.Form) -> None:
             choices = list(cast(Iterable[Any], f.choices))
             if choices and choices[0][0] == "" and choices[0][1] == "---------":
                 f.choices = [("", label), *choices[1:]]
-
-
-def apply_domain_error(form: forms.Form, exc: ValidationFailed) -> bool:
-    """Put a ``ValidationFailed``'s per-field messages onto ``form``. Returns True when at least
-    one message was placed (otherwise the caller shows ``exc.message`` next to the button)."""
-    placed = False
-    for name, msgs in exc.fields.items():
-        # A field the form does not show (or "non_field_errors") goes to the top of the form.
-        target = name if name in form.fields else None
-        for msg in msgs:
-            form.add_error(target, msg)
-            placed = True
-    return placed
 
 
 def division_queryset(jurisdiction_ids: Iterable[int]) -> models.QuerySet[Division]:

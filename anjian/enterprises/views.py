@@ -8,9 +8,8 @@ The ``may_*`` flags below only decide which buttons to show; the services still 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,10 +24,11 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from anjian.core.audit import ACTIONS
-from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from anjian.core.errors import DomainError
 from anjian.core.models import Division
 from anjian.core.paging import Counted
 from anjian.core.scoping import Scope, scope_for
+from anjian.core.ui import call_service, refused
 from anjian.enterprises import selectors, services
 from anjian.enterprises.forms import (
     ChildForm,
@@ -38,7 +38,6 @@ from anjian.enterprises.forms import (
     SubjectEndForm,
     SubjectForm,
     TransferForm,
-    apply_domain_error,
 )
 from anjian.enterprises.models import (
     Enterprise,
@@ -56,7 +55,6 @@ from anjian.org.choices import LEDGER_WRITE_ROLES, AgencyLevel, Role
 PAGE_SIZE = 50
 HISTORY_LIMIT = 50
 AUDIT_LIMIT = 100
-T = TypeVar("T")
 
 
 # --- who may do what (display only; the services decide) ----------------------------------------
@@ -77,24 +75,9 @@ def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
     return selectors.enterprise_get(user=request.user, pk=pk)
 
 
-def _call(form: Any, fn: Callable[[], T]) -> tuple[T | None, DomainError | None, int]:
-    """Run one service call; returns (result, error to show by the button, HTTP status)."""
-    try:
-        return fn(), None, 200
-    except ValidationFailed as exc:
-        placed = form is not None and apply_domain_error(form, exc)
-        return None, (None if placed else exc), 200
-    except NotFound:
-        raise  # the 404 page (core.middleware), not a refusal by the button
-    except PermissionRefused as exc:
-        return None, exc, 403
-    except DomainError as exc:
-        return None, exc, 409
-
-
 def _refused(request: HttpRequest, message: str, ent: Enterprise | None = None) -> HttpResponse:
     back = reverse("enterprises:detail", args=[ent.pk]) if ent else reverse("enterprises:list")
-    return render(request, "enterprises/refused.html", {"message": message, "ent": ent, "back": back}, status=403)
+    return refused(request, message, back, ent=ent)
 
 
 def _refused_write(request: HttpRequest, scope: Scope, ent: Enterprise, role_message: str) -> HttpResponse:
@@ -329,7 +312,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         jurisdiction = form.cleaned_data["jurisdiction"]
-        ent, error, status = _call(form, lambda: services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, **form.service_kwargs()))
+        ent, error, status = call_service(form, lambda: services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, **form.service_kwargs()))
         if ent is not None:
             messages.success(request, f"已登记企业“{ent.name}”。")
             return redirect("enterprises:detail", pk=ent.pk)
@@ -346,7 +329,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, scope=scope, creating=False, enterprise=ent)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
-        done, error, status = _call(form, lambda: services.enterprise_update(actor=request.user, enterprise=ent, **form.service_kwargs()))
+        done, error, status = call_service(form, lambda: services.enterprise_update(actor=request.user, enterprise=ent, **form.service_kwargs()))
         if done is not None:
             messages.success(request, "企业信息已保存。")
             return redirect("enterprises:detail", pk=ent.pk)
@@ -369,7 +352,7 @@ def enterprise_status(request: HttpRequest, pk: int) -> HttpResponse:
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ev, error, status = _call(form, lambda: services.enterprise_set_status(actor=request.user, enterprise=ent, status=d["status"], effective_date=d["effective_date"], reason=d["reason"]))
+        ev, error, status = call_service(form, lambda: services.enterprise_set_status(actor=request.user, enterprise=ent, status=d["status"], effective_date=d["effective_date"], reason=d["reason"]))
         if ev is not None:
             messages.success(request, f"已登记经营状态变更:{ev.get_status_display()}(自{ev.effective_date:%Y-%m-%d}起)。")
             return redirect(reverse("enterprises:detail", args=[ent.pk]) + "#tab-status")
@@ -388,7 +371,7 @@ def enterprise_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        moved, error, status = _call(form, lambda: services.enterprise_transfer(actor=request.user, enterprise=ent, to_jurisdiction=d["to_jurisdiction"], effective_date=d["effective_date"], reason=d["reason"]))
+        moved, error, status = call_service(form, lambda: services.enterprise_transfer(actor=request.user, enterprise=ent, to_jurisdiction=d["to_jurisdiction"], effective_date=d["effective_date"], reason=d["reason"]))
         if moved is not None:
             messages.success(request, f"企业“{moved.name}”已移交{d['to_jurisdiction'].name}({moved.owner_agency.name}管理)。")
             # The unit may now be outside the user's scope: go back to the list.
@@ -408,7 +391,7 @@ def enterprise_subject(request: HttpRequest, pk: int) -> HttpResponse:
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ps, error, status = _call(
+        ps, error, status = call_service(
             form,
             lambda: services.planned_subject_assign(actor=request.user, enterprise=ent, agency=d["agency"], valid_from=d["valid_from"], valid_to=d["valid_to"], note=d["note"]),
         )
@@ -432,7 +415,7 @@ def enterprise_subject_end(request: HttpRequest, pk: int, subject_pk: int) -> Ht
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         valid_to = form.cleaned_data["valid_to"]
-        ended, error, status = _call(form, lambda: services.planned_subject_end(actor=request.user, subject=ps, valid_to=valid_to))
+        ended, error, status = call_service(form, lambda: services.planned_subject_end(actor=request.user, subject=ps, valid_to=valid_to))
         if ended is not None:
             messages.success(request, f"{ended.agency.name}的年度计划执法主体至{valid_to:%Y-%m-%d}止。")
             return redirect(reverse("enterprises:detail", args=[ent.pk]) + "#tab-subjects")
@@ -483,7 +466,7 @@ def child_create(request: HttpRequest, pk: int, child: str) -> HttpResponse:
     form = ChildForm(request.POST or None, model=kind.model, enterprise=ent)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
-        obj, error, status = _call(form, lambda: services.child_create(actor=request.user, enterprise=ent, model=kind.model, **form.cleaned_data))
+        obj, error, status = call_service(form, lambda: services.child_create(actor=request.user, enterprise=ent, model=kind.model, **form.cleaned_data))
         if obj is not None:
             messages.success(request, f"已新增{kind.label}“{obj}”。")
             return redirect(_detail_tab(ent, kind))
@@ -502,7 +485,7 @@ def child_edit(request: HttpRequest, pk: int, child: str, child_pk: int) -> Http
     form = ChildForm(request.POST or None, model=kind.model, enterprise=ent, instance=obj)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
-        done, error, status = _call(form, lambda: services.child_update(actor=request.user, obj=obj, **form.cleaned_data))
+        done, error, status = call_service(form, lambda: services.child_update(actor=request.user, obj=obj, **form.cleaned_data))
         if done is not None:
             messages.success(request, f"{kind.label}“{done}”已保存。")
             return redirect(_detail_tab(ent, kind))
@@ -521,7 +504,7 @@ def child_delete(request: HttpRequest, pk: int, child: str, child_pk: int) -> Ht
         return _refused_write(request, scope, ent, "您的角色无权修改企业台账。")
     error, status = None, 200
     if request.method == "POST":
-        done, error, status = _call(None, lambda: services.child_delete(actor=request.user, obj=obj) or True)
+        done, error, status = call_service(None, lambda: services.child_delete(actor=request.user, obj=obj) or True)
         if done:
             messages.success(request, f"已删除{kind.label}“{obj}”。")
             return redirect(_detail_tab(ent, kind))

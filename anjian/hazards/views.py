@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.errors import DomainError, NotFound, PermissionRefused
 from anjian.core.scoping import Scope, get_for_user, scope_for
+from anjian.core.ui import call_service, refused
 from anjian.documents import registry
 from anjian.documents import services as documents
 from anjian.documents.choices import DocumentStatus, ServiceStatus
@@ -60,7 +61,7 @@ from anjian.hazards.models import DeadlineExtension, Hazard, HazardEvent, Instit
 from anjian.inspections import views as inspection_views
 from anjian.inspections.choices import InspectionStatus
 from anjian.inspections.models import Finding, Inspection
-from anjian.inspections.views import call_service, download_url, refused
+from anjian.inspections.views import download_url
 from anjian.org.choices import Role
 from anjian.org.models import Membership
 

@@ -13,9 +13,9 @@ this module only links to those URLs by name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,11 +28,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from anjian.core.errors import DomainError, PermissionRefused
 from anjian.core.scoping import Scope, get_for_user, scope_for
+from anjian.core.ui import call_service, refused
 from anjian.documents import selectors as documents
 from anjian.enterprises import selectors as enterprise_selectors
-from anjian.enterprises.forms import apply_domain_error
 from anjian.enterprises.models import Enterprise
 from anjian.inspections import services
 from anjian.inspections.choices import EvidenceKind, InspectionStatus, ItemResult
@@ -49,33 +49,9 @@ from anjian.inspections.forms import (
 from anjian.inspections.models import ChecklistTemplate, Finding, Inspection, InspectionOfficer
 
 PAGE_SIZE = 50
-T = TypeVar("T")
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def call_service(form: Any, fn: Callable[[], T]) -> tuple[T | None, DomainError | None, int]:
-    """Run one service call; returns (result, error to show by the button, HTTP status).
-
-    Field messages go onto ``form``; the error itself is still shown next to the button when it
-    names a rule (article) or when no field took it (ARCHITECTURE.md rule 7).
-    """
-    try:
-        return fn(), None, 200
-    except ValidationFailed as exc:
-        placed = form is not None and apply_domain_error(form, exc)
-        return None, (exc if (exc.article or not placed) else None), 200
-    except NotFound:
-        raise  # the 404 page (core.middleware), not a refusal by the button
-    except PermissionRefused as exc:
-        return None, exc, 403
-    except DomainError as exc:
-        return None, exc, 409
-
-
-def refused(request: HttpRequest, message: str, back: str) -> HttpResponse:
-    return render(request, "enterprises/refused.html", {"message": message, "back": back}, status=403)
-
-
 def download_url(doc: Any) -> str:
     """The download link of an issued document."""
     return reverse("documents:download", args=[doc.pk])
