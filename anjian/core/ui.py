@@ -50,3 +50,15 @@ def call_service(form: Any, fn: Callable[[], T]) -> tuple[T | None, DomainError 
 def refused(request: HttpRequest, message: str, back: str, **extra: Any) -> HttpResponse:
     """The 403 page for a form the user may not use, with a way back."""
     return render(request, "enterprises/refused.html", {"message": message, "back": back, **extra}, status=403)
+
+
+class FilterForm(forms.Form):
+    """The GET filters of a list page. ``filters()`` gives the valid ones; an invalid value (a
+    tampered URL) is dropped rather than failing the page."""
+
+    FILTER_KEYS: list[str] = []  # the keys handed to the list's selector, in this order
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {k: data[k] for k in self.FILTER_KEYS if data.get(k) not in (None, "")}

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import Scope
+from anjian.core.ui import FilterForm
 from anjian.core.widgets import FastSelect
 from anjian.enterprises.choices import DeclaredStatus, StandardizationLevel, SupervisionLevel
 from anjian.enterprises.classification import ClassTable
@@ -29,14 +30,11 @@ from anjian.enterprises.models import (
     Feature,
     GradingScheme,
     IndustryClass,
-    KeyPerson,
-    Licence,
-    MajorHazardSource,
     Sector,
     Site,
 )
 from anjian.enterprises.selectors import SORTS
-from anjian.enterprises.services import EDITABLE_FIELDS
+from anjian.enterprises.services import CHILD_RECORDS, EDITABLE_FIELDS
 from anjian.org.models import Agency
 
 
@@ -110,7 +108,7 @@ SORT_LABELS = {
 SORT_CHOICES = [(k, SORT_LABELS.get(k, k)) for k in SORTS]
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(FilterForm):
     """GET filters of the ledger list; keys match ``selectors.enterprise_list``."""
 
     q = forms.CharField(label="搜索", required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "企业名称或统一社会信用代码", "type": "search"}))
@@ -151,12 +149,6 @@ class EnterpriseFilterForm(forms.Form):
 
     def _choice(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters; an invalid value (tampered URL) is ignored rather than failing the page."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {k: data[k] for k in self.FILTER_KEYS if data.get(k) not in (None, "")}
 
     def sort_key(self) -> str:
         self.is_valid()
@@ -281,12 +273,8 @@ class SubjectEndForm(forms.Form):
 
 
 # --- child records -----------------------------------------------------------------------------
-CHILD_FIELDS: dict[type[models.Model], list[str]] = {
-    Site: ["name", "address", "street", "division", "latitude", "longitude", "is_primary"],
-    Licence: ["kind", "number", "issuer", "scope", "valid_from", "valid_to", "status"],
-    KeyPerson: ["role", "name", "id_number", "phone", "certificate_kind", "certificate_no", "certificate_expiry"],
-    MajorHazardSource: ["site", "name", "level", "substance", "quantity_t", "record_no"],
-}
+# The fields each child form edits: exactly those the services accept.
+CHILD_FIELDS: dict[type[models.Model], list[str]] = {model: fields for model, (_, fields) in CHILD_RECORDS.items()}
 
 
 class ChildForm(forms.Form):

@@ -374,7 +374,7 @@ def planned_subject_end(*, actor: Any, subject: PlannedSubject, valid_to: dt.dat
 
 
 # --- child records: sites, licences, key personnel, major hazard sources -------------------------
-_CHILD = {
+CHILD_RECORDS = {
     Site: ("site", ["name", "address", "street", "division", "latitude", "longitude", "is_primary"]),
     Licence: ("licence", ["kind", "number", "issuer", "scope", "valid_from", "valid_to", "status"]),
     KeyPerson: ("keyperson", ["role", "name", "id_number", "phone", "certificate_kind", "certificate_no", "certificate_expiry"]),
@@ -403,7 +403,7 @@ def _check_child(obj: Any) -> None:
 def child_create(*, actor: Any, enterprise: Enterprise, model: Any, **fields: Any) -> Any:
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     require_owner(actor, ent, roles=LEDGER_WRITE_ROLES, what=f"企业“{ent.name}”")
-    prefix, allowed = _CHILD[model]
+    prefix, allowed = CHILD_RECORDS[model]
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationFailed("包含不能设置的字段。", fields={k: "不能设置此字段。" for k in unknown})
@@ -421,7 +421,7 @@ def child_update(*, actor: Any, obj: Any, **changes: Any) -> Any:
     model: Any = type(obj)
     obj = model.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=obj.pk)
     require_owner(actor, obj.enterprise, roles=LEDGER_WRITE_ROLES, what=f"企业“{obj.enterprise.name}”")
-    prefix, allowed = _CHILD[model]
+    prefix, allowed = CHILD_RECORDS[model]
     unknown = set(changes) - set(allowed)
     if unknown:
         raise ValidationFailed("包含不能修改的字段。", fields={k: "不能修改此字段。" for k in unknown})
@@ -442,7 +442,7 @@ def child_delete(*, actor: Any, obj: Any) -> None:
     model: Any = type(obj)
     obj = model.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=obj.pk)
     require_owner(actor, obj.enterprise, roles=LEDGER_WRITE_ROLES, what=f"企业“{obj.enterprise.name}”")
-    prefix, _ = _CHILD[model]
+    prefix, _ = CHILD_RECORDS[model]
     audit.record(actor=actor, action=f"{prefix}.delete", obj=obj.enterprise, before=audit.snapshot(obj), note=str(obj))
     obj.delete()
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from anjian.core.scoping import Scope
+from anjian.core.ui import FilterForm
 from anjian.documents.choices import ServiceMethod
 from anjian.enterprises.forms import DateInput, _blank_labels
 from anjian.enterprises.models import Enterprise, Site
@@ -32,7 +33,7 @@ def _choices(field: forms.Field, choices: Iterable[tuple[Any, str]]) -> None:
 
 
 # --- lists ---------------------------------------------------------------------------------------
-class HazardFilterForm(forms.Form):
+class HazardFilterForm(FilterForm):
     q = forms.CharField(label="搜索", required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "单位名称或隐患描述", "type": "search"}))
     enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *HazardStatus.choices])
@@ -40,23 +41,15 @@ class HazardFilterForm(forms.Form):
     overdue = forms.ChoiceField(label="逾期", required=False, choices=[("", "全部"), ("1", "逾期未整改")])
     supervised = forms.ChoiceField(label="挂牌督办", required=False, choices=[("", "全部"), ("1", "挂牌督办")])
 
-    KEYS = ["q", "enterprise", "status", "severity", "overdue", "supervised"]
-
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {k: data[k] for k in self.KEYS if data.get(k) not in (None, "")}
+    FILTER_KEYS = ["q", "enterprise", "status", "severity", "overdue", "supervised"]
 
 
-class TransferFilterForm(forms.Form):
+class TransferFilterForm(FilterForm):
     box = forms.ChoiceField(label="范围", required=False, choices=[("", "全部"), ("inbox", "待我队接收"), ("sent", "我科室发出")])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *TransferStatus.choices])
     q = forms.CharField(label="单位", required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "单位名称", "type": "search"}))
 
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {k: data[k] for k in ("box", "status", "q") if data.get(k) not in (None, "")}
+    FILTER_KEYS = ["box", "status", "q"]
 
 
 # --- register ------------------------------------------------------------------------------------
