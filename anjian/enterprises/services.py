@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from anjian.core import audit
-from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
+from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import require_owner, scope_for
 from anjian.core.validators import id_number_error, normalize_uscc, uscc_error
@@ -58,6 +58,7 @@ EDITABLE_FIELDS = [
     "note",
 ]
 TRANSFER_ROLES = (Role.DEPT_HEAD, Role.LEADER, Role.ADMIN)
+SUBJECT_ROLES = (Role.DEPT_HEAD, Role.LEADER, Role.ADMIN)
 
 
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
@@ -315,17 +316,23 @@ def refresh_planned_subjects(enterprise_ids: Iterable[int] | None = None, *, day
     return n
 
 
+def may_assign_subject(scope: Any, ent: Enterprise) -> bool:
+    """Who assigns or ends a unit's planned subject (the pages ask it to show the forms)."""
+    return _subject_bureau(scope, ent) and scope.has_role(*SUBJECT_ROLES)
+
+
+def _subject_bureau(scope: Any, ent: Enterprise) -> bool:
+    # The owning bureau, or the city bureau that allocates subjects in the annual plan.
+    return bool(scope.agency_id == ent.owner_agency_id or scope.agency_level == AgencyLevel.CITY)
+
+
 def _may_assign_subject(actor: Any, ent: Enterprise) -> None:
     scope = scope_for(actor)
     if ent.jurisdiction_id not in scope.jurisdiction_ids:
-        from anjian.core.errors import NotFound
-
         raise NotFound()
-    # The owning bureau, or the city bureau that allocates subjects in the annual plan.
-    allowed = scope.agency_id == ent.owner_agency_id or scope.agency_level == AgencyLevel.CITY
-    if not allowed:
+    if not _subject_bureau(scope, ent):
         raise PermissionRefused("只有企业所属机关或市局可以指定年度计划执法主体。", code="not_owner")
-    if not scope.has_role(Role.DEPT_HEAD, Role.LEADER, Role.ADMIN):
+    if not scope.has_role(*SUBJECT_ROLES):
         raise PermissionRefused("指定年度计划执法主体须由科室负责人、局领导或系统管理员办理。", code="role_refused")
 
 

@@ -50,7 +50,7 @@ from anjian.enterprises.models import (
     SectorGroup,
     Site,
 )
-from anjian.org.choices import LEDGER_WRITE_ROLES, AgencyLevel, Role
+from anjian.org.choices import LEDGER_WRITE_ROLES, Role
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 50
@@ -64,11 +64,6 @@ def may_write(scope: Scope, ent: Enterprise) -> bool:
 
 def may_transfer(scope: Scope, ent: Enterprise) -> bool:
     return scope.agency_id == ent.owner_agency_id and scope.has_role(*services.TRANSFER_ROLES)
-
-
-def may_assign_subject(scope: Scope, ent: Enterprise) -> bool:
-    owner_or_city = scope.agency_id == ent.owner_agency_id or scope.agency_level == AgencyLevel.CITY
-    return owner_or_city and scope.has_role(Role.DEPT_HEAD, Role.LEADER, Role.ADMIN)
 
 
 def _enterprise(request: HttpRequest, pk: int) -> Enterprise:
@@ -153,7 +148,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "audit": _audit_rows(ent),
         "may_write": may_write(scope, ent),
         "may_transfer": may_transfer(scope, ent),
-        "may_assign_subject": may_assign_subject(scope, ent),
+        "may_assign_subject": services.may_assign_subject(scope, ent),
         # Any bureau with jurisdiction may inspect (the planned subject drives plans, not access).
         "may_inspect": scope.has_role(Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD),
         "children": CHILDREN,
@@ -385,7 +380,7 @@ def enterprise_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_subject(request: HttpRequest, pk: int) -> HttpResponse:
     ent = _enterprise(request, pk)
     scope = scope_for(request.user)
-    if request.method == "GET" and not may_assign_subject(scope, ent):
+    if request.method == "GET" and not services.may_assign_subject(scope, ent):
         return _refused(request, "只有企业所属机关或市局的科室负责人、局领导或系统管理员可以指定年度计划执法主体。", ent)
     form = SubjectForm(request.POST or None, enterprise=ent)
     error, status = None, 200
@@ -409,7 +404,7 @@ def enterprise_subject_end(request: HttpRequest, pk: int, subject_pk: int) -> Ht
     ent = _enterprise(request, pk)
     ps = selectors.planned_subject_of(ent, subject_pk)
     scope = scope_for(request.user)
-    if request.method == "GET" and not may_assign_subject(scope, ent):
+    if request.method == "GET" and not services.may_assign_subject(scope, ent):
         return _refused(request, "只有企业所属机关或市局的科室负责人、局领导或系统管理员可以结束年度计划执法主体。", ent)
     form = SubjectEndForm(request.POST or None)
     error, status = None, 200
