@@ -170,9 +170,7 @@ def checklist_import_xlsx(*, actor: Any, template: ChecklistTemplate, fh: IO[byt
         raise ValidationFailed("文件中没有检查项。", fields={"file": "没有数据行。"})
     with transaction.atomic():
         if template.status == TemplateStatus.DRAFT:
-            t = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
-            t.items.all().delete()
-            services._set_items(t, items)
+            t = services.checklist_set_items(actor=actor, template=template, items=items)
         else:
             t = services.checklist_new_version(actor=actor, template=template, items=items)
         audit.record(actor=actor, action="checklist.import", obj=t, after={"items": len(items)})

@@ -54,3 +54,13 @@ def test_bureau_list_import_reports_rows_and_writes_nothing_on_error(world):
     t = checklist_import_xlsx(actor=world.user("admin_a"), template=t, fh=_xlsx([["检查内容", "依据条款"], ["有限空间作业审批", "《工贸企业有限空间作业安全规定》"], ["粉尘清扫制度", ""]]))
     assert list(t.items.values_list("text", flat=True)) == ["有限空间作业审批", "粉尘清扫制度"]
     services.checklist_publish(actor=world.user("admin_a"), template=t)
+
+
+def test_importing_into_a_draft_takes_the_same_role_as_editing_it(world):
+    from anjian.core.errors import PermissionRefused
+
+    checklists_sync_from_law()
+    t = ChecklistTemplate.objects.get(code="IT25")
+    with pytest.raises(PermissionRefused):
+        checklist_import_xlsx(actor=world.user("officer_a"), template=t, fh=_xlsx([["检查内容"], ["有限空间作业审批"]]))
+    assert t.items.count() == 0
