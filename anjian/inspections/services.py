@@ -264,9 +264,15 @@ def inspection_create(
     return insp
 
 
-def _editable(actor: Any, inspection: Inspection) -> Inspection:
+def _locked_own(actor: Any, inspection: Inspection) -> Inspection:
+    """The inspection row, locked for this transaction, after checking the actor's bureau owns it."""
     insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
     require_owner(actor, insp, roles=INSPECT_ROLES, what="该检查")
+    return insp
+
+
+def _editable(actor: Any, inspection: Inspection) -> Inspection:
+    insp = _locked_own(actor, inspection)
     if insp.status != InspectionStatus.DRAFT:
         raise DomainError("检查已完成,记录不能再修改。", code="inspection_completed")
     return insp
@@ -341,8 +347,7 @@ def finding_add(*, actor: Any, inspection: Inspection, description: str, legal_b
 
 @transaction.atomic
 def evidence_add(*, actor: Any, inspection: Inspection, kind: str, fh: IO[bytes], name: str, item: InspectionItem | None = None, note: str = "") -> Evidence:
-    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    require_owner(actor, insp, roles=INSPECT_ROLES, what="该检查")
+    insp = _locked_own(actor, inspection)
     if kind != "scan" and insp.status != InspectionStatus.DRAFT:
         raise DomainError("检查已完成,不能再补充现场证据。", code="inspection_completed")
     if item is not None and item.inspection_id != insp.pk:
@@ -405,8 +410,7 @@ def inspection_complete(
 @transaction.atomic
 def inspection_attach_signed_scan(*, actor: Any, inspection: Inspection, fh: IO[bytes], name: str) -> Evidence:
     """Printed record signed on paper: the scan is uploaded after the visit."""
-    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    require_owner(actor, insp, roles=INSPECT_ROLES, what="该检查")
+    insp = _locked_own(actor, inspection)
     ev = evidence_add(actor=actor, inspection=insp, kind="scan", fh=fh, name=name, note="签字的现场检查记录扫描件")
     if insp.party_signature == PartySignature.PAPER:
         insp.party_signature = PartySignature.SIGNED
