@@ -17,4 +17,4 @@ router.register("hazards", HazardViewSet, basename="hazard")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("transfers", TransferViewSet, basename="transfer")
 
-urlpatterns = [path("law/", include("anjian.core.law_api")), *router.urls]
+urlpatterns = [path("law/", include("anjian.legal.api")), *router.urls]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "anjian.core",
+    "anjian.legal",
     "anjian.documents",
     "anjian.org",
     "anjian.enterprises",

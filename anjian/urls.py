@@ -15,7 +15,7 @@ urlpatterns = [
     path("inspections/", include("anjian.inspections.urls")),
     path("hazards/", include("anjian.hazards.urls")),
     path("documents/", include("anjian.documents.urls")),
-    path("law/", include("anjian.core.urls")),
+    path("law/", include("anjian.legal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("anjian.api_urls")),
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),

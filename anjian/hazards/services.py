@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from anjian.core import audit, lawcal
+from anjian.core import audit
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
 from anjian.documents import services as documents
@@ -51,6 +51,7 @@ from anjian.inspections.choices import InspectionStatus, InspectionType
 from anjian.inspections.models import Finding, Inspection
 from anjian.law import deadlines as law_deadlines
 from anjian.law import periods
+from anjian.legal import lawcal
 from anjian.org.choices import DepartmentKind, HeadKind, Role
 from anjian.org.models import Agency, AgencyHead, Department, Staff
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 @pytest.fixture
 def calendar(db: Any) -> None:
-    from anjian.core import lawcal
+    from anjian.legal import lawcal
 
     lawcal.seed_from_package(2025, 2026)
 

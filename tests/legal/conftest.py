@@ -17,7 +17,7 @@ SOURCE_2027 = "国办发明电〔2026〕测试号"
 @pytest.fixture
 def calendar(db: Any) -> None:
     """The official schedules of 2025 and 2026 (2027 is not loaded)."""
-    from anjian.core import lawcal
+    from anjian.legal import lawcal
 
     lawcal.seed_from_package(2025, 2026)
 

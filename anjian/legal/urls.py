@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anjian.core import calculators
+from anjian.legal import calculators
 
 app_name = "law"
 

@@ -16,10 +16,7 @@ from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from anjian.core import lawcal
 from anjian.core.errors import ValidationFailed
-from anjian.core.models import CalendarYear, WorkCalendarDay
-from anjian.core.services import actor_jurisdiction_code, law_error
 from anjian.law import penalties as law_penalties
 from anjian.law.calendar import WorkCalendar, check_date
 from anjian.law.catalogue import AccidentGrade, Circumstance, Measure, PenaltyClause, Subject, Violation, default_catalogue
@@ -41,6 +38,9 @@ from anjian.law.procedure import (
     Requirement,
 )
 from anjian.law.ruleset import DeadlineRule, RuleOverride, RuleSet, default_ruleset, select_override
+from anjian.legal import lawcal
+from anjian.legal.models import CalendarYear, WorkCalendarDay
+from anjian.legal.services import actor_jurisdiction_code, law_error
 
 SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
 PROVISIONAL_TEXT: Final = (

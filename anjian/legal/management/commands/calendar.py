@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from anjian.core import lawcal
+from anjian.legal import lawcal
 
 KINDS = {"holiday": "holiday", "法定节假日": "holiday", "节假日": "holiday", "makeup_workday": "makeup_workday", "调休上班日": "makeup_workday", "上班": "makeup_workday"}
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已载入2004–2026年节假日安排,共{n}个例外日。")
             return
         if action == "status":
-            from anjian.core.models import CalendarYear
+            from anjian.legal.models import CalendarYear
 
             years = list(CalendarYear.objects.values_list("year", flat=True))
             self.stdout.write("已载入年度:" + (f"{min(years)}–{max(years)}(共{len(years)}年)" if years else "无"))
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if not by_year:
             raise CommandError("文件中没有数据行。")
         from anjian.core.errors import DomainError
-        from anjian.core.services import calendar_year_load
+        from anjian.legal.services import calendar_year_load
 
         for year, days in sorted(by_year.items()):
             try:

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from anjian.core import services
-from tests.core.conftest import CSV_2027, SOURCE_2027
+from anjian.legal import services
+from tests.legal.conftest import CSV_2027, SOURCE_2027
 
 D = dt.date
-pytestmark = pytest.mark.urls("tests.core.urls_for_law")
+pytestmark = pytest.mark.urls("tests.legal.urls_for_law")
 
 DEADLINES = "/law/deadlines/"
 PENALTIES = "/law/penalties/"
@@ -188,7 +188,7 @@ def test_the_agencys_review_catalogue_and_collective_rule_apply(calendar: None, 
     import datetime as dt
     from decimal import Decimal
 
-    from anjian.core.models import CollectiveDiscussionConfig, LegalReviewCatalogueEntry
+    from anjian.legal.models import CollectiveDiscussionConfig, LegalReviewCatalogueEntry
 
     LegalReviewCatalogueEntry.objects.create(scope="370602", code="R1", name="对单位罚款3万元以上", fine_organisation=Decimal("30000"), source_document="芝应急发〔2026〕8号", effective_from=dt.date(2026, 1, 1))
     CollectiveDiscussionConfig.objects.create(scope="370602", complex_cases=False, serious_heavier=False, fine_organisation=Decimal("40000"), source_document="芝应急发〔2026〕9号", effective_from=dt.date(2026, 1, 1))

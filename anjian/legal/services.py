@@ -23,9 +23,9 @@ from typing import Any, Final
 
 from django.db import transaction
 
-from anjian.core import audit, lawcal
+from anjian.core import audit
 from anjian.core.errors import PermissionRefused, ValidationFailed
-from anjian.core.models import CalendarYear, Jurisdiction, RuleOverride, WorkCalendarDay
+from anjian.core.models import Jurisdiction
 from anjian.core.scoping import scope_for
 from anjian.law import deadlines as law_deadlines
 from anjian.law import ruleset
@@ -34,6 +34,8 @@ from anjian.law.errors import LawError
 from anjian.law.money import to_amount
 from anjian.law.periods import PeriodUnit
 from anjian.law.procedure import HearingConfig
+from anjian.legal import lawcal
+from anjian.legal.models import CalendarYear, RuleOverride, WorkCalendarDay
 
 # Roles are org's vocabulary; core cannot import org (layers), so the two codes are spelled here.
 OVERRIDE_ROLES: Final = ("legal_reviewer", "admin")

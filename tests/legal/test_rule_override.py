@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
-from anjian.core import lawcal, services
 from anjian.core.errors import PermissionRefused, ValidationFailed
-from anjian.core.models import AuditEvent, RuleOverride
+from anjian.core.models import AuditEvent
 from anjian.law.deadlines import evaluate
+from anjian.legal import lawcal, services
+from anjian.legal.models import RuleOverride
 
 D = dt.date
-pytestmark = pytest.mark.urls("tests.core.urls_for_law")
+pytestmark = pytest.mark.urls("tests.legal.urls_for_law")
 
 
 def _create(actor: Any, **kw: Any) -> RuleOverride:
@@ -152,27 +153,27 @@ def test_an_override_can_only_be_ended(calendar: None, world: Any) -> None:
 
 def test_admin_registers_through_the_service(calendar: None, client: Any, staff_admin: Any) -> None:
     client.force_login(staff_admin)
-    assert client.get("/admin/core/ruleoverride/add/").status_code == 200
+    assert client.get("/admin/legal/ruleoverride/add/").status_code == 200
     data = {"rule_code": "defence_statement", "scope": "370602", "effective_from": "2026-02-01", "value": "", "unit": "", "source_document": "", "approver": "王法规", "note": ""}
-    r = client.post("/admin/core/ruleoverride/add/", data)
+    r = client.post("/admin/legal/ruleoverride/add/", data)
     assert r.status_code == 200 and "规则覆盖缺少依据文件（文号），不得登记" in r.content.decode()
     data["source_document"] = "芝应急法〔2026〕3号"
-    r = client.post("/admin/core/ruleoverride/add/", data)
+    r = client.post("/admin/legal/ruleoverride/add/", data)
     assert r.status_code == 302, r.content.decode()
     row = RuleOverride.objects.get()
     assert row.created_by == staff_admin
     assert AuditEvent.objects.filter(action="rule.override", object_id=str(row.pk)).count() == 1
     # afterwards only the end date can change
-    page = client.get(f"/admin/core/ruleoverride/{row.pk}/change/")
+    page = client.get(f"/admin/legal/ruleoverride/{row.pk}/change/")
     assert page.status_code == 200 and 'name="effective_to"' in page.content.decode() and 'name="source_document"' not in page.content.decode()
-    r = client.post(f"/admin/core/ruleoverride/{row.pk}/change/", {"effective_to": "2025-01-01", "source_document": "篡改"})
+    r = client.post(f"/admin/legal/ruleoverride/{row.pk}/change/", {"effective_to": "2025-01-01", "source_document": "篡改"})
     assert r.status_code == 200 and "失效日期不能早于生效日期" in r.content.decode()
-    r = client.post(f"/admin/core/ruleoverride/{row.pk}/change/", {"effective_to": "2026-12-31", "source_document": "篡改"})
+    r = client.post(f"/admin/legal/ruleoverride/{row.pk}/change/", {"effective_to": "2026-12-31", "source_document": "篡改"})
     assert r.status_code == 302
     row.refresh_from_db()
     assert row.effective_to == D(2026, 12, 31) and row.source_document == "芝应急法〔2026〕3号"
     assert AuditEvent.objects.filter(action="rule.override", object_id=str(row.pk)).count() == 2
-    assert client.post(f"/admin/core/ruleoverride/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/legal/ruleoverride/{row.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
 def test_admin_audit_trail_is_read_only(calendar: None, client: Any, staff_admin: Any, world: Any) -> None:
@@ -190,5 +191,5 @@ def test_admin_audit_trail_is_read_only(calendar: None, client: Any, staff_admin
 def test_a_superuser_may_use_the_admin(calendar: None, client: Any, django_user_model: Any) -> None:
     root = django_user_model.objects.create_superuser(username="admin", password="Anjian-test-2026", email="a@example.invalid")
     client.force_login(root)
-    for url in ("/admin/core/ruleoverride/", "/admin/core/calendaryear/", "/admin/core/workcalendarday/", "/admin/core/auditevent/", "/admin/core/calendaryear/upload/"):
+    for url in ("/admin/legal/ruleoverride/", "/admin/legal/calendaryear/", "/admin/legal/workcalendarday/", "/admin/core/auditevent/", "/admin/legal/calendaryear/upload/"):
         assert client.get(url).status_code == 200, url

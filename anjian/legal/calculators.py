@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from anjian.core import law_selectors
 from anjian.core.errors import ValidationFailed
-from anjian.core.law_forms import DeadlineForm, PenaltyForm, apply_failure
 from anjian.law.penalties import Band
+from anjian.legal import selectors as law_selectors
+from anjian.legal.forms import DeadlineForm, PenaltyForm, apply_failure
 
 
 @login_required

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from anjian.core import services
-from anjian.core.models import AuditEvent, RuleOverride
-from tests.core.conftest import CSV_2027, SOURCE_2027
+from anjian.core.models import AuditEvent
+from anjian.legal import services
+from anjian.legal.models import RuleOverride
+from tests.legal.conftest import CSV_2027, SOURCE_2027
 
 D = dt.date
-pytestmark = pytest.mark.urls("tests.core.urls_for_law")
+pytestmark = pytest.mark.urls("tests.legal.urls_for_law")
 API = "/api/v1/law"
 
 

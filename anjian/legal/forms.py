@@ -14,15 +14,15 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anjian.core import law_selectors
 from anjian.core.errors import ValidationFailed
-from anjian.core.services import CONFIG_KEYS, OVERRIDE_UNITS
 from anjian.law.calendar import check_date
 from anjian.law.catalogue import AccidentGrade, Circumstance, Subject, default_catalogue
 from anjian.law.errors import LawError
 from anjian.law.money import to_amount
 from anjian.law.procedure import MitigationGround, PenaltyKind
 from anjian.law.ruleset import default_ruleset
+from anjian.legal import selectors as law_selectors
+from anjian.legal.services import CONFIG_KEYS, OVERRIDE_UNITS
 
 
 def _law_date(form: forms.Form, name: str) -> dt.date | None:

@@ -19,15 +19,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.core import law_selectors, services
 from anjian.core.api import Pagination
-from anjian.core.law_forms import DeadlineForm, DeadlineRuleForm, PenaltyForm, RuleOverrideForm, form_failure
-from anjian.core.law_selectors import DeadlineRow, PenaltyAssessment
-from anjian.core.models import RuleOverride
 from anjian.law.catalogue import Violation
 from anjian.law.penalties import FineRange
 from anjian.law.procedure import Permission, Requirement
 from anjian.law.ruleset import RuleOverride as EngineOverride
+from anjian.legal import selectors as law_selectors
+from anjian.legal import services
+from anjian.legal.forms import DeadlineForm, DeadlineRuleForm, PenaltyForm, RuleOverrideForm, form_failure
+from anjian.legal.models import RuleOverride
+from anjian.legal.selectors import DeadlineRow, PenaltyAssessment
 
 app_name = "law_api"
 

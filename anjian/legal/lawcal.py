@@ -16,10 +16,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Max
 
-from anjian.core.models import CalendarYear, RuleOverride, WorkCalendarDay
 from anjian.law import ruleset
 from anjian.law.calendar import DayKind, WorkCalendar
 from anjian.law.periods import PeriodUnit
+from anjian.legal.models import CalendarYear, RuleOverride, WorkCalendarDay
 
 _lock = threading.Lock()
 _cached: tuple[tuple[object, ...], WorkCalendar] | None = None
@@ -148,8 +148,8 @@ def scope_codes(jurisdiction_code: str) -> list[str]:
 
 def review_catalogue_for(division_codes: Iterable[str], on: dt.date) -> list[Any]:
     """The bureau's legal-review catalogue in force on ``on`` (its scope and the scopes above)."""
-    from anjian.core.models import LegalReviewCatalogueEntry
     from anjian.law.procedure import PenaltyKind, ReviewCatalogueEntry
+    from anjian.legal.models import LegalReviewCatalogueEntry
 
     rows = LegalReviewCatalogueEntry.objects.filter(scope__in=list(division_codes), effective_from__lte=on).exclude(effective_to__lt=on)
     return [
@@ -160,8 +160,8 @@ def review_catalogue_for(division_codes: Iterable[str], on: dt.date) -> list[Any
 
 def collective_rule_for(division_codes: Iterable[str], on: dt.date) -> Any:
     """The most specific collective-discussion rule in force on ``on``, or None (the default rule)."""
-    from anjian.core.models import CollectiveDiscussionConfig
     from anjian.law.procedure import CollectiveDiscussionRule, PenaltyKind
+    from anjian.legal.models import CollectiveDiscussionConfig
 
     rows = [r for r in CollectiveDiscussionConfig.objects.filter(scope__in=list(division_codes), effective_from__lte=on).exclude(effective_to__lt=on)]
     if not rows:

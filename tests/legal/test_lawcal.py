@@ -9,15 +9,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from anjian.core import lawcal, services
 from anjian.core.errors import PermissionRefused, ValidationFailed
-from anjian.core.models import AuditEvent, CalendarYear, WorkCalendarDay
+from anjian.core.models import AuditEvent
 from anjian.law.calendar import DayKind
 from anjian.law.deadlines import evaluate
-from tests.core.conftest import CSV_2027, SOURCE_2027
+from anjian.legal import lawcal, services
+from anjian.legal.models import CalendarYear, WorkCalendarDay
+from tests.legal.conftest import CSV_2027, SOURCE_2027
 
 D = dt.date
-pytestmark = pytest.mark.urls("tests.core.urls_for_law")
+pytestmark = pytest.mark.urls("tests.legal.urls_for_law")
 
 
 def test_it_seeds_2004_to_2026_from_the_package(db: Any) -> None:
@@ -92,23 +93,23 @@ def test_csv_errors_name_the_line(text: str, message: str) -> None:
 
 def test_admin_upload_loads_a_new_year(calendar: None, client: Any, staff_admin: Any) -> None:
     client.force_login(staff_admin)
-    page = client.get("/admin/core/calendaryear/upload/")
+    page = client.get("/admin/legal/calendaryear/upload/")
     assert page.status_code == 200 and "载入新年度节假日安排" in page.content.decode()
     upload = SimpleUploadedFile("2027.csv", CSV_2027.encode("utf-8-sig"), content_type="text/csv")
-    r = client.post("/admin/core/calendaryear/upload/", {"year": "2027", "source": SOURCE_2027, "file": upload})
+    r = client.post("/admin/legal/calendaryear/upload/", {"year": "2027", "source": SOURCE_2027, "file": upload})
     assert r.status_code == 302, r.content.decode()
     assert lawcal.work_calendar().is_loaded(2027)
     assert AuditEvent.objects.filter(action="calendar.load", object_id="2027", actor=staff_admin).exists()
-    listing = client.get("/admin/core/calendaryear/")
+    listing = client.get("/admin/legal/calendaryear/")
     assert listing.status_code == 200 and SOURCE_2027 in listing.content.decode()
-    days = client.get("/admin/core/workcalendarday/", {"year": "2027", "kind": "makeup_workday"})
+    days = client.get("/admin/legal/workcalendarday/", {"year": "2027", "kind": "makeup_workday"})
     assert days.status_code == 200 and "2027年10月9日" in days.content.decode()
 
 
 def test_admin_upload_shows_errors_on_the_form(calendar: None, client: Any, staff_admin: Any) -> None:
     client.force_login(staff_admin)
     upload = SimpleUploadedFile("2027.csv", b"date,kind\n2027-01-01,holiday\n2026-05-01,holiday\n", content_type="text/csv")
-    r = client.post("/admin/core/calendaryear/upload/", {"year": "2027", "source": SOURCE_2027, "file": upload})
+    r = client.post("/admin/legal/calendaryear/upload/", {"year": "2027", "source": SOURCE_2027, "file": upload})
     assert r.status_code == 200 and "第3行:2026-05-01不属于2027年" in r.content.decode()
     assert not CalendarYear.objects.filter(year=2027).exists()
 
@@ -116,21 +117,21 @@ def test_admin_upload_shows_errors_on_the_form(calendar: None, client: Any, staf
 def test_admin_needs_staff_and_the_admin_role(calendar: None, client: Any, world: Any) -> None:
     officer = world.user("officer_a")
     client.force_login(officer)
-    assert client.get("/admin/core/calendaryear/upload/").status_code == 302  # not staff: to the admin login
-    assert client.get("/admin/core/ruleoverride/").status_code == 302
+    assert client.get("/admin/legal/calendaryear/upload/").status_code == 302  # not staff: to the admin login
+    assert client.get("/admin/legal/ruleoverride/").status_code == 302
     officer.is_staff = True
     officer.save(update_fields=["is_staff"])
     # staff, but not a system administrator: none of core's admin pages
-    assert client.get("/admin/core/ruleoverride/").status_code == 403
-    assert client.get("/admin/core/calendaryear/upload/").status_code == 403
+    assert client.get("/admin/legal/ruleoverride/").status_code == 403
+    assert client.get("/admin/legal/calendaryear/upload/").status_code == 403
     assert client.get("/admin/core/auditevent/").status_code == 403
 
 
 def test_a_more_specific_override_hides_the_city_one_only_while_in_force(db):
     import datetime as dt
 
-    from anjian.core import lawcal
-    from anjian.core.models import RuleOverride
+    from anjian.legal import lawcal
+    from anjian.legal.models import RuleOverride
 
     RuleOverride.objects.create(rule_code="rectification_reinspection", scope="370600", effective_from=dt.date(2026, 2, 1), value=7, source_document="烟应急法〔2026〕1号", approver="市局")
     RuleOverride.objects.create(rule_code="rectification_reinspection", scope="370602", effective_from=dt.date(2026, 6, 1), effective_to=dt.date(2026, 8, 31), value=5, source_document="芝应急法〔2026〕2号", approver="区局")
