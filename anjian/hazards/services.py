@@ -114,7 +114,7 @@ def set_aside_approvers(*, agency_id: int | None, on: dt.date) -> QuerySet[Staff
 
 
 def _set_aside_approver(actor: Any, approver: Staff | int | None, *, agency_id: int, on: dt.date) -> Staff | None:
-    if approver is None or approver == "":
+    if approver is None:
         return None
     pk = approver.pk if isinstance(approver, Staff) else approver
     return org_selectors.staff_for_actor(actor, [pk], on=on, agency_ids=[agency_id], kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES, what=SET_ASIDE_WHAT, field="set_aside_by")[0]
@@ -184,7 +184,7 @@ def hazard_create(
     asks_set_aside = severity == Severity.GENERAL and sourced
     approver: Staff | None = None
     if asks_set_aside:
-        if not (set_aside_reason or "").strip() or set_aside_by in (None, ""):
+        if not (set_aside_reason or "").strip() or set_aside_by is None:
             errors["severity"] = f"该问题符合重大事故隐患判定标准（条目{proposed}），认定为一般隐患须经局领导或专家审核并说明理由。"
         else:
             try:
@@ -422,7 +422,10 @@ def hazard_report_rectified(*, actor: Any, hazard: Hazard, reported_on: dt.date,
     rep = RectificationReport(hazard=h, reported_on=reported_on, description=description.strip(), recorded_by=actor)
     if evidence is not None:
         # The same content and size checks as inspection evidence (type by magic bytes, not by name).
-        mime, _size, sha = inspect_attachment(evidence, declared_name=evidence_name)
+        try:
+            mime, _size, sha = inspect_attachment(evidence, declared_name=evidence_name)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, fields={"evidence": exc.message}) from None
         rep.evidence_sha256 = sha
         # The stored name comes from the checked content, never from the client's file name.
         rep.evidence.save(f"{h.pk}-{sha[:16]}{mimetypes.guess_extension(mime) or ''}", File(evidence), save=False)

@@ -207,6 +207,7 @@ def hazard_page(request: HttpRequest, h: Hazard, *, forms: dict[str, Any] | None
         "reports": list(h.reports.all()),
         "extensions": extensions,
         "set_asides": set_asides,
+        "set_aside_approved": any(sa.status == "approved" for sa in set_asides),
         "reinspections": reinspections,
         "measures": measures,
         "documents": docs,

@@ -53,7 +53,6 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date, ac
         visible = visible_staff_ids(actor, ids, on=day, extra_agency_ids=[a.pk for a in agencies])
         bad_ids += [i for i in ids if i not in visible]
         ids = [i for i in ids if i in visible]
-    ids = list(dict.fromkeys(int(i) for i in staff_ids))
     staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids)}
     memberships = {
         m.staff_id: m
