@@ -80,15 +80,16 @@ def test_a_reported_hazard_through_the_api(world: Any, ent_a: Any) -> None:
 def test_the_timeline_orders_a_day_by_time(client: Any, world: Any, ent_a: Any, checklist: Any, calendar: Any) -> None:
     day = timezone.localdate() - dt.timedelta(days=1)
     tz = timezone.get_default_timezone()
-    # Registered in the morning from the unit's report, inspected in the afternoon.
+    # Inspected in the morning; a hazard from the unit's report registered in the afternoon.
+    # (Ordered by kind, inspections came first within the day whatever their time.)
+    insp_services.inspection_create(actor=world.user("officer_a"), enterprise=ent_a, type="planned", inspected_on=day, started_at=dt.datetime.combine(day, dt.time(8, 30), tz), place="厂区", officer_ids=officers(world))
     client.force_login(world.user("officer_a"))
     client.post(reverse("hazards:create"), {"enterprise": ent_a.pk, "source": "report", "description": "举报隐患", "location": "仓库", "severity": "general", "found_on": day.isoformat()})
-    HazardEvent.objects.update(at=dt.datetime.combine(day, dt.time(9, 5), tz))
-    insp_services.inspection_create(actor=world.user("officer_a"), enterprise=ent_a, type="planned", inspected_on=day, started_at=dt.datetime.combine(day, dt.time(15, 30), tz), place="厂区", officer_ids=officers(world))
+    HazardEvent.objects.update(at=dt.datetime.combine(day, dt.time(16, 5), tz))
     body = client.get(reverse("hazards:timeline", args=[ent_a.pk])).content.decode().split('data-testid="timeline"')[1]
-    assert body.index("计划检查") < body.index("登记一般事故隐患")  # newest first: 15:30 before 09:05
-    assert '<span class="small text-body-secondary mono me-1" data-testid="entry-time">15:30</span>' in body
-    assert '<span class="small text-body-secondary mono me-1" data-testid="entry-time">09:05</span>' in body
+    assert body.index("登记一般事故隐患") < body.index("计划检查")  # newest first: 16:05 before 08:30
+    assert '<span class="small text-body-secondary mono me-1" data-testid="entry-time">16:05</span>' in body
+    assert '<span class="small text-body-secondary mono me-1" data-testid="entry-time">08:30</span>' in body
 
 
 # --- the rectification-report attachment: the evidence checks -----------------------------------------------
