@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from anjian.enterprises.api import EnterpriseViewSet
-from anjian.hazards.api import HazardViewSet, MeasureViewSet, TransferViewSet
+from anjian.hazards.api import HazardViewSet, MeasureViewSet, SetAsideViewSet, TransferViewSet
 from anjian.inspections.api import ChecklistViewSet, InspectionViewSet
 from anjian.org.api import AgencyViewSet, DepartmentViewSet, StaffViewSet
 
@@ -16,5 +16,6 @@ router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("hazards", HazardViewSet, basename="hazard")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("transfers", TransferViewSet, basename="transfer")
+router.register("set-asides", SetAsideViewSet, basename="set-aside")
 
 urlpatterns = [path("law/", include("anjian.legal.api")), *router.urls]

@@ -220,6 +220,9 @@ ANJIAN_TRUST_PROXY = _env_bool("ANJIAN_TRUST_PROXY", False)
 
 # Rectification periods by severity (days from service of the order): the bureau's choice (CFG).
 ANJIAN_RECTIFICATION_DAYS = json.loads(os.environ.get("ANJIAN_RECTIFICATION_DAYS", '{"general": 15, "major": 60}'))
+# The longest extension of a rectification deadline, in calendar days after the current deadline
+# (CFG: LEGAL.md §3 sets when the party applies and when the agency answers, not how long).
+ANJIAN_EXTENSION_MAX_DAYS = int(os.environ.get("ANJIAN_EXTENSION_MAX_DAYS", "60"))
 # The seed's "非煤矿山重大隐患一律停产整顿" is a campaign policy a bureau may switch on as the
 # suggested on-site measure (LEGAL.md §3); the officer still decides on the facts.
 ANJIAN_MINE_MAJOR_HAZARD_SUSPEND = _env_bool("ANJIAN_MINE_MAJOR_HAZARD_SUSPEND", False)

@@ -29,10 +29,15 @@ HAZARD_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class ExtensionStatus(models.TextChoices):
+class ApprovalStatus(models.TextChoices):
+    """The state of a request someone else approves (extension, set-aside)."""
+
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REFUSED = "refused", "不予批准"
+
+
+ExtensionStatus = ApprovalStatus
 
 
 class MeasureKind(models.TextChoices):

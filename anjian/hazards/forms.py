@@ -18,8 +18,8 @@ from anjian.hazards.choices import HazardSource, HazardStatus, MeasureScope, Mea
 from anjian.hazards.models import Hazard
 from anjian.inspections.forms import TimeInput, aware, officer_choices
 from anjian.inspections.models import Finding
-from anjian.org.choices import DepartmentKind, Role, StaffKind
-from anjian.org.models import Department, Membership, Staff
+from anjian.org.choices import DepartmentKind, StaffKind
+from anjian.org.models import Department
 
 
 def _today_initial(form: forms.Form, *names: str) -> None:
@@ -54,22 +54,15 @@ class TransferFilterForm(FilterForm):
 
 # --- register ------------------------------------------------------------------------------------
 def approver_choices(scope: Scope) -> list[tuple[str, str]]:
-    """Who may approve setting aside a major-hazard criterion: the bureau's leaders or an expert."""
-    day = timezone.localdate()
-    ms = (
-        Membership.objects.valid_on(day)
-        .filter(agency_id=scope.agency_id or 0)
-        .select_related("staff")
-        .prefetch_related("role_grants")
-        .order_by("staff__name", "staff_id")
-    )
-    out: dict[int, str] = {}
-    for m in ms:
-        if m.staff.kind == StaffKind.EXPERT:
-            out[m.staff_id] = f"{m.staff.name}(专家)"
-        elif Role.LEADER in m.roles:
-            out[m.staff_id] = f"{m.staff.name}(局领导)"
-    return [(str(k), v) for k, v in out.items()]
+    """Who may approve setting aside a major-hazard criterion: the bureau's leaders or experts
+    today (``services.set_aside_approvers``, the set the service accepts), never oneself."""
+    from anjian.hazards.services import set_aside_approvers
+
+    out = []
+    for s in set_aside_approvers(agency_id=scope.agency_id, on=timezone.localdate()):
+        if s.pk != scope.staff_id:
+            out.append((str(s.pk), f"{s.name}（{'专家' if s.kind == StaffKind.EXPERT else '局领导'}）"))
+    return out
 
 
 class HazardCreateForm(forms.Form):
@@ -82,7 +75,7 @@ class HazardCreateForm(forms.Form):
     criterion_id = forms.CharField(label="判定标准条目", max_length=64, required=False)
     major_reason = forms.CharField(label="认定为重大隐患的理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="未匹配有依据的判定标准条目而认定为重大隐患的,须说明理由。")
     set_aside_reason = forms.CharField(label="不予认定重大隐患的理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    set_aside_by = forms.ChoiceField(label="审核人(局领导或专家)", required=False)
+    set_aside_by = forms.ChoiceField(label="审核人（局领导或专家）", required=False, help_text="不予认定是一项申请：由所选审核人在系统中批准前，该隐患按重大事故隐患处理。")
     found_on = forms.DateField(label="发现日期", widget=DateInput)
     period_days = forms.IntegerField(label="整改期限(日)", required=False, min_value=1, max_value=365, help_text="自整改指令书送达之日起计算;留空按本局配置(一般隐患15日、重大隐患60日)。")
 
@@ -104,9 +97,17 @@ class HazardCreateForm(forms.Form):
             )
         _blank_labels(self)
 
-    def clean_set_aside_by(self) -> Staff | None:
+    def clean_set_aside_by(self) -> int | None:
+        # Only the ids offered pass the choice field; the service checks the person again.
         v = self.cleaned_data.get("set_aside_by")
-        return Staff.objects.filter(pk=int(v)).first() if v else None
+        return int(v) if v else None
+
+
+class SetAsideDecideForm(forms.Form):
+    """The named leader's or expert's answer to a set-aside request."""
+
+    approve = forms.TypedChoiceField(label="审核结果", choices=[("1", "同意不予认定（按一般隐患处理）"), ("0", "不同意（仍为重大事故隐患）")], coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    note = forms.CharField(label="审核意见", max_length=500, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写审核意见。"})
 
 
 # --- order and service -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from anjian.core.scoping import ScopedQuerySet
 from anjian.documents.models import IssuedDocument
 from anjian.enterprises.models import Enterprise, Site
 from anjian.hazards.choices import (
+    ApprovalStatus,
     ExtensionStatus,
     HazardSource,
     HazardStatus,
@@ -134,6 +135,9 @@ class DeadlineExtension(models.Model):
     decided_by = models.ForeignKey(Staff, verbose_name="审批人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decision_note = models.CharField("审批意见", max_length=500, blank=True)
     previous_deadline = models.DateField("原期限")
+    # Who recorded the party's request: never its approver (separation of duties, core.duties).
+    # Empty only on requests recorded before this was kept.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["hazard", "-requested_on"]
@@ -142,6 +146,38 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard} 延期至 {self.requested_until}"
+
+
+class SetAsideRequest(models.Model):
+    """A request to treat a finding that matches a sourced major-hazard criterion as a general
+    hazard (不予认定重大事故隐患). The named leader or expert approves or refuses it in the system;
+    until approved the hazard stays major (LEGAL.md §5: a matched item makes a hazard major)."""
+
+    hazard = models.ForeignKey(Hazard, verbose_name="隐患", on_delete=models.CASCADE, related_name="set_asides")
+    criterion_id = models.CharField("判定标准条目", max_length=64)
+    reason = models.CharField("不予认定的理由", max_length=500)
+    period_days = models.PositiveIntegerField("认定为一般隐患后的整改期限(日)", null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    approver = models.ForeignKey(Staff, verbose_name="审核人(局领导或专家)", on_delete=models.PROTECT, related_name="set_aside_requests")
+    status = models.CharField("状态", max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING)
+    decided_by = models.ForeignKey(Staff, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decision_note = models.CharField("审核意见", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["hazard", "-requested_at", "-id"]
+        verbose_name = "不予认定重大隐患申请"
+        verbose_name_plural = "不予认定重大隐患申请"
+        constraints = [
+            # One open request per hazard: a second one waits for the first decision.
+            models.UniqueConstraint(fields=["hazard"], condition=models.Q(status="pending"), name="setaside_one_pending", violation_error_message="该隐患已有待审核的不予认定申请。"),
+        ]
+        # The approver's list of pending requests.
+        indexes = [models.Index(fields=["approver", "status"], name="setaside_approver_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard} 不予认定申请"
 
 
 class Reinspection(models.Model):
@@ -184,6 +220,8 @@ class Measure(models.Model):
     status = models.CharField("状态", max_length=8, choices=MeasureStatus.choices, default=MeasureStatus.ACTIVE)
     ended_on = models.DateField("解除日期", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
+    # When the decision was recorded (the timeline orders a day's events by time); empty on older rows.
+    created_at = models.DateTimeField("录入时间", auto_now_add=True, null=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -207,6 +245,8 @@ class RestartReview(models.Model):
     approved = models.BooleanField("批准恢复", null=True)
     approver = models.ForeignKey(Staff, verbose_name="审批人(机关负责人)", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     opinion = models.TextField("审查意见", blank=True)
+    # Who recorded the unit's application: never its approver (separation of duties, core.duties).
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["measure", "-applied_on", "-id"]

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from anjian.core.scoping import get_for_user
+from anjian.core.scoping import get_for_user, scope_for
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.selectors import ActiveMeasure
-from anjian.hazards.choices import HazardStatus, MeasureScope, MeasureStatus, MeasureType
-from anjian.hazards.models import Hazard, InstitutionalMeasure, Measure, Transfer
+from anjian.hazards.choices import ApprovalStatus, HazardStatus, MeasureScope, MeasureStatus, MeasureType
+from anjian.hazards.models import Hazard, InstitutionalMeasure, Measure, SetAsideRequest, Transfer
 
 STOPPING = (MeasureType.SUSPEND, MeasureType.STOP_FACILITY)
 
@@ -32,7 +32,7 @@ def enterprise_delete_guard(enterprise: Enterprise) -> str | None:
 
 def hazard_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Hazard]:
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
-    qs = Hazard.objects.for_user(user).select_related("enterprise", "owner_agency", "order_document")
+    qs = Hazard.objects.for_user(user).select_related("enterprise", "owner_agency", "order_document").prefetch_related("set_asides")
     if "status" in f:
         qs = qs.filter(status=f["status"])
     if "severity" in f:
@@ -51,7 +51,7 @@ def hazard_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
 def hazard_get(*, user: Any, pk: Any) -> Hazard:
     # Only what the hazard page reads from the hazard itself; its timeline, extensions,
     # re-inspections and measures are read by the page with the relations each needs.
-    qs = Hazard.objects.select_related("enterprise", "owner_agency", "order_document", "inspection", "site").prefetch_related("findings", "reports")
+    qs = Hazard.objects.select_related("enterprise", "owner_agency", "order_document", "inspection", "site", "set_aside_by").prefetch_related("findings", "reports", "set_asides")
     return get_for_user(qs, user, pk)  # type: ignore[arg-type]
 
 
@@ -71,3 +71,11 @@ def two_lists(*, enterprise: Enterprise) -> dict[str, Any]:
     findings = list(Finding.objects.filter(enterprise=enterprise, hazards__isnull=True, order_to_correct=True).order_by("-found_on"))
     institutional = list(InstitutionalMeasure.objects.filter(enterprise=enterprise).order_by("done_on", "due_on", "id"))
     return {"hazards": hazards, "findings": findings, "institutional": institutional}
+
+
+def set_aside_list(*, user: Any, mine: bool = True) -> QuerySet[SetAsideRequest]:
+    """Set-aside requests the user can see; ``mine``: the pending ones named to the user."""
+    qs = SetAsideRequest.objects.filter(hazard__in=Hazard.objects.for_user(user)).select_related("hazard", "hazard__enterprise", "approver", "requested_by__staff", "decided_by")
+    if mine:
+        qs = qs.filter(approver_id=scope_for(user).staff_id or 0, status=ApprovalStatus.PENDING)
+    return qs.order_by("-requested_at", "-id")

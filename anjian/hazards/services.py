@@ -7,16 +7,18 @@ a HazardEvent and an AuditEvent (STYLE.md principle 2). Deadlines come from ``an
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from collections.abc import Sequence
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anjian.core import audit
+from anjian.core.duties import is_same_person, require_other_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
 from anjian.documents import services as documents
@@ -24,6 +26,7 @@ from anjian.documents.models import IssuedDocument
 from anjian.enterprises.models import Enterprise, Site
 from anjian.hazards.choices import (
     HAZARD_TRANSITIONS,
+    ApprovalStatus,
     ExtensionStatus,
     HazardSource,
     HazardStatus,
@@ -44,15 +47,18 @@ from anjian.hazards.models import (
     RectificationReport,
     Reinspection,
     RestartReview,
+    SetAsideRequest,
     Transfer,
 )
 from anjian.inspections import services as inspections
 from anjian.inspections.choices import InspectionStatus, InspectionType
+from anjian.inspections.evidence import inspect_attachment
 from anjian.inspections.models import Finding, Inspection
 from anjian.law import deadlines as law_deadlines
 from anjian.law import periods
 from anjian.legal import lawcal
-from anjian.org.choices import DepartmentKind, HeadKind, Role
+from anjian.org import selectors as org_selectors
+from anjian.org.choices import DepartmentKind, HeadKind, Role, StaffKind
 from anjian.org.models import Agency, AgencyHead, Department, Staff
 
 WRITE_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD)
@@ -96,6 +102,25 @@ def _lock(actor: Any, hazard: Hazard, roles: tuple[str, ...] = WRITE_ROLES) -> H
 
 
 # --- register ----------------------------------------------------------------------------------------
+# Who may approve setting aside a major-hazard criterion: a leader of the bureau or one of its experts.
+SET_ASIDE_KINDS = (StaffKind.EXPERT,)
+SET_ASIDE_ROLES = (Role.LEADER,)
+SET_ASIDE_WHAT = "本局的局领导或专家"
+
+
+def set_aside_approvers(*, agency_id: int | None, on: dt.date) -> QuerySet[Staff]:
+    """The leaders (leader role valid ``on``) and experts of the agency: what the form offers and
+    exactly what ``hazard_create`` and ``set_aside_decide`` accept."""
+    return org_selectors.eligible_staff(agency_ids=[agency_id or 0], on=on, kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES)
+
+
+def _set_aside_approver(actor: Any, approver: Staff | int | None, *, agency_id: int, on: dt.date) -> Staff | None:
+    if approver is None:
+        return None
+    pk = approver.pk if isinstance(approver, Staff) else approver
+    return org_selectors.staff_for_actor(actor, [pk], on=on, agency_ids=[agency_id], kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES, what=SET_ASIDE_WHAT, field="set_aside_by")[0]
+
+
 @transaction.atomic
 def hazard_create(
     *,
@@ -112,12 +137,17 @@ def hazard_create(
     criterion_id: str = "",
     major_reason: str = "",
     set_aside_reason: str = "",
-    set_aside_by: Staff | None = None,
+    set_aside_by: Staff | int | None = None,
     period_days: int | None = None,
     site: Site | None = None,
 ) -> Hazard:
     """Register a hazard. "Major" is proposed when a finding maps to a sourced criterion; the
-    officer confirms it, or sets it aside only with a leader's or expert's approval and reasons."""
+    officer confirms it, or asks to set it aside: a request with reasons that the named leader or
+    expert approves in the system (``set_aside_decide``). Until then the hazard is major.
+
+    A hazard found without an inspection (the unit's self-check, a report) has no inspection and
+    no finding; one found by an inspection is registered by the inspecting agency (or one that
+    took part in a joint inspection), so that its documents name that agency's officers."""
     scope = scope_for(actor)
     if enterprise.jurisdiction_id not in scope.jurisdiction_ids:
         raise NotFound()
@@ -139,8 +169,12 @@ def hazard_create(
     for f in findings:
         if f.enterprise_id != enterprise.pk:
             errors["findings"] = "问题不属于该单位。"
+    if inspection is None and findings:
+        inspection = findings[0].inspection
     if inspection is not None and inspection.enterprise_id != enterprise.pk:
         errors["inspection"] = "检查不属于该单位。"
+    elif inspection is not None and not inspection_shared_with(inspection, scope.agency_id):
+        errors["inspection"] = "该检查由其他机关实施且不是联合检查：本机关不能据此登记隐患、签发文书（文书只列明本机关的执法人员）。"
     if source == HazardSource.INSPECTION and inspection is None and not findings:
         errors["inspection"] = "检查发现的隐患须关联检查或问题。"
     if period_days is not None and (period_days < 1 or period_days > 365):
@@ -148,33 +182,105 @@ def hazard_create(
     # The criterion a finding maps to (the first sourced one) is the system's proposal.
     proposed = criterion_id or next((f.criterion_id for f in findings if _criterion_is_sourced(f.criterion_id)), "")
     sourced = _criterion_is_sourced(proposed)
-    if severity == Severity.GENERAL and sourced:
+    asks_set_aside = severity == Severity.GENERAL and sourced
+    approver: Staff | None = None
+    if asks_set_aside:
         if not (set_aside_reason or "").strip() or set_aside_by is None:
-            errors["severity"] = f"该问题符合重大事故隐患判定标准(条目{proposed}),认定为一般隐患须经局领导或专家审核并说明理由。"
+            errors["severity"] = f"该问题符合重大事故隐患判定标准（条目{proposed}），认定为一般隐患须经局领导或专家审核并说明理由。"
         else:
-            ok = set_aside_by.kind == "expert" or Staff.objects.filter(pk=set_aside_by.pk, memberships__agency_id=scope.agency_id, memberships__role_grants__role=Role.LEADER).exists()
-            if not ok:
-                errors["set_aside_by"] = "不予认定重大隐患须由本局局领导或专家审核。"
+            try:
+                approver = _set_aside_approver(actor, set_aside_by, agency_id=scope.agency_id or 0, on=timezone.localdate())
+            except ValidationFailed as exc:
+                errors["set_aside_by"] = "".join(exc.fields.get("set_aside_by", [exc.message]))
+            else:
+                if approver is not None and is_same_person(approver, actor):
+                    errors["set_aside_by"] = "审核人不能是申请人本人（职责分离）。"
     if severity == Severity.MAJOR and not sourced and not (major_reason or "").strip():
-        errors["major_reason"] = "未匹配有依据的判定标准条目而认定为重大隐患的,须说明理由。"
+        errors["major_reason"] = "未匹配有依据的判定标准条目而认定为重大隐患的，须说明理由。"
     if errors:
         raise ValidationFailed("隐患信息有误。", fields=errors, article="重大事故隐患判定标准")
     agency = Agency.objects.get(pk=scope.agency_id)
+    # A set-aside is a request: the hazard stays major (period, measures) until it is approved.
+    registered = Severity.MAJOR if asks_set_aside else severity
     h = Hazard.objects.create(
         jurisdiction_id=enterprise.jurisdiction_id, owner_agency=agency, enterprise=enterprise, site=site, source=source,
         inspection=inspection, description=description.strip(), location=location.strip(), legal_basis=legal_basis,
-        severity=severity, criterion_id=proposed,
-        major_reason=major_reason.strip(), set_aside_reason=set_aside_reason.strip() if severity == Severity.GENERAL and sourced else "",
-        set_aside_by=set_aside_by if severity == Severity.GENERAL and sourced else None,
-        found_on=found_on, period_days=period_days or default_period_days(severity), created_by=actor,
+        severity=registered, criterion_id=proposed, major_reason=major_reason.strip(),
+        found_on=found_on, period_days=default_period_days(registered) if asks_set_aside else (period_days or default_period_days(severity)), created_by=actor,
     )  # fmt: skip
     if findings:
         h.findings.set(findings)
     HazardEvent.objects.create(hazard=h, from_status="", to_status=HazardStatus.OPEN, on=found_on, actor=actor, note="登记")
-    audit.record(actor=actor, action="hazard.create", obj=h, after={"enterprise": enterprise.pk, "severity": severity, "criterion": h.criterion_id, "period_days": h.period_days})
-    if h.set_aside_reason:
-        audit.record(actor=actor, action="hazard.set_aside", obj=h, after={"criterion": proposed, "approved_by": set_aside_by.name if set_aside_by else ""}, note=h.set_aside_reason)
+    audit.record(actor=actor, action="hazard.create", obj=h, after={"enterprise": enterprise.pk, "severity": registered, "criterion": h.criterion_id, "period_days": h.period_days})
+    if asks_set_aside and approver is not None:
+        req = SetAsideRequest(hazard=h, criterion_id=proposed, reason=set_aside_reason.strip(), period_days=period_days, requested_by=actor, approver=approver)
+        req.full_clean()
+        req.save()
+        audit.record(actor=actor, action="hazard.set_aside_request", obj=h, after={"criterion": proposed, "approver": approver.name, "request": req.pk}, note=req.reason)
     return h
+
+
+def inspection_shared_with(inspection: Inspection, agency_id: int | None) -> bool:
+    """An inspection belongs to the agency that made it, and to the agencies that took part when
+    it was recorded as joint. Only they register hazards from it and name its officers."""
+    if inspection.owner_agency_id == agency_id:
+        return True
+    return bool(inspection.joint) and inspection.joint_agencies.filter(pk=agency_id or 0).exists()
+
+
+def pending_set_aside(hazard: Hazard) -> SetAsideRequest | None:
+    return hazard.set_asides.filter(status=ApprovalStatus.PENDING).select_related("approver", "requested_by").first()
+
+
+def may_decide_set_aside(actor: Any, request: SetAsideRequest, *, on: dt.date | None = None) -> bool:
+    """The named approver, still a leader or expert of the hazard's bureau, and not the requester.
+    The pages ask this to show the form; ``set_aside_decide`` enforces the same."""
+    scope = scope_for(actor)
+    on = on or timezone.localdate()
+    return (
+        request.status == ApprovalStatus.PENDING
+        and scope.staff_id == request.approver_id
+        and not is_same_person(request.requested_by, actor)
+        and set_aside_approvers(agency_id=request.hazard.owner_agency_id, on=on).filter(pk=request.approver_id).exists()
+    )
+
+
+@transaction.atomic
+def set_aside_decide(*, actor: Any, request: SetAsideRequest, approve: bool, note: str) -> SetAsideRequest:
+    """The named leader or expert approves or refuses a set-aside. Approved: the hazard becomes a
+    general hazard (its period follows, unless an order has already stated one). Refused: it stays
+    major. The requester never decides (separation of duties)."""
+    req = SetAsideRequest.objects.select_for_update(of=("self",)).select_related("approver", "requested_by").get(pk=request.pk)
+    h = Hazard.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=req.hazard_id)
+    scope = scope_for(actor)
+    if h.jurisdiction_id not in scope.jurisdiction_ids:
+        raise NotFound()
+    require_other_person(req.requested_by, actor, what="不予认定重大隐患的申请")
+    if req.status != ApprovalStatus.PENDING:
+        raise DomainError("该申请已审核。", code="already_decided")
+    today = timezone.localdate()
+    if scope.staff_id != req.approver_id:
+        raise PermissionRefused(f"该申请由{req.approver.name}审核。", code="not_approver")
+    if not set_aside_approvers(agency_id=h.owner_agency_id, on=today).filter(pk=req.approver_id).exists():
+        raise PermissionRefused(f"您在{today.year}年{today.month}月{today.day}日不是{h.owner_agency.name}的局领导或专家，不能审核。", code="not_approver")
+    if not (note or "").strip():
+        raise ValidationFailed("请填写审核意见。", fields={"note": "请填写审核意见。"})
+    if approve and h.measures.filter(status=MeasureStatus.ACTIVE).exists():
+        raise DomainError("该隐患已按重大事故隐患采取现场处理措施，措施执行中不能批准不予认定。", code="measure_active", article=AQSCF_65_3)
+    req.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED
+    req.decided_by_id, req.decided_at, req.decision_note = scope.staff_id, timezone.now(), note.strip()
+    req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        h.severity = Severity.GENERAL
+        h.set_aside_reason, h.set_aside_by = req.reason, req.approver
+        fields = ["severity", "set_aside_reason", "set_aside_by"]
+        if h.order_document_id is None:
+            # No document has stated a period yet: the general hazard's period applies.
+            h.period_days = req.period_days or default_period_days(Severity.GENERAL)
+            fields.append("period_days")
+        h.save(update_fields=fields)
+    audit.record(actor=actor, action="hazard.set_aside", obj=h, after={"approved": approve, "criterion": req.criterion_id, "approver": req.approver.name, "severity": h.severity}, note=note.strip())
+    return req
 
 
 # --- documents ----------------------------------------------------------------------------------------
@@ -196,7 +302,15 @@ def _party(ent: Enterprise) -> dict[str, str]:
     }
 
 
-def _officers(inspection: Inspection) -> list[dict[str, str]]:
+def _officers(inspection: Inspection, agency: Agency | None = None) -> list[dict[str, str]]:
+    """The officers a document of ``agency`` names: those of its own inspection, or of a joint
+    inspection it took part in. Another agency's inspection is refused: a document names only
+    officers of the issuing agency (XZCF §42; each bureau acts in its own name)."""
+    if agency is not None and not inspection_shared_with(inspection, agency.pk):
+        raise ValidationFailed(
+            f"文书只能列明{agency.name}的执法人员：所关联的检查由{inspection.owner_agency.name}实施，且未登记为联合检查。请由本机关执法人员检查（复查）后再签发。",
+            code="officers_other_agency", article="《行政处罚法》第四十二条", fields={"inspection": "检查不是本机关实施的，也不是联合检查。"},
+        )  # fmt: skip
     return [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in inspection.officers.select_related("staff").order_by("order")]
 
 
@@ -257,7 +371,7 @@ def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_o
         "problems": [{"text": f"{h.description}({h.location})", "basis": h.legal_basis or "《中华人民共和国安全生产法》", "severity": h.get_severity_display(), "period_days": h.period_days} for h in locked],
         "period_days": days,
         "deadline_text": f"自本指令书送达之日起{days}日内",
-        "officers": _officers(insp),
+        "officers": _officers(insp, agency),
         **_agency_remedies(agency),
     }
     doc = documents.document_issue(
@@ -308,12 +422,14 @@ def hazard_report_rectified(*, actor: Any, hazard: Hazard, reported_on: dt.date,
         raise ValidationFailed("报告日期有误。", fields={"reported_on": "报告日期不能晚于今天,也不能早于指令书送达日期。"})
     rep = RectificationReport(hazard=h, reported_on=reported_on, description=description.strip(), recorded_by=actor)
     if evidence is not None:
-        import hashlib
-
-        data = evidence.read()
-        rep.evidence_sha256 = hashlib.sha256(data).hexdigest()
-        evidence.seek(0)
-        rep.evidence.save(f"{h.pk}-{rep.evidence_sha256[:16]}-{evidence_name[-60:]}", File(evidence), save=False)
+        # The same content and size checks as inspection evidence (type by magic bytes, not by name).
+        try:
+            mime, _size, sha = inspect_attachment(evidence, declared_name=evidence_name)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, fields={"evidence": exc.message}) from None
+        rep.evidence_sha256 = sha
+        # The stored name comes from the checked content, never from the client's file name.
+        rep.evidence.save(f"{h.pk}-{sha[:16]}{mimetypes.guess_extension(mime) or ''}", File(evidence), save=False)
     rep.save()
     _event(h, HazardStatus.REPORTED, actor, note="整改完成报告", on=reported_on)
     h.save(update_fields=["status"])
@@ -336,7 +452,9 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
     if not (reason or "").strip():
         errors["reason"] = "延期申请须说明理由。"
     if requested_until is None or requested_until <= h.deadline:
-        errors["requested_until"] = f"申请延期至的日期须晚于现整改期限{h.deadline:%Y-%m-%d}。"
+        errors["requested_until"] = f"申请延期至的日期须晚于现整改期限{_cn(h.deadline)}。"
+    elif (cap := extension_cap(h.deadline)) and requested_until > cap:
+        errors["requested_until"] = extension_cap_message(h.deadline)
     if requested_on is None or requested_on > timezone.localdate():
         errors["requested_on"] = "申请日期不能晚于今天。"
     if errors:
@@ -351,17 +469,52 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
             warnings.append(msg + ";该规则为未经确认的默认值,仅作提示。")
         else:
             raise DomainError(msg + "。", code="extension_too_late", article=latest.basis)
-    ext = DeadlineExtension.objects.create(hazard=h, requested_on=requested_on, requested_until=requested_until, reason=reason.strip(), previous_deadline=h.deadline)
+    ext = DeadlineExtension.objects.create(hazard=h, requested_on=requested_on, requested_until=requested_until, reason=reason.strip(), previous_deadline=h.deadline, requested_by=actor)
     audit.record(actor=actor, action="hazard.extension_request", obj=h, after={"requested_until": requested_until, "warnings": warnings}, note=reason.strip())
     return ext, warnings
 
 
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def extension_max_days() -> int:
+    """The longest extension of a rectification deadline, in calendar days (CFG: the bureau's
+    setting ``ANJIAN_EXTENSION_MAX_DAYS``, default 60). LEGAL.md §3 sets when the party applies
+    (at least 10 days before expiry) and when the agency answers (within 5 days), not how long:
+    without a cap an approval to 9999-12-31 would hide the hazard from the overdue sweep."""
+    return int(getattr(settings, "ANJIAN_EXTENSION_MAX_DAYS", 60))
+
+
+def extension_cap(previous_deadline: dt.date) -> dt.date:
+    return previous_deadline + dt.timedelta(days=extension_max_days())
+
+
+def extension_cap_message(previous_deadline: dt.date) -> str:
+    return (
+        f"延期不得超过{extension_max_days()}日（本局配置的整改延期最长期限），即最迟延至{_cn(extension_cap(previous_deadline))}；"
+        "确需更长时间的，应当复查后重新确定整改期限。"
+    )
+
+
+def may_decide_extension(actor: Any, ext: DeadlineExtension) -> bool:
+    """Shown the approval form: an approver of the owning bureau who did not record the request."""
+    scope = scope_for(actor)
+    return ext.status == ExtensionStatus.PENDING and scope.agency_id == ext.hazard.owner_agency_id and scope.has_role(*APPROVE_ROLES) and not is_same_person(ext.requested_by, actor)
+
+
 @transaction.atomic
 def extension_decide(*, actor: Any, extension: DeadlineExtension, approve: bool, decided_on: dt.date, note: str) -> DeadlineExtension:
-    ext = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
+    """Approve or refuse an extension (LEGAL.md §3: answered within 5 days of the application).
+    Whoever recorded the request does not decide it (``core.duties``); an approval never goes
+    beyond the configured maximum (``extension_max_days``)."""
+    ext = DeadlineExtension.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=extension.pk)
     h = _lock(actor, ext.hazard, roles=APPROVE_ROLES)
+    require_other_person(ext.requested_by, actor, what="延期整改申请")
     if ext.status != ExtensionStatus.PENDING:
         raise DomainError("该申请已审批。", code="already_decided")
+    if approve and ext.requested_until > extension_cap(ext.previous_deadline):
+        raise ValidationFailed(extension_cap_message(ext.previous_deadline), fields={"approve": extension_cap_message(ext.previous_deadline)}, code="extension_too_long", article="整改延期最长期限（本局配置）")
     if not (note or "").strip():
         raise ValidationFailed("请填写审批意见。", fields={"note": "请填写审批意见。"})
     if decided_on is None or decided_on < ext.requested_on or decided_on > timezone.localdate():
@@ -469,7 +622,7 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
         "reinspection_date": insp.inspected_on,
         "results": [{"text": r.hazard.description, "rectified": r.result == ReinspectionResult.PASS, "note": r.opinion} for r in rs],
         "conclusion": conclusion,
-        "officers": _officers(insp),
+        "officers": _officers(insp, insp.owner_agency),
         **_agency_remedies(insp.owner_agency),
     }
     agency = insp.owner_agency
@@ -483,15 +636,38 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
     return doc
 
 
+def close_refusal(hazard: Hazard) -> DomainError | None:
+    """Why ``hazard`` cannot be closed now, or None. The page shows the 销号 button only when this
+    is None (the same predicate the service enforces): closing follows a passed re-inspection,
+    which closes the hazard itself, so the button is left for a passed one not yet closed."""
+    if hazard.status == HazardStatus.CLOSED:
+        return DomainError("隐患已销号。", code="bad_transition")
+    passed = hazard.reinspections.filter(result=ReinspectionResult.PASS).order_by("-decided_on", "-id").first()
+    if passed is None:
+        return DomainError("隐患须经整改复查合格后才能销号。", code="close_without_reinspection", article="《安全生产法》第六十五条")
+    return None
+
+
+def may_close(scope: Any, hazard: Hazard) -> bool:
+    return scope.agency_id == hazard.owner_agency_id and scope.has_role(*WRITE_ROLES) and close_refusal(hazard) is None
+
+
 @transaction.atomic
 def hazard_close(*, actor: Any, hazard: Hazard) -> Hazard:
-    """Closing is the result of a passed re-inspection; a direct close is refused."""
+    """销号 of a hazard whose re-inspection passed; anything else is refused (``close_refusal``)."""
     h = _lock(actor, hazard)
-    if h.status == HazardStatus.CLOSED:
-        return h
-    if not h.reinspections.filter(result=ReinspectionResult.PASS).exists():
-        raise DomainError("隐患须经整改复查合格后才能销号。", code="close_without_reinspection", article="《安全生产法》第六十五条")
-    raise DomainError("复查合格的隐患已自动销号。", code="bad_transition")
+    refusal = close_refusal(h)
+    if refusal is not None:
+        raise refusal
+    passed = h.reinspections.filter(result=ReinspectionResult.PASS).order_by("-decided_on", "-id").first()
+    assert passed is not None and passed.decided_on is not None
+    if h.status == HazardStatus.RECTIFYING:
+        _event(h, HazardStatus.REPORTED, actor, note="复查时确认已整改", on=passed.decided_on)
+    _event(h, HazardStatus.CLOSED, actor, note="复查合格，销号", on=passed.decided_on)
+    h.closed_on = passed.decided_on
+    h.save(update_fields=["status", "closed_on"])
+    audit.record(actor=actor, action="hazard.close", obj=h, after={"closed_on": h.closed_on, "reinspection": passed.pk})
+    return h
 
 
 # --- overdue and supervision -------------------------------------------------------------------------------
@@ -573,7 +749,7 @@ def measure_decide(*, actor: Any, hazard: Hazard, measure_type: str, scope: str,
             "measure": MeasureType(measure_type).label,
             "scope": scope_text,
             "reason": reason.strip(),
-            "officers": _officers(h.inspection),
+            "officers": _officers(h.inspection, agency),
             **_agency_remedies(agency),
         }
         doc = documents.document_issue(
@@ -596,7 +772,7 @@ def restart_apply(*, actor: Any, measure: Measure, applied_on: dt.date, applicat
         raise DomainError("已有待审查的恢复生产申请。", code="restart_pending")
     if not (application or "").strip() or applied_on is None or applied_on > timezone.localdate():
         raise ValidationFailed("恢复生产申请有误。", fields={"application": "请填写申请内容。", "applied_on": "申请日期不能晚于今天。"})
-    rr = RestartReview.objects.create(measure=m, applied_on=applied_on, application=application.strip())
+    rr = RestartReview.objects.create(measure=m, applied_on=applied_on, application=application.strip(), recorded_by=actor)
     audit.record(actor=actor, action="measure.restart_apply", obj=m, after={"applied_on": applied_on})
     return rr
 
@@ -610,9 +786,10 @@ def restart_review_due(review: RestartReview) -> law_deadlines.DeadlineResult:
 def restart_review_decide(*, actor: Any, review: RestartReview, approved: bool, opinion: str, reviewed_on: dt.date) -> RestartReview:
     """Resume only after review and approval by the agency's head, once the hazard is removed
     (AQSCF §65(3)); ending a measure while its major hazard is open is refused."""
-    rr = RestartReview.objects.select_for_update(of=("self",)).select_related("measure", "measure__hazard").get(pk=review.pk)
-    m = Measure.objects.select_for_update().get(pk=rr.measure_id)
+    rr = RestartReview.objects.select_for_update(of=("self",)).select_related("measure", "measure__hazard", "recorded_by").get(pk=review.pk)
+    m = Measure.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=rr.measure_id)
     require_owner(actor, m, roles=(Role.LEADER,), what="该措施")
+    require_other_person(rr.recorded_by, actor, what="恢复生产申请")
     if rr.reviewed_on is not None:
         raise DomainError("该申请已审查。", code="already_decided")
     if not (opinion or "").strip():
@@ -676,12 +853,14 @@ def may_decide_transfer(scope: Any, transfer: Transfer, *, in_receiving_team: bo
         and scope.agency_id == transfer.owner_agency_id
         and scope.has_role(*TRANSFER_DECIDE_ROLES)
         and (in_receiving_team or scope.has_role(Role.LEADER))
+        and transfer.sent_by_id != scope.user_id  # the sender never accepts its own transfer
     )
 
 
 def _decide_transfer(actor: Any, transfer: Transfer) -> Transfer:
-    t = Transfer.objects.select_for_update(of=("self",)).select_related("to_department").get(pk=transfer.pk)
+    t = Transfer.objects.select_for_update(of=("self",)).select_related("to_department", "sent_by").get(pk=transfer.pk)
     require_owner(actor, t, roles=TRANSFER_DECIDE_ROLES, what="该移交")
+    require_other_person(t.sent_by, actor, what="该移交")
     scope = scope_for(actor)
     from anjian.org.models import Membership
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anjian.core.duties import is_same_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused
 from anjian.core.scoping import Scope, get_for_user, scope_for
 from anjian.core.ui import call_service, refused
@@ -52,12 +53,13 @@ from anjian.hazards.forms import (
     RestartApplyForm,
     RestartReviewForm,
     ServeForm,
+    SetAsideDecideForm,
     SuperviseForm,
     TransferFilterForm,
     TransferReturnForm,
     TransferSendForm,
 )
-from anjian.hazards.models import DeadlineExtension, Hazard, HazardEvent, InstitutionalMeasure, Measure, Reinspection, RestartReview, Transfer
+from anjian.hazards.models import DeadlineExtension, Hazard, HazardEvent, InstitutionalMeasure, Measure, Reinspection, RestartReview, SetAsideRequest, Transfer
 from anjian.inspections import views as inspection_views
 from anjian.inspections.choices import InspectionStatus
 from anjian.inspections.models import Finding, Inspection
@@ -105,7 +107,8 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     form = HazardFilterForm(request.GET)
     filters = form.filters()
     page = Paginator(selectors.hazard_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    ctx = {"form": form, "page": page, "filters": filters, "today": timezone.localdate()}
+    may_register = scope_for(request.user).has_role(*services.WRITE_ROLES)
+    ctx = {"form": form, "page": page, "filters": filters, "today": timezone.localdate(), "may_register": may_register}
     return render(request, "hazards/list.html", ctx)
 
 
@@ -175,9 +178,15 @@ def hazard_page(request: HttpRequest, h: Hazard, *, forms: dict[str, Any] | None
         "reinspect": write and h.status in (HazardStatus.RECTIFYING, HazardStatus.REPORTED),
         "supervise": approve and h.severity == Severity.MAJOR and not h.supervised and open_,
         "measure": write and h.severity == Severity.MAJOR and open_,
-        "close": write and open_,
+        "close": services.may_close(scope, h),  # the predicate hazard_close enforces
         "transfer": write,
     }
+    set_asides = list(SetAsideRequest.objects.filter(hazard=h).select_related("approver", "decided_by", "requested_by__staff").order_by("-requested_at", "-id"))
+    for sa in set_asides:
+        sa.hazard = h  # the predicate reads the hazard's bureau
+        if services.may_decide_set_aside(request.user, sa):
+            sa.form = f.get(f"setaside-{sa.pk}") or SetAsideDecideForm(prefix=f"sa{sa.pk}")  # type: ignore[attr-defined]
+            sa.error = (errors or {}).get(f"setaside-{sa.pk}")  # type: ignore[attr-defined]
     pending_reinspections = [r for r in reinspections if not r.result]
     for r in pending_reinspections:
         r.form = f.get(f"reinspection-{r.pk}") or ReinspectionDecideForm(prefix=f"r{r.pk}")  # type: ignore[attr-defined]
@@ -185,7 +194,8 @@ def hazard_page(request: HttpRequest, h: Hazard, *, forms: dict[str, Any] | None
     for r in reinspections:
         r.needs_opinion = bool(r.result) and not r.opinion_document_id  # type: ignore[attr-defined]
     for e in extensions:
-        if e.status == ExtensionStatus.PENDING:
+        e.hazard = h
+        if services.may_decide_extension(request.user, e):
             e.form = f.get(f"extension-{e.pk}") or DecideForm(prefix=f"e{e.pk}")  # type: ignore[attr-defined]
             e.error = (errors or {}).get(f"extension-{e.pk}")  # type: ignore[attr-defined]
     ctx = {
@@ -196,6 +206,8 @@ def hazard_page(request: HttpRequest, h: Hazard, *, forms: dict[str, Any] | None
         "findings": list(h.findings.all()),
         "reports": list(h.reports.all()),
         "extensions": extensions,
+        "set_asides": set_asides,
+        "set_aside_approved": any(sa.status == "approved" for sa in set_asides),
         "reinspections": reinspections,
         "measures": measures,
         "documents": docs,
@@ -309,7 +321,11 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
             ),
         )  # fmt: skip
         if h is not None:
-            messages.success(request, f"已登记{h.get_severity_display()}。下一步:下达责令限期整改指令书。")
+            pending = services.pending_set_aside(h)
+            if pending is not None:
+                messages.warning(request, f"已登记隐患。不予认定重大隐患的申请待{pending.approver.name}审核；审核同意前，该隐患按重大事故隐患处理。")
+            else:
+                messages.success(request, f"已登记{h.get_severity_display()}。下一步：下达责令限期整改指令书。")
             return redirect("hazards:detail", pk=h.pk)
     proposal = _criterion_proposal((form["criterion_id"].value() or "") if form.is_bound else (finding.criterion_id if finding else ""))
     if not form.is_bound:
@@ -503,6 +519,39 @@ def hazard_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def set_aside_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The named leader or expert approves or refuses a set-aside request."""
+    sa = SetAsideRequest.objects.filter(pk=pk, hazard__in=Hazard.objects.for_user(request.user)).first()
+    if sa is None:
+        raise NotFound()
+    h = _hazard(request, sa.hazard_id)
+    name = f"setaside-{sa.pk}"
+    form = SetAsideDecideForm(request.POST, prefix=f"sa{sa.pk}")
+    error, status = None, 200
+    if form.is_valid():
+        d = form.cleaned_data
+        done, error, status = call_service(form, lambda: services.set_aside_decide(actor=request.user, request=sa, approve=d["approve"], note=d["note"]))
+        if done is not None:
+            messages.success(request, "已同意不予认定，该隐患按一般隐患处理。" if done.status == "approved" else "已不同意不予认定，该隐患仍为重大事故隐患。")
+            return redirect(reverse("hazards:detail", args=[h.pk]) + "#set-asides")
+    return hazard_page(request, h, forms={name: form}, errors={name: error}, status=status)
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """What waits for the user's decision: set-aside requests named to the user, and (for the
+    bureau's approvers) pending extensions recorded by someone else."""
+    scope = scope_for(request.user)
+    set_asides = list(selectors.set_aside_list(user=request.user, mine=True)[:PAGE_SIZE])
+    extensions: list[DeadlineExtension] = []
+    if scope.has_role(*services.APPROVE_ROLES):
+        qs = DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING, hazard__owner_agency_id=scope.agency_id or 0).select_related("hazard", "hazard__enterprise", "requested_by__staff").order_by("requested_on", "id")
+        extensions = [e for e in qs[:PAGE_SIZE] if services.may_decide_extension(request.user, e)]
+    return render(request, "hazards/approvals.html", {"set_asides": set_asides, "extensions": extensions})
+
+
+@login_required
+@require_POST
 def hazard_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(request, pk, "supervise", SuperviseForm(request.POST, prefix="sv"), lambda h, d: services.hazard_supervise(actor=request.user, hazard=h, by=d["by"], on=d["on"]), "已挂牌督办。")
 
@@ -523,11 +572,11 @@ def _measure(request: HttpRequest, pk: int) -> Measure:
 
 def measure_page(request: HttpRequest, m: Measure, *, forms: dict[str, Any] | None = None, errors: dict[str, DomainError | None] | None = None, status: int = 200) -> HttpResponse:
     scope = scope_for(request.user)
-    reviews = list(RestartReview.objects.filter(measure=m).select_related("approver").order_by("-applied_on", "-id"))
+    reviews = list(RestartReview.objects.filter(measure=m).select_related("approver", "recorded_by").order_by("-applied_on", "-id"))
     f = forms or {}
     for rr in reviews:
         rr.due = services.restart_review_due(rr)  # type: ignore[attr-defined]
-        if rr.reviewed_on is None:
+        if rr.reviewed_on is None and not is_same_person(rr.recorded_by, request.user):
             rr.form = f.get(f"review-{rr.pk}") or RestartReviewForm(prefix=f"rr{rr.pk}")  # type: ignore[attr-defined]
             rr.error = (errors or {}).get(f"review-{rr.pk}")  # type: ignore[attr-defined]
     doc = m.decision_document
@@ -729,39 +778,54 @@ class TimelineEntry:
     detail: str = ""
     url: str = ""
     tone: str = "secondary"
+    # When it happened (or was recorded), if known: orders a day's entries and is shown.
+    at: dt.datetime | None = None
+
+    @property
+    def time(self) -> str:
+        """The time of day shown beside the entry, when it is known and falls on its date."""
+        if self.at is None:
+            return ""
+        local = timezone.localtime(self.at)
+        return f"{local:%H:%M}" if local.date() == self.on else ""
 
 
 def timeline_entries(user: Any, ent: Enterprise) -> list[TimelineEntry]:
     """Inspections, findings, hazards (and their status changes), measures and transfers of one
-    unit by date, newest first. One query per kind, whatever the number of rows."""
+    unit, newest first: by date, then by time within the day (an entry whose time is unknown
+    comes last in its day). One query per kind, whatever the number of rows."""
     out: list[TimelineEntry] = []
     local = timezone.localtime
-    for i in Inspection.objects.for_user(user).filter(enterprise=ent).select_related("owner_agency").order_by("-inspected_on")[:TIMELINE_LIMIT]:
-        out.append(TimelineEntry(i.inspected_on, "inspection", "bi-clipboard-check", f"{i.get_type_display()}({i.get_status_display()})", i.owner_agency.short_name, reverse("inspections:detail", args=[i.pk]), "primary"))
-    for f in Finding.objects.for_user(user).filter(enterprise=ent).order_by("-found_on")[:TIMELINE_LIMIT]:
-        out.append(TimelineEntry(f.found_on, "finding", "bi-exclamation-diamond", "发现问题", f.description, reverse("inspections:detail", args=[f.inspection_id]) + f"#finding-{f.pk}", "warning"))
+    inspections = list(Inspection.objects.for_user(user).filter(enterprise=ent).select_related("owner_agency").order_by("-inspected_on")[:TIMELINE_LIMIT])
+    for i in inspections:
+        out.append(TimelineEntry(i.inspected_on, "inspection", "bi-clipboard-check", f"{i.get_type_display()}（{i.get_status_display()}）", i.owner_agency.short_name, reverse("inspections:detail", args=[i.pk]), "primary", i.started_at))
+    for f in Finding.objects.for_user(user).filter(enterprise=ent).select_related("inspection").order_by("-found_on")[:TIMELINE_LIMIT]:
+        # A finding is made during its inspection: just after its start, so it follows it.
+        at = f.inspection.started_at + dt.timedelta(seconds=1) if f.inspection_id and f.inspection.inspected_on == f.found_on else None
+        out.append(TimelineEntry(f.found_on, "finding", "bi-exclamation-diamond", "发现问题", f.description, reverse("inspections:detail", args=[f.inspection_id]) + f"#finding-{f.pk}", "warning", at))
     hazards = {h.pk: h for h in Hazard.objects.for_user(user).filter(enterprise=ent)}
     for e in HazardEvent.objects.filter(hazard_id__in=list(hazards)).order_by("-on", "-id")[:TIMELINE_LIMIT]:
         h = hazards[e.hazard_id]
-        title = {"open": f"登记{h.get_severity_display()}", "rectifying": "整改中(指令送达)", "reported": "报告整改完成", "closed": "隐患销号"}.get(e.to_status, e.to_status)
+        title = {"open": f"登记{h.get_severity_display()}", "rectifying": "整改中（指令送达）", "reported": "报告整改完成", "closed": "隐患销号"}.get(e.to_status, e.to_status)
         if e.to_status == HazardStatus.RECTIFYING and e.from_status == HazardStatus.REPORTED:
-            title = "复查不合格,重新整改"
+            title = "复查不合格，重新整改"
         tone = "success" if e.to_status == HazardStatus.CLOSED else "danger" if h.severity == Severity.MAJOR else "warning"
-        out.append(TimelineEntry(e.on, "hazard", "bi-cone-striped", title, f"{h.description}{(':' + e.note) if e.note and e.note != '登记' else ''}", reverse("hazards:detail", args=[h.pk]), tone))
+        out.append(TimelineEntry(e.on, "hazard", "bi-cone-striped", title, f"{h.description}{('：' + e.note) if e.note and e.note != '登记' else ''}", reverse("hazards:detail", args=[h.pk]), tone, e.at))
     for h in hazards.values():
         if h.supervised and h.supervised_on:
-            out.append(TimelineEntry(h.supervised_on, "hazard", "bi-flag", f"挂牌督办({h.supervised_by})", h.description, reverse("hazards:detail", args=[h.pk]), "danger"))
+            out.append(TimelineEntry(h.supervised_on, "hazard", "bi-flag", f"挂牌督办（{h.supervised_by}）", h.description, reverse("hazards:detail", args=[h.pk]), "danger"))
         if h.overdue_since:
             out.append(TimelineEntry(h.overdue_since, "hazard", "bi-alarm", "逾期未整改", h.description, reverse("hazards:detail", args=[h.pk]), "danger"))
     for m in Measure.objects.for_user(user).filter(enterprise=ent).order_by("-decided_on")[:TIMELINE_LIMIT]:
-        out.append(TimelineEntry(m.decided_on, "measure", "bi-sign-stop", f"{m.get_kind_display()}:{m.get_measure_type_display()}({m.get_scope_display()})", m.reason, reverse("hazards:measure", args=[m.pk]), "danger"))
+        out.append(TimelineEntry(m.decided_on, "measure", "bi-sign-stop", f"{m.get_kind_display()}：{m.get_measure_type_display()}（{m.get_scope_display()}）", m.reason, reverse("hazards:measure", args=[m.pk]), "danger", m.created_at))
         if m.ended_on:
-            out.append(TimelineEntry(m.ended_on, "measure", "bi-play-circle", "措施解除(恢复生产)", str(m), reverse("hazards:measure", args=[m.pk]), "success"))
+            out.append(TimelineEntry(m.ended_on, "measure", "bi-play-circle", "措施解除（恢复生产）", str(m), reverse("hazards:measure", args=[m.pk]), "success"))
     for t in Transfer.objects.for_user(user).filter(enterprise=ent).select_related("to_department").order_by("-sent_at")[:TIMELINE_LIMIT]:
-        out.append(TimelineEntry(local(t.sent_at).date(), "transfer", "bi-send", f"移交{t.to_department.name}", t.facts, reverse("hazards:transfer_detail", args=[t.pk]), "secondary"))
+        out.append(TimelineEntry(local(t.sent_at).date(), "transfer", "bi-send", f"移交{t.to_department.name}", t.facts, reverse("hazards:transfer_detail", args=[t.pk]), "secondary", t.sent_at))
         if t.decided_at:
-            out.append(TimelineEntry(local(t.decided_at).date(), "transfer", "bi-inbox", f"移交{t.get_status_display()}", t.return_reason or t.facts, reverse("hazards:transfer_detail", args=[t.pk]), "secondary"))
-    out.sort(key=lambda e: e.on, reverse=True)
+            out.append(TimelineEntry(local(t.decided_at).date(), "transfer", "bi-inbox", f"移交{t.get_status_display()}", t.return_reason or t.facts, reverse("hazards:transfer_detail", args=[t.pk]), "secondary", t.decided_at))
+    earliest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    out.sort(key=lambda e: (e.on, e.at or earliest), reverse=True)
     return out
 
 
@@ -774,7 +838,7 @@ def enterprise_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     if kind in kinds:
         entries = [e for e in entries if e.kind == kind]
     may_inspect = scope_for(request.user).has_role(*services.WRITE_ROLES)
-    return render(request, "hazards/timeline.html", {"ent": ent, "entries": entries, "kinds": kinds, "kind": kind, "may_inspect": may_inspect})
+    return render(request, "hazards/timeline.html", {"ent": ent, "entries": entries, "kinds": kinds, "kind": kind, "may_inspect": may_inspect, "may_register": may_inspect})
 
 
 def _two_lists_ctx(request: HttpRequest, ent: Enterprise) -> dict[str, Any]:

@@ -60,7 +60,7 @@ class InspectionDetailSerializer(InspectionListSerializer):
     evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta(InspectionListSerializer.Meta):
-        fields = InspectionListSerializer.Meta.fields + ["site", "started_at", "ended_at", "party_representative", "party_title", "refusal_note", "summary", "onsite_handling", "certificate_check", "items", "officers", "findings", "evidence"]
+        fields = InspectionListSerializer.Meta.fields + ["site", "started_at", "ended_at", "party_representative", "party_title", "refusal_note", "summary", "onsite_handling", "certificate_check", "joint", "joint_agencies", "items", "officers", "findings", "evidence"]
 
 
 class InspectionCreateSerializer(serializers.Serializer[Any]):
@@ -71,6 +71,7 @@ class InspectionCreateSerializer(serializers.Serializer[Any]):
     place = serializers.CharField(allow_blank=True)
     officer_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     expert_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    joint_agency_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, help_text="联合检查：参加的其他机关（对该单位有管辖权）")
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True, default=None)
     template_ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None)
     idempotency_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)

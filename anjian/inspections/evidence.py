@@ -20,11 +20,28 @@ LIMITS: dict[str, tuple[frozenset[str], int]] = {
 LABELS = {"photo": "照片", "audio": "录音", "video": "视频", "scan": "签字扫描件"}
 
 
+# Attachments outside an inspection (the unit's rectification report): photos or a scanned PDF,
+# checked exactly like evidence. Not an evidence kind, so ``evidence_add`` never accepts it.
+ATTACHMENT_LIMITS: dict[str, tuple[frozenset[str], int]] = {
+    "rectification": (LIMITS["photo"][0] | LIMITS["scan"][0], getattr(settings, "ANJIAN_SCAN_MAX_BYTES", 30 * 1024 * 1024)),
+}
+LABELS["rectification"] = "整改材料（照片或PDF扫描件）"
+
+
 def inspect_file(fh: IO[bytes], *, kind: str, declared_name: str = "") -> tuple[str, int, str]:
     """(content type, size, sha256) of ``fh`` or a Chinese error naming the rule broken."""
     if kind not in LIMITS:
         raise ValidationFailed("未知的证据类别。", fields={"kind": "未知的证据类别。"})
-    allowed, limit = LIMITS[kind]
+    return _inspect(fh, kind=kind, limits=LIMITS[kind], declared_name=declared_name)
+
+
+def inspect_attachment(fh: IO[bytes], *, declared_name: str = "", kind: str = "rectification") -> tuple[str, int, str]:
+    """The evidence checks for an attachment of another record (``ATTACHMENT_LIMITS``)."""
+    return _inspect(fh, kind=kind, limits=ATTACHMENT_LIMITS[kind], declared_name=declared_name)
+
+
+def _inspect(fh: IO[bytes], *, kind: str, limits: tuple[frozenset[str], int], declared_name: str) -> tuple[str, int, str]:
+    allowed, limit = limits
     fh.seek(0)
     head = fh.read(8192)
     guess = filetype.guess(head)

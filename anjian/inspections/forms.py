@@ -20,6 +20,7 @@ from anjian.enterprises.models import Enterprise, Site
 from anjian.inspections.choices import EvidenceKind, InspectionStatus, InspectionType, ItemResult, PartySignature
 from anjian.org.choices import Role, StaffKind
 from anjian.org.models import Membership
+from anjian.org.selectors import eligible_staff
 
 
 class TimeInput(forms.TimeInput):
@@ -62,15 +63,11 @@ def officer_choices(scope: Scope, day: dt.date | None = None) -> list[tuple[str,
 
 
 def expert_choices(scope: Scope, day: dt.date | None = None) -> list[tuple[str, str]]:
-    """Experts and auxiliary staff of the agency; they join but never count as officers."""
+    """Experts and auxiliary staff of the agency; they join but never count as officers. The same
+    set ``inspection_create`` accepts (``org.selectors.eligible_staff``)."""
     day = day or timezone.localdate()
-    ms = (
-        Membership.objects.valid_on(day)
-        .filter(agency_id=scope.agency_id or 0, staff__kind__in=[StaffKind.EXPERT, StaffKind.AUXILIARY])
-        .select_related("staff")
-        .order_by("staff__name", "staff_id")
-    )
-    return [(str(m.staff_id), f"{m.staff.name}({m.staff.get_kind_display()})") for m in ms]
+    staff = eligible_staff(agency_ids=[scope.agency_id or 0], on=day, kinds=[StaffKind.EXPERT, StaffKind.AUXILIARY])
+    return [(str(s.pk), f"{s.name}（{s.get_kind_display()}）") for s in staff]
 
 
 # --- lists ---------------------------------------------------------------------------------------

@@ -97,6 +97,10 @@ class Inspection(models.Model):
     summary = models.TextField("检查情况", blank=True)
     onsite_handling = models.TextField("现场处理情况", blank=True)
     certificate_check = models.JSONField("执法证件核验结果", default=list, blank=True)
+    # A joint inspection (联合检查) is recorded as such: its documents may then name the officers of
+    # every participating agency; otherwise a document names only the issuing agency's officers.
+    joint = models.BooleanField("联合检查", default=False)
+    joint_agencies = models.ManyToManyField(Agency, verbose_name="参加联合检查的机关", blank=True, related_name="+")
     idempotency_key = models.CharField("幂等键", max_length=64, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

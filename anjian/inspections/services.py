@@ -29,28 +29,41 @@ from anjian.inspections.models import (
 )
 from anjian.org.choices import Role, StaffKind
 from anjian.org.models import Agency, Certificate, Membership, Staff
+from anjian.org.selectors import staff_for_actor
 
 INSPECT_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD)
 
 
 # --- officers ------------------------------------------------------------------------------------
-def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date) -> list[dict[str, Any]]:
-    """Check every officer on ``day``: a civil servant, a member of ``agency`` with the officer
-    role, holding a certificate valid that day. At least two must pass (XZCF §42, §55; AQSCF §67).
+def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date, actor: Any = None, joint_agencies: Sequence[Agency] = ()) -> list[dict[str, Any]]:
+    """Check every officer on ``day``: a civil servant, a member of ``agency`` (or, for a joint
+    inspection, of one of ``joint_agencies``) with the officer role, holding a certificate valid
+    that day. At least two must pass (XZCF §42, §55; AQSCF §67).
 
+    With ``actor``, an id of staff the actor cannot see is answered exactly like a missing id
+    (``org.selectors.visible_staff_ids``): the check never names another bureau's staff.
     Returns the check result per person (stored on the inspection); raises naming who and why.
     """
-    ids = list(dict.fromkeys(int(i) for i in staff_ids))
+    from anjian.org.selectors import _clean_ids, visible_staff_ids
+
+    agencies = [agency, *[a for a in joint_agencies if a.pk != agency.pk]]
+    ids = _clean_ids(staff_ids)
+    bad_ids = [i for i in staff_ids if not _clean_ids([i])]
+    if actor is not None:
+        visible = visible_staff_ids(actor, ids, on=day, extra_agency_ids=[a.pk for a in agencies])
+        bad_ids += [i for i in ids if i not in visible]
+        ids = [i for i in ids if i in visible]
     staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids)}
     memberships = {
         m.staff_id: m
-        for m in Membership.objects.valid_on(day).filter(staff_id__in=ids, agency=agency).prefetch_related("role_grants")
+        for m in Membership.objects.valid_on(day).filter(staff_id__in=ids, agency__in=agencies).prefetch_related("role_grants")
     }
     certs: dict[int, list[Certificate]] = {}
     for c in Certificate.objects.filter(staff_id__in=ids).prefetch_related("events").order_by("-valid_to"):
         certs.setdefault(c.staff_id, []).append(c)
     results: list[dict[str, Any]] = []
-    problems: list[str] = []
+    problems: list[str] = [f"人员编号{i}不存在" for i in bad_ids]
+    agency_names = "、".join(a.name for a in agencies)
     for sid in ids:
         s = staff.get(sid)
         if s is None:
@@ -61,7 +74,7 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date) ->
         if s.kind != StaffKind.CIVIL_SERVANT:
             entry["reason"] = f"{s.name}是{s.get_kind_display()},不能作为执法人员"
         elif m is None:
-            entry["reason"] = f"{s.name}在{day:%Y年%m月%d日}不是{agency.name}的在职人员"
+            entry["reason"] = f"{s.name}在{day.year}年{day.month}月{day.day}日不是{agency_names}的在职人员"
         elif not set(m.roles) & {Role.OFFICER}:
             entry["reason"] = f"{s.name}未被授予执法人员角色"
         else:
@@ -79,7 +92,7 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date) ->
         results.append(entry)
     if problems:
         raise ValidationFailed(
-            "执法人员不符合要求:" + ";".join(problems) + "。",
+            "执法人员不符合要求：" + "；".join(problems) + "。",
             code="officers_invalid",
             article="《行政处罚法》第四十二条、第五十五条;《安全生产法》第六十七条",
             fields={"officers": problems},
@@ -92,6 +105,28 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date) ->
             fields={"officers": "执法人员不得少于两人。"},
         )
     return results
+
+
+# Who joins an inspection as expert or auxiliary staff (they never count as officers).
+EXPERT_KINDS = (StaffKind.EXPERT, StaffKind.AUXILIARY)
+
+
+def joint_agencies_for(*, enterprise: Enterprise, agency: Agency, ids: Sequence[Any]) -> list[Agency] | str:
+    """The agencies of a joint inspection led by ``agency``: each must have jurisdiction over the
+    unit (the bureau of the unit's jurisdiction or the bureau above it). Returns the agencies, or
+    a Chinese message; an id of another agency answers like a missing one."""
+    from anjian.org.selectors import _clean_ids
+
+    wanted = [i for i in _clean_ids(ids) if i != agency.pk]
+    if not wanted:
+        return []
+    j = enterprise.jurisdiction
+    allowed = Agency.objects.filter(Q(jurisdiction_id=j.pk) | Q(jurisdiction_id=j.parent_id) if j.parent_id else Q(jurisdiction_id=j.pk))
+    found = {a.pk: a for a in allowed.filter(pk__in=wanted)}
+    missing = [i for i in wanted if i not in found] + [i for i in ids if not _clean_ids([i])]
+    if missing:
+        return "".join(f"机关编号{i}不存在或对该单位没有管辖权。" for i in missing)
+    return [found[i] for i in wanted]
 
 
 # --- checklists ------------------------------------------------------------------------------------
@@ -200,9 +235,16 @@ def inspection_create(
     template_ids: Sequence[int] | None = None,
     idempotency_key: str | None = None,
     extra_items: Sequence[dict[str, str]] = (),
+    joint_agency_ids: Sequence[int] = (),
 ) -> Inspection:
     """Open an inspection. Any bureau with jurisdiction may inspect (the planned subject drives
-    plans, not access); the inspection belongs to the inspecting agency."""
+    plans, not access); the inspection belongs to the inspecting agency.
+
+    ``joint_agency_ids`` records a joint inspection (联合检查) with other agencies that have
+    jurisdiction over the unit (the unit's own bureau or the city above it); their officers may
+    then take part, and the documents may name them. Otherwise every officer and expert is of the
+    inspecting agency. Staff ids are checked through ``org.selectors`` (visible, right kind,
+    valid that day): an id of another bureau's staff is answered like a missing id."""
     if idempotency_key:
         existing = Inspection.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -226,25 +268,36 @@ def inspection_create(
         errors["place"] = "请填写检查地点。"
     if site is not None and site.enterprise_id != enterprise.pk:
         errors["site"] = "场所不属于该单位。"
+    agency = Agency.objects.get(pk=scope.agency_id)
+    joint = joint_agencies_for(enterprise=enterprise, agency=agency, ids=joint_agency_ids)
+    if isinstance(joint, str):
+        errors["joint_agency_ids"] = joint
     if errors:
         raise ValidationFailed("检查信息有误。", fields=errors)
-    agency = Agency.objects.get(pk=scope.agency_id)
-    officer_check = check_officers(agency=agency, staff_ids=officer_ids, day=inspected_on)
-    experts = list(Staff.objects.filter(pk__in=list(expert_ids)))
-    if any(e.pk in set(officer_ids) for e in experts):
+    assert not isinstance(joint, str)
+    officer_check = check_officers(agency=agency, staff_ids=officer_ids, day=inspected_on, actor=actor, joint_agencies=joint)
+    officer_set = {o["staff_id"] for o in officer_check}
+    # Experts and auxiliary staff of the inspecting (or a joint) agency on the day: exactly what the form offers.
+    experts = staff_for_actor(
+        actor, expert_ids, on=inspected_on, agency_ids=[agency.pk, *(a.pk for a in joint)], kinds=EXPERT_KINDS,
+        what="参检机关的专家或辅助人员", field="expert_ids",
+    )  # fmt: skip
+    if any(e.pk in officer_set for e in experts):
         raise ValidationFailed("同一人不能既是执法人员又是专家。", fields={"experts": "人员重复。"})
     if type == InspectionType.EXPERT and not experts:
         raise ValidationFailed("专家诊断检查须有专家参加。", fields={"experts": "请选择参加的专家。"})
     insp = Inspection(
         jurisdiction_id=enterprise.jurisdiction_id, owner_agency=agency, enterprise=enterprise, site=site, type=type,
         inspected_on=inspected_on, started_at=started_at, place=place.strip(), certificate_check=officer_check,
-        idempotency_key=idempotency_key or None, created_by=actor,
+        idempotency_key=idempotency_key or None, created_by=actor, joint=bool(joint),
     )  # fmt: skip
     try:
         with transaction.atomic():
             insp.save()
     except IntegrityError:
         raise ValidationFailed("幂等键已被使用。", fields={"idempotency_key": "幂等键已被使用。"}) from None
+    if joint:
+        insp.joint_agencies.set(joint)
     InspectionOfficer.objects.bulk_create(
         [InspectionOfficer(inspection=insp, staff_id=o["staff_id"], certificate_id=o["certificate_id"], certificate_number=o["certificate_number"], order=i) for i, o in enumerate(officer_check)]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -88,3 +89,85 @@ def agency_head_on(*, agency: Agency, day: dt.date, kind: str = HeadKind.PRINCIP
 
 def agency_for_jurisdiction(jurisdiction_id: int) -> Agency | None:
     return Agency.objects.filter(jurisdiction_id=jurisdiction_id).first()
+
+
+# --- staff ids given by a client ----------------------------------------------------------------------
+# A database id fits in a signed 64-bit integer; a larger number from a client is simply not an id.
+_MAX_ID = 2**63 - 1
+
+
+def _clean_ids(ids: Iterable[Any]) -> list[int]:
+    out: list[int] = []
+    for i in ids:
+        try:
+            n = int(i)
+        except (TypeError, ValueError):
+            continue
+        if 0 < n <= _MAX_ID and n not in out:
+            out.append(n)
+    return out
+
+
+def visible_staff_ids(actor: Any, ids: Iterable[Any], *, on: dt.date, extra_agency_ids: Iterable[int] = ()) -> set[int]:
+    """The ids among ``ids`` of staff the actor may see on ``on``: a membership valid that day in
+    an agency of the actor's jurisdictions (or in ``extra_agency_ids``, e.g. the agencies of a
+    joint inspection). Anything else is answered as if the id did not exist (no leak)."""
+    wanted = _clean_ids(ids)
+    scope = scope_for(actor)
+    if not wanted or not scope.jurisdiction_ids:
+        return set()
+    where = Q(agency__jurisdiction_id__in=scope.jurisdiction_ids)
+    extra = list(extra_agency_ids)
+    if extra:
+        where |= Q(agency_id__in=extra)
+    return set(Membership.objects.valid_on(on).filter(where, staff_id__in=wanted).values_list("staff_id", flat=True))
+
+
+def eligible_staff(*, agency_ids: Iterable[int], on: dt.date, kinds: Iterable[str] = (), roles: Iterable[str] = ()) -> QuerySet[Staff]:
+    """Staff with a membership valid ``on`` in one of ``agency_ids`` that is of one of ``kinds``
+    or grants one of ``roles`` (either suffices; both empty: anyone). Forms offer exactly this
+    set and :func:`staff_for_actor` accepts exactly this set."""
+    kinds, roles = list(kinds), list(roles)
+    ms = Membership.objects.valid_on(on).filter(agency_id__in=list(agency_ids))
+    if kinds or roles:
+        ms = ms.filter(Q(staff__kind__in=kinds) | Q(role_grants__role__in=roles))
+    return Staff.objects.filter(pk__in=ms.values("staff_id")).order_by("name", "id")
+
+
+def staff_for_actor(
+    actor: Any,
+    ids: Iterable[Any],
+    *,
+    on: dt.date,
+    agency_ids: Iterable[int],
+    kinds: Iterable[str] = (),
+    roles: Iterable[str] = (),
+    what: str = "符合要求的人员",
+    field: str = "staff",
+    extra_agency_ids: Iterable[int] = (),
+) -> list[Staff]:
+    """Resolve staff ids that came from a client (a form, the API) for a service.
+
+    Each id must be visible to ``actor`` (:func:`visible_staff_ids`) and eligible
+    (:func:`eligible_staff`). An id the actor cannot see gets exactly the answer a missing id gets;
+    a visible person of the wrong kind is named with what was required (``what``). Returns the
+    staff in the order given, or raises ``ValidationFailed`` on ``field``.
+    """
+    from anjian.core.errors import ValidationFailed
+
+    raw = list(ids)
+    wanted = _clean_ids(raw)
+    problems: list[str] = [f"人员编号{i}不存在。" for i in raw if not _clean_ids([i])]
+    agency_ids = list(agency_ids)
+    visible = visible_staff_ids(actor, wanted, on=on, extra_agency_ids=[*extra_agency_ids, *agency_ids])
+    ok = set(eligible_staff(agency_ids=agency_ids, on=on, kinds=kinds, roles=roles).filter(pk__in=wanted).values_list("pk", flat=True))
+    names = dict(Staff.objects.filter(pk__in=visible).values_list("pk", "name"))
+    for i in wanted:
+        if i not in visible:
+            problems.append(f"人员编号{i}不存在。")
+        elif i not in ok:
+            problems.append(f"{names[i]}不是{what}（{on.year}年{on.month}月{on.day}日）。")
+    if problems:
+        raise ValidationFailed("所选人员不符合要求：" + "".join(problems), fields={field: problems})
+    by_id = {s.pk: s for s in Staff.objects.filter(pk__in=wanted)}
+    return [by_id[i] for i in wanted]

@@ -134,7 +134,7 @@ def test_the_major_criterion_proposal_and_the_set_aside_approval(client: Any, wo
         body = c.get(reverse("hazards:create") + f"?finding={finding.pk}").content.decode()
         assert 'data-testid="major-proposal"' in body
         assert "符合重大事故隐患判定标准(条目 HC-01)" in body
-        assert "leader_a(局领导)" in body and "expert_a(专家)" in body  # who may approve setting it aside
+        assert "leader_a（局领导）" in body and "expert_a（专家）" in body  # who may approve setting it aside
         post = {"finding": finding.pk, "source": "inspection", "description": "x", "location": "y", "severity": "general", "found_on": inspection.inspected_on.isoformat(), "criterion_id": "HC-01"}
         r = c.post(reverse("hazards:create"), post)
         assert r.status_code == 200
@@ -142,8 +142,21 @@ def test_the_major_criterion_proposal_and_the_set_aside_approval(client: Any, wo
         assert not Hazard.objects.exists()
         r = c.post(reverse("hazards:create"), {**post, "set_aside_reason": "经专家论证不属于重大隐患", "set_aside_by": world.user("expert_a").staff.pk})
         assert r.status_code == 302
+    # A set-aside is a request: until the named expert approves it the hazard stays major.
     h = Hazard.objects.get()
-    assert h.severity == "general" and h.set_aside_by == world.user("expert_a").staff
+    assert h.severity == "major" and h.set_aside_by is None and h.period_days == 60
+    sa = h.set_asides.get()
+    assert sa.status == "pending" and sa.approver == world.user("expert_a").staff
+    body = c.get(reverse("hazards:detail", args=[h.pk])).content.decode()
+    assert "审核同意前，该隐患按重大事故隐患处理" in body and 'data-testid="set-aside-form"' not in body  # the requester gets no form
+    e = _login(client, world, "expert_a")
+    assert "x" in e.get(reverse("hazards:approvals")).content.decode()
+    body = e.get(reverse("hazards:detail", args=[h.pk])).content.decode()
+    assert 'data-testid="set-aside-form"' in body
+    r = e.post(reverse("hazards:set_aside_decide", args=[sa.pk]), {f"sa{sa.pk}-approve": "1", f"sa{sa.pk}-note": "同意，不属于重大隐患"})
+    assert r.status_code == 302
+    h.refresh_from_db()
+    assert h.severity == "general" and h.set_aside_by == world.user("expert_a").staff and h.period_days == 15
 
 
 def test_a_major_hazard_without_criterion_needs_a_reason(client: Any, world: Any, inspection: Any) -> None:
@@ -450,11 +463,11 @@ def test_the_timeline_lists_the_units_history_by_date(client: Any, world: Any, i
     c = _login(client, world, "officer_a")
     url = reverse("hazards:timeline", args=[inspection.enterprise_id])
     body = c.get(url).content.decode()
-    for text in ("计划检查", "发现问题", "登记重大事故隐患", "现场处理措施:暂时停产停业(整个单位)"):
+    for text in ("计划检查", "发现问题", "登记重大事故隐患", "现场处理措施：暂时停产停业（整个单位）"):
         assert text in body
     assert body.index("现场处理措施") < body.index("计划检查")  # newest first
     only = c.get(url, {"kind": "hazard"}).content.decode()
-    assert "登记重大事故隐患" in only and "计划检查(" not in only
+    assert "登记重大事故隐患" in only and "计划检查（" not in only
     assert _login(client, world, "officer_b").get(url).status_code == 404
     with CaptureQueriesContext(connection) as ctx:
         c.get(url)
