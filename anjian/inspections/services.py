@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from anjian.core import audit
@@ -96,13 +96,21 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date) ->
 
 
 # --- checklists ------------------------------------------------------------------------------------
-def templates_for(enterprise: Enterprise) -> list[ChecklistTemplate]:
-    """Published templates that apply to the unit's sectors and features (general ones always)."""
+def usable_templates(agency_id: int | None) -> QuerySet[ChecklistTemplate]:
+    """Published lists an agency may inspect with: the statutory ones (owned by no agency) and its
+    own. Another agency's own list applies to that agency only (issue 8: one agency's configuration
+    never changes another's)."""
+    return ChecklistTemplate.objects.filter(status=TemplateStatus.PUBLISHED).filter(Q(owner_agency__isnull=True) | Q(owner_agency_id=agency_id))
+
+
+def templates_for(enterprise: Enterprise, *, agency_id: int | None = None) -> list[ChecklistTemplate]:
+    """Published templates that apply to the unit's sectors and features (general ones always),
+    among those the inspecting agency may use (``usable_templates``)."""
     sectors = {s.code for s in enterprise.sectors.all()}
     groups = {c.split(".")[0] for c in sectors}
     features = {f.code for f in enterprise.features.all()}
     out = []
-    for t in ChecklistTemplate.objects.filter(status=TemplateStatus.PUBLISHED).order_by("kind", "code"):
+    for t in usable_templates(agency_id).order_by("kind", "code"):
         if t.kind == TemplateKind.BUREAU and not t.sectors and not t.features:
             continue  # bureau lists with no scope are picked by hand
         ts, tf = set(t.sectors), set(t.features)
@@ -252,7 +260,7 @@ def inspection_create(
         [InspectionOfficer(inspection=insp, staff_id=o["staff_id"], certificate_id=o["certificate_id"], certificate_number=o["certificate_number"], order=i) for i, o in enumerate(officer_check)]
     )
     InspectionExpert.objects.bulk_create([InspectionExpert(inspection=insp, staff=e, role_note=e.get_kind_display()) for e in experts])
-    templates = list(ChecklistTemplate.objects.filter(pk__in=template_ids, status=TemplateStatus.PUBLISHED).prefetch_related("items")) if template_ids is not None else templates_for(enterprise)
+    templates = list(usable_templates(agency.pk).filter(pk__in=template_ids).prefetch_related("items")) if template_ids is not None else templates_for(enterprise, agency_id=agency.pk)
     insp.templates.set(templates)
     rows = [
         InspectionItem(inspection=insp, source_item=ci, order=order, text=ci.text, legal_basis=ci.legal_basis, criterion_id=ci.criterion_id, violation_id=ci.violation_id)

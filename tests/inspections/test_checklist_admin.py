@@ -116,3 +116,16 @@ def test_an_agencys_own_checklist_is_changed_only_by_that_agency(people):
     services.checklist_publish(actor=people.user("admin_a"), template=own)
     own.refresh_from_db()
     assert own.status == "published" and list(own.items.values_list("text", flat=True)) == ["二"]
+
+
+def test_an_agencys_own_list_is_used_by_that_agency_only(people, ent_a, ent_b):
+    """Issue 8: one agency's configuration never changes another's inspections. A district's own
+    list that names no sector applied to every unit of every district."""
+    from anjian.inspections import services
+
+    own = services.checklist_create(actor=people.user("admin_a"), code="ZF-ALL", name="芝罘区全行业自查表", kind="sector", items=[{"text": "芝罘区自定项目"}])
+    services.checklist_publish(actor=people.user("admin_a"), template=own)
+    assert own.pk in {t.pk for t in services.templates_for(ent_a, agency_id=people.agency_a.pk)}
+    assert own.pk not in {t.pk for t in services.templates_for(ent_b, agency_id=people.agency_b.pk)}
+    assert not services.usable_templates(people.agency_b.pk).filter(pk=own.pk).exists()
+    assert services.usable_templates(people.agency_b.pk).filter(owner_agency__isnull=True).exists() or not ChecklistTemplate.objects.filter(owner_agency__isnull=True, status="published").exists()
