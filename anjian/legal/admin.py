@@ -185,6 +185,8 @@ class RuleOverrideAddForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rule_code"].choices = rule_code_choices()  # type: ignore[attr-defined]
+        if self.request is not None:  # only the scopes this agency may configure (legal.authority)
+            self.fields["scope"] = forms.ChoiceField(label="适用范围", choices=scope_choices(self.request))
 
     def _post_clean(self) -> None:
         # The model's own clean would turn the raw value into a Decimal and check constraints

@@ -277,7 +277,7 @@ def rule_override_end(*, actor: Any, override: RuleOverride, effective_to: dt.da
         action="rule.override",
         obj=row,
         before=before,
-        after=audit.snapshot(row, ["effective_to"]),
+        after=audit.snapshot(row, ["effective_to", "scope", "source_document"]),
         note=f"终止规则覆盖:{rule_label(row.rule_code) or row.rule_code}自{effective_to.isoformat()}后不再适用",
         jurisdiction_id=scope_for(actor).jurisdiction_id,
     )
