@@ -139,7 +139,8 @@ def test_an_override_can_only_be_ended(calendar: None, world: Any) -> None:
     row.refresh_from_db()
     assert row.effective_to == D(2026, 6, 30)
     ev = AuditEvent.objects.filter(action="rule.override", object_id=str(row.pk)).order_by("-id").first()
-    assert ev is not None and ev.before == {"effective_to": None} and ev.after == {"effective_to": "2026-06-30"}
+    assert ev is not None and ev.before == {"effective_to": None}
+    assert ev.after == {"effective_to": "2026-06-30", "scope": "370602", "source_document": "芝应急法〔2026〕3号"}
     with pytest.raises(ValidationFailed):  # never later than already decided
         services.rule_override_end(actor=legal, override=row, effective_to=D(2026, 12, 31))
     with pytest.raises(ValidationFailed):
