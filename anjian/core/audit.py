@@ -167,6 +167,9 @@ def events_for(obj: models.Model, *, object_type: str | None = None) -> models.Q
 ACTIONS.update(
     {
         "calendar.load": "载入节假日安排",
+        "calendar.correct": "更正节假日安排",
+        "legal.review_catalogue": "变更法制审核目录",
+        "legal.collective_rule": "变更集体讨论规则",
         "rule.override": "登记法定规则覆盖",
     }
 )

@@ -9,8 +9,11 @@ class HazardsConfig(AppConfig):
     def ready(self) -> None:
         from anjian.enterprises import selectors as ent_selectors
         from anjian.enterprises import services as ent_services
-        from anjian.hazards import selectors
+        from anjian.hazards import calendar_impact, selectors
+        from anjian.legal import impact
 
         # Active measures drive the unit's derived operating status (ARCHITECTURE.md: Measures).
         ent_selectors.register_measure_provider(selectors.active_measures_for_ledger)
         ent_services.register_delete_guard(selectors.enterprise_delete_guard)
+        # A correction of the shared calendar lists the stored deadlines it would move (issue 8).
+        impact.register_deadline_provider(calendar_impact.moved_rectification_deadlines)

@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from anjian.core import audit
@@ -27,6 +27,7 @@ from anjian.inspections.models import (
     InspectionItem,
     InspectionOfficer,
 )
+from anjian.legal import authority
 from anjian.org.choices import Role, StaffKind
 from anjian.org.models import Agency, Certificate, Membership, Staff
 from anjian.org.selectors import staff_for_actor
@@ -130,13 +131,21 @@ def joint_agencies_for(*, enterprise: Enterprise, agency: Agency, ids: Sequence[
 
 
 # --- checklists ------------------------------------------------------------------------------------
-def templates_for(enterprise: Enterprise) -> list[ChecklistTemplate]:
-    """Published templates that apply to the unit's sectors and features (general ones always)."""
+def usable_templates(agency_id: int | None) -> QuerySet[ChecklistTemplate]:
+    """Published lists an agency may inspect with: the statutory ones (owned by no agency) and its
+    own. Another agency's own list applies to that agency only (issue 8: one agency's configuration
+    never changes another's)."""
+    return ChecklistTemplate.objects.filter(status=TemplateStatus.PUBLISHED).filter(Q(owner_agency__isnull=True) | Q(owner_agency_id=agency_id))
+
+
+def templates_for(enterprise: Enterprise, *, agency_id: int | None = None) -> list[ChecklistTemplate]:
+    """Published templates that apply to the unit's sectors and features (general ones always),
+    among those the inspecting agency may use (``usable_templates``)."""
     sectors = {s.code for s in enterprise.sectors.all()}
     groups = {c.split(".")[0] for c in sectors}
     features = {f.code for f in enterprise.features.all()}
     out = []
-    for t in ChecklistTemplate.objects.filter(status=TemplateStatus.PUBLISHED).order_by("kind", "code"):
+    for t in usable_templates(agency_id).order_by("kind", "code"):
         if t.kind == TemplateKind.BUREAU and not t.sectors and not t.features:
             continue  # bureau lists with no scope are picked by hand
         ts, tf = set(t.sectors), set(t.features)
@@ -148,6 +157,11 @@ def templates_for(enterprise: Enterprise) -> list[ChecklistTemplate]:
     return out
 
 
+# Who writes checklists: a system administrator or a department head of the owning agency; a
+# statutory list owned by no agency only the top bureau's administrator (legal.authority).
+CHECKLIST_ROLES = (Role.ADMIN, Role.DEPT_HEAD)
+
+
 @transaction.atomic
 def checklist_create(*, actor: Any, code: str, name: str, kind: str, sectors: Iterable[str] = (), features: Iterable[str] = (), source: str = "", items: Sequence[dict[str, str]] = ()) -> ChecklistTemplate:
     scope = scope_for(actor)
@@ -155,10 +169,13 @@ def checklist_create(*, actor: Any, code: str, name: str, kind: str, sectors: It
         raise PermissionRefused("只有系统管理员或科室负责人可以编制检查表。")
     if ChecklistTemplate.objects.filter(code=code).exists():
         raise ValidationFailed("检查表编码已存在,请在原检查表上建立新版本。", fields={"code": "编码已存在。"})
-    owner = None if kind in (TemplateKind.CRITERIA, TemplateKind.GENERAL) and scope.has_role(Role.ADMIN) and scope.agency_level == "city" else Agency.objects.get(pk=scope.agency_id)
+    # A criteria or general list written by the top bureau's administrator applies to every
+    # agency (owned by none); anything else is the author's agency's own (legal.authority).
+    statutory = kind in (TemplateKind.CRITERIA, TemplateKind.GENERAL) and scope.has_role(Role.ADMIN) and authority.is_top(authority.actor_jurisdiction(actor))
+    owner = None if statutory else Agency.objects.get(pk=scope.agency_id)
     t = ChecklistTemplate.objects.create(code=code, name=name, kind=kind, sectors=list(sectors), features=list(features), source=source, owner_agency=owner)
     _set_items(t, items)
-    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": code, "name": name, "items": len(items)})
+    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": code, "name": name, "items": len(items), "owner_agency": t.owner_agency_id, "source": t.source})
     return t
 
 
@@ -175,47 +192,41 @@ def _set_items(t: ChecklistTemplate, items: Sequence[dict[str, str]]) -> None:
 @transaction.atomic
 def checklist_set_items(*, actor: Any, template: ChecklistTemplate, items: Sequence[dict[str, str]]) -> ChecklistTemplate:
     """Replace the items of a draft. A published checklist never changes (make a new version)."""
-    scope = scope_for(actor)
-    if not scope.has_role(Role.ADMIN, Role.DEPT_HEAD):
-        raise PermissionRefused("只有系统管理员或科室负责人可以编制检查表。")
-    t = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    t = ChecklistTemplate.objects.select_for_update(of=("self",)).get(pk=template.pk)
+    authority.require_checklist_authority(actor, owner_agency_id=t.owner_agency_id, roles=CHECKLIST_ROLES, what="修改")
     if t.status != TemplateStatus.DRAFT:
         raise DomainError("已发布的检查表不能修改,请建立新版本;新版本只用于之后开始的检查。", code="checklist_published")
     t.items.all().delete()
     _set_items(t, items)
-    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": t.code, "version": t.version, "items": len(items)}, note="修改草稿检查项")
+    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": t.code, "version": t.version, "items": len(items), "source": t.source}, note="修改草稿检查项")
     return t
 
 
 @transaction.atomic
 def checklist_new_version(*, actor: Any, template: ChecklistTemplate, items: Sequence[dict[str, str]], name: str | None = None) -> ChecklistTemplate:
     """An edit of a published checklist is a new draft version; inspections keep their copy."""
-    scope = scope_for(actor)
-    if not scope.has_role(Role.ADMIN, Role.DEPT_HEAD):
-        raise PermissionRefused("只有系统管理员或科室负责人可以修订检查表。")
-    last = ChecklistTemplate.objects.filter(code=template.code).order_by("-version").first()
+    last = ChecklistTemplate.objects.select_for_update(of=("self",)).filter(code=template.code).order_by("-version").first()
     assert last is not None
+    authority.require_checklist_authority(actor, owner_agency_id=last.owner_agency_id, roles=CHECKLIST_ROLES, what="修订")
     if last.status == TemplateStatus.DRAFT:
         raise DomainError("该检查表已有未发布的草稿版本,请先发布或修改草稿。", code="draft_exists")
     t = ChecklistTemplate.objects.create(code=template.code, version=last.version + 1, name=name or template.name, kind=template.kind, sectors=template.sectors, features=template.features, source=template.source, owner_agency=template.owner_agency)
     _set_items(t, items)
-    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": t.code, "version": t.version, "items": len(items)})
+    audit.record(actor=actor, action="checklist.create", obj=t, after={"code": t.code, "version": t.version, "items": len(items), "source": t.source}, note=f"以第{last.version}版建立新草稿")
     return t
 
 
 @transaction.atomic
 def checklist_publish(*, actor: Any, template: ChecklistTemplate) -> ChecklistTemplate:
-    scope = scope_for(actor)
-    if not scope.has_role(Role.ADMIN, Role.DEPT_HEAD):
-        raise PermissionRefused("只有系统管理员或科室负责人可以发布检查表。")
-    t = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    t = ChecklistTemplate.objects.select_for_update(of=("self",)).get(pk=template.pk)
+    authority.require_checklist_authority(actor, owner_agency_id=t.owner_agency_id, roles=CHECKLIST_ROLES, what="发布")
     if t.status != TemplateStatus.DRAFT:
         raise DomainError("只有草稿可以发布。", code="not_draft")
     ChecklistTemplate.objects.filter(code=t.code, status=TemplateStatus.PUBLISHED).update(status=TemplateStatus.RETIRED)
     t.status = TemplateStatus.PUBLISHED
     t.published_at = timezone.now()
     t.save(update_fields=["status", "published_at"])
-    audit.record(actor=actor, action="checklist.publish", obj=t, after={"code": t.code, "version": t.version})
+    audit.record(actor=actor, action="checklist.publish", obj=t, after={"code": t.code, "version": t.version, "owner_agency": t.owner_agency_id, "source": t.source})
     return t
 
 
@@ -302,7 +313,7 @@ def inspection_create(
         [InspectionOfficer(inspection=insp, staff_id=o["staff_id"], certificate_id=o["certificate_id"], certificate_number=o["certificate_number"], order=i) for i, o in enumerate(officer_check)]
     )
     InspectionExpert.objects.bulk_create([InspectionExpert(inspection=insp, staff=e, role_note=e.get_kind_display()) for e in experts])
-    templates = list(ChecklistTemplate.objects.filter(pk__in=template_ids, status=TemplateStatus.PUBLISHED).prefetch_related("items")) if template_ids is not None else templates_for(enterprise)
+    templates = list(usable_templates(agency.pk).filter(pk__in=template_ids).prefetch_related("items")) if template_ids is not None else templates_for(enterprise, agency_id=agency.pk)
     insp.templates.set(templates)
     rows = [
         InspectionItem(inspection=insp, source_item=ci, order=order, text=ci.text, legal_basis=ci.legal_basis, criterion_id=ci.criterion_id, violation_id=ci.violation_id)

@@ -230,7 +230,7 @@ def inspection_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.has_role(*services.INSPECT_ROLES):
         return refused(request, "您的角色不能开展监督检查:须为本机关的执法人员、监管人员或科室负责人。", reverse("enterprises:detail", args=[ent.pk]))
-    templates = services.templates_for(ent)
+    templates = services.templates_for(ent, agency_id=scope.agency_id)
     template_ids = [t.pk for t in templates]
     items = planned_items(templates)
     form = InspectionStartForm(request.POST or None, scope=scope, enterprise=ent)

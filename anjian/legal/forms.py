@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anjian.core.errors import ValidationFailed
+from anjian.core.errors import DomainError, ValidationFailed
 from anjian.law.calendar import check_date
 from anjian.law.catalogue import AccidentGrade, Circumstance, Subject, default_catalogue
 from anjian.law.errors import LawError
@@ -22,7 +22,7 @@ from anjian.law.money import to_amount
 from anjian.law.procedure import MitigationGround, PenaltyKind
 from anjian.law.ruleset import default_ruleset
 from anjian.legal import selectors as law_selectors
-from anjian.legal.services import CONFIG_KEYS, OVERRIDE_UNITS
+from anjian.legal.services import CONFIG_KEYS, MAX_AMOUNT, OVERRIDE_UNITS
 
 
 def _law_date(form: forms.Form, name: str) -> dt.date | None:
@@ -46,9 +46,14 @@ def _law_amount(form: forms.Form, name: str) -> Decimal | None:
     except InvalidOperation:
         raise forms.ValidationError(f"{label}:“{raw}”不是金额数字(元)", code="amount_invalid") from None
     try:
-        return to_amount(number, name)
+        amount = to_amount(number, name)
     except LawError as exc:
         raise forms.ValidationError(f"{label}:{exc.message}", code=exc.code) from None
+    except InvalidOperation:  # beyond Decimal's precision (e.g. 1e30): too large for any fine
+        amount = MAX_AMOUNT + 1
+    if amount > MAX_AMOUNT:
+        raise forms.ValidationError(f"{label}：金额过大，不能超过{MAX_AMOUNT:,}元。", code="amount_too_large")
+    return amount
 
 
 def form_failure(form: forms.BaseForm) -> ValidationFailed:
@@ -67,7 +72,7 @@ def form_failure(form: forms.BaseForm) -> ValidationFailed:
     return ValidationFailed(first or "提交的数据有误,请按提示修改。", code=code, fields=fields)
 
 
-def apply_failure(form: forms.BaseForm, exc: ValidationFailed) -> bool:
+def apply_failure(form: forms.BaseForm, exc: DomainError) -> bool:
     """Place a service's field errors on the form; False when none fits a field of the form."""
     placed = False
     for name, messages in exc.fields.items():

@@ -19,6 +19,7 @@ from django.db.models import Count, Max
 from anjian.law import ruleset
 from anjian.law.calendar import DayKind, WorkCalendar
 from anjian.law.periods import PeriodUnit
+from anjian.legal import authority
 from anjian.legal.models import CalendarYear, RuleOverride, WorkCalendarDay
 
 _lock = threading.Lock()
@@ -47,6 +48,24 @@ def work_calendar() -> WorkCalendar:
     return cal
 
 
+def calendar_with(year: int, days: Iterable[tuple[dt.date, str, str]]) -> WorkCalendar:
+    """The calendar as it would be if ``year`` had exactly ``days`` (nothing is written)."""
+    years = set(CalendarYear.objects.values_list("year", flat=True)) | {year}
+    rows = WorkCalendarDay.objects.filter(date__year__in=sorted(years)).exclude(date__year=year).values_list("date", "kind", "name")
+    exceptions = {d: DayKind(k) for d, k, _ in rows}
+    names = {d: n for d, _, n in rows if n}
+    for d, k, n in days:
+        exceptions[d] = DayKind(k)
+        if n:
+            names[d] = n
+    return WorkCalendar(exceptions, sorted(years), names=names)
+
+
+def year_days(year: int) -> list[tuple[dt.date, str, str]]:
+    """The exception days of ``year`` as stored."""
+    return list(WorkCalendarDay.objects.filter(date__year=year).order_by("date").values_list("date", "kind", "name"))
+
+
 @transaction.atomic
 def load_year(year: int, days: Iterable[tuple[dt.date, str, str]], *, source: str) -> int:
     """Replace the exception days of ``year`` and mark it loaded. Validated by the engine first."""
@@ -66,8 +85,11 @@ def seed_from_package(first_year: int = 2004, last_year: int = 2026) -> int:
     from anjian.law.calendar import official_schedule_from_chinese_calendar
 
     exceptions, names, years = official_schedule_from_chinese_calendar(first_year, last_year)
+    loaded = set(CalendarYear.objects.values_list("year", flat=True))
     n = 0
-    for y in sorted(years):
+    # A year already loaded is left as it is: replacing an official year is a correction
+    # (services.calendar_year_correct), never a silent re-seed.
+    for y in sorted(set(years) - loaded):
         days = [(d, k.value, names.get(d, "")) for d, k in exceptions.items() if d.year == y]
         n += load_year(y, days, source="chinese-calendar 1.11(国务院办公厅节假日安排通知)")
     return n
@@ -85,10 +107,11 @@ def overrides_for(division_codes: Iterable[str]) -> list[ruleset.RuleOverride]:
     by_rule: dict[str, list[RuleOverride]] = {}
     for row in rows:
         by_rule.setdefault(row.rule_code, []).append(row)
+    spec = _specificities(r.scope for r in rows)
     for rule_rows in by_rule.values():
         covered: list[tuple[dt.date, dt.date | None]] = []
-        for level in sorted({_specificity(r.scope) for r in rule_rows}, reverse=True):
-            level_rows = [r for r in rule_rows if _specificity(r.scope) == level]
+        for level in sorted({spec[r.scope] for r in rule_rows}, reverse=True):
+            level_rows = [r for r in rule_rows if spec[r.scope] == level]
             for row in level_rows:
                 for start, end in _subtract((row.effective_from, row.effective_to), covered):
                     out.append(_to_engine(row, start, end))
@@ -130,20 +153,15 @@ def _to_engine(row: RuleOverride, start: dt.date, end: dt.date | None) -> rulese
     )
 
 
-def _specificity(scope: str) -> int:
-    if scope == "*":
-        return 0
-    if scope.endswith("0000"):
-        return 1
-    if scope.endswith("00"):
-        return 2
-    return 3
-
-
 def scope_codes(jurisdiction_code: str) -> list[str]:
-    """A district 370602 is covered by overrides for 370602, its city 370600 and province 370000."""
-    code = jurisdiction_code[:6]
-    return sorted({code, code[:4] + "00", code[:2] + "0000", "*"})
+    """The override scopes covering ``jurisdiction_code`` (``authority.scope_codes``): a district
+    370602 is covered by 370602, its city 370600, the province 370000 and "*"; a functional zone
+    by its own code and those above it, never by another zone's or a district's."""
+    return authority.scope_codes(jurisdiction_code)
+
+
+def _specificities(scopes: Iterable[str]) -> dict[str, int]:
+    return {s: authority.specificity(s) for s in set(scopes)}
 
 
 def review_catalogue_for(division_codes: Iterable[str], on: dt.date) -> list[Any]:
@@ -166,7 +184,8 @@ def collective_rule_for(division_codes: Iterable[str], on: dt.date) -> Any:
     rows = [r for r in CollectiveDiscussionConfig.objects.filter(scope__in=list(division_codes), effective_from__lte=on).exclude(effective_to__lt=on)]
     if not rows:
         return None
-    r = max(rows, key=lambda r: (_specificity(r.scope), r.effective_from))
+    spec = _specificities(r.scope for r in rows)
+    r = max(rows, key=lambda r: (spec[r.scope], r.effective_from))
     return CollectiveDiscussionRule(
         complex_cases=r.complex_cases, serious_heavier=r.serious_heavier, kinds=frozenset(PenaltyKind(k) for k in r.kinds),
         fine_individual=r.fine_individual, fine_organisation=r.fine_organisation, source=r.source_document,

@@ -22,6 +22,7 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField("年度", primary_key=True)
     source = models.CharField("来源", max_length=200, help_text="如:国务院办公厅关于2027年部分节假日安排的通知(国办发明电〔2026〕×号)")
     loaded_at = models.DateTimeField("载入时间", auto_now=True)
+    version = models.PositiveSmallIntegerField("版本", default=1, help_text="每次更正加一;此前各版本见“节假日安排历史版本”。")
 
     class Meta:
         db_table = "core_calendaryear"
@@ -31,6 +32,32 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class CalendarYearRevision(models.Model):
+    """A replaced version of a loaded year (issue 8 High 2): kept whole when a correction replaces it.
+
+    An official year is never overwritten silently: ``services.calendar_year_correct`` stores the
+    version it replaces here, with the correction's source document and who made it.
+    """
+
+    year = models.PositiveSmallIntegerField("年度")
+    version = models.PositiveSmallIntegerField("版本")
+    source = models.CharField("原依据文件", max_length=200)
+    loaded_at = models.DateTimeField("原载入时间")
+    days = models.JSONField("原例外日", default=list, help_text="[日期, 类别, 名称] 的列表")
+    replaced_at = models.DateTimeField("被更正时间", auto_now_add=True)
+    correction_source = models.CharField("更正依据文件", max_length=200)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更正人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        verbose_name = "节假日安排历史版本"
+        verbose_name_plural = "节假日安排历史版本"
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="calendar_revision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.version}版"
 
 
 class WorkCalendarDay(models.Model):

@@ -16,16 +16,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from anjian.core import audit
-from anjian.core.errors import PermissionRefused, ValidationFailed
-from anjian.core.models import Jurisdiction
+from anjian.core.errors import DomainError, ValidationFailed
 from anjian.core.scoping import scope_for
 from anjian.law import deadlines as law_deadlines
 from anjian.law import ruleset
@@ -34,12 +34,11 @@ from anjian.law.errors import LawError
 from anjian.law.money import to_amount
 from anjian.law.periods import PeriodUnit
 from anjian.law.procedure import HearingConfig
-from anjian.legal import lawcal
-from anjian.legal.models import CalendarYear, RuleOverride, WorkCalendarDay
+from anjian.legal import authority, impact, lawcal
+from anjian.legal.models import CalendarYear, CalendarYearRevision, CollectiveDiscussionConfig, LegalReviewCatalogueEntry, RuleOverride
 
 # Roles are org's vocabulary; core cannot import org (layers), so the two codes are spelled here.
-OVERRIDE_ROLES: Final = ("legal_reviewer", "admin")
-CALENDAR_ROLES: Final = ("admin",)
+OVERRIDE_ROLES: Final = authority.CONFIG_ROLES
 
 # Configuration keys the engine reads through ``ruleset.config_value`` (money thresholds, CFG).
 CONFIG_KEYS: Final[Mapping[str, str]] = {
@@ -48,6 +47,9 @@ CONFIG_KEYS: Final[Mapping[str, str]] = {
     HearingConfig.KEYS[2]: "听证“较大数额没收”标准（公民）",
     HearingConfig.KEYS[3]: "听证“较大数额没收”标准（法人或者其他组织）",
 }
+# The largest amount the system takes (the DecimalFields hold 14 digits, 2 after the point); a
+# larger one (1e30) is refused as input, never computed (issue 8 Medium 11).
+MAX_AMOUNT: Final = Decimal("999999999999.99")
 MONEY_UNIT: Final = "money"  # RuleOverride.unit of a config key: the value is yuan (lawcal keeps it Decimal)
 # Units an override may give a deadline rule ("" keeps the rule's own unit). Hours are not offered:
 # no configurable rule counts in hours.
@@ -58,7 +60,6 @@ OVERRIDE_UNITS: Final[Mapping[str, str]] = {
     PeriodUnit.MONTHS.value: PeriodUnit.MONTHS.label,
     PeriodUnit.YEARS.value: PeriodUnit.YEARS.label,
 }
-_SCOPE_RE: Final = re.compile(r"^(\*|\d{6})$")
 
 
 def law_error(exc: LawError, *, field_names: Mapping[str, str] | None = None, default_field: str = "non_field_errors") -> ValidationFailed:
@@ -76,36 +77,13 @@ def rule_label(code: str) -> str:
     return CONFIG_KEYS.get(code, "")
 
 
-def _is_admin(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False)) or scope_for(actor).has_role(*CALENDAR_ROLES)
-
-
 def actor_jurisdiction_code(actor: Any) -> str | None:
-    scope = scope_for(actor)
-    if scope.jurisdiction_id is None:
-        return None
-    return Jurisdiction.objects.filter(pk=scope.jurisdiction_id).values_list("code", flat=True).first()
+    return authority.actor_jurisdiction_code(actor)
 
 
 def allowed_override_scopes(actor: Any) -> set[str] | None:
-    """The scopes ``actor`` may register overrides for; ``None`` means any (superuser).
-
-    Each bureau acts in its own name (ARCHITECTURE.md rule 4): a district or zone registers for
-    its own division code; the city bureau also for the province code (it receives the
-    provincial rules) and for each of its districts and zones, and for "*" (the whole deployment).
-    """
-    if getattr(actor, "is_superuser", False):
-        return None
-    scope = scope_for(actor)
-    code = actor_jurisdiction_code(actor)
-    if code is None:
-        return set()
-    own = code[:6]
-    allowed = {own}
-    if scope.agency_level == "city":
-        allowed |= {own[:2] + "0000", "*"}
-        allowed |= {c[:6] for c in Jurisdiction.objects.filter(parent_id=scope.jurisdiction_id).values_list("code", flat=True)}
-    return allowed
+    """The scopes ``actor`` may register overrides for (``authority.writable_scopes``)."""
+    return authority.writable_scopes(actor)
 
 
 def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decimal | None, PeriodUnit | None, str]:
@@ -121,6 +99,8 @@ def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decima
             raise law_error(exc) from None
         except (InvalidOperation, ValueError):
             raise ValidationFailed(f"取值不是有效金额:{value}", code="amount_invalid", fields={"value": f"取值不是有效金额:{value}"}) from None
+        if amount > MAX_AMOUNT:
+            raise ValidationFailed(f"取值过大：{value}", code="amount_too_large", fields={"value": f"金额过大，不能超过{MAX_AMOUNT:,}元。"})
         return amount, None, MONEY_UNIT
     if unit not in OVERRIDE_UNITS:
         raise ValidationFailed(f"未知的期间单位:{unit}", code="override_invalid", fields={"unit": f"未知的期间单位:{unit}(可选:{'、'.join(u for u in OVERRIDE_UNITS if u)})"})
@@ -133,6 +113,8 @@ def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decima
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(f"取值不是有效数字:{value}", code="override_invalid", fields={"value": f"取值不是有效数字:{value}"}) from None
+    if number.is_finite() and abs(number) > 36500:
+        raise ValidationFailed(f"期间长度过大：{value}", code="override_invalid", fields={"value": f"期间长度过大：{value}（不超过36500）。"})
     if not number.is_finite() or number != number.to_integral_value():
         raise ValidationFailed(f"期限规则的取值应为正整数(期间长度):{value}", code="override_invalid", fields={"value": f"期限规则的取值应为正整数(期间长度):{value}"})
     return int(number), engine_unit, unit
@@ -153,16 +135,17 @@ def rule_override_validate(
 ) -> tuple[ruleset.RuleOverride, str]:
     """Everything ``rule_override_create`` checks before writing; returns the engine override and
     the unit to store. Raises ``PermissionRefused`` or ``ValidationFailed`` naming the input."""
-    if not (getattr(actor, "is_superuser", False) or scope_for(actor).has_role(*OVERRIDE_ROLES)):
-        raise PermissionRefused("只有法制审核人员或系统管理员可以登记规则覆盖(须经法规科确认)。", code="role_refused")
+    authority.require_role(actor, roles=OVERRIDE_ROLES, message="只有法制审核人员或系统管理员可以登记规则覆盖（须经法规科确认）。")
     rule_code, scope, source_document, approver, note = (str(s or "").strip() for s in (rule_code, scope, source_document, approver, note))
     unit = str(unit or "").strip()
     rules = ruleset.default_ruleset()
     if rule_code and rule_code not in rules.rules and rule_code not in CONFIG_KEYS:
         raise ValidationFailed(f"未知的规则代码:{rule_code}", code="unknown_rule", fields={"rule_code": f"未知的规则代码:{rule_code}(应为期限规则代码或听证标准配置项)"})
-    if scope and not _SCOPE_RE.match(scope):
+    if scope and not authority.is_known_scope(scope):
         raise ValidationFailed(
-            f"适用范围应为6位行政区划代码或“*”:{scope}", code="override_invalid", fields={"scope": f"适用范围应为6位行政区划代码(如370600)或“*”(全系统):{scope}"}
+            f"适用范围应为辖区编码、省级区划代码或“*”：{scope}",
+            code="override_invalid",
+            fields={"scope": f"适用范围应为本系统的辖区编码（如370602）、省级区划代码（如370000）或“*”（全系统）：{scope}"},
         )
     for name, day in (("effective_from", effective_from), ("effective_to", effective_to)):
         if day is not None:
@@ -185,10 +168,7 @@ def rule_override_validate(
         )
     except LawError as exc:
         raise law_error(exc) from None
-    allowed = allowed_override_scopes(actor)
-    if allowed is not None and scope not in allowed:
-        shown = "、".join(sorted(allowed)) or "无(未分配机关)"
-        raise ValidationFailed(f"本机关不能为适用范围{scope}登记规则覆盖", code="override_scope_refused", fields={"scope": f"本机关只能为以下适用范围登记规则覆盖:{shown}"})
+    authority.require_scope(actor, scope, what="规则覆盖", roles=OVERRIDE_ROLES)
     if rule_code in rules.rules:
         # The engine decides what may be overridden: a statutory (V/S) version in force on the
         # override's first day is refused with its message (deadlines.evaluate). Checked on each
@@ -269,11 +249,8 @@ def rule_override_create(
 
 def rule_override_end_check(*, actor: Any, override: RuleOverride, effective_to: dt.date | None) -> None:
     """What ``rule_override_end`` checks before writing (also used by the admin form)."""
-    if not (getattr(actor, "is_superuser", False) or scope_for(actor).has_role(*OVERRIDE_ROLES)):
-        raise PermissionRefused("只有法制审核人员或系统管理员可以终止规则覆盖。", code="role_refused")
-    allowed = allowed_override_scopes(actor)
-    if allowed is not None and override.scope not in allowed:
-        raise PermissionRefused(f"本机关不能终止适用范围{override.scope}的规则覆盖。", code="override_scope_refused")
+    authority.require_role(actor, roles=OVERRIDE_ROLES, message="只有法制审核人员或系统管理员可以终止规则覆盖。")
+    authority.require_scope(actor, override.scope, what="规则覆盖", roles=OVERRIDE_ROLES)
     if effective_to is None:
         raise ValidationFailed("请填写失效日期", code="override_invalid", fields={"effective_to": "终止规则覆盖须填写失效日期。"})
     if effective_to < override.effective_from:
@@ -300,7 +277,7 @@ def rule_override_end(*, actor: Any, override: RuleOverride, effective_to: dt.da
         action="rule.override",
         obj=row,
         before=before,
-        after=audit.snapshot(row, ["effective_to"]),
+        after=audit.snapshot(row, ["effective_to", "scope", "source_document"]),
         note=f"终止规则覆盖:{rule_label(row.rule_code) or row.rule_code}自{effective_to.isoformat()}后不再适用",
         jurisdiction_id=scope_for(actor).jurisdiction_id,
     )
@@ -354,44 +331,206 @@ def parse_calendar_csv(text: str, *, year: int) -> list[tuple[dt.date, str, str]
     return rows
 
 
-@transaction.atomic
-def calendar_year_load(*, actor: Any, year: int, rows: Iterable[tuple[dt.date, str, str]], source: str) -> CalendarYear:
-    """Load (or replace) the official holiday schedule of ``year`` (LEGAL.md §1), audited.
-
-    ``actor`` None is the command line (``anjian calendar``). Before a year is loaded every
-    computation reaching it is provisional; after, it is final (``lawcal.work_calendar``).
-    """
-    if actor is not None and not _is_admin(actor):
-        raise PermissionRefused("只有系统管理员可以载入节假日安排。", code="role_refused")
+def _calendar_input(*, year: int, rows: Iterable[tuple[dt.date, str, str]], source: str, source_field: str = "source") -> tuple[list[tuple[dt.date, str, str]], str]:
     source = (source or "").strip()
     if not source:
         raise ValidationFailed(
-            "请写明依据文件(国务院办公厅节假日安排通知的文号)", code="calendar_source_missing", fields={"source": "请写明依据文件(国务院办公厅节假日安排通知的文号)。"}
+            "请写明依据文件（国务院办公厅节假日安排通知的文号）", code="calendar_source_missing", fields={source_field: "请写明依据文件（国务院办公厅节假日安排通知的文号）。"}
         )
     if not isinstance(year, int) or year < EARLIEST.year or year > 2199:
         raise ValidationFailed(f"年度{year}超出可载入范围(2004年起)", code="date_out_of_range", fields={"year": f"年度{year}超出可载入范围(2004年至2199年)。"})
     days = list(rows)
     if not days:
         raise ValidationFailed(f"没有{year}年的节假日或调休数据", code="calendar_invalid", fields={"file": f"文件中没有{year}年的节假日或调休数据。"})
-    previous = CalendarYear.objects.filter(year=year).first()
-    before = None
-    if previous is not None:
-        before = {"source": previous.source, "days": WorkCalendarDay.objects.filter(date__year=year).count()}
+    for d, _k, _n in days:
+        if d.year != year:
+            raise ValidationFailed(f"{d.isoformat()}不属于{year}年", code="calendar_invalid", fields={"file": f"{d.isoformat()}不属于{year}年。"})
     try:
-        n = lawcal.load_year(year, days, source=source)
+        lawcal.calendar_with(year, days)  # the engine checks kinds and make-up days before anything else
     except LawError as exc:
         raise law_error(exc, field_names={"exceptions": "file", "loaded_years": "year"}) from None
     except ValueError as exc:
         raise ValidationFailed(str(exc), code="calendar_invalid", fields={"file": str(exc)}) from None
+    return days, source
+
+
+@transaction.atomic
+def calendar_year_load(*, actor: Any, year: int, rows: Iterable[tuple[dt.date, str, str]], source: str) -> CalendarYear:
+    """Load the official holiday schedule of a year not loaded yet (LEGAL.md §1), audited.
+
+    ``actor`` None is the command line (``anjian calendar``). Before a year is loaded every
+    computation reaching it is provisional; after, it is final (``lawcal.work_calendar``). The
+    calendar is shared by every agency: only the top bureau's administrator loads it
+    (``authority.require_top_admin``). A year already loaded is changed only by
+    ``calendar_year_correct``.
+    """
+    authority.require_top_admin(actor, what="载入节假日安排")
+    days, source = _calendar_input(year=year, rows=rows, source=source)
+    previous = CalendarYear.objects.select_for_update().filter(year=year).first()
+    if previous is not None:
+        raise DomainError(
+            f"{year}年节假日安排已于{previous.loaded_at:%Y-%m-%d}依据{previous.source}载入，不能重新载入；如正式安排有误，请办理更正并写明更正依据文件。",
+            code="calendar_already_loaded",
+            fields={"year": f"{year}年已载入（第{previous.version}版）；如需更改，请办理更正。"},
+        )
+    n = lawcal.load_year(year, days, source=source)
     row = CalendarYear.objects.get(year=year)
     holidays = sum(1 for _, k, _ in days if k == DayKind.HOLIDAY.value)
     audit.record(
         actor=actor,
         action="calendar.load",
         obj=row,
-        before=before,
-        after={"source": source, "days": n, "holidays": holidays, "makeup_workdays": n - holidays},
-        note=f"{year}年节假日安排{'重新' if previous else ''}载入,依据{source}",
+        after={"source": source, "version": row.version, "days": n, "holidays": holidays, "makeup_workdays": n - holidays},
+        note=f"{year}年节假日安排载入，依据{source}",
         jurisdiction_id=None,
+    )
+    return row
+
+
+@dataclass(frozen=True)
+class CalendarChange:
+    """What a correction of ``year`` would change: the days, and the stored deadlines it would move."""
+
+    year: int
+    loaded: CalendarYear
+    added: list[tuple[dt.date, str, str]]
+    removed: list[tuple[dt.date, str, str]]
+    moved: list[impact.MovedDeadline]
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def calendar_change_preview(*, actor: Any, year: int, rows: Iterable[tuple[dt.date, str, str]], source: str) -> CalendarChange:
+    """Everything ``calendar_year_correct`` would do, written nowhere (the correction page shows it)."""
+    authority.require_top_admin(actor, what="更正节假日安排")
+    days, source = _calendar_input(year=year, rows=rows, source=source)
+    loaded = CalendarYear.objects.filter(year=year).first()
+    if loaded is None:
+        raise ValidationFailed(f"{year}年节假日安排尚未载入，无需更正，请直接载入", code="calendar_not_loaded", fields={"year": f"{year}年尚未载入，请直接载入。"})
+    old = {(d, k, n) for d, k, n in lawcal.year_days(year)}
+    new = set(days)
+    old_kinds = {(d, k) for d, k, _ in old}
+    new_kinds = {(d, k) for d, k, _ in new}
+    added = sorted(r for r in new if (r[0], r[1]) not in old_kinds)
+    removed = sorted(r for r in old if (r[0], r[1]) not in new_kinds)
+    moved = impact.deadlines_moved(lawcal.calendar_with(year, days), year) if (added or removed) else []
+    return CalendarChange(year=year, loaded=loaded, added=added, removed=removed, moved=moved)
+
+
+@transaction.atomic
+def calendar_year_correct(*, actor: Any, year: int, rows: Iterable[tuple[dt.date, str, str]], source: str) -> CalendarChange:
+    """Correct an officially loaded year (issue 8 High 2), audited with its source document.
+
+    The version replaced is kept whole (``CalendarYearRevision``). Nothing stored is recomputed:
+    deadlines already computed and told to the party stay as they are; the stored deadlines
+    the correction would move are returned (and written in the audit record) for the bureau to
+    decide each one. Only the top bureau's administrator corrects the shared calendar.
+    """
+    authority.require_top_admin(actor, what="更正节假日安排")
+    loaded = CalendarYear.objects.select_for_update().filter(year=year).first()
+    change = calendar_change_preview(actor=actor, year=year, rows=rows, source=source)
+    assert loaded is not None  # the preview refused a year not loaded
+    days, source = _calendar_input(year=year, rows=rows, source=source, source_field="source")
+    if not change.changes_anything:
+        raise ValidationFailed(f"所载数据与{year}年现行安排相同，无需更正", code="calendar_unchanged", fields={"file": f"文件与{year}年现行节假日安排相同，无需更正。"})
+    old_days = lawcal.year_days(year)
+    CalendarYearRevision.objects.create(
+        year=year,
+        version=loaded.version,
+        source=loaded.source,
+        loaded_at=loaded.loaded_at,
+        days=[[d.isoformat(), k, n] for d, k, n in old_days],
+        correction_source=source,
+        corrected_by=actor if getattr(actor, "pk", None) else None,
+    )
+    lawcal.load_year(year, days, source=source)
+    CalendarYear.objects.filter(year=year).update(version=loaded.version + 1)
+    row = CalendarYear.objects.get(year=year)
+    audit.record(
+        actor=actor,
+        action="calendar.correct",
+        obj=row,
+        before={"source": loaded.source, "version": loaded.version, "days": len(old_days)},
+        after={
+            "source": source,
+            "version": row.version,
+            "days": len(days),
+            "added": [[d.isoformat(), k, n] for d, k, n in change.added],
+            "removed": [[d.isoformat(), k, n] for d, k, n in change.removed],
+            "deadlines_moved": [{"type": m.object_type, "id": m.object_id, "stored": m.stored.isoformat(), "recomputed": m.recomputed.isoformat()} for m in change.moved],
+        },
+        note=f"{year}年节假日安排更正为第{row.version}版，依据{source}；原第{loaded.version}版（{loaded.source}）已存档；已保存的{len(change.moved)}个期限按更正后日历计算将会变化，未自动重算。",
+        jurisdiction_id=None,
+    )
+    return CalendarChange(year=year, loaded=row, added=change.added, removed=change.removed, moved=change.moved)
+
+
+# -- the bureau's legal-review catalogue and collective-discussion rules -----------------------------
+
+REVIEW_FIELDS: Final = ("scope", "code", "name", "kinds", "fine_individual", "fine_organisation", "source_document", "effective_from", "effective_to")
+COLLECTIVE_FIELDS: Final = (
+    "scope", "complex_cases", "serious_heavier", "kinds", "fine_individual", "fine_organisation", "source_document", "effective_from", "effective_to",
+)  # fmt: skip
+_CONFIG_WHAT: Final = {LegalReviewCatalogueEntry: "法制审核目录", CollectiveDiscussionConfig: "集体讨论规则"}
+_CONFIG_ACTION: Final = {LegalReviewCatalogueEntry: "legal.review_catalogue", CollectiveDiscussionConfig: "legal.collective_rule"}
+_CONFIG_FIELDS: Final = {LegalReviewCatalogueEntry: REVIEW_FIELDS, CollectiveDiscussionConfig: COLLECTIVE_FIELDS}
+
+
+def config_row_check(*, actor: Any, model: type[LegalReviewCatalogueEntry] | type[CollectiveDiscussionConfig], instance: Any, values: Mapping[str, Any]) -> None:
+    """What ``config_row_save`` checks before writing (the admin form calls it to show errors)."""
+    what = _CONFIG_WHAT[model]
+    if instance is not None and instance.pk is not None:
+        # An agency changes only its own rows, and cannot move one into its scope.
+        authority.require_scope(actor, instance.scope, what=what)
+    scope = str(values.get("scope") or "").strip()
+    if not authority.is_known_scope(scope):
+        raise ValidationFailed(f"适用范围应为辖区编码、省级区划代码或“*”：{scope}", code="scope_invalid", fields={"scope": f"适用范围应为本系统的辖区编码、省级区划代码或“*”：{scope}"})
+    authority.require_scope(actor, scope, what=what)
+    from anjian.law.procedure import PenaltyKind
+
+    kinds = values.get("kinds") or []
+    bad = [k for k in kinds if k not in PenaltyKind.__members__.values()] if isinstance(kinds, list) else [kinds]
+    if bad:
+        message = "处罚种类须为：" + "、".join(k.value for k in PenaltyKind)
+        raise ValidationFailed(message, code="kinds_invalid", fields={"kinds": message})
+    if not str(values.get("source_document") or "").strip():
+        raise ValidationFailed(f"{what}须写明依据文件（文号）", code="source_missing", fields={"source_document": f"{what}须写明依据文件（文号）。"})
+
+
+@transaction.atomic
+def config_row_save(
+    *, actor: Any, model: type[LegalReviewCatalogueEntry] | type[CollectiveDiscussionConfig], instance: Any = None, values: Mapping[str, Any]
+) -> Any:
+    """Create or change a row of a bureau's review catalogue or collective-discussion rule.
+
+    Only the agency whose jurisdiction the row's scope is may write it (``authority``); audited
+    with the source document. Rows are never deleted: a row ends with its 失效日期.
+    """
+    fields = _CONFIG_FIELDS[model]
+    before = None
+    if instance is not None and instance.pk is not None:
+        instance = model.objects.select_for_update(of=("self",)).get(pk=instance.pk)
+        before = audit.snapshot(instance, list(fields))
+    config_row_check(actor=actor, model=model, instance=instance, values=values)
+    row = instance if instance is not None else model()
+    for name in fields:
+        if name in values:
+            value = values[name]
+            setattr(row, name, value.strip() if isinstance(value, str) else value)
+    try:
+        row.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+    row.save()
+    audit.record(
+        actor=actor,
+        action=_CONFIG_ACTION[model],
+        obj=row,
+        before=before,
+        after=audit.snapshot(row, list(fields)),
+        note=f"{'变更' if before else '新增'}{_CONFIG_WHAT[model]}（适用范围{row.scope}），依据{row.source_document}",
+        jurisdiction_id=scope_for(actor).jurisdiction_id,
     )
     return row

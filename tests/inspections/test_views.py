@@ -76,7 +76,7 @@ def test_it_renders_the_field_form_with_the_checklist_by_order(client: Any, worl
 def test_the_planned_orders_match_what_inspection_create_assigns(world: Any, ent_a: Any, checklist: Any, calendar: None) -> None:
     from anjian.inspections.services import templates_for
 
-    planned = [(i.order, i.text) for i in planned_items(templates_for(ent_a))]
+    planned = [(i.order, i.text) for i in planned_items(templates_for(ent_a, agency_id=world.agency_a.pk))]
     insp = services.inspection_create(actor=world.user("officer_a"), enterprise=ent_a, type="planned", inspected_on=timezone.localdate(), started_at=timezone.now(), place="厂区", officer_ids=officers(world))
     assert planned == [(i.order, i.text) for i in insp.items.order_by("order")]
 

@@ -29,3 +29,16 @@ def staff_admin(world: Any) -> Any:
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     return user
+
+
+@pytest.fixture
+def people(world: Any) -> Any:
+    """The world with the city's and the zone's administrators and legal reviewers."""
+    from tests.legal.personas import add_personas
+
+    return add_personas(world)
+
+
+@pytest.fixture
+def city_admin(people: Any) -> Any:
+    return people.user("admin_city")

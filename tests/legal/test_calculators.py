@@ -46,10 +46,10 @@ def test_deadlines_of_a_notice_with_articles_and_the_unverified_default(calendar
     client.force_login(world.user("officer_a"))
     html = _page(client, DEADLINES, event="notice_served", date="2026-02-03")
     hearing = _row(html, "hearing_request")
-    assert "2026-02-10" in hearing and "5个工作日" in hearing and "行政处罚法第六十四条第（一）项、第八十五条" in hearing and ">V<" in hearing
+    assert "2026-02-10" in hearing and "5个工作日" in hearing and "行政处罚法第六十四条第（一）项、第八十五条" in hearing and ">已核对官方文本<" in hearing
     defence = _row(html, "defence_statement")
     # 3 working days from the repealed 办法, for a step after 2026-01-31: shown, flagged
-    assert "2026-02-06" in defence and ">CFG<" in defence and "未经确认的默认值" in defence
+    assert "2026-02-06" in defence and ">可配置（默认值）<" in defence and "未经确认的默认值" in defence
     assert "须经法规科确认或者替换" in defence and "应急管理部令第18号" in defence
     assert 'data-testid="unverified-banner"' in html and 'data-testid="provisional-banner"' not in html
 
@@ -66,7 +66,7 @@ def test_chained_deadlines_are_listed(calendar: None, client: Any, world: Any) -
 def test_a_2027_result_is_provisional_until_the_year_is_loaded(calendar: None, client: Any, world: Any) -> None:
     client.force_login(world.user("officer_a"))
     html = _page(client, DEADLINES, event="notice_served", date="2027-09-30")
-    assert 'data-testid="provisional-banner"' in html and "临时计算(provisional)" in html
+    assert 'data-testid="provisional-banner"' in html and "临时计算" in html
     assert "2027年度的法定节假日安排尚未载入" in html
     hearing = _row(html, "hearing_request")
     assert "2027-10-07" in hearing and "不得以该临时届满日为依据办理下一步" in hearing
@@ -81,7 +81,7 @@ def test_an_override_is_shown_with_its_source_and_approver(calendar: None, clien
     )
     client.force_login(world.user("officer_a"))
     defence = _row(_page(client, DEADLINES, event="notice_served", date="2026-02-03"), "defence_statement")
-    assert "本地覆盖" in defence and "依据芝应急法〔2026〕3号,批准人王法规" in defence and "未经确认的默认值" not in defence
+    assert "本地覆盖" in defence and "依据芝应急法〔2026〕3号，批准人王法规" in defence and "未经确认的默认值" not in defence
     # another district's officer still sees the unverified default
     client.force_login(world.user("officer_b"))
     defence = _row(_page(client, DEADLINES, event="notice_served", date="2026-02-03"), "defence_statement")
@@ -117,7 +117,7 @@ def test_penalty_range_band_and_flags(calendar: None, client: Any, world: Any) -
     assert "¥100,000.00以下" in html and "安全生产法第九十七条" in html
     assert "未按照规定对从业人员" in html  # the item's text
     assert "适用违法行为发生时的规定" in html and "行政处罚法第三十七条" in html
-    assert "示例 · CFG" in html and "从轻" in html and "从重" in html
+    assert "示例（可配置）" in html and "从轻" in html and "从重" in html
     assert "合法" in html and "一般档" in html  # 50,000 of max 100,000: between 30 % and 60 % → ordinary
     hearing = html[html.index('data-testid="flag-hearing"') :]
     assert "须告知听证权利" in hearing and "较大数额罚款（法人或者其他组织50000.00元以上" in hearing
@@ -142,7 +142,7 @@ def test_a_confirmed_hearing_threshold_shows_its_override(calendar: None, client
     client.force_login(world.user("officer_a"))
     html = _page(client, PENALTIES, violation="P9", subject="unit", circumstance="base", act_date="2026-03-01", decision_date="2026-04-01", amount="6000")
     hearing = html[html.index('data-testid="flag-hearing"') :]
-    assert "须告知听证权利" in hearing and "本地覆盖" in hearing and "依据鲁应急规〔2026〕1号,批准人李处长" in hearing
+    assert "须告知听证权利" in hearing and "本地覆盖" in hearing and "依据鲁应急规〔2026〕1号，批准人李处长" in hearing
     assert "法人或者其他组织5000.00元以上" in hearing
 
 
@@ -163,6 +163,14 @@ def test_a_fine_below_the_minimum_needs_a_ground_and_collective_approval(calenda
         ({"amount": "-100"}, "amount", "拟罚款数额(元):金额不得为负数"),
         ({"amount": "100.555"}, "amount", "拟罚款数额(元):金额最多保留两位小数"),
         ({"amount": "一万"}, "amount", "不是金额数字"),
+        # issue 8 Medium 11: 1e30 answered 500
+        ({"amount": "1e30"}, "amount", "金额过大，不能超过999,999,999,999.99元"),
+        ({"amount": "1e13"}, "amount", "金额过大"),
+        ({"amount": "-1e30"}, "amount", "金额不得为负数"),
+        ({"amount": "nan"}, "amount", "金额不是有效数字"),
+        ({"amount": "inf"}, "amount", "金额不是有效数字"),
+        ({"amount": "1e-30"}, "amount", "金额最多保留两位小数"),
+        ({"income": "1e30"}, "income", "金额过大"),
         ({"violation": "P99"}, "violation", "处罚目录中没有违法行为P99"),
         ({"act_date": "2003-06-01"}, "act_date", "违法行为发生日期:日期2003-06-01早于2004年1月1日"),
         ({"decision_date": "2025-01-01"}, "decision_date", "处罚决定日期不能早于违法行为发生日期"),
@@ -204,3 +212,36 @@ def test_the_agencys_review_catalogue_and_collective_rule_apply(calendar: None, 
     client.force_login(world.user("officer_b"))
     html = _page(client, PENALTIES, violation="P7", item="3", subject="unit", circumstance="base", act_date="2025-06-01", decision_date="2026-03-02", amount="35000")
     assert "对单位罚款3万元以上" not in html
+
+
+def _visible_outside_details(html: str) -> str:
+    """The text an officer reads without opening the legal department's details toggle."""
+    import re
+
+    body = html[html.index("<main") :] if "<main" in html else html
+    body = re.sub(r"<details.*?</details>", " ", body, flags=re.S)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body)  # tags and their attributes (data-rule="…" is not read)
+    return body
+
+
+def test_internal_codes_are_behind_the_details_toggle(calendar: None, client: Any, world: Any) -> None:
+    """Issue 8 item N: rule codes, provisional, V/S/CFG and calendar hashes were shown to officers."""
+    import re
+
+    from anjian.legal import lawcal
+
+    client.force_login(world.user("officer_a"))
+    version = lawcal.work_calendar().version
+    for params in ({"event": "decision_served", "date": "2026-02-03"}, {"event": "notice_served", "date": "2027-09-30"}):
+        html = _page(client, DEADLINES, **params)
+        assert 'data-testid="deadline-result"' in html and 'data-testid="technical-details"' in html
+        text = _visible_outside_details(html)
+        for code in ("payment", "lawsuit_direct", "defence_statement", "provisional", version):
+            assert code not in text, code
+        assert not re.search(r"\b(V|S|CFG)\b", text), re.findall(r".{20}\b(?:V|S|CFG)\b.{20}", text)
+        details = html[html.index('data-testid="technical-details"') :]
+        assert version in details and ("payment" in details or "defence_statement" in details)
+    html = _page(client, PENALTIES, violation="P7", subject="unit", circumstance="base", act_date="2025-06-01", decision_date="2026-03-02", amount="60000")
+    text = _visible_outside_details(html)
+    assert not re.search(r"\b(V|S|CFG)\b", text) and "hearing.fine" not in text

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from anjian.core.errors import PermissionRefused, ValidationFailed
+from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent
 from anjian.law.calendar import DayKind
 from anjian.law.deadlines import evaluate
@@ -44,29 +44,32 @@ def test_a_2027_computation_is_provisional_until_the_2027_csv_is_imported(calend
     assert not after.provisional and after.date == D(2027, 10, 13)
 
 
-def test_calendar_year_load_audits_and_replaces(calendar: None, world: Any) -> None:
+def test_calendar_year_load_audits_and_refuses_to_reload(calendar: None, city_admin: Any) -> None:
     rows = services.parse_calendar_csv(CSV_2027, year=2027)
     assert len(rows) == 9
-    services.calendar_year_load(actor=world.user("admin_a"), year=2027, rows=rows, source=SOURCE_2027)
+    services.calendar_year_load(actor=city_admin, year=2027, rows=rows, source=SOURCE_2027)
     ev = AuditEvent.objects.get(action="calendar.load", object_id="2027")
-    assert ev.actor == world.user("admin_a") and ev.before is None
-    assert ev.after == {"source": SOURCE_2027, "days": 9, "holidays": 8, "makeup_workdays": 1}
-    # a corrected notice replaces the year; the audit keeps what was there
-    services.calendar_year_load(actor=None, year=2027, rows=rows[:1], source="更正通知")
-    assert WorkCalendarDay.objects.filter(date__year=2027).count() == 1
-    last = AuditEvent.objects.filter(action="calendar.load", object_id="2027").order_by("-id").first()
-    assert last is not None and last.before == {"source": SOURCE_2027, "days": 9} and last.actor is None
+    assert ev.actor == city_admin and ev.before is None
+    assert ev.after == {"source": SOURCE_2027, "version": 1, "days": 9, "holidays": 8, "makeup_workdays": 1}
+    # a loaded official year is not replaced by loading it again (issue 8 High 2), not even from
+    # the command line: a change is a correction
+    for actor in (city_admin, None):
+        with pytest.raises(DomainError) as exc:
+            services.calendar_year_load(actor=actor, year=2027, rows=rows[:1], source="更正通知")
+        assert exc.value.code == "calendar_already_loaded" and "year" in exc.value.fields
+    assert WorkCalendarDay.objects.filter(date__year=2027).count() == 9
 
 
-def test_calendar_year_load_refusals_name_the_input(calendar: None, world: Any) -> None:
+def test_calendar_year_load_refusals_name_the_input(calendar: None, city_admin: Any, world: Any) -> None:
     rows = services.parse_calendar_csv(CSV_2027, year=2027)
-    with pytest.raises(PermissionRefused):
-        services.calendar_year_load(actor=world.user("officer_a"), year=2027, rows=rows, source=SOURCE_2027)
+    for persona in ("officer_a", "officer_city", "admin_a", "admin_zone"):
+        with pytest.raises(PermissionRefused):
+            services.calendar_year_load(actor=world.user(persona), year=2027, rows=rows, source=SOURCE_2027)
     with pytest.raises(ValidationFailed) as exc:
-        services.calendar_year_load(actor=world.user("admin_a"), year=2027, rows=rows, source="  ")
+        services.calendar_year_load(actor=city_admin, year=2027, rows=rows, source="  ")
     assert "source" in exc.value.fields
     with pytest.raises(ValidationFailed) as exc:
-        services.calendar_year_load(actor=world.user("admin_a"), year=2003, rows=rows, source=SOURCE_2027)
+        services.calendar_year_load(actor=city_admin, year=2003, rows=rows, source=SOURCE_2027)
     assert "year" in exc.value.fields
     # a make-up working day on a weekday: refused by the engine before anything is written
     with pytest.raises(ValidationFailed) as exc:
@@ -91,23 +94,23 @@ def test_csv_errors_name_the_line(text: str, message: str) -> None:
     assert exc.value.fields["file"][0].startswith(message)
 
 
-def test_admin_upload_loads_a_new_year(calendar: None, client: Any, staff_admin: Any) -> None:
-    client.force_login(staff_admin)
+def test_admin_upload_loads_a_new_year(calendar: None, client: Any, city_admin: Any) -> None:
+    client.force_login(city_admin)
     page = client.get("/admin/legal/calendaryear/upload/")
     assert page.status_code == 200 and "载入新年度节假日安排" in page.content.decode()
     upload = SimpleUploadedFile("2027.csv", CSV_2027.encode("utf-8-sig"), content_type="text/csv")
     r = client.post("/admin/legal/calendaryear/upload/", {"year": "2027", "source": SOURCE_2027, "file": upload})
     assert r.status_code == 302, r.content.decode()
     assert lawcal.work_calendar().is_loaded(2027)
-    assert AuditEvent.objects.filter(action="calendar.load", object_id="2027", actor=staff_admin).exists()
+    assert AuditEvent.objects.filter(action="calendar.load", object_id="2027", actor=city_admin).exists()
     listing = client.get("/admin/legal/calendaryear/")
     assert listing.status_code == 200 and SOURCE_2027 in listing.content.decode()
     days = client.get("/admin/legal/workcalendarday/", {"year": "2027", "kind": "makeup_workday"})
     assert days.status_code == 200 and "2027年10月9日" in days.content.decode()
 
 
-def test_admin_upload_shows_errors_on_the_form(calendar: None, client: Any, staff_admin: Any) -> None:
-    client.force_login(staff_admin)
+def test_admin_upload_shows_errors_on_the_form(calendar: None, client: Any, city_admin: Any) -> None:
+    client.force_login(city_admin)
     upload = SimpleUploadedFile("2027.csv", b"date,kind\n2027-01-01,holiday\n2026-05-01,holiday\n", content_type="text/csv")
     r = client.post("/admin/legal/calendaryear/upload/", {"year": "2027", "source": SOURCE_2027, "file": upload})
     assert r.status_code == 200 and "第3行:2026-05-01不属于2027年" in r.content.decode()

@@ -66,7 +66,6 @@ def test_other_roles_cannot_register_overrides(calendar: None, world: Any, perso
         ({"approver": ""}, "approver", "override_invalid"),
         ({"rule_code": "no_such_rule"}, "rule_code", "unknown_rule"),
         ({"scope": "37"}, "scope", "override_invalid"),
-        ({"scope": "370611"}, "scope", "override_scope_refused"),  # district B's scope, by district A
         ({"effective_from": D(2003, 12, 31)}, "effective_from", "date_out_of_range"),
         ({"effective_to": D(2026, 1, 1)}, "effective_to", "override_invalid"),
         ({"value": "3.5"}, "value", "override_invalid"),
@@ -121,8 +120,9 @@ def test_the_city_may_register_for_the_province_a_district_may_not(calendar: Non
     row = _create(city, scope="370000", source_document="鲁应急发〔2026〕5号")
     assert row.scope == "370000"
     assert len(lawcal.overrides_for(lawcal.scope_codes("370611"))) == 1  # it reaches district B
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(PermissionRefused) as exc:
         _create(world.user("legal_a"), scope="370000")
+    assert exc.value.code == "scope_refused" and "scope" in exc.value.fields
 
 
 def test_two_overrides_on_the_same_day_conflict(calendar: None, world: Any) -> None:
@@ -139,7 +139,8 @@ def test_an_override_can_only_be_ended(calendar: None, world: Any) -> None:
     row.refresh_from_db()
     assert row.effective_to == D(2026, 6, 30)
     ev = AuditEvent.objects.filter(action="rule.override", object_id=str(row.pk)).order_by("-id").first()
-    assert ev is not None and ev.before == {"effective_to": None} and ev.after == {"effective_to": "2026-06-30"}
+    assert ev is not None and ev.before == {"effective_to": None}
+    assert ev.after == {"effective_to": "2026-06-30", "scope": "370602", "source_document": "芝应急法〔2026〕3号"}
     with pytest.raises(ValidationFailed):  # never later than already decided
         services.rule_override_end(actor=legal, override=row, effective_to=D(2026, 12, 31))
     with pytest.raises(ValidationFailed):

@@ -1,4 +1,6 @@
-"""``anjian calendar seed`` / ``anjian calendar import FILE.csv --source "国办发明电〔2026〕×号"``."""
+"""``anjian calendar seed`` / ``anjian calendar import FILE.csv --source "国办发明电〔2026〕×号"`` /
+``anjian calendar correct FILE.csv --source "更正依据文号"`` (a year already loaded: its old version
+is kept, nothing stored is recomputed, the stored deadlines it would move are listed)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,10 @@ KINDS = {"holiday": "holiday", "法定节假日": "holiday", "节假日": "holid
 
 
 class Command(BaseCommand):
-    help = "工作日历:seed 从 chinese-calendar 载入2004–2026年;import 载入新公布年度的CSV(列:date,kind[,name])。"
+    help = "工作日历：seed 从 chinese-calendar 载入2004–2026年尚未载入的年度；import 载入新公布年度的CSV（列：date，kind[，name]）；correct 更正已载入的年度。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["seed", "import", "status"])
+        parser.add_argument("action", choices=["seed", "import", "correct", "status"])
         parser.add_argument("file", nargs="?")
         parser.add_argument("--source", default="", help="依据文件,如国务院办公厅通知的文号")
 
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             self.stdout.write("已载入年度:" + (f"{min(years)}–{max(years)}(共{len(years)}年)" if years else "无"))
             return
         if not opts.get("file"):
-            raise CommandError("请给出CSV文件:anjian calendar import 2027.csv --source 文号")
+            raise CommandError("请给出CSV文件：anjian calendar import 2027.csv --source 文号（更正已载入的年度用 correct）")
         if not opts["source"].strip():
             raise CommandError("请用 --source 写明依据文件(国务院办公厅节假日安排通知的文号)。")
         by_year: dict[int, list[tuple[dt.date, str, str]]] = defaultdict(list)
@@ -52,12 +54,20 @@ class Command(BaseCommand):
         if not by_year:
             raise CommandError("文件中没有数据行。")
         from anjian.core.errors import DomainError
-        from anjian.legal.services import calendar_year_load
+        from anjian.legal.services import calendar_year_correct, calendar_year_load
 
         for year, days in sorted(by_year.items()):
             try:
                 # Audited like the admin upload (actor None = the command line).
-                calendar_year_load(actor=None, year=year, rows=days, source=opts["source"].strip())
+                if action == "correct":
+                    change = calendar_year_correct(actor=None, year=year, rows=days, source=opts["source"].strip())
+                else:
+                    calendar_year_load(actor=None, year=year, rows=days, source=opts["source"].strip())
             except (DomainError, ValueError) as exc:
-                raise CommandError(f"{year}年未载入:{getattr(exc, 'message', exc)}") from exc
-            self.stdout.write(f"{year}年已载入,{len(days)}个例外日。")
+                raise CommandError(f"{year}年未{'更正' if action == 'correct' else '载入'}：{getattr(exc, 'message', exc)}") from exc
+            if action == "correct":
+                self.stdout.write(f"{year}年已更正为第{change.loaded.version}版，原版本已存档；已保存的期限未重算，其中{len(change.moved)}个按更正后日历会变化：")
+                for m in change.moved:
+                    self.stdout.write(f"  {m.what} {m.label}：已保存{m.stored.isoformat()}，更正后{m.recomputed.isoformat()}")
+            else:
+                self.stdout.write(f"{year}年已载入，{len(days)}个例外日。")
