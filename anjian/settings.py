@@ -178,6 +178,9 @@ SECURE_SSL_REDIRECT = _env_bool("ANJIAN_SSL_REDIRECT", ANJIAN_HTTPS)
 SECURE_HSTS_SECONDS = int(os.environ.get("ANJIAN_HSTS_SECONDS", str(365 * 24 * 3600 if ANJIAN_HTTPS else 0)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("ANJIAN_HSTS_INCLUDE_SUBDOMAINS", ANJIAN_HTTPS)
 SECURE_HSTS_PRELOAD = _env_bool("ANJIAN_HSTS_PRELOAD", False)
+# The browsers' preload list is for public host names; the bureau's intranet host cannot be on it,
+# so the check that asks for it is silenced (an internet-facing deployment sets ANJIAN_HSTS_PRELOAD=1).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -234,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # `check --deploy` is about the deployment's security settings; the schema's own warnings are
+    # the API's business (its tests and the schemathesis run), not a reason to fail the deploy check.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 TASKS = {

@@ -133,22 +133,28 @@ def audit_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
     _record(action="auth.logout", user=user, attempted=user.get_username(), actor=user)
 
 
+def _record_failure(request: HttpRequest, attempted: str) -> None:
+    if getattr(request, "anjian_failure_recorded", False):
+        return
+    request.anjian_failure_recorded = True  # type: ignore[attr-defined]
+    action = "auth.login_locked" if getattr(request, "anjian_refused_locked", False) else "auth.login_failed"
+    _record(action=action, user=_user_named(attempted), attempted=attempted, actor=None, note=request.path)
+
+
 @receiver(user_login_failed, dispatch_uid="anjian.auth.login_failed")
 def audit_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
     if request is None:
         return  # code calling authenticate() directly, not a login form
-    attempted = str(credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or "")
-    user = _user_named(attempted)
-    if getattr(request, "anjian_refused_locked", False):
-        _record(action="auth.login_locked", user=user, attempted=attempted, actor=None, note=request.path)
-    else:
-        _record(action="auth.login_failed", user=user, attempted=attempted, actor=None, note=request.path)
+    _record_failure(request, str(credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or ""))
 
 
 @receiver(user_locked_out, dispatch_uid="anjian.auth.lockout")
 def audit_lockout(sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
+    # axes sends this from its own user_login_failed receiver, which runs before ours: the failure
+    # that sets the lock is written first, so the trail reads in order.
+    _record_failure(request, username or "")
     # axes says "locked out" again for every attempt during the lock; only the failure that set it
-    # is the lockout (the refused attempts are auth.login_locked above).
+    # is the lockout (the refused attempts are auth.login_locked).
     if getattr(request, "anjian_refused_locked", False):
         return
     _record(

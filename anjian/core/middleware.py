@@ -109,7 +109,7 @@ class RequestSizeLimitMiddleware:
         message = f"提交的内容过大（上限{limit}）。大的录音、视频请在现场检查页面上传（自动分块）。"
         response: HttpResponse
         if request.path.startswith("/api/"):
-            response = JsonResponse({"code": "body_too_large", "message": message, "fields": {}}, status=413)
+            response = JsonResponse({"code": "body_too_large", "message": message, "fields": {}}, status=413, json_dumps_params={"ensure_ascii": False})
         else:
             response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         # The unread body is still on the connection: do not let the server try to reuse it.
