@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from anjian.core import views as core_views
-from anjian.core.apidocs import RedocView, SwaggerView
+from anjian.core.apidocs import RedocView, SwaggerView, redoc_bundle
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -25,4 +25,5 @@ urlpatterns = [
     # nothing is loaded from outside hosts (issue 8, item O). Linked from the user menu (base.html).
     path("api/docs/", login_required(SwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/redoc/", login_required(RedocView.as_view(url_name="api-schema")), name="api-redoc"),
+    path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-js"),
 ]

@@ -141,9 +141,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 # Redoc (the API reference, /api/redoc/) builds its styles at run time (styled-components write
 # <style> elements) and runs its search in a worker made from a blob: URL. Only that page gets
 # these two relaxations; it shows the schema and nothing a user typed.
-REDOC_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
-    "worker-src 'self'", "worker-src 'self' blob:"
-)
+REDOC_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("worker-src 'self'", "worker-src 'self' blob:")
 
 # camera and microphone stay allowed for our own pages: the field form takes photos and
 # recordings as evidence (today through <input capture>, which needs no permission; an in-page
