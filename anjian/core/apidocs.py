@@ -49,11 +49,12 @@ def redoc_bundle(request: HttpRequest) -> HttpResponse:
 class RedocView(SpectacularRedocView):
     template_name = "api/redoc.html"
 
-    def _redoc_standalone(self) -> str:
+    @staticmethod
+    def _redoc_standalone() -> str:
         return reverse("api-redoc-js")
 
     @extend_schema(exclude=True)
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
-        response = super().get(request, *args, **kwargs)
+        response: Response = super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
         response.anjian_csp_redoc = True  # type: ignore[attr-defined]
         return response
