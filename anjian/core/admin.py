@@ -319,3 +319,7 @@ class LegalReviewCatalogueEntryAdmin(_ConfigAdmin):
 class CollectiveDiscussionConfigAdmin(_ConfigAdmin):
     form = _KindsForm
     list_display = ["scope", "complex_cases", "serious_heavier", "fine_individual", "fine_organisation", "source_document", "effective_from", "effective_to"]
+
+
+# The login lockouts and their audited unlock (issue 8, item 9).
+from anjian.core import auth_admin  # noqa: E402, F401
