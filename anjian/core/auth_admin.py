@@ -7,7 +7,6 @@ superuser sees every count and may also unlock a source address. The unlock goes
 
 from __future__ import annotations
 
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from anjian.core.admin import SystemAdminOnly
 from anjian.core.auth import login_unlock
+from anjian.core.models import LoginLock
 from anjian.core.scoping import scope_for
 
 REASON = "系统管理员在管理后台解除锁定"
@@ -32,7 +32,7 @@ def _visible_usernames(request: HttpRequest, usernames: set[str]) -> set[str]:
     return {u.get_username() for u in users if scope_for(u).jurisdiction_id in own}
 
 
-@admin.register(AccessAttempt)
+@admin.register(LoginLock)
 class LoginLockAdmin(SystemAdminOnly):
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked", "path_info"]
     search_fields = ["username", "ip_address"]
@@ -41,7 +41,7 @@ class LoginLockAdmin(SystemAdminOnly):
     readonly_fields = fields
     actions = ["unlock_usernames", "unlock_sources"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessAttempt]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LoginLock]:
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
@@ -49,11 +49,11 @@ class LoginLockAdmin(SystemAdminOnly):
         return qs.filter(username__in=sorted(_visible_usernames(request, names)))
 
     @admin.display(description="锁定中", boolean=True)
-    def locked(self, obj: AccessAttempt) -> bool:
+    def locked(self, obj: LoginLock) -> bool:
         return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT and obj.attempt_time >= timezone.now() - settings.AXES_COOLOFF_TIME
 
     @admin.action(description="解除所选用户名的登录锁定（记入审计）")
-    def unlock_usernames(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+    def unlock_usernames(self, request: HttpRequest, queryset: QuerySet[LoginLock]) -> None:
         names = {n for n in queryset.values_list("username", flat=True) if n}
         allowed = _visible_usernames(request, names)
         for name in sorted(allowed):
@@ -64,7 +64,7 @@ class LoginLockAdmin(SystemAdminOnly):
             self.message_user(request, "其余用户名不属于本机关，不能解锁。", messages.WARNING)
 
     @admin.action(description="解除所选来源IP的登录锁定（仅超级管理员，记入审计）")
-    def unlock_sources(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+    def unlock_sources(self, request: HttpRequest, queryset: QuerySet[LoginLock]) -> None:
         if not request.user.is_superuser:
             # A source address is shared by every bureau behind it: only the deployment's superuser lifts it.
             self.message_user(request, "来源IP的锁定只能由超级管理员解除。", messages.ERROR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -239,3 +240,13 @@ class CollectiveDiscussionConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.effective_from}"
+
+
+class LoginLock(AccessAttempt):
+    """django-axes' count of failed logins, under a Chinese name for the admin page 登录锁定
+    (core/auth_admin.py). No table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录锁定"

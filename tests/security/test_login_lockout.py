@@ -174,21 +174,21 @@ def test_a_bureau_administrator_unlocks_its_own_staff_in_the_admin(world: Any, c
         attempt(client, "officer_b", "wrong-password", ip="10.8.8.8")
     admin_client = Client()
     admin_client.force_login(staff(world, "admin_a"))
-    page = admin_client.get("/admin/axes/accessattempt/")
+    page = admin_client.get("/admin/core/loginlock/")
     assert page.status_code == 200
     listed = page.content.decode()
     assert "officer_a" in listed and "officer_b" not in listed  # another bureau's staff are not shown
 
     # the other bureau's count cannot be lifted by posting its id either
     other = AccessAttempt.objects.get(username="officer_b")
-    admin_client.post("/admin/axes/accessattempt/", {"action": "unlock_usernames", "_selected_action": [other.pk]})
+    admin_client.post("/admin/core/loginlock/", {"action": "unlock_usernames", "_selected_action": [other.pk]})
     assert AccessAttempt.objects.filter(username="officer_b").exists()
     # nor a source address, which only the superuser lifts
     own = AccessAttempt.objects.get(username="officer_a")
-    admin_client.post("/admin/axes/accessattempt/", {"action": "unlock_sources", "_selected_action": [own.pk]})
+    admin_client.post("/admin/core/loginlock/", {"action": "unlock_sources", "_selected_action": [own.pk]})
     assert AccessAttempt.objects.filter(ip_address="10.7.7.7").exists()
 
-    r = admin_client.post("/admin/axes/accessattempt/", {"action": "unlock_usernames", "_selected_action": [own.pk]})
+    r = admin_client.post("/admin/core/loginlock/", {"action": "unlock_usernames", "_selected_action": [own.pk]})
     assert r.status_code == 302
     assert not AccessAttempt.objects.filter(username="officer_a").exists()
     assert attempt(client, "officer_a", PASSWORD, ip="10.7.7.9").status_code == 302
@@ -198,4 +198,4 @@ def test_a_bureau_administrator_unlocks_its_own_staff_in_the_admin(world: Any, c
 
 def test_an_officer_has_no_lockout_admin(world: Any, client: Client) -> None:
     client.force_login(staff(world, "officer_a"))
-    assert client.get("/admin/axes/accessattempt/").status_code == 403
+    assert client.get("/admin/core/loginlock/").status_code == 403
