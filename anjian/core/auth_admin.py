@@ -37,8 +37,8 @@ class LoginLockAdmin(SystemAdminOnly):
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked", "path_info"]
     search_fields = ["username", "ip_address"]
     ordering = ["-attempt_time"]
-    fields = ["username", "ip_address", "user_agent", "path_info", "failures_since_start", "attempt_time"]
-    readonly_fields = fields
+    fields = ("username", "ip_address", "user_agent", "path_info", "failures_since_start", "attempt_time")
+    readonly_fields = ("username", "ip_address", "user_agent", "path_info", "failures_since_start", "attempt_time")
     actions = ["unlock_usernames", "unlock_sources"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LoginLock]:
