@@ -12,6 +12,7 @@ from django.test import Client
 
 def nav_and_menu(client: Client) -> tuple[str, str]:
     page = client.get("/enterprises/").content.decode()
+    assert "{#" not in page and "#}" not in page  # a template comment that leaked into the page
     nav = page[page.index('<ul class="navbar-nav me-auto">') : page.index("</ul>", page.index('<ul class="navbar-nav me-auto">'))]
     menu = page[page.index('class="dropdown-menu dropdown-menu-end"') :]
     return nav, menu
