@@ -84,3 +84,12 @@ def test_templates_have_no_inline_style_or_script() -> None:
         f"{p.relative_to(root)}: {m.group(0)}" for p in root.rglob("templates/**/*.html") for m in bad.finditer(comments.sub("", p.read_text()))
     ]  # fmt: skip
     assert offenders == []
+
+
+def test_template_comments_are_one_line() -> None:
+    """Django's {# #} ends at the line's end; a multi-line one is printed on the page."""
+    root = Path(anjian.__file__).parent
+    offenders = [
+        f"{p.relative_to(root)}:{n}" for p in root.rglob("templates/**/*.html") for n, line in enumerate(p.read_text().splitlines(), 1) if line.count("{#") != line.count("#}")
+    ]
+    assert offenders == []
