@@ -197,7 +197,7 @@ AUTHENTICATION_BACKENDS = [
     "anjian.core.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_ENABLED = _env_bool("ANJIAN_AXES_ENABLED", True)
+AXES_ENABLED = True
 AXES_FAILURE_LIMIT = int(os.environ.get("ANJIAN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ANJIAN_LOGIN_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
