@@ -192,7 +192,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- login brute force (issue 8, item 9): django-axes ------------------------------------------
 # Five failures lock for 30 minutes, counted per user name and, separately, per source address;
-# either count locks. An administrator unlocks early with `anjian unlock USER` (audited).
+# either count locks. An administrator unlocks early in the admin (登录锁定) or with `anjian unlock USER` (audited).
 AUTHENTICATION_BACKENDS = [
     "anjian.core.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -209,7 +209,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "anjian.core.auth.client_ip_for_axes"
 AXES_LOCKOUT_CALLABLE = "anjian.core.auth.lockout_response"
-AXES_ENABLE_ADMIN = False  # unlocking goes through our audited command, not a bare delete
+AXES_ENABLE_ADMIN = False  # unlocking goes through our audited admin page (core/auth_admin.py), not a bare delete
 AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
