@@ -6,6 +6,7 @@ Production sets ``ANJIAN_DATABASE_URL=postgres://…`` and ``ANJIAN_SECRET_KEY``
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "anjian.core",
     "anjian.legal",
     "anjian.documents",
@@ -71,17 +73,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "anjian.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses an oversized body from its Content-Length before anything reads it (CSRF's check
+    # reads request.POST in process_view, after every __call__ here): issue 8, bodies.
+    "anjian.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anjian.core.middleware.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a refused login (locked out) into the login page with the message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "anjian.urls"
@@ -158,9 +166,52 @@ LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("ANJIAN_SESSION_AGE", str(8 * 3600)))
-SESSION_COOKIE_SECURE = _env_bool("ANJIAN_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# --- HTTPS (docs/operator-guide.md, "生产部署安全设置") ----------------------------------------
+# ANJIAN_HTTPS=1 is the production switch: secure cookies, redirect to HTTPS, HSTS. With it and the
+# documented settings, `manage.py check --deploy` reports nothing (tests/security/test_deploy_check.py).
+ANJIAN_HTTPS = _env_bool("ANJIAN_HTTPS", False)
+SESSION_COOKIE_SECURE = _env_bool("ANJIAN_SECURE_COOKIES", ANJIAN_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_bool("ANJIAN_SSL_REDIRECT", ANJIAN_HTTPS)
+# One year once HTTPS is on; 0 (no header) over plain HTTP, where a browser would ignore it anyway.
+SECURE_HSTS_SECONDS = int(os.environ.get("ANJIAN_HSTS_SECONDS", str(365 * 24 * 3600 if ANJIAN_HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("ANJIAN_HSTS_INCLUDE_SUBDOMAINS", ANJIAN_HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("ANJIAN_HSTS_PRELOAD", False)
+# The browsers' preload list is for public host names; the bureau's intranet host cannot be on it,
+# so the check that asks for it is silenced (an internet-facing deployment sets ANJIAN_HSTS_PRELOAD=1).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# nginx terminates TLS and says so in X-Forwarded-Proto; trusted only behind the proxy.
+if _env_bool("ANJIAN_TRUST_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz is probed over plain HTTP by the local monitor.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- login brute force (issue 8, item 9): django-axes ------------------------------------------
+# Five failures lock for 30 minutes, counted per user name and, separately, per source address;
+# either count locks. An administrator unlocks early in the admin (登录锁定) or with `anjian unlock USER` (audited).
+AUTHENTICATION_BACKENDS = [
+    "anjian.core.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = int(os.environ.get("ANJIAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ANJIAN_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout are refused without being counted: the lock ends 30 minutes after
+# the failure that set it, so an attacker cannot keep a colleague locked out for ever by retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the count: an attacker with an account of his own could otherwise reset
+# his address's count between guesses at colleagues' passwords. Failures age out after 30 minutes.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "anjian.core.auth.client_ip_for_axes"
+AXES_LOCKOUT_CALLABLE = "anjian.core.auth.lockout_response"
+AXES_ENABLE_ADMIN = False  # unlocking goes through our audited admin page (core/auth_admin.py), not a bare delete
+AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -187,6 +238,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # `check --deploy` is about the deployment's security settings; the schema's own warnings are
+    # the API's business (its tests and the schemathesis run), not a reason to fail the deploy check.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 TASKS = {
@@ -233,3 +287,16 @@ ANJIAN_REPEAT_WINDOW_YEARS = int(os.environ.get("ANJIAN_REPEAT_WINDOW_YEARS", "3
 ANJIAN_IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "100000"))
 # Exports of more units than this are written by the task worker (about 3,000 units a second).
 ANJIAN_EXPORT_SYNC_MAX = int(os.environ.get("ANJIAN_EXPORT_SYNC_MAX", "5000"))
+
+# Request bodies (issue 8, bodies): refused with 413 from Content-Length before anything is read.
+# Signed-in users may send the largest single upload the pages take (a 100 MB recording on the
+# inspection page, a 30 MB scan, a 20 MB import) plus 1 MB of form envelope; anyone else 1 MB,
+# under FILE_UPLOAD_MAX_MEMORY_SIZE, so nothing an anonymous client sends is ever spooled to a
+# temporary file. Videos go up in 8 MB pieces (inspections/uploads.py). nginx refuses the same
+# size first (client_max_body_size, docs/operator-guide.md).
+ANJIAN_AUDIO_MAX_BYTES = int(os.environ.get("ANJIAN_AUDIO_MAX_BYTES", str(100 * 1024 * 1024)))
+ANJIAN_SCAN_MAX_BYTES = int(os.environ.get("ANJIAN_SCAN_MAX_BYTES", str(30 * 1024 * 1024)))
+ANJIAN_MAX_BODY_BYTES = int(
+    os.environ.get("ANJIAN_MAX_BODY_BYTES", str(max(ANJIAN_AUDIO_MAX_BYTES, ANJIAN_SCAN_MAX_BYTES, ANJIAN_PHOTO_MAX_BYTES, ANJIAN_IMPORT_MAX_BYTES) + 1024 * 1024))
+)
+ANJIAN_MAX_ANONYMOUS_BODY_BYTES = int(os.environ.get("ANJIAN_MAX_ANONYMOUS_BODY_BYTES", str(1024 * 1024)))

@@ -20,5 +20,8 @@ mkdir -p "${ANJIAN_VAR_DIR:-var}"
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT
 echo "==> 启动:http://127.0.0.1:8000  (Ctrl-C 停止)"
+# The request line and headers are capped by gunicorn (below); the body by Django
+# (RequestSizeLimitMiddleware, 413 before reading) and by nginx's client_max_body_size in production.
 .venv/bin/gunicorn anjian.wsgi:application --bind "${ANJIAN_BIND:-127.0.0.1:8000}" \
-  --worker-class gthread --workers "${ANJIAN_WORKERS:-2}" --threads "${ANJIAN_THREADS:-4}" --access-logfile -
+  --worker-class gthread --workers "${ANJIAN_WORKERS:-2}" --threads "${ANJIAN_THREADS:-4}" --access-logfile - \
+  --limit-request-line 4094 --limit-request-fields 60 --limit-request-field_size 8190

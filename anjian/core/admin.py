@@ -74,3 +74,7 @@ class AuditEventAdmin(SystemAdminOnly):
         # (calendar loads, overrides registered without an agency).
         scope = scope_for(request.user)
         return qs.filter(Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids)) | Q(jurisdiction__isnull=True))
+
+
+# The login lockouts and their audited unlock (issue 8, item 9).
+from anjian.core import auth_admin  # noqa: E402, F401

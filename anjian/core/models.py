@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -117,3 +118,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("审计记录只能追加,不能删除。")
+
+
+class LoginLock(AccessAttempt):
+    """django-axes' count of failed logins, under a Chinese name for the admin page 登录锁定
+    (core/auth_admin.py). No table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录锁定"

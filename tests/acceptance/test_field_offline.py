@@ -4,6 +4,9 @@ An officer fills an inspection, loses the network, keeps filling, reloads the pa
 back from IndexedDB), gets the network back and sees the sync: the inspection exists once with
 every result. A second journey creates the inspection entirely offline and loses the server's
 answer to the first sync: the idempotency key keeps it to one inspection.
+
+Waits use selectors, not ``wait_for_function``: Playwright evaluates those strings in the page,
+which the site's Content-Security-Policy (no 'unsafe-eval') refuses, as it should.
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ def test_fill_go_offline_reload_and_sync(world: Any, ent_a: Any, field_checklist
     _tap(page, 1, "noncompliant")
     page.fill("#n1", "主要负责人未经安全生产知识和管理能力考核")
     _tap(page, 2, "compliant")
-    page.wait_for_function("document.querySelector('#sync-bar').getAttribute('data-state') === 'synced'")
+    page.wait_for_selector("#sync-bar[data-state='synced']", state="attached")
     assert "已同步" in _status(page)
     page.wait_for_url(re.compile(r".*/inspections/\d+/field/$"))
     insp = Inspection.objects.get()
@@ -89,8 +92,8 @@ def test_fill_go_offline_reload_and_sync(world: Any, ent_a: Any, field_checklist
     _tap(page, 5, "compliant")
     # a photo taken offline is queued in IndexedDB as a Blob
     page.set_input_files("input[data-evidence='photo'][data-order='4']", files=[{"name": "罐区.png", "mimeType": "image/png", "buffer": PNG}])
-    page.wait_for_function("document.querySelector(\"[data-evidence-state='4']\").textContent.indexOf('待上传1个') >= 0")
-    page.wait_for_function("document.querySelector('#sync-bar').getAttribute('data-state') === 'offline'")
+    page.wait_for_selector("[data-evidence-state='4']:has-text('待上传1个')", state="attached")
+    page.wait_for_selector("#sync-bar[data-state='offline']", state="attached")
     assert "离线保存,联网后自动同步" in _status(page)
     page.wait_for_timeout(500)  # the note is saved 300 ms after the last keystroke
     shot(page, "field-offline-phone")
@@ -110,7 +113,7 @@ def test_fill_go_offline_reload_and_sync(world: Any, ent_a: Any, field_checklist
 
     # back online: the draft is sent, the server state is shown, the local copy removed
     context.set_offline(False)
-    page.wait_for_function("document.querySelector('#sync-bar').getAttribute('data-state') === 'synced'")
+    page.wait_for_selector("#sync-bar[data-state='synced']", state="attached")
     assert "已同步" in _status(page) and "6 项" in _status(page)
     shot(page, "field-synced-phone")
     assert Inspection.objects.count() == 1
@@ -182,10 +185,10 @@ def test_created_offline_and_the_lost_answer_is_not_a_second_inspection(world: A
         if lost:
             break
         page.wait_for_timeout(100)
-    page.wait_for_function("document.querySelector('#sync-bar').getAttribute('data-state') === 'offline'")
+    page.wait_for_selector("#sync-bar[data-state='offline']", state="attached")
     assert lost == [1] and Inspection.objects.count() == 1
     page.locator("#sync-now").tap()  # the officer retries (the page also retries by itself)
-    page.wait_for_function("document.querySelector('#sync-bar').getAttribute('data-state') === 'synced'")
+    page.wait_for_selector("#sync-bar[data-state='synced']", state="attached")
     assert Inspection.objects.count() == 1
     insp = Inspection.objects.get()
     assert insp.idempotency_key == key and insp.place == "二号仓库"
@@ -215,7 +218,7 @@ def test_a_body_camera_video_goes_up_in_pieces(world: Any, ent_a: Any, field_che
     _ready(page)
     page.locator("label", has_text="officer_a2(").tap()
     _tap(page, 1, "compliant")
-    page.wait_for_function("document.querySelector('#sync-bar').getAttribute('data-state') === 'synced'")
+    page.wait_for_selector("#sync-bar[data-state='synced']", state="attached")
     page.set_input_files("input[data-evidence='media'][data-order='1']", files=[{"name": "记录仪.mp4", "mimeType": "video/mp4", "buffer": video}])
     _until(page, lambda: Evidence.objects.exists(), seconds=30)
     ev = Evidence.objects.get()
