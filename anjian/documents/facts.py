@@ -112,6 +112,16 @@ def _check_value(fact: Fact, value: Any, where: str, missing: dict[str, str], in
         invalid[key] = err
 
 
+def _present(context: Mapping[str, Any], key: str) -> bool:
+    """An alternative is given: ``a.b`` is not blank; ``items[].key`` is given on every item of a
+    non-empty list (each problem of an order states its own period)."""
+    if "[]." in key:
+        head, _, tail = key.partition("[].")
+        items = lookup(context, head)
+        return isinstance(items, (list, tuple)) and bool(items) and all(not is_blank(lookup(i, tail)) for i in items)
+    return not is_blank(lookup(context, key))
+
+
 def validate(kind: DocumentKind, context: Mapping[str, Any], *, issued_on: dt.date) -> None:
     """Raise ``ValidationFailed`` unless every required fact of ``kind`` is present and well-formed.
 
@@ -131,7 +141,7 @@ def validate(kind: DocumentKind, context: Mapping[str, Any], *, issued_on: dt.da
     articles: list[str] = []
     for fact in kind.facts:
         value = lookup(context, fact.key)
-        if fact.alternatives and is_blank(value) and any(not is_blank(lookup(context, alt)) for alt in fact.alternatives):
+        if fact.alternatives and is_blank(value) and any(_present(context, alt) for alt in fact.alternatives):
             continue
         _check_value(fact, value, "", missing, invalid, articles)
     if missing:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -193,6 +194,30 @@ def document_text(data: bytes | str | Path) -> str:
     return "\n".join(lines)
 
 
+# The official faces the templates name, and the face to use where one is not installed: a serif
+# CJK face (Debian's fonts-noto-cjk) is closer to 仿宋 and 小标宋 than the sans face fontconfig
+# would pick. LibreOffice ignores the templates' ``w:altName``, so the conversion tells fontconfig.
+FONT_FALLBACKS = {
+    "仿宋_GB2312": "Noto Serif CJK SC",
+    "仿宋": "Noto Serif CJK SC",
+    "方正小标宋简体": "Noto Serif CJK SC",
+    "宋体": "Noto Serif CJK SC",
+}
+
+
+def fontconfig_fallbacks() -> str:
+    """A fontconfig file: the system's configuration, then each official face followed by its
+    substitute (``accept``: an installed official face still wins)."""
+    aliases = "".join(
+        f'  <alias binding="same"><family>{name}</family><accept><family>{alt}</family></accept></alias>\n' for name, alt in FONT_FALLBACKS.items()
+    )
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"{aliases}</fontconfig>\n"
+    )
+
+
 def pdf_available() -> bool:
     return _soffice() is not None
 
@@ -218,9 +243,11 @@ def convert_to_pdf(data: bytes, *, timeout: int = 180) -> bytes:
         src = work / "document.docx"
         src.write_bytes(data)
         profile = (work / "profile").as_uri()
+        fonts = work / "fonts.conf"
+        fonts.write_text(fontconfig_fallbacks(), encoding="utf-8")
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(work), str(src)]
         try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
+            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             raise DomainError("PDF转换失败,请稍后重试或联系系统管理员。", code="pdf_failed") from exc
         pdf = work / "document.pdf"

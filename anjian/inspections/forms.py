@@ -166,6 +166,9 @@ def results_from_post(data: Any, orders: list[int]) -> list[dict[str, Any]]:
     return out
 
 
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
 class CompleteForm(forms.Form):
     """Close the on-site record (AQSCF §68): signed, refusal recorded, or paper signature."""
 
@@ -184,17 +187,32 @@ class CompleteForm(forms.Form):
     refusal_note = forms.CharField(label="拒签情况记录", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="拒绝签字的,检查人员应当将情况记录在案(《安全生产法》第六十八条)。")
     summary = forms.CharField(label="检查情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     onsite_handling = forms.CharField(label="现场处理情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    ended_at = forms.DateTimeField(label="结束时间", widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("ended_at", timezone.localtime().replace(second=0, microsecond=0))
+    # Blank: the end is the moment 完成检查 is pressed (the service takes it, the offline form
+    # stamps it). A default filled in when the page loads would record the wrong end.
+    ended_at = forms.DateTimeField(
+        label="结束时间", widget=DateTimeInput, input_formats=DATETIME_FORMATS, required=False, help_text="留空即以点击“完成检查”的时间为结束时间。"
+    )
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
         if d.get("party_signature") == PartySignature.REFUSED and not (d.get("refusal_note") or "").strip():
             self.add_error("refusal_note", "被检查单位负责人拒绝签字的,检查人员应当将情况记录在案(《安全生产法》第六十八条)。")
         return d
+
+
+class CorrectTimesForm(forms.Form):
+    """Correct the times of an inspection whose record is not issued (audited, with a reason)."""
+
+    started_at = forms.DateTimeField(label="开始时间", widget=DateTimeInput, input_formats=DATETIME_FORMATS, error_messages={"required": "请填写检查开始时间。"})
+    ended_at = forms.DateTimeField(label="结束时间", widget=DateTimeInput, input_formats=DATETIME_FORMATS, required=False)
+    reason = forms.CharField(label="更正原因", max_length=200, error_messages={"required": "请写明更正的原因。"})
+
+    def __init__(self, *args: Any, inspection: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if inspection is not None:
+            self.initial.setdefault("started_at", timezone.localtime(inspection.started_at).replace(second=0, microsecond=0))
+            if inspection.ended_at:
+                self.initial.setdefault("ended_at", timezone.localtime(inspection.ended_at).replace(second=0, microsecond=0))
 
 
 class EvidenceForm(forms.Form):
