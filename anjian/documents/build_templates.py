@@ -191,7 +191,7 @@ def _new_document(title: str) -> DocxDocument:
     props.subject = title
     props.author = "anjian"
     props.last_modified_by = "anjian"
-    props.comments = "由 anjian/documents/build_templates.py 生成,请勿手工修改"
+    props.comments = "由 anjian/documents/build_templates.py 生成，请勿手工修改"
     props.keywords = "执法文书模板"
     props.revision = 1
     props.created = FIXED_TIME

@@ -105,7 +105,7 @@ def get(code: str) -> DocumentKind:
     try:
         return _KINDS[code]
     except KeyError:
-        raise ValidationFailed(f"未知的文书种类:{code}。", code="unknown_document_kind", fields={"kind": f"未知的文书种类:{code}。"}) from None
+        raise ValidationFailed(f"未知的文书种类：{code}。", code="unknown_document_kind", fields={"kind": f"未知的文书种类：{code}。"}) from None
 
 
 def kinds() -> list[DocumentKind]:
@@ -118,11 +118,11 @@ XZCF_42 = "《中华人民共和国行政处罚法》第四十二条"
 AQSCF_65 = "《中华人民共和国安全生产法》第六十五条"
 AQSCF_68 = "《中华人民共和国安全生产法》第六十八条"
 XZCF_59 = "《中华人民共和国行政处罚法》第五十九条"
-REMEDIES = "《中华人民共和国行政复议法》第二十条;《中华人民共和国行政诉讼法》第四十六条"
+REMEDIES = "《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
 
 OFFICERS = Fact(
     "officers",
-    "执法人员(不少于两名,含姓名和执法证号)",
+    "执法人员（不少于两名，含姓名和执法证号）",
     type="list",
     min_items=2,
     item_facts=(Fact("name", "姓名"), Fact("certificate_no", "执法证号")),
@@ -222,7 +222,7 @@ def _conclusion_matches_results(ctx: Mapping[str, Any], issued_on: dt.date) -> d
     results = ctx.get("results") or []
     failed = [r for r in results if isinstance(r, Mapping) and r.get("rectified") is False]
     if failed and "均已整改合格" in str(ctx.get("conclusion", "")):
-        return {"conclusion": f"复查意见与复查结果不符:有{len(failed)}项未整改合格,不能写“均已整改合格”。"}
+        return {"conclusion": f"复查意见与复查结果不符：有{len(failed)}项未整改合格，不能写“均已整改合格”。"}
     return {}
 
 
@@ -242,14 +242,14 @@ INSPECTION_RECORD = register(
         facts=(
             PARTY_NAME,
             Fact("party.address", "被检查单位地址"),
-            Fact("party.legal_representative", "法定代表人(负责人)"),
+            Fact("party.legal_representative", "法定代表人（负责人）"),
             Fact("place", "检查场所", article=AQSCF_68),
             Fact("started_at", "检查开始时间", type="datetime", article=AQSCF_68),
             Fact("ended_at", "检查结束时间", type="datetime", article=AQSCF_68),
             OFFICERS,
-            Fact("content", "检查内容(检查表和检查项数)", article=AQSCF_68),
+            Fact("content", "检查内容（检查表和检查项数）", article=AQSCF_68),
             Fact("situation", "检查情况", article=AQSCF_68),
-            Fact("findings", "检查发现的问题(未发现问题的须明确为空)", type="list", min_items=0, item_facts=(Fact("text", "问题描述"),), article=AQSCF_68),
+            Fact("findings", "检查发现的问题（未发现问题的须明确为空）", type="list", min_items=0, item_facts=(Fact("text", "问题描述"),), article=AQSCF_68),
             Fact("handling", "现场处理情况", article=AQSCF_68),
             Fact("party_signer", "被检查单位负责人签名或拒绝签字的记录", alternatives=("refusal_note",), article=AQSCF_68),
         ),
@@ -269,7 +269,7 @@ RECTIFICATION_ORDER = register(
         facts=(
             PARTY_NAME,
             Fact("inspection_date", "检查日期", type="date"),
-            Fact("problems", "存在的问题(含依据)", type="list", item_facts=(Fact("text", "问题描述"), Fact("basis", "违反的规定"))),
+            Fact("problems", "存在的问题（含依据）", type="list", item_facts=(Fact("text", "问题描述"), Fact("basis", "违反的规定"))),
             # One period for every problem — a date ("于2026年12月10日前") or a period that runs
             # from service ("自本指令书送达之日起15日内", the clock started by the proof of
             # service) — or each problem's own period on its row (``period_text``).
@@ -300,7 +300,7 @@ ONSITE_MEASURE_DECISION = register(
             Fact("hazards", "发现的重大事故隐患", type="list", item_facts=(Fact("text", "隐患描述"),)),
             Fact("legal_basis", "法律依据"),
             Fact("measure", "现场处理措施"),
-            Fact("scope", "措施范围(全部、区域或设施设备)"),
+            Fact("scope", "措施范围（全部、区域或设施设备）"),
             OFFICERS,
             REVIEW_BODY,
             COURT,

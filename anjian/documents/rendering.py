@@ -134,12 +134,12 @@ def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[
 
     path = kind.template_path
     if not path.is_file():
-        raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在,请联系系统管理员。", code="document_template_missing")
+        raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在，请联系系统管理员。", code="document_template_missing")
     tpl = DocxTemplate(str(path))
     try:
         tpl.render({**context, **common}, jinja_env(), autoescape=True)
     except TemplateError as exc:
-        raise DomainError(f"《{kind.name}》模板渲染失败:{exc}。文书未签发。", code="document_render_failed") from exc
+        raise DomainError(f"《{kind.name}》模板渲染失败：{exc}。文书未签发。", code="document_render_failed") from exc
     props = tpl.docx.core_properties
     props.title = f"{common['number']} {kind.name}"
     props.subject = kind.name
@@ -235,7 +235,7 @@ def convert_to_pdf(data: bytes, *, timeout: int = 180) -> bytes:
     soffice = _soffice()
     if soffice is None:
         raise DomainError(
-            "PDF转换未配置:服务器未安装LibreOffice(soffice),暂不能生成PDF。请下载.docx文书,或联系系统管理员安装LibreOffice。",
+            "PDF转换未配置：服务器未安装LibreOffice（soffice），暂不能生成PDF。请下载.docx文书，或联系系统管理员安装LibreOffice。",
             code="pdf_not_configured",
         )
     with tempfile.TemporaryDirectory(prefix="anjian-pdf-") as tmp:
@@ -249,8 +249,8 @@ def convert_to_pdf(data: bytes, *, timeout: int = 180) -> bytes:
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=timeout, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise DomainError("PDF转换失败,请稍后重试或联系系统管理员。", code="pdf_failed") from exc
+            raise DomainError("PDF转换失败，请稍后重试或联系系统管理员。", code="pdf_failed") from exc
         pdf = work / "document.pdf"
         if not pdf.is_file():
-            raise DomainError("PDF转换失败:LibreOffice未生成文件。", code="pdf_failed")
+            raise DomainError("PDF转换失败：LibreOffice未生成文件。", code="pdf_failed")
         return pdf.read_bytes()

@@ -231,7 +231,7 @@ def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt
     insp = Inspection.objects.select_for_update(of=("self",)).select_related("enterprise", "owner_agency", "site").get(pk=inspection.pk)
     require_owner(actor, insp, roles=WRITE_ROLES, what="该检查")
     if insp.status != InspectionStatus.COMPLETED:
-        raise DomainError("检查尚未完成,不能签发现场检查记录。", code="inspection_not_completed")
+        raise DomainError("检查尚未完成，不能签发现场检查记录。", code="inspection_not_completed")
     agency = insp.owner_agency
     local = timezone.localtime
     findings = list(insp.findings.prefetch_related("hazards").order_by("id"))
@@ -286,7 +286,7 @@ def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_o
         raise ValidationFailed("不能下达整改指令。", fields=errors)
     insp = inspection or locked[0].inspection
     if insp is None:
-        raise ValidationFailed("下达整改指令须关联监督检查(执法人员与检查日期)。", fields={"inspection": "请关联检查。"})
+        raise ValidationFailed("下达整改指令须关联监督检查（执法人员与检查日期）。", fields={"inspection": "请关联检查。"})
     agency = locked[0].owner_agency
     # Each hazard keeps its own period, stated on its row: the deadline computed on service is
     # exactly what the party reads (ARCHITECTURE.md: deadlines told to a party are facts).
@@ -345,7 +345,7 @@ def rectification_order_served(*, actor: Any, document: IssuedDocument, method: 
         require_owner(actor, h, roles=WRITE_ROLES + (Role.OFFICE,), what="该隐患")
         # The period the served document states for this hazard, never one recomputed since.
         result = _deadline_from_service(record.served_on, stated.get(h.pk, h.period_days))
-        _event(h, HazardStatus.RECTIFYING, actor, note=f"指令书{document.number}于{record.served_on:%Y-%m-%d}送达", on=record.served_on)
+        _event(h, HazardStatus.RECTIFYING, actor, note=f"{document.title}{document.number}于{record.served_on.year}年{record.served_on.month}月{record.served_on.day}日送达", on=record.served_on)
         h.served_on = record.served_on
         h.deadline = result.date
         h.deadline_provisional = result.provisional
@@ -524,7 +524,7 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
         raise DomainError("每项隐患都有复查结论后才能签发复查意见书。", code="reinspection_incomplete")
     order = rs[0].hazard.order_document
     if order is None:
-        raise DomainError("隐患没有整改指令书,不能签发复查意见书。", code="no_order")
+        raise DomainError("隐患没有整改指令书，不能签发复查意见书。", code="no_order")
     results = []
     for r in rs:
         passed = r.result == ReinspectionResult.PASS

@@ -386,15 +386,15 @@ def inspection_complete(
     errors: dict[str, str] = {}
     unchecked = insp.items.filter(result=ItemResult.UNCHECKED).count()
     if unchecked:
-        errors["items"] = f"还有{unchecked}项未检查(可选择“不适用”)。"
+        errors["items"] = f"还有{unchecked}项未检查（可选择“不适用”）。"
     ended_at = ended_at or timezone.now()
     errors.update(_time_errors(insp.started_at, ended_at))
     if not (party_representative or "").strip():
         errors["party_representative"] = "请填写被检查单位现场负责人。"
     if party_signature not in (PartySignature.SIGNED, PartySignature.REFUSED, PartySignature.PAPER):
-        errors["party_signature"] = "请选择签字情况:已签字、拒绝签字或纸质签字。"
+        errors["party_signature"] = "请选择签字情况：已签字、拒绝签字或纸质签字。"
     if party_signature == PartySignature.REFUSED and not (refusal_note or "").strip():
-        errors["refusal_note"] = "被检查单位负责人拒绝签字的,检查人员应当将情况记录在案(安全生产法第六十八条)。"
+        errors["refusal_note"] = "被检查单位负责人拒绝签字的，检查人员应当将情况记录在案（《安全生产法》第六十八条）。"
     if insp.findings.filter(description="").exists():
         errors["findings"] = "问题描述不能为空。"
     if errors:
@@ -434,7 +434,7 @@ def inspection_correct_times(*, actor: Any, inspection: Inspection, started_at: 
     A draft has no end yet (it is taken at completion): only its start is corrected."""
     insp = _locked_own(actor, inspection)
     if record_issued(insp):
-        raise DomainError("现场检查记录已签发,检查起止时间以记录为准,不能更正;如记录有误,须先作废记录。", code="inspection_record_issued", article="《安全生产法》第六十八条")
+        raise DomainError("现场检查记录已签发，检查起止时间以记录为准，不能更正；如记录有误，须先作废记录。", code="inspection_record_issued", article="《安全生产法》第六十八条")
     draft = insp.status == InspectionStatus.DRAFT
     errors: dict[str, str] = {}
     if not (reason or "").strip():
@@ -443,10 +443,10 @@ def inspection_correct_times(*, actor: Any, inspection: Inspection, started_at: 
         errors["started_at"] = "请填写检查开始时间。"
     elif timezone.localtime(started_at).date() != insp.inspected_on:
         day = insp.inspected_on
-        errors["started_at"] = f"检查开始时间须在检查日期({day.year}年{day.month}月{day.day}日)当天。"
+        errors["started_at"] = f"检查开始时间须在检查日期（{day.year}年{day.month}月{day.day}日）当天。"
     elif draft:
         if ended_at is not None:
-            errors["ended_at"] = "检查尚未完成,结束时间在完成检查时记录。"
+            errors["ended_at"] = "检查尚未完成，结束时间在完成检查时记录。"
         elif started_at > timezone.now() + dt.timedelta(minutes=5):
             errors["started_at"] = "检查开始时间不能晚于现在。"
     else:
