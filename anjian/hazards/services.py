@@ -651,13 +651,14 @@ def major_basis(hazard: Hazard) -> str:
 
 
 def _measure_scope_text(scope: str, site: Site | None, detail: str) -> str:
-    """措施范围 as the officer decided it: the kind of scope and the detail entered."""
-    detail = (detail or "").strip()
+    """措施范围 as the officer decided it: the kind of scope with the site and the detail entered."""
+    parts = []
     if scope == MeasureScope.SITE and site is not None:
-        head = f"经营场所：{site.name}（{site.address}）" if site.address else f"经营场所：{site.name}"
-        return f"{head}，{detail}" if detail else head
+        parts.append(f"{site.name}，{site.address}" if site.address else site.name)
+    if (detail or "").strip():
+        parts.append(detail.strip())
     label = MeasureScope(scope).label
-    return f"{label}：{detail}" if detail else label
+    return f"{label}（{'；'.join(parts)}）" if parts else label
 
 
 @transaction.atomic
