@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from anjian.core.errors import DomainError
 from anjian.documents.registry import DocumentKind
+from anjian.law.money import amount_cn, range_cn
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -108,6 +110,9 @@ def jinja_env() -> SandboxedEnvironment:
             "cn_time": _safe(cn_time),
             "cn_datetime": _safe(cn_datetime),
             "cn_span": cn_span,
+            # Amounts as people write them (8万元; a single amount is not a range).
+            "amount": _safe(lambda v: amount_cn(Decimal(str(v)))),
+            "amount_range": lambda low, high: range_cn(None if low in (None, "") else Decimal(str(low)), Decimal(str(high))),
         }
     )
     return env
