@@ -427,8 +427,7 @@ def reinspection_opinion() -> DocxDocument:
     p(doc, "{%p if results|rejectattr('rectified')|list %}")
     p(
         doc,
-        "整改期间，你单位应当采取有效的安全防范措施，确保安全生产。"
-        f"逾期未整改或者整改不符合要求的，本机关将依照{AQSCF}第一百零二条等规定依法处理。",
+        f"整改期间，你单位应当采取有效的安全防范措施，确保安全生产。逾期未整改或者整改不符合要求的，本机关将依照{AQSCF}第一百零二条等规定依法处理。",
     )
     p(doc, "{%p endif %}")
     p(doc, "", "AJ Flush")

@@ -213,13 +213,9 @@ FONT_FALLBACKS = {
 def fontconfig_fallbacks() -> str:
     """A fontconfig file: the system's configuration, then each official face followed by its
     substitute (``accept``: an installed official face still wins)."""
-    aliases = "".join(
-        f'  <alias binding="same"><family>{name}</family><accept><family>{alt}</family></accept></alias>\n' for name, alt in FONT_FALLBACKS.items()
-    )
+    aliases = "".join(f'  <alias binding="same"><family>{name}</family><accept><family>{alt}</family></accept></alias>\n' for name, alt in FONT_FALLBACKS.items())
     return (
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-        f"{aliases}</fontconfig>\n"
+        f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n{aliases}</fontconfig>\n'
     )
 
 

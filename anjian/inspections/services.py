@@ -412,9 +412,9 @@ def inspection_complete(
     return insp
 
 
-def _time_errors(started_at: dt.datetime, ended_at: dt.datetime) -> dict[str, str]:
+def _time_errors(started_at: dt.datetime, ended_at: dt.datetime | None) -> dict[str, str]:
     errors = inspection_time_errors(started_at, ended_at)
-    if not errors and ended_at > timezone.now() + dt.timedelta(minutes=5):
+    if not errors and ended_at is not None and ended_at > timezone.now() + dt.timedelta(minutes=5):
         errors["ended_at"] = "检查结束时间不能晚于现在。"
     return errors
 

@@ -121,7 +121,15 @@ def test_an_order_issued_with_one_period_for_all_keeps_that_period(world: Any, i
 def test_the_measure_decision_prints_the_criterion_and_the_scope_detail(world: Any, inspection: Any) -> None:
     officer = world.user("officer_a")
     h = _hazard(world, inspection, "叉车司机未取得特种作业操作证上岗", "成品仓库", severity="major", criterion_id="IT10-3-2")
-    m = services.measure_decide(actor=officer, hazard=h, measure_type="stop_facility", scope="area", scope_detail="成品仓库叉车作业区", reason="无证人员驾驶叉车，无法保证安全", decided_on=inspection.inspected_on)
+    m = services.measure_decide(
+        actor=officer,
+        hazard=h,
+        measure_type="stop_facility",
+        scope="area",
+        scope_detail="成品仓库叉车作业区",
+        reason="无证人员驾驶叉车，无法保证安全",
+        decided_on=inspection.inspected_on,
+    )
     text = _text(m.decision_document)
     assert "《工贸企业重大事故隐患判定标准》（应急管理部令第10号）第三条第二项：特种作业人员未按照规定经专门的安全作业培训并取得相应资格，上岗作业" in text
     assert "措施范围：区域（成品仓库叉车作业区）" in text
@@ -133,7 +141,16 @@ def test_a_major_hazard_without_a_criterion_prints_the_officers_reasons_and_the_
 
     site = Site.objects.create(enterprise=inspection.enterprise, name="北厂区", address="烟台市芝罘区示例路10号")
     h = _hazard(world, inspection, "液氨储罐区未设置紧急切断装置", "液氨罐区", severity="major", major_reason="紧急切断装置缺失，泄漏时无法切断")
-    m = services.measure_decide(actor=world.user("officer_a"), hazard=h, measure_type="suspend", scope="site", site=site, scope_detail="液氨罐区及压缩机房", reason="罐区泄漏风险无法控制", decided_on=inspection.inspected_on)
+    m = services.measure_decide(
+        actor=world.user("officer_a"),
+        hazard=h,
+        measure_type="suspend",
+        scope="site",
+        site=site,
+        scope_detail="液氨罐区及压缩机房",
+        reason="罐区泄漏风险无法控制",
+        decided_on=inspection.inspected_on,
+    )
     text = _text(m.decision_document)
     assert "执法人员认定：紧急切断装置缺失，泄漏时无法切断" in text
     assert "措施范围：经营场所（北厂区，烟台市芝罘区示例路10号；液氨罐区及压缩机房）" in text
@@ -143,7 +160,9 @@ def test_a_major_hazard_without_a_criterion_prints_the_officers_reasons_and_the_
 def _reinspect(world: Any, hazards: list[Hazard], results: dict[int, tuple[str, int | None]]) -> Any:
     officer = world.user("officer_a")
     today = timezone.localdate()
-    re_insp = services.reinspection_start(actor=officer, hazards=hazards, inspected_on=today, started_at=timezone.now() - dt.timedelta(minutes=30), place="厂区", officer_ids=officers(world))
+    re_insp = services.reinspection_start(
+        actor=officer, hazards=hazards, inspected_on=today, started_at=timezone.now() - dt.timedelta(minutes=30), place="厂区", officer_ids=officers(world)
+    )
     for r in re_insp.reinspections.all():  # type: ignore[attr-defined]
         result, days = results[r.hazard_id]
         services.reinspection_decide(actor=officer, reinspection=r, result=result, opinion="已整改" if result == "pass" else "仍未整改", decided_on=today, new_period_days=days)
@@ -186,7 +205,14 @@ def test_the_record_names_what_was_checked_what_was_found_and_where(world: Any, 
         {"item": items[1].pk, "result": "compliant"},
         {"item": items[2].pk, "result": "na"},
     ])  # fmt: skip
-    insp_services.inspection_complete(actor=officer, inspection=inspection, ended_at=inspection.started_at + dt.timedelta(hours=1), party_representative="张三", party_signature="signed", onsite_handling="责令立即组织考核")
+    insp_services.inspection_complete(
+        actor=officer,
+        inspection=inspection,
+        ended_at=inspection.started_at + dt.timedelta(hours=1),
+        party_representative="张三",
+        party_signature="signed",
+        onsite_handling="责令立即组织考核",
+    )
     finding = inspection.findings.get()
     _hazard(world, inspection, "安全管理人员未经考核", "安全管理部门", findings=[finding])
     text = _text(services.inspection_record_issue(actor=officer, inspection=inspection))
@@ -202,7 +228,14 @@ def test_the_record_names_what_was_checked_what_was_found_and_where(world: Any, 
 def test_a_record_without_findings_says_so_under_its_own_heading(world: Any, inspection: Any) -> None:
     officer = world.user("officer_a")
     insp_services.inspection_record_results(actor=officer, inspection=inspection, results=[{"item": i.pk, "result": "compliant"} for i in inspection.items.all()])
-    insp_services.inspection_complete(actor=officer, inspection=inspection, ended_at=inspection.started_at + dt.timedelta(hours=1), party_representative="张三", party_signature="signed", summary="重点检查了安全管理制度和有限空间作业")
+    insp_services.inspection_complete(
+        actor=officer,
+        inspection=inspection,
+        ended_at=inspection.started_at + dt.timedelta(hours=1),
+        party_representative="张三",
+        party_signature="signed",
+        summary="重点检查了安全管理制度和有限空间作业",
+    )
     text = _text(services.inspection_record_issue(actor=officer, inspection=inspection))
     lines = text.splitlines()
     assert "检查内容：依据《危险化学品企业通用检查表》（第1版）进行检查，共检查3项，其中符合3项、不符合0项、不适用0项。" in lines

@@ -97,7 +97,11 @@ def test_the_api_takes_the_end_at_completion_and_applies_the_same_rule(world: An
     api = APIClient()
     api.force_authenticate(world.user("officer_a"))
     with time_machine.travel(at(9, 0), tick=False):
-        r = api.post("/api/v1/inspections/", {"enterprise": ent_a.pk, "type": "planned", "inspected_on": DAY.isoformat(), "started_at": at(9, 0).isoformat(), "place": "罐区", "officer_ids": officers(world)}, format="json")
+        r = api.post(
+            "/api/v1/inspections/",
+            {"enterprise": ent_a.pk, "type": "planned", "inspected_on": DAY.isoformat(), "started_at": at(9, 0).isoformat(), "place": "罐区", "officer_ids": officers(world)},
+            format="json",
+        )
         assert r.status_code == 201
         pk = r.json()["id"]
         items = r.json()["items"]
@@ -113,7 +117,9 @@ def test_the_api_takes_the_end_at_completion_and_applies_the_same_rule(world: An
 def _stuck(world: Any, ent: Any) -> Inspection:
     """A completed inspection stuck as three of four were: end = start, from before the fix."""
     with time_machine.travel(at(9, 30), tick=False):
-        insp = services.inspection_create(actor=world.user("officer_a"), enterprise=ent, type="planned", inspected_on=DAY, started_at=at(9, 0), place="一号生产车间", officer_ids=officers(world))
+        insp = services.inspection_create(
+            actor=world.user("officer_a"), enterprise=ent, type="planned", inspected_on=DAY, started_at=at(9, 0), place="一号生产车间", officer_ids=officers(world)
+        )
         services.inspection_record_results(actor=world.user("officer_a"), inspection=insp, results=[{"item": i.pk, "result": "compliant"} for i in insp.items.all()])
         services.inspection_complete(actor=world.user("officer_a"), inspection=insp, ended_at=at(9, 30), party_representative="张三", party_signature="signed")
     Inspection.objects.filter(pk=insp.pk).update(ended_at=at(9, 0))
@@ -133,7 +139,10 @@ def test_a_refused_record_has_its_times_corrected_on_the_page_audited(client: An
         assert reverse("inspections:correct_times", args=[insp.pk]) in body and 'id="times" open' in body
         r = client.post(reverse("inspections:correct_times", args=[insp.pk]), {"started_at": "2026-06-15T09:00", "ended_at": "2026-06-15T09:45", "reason": ""})
         assert r.status_code == 200 and "请写明更正的原因" in r.content.decode()
-        r = client.post(reverse("inspections:correct_times", args=[insp.pk]), {"started_at": "2026-06-15T09:00", "ended_at": "2026-06-15T09:45", "reason": "结束时间误为页面打开时间，按执法记录仪时间更正"})
+        r = client.post(
+            reverse("inspections:correct_times", args=[insp.pk]),
+            {"started_at": "2026-06-15T09:00", "ended_at": "2026-06-15T09:45", "reason": "结束时间误为页面打开时间，按执法记录仪时间更正"},
+        )
         assert r.status_code == 302
         insp.refresh_from_db()
         assert insp.ended_at == at(9, 45)
