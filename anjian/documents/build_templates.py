@@ -160,6 +160,8 @@ def _new_document(title: str) -> DocxDocument:
     _paragraph_style(doc, "AJ Body", first_indent=TWO_CHARS)
     _paragraph_style(doc, "AJ Sign", align=WD_ALIGN_PARAGRAPH.LEFT)
     _paragraph_style(doc, "AJ SignTable", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, line=Pt(24))
+    # The officers' lines stay together and with the party's signature below them.
+    doc.styles["AJ SignTable"].paragraph_format.keep_with_next = True
     _paragraph_style(doc, "AJ SealBox", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(doc, "AJ Table", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, line=None)
     _paragraph_style(doc, "AJ TableHead", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, bold=True)
@@ -269,7 +271,7 @@ def officers_block(doc: DocxDocument) -> None:
 
     In 4号 with the certificate column wide enough for a 20-character number and no wrapping, so
     the number never breaks onto a second line (LibreOffice and Word alike)."""
-    widths = [50.0, 80.0, 26.0]
+    widths = [54.0, 78.0, 24.0]
     t = _plain_table(doc, widths, WD_TABLE_ALIGNMENT.CENTER)
     _row(t, ["{%tr for o in officers %}", "", ""], "AJ SignTable", widths)
     _row(t, ["执法人员：{{ o.name }}", "执法证号：{{ o.certificate_no }}", "签名："], "AJ SignTable", widths)
