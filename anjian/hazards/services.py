@@ -47,8 +47,9 @@ from anjian.hazards.models import (
     Transfer,
 )
 from anjian.inspections import services as inspections
-from anjian.inspections.choices import InspectionStatus, InspectionType, ItemResult
+from anjian.inspections.choices import InspectionStatus, InspectionType
 from anjian.inspections.models import Finding, Inspection
+from anjian.inspections.record import record_content, record_findings, record_place, record_situation
 from anjian.law import deadlines as law_deadlines
 from anjian.law import periods
 from anjian.org.choices import DepartmentKind, HeadKind, Role
@@ -199,31 +200,6 @@ def _officers(inspection: Inspection) -> list[dict[str, str]]:
     return [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in inspection.officers.select_related("staff").order_by("order")]
 
 
-def _record_content(insp: Inspection) -> str:
-    """检查内容: what was checked — the checklists and how many items, with their results."""
-    counts = {r: 0 for r in ItemResult.values}
-    for result in insp.items.values_list("result", flat=True):
-        counts[result] += 1
-    checked = counts[ItemResult.COMPLIANT] + counts[ItemResult.NONCOMPLIANT] + counts[ItemResult.NOT_APPLICABLE]
-    lists = "、".join(f"《{t.name}》（第{t.version}版）" for t in insp.templates.order_by("kind", "code"))
-    if insp.type == InspectionType.REINSPECTION:
-        what = "对责令限期整改隐患的整改情况进行复查"
-    elif lists:
-        what = f"依据{lists}进行检查"
-    else:
-        what = "进行检查"
-    tally = f"共检查{checked}项，其中符合{counts[ItemResult.COMPLIANT]}项、不符合{counts[ItemResult.NONCOMPLIANT]}项、不适用{counts[ItemResult.NOT_APPLICABLE]}项"
-    return f"{what}，{tally}。"
-
-
-def _record_place(insp: Inspection) -> str:
-    """检查场所: the place inspected as the officer entered it, with the site's name."""
-    place = insp.place.strip()
-    if insp.site is not None and insp.site.name and insp.site.name not in place:
-        return f"{insp.site.name}（{place}）" if place else insp.site.name
-    return place
-
-
 @transaction.atomic
 def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt.date | None = None) -> IssuedDocument:
     """The 现场检查记录 of a completed inspection (AQSCF §68: time, place, content, problems found
@@ -234,27 +210,16 @@ def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt
         raise DomainError("检查尚未完成，不能签发现场检查记录。", code="inspection_not_completed")
     agency = insp.owner_agency
     local = timezone.localtime
-    findings = list(insp.findings.prefetch_related("hazards").order_by("id"))
-    place = _record_place(insp)
-    if insp.summary.strip():
-        situation = insp.summary.strip()
-    elif findings:
-        situation = f"检查发现问题{len(findings)}项，见下表。"
-    else:
-        situation = "未发现安全生产违法行为和事故隐患。"
+    findings = record_findings(insp)
     ctx = {
         "party": _party(insp.enterprise),
-        "place": place,
+        "place": record_place(insp),
         "started_at": local(insp.started_at),
         "ended_at": local(insp.ended_at) if insp.ended_at else None,
         "officers": _officers(insp),
-        "content": _record_content(insp),
-        "situation": situation,
-        # 所在部位: where the problem is — the location of the hazard registered from it, else the place inspected.
-        "findings": [
-            {"text": f.description, "basis": f.legal_basis, "location": "、".join(dict.fromkeys(h.location for h in f.hazards.all() if h.location)) or place}
-            for f in findings
-        ],
+        "content": record_content(insp),
+        "situation": record_situation(insp, findings),
+        "findings": findings,
         "handling": insp.onsite_handling.strip() or "无",
         "party_signer": insp.party_representative if insp.party_signature in ("signed", "paper") else "",
         "refusal_note": insp.refusal_note if insp.party_signature == "refused" else "",

@@ -34,7 +34,7 @@ from anjian.core.ui import call_service, refused
 from anjian.documents import selectors as documents
 from anjian.enterprises import selectors as enterprise_selectors
 from anjian.enterprises.models import Enterprise
-from anjian.inspections import services
+from anjian.inspections import record, services
 from anjian.inspections.choices import EvidenceKind, InspectionStatus, ItemResult
 from anjian.inspections.forms import (
     CompleteForm,
@@ -397,14 +397,18 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_print(request: HttpRequest, pk: int) -> HttpResponse:
     """A clean page of the on-site record for paper signature (rule 10: print, sign, scan)."""
     insp = inspection_get(request, pk)
+    findings = record.record_findings(insp)
+    # The same wording as the issued record (``inspections.record``): the sheet signed on paper
+    # and the numbered document say the same thing.
     ctx = {
         "insp": insp,
         "ent": insp.enterprise,
         "officers": list(insp.officers.select_related("staff").order_by("order")),
         "experts": [e.staff for e in insp.experts.select_related("staff")],
-        "templates": list(insp.templates.all()),
-        "items": list(insp.items.order_by("order")),
-        "findings": list(insp.findings.order_by("id")),
+        "place": record.record_place(insp),
+        "content": record.record_content(insp),
+        "situation": record.record_situation(insp, findings) if insp.status == InspectionStatus.COMPLETED or insp.summary else "",
+        "findings": findings,
         "site": insp.site,
     }
     return render(request, "inspections/print.html", ctx)

@@ -241,3 +241,26 @@ def test_a_record_without_findings_says_so_under_its_own_heading(world: Any, ins
     assert "检查内容：依据《危险化学品企业通用检查表》（第1版）进行检查，共检查3项，其中符合3项、不符合0项、不适用0项。" in lines
     assert "检查情况：重点检查了安全管理制度和有限空间作业" in lines
     assert "本次检查未发现安全生产违法行为和事故隐患。" in lines
+
+
+def test_the_sheet_printed_for_paper_signature_says_what_the_record_says(client: Any, world: Any, inspection: Any) -> None:
+    from django.urls import reverse
+
+    officer = world.user("officer_a")
+    items = list(inspection.items.all())
+    insp_services.inspection_record_results(
+        actor=officer,
+        inspection=inspection,
+        results=[{"item": items[0].pk, "result": "noncompliant", "note": "安全管理人员未经考核"}, *({"item": i.pk, "result": "compliant"} for i in items[1:])],
+    )
+    insp_services.inspection_complete(
+        actor=officer, inspection=inspection, ended_at=inspection.started_at + dt.timedelta(hours=1), party_representative="张三", party_signature="paper"
+    )
+    _hazard(world, inspection, "安全管理人员未经考核", "安全管理部门", findings=[inspection.findings.get()])
+    record = _text(services.inspection_record_issue(actor=officer, inspection=inspection))
+    client.force_login(officer)
+    sheet = client.get(reverse("inspections:print", args=[inspection.pk])).content.decode()
+    content = "依据《危险化学品企业通用检查表》（第1版）进行检查，共检查3项，其中符合2项、不符合1项、不适用0项。"
+    assert f"检查内容：{content}" in record and f'<td colspan="3">{content}</td>' in sheet
+    assert "检查情况：检查发现问题1项，见下表。" in record and "检查发现问题1项，见下表。" in sheet
+    assert "所在部位：安全管理部门" in sheet and "1\t安全管理人员未经考核\t安全管理部门" in record

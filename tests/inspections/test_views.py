@@ -211,7 +211,7 @@ def test_completing_then_printing_and_uploading_the_signed_scan(client: Any, wor
     body = r.content.decode()
     assert r.status_code == 200 and "现场检查记录" in body and "<nav" not in body
     cert = world.user("officer_a").staff.certificates.get().number
-    assert f"执法证号:{cert}" in body and "data-action=\"print\"" in body
+    assert f"执法证号：{cert}" in body and "data-action=\"print\"" in body
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     r = c.post(reverse("inspections:scan", args=[inspection.pk]), {"file": SimpleUploadedFile("签字记录.png", PNG, content_type="image/png")})
