@@ -128,7 +128,7 @@ class InspectionStartForm(forms.Form):
                 "started_time": now.time().replace(second=0, microsecond=0),
                 # The place inspected (a site, a workshop), not the unit's address: the record prints
                 # it as 检查地点 and as the place of each finding. The officer narrows it on site.
-                "place": primary.name if primary else "",
+                "place": (primary.name if primary else "") or enterprise.registered_address,
                 "site": primary.pk if primary else None,
                 "officers": [str(scope.staff_id)] if scope.staff_id else [],
             }
