@@ -109,7 +109,7 @@ def test_an_order_issued_with_one_period_for_all_keeps_that_period(world: Any, i
     general, _, major = _three(world, inspection)
     order = services.rectification_order_issue(actor=officer, hazards=[general, major], issued_on=inspection.inspected_on)
     legacy = {k: v for k, v in order.context.items()}
-    legacy["problems"] = [{k: v for k, v in p.items() if k not in ("hazard_id", "period_days", "period_text")} for p in legacy["problems"]]
+    legacy["problems"] = [{k: v for k, v in p.items() if k not in ("hazard_id", "period_text")} for p in legacy["problems"]]
     legacy.update(period_days=60, deadline_text="自本指令书送达之日起60日内")
     type(order).objects.filter(pk=order.pk).update(context=legacy)
     order.refresh_from_db()
