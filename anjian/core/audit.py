@@ -192,6 +192,7 @@ ACTIONS.update(
         "inspection.create": "开始监督检查",
         "inspection.complete": "完成现场检查记录",
         "inspection.document": "签发现场检查记录",
+        "inspection.correct_times": "更正检查起止时间",
         "finding.create": "登记检查问题",
         "evidence.add": "上传证据",
         "hazard.create": "登记隐患",

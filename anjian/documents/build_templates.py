@@ -125,9 +125,31 @@ def _paragraph_style(
     fmt.widow_control = False
 
 
+# Substitutes where the official faces are missing: a serif CJK face (Debian's fonts-noto-cjk), not
+# a sans one. Word and WPS read ``w:altName`` and the family; LibreOffice (PDF conversion) ignores
+# them and follows fontconfig, which ``rendering.convert_to_pdf`` points at the same face.
+FALLBACK_SERIF = "Noto Serif CJK SC"
+FALLBACK_FONTS = {TITLE_FONT: FALLBACK_SERIF, BODY_FONT: FALLBACK_SERIF, PAGE_NUMBER_FONT: FALLBACK_SERIF}
+
+
+def _font_table(doc: DocxDocument) -> None:
+    """Declare each face with its substitute: a serif (roman) GB2312 face, alternative name Noto Serif CJK SC."""
+    from lxml import etree
+
+    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable"))
+    root = etree.fromstring(part.blob)
+    for name, alt in FALLBACK_FONTS.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, value in (("w:altName", alt), ("w:charset", "86"), ("w:family", "roman"), ("w:pitch", "variable")):
+            etree.SubElement(font, qn(tag)).set(qn("w:val"), value)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _new_document(title: str) -> DocxDocument:
     doc = Document()
     _doc_defaults(doc)
+    _font_table(doc)
     normal = doc.styles["Normal"]
     normal.font.size = BODY_SIZE
     _fonts(normal.element, BODY_FONT)
@@ -137,6 +159,9 @@ def _new_document(title: str) -> DocxDocument:
     _paragraph_style(doc, "AJ Flush")  # 顶格: the addressee, labelled fields
     _paragraph_style(doc, "AJ Body", first_indent=TWO_CHARS)
     _paragraph_style(doc, "AJ Sign", align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, "AJ SignTable", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, line=Pt(24))
+    # The officers' lines stay together and with the party's signature below them.
+    doc.styles["AJ SignTable"].paragraph_format.keep_with_next = True
     _paragraph_style(doc, "AJ SealBox", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(doc, "AJ Table", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, line=None)
     _paragraph_style(doc, "AJ TableHead", size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, bold=True)
@@ -168,7 +193,7 @@ def _new_document(title: str) -> DocxDocument:
     props.subject = title
     props.author = "anjian"
     props.last_modified_by = "anjian"
-    props.comments = "由 anjian/documents/build_templates.py 生成,请勿手工修改"
+    props.comments = "由 anjian/documents/build_templates.py 生成，请勿手工修改"
     props.keywords = "执法文书模板"
     props.revision = 1
     props.created = FIXED_TIME
@@ -236,13 +261,23 @@ def _row(t: Any, texts: list[str], style: str, widths: list[float]) -> None:
         cell.paragraphs[0].style = t.part.document.styles[style]
 
 
+def _no_wrap(cell: Any) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr.append(OxmlElement("w:noWrap"))
+
+
 def officers_block(doc: DocxDocument) -> None:
-    """One line per officer: printed name and certificate number, space to sign (XZCF §42, §55)."""
-    widths = [50.0, 72.0, 34.0]
+    """One line per officer: printed name and certificate number, space to sign (XZCF §42, §55).
+
+    In 4号 with the certificate column wide enough for a 20-character number and no wrapping, so
+    the number never breaks onto a second line (LibreOffice and Word alike)."""
+    widths = [54.0, 78.0, 24.0]
     t = _plain_table(doc, widths, WD_TABLE_ALIGNMENT.CENTER)
-    _row(t, ["{%tr for o in officers %}", "", ""], "AJ Sign", widths)
-    _row(t, ["执法人员：{{ o.name }}", "执法证号：{{ o.certificate_no }}", "签名："], "AJ Sign", widths)
-    _row(t, ["{%tr endfor %}", "", ""], "AJ Sign", widths)
+    _row(t, ["{%tr for o in officers %}", "", ""], "AJ SignTable", widths)
+    _row(t, ["执法人员：{{ o.name }}", "执法证号：{{ o.certificate_no }}", "签名："], "AJ SignTable", widths)
+    _row(t, ["{%tr endfor %}", "", ""], "AJ SignTable", widths)
+    for cell in t.rows[1].cells:
+        _no_wrap(cell)
 
 
 def party_receipt(doc: DocxDocument) -> None:
@@ -275,20 +310,19 @@ def inspection_record() -> DocxDocument:
     p(doc, "被检查单位：{{ party.name }}", "AJ Flush")
     p(doc, "地　　址：{{ party.address }}", "AJ Flush")
     p(doc, "法定代表人（负责人）：{{ party.legal_representative }}　　联系电话：{{ party.phone }}", "AJ Flush")
-    p(doc, "检查场所：{{ place }}", "AJ Flush")
+    p(doc, "检查地点：{{ place }}", "AJ Flush")
     p(doc, "检查时间：{{ started_at|cn_span(ended_at) }}", "AJ Flush")
-    p(
-        doc,
-        "执法人员：{% for o in officers %}{{ o.name }}（执法证号：{{ o.certificate_no }}）{% if not loop.last %}、{% endif %}{% endfor %}",
-        "AJ Flush",
-    )
+    # One officer a line, so that a certificate number never breaks across lines.
+    p(doc, "{%p for o in officers %}", "AJ Flush")
+    p(doc, "执法人员：{{ o.name }}　执法证号：{{ o.certificate_no }}", "AJ Flush")
+    p(doc, "{%p endfor %}", "AJ Flush")
     # AQSCF §67: officers show their enforcement certificates when they inspect.
     p(doc, "我们是{{ agency_name }}的行政执法人员，已向你单位出示行政执法证件。现依法对你单位进行现场检查，请予配合。")
+    # AQSCF §68: the record states what was checked, what was found and how it was handled.
     p(doc, "检查内容：{{ content }}", "AJ Flush")
-    p(doc, "检查情况：", "AJ Flush")
+    p(doc, "检查情况：{{ situation }}", "AJ Flush")
     p(doc, "{%p if findings %}")
-    p(doc, "检查发现下列问题：")
-    table(doc, [("序号", 16), ("检查发现的问题", 100), ("所在部位", 40)], "f in findings", ["{{ loop.index }}", "{{ f.text }}", "{{ f.location }}"])
+    table(doc, [("序号", 16), ("检查发现的问题", 96), ("所在部位", 44)], "f in findings", ["{{ loop.index }}", "{{ f.text }}", "{{ f.location }}"])
     p(doc, "{%p else %}")
     p(doc, "本次检查未发现安全生产违法行为和事故隐患。")
     p(doc, "{%p endif %}")
@@ -313,11 +347,23 @@ def rectification_order() -> DocxDocument:
     header(doc, "责令限期整改指令书")
     p(doc, "{{ party.name }}：", "AJ Flush")
     p(doc, "本机关执法人员于{{ inspection_date|cn_date }}对你单位进行安全生产监督检查，发现你单位存在下列问题：")
-    table(doc, [("序号", 16), ("存在的问题", 84), ("违反的规定", 56)], "item in problems", ["{{ loop.index }}", "{{ item.text }}", "{{ item.basis }}"])
+    # Each problem's own period on its row (or the one period of the order): the deadline stored
+    # for each hazard on service is computed from exactly this.
+    table(
+        doc,
+        [("序号", 14), ("存在的问题", 64), ("违反的规定", 42), ("整改期限", 36)],
+        "item in problems",
+        [
+            "{{ loop.index }}",
+            "{{ item.text }}",
+            "{{ item.basis }}",
+            "{% if item.period_text %}{{ item.period_text }}{% elif deadline %}{{ deadline|cn_date }}前{% else %}{{ deadline_text }}{% endif %}",
+        ],
+    )
     p(
         doc,
         f"依据{AQSCF}第六十五条第一款第二项、第三项的规定，现责令你单位对上述问题"
-        "{% if deadline %}于{{ deadline|cn_date }}前{% else %}{{ deadline_text }}{% endif %}整改完毕，"
+        "{% if deadline %}于{{ deadline|cn_date }}前{% elif deadline_text %}{{ deadline_text }}{% else %}分别在上表所列期限内{% endif %}整改完毕，"
         "达到有关法律、法规、规章和国家标准或者行业标准的要求，并将整改情况书面报告本机关。",
     )
     p(doc, "整改期间，你单位应当采取有效的安全防范措施，确保安全生产；重大事故隐患排除前或者排除过程中无法保证安全的，应当从危险区域内撤出作业人员。")
@@ -341,7 +387,7 @@ def onsite_measure_decision() -> DocxDocument:
     header(doc, "现场处理措施决定书")
     p(doc, "{{ party.name }}：", "AJ Flush")
     p(doc, "本机关执法人员于{{ inspection_date|cn_date }}对你单位进行安全生产监督检查时，发现你单位存在下列重大事故隐患，在隐患排除前或者排除过程中无法保证安全：")
-    table(doc, [("序号", 16), ("重大事故隐患", 96), ("判定依据", 44)], "h in hazards", ["{{ loop.index }}", "{{ h.text }}", "{{ h.basis }}"])
+    table(doc, [("序号", 14), ("重大事故隐患", 72), ("判定依据", 70)], "h in hazards", ["{{ loop.index }}", "{{ h.text }}", "{{ h.basis }}"])
     p(doc, "{%p if reason %}")
     p(doc, "无法保证安全的事实：{{ reason }}")
     p(doc, "{%p endif %}")
@@ -370,18 +416,21 @@ def reinspection_opinion() -> DocxDocument:
     p(doc, "{{ party.name }}：", "AJ Flush")
     p(
         doc,
-        "本机关于{{ order_date|cn_date }}作出{{ order_number }}《责令限期整改指令书》，责令你单位对所列问题限期整改。"
-        "本机关执法人员于{{ reinspection_date|cn_date }}对你单位的整改情况进行了复查，复查情况如下：",
+        "本机关于{{ order_date|cn_date }}作出{{ order_number }}《{{ order_title or '责令限期整改指令书' }}》，责令你单位对所列问题限期整改。"
+        "本机关执法人员于{{ reinspection_date|cn_date }}对你单位下列隐患的整改情况进行了复查，复查情况如下：",
     )
     table(
         doc,
-        [("序号", 16), ("问题", 80), ("复查结果", 24), ("说明", 36)],
+        [("序号", 14), ("复查的隐患", 72), ("复查结果", 26), ("说明", 44)],
         "r in results",
-        ["{{ loop.index }}", "{{ r.text }}", "{{ '已整改' if r.rectified else '未整改' }}", "{{ r.note }}"],
+        ["{{ loop.index }}", "{{ r.text }}", "{{ '合格' if r.rectified else '不合格' }}", "{{ r.note }}{% if r.period_text %}（{{ r.period_text }}）{% endif %}"],
     )
     p(doc, "复查意见：{{ conclusion }}")
     p(doc, "{%p if results|rejectattr('rectified')|list %}")
-    p(doc, f"对逾期未整改的问题，本机关将依照{AQSCF}等法律、法规的规定依法处理。你单位应当继续采取措施整改，确保安全生产。")
+    p(
+        doc,
+        f"整改期间，你单位应当采取有效的安全防范措施，确保安全生产。逾期未整改或者整改不符合要求的，本机关将依照{AQSCF}第一百零二条等规定依法处理。",
+    )
     p(doc, "{%p endif %}")
     p(doc, "", "AJ Flush")
     officers_block(doc)

@@ -54,14 +54,14 @@ def _type_error(fact: Fact, value: Any) -> str | None:
         try:
             dt.date.fromisoformat(str(value))
         except ValueError:
-            return f"{fact.label}须为日期(如2026-11-28)。"
+            return f"{fact.label}须为日期（如2026-11-28）。"
     elif fact.type == "datetime":
         if isinstance(value, dt.datetime):
             return None
         try:
             dt.datetime.fromisoformat(str(value))
         except ValueError:
-            return f"{fact.label}须为日期时间(如2026-11-28 09:30)。"
+            return f"{fact.label}须为日期时间（如2026-11-28 09:30）。"
     elif fact.type == "bool" and not isinstance(value, bool):
         return f"{fact.label}须为“是”或“否”。"
     elif fact.type == "text" and not isinstance(value, (str, int)):
@@ -77,20 +77,20 @@ def _check_value(fact: Fact, value: Any, where: str, missing: dict[str, str], in
         elif not isinstance(value, (list, tuple)):
             invalid[key] = f"{fact.label}须为列表。"
         elif len(value) < fact.min_items:
-            missing[key] = fact.label if fact.min_items <= 1 else f"{fact.label.split('(')[0]}(现有{len(value)}项,至少须{fact.min_items}项)"
+            missing[key] = fact.label if fact.min_items <= 1 else f"{fact.label.split('（')[0]}（现有{len(value)}项，至少须{fact.min_items}项）"
         else:
             for i, item in enumerate(value):
                 for sub in fact.item_facts:
                     sub_value = lookup(item, sub.key)
                     sub_key = f"{key}.{i}."
                     if sub.type != "bool" and is_blank(sub_value):
-                        missing[f"{sub_key}{sub.key}"] = f"{fact.label.split('(')[0]}第{i + 1}项的{sub.label}"
+                        missing[f"{sub_key}{sub.key}"] = f"{fact.label.split('（')[0]}第{i + 1}项的{sub.label}"
                     elif sub.type == "bool" and (sub_value is _MISSING or sub_value is None):
-                        missing[f"{sub_key}{sub.key}"] = f"{fact.label.split('(')[0]}第{i + 1}项的{sub.label}"
+                        missing[f"{sub_key}{sub.key}"] = f"{fact.label.split('（')[0]}第{i + 1}项的{sub.label}"
                     else:
                         err = _type_error(sub, sub_value)
                         if err:
-                            invalid[f"{sub_key}{sub.key}"] = f"第{i + 1}项:{err}"
+                            invalid[f"{sub_key}{sub.key}"] = f"第{i + 1}项：{err}"
         if (key in missing or any(k.startswith(f"{key}.") for k in missing)) and fact.article:
             articles.append(fact.article)
         return
@@ -112,6 +112,16 @@ def _check_value(fact: Fact, value: Any, where: str, missing: dict[str, str], in
         invalid[key] = err
 
 
+def _present(context: Mapping[str, Any], key: str) -> bool:
+    """An alternative is given: ``a.b`` is not blank; ``items[].key`` is given on every item of a
+    non-empty list (each problem of an order states its own period)."""
+    if "[]." in key:
+        head, _, tail = key.partition("[].")
+        items = lookup(context, head)
+        return isinstance(items, (list, tuple)) and bool(items) and all(not is_blank(lookup(i, tail)) for i in items)
+    return not is_blank(lookup(context, key))
+
+
 def validate(kind: DocumentKind, context: Mapping[str, Any], *, issued_on: dt.date) -> None:
     """Raise ``ValidationFailed`` unless every required fact of ``kind`` is present and well-formed.
 
@@ -122,7 +132,7 @@ def validate(kind: DocumentKind, context: Mapping[str, Any], *, issued_on: dt.da
     reserved = sorted(set(context) & COMMON_KEYS)
     if reserved:
         raise ValidationFailed(
-            f"文书事实不能使用系统保留的名称:{'、'.join(reserved)}(机关名称、文号和签发日期由系统填写)。",
+            f"文书事实不能使用系统保留的名称：{'、'.join(reserved)}（机关名称、文号和签发日期由系统填写）。",
             code="document_facts_invalid",
             fields={k: "系统保留的名称。" for k in reserved},
         )
@@ -131,21 +141,21 @@ def validate(kind: DocumentKind, context: Mapping[str, Any], *, issued_on: dt.da
     articles: list[str] = []
     for fact in kind.facts:
         value = lookup(context, fact.key)
-        if fact.alternatives and is_blank(value) and any(not is_blank(lookup(context, alt)) for alt in fact.alternatives):
+        if fact.alternatives and is_blank(value) and any(_present(context, alt) for alt in fact.alternatives):
             continue
         _check_value(fact, value, "", missing, invalid, articles)
     if missing:
         rules = list(dict.fromkeys([kind.basis, *articles] if kind.basis else articles))
-        basis = f"(依据{'；'.join(rules)})" if rules else ""
+        basis = f"（依据{'；'.join(rules)}）" if rules else ""
         raise ValidationFailed(
-            f"不能签发《{kind.name}》:缺少必备事项——{'、'.join(missing.values())}{basis}。文书未签发,未占用文号。",
+            f"不能签发《{kind.name}》：缺少必备事项——{'、'.join(missing.values())}{basis}。文书未签发，未占用文号。",
             code="document_facts_missing",
             article="；".join(rules),
             fields={**{k: f"请填写{label}。" for k, label in missing.items()}, **invalid},
         )
     if invalid:
         raise ValidationFailed(
-            f"《{kind.name}》的事项有误:{'；'.join(invalid.values())}文书未签发,未占用文号。",
+            f"《{kind.name}》的事项有误：{'；'.join(invalid.values())}文书未签发，未占用文号。",
             code="document_facts_invalid",
             article=kind.basis,
             fields=invalid,
@@ -155,7 +165,7 @@ def validate(kind: DocumentKind, context: Mapping[str, Any], *, issued_on: dt.da
         problems.update(check(context, issued_on))
     if problems:
         raise ValidationFailed(
-            f"《{kind.name}》的事项有误:{''.join(problems.values())}文书未签发,未占用文号。",
+            f"《{kind.name}》的事项有误：{''.join(problems.values())}文书未签发，未占用文号。",
             code="document_facts_invalid",
             article=kind.basis,
             fields=problems,

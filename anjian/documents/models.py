@@ -25,7 +25,7 @@ class DocumentCounter(models.Model):
     """
 
     agency_id = models.BigIntegerField("机关编号")
-    series = models.CharField("文号代字", max_length=16, help_text="文书种类在文号中的用字,如:责改")
+    series = models.CharField("文号代字", max_length=16, help_text="文书种类在文号中的用字，如：责改")
     year = models.PositiveSmallIntegerField("年度")
     last = models.PositiveIntegerField("已用至", default=0)
 
@@ -58,12 +58,12 @@ class IssuedDocument(models.Model):
     agency_name = models.CharField("签发机关", max_length=100)
     doc_abbr = models.CharField("机关代字", max_length=16)
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
-    subject_type = models.CharField("所属对象类型", max_length=64, help_text="如:inspections.inspection")
+    subject_type = models.CharField("所属对象类型", max_length=64, help_text="如：inspections.inspection")
     subject_id = models.CharField("所属对象编号", max_length=64)
     context = models.JSONField("文书事项", encoder=DjangoJSONEncoder)
     file = models.FileField("文书文件", upload_to="documents/%Y/", max_length=255)
     sha256 = models.CharField("SHA-256校验值", max_length=64)
-    size = models.PositiveIntegerField("文件大小(字节)")
+    size = models.PositiveIntegerField("文件大小（字节）")
     template_version = models.CharField("模板版本", max_length=32)
     issued_on = models.DateField("签发日期")
     issued_at = models.DateTimeField("签发时间")
@@ -143,12 +143,12 @@ class ServiceRecord(models.Model):
             models.CheckConstraint(
                 name="servicerecord_refusal_witnessed",
                 condition=~Q(method=ServiceMethod.REFUSAL) | (Q(refused=True) & ~Q(witness="")),
-                violation_error_message="留置送达须记录拒收和见证人(民事诉讼法第八十九条)。",
+                violation_error_message="留置送达须记录拒收和见证人（民事诉讼法第八十九条）。",
             ),
             models.CheckConstraint(
                 name="servicerecord_electronic_consent",
                 condition=~Q(method=ServiceMethod.ELECTRONIC) | ~Q(consent_ref=""),
-                violation_error_message="电子送达须经当事人书面同意(行政处罚法第六十一条)。",
+                violation_error_message="电子送达须经当事人书面同意（行政处罚法第六十一条）。",
             ),
             models.CheckConstraint(
                 name="servicerecord_error_has_reason",

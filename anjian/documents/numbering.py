@@ -45,7 +45,7 @@ def allocate_number(*, agency_id: int, doc_abbr: str, kind: DocumentKind | str, 
         kind = registry.get(kind)
     doc_abbr = (doc_abbr or "").strip()
     if not doc_abbr or any(c.isspace() for c in doc_abbr):
-        raise ValidationFailed("签发机关未设置文书代字(如“烟应急”),不能编制文号。请系统管理员在机关信息中填写。", code="doc_abbr_missing", fields={"doc_abbr": "请设置机关文书代字。"})
+        raise ValidationFailed("签发机关未设置文书代字（如“烟应急”），不能编制文号。请系统管理员在机关信息中填写。", code="doc_abbr_missing", fields={"doc_abbr": "请设置机关文书代字。"})
     if not 2000 <= year <= 9999:
         raise ValidationFailed(f"文号年度{year}无效。", code="document_year_invalid", fields={"year": "年度无效。"})
     counter = _locked_counter(agency_id, kind.number_word, year)

@@ -105,7 +105,7 @@ def get(code: str) -> DocumentKind:
     try:
         return _KINDS[code]
     except KeyError:
-        raise ValidationFailed(f"未知的文书种类:{code}。", code="unknown_document_kind", fields={"kind": f"未知的文书种类:{code}。"}) from None
+        raise ValidationFailed(f"未知的文书种类：{code}。", code="unknown_document_kind", fields={"kind": f"未知的文书种类：{code}。"}) from None
 
 
 def kinds() -> list[DocumentKind]:
@@ -118,11 +118,11 @@ XZCF_42 = "《中华人民共和国行政处罚法》第四十二条"
 AQSCF_65 = "《中华人民共和国安全生产法》第六十五条"
 AQSCF_68 = "《中华人民共和国安全生产法》第六十八条"
 XZCF_59 = "《中华人民共和国行政处罚法》第五十九条"
-REMEDIES = "《中华人民共和国行政复议法》第二十条;《中华人民共和国行政诉讼法》第四十六条"
+REMEDIES = "《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
 
 OFFICERS = Fact(
     "officers",
-    "执法人员(不少于两名,含姓名和执法证号)",
+    "执法人员（不少于两名，含姓名和执法证号）",
     type="list",
     min_items=2,
     item_facts=(Fact("name", "姓名"), Fact("certificate_no", "执法证号")),
@@ -169,14 +169,31 @@ def _not_after_issue(key: str, label: str) -> Check:
     return check
 
 
+def inspection_time_errors(started_at: dt.datetime | None, ended_at: dt.datetime | None) -> dict[str, str]:
+    """The one rule for an inspection's start and end (AQSCF §68: the record states the time).
+
+    Completing an inspection, correcting its times and issuing its 现场检查记录 all call this, so
+    an inspection that could be completed can always be recorded: the end is later than the start
+    (an inspection of no duration is not a record of a visit).
+    """
+    if started_at is None:
+        return {"started_at": "请填写检查开始时间。"}
+    if ended_at is None:
+        return {"ended_at": "请填写检查结束时间。"}
+    if (started_at.tzinfo is None) != (ended_at.tzinfo is None):
+        return {"ended_at": "检查起止时间须同为带时区或同为不带时区的时间。"}
+    if ended_at <= started_at:
+        return {"ended_at": "检查结束时间须晚于开始时间。"}
+    return {}
+
+
 def _inspection_times(ctx: Mapping[str, Any], issued_on: dt.date) -> dict[str, str]:
     start, end = _datetime(ctx, "started_at"), _datetime(ctx, "ended_at")
     if start is None or end is None:
         return {}
-    if (start.tzinfo is None) != (end.tzinfo is None):
-        return {"ended_at": "检查起止时间须同为带时区或同为不带时区的时间。"}
-    if end <= start:
-        return {"ended_at": "检查结束时间须晚于开始时间。"}
+    errors = inspection_time_errors(start, end)
+    if errors:
+        return errors
     if start.date() > issued_on:
         return {"started_at": "检查开始时间不能晚于记录日期。"}
     return {}
@@ -200,6 +217,15 @@ def _reinspection_dates(ctx: Mapping[str, Any], issued_on: dt.date) -> dict[str,
     return {}
 
 
+def _conclusion_matches_results(ctx: Mapping[str, Any], issued_on: dt.date) -> dict[str, str]:
+    # The opinion may say that everything passed only when every hazard it lists passed.
+    results = ctx.get("results") or []
+    failed = [r for r in results if isinstance(r, Mapping) and r.get("rectified") is False]
+    if failed and "均已整改合格" in str(ctx.get("conclusion", "")):
+        return {"conclusion": f"复查意见与复查结果不符：有{len(failed)}项未整改合格，不能写“均已整改合格”。"}
+    return {}
+
+
 # --- the four inspection forms (legacy national set, LEGAL.md §8) --------------------------------
 
 INSPECTION_RECORD = register(
@@ -208,7 +234,7 @@ INSPECTION_RECORD = register(
         name="现场检查记录",
         number_word="检记",
         template="inspection_record.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=False,  # signed on site by both sides and handed over; no period runs from it
         # AQSCF §68: time, place, content, problems found and their handling, signed by the
         # inspectors and the unit's responsible person; a refusal to sign is recorded.
@@ -216,13 +242,14 @@ INSPECTION_RECORD = register(
         facts=(
             PARTY_NAME,
             Fact("party.address", "被检查单位地址"),
-            Fact("party.legal_representative", "法定代表人(负责人)"),
+            Fact("party.legal_representative", "法定代表人（负责人）"),
             Fact("place", "检查场所", article=AQSCF_68),
             Fact("started_at", "检查开始时间", type="datetime", article=AQSCF_68),
             Fact("ended_at", "检查结束时间", type="datetime", article=AQSCF_68),
             OFFICERS,
-            Fact("content", "检查内容", article=AQSCF_68),
-            Fact("findings", "检查发现的问题(未发现问题的须明确为空)", type="list", min_items=0, item_facts=(Fact("text", "问题描述"),), article=AQSCF_68),
+            Fact("content", "检查内容（检查表和检查项数）", article=AQSCF_68),
+            Fact("situation", "检查情况", article=AQSCF_68),
+            Fact("findings", "检查发现的问题（未发现问题的须明确为空）", type="list", min_items=0, item_facts=(Fact("text", "问题描述"),), article=AQSCF_68),
             Fact("handling", "现场处理情况", article=AQSCF_68),
             Fact("party_signer", "被检查单位负责人签名或拒绝签字的记录", alternatives=("refusal_note",), article=AQSCF_68),
         ),
@@ -236,16 +263,17 @@ RECTIFICATION_ORDER = register(
         name="责令限期整改指令书",
         number_word="责改",
         template="rectification_order.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=True,
         basis=f"{AQSCF_65}第一款第二项、第三项",
         facts=(
             PARTY_NAME,
             Fact("inspection_date", "检查日期", type="date"),
-            Fact("problems", "存在的问题(含依据)", type="list", item_facts=(Fact("text", "问题描述"), Fact("basis", "违反的规定"))),
-            # Either a date ("于2026年12月10日前") or a period that runs from service
-            # ("自本指令书送达之日起15日内", the clock started by the proof of service).
-            Fact("deadline", "整改期限", type="date", alternatives=("deadline_text",)),
+            Fact("problems", "存在的问题（含依据）", type="list", item_facts=(Fact("text", "问题描述"), Fact("basis", "违反的规定"))),
+            # One period for every problem — a date ("于2026年12月10日前") or a period that runs
+            # from service ("自本指令书送达之日起15日内", the clock started by the proof of
+            # service) — or each problem's own period on its row (``period_text``).
+            Fact("deadline", "整改期限", type="date", alternatives=("deadline_text", "problems[].period_text")),
             OFFICERS,
             REVIEW_BODY,
             COURT,
@@ -260,7 +288,7 @@ ONSITE_MEASURE_DECISION = register(
         name="现场处理措施决定书",
         number_word="现决",
         template="onsite_measure_decision.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=True,
         # AQSCF §65 ¶1 (3): where safety cannot be ensured before or during the removal of a major
         # hazard, withdraw the workers and order a temporary stop (unit, area or equipment).
@@ -272,7 +300,7 @@ ONSITE_MEASURE_DECISION = register(
             Fact("hazards", "发现的重大事故隐患", type="list", item_facts=(Fact("text", "隐患描述"),)),
             Fact("legal_basis", "法律依据"),
             Fact("measure", "现场处理措施"),
-            Fact("scope", "措施范围(全部、区域或设施设备)"),
+            Fact("scope", "措施范围（全部、区域或设施设备）"),
             OFFICERS,
             REVIEW_BODY,
             COURT,
@@ -287,7 +315,7 @@ REINSPECTION_OPINION = register(
         name="整改复查意见书",
         number_word="复查",
         template="reinspection_opinion.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=True,
         basis=f"{AQSCF_65}第一款第二项、第三项",
         facts=(
@@ -299,6 +327,6 @@ REINSPECTION_OPINION = register(
             Fact("conclusion", "复查意见"),
             OFFICERS,
         ),
-        checks=(_not_after_issue("reinspection_date", "复查日期"), _reinspection_dates),
+        checks=(_not_after_issue("reinspection_date", "复查日期"), _reinspection_dates, _conclusion_matches_results),
     )
 )

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from anjian.core.errors import DomainError
 from anjian.documents.registry import DocumentKind
+from anjian.law.money import amount_cn, range_cn
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -107,6 +110,9 @@ def jinja_env() -> SandboxedEnvironment:
             "cn_time": _safe(cn_time),
             "cn_datetime": _safe(cn_datetime),
             "cn_span": cn_span,
+            # Amounts as people write them (8万元; a single amount is not a range).
+            "amount": _safe(lambda v: amount_cn(Decimal(str(v)))),
+            "amount_range": lambda low, high: range_cn(None if low in (None, "") else Decimal(str(low)), Decimal(str(high))),
         }
     )
     return env
@@ -133,12 +139,12 @@ def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[
 
     path = kind.template_path
     if not path.is_file():
-        raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在,请联系系统管理员。", code="document_template_missing")
+        raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在，请联系系统管理员。", code="document_template_missing")
     tpl = DocxTemplate(str(path))
     try:
         tpl.render({**context, **common}, jinja_env(), autoescape=True)
     except TemplateError as exc:
-        raise DomainError(f"《{kind.name}》模板渲染失败:{exc}。文书未签发。", code="document_render_failed") from exc
+        raise DomainError(f"《{kind.name}》模板渲染失败：{exc}。文书未签发。", code="document_render_failed") from exc
     props = tpl.docx.core_properties
     props.title = f"{common['number']} {kind.name}"
     props.subject = kind.name
@@ -193,6 +199,26 @@ def document_text(data: bytes | str | Path) -> str:
     return "\n".join(lines)
 
 
+# The official faces the templates name, and the face to use where one is not installed: a serif
+# CJK face (Debian's fonts-noto-cjk) is closer to 仿宋 and 小标宋 than the sans face fontconfig
+# would pick. LibreOffice ignores the templates' ``w:altName``, so the conversion tells fontconfig.
+FONT_FALLBACKS = {
+    "仿宋_GB2312": "Noto Serif CJK SC",
+    "仿宋": "Noto Serif CJK SC",
+    "方正小标宋简体": "Noto Serif CJK SC",
+    "宋体": "Noto Serif CJK SC",
+}
+
+
+def fontconfig_fallbacks() -> str:
+    """A fontconfig file: the system's configuration, then each official face followed by its
+    substitute (``accept``: an installed official face still wins)."""
+    aliases = "".join(f'  <alias binding="same"><family>{name}</family><accept><family>{alt}</family></accept></alias>\n' for name, alt in FONT_FALLBACKS.items())
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n{aliases}</fontconfig>\n'
+    )
+
+
 def pdf_available() -> bool:
     return _soffice() is not None
 
@@ -210,7 +236,7 @@ def convert_to_pdf(data: bytes, *, timeout: int = 180) -> bytes:
     soffice = _soffice()
     if soffice is None:
         raise DomainError(
-            "PDF转换未配置:服务器未安装LibreOffice(soffice),暂不能生成PDF。请下载.docx文书,或联系系统管理员安装LibreOffice。",
+            "PDF转换未配置：服务器未安装LibreOffice（soffice），暂不能生成PDF。请下载.docx文书，或联系系统管理员安装LibreOffice。",
             code="pdf_not_configured",
         )
     with tempfile.TemporaryDirectory(prefix="anjian-pdf-") as tmp:
@@ -218,12 +244,14 @@ def convert_to_pdf(data: bytes, *, timeout: int = 180) -> bytes:
         src = work / "document.docx"
         src.write_bytes(data)
         profile = (work / "profile").as_uri()
+        fonts = work / "fonts.conf"
+        fonts.write_text(fontconfig_fallbacks(), encoding="utf-8")
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(work), str(src)]
         try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
+            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise DomainError("PDF转换失败,请稍后重试或联系系统管理员。", code="pdf_failed") from exc
+            raise DomainError("PDF转换失败，请稍后重试或联系系统管理员。", code="pdf_failed") from exc
         pdf = work / "document.pdf"
         if not pdf.is_file():
-            raise DomainError("PDF转换失败:LibreOffice未生成文件。", code="pdf_failed")
+            raise DomainError("PDF转换失败：LibreOffice未生成文件。", code="pdf_failed")
         return pdf.read_bytes()

@@ -24,7 +24,7 @@ from anjian.documents import facts, registry
 from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
 from anjian.documents.numbering import allocate_number
-from anjian.documents.rendering import common_context, render_docx, sha256_hex
+from anjian.documents.rendering import cn_date, common_context, render_docx, sha256_hex
 from anjian.law.errors import LawError
 from anjian.law.periods import service_date
 
@@ -40,9 +40,9 @@ def _require_issuer(actor: Any, *, agency_id: int, jurisdiction_id: int, what: s
     """Each bureau acts in its own name and under its own seal (ARCHITECTURE.md rule 4)."""
     scope = scope_for(actor)
     if not scope.is_member:
-        raise PermissionRefused("您不是任何执法机关的在职人员,不能办理文书。", code="not_member")
+        raise PermissionRefused("您不是任何执法机关的在职人员，不能办理文书。", code="not_member")
     if scope.agency_id != agency_id:
-        raise PermissionRefused(f"{what}须由签发机关办理:各机关以自己的名义执法,本机关不能代为办理。", code="not_owner")
+        raise PermissionRefused(f"{what}须由签发机关办理：各机关以自己的名义执法，本机关不能代为办理。", code="not_owner")
     if jurisdiction_id not in scope.jurisdiction_ids:
         raise PermissionRefused("所属辖区不在本机关管辖范围内。", code="not_owner")
     return scope
@@ -53,7 +53,7 @@ def _require_document_owner(actor: Any, document: IssuedDocument, *, roles: tupl
     if document.jurisdiction_id not in scope.jurisdiction_ids:
         raise NotFound()
     if scope.agency_id != document.agency_id:
-        raise PermissionRefused(f"该文书由{document.agency_name}签发,本机关只能查看,不能{what}。", code="not_owner")
+        raise PermissionRefused(f"该文书由{document.agency_name}签发，本机关只能查看，不能{what}。", code="not_owner")
     if not scope.has_role(*roles):
         raise PermissionRefused(f"您的角色无权{what}。", code="role_refused")
     return scope
@@ -85,7 +85,7 @@ def document_issue(
     if not (agency_name or "").strip():
         errors["agency_name"] = "请提供签发机关全称。"
     if not str(subject_type or "").strip() or subject_id is None or not str(subject_id).strip():
-        errors["subject"] = "请说明文书所属的对象(类型和编号)。"
+        errors["subject"] = "请说明文书所属的对象（类型和编号）。"
     if not isinstance(issued_on, dt.date) or isinstance(issued_on, dt.datetime):
         errors["issued_on"] = "签发日期须为日期。"
     elif issued_on > timezone.localdate():
@@ -129,7 +129,7 @@ def document_issue(
                 doc.save()
         except IntegrityError:
             doc.file.delete(save=False)
-            raise DomainError(f"文号{number}已被使用,请重试。", code="document_number_taken") from None
+            raise DomainError(f"文号{number}已被使用，请重试。", code="document_number_taken") from None
         except BaseException:
             doc.file.delete(save=False)
             raise
@@ -174,13 +174,13 @@ def service_record(
     _require_document_owner(actor, doc, roles=SERVICE_ROLES, what="登记送达")
     kind = registry.get(doc.kind)
     if not kind.served:
-        raise DomainError(f"《{kind.name}》不属于须送达当事人的文书,不登记送达。", code="document_not_served")
+        raise DomainError(f"《{kind.name}》不属于须送达当事人的文书，不登记送达。", code="document_not_served")
     if doc.status != DocumentStatus.ISSUED:
-        raise DomainError("文书已作废,不能登记送达。", code="document_voided")
+        raise DomainError("文书已作废，不能登记送达。", code="document_voided")
     current = doc.service_records.filter(status=ServiceStatus.EFFECTIVE).first()
     if current is not None:
         raise DomainError(
-            f"该文书已于{current.served_on:%Y-%m-%d}以{current.get_method_display()}方式送达。如原登记有误,请先将其标记为登记有误并写明原因。",
+            f"该文书已于{cn_date(current.served_on)}以{current.get_method_display()}方式送达。如原登记有误，请先将其标记为登记有误并写明原因。",
             code="service_already_recorded",
         )
 
@@ -193,13 +193,13 @@ def service_record(
     if not isinstance(event_date, dt.date) or isinstance(event_date, dt.datetime):
         errors["event_date"] = "请填写送达事件日期。"
     elif event_date > timezone.localdate():
-        errors["event_date"] = "送达事件日期不能晚于今天:登记的是已经发生的事实。"
+        errors["event_date"] = "送达事件日期不能晚于今天：登记的是已经发生的事实。"
     elif event_date < doc.issued_on:
-        errors["event_date"] = f"送达事件日期不能早于文书签发日期{doc.issued_on:%Y-%m-%d}。"
+        errors["event_date"] = f"送达事件日期不能早于文书签发日期{cn_date(doc.issued_on)}。"
     if method == ServiceMethod.REFUSAL:
         refused = True  # 留置送达 presupposes the refusal to accept (MSSSF §89)
     elif refused and method in ServiceMethod.values:
-        errors["refused"] = "受送达人拒绝签收的,应当按留置送达登记(民事诉讼法第八十九条)。"
+        errors["refused"] = "受送达人拒绝签收的，应当按留置送达登记（民事诉讼法第八十九条）。"
     if errors:
         raise ValidationFailed("送达登记有误。", code="service_invalid", fields=errors)
     try:
@@ -207,7 +207,7 @@ def service_record(
     except LawError as exc:
         field = {"witnessed": "witness", "consent": "consent_ref"}.get(exc.field or "", exc.field or "non_field_errors")
         hint = {"witness": "请填写见证人姓名。", "consent_ref": "请填写当事人书面同意电子送达的文件或编号。"}.get(field, exc.message)
-        raise ValidationFailed(f"{exc.message}({exc.article})。", code=exc.code, article=exc.article or "", fields={field: hint}) from None
+        raise ValidationFailed(f"{exc.message}（{exc.article}）。", code=exc.code, article=exc.article or "", fields={field: hint}) from None
 
     now = timezone.now()
     record = ServiceRecord(
@@ -294,7 +294,7 @@ def document_void(*, actor: Any, document: IssuedDocument, reason: str) -> Issue
     if not reason:
         raise ValidationFailed("作废文书必须写明原因。", code="reason_required", fields={"reason": "请写明作废原因。"})
     if doc.service_records.filter(status=ServiceStatus.EFFECTIVE).exists():
-        raise DomainError("文书已送达当事人,不能作废;如需撤销,应当依法作出撤销决定并送达。", code="document_served")
+        raise DomainError("文书已送达当事人，不能作废；如需撤销，应当依法作出撤销决定并送达。", code="document_served")
     doc.status = DocumentStatus.VOIDED
     doc.void_reason = reason
     doc.voided_at = timezone.now()

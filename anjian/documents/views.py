@@ -19,10 +19,10 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         with doc.file.open("rb") as fh:
             data = fh.read()
     except (FileNotFoundError, ValueError):
-        return HttpResponse("文书文件缺失,请联系系统管理员。", status=410, content_type="text/plain; charset=utf-8")
+        return HttpResponse("文书文件缺失，请联系系统管理员。", status=410, content_type="text/plain; charset=utf-8")
     # The stored hash is what was issued; a file changed on disk is refused, not handed out.
     if sha256_hex(data) != doc.sha256:
-        return HttpResponse("文书文件与签发时的校验值不符,可能已被改动,已拒绝下载。请联系系统管理员。", status=409, content_type="text/plain; charset=utf-8")
+        return HttpResponse("文书文件与签发时的校验值不符，可能已被改动，已拒绝下载。请联系系统管理员。", status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=DOCX_MIME)
     # RFC 6266/5987: filename*=utf-8''… carries the Chinese 文号 and title.
     response["Content-Disposition"] = content_disposition_header(True, doc.download_name) or "attachment"

@@ -54,6 +54,7 @@ from anjian.inspections import services as inspections
 from anjian.inspections.choices import InspectionStatus, InspectionType
 from anjian.inspections.evidence import inspect_attachment
 from anjian.inspections.models import Finding, Inspection
+from anjian.inspections.record import record_content, record_findings, record_place, record_situation
 from anjian.law import deadlines as law_deadlines
 from anjian.law import periods
 from anjian.legal import lawcal
@@ -316,22 +317,25 @@ def _officers(inspection: Inspection, agency: Agency | None = None) -> list[dict
 
 @transaction.atomic
 def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt.date | None = None) -> IssuedDocument:
-    """The 现场检查记录 of a completed inspection (AQSCF §68)."""
-    insp = Inspection.objects.select_for_update(of=("self",)).select_related("enterprise", "owner_agency").get(pk=inspection.pk)
+    """The 现场检查记录 of a completed inspection (AQSCF §68: time, place, content, problems found
+    and their handling). Its times pass the rule completion applied (``inspection_time_errors``)."""
+    insp = Inspection.objects.select_for_update(of=("self",)).select_related("enterprise", "owner_agency", "site").get(pk=inspection.pk)
     require_owner(actor, insp, roles=WRITE_ROLES, what="该检查")
     if insp.status != InspectionStatus.COMPLETED:
-        raise DomainError("检查尚未完成,不能签发现场检查记录。", code="inspection_not_completed")
+        raise DomainError("检查尚未完成，不能签发现场检查记录。", code="inspection_not_completed")
     agency = insp.owner_agency
     local = timezone.localtime
+    findings = record_findings(insp)
     ctx = {
         "party": _party(insp.enterprise),
-        "place": insp.place,
+        "place": record_place(insp),
         "started_at": local(insp.started_at),
         "ended_at": local(insp.ended_at) if insp.ended_at else None,
-        "officers": _officers(insp),
-        "content": insp.summary or "、".join(t.name for t in insp.templates.all()) or "安全生产情况",
-        "findings": [{"text": f.description, "basis": f.legal_basis, "location": insp.place} for f in insp.findings.order_by("id")],
-        "handling": insp.onsite_handling or "无",
+        "officers": _officers(insp, agency),
+        "content": record_content(insp),
+        "situation": record_situation(insp, findings),
+        "findings": findings,
+        "handling": insp.onsite_handling.strip() or "无",
         "party_signer": insp.party_representative if insp.party_signature in ("signed", "paper") else "",
         "refusal_note": insp.refusal_note if insp.party_signature == "refused" else "",
         "experts": [e.staff.name for e in insp.experts.select_related("staff")],
@@ -362,18 +366,23 @@ def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_o
         raise ValidationFailed("不能下达整改指令。", fields=errors)
     insp = inspection or locked[0].inspection
     if insp is None:
-        raise ValidationFailed("下达整改指令须关联监督检查(执法人员与检查日期)。", fields={"inspection": "请关联检查。"})
+        raise ValidationFailed("下达整改指令须关联监督检查（执法人员与检查日期）。", fields={"inspection": "请关联检查。"})
     agency = locked[0].owner_agency
-    days = max(h.period_days for h in locked)
+    # Each hazard keeps its own period, stated on its row: the deadline computed on service is
+    # exactly what the party reads (ARCHITECTURE.md: deadlines told to a party are facts).
     ctx = {
         "party": _party(ent),
         "inspection_date": insp.inspected_on,
-        "problems": [{"text": f"{h.description}({h.location})", "basis": h.legal_basis or "《中华人民共和国安全生产法》", "severity": h.get_severity_display(), "period_days": h.period_days} for h in locked],
-        "period_days": days,
-        "deadline_text": f"自本指令书送达之日起{days}日内",
+        "problems": [
+            {
+                "hazard_id": h.pk, "text": f"{h.description}（{h.location}）", "basis": h.legal_basis or "《中华人民共和国安全生产法》",
+                "severity": h.get_severity_display(), "period_days": h.period_days, "period_text": f"自本指令书送达之日起{h.period_days}日内",
+            }
+            for h in locked
+        ],
         "officers": _officers(insp, agency),
         **_agency_remedies(agency),
-    }
+    }  # fmt: skip
     doc = documents.document_issue(
         actor=actor, kind_code="rectification_order", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
         jurisdiction=ent.jurisdiction, subject_type="hazards.hazard", subject_id=",".join(str(h.pk) for h in locked), context=ctx, issued_on=issued_on,
@@ -383,6 +392,21 @@ def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_o
         h.save(update_fields=["order_document"])
         audit.record(actor=actor, action="hazard.order", obj=h, after={"document": doc.number, "period_days": h.period_days})
     return doc
+
+
+def stated_periods(document: IssuedDocument) -> dict[int, int]:
+    """The rectification period (days from service) each hazard has on ``document``: the rows of
+    an order (``problems``) or of a re-inspection opinion (``results``, the hazards that failed).
+    An order issued before each row carried its period stated one period for all (``period_days``)."""
+    ctx = document.context or {}
+    out: dict[int, int] = {}
+    for row in [*(ctx.get("problems") or []), *(ctx.get("results") or [])]:
+        if isinstance(row, dict) and row.get("hazard_id") is not None and row.get("period_days"):
+            out[int(row["hazard_id"])] = int(row["period_days"])
+    if not out and ctx.get("period_days"):
+        ids = Hazard.objects.filter(order_document=document).values_list("pk", flat=True)
+        out = {pk: int(ctx["period_days"]) for pk in ids}
+    return out
 
 
 def _deadline_from_service(served_on: dt.date, days: int) -> periods.PeriodResult:
@@ -395,11 +419,13 @@ def _deadline_from_service(served_on: dt.date, days: int) -> periods.PeriodResul
 def rectification_order_served(*, actor: Any, document: IssuedDocument, method: str, event_date: dt.date, recipient: str, refused: bool = False, witness: str = "", consent_ref: str = "", note: str = "") -> list[Hazard]:
     """Record the service of the order; each hazard's clock starts on the date of service."""
     record = documents.service_record(actor=actor, document=document, method=method, event_date=event_date, recipient=recipient, refused=refused, witness=witness, consent_ref=consent_ref, note=note)
+    stated = stated_periods(document)
     out = []
     for h in Hazard.objects.select_for_update().filter(order_document=document).order_by("pk"):
         require_owner(actor, h, roles=WRITE_ROLES + (Role.OFFICE,), what="该隐患")
-        result = _deadline_from_service(record.served_on, h.period_days)
-        _event(h, HazardStatus.RECTIFYING, actor, note=f"指令书{document.number}于{record.served_on:%Y-%m-%d}送达", on=record.served_on)
+        # The period the served document states for this hazard, never one recomputed since.
+        result = _deadline_from_service(record.served_on, stated.get(h.pk, h.period_days))
+        _event(h, HazardStatus.RECTIFYING, actor, note=f"{document.title}{document.number}于{record.served_on.year}年{record.served_on.month}月{record.served_on.day}日送达", on=record.served_on)
         h.served_on = record.served_on
         h.deadline = result.date
         h.deadline_provisional = result.provisional
@@ -553,7 +579,7 @@ def reinspection_start(*, actor: Any, hazards: Sequence[Hazard], inspected_on: d
     insp = inspections.inspection_create(
         actor=actor, enterprise=ent, type=InspectionType.REINSPECTION, inspected_on=inspected_on, started_at=started_at, place=place,
         officer_ids=officer_ids, template_ids=[], idempotency_key=idempotency_key,
-        extra_items=[{"text": f"复查:{h.description}({h.location})", "legal_basis": h.legal_basis} for h in locked],
+        extra_items=[{"text": f"复查：{h.description}（{h.location}）", "legal_basis": h.legal_basis} for h in locked],
     )  # fmt: skip
     for h in locked:
         Reinspection.objects.create(hazard=h, inspection=insp)
@@ -602,25 +628,53 @@ def reinspection_decide(*, actor: Any, reinspection: Reinspection, result: str, 
     return r
 
 
+def _numbers(indexes: list[int]) -> str:
+    return "、".join(f"第{i}项" for i in indexes)
+
+
 @transaction.atomic
 def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on: dt.date) -> IssuedDocument:
-    """The 整改复查意见书 of a re-inspection, listing each hazard's result."""
+    """The 整改复查意见书 of a re-inspection: exactly the hazards re-inspected, each with its result
+    (合格, or 不合格 with its new period, which runs from this opinion's service)."""
     insp = Inspection.objects.select_for_update(of=("self",)).select_related("enterprise", "owner_agency").get(pk=inspection.pk)
     require_owner(actor, insp, roles=WRITE_ROLES, what="该复查")
-    rs = list(Reinspection.objects.filter(inspection=insp).select_related("hazard", "hazard__order_document"))
+    rs = list(Reinspection.objects.filter(inspection=insp).select_related("hazard", "hazard__order_document").order_by("hazard_id"))
     if not rs or any(not r.result for r in rs):
         raise DomainError("每项隐患都有复查结论后才能签发复查意见书。", code="reinspection_incomplete")
     order = rs[0].hazard.order_document
     if order is None:
-        raise DomainError("隐患没有整改指令书,不能签发复查意见书。", code="no_order")
-    failed = [r for r in rs if r.result == ReinspectionResult.FAIL]
-    conclusion = "经复查,所列隐患均已整改合格,予以销号。" if not failed else "经复查,下列隐患未整改合格,责令自本意见书送达之日起" + "、".join(f"{r.new_period_days}日" for r in failed) + "内整改完毕:" + ";".join(r.hazard.description for r in failed) + "。"
+        raise DomainError("隐患没有整改指令书，不能签发复查意见书。", code="no_order")
+    results = []
+    for r in rs:
+        passed = r.result == ReinspectionResult.PASS
+        row: dict[str, Any] = {"hazard_id": r.hazard_id, "text": f"{r.hazard.description}（{r.hazard.location}）", "rectified": passed, "note": r.opinion}
+        if not passed:
+            row.update(period_days=r.new_period_days, period_text=f"自本意见书送达之日起{r.new_period_days}日内整改完毕")
+        results.append(row)
+    passed_ix = [i for i, row in enumerate(results, start=1) if row["rectified"]]
+    failed_ix = [i for i, row in enumerate(results, start=1) if not row["rectified"]]
+    if not failed_ix:
+        conclusion = f"经复查，本次复查的{len(results)}项隐患均已整改合格，予以销号。" if len(results) > 1 else "经复查，本次复查的隐患已整改合格，予以销号。"
+    else:
+        parts = []
+        if passed_ix:
+            parts.append(f"上表{_numbers(passed_ix)}隐患已整改合格，予以销号")
+        parts.append(f"上表{_numbers(failed_ix)}隐患未整改合格，责令你单位按照上表所列期限整改完毕")
+        conclusion = "经复查，" + "；".join(parts) + "。"
+    # The hazards of the order that this re-inspection did not cover are not judged by it.
+    listed = {int(p["hazard_id"]) for p in (order.context or {}).get("problems", []) if isinstance(p, dict) and p.get("hazard_id") is not None}
+    listed |= set(Hazard.objects.filter(order_document=order).values_list("pk", flat=True))
+    rest = listed - {r.hazard_id for r in rs}
+    others = Hazard.objects.filter(pk__in=rest).exclude(status=HazardStatus.CLOSED).count() if rest else 0
+    if others:
+        conclusion += f"{order.number}《{order.title}》所列其余{others}项隐患不在本次复查范围内，另行复查。"
     ctx = {
         "party": _party(insp.enterprise),
         "order_number": order.number,
+        "order_title": order.title,
         "order_date": order.issued_on,
         "reinspection_date": insp.inspected_on,
-        "results": [{"text": r.hazard.description, "rectified": r.result == ReinspectionResult.PASS, "note": r.opinion} for r in rs],
+        "results": results,
         "conclusion": conclusion,
         "officers": _officers(insp, insp.owner_agency),
         **_agency_remedies(insp.owner_agency),
@@ -631,8 +685,9 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
         jurisdiction=insp.enterprise.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx, issued_on=issued_on,
     )  # fmt: skip
     Reinspection.objects.filter(pk__in=[r.pk for r in rs]).update(opinion_document=doc)
-    for r in failed:
-        Hazard.objects.filter(pk=r.hazard_id).update(order_document=doc)
+    for r in rs:
+        if r.result == ReinspectionResult.FAIL:
+            Hazard.objects.filter(pk=r.hazard_id).update(order_document=doc)
     return doc
 
 
@@ -712,6 +767,42 @@ def measure_suggestion(hazard: Hazard) -> dict[str, str] | None:
     }
 
 
+def major_basis(hazard: Hazard) -> str:
+    """判定依据 of a major hazard as the decision prints it: the matched criterion with its
+    standard, article and item, else the officer's stated reasons for the escalation."""
+    from anjian.law import hazards as law_hazards
+    from anjian.law.catalogue import chinese_number
+    from anjian.law.errors import LawError
+
+    if hazard.criterion_id:
+        try:
+            item = law_hazards.default_criteria().item(hazard.criterion_id)
+        except LawError:
+            item = None
+        if item is not None and not item.text_pending:
+            cat = next(c for c in law_hazards.default_criteria().catalogues if c.code == item.catalogue)
+            # The source names the issuing order first ("应急管理部令第10号（2023年5月15日施行…）").
+            order = cat.source.split("（")[0].split("；")[0].strip()
+            where = f"第{chinese_number(item.article)}条" if item.article else ""
+            if where and item.item:
+                where += f"第{chinese_number(item.item)}项"
+            return f"《{cat.name}》（{order}）{where}：{item.text}"
+    if hazard.major_reason:
+        return f"执法人员认定：{hazard.major_reason}"
+    return hazard.legal_basis
+
+
+def _measure_scope_text(scope: str, site: Site | None, detail: str) -> str:
+    """措施范围 as the officer decided it: the kind of scope with the site and the detail entered."""
+    parts = []
+    if scope == MeasureScope.SITE and site is not None:
+        parts.append(f"{site.name}，{site.address}" if site.address else site.name)
+    if (detail or "").strip():
+        parts.append(detail.strip())
+    label = MeasureScope(scope).label
+    return f"{label}（{'；'.join(parts)}）" if parts else label
+
+
 @transaction.atomic
 def measure_decide(*, actor: Any, hazard: Hazard, measure_type: str, scope: str, reason: str, decided_on: dt.date, site: Site | None = None, scope_detail: str = "", issue_document: bool = True) -> Measure:
     h = _lock(actor, hazard)
@@ -741,13 +832,12 @@ def measure_decide(*, actor: Any, hazard: Hazard, measure_type: str, scope: str,
     )  # fmt: skip
     if issue_document and h.inspection is not None:
         agency = h.owner_agency
-        scope_text = {"unit": "整个单位", "site": f"经营场所:{site.name if site else ''}"}.get(scope, scope_detail.strip())
         ctx = {
             "party": _party(h.enterprise),
             "inspection_date": h.inspection.inspected_on,
-            "hazards": [{"text": f"{h.description}({h.location})"}],
+            "hazards": [{"text": f"{h.description}（{h.location}）", "basis": major_basis(h)}],
             "measure": MeasureType(measure_type).label,
-            "scope": scope_text,
+            "scope": _measure_scope_text(scope, site, scope_detail),
             "reason": reason.strip(),
             "officers": _officers(h.inspection, agency),
             **_agency_remedies(agency),

@@ -84,13 +84,20 @@ class ResultSerializer(serializers.Serializer[Any]):
 
 
 class CompleteSerializer(serializers.Serializer[Any]):
-    ended_at = serializers.DateTimeField()
+    # Omitted: the end is the moment of completion (the service takes it).
+    ended_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     party_representative = serializers.CharField(allow_blank=True)
     party_title = serializers.CharField(required=False, allow_blank=True, default="")
     party_signature = serializers.CharField()
     refusal_note = serializers.CharField(required=False, allow_blank=True, default="")
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     onsite_handling = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CorrectTimesSerializer(serializers.Serializer[Any]):
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(allow_blank=True)
 
 
 class SyncResultSerializer(serializers.Serializer[Any]):
@@ -156,6 +163,15 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ser = CompleteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         insp = services.inspection_complete(actor=request.user, inspection=self.get_object(), **ser.validated_data)
+        return self._detail(insp)
+
+    @extend_schema(request=CorrectTimesSerializer, responses=InspectionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="correct-times")
+    def correct_times(self, request: Request, pk: str | None = None) -> Response:
+        """Correct the start and end before the 现场检查记录 is issued (audited, with a reason)."""
+        ser = CorrectTimesSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        insp = services.inspection_correct_times(actor=request.user, inspection=self.get_object(), **ser.validated_data)
         return self._detail(insp)
 
     @extend_schema(request=None, responses=EvidenceSerializer)

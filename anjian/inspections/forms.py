@@ -57,7 +57,7 @@ def officer_choices(scope: Scope, day: dt.date | None = None) -> list[tuple[str,
     out = []
     for m in ms:
         certs = [c for c in m.staff.certificates.all() if c.valid_from <= day <= c.valid_to]
-        label = f"{m.staff.name}({certs[0].number})" if certs else f"{m.staff.name}(无有效执法证)"
+        label = f"{m.staff.name}（{certs[0].number}）" if certs else f"{m.staff.name}（无有效执法证）"
         out.append((str(m.staff_id), label))
     return out
 
@@ -100,10 +100,12 @@ class InspectionStartForm(forms.Form):
     type = forms.ChoiceField(label="检查类型", choices=[c for c in InspectionType.choices if c[0] != InspectionType.REINSPECTION])
     inspected_on = forms.DateField(label="检查日期", widget=DateInput)
     started_time = forms.TimeField(label="开始时间", widget=TimeInput)
-    place = forms.CharField(label="检查地点", max_length=200, error_messages={"required": "请填写检查地点。"})
+    place = forms.CharField(
+        label="检查地点", max_length=200, error_messages={"required": "请填写检查地点。"}, widget=forms.TextInput(attrs={"placeholder": "检查的场所、车间或部位，如：一号车间、液氨罐区"})
+    )
     site = forms.ModelChoiceField(label="检查场所", queryset=Site.objects.none(), required=False)
     # Not required here: the service names the rule (at least two officers with valid certificates).
-    officers = forms.MultipleChoiceField(label="执法人员(不少于两人)", widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}), required=False)
+    officers = forms.MultipleChoiceField(label="执法人员（不少于两人）", widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}), required=False)
     experts = forms.MultipleChoiceField(label="参检专家/辅助人员", widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}), required=False)
 
     def __init__(self, *args: Any, scope: Scope, enterprise: Enterprise, **kwargs: Any) -> None:
@@ -121,7 +123,9 @@ class InspectionStartForm(forms.Form):
                 "type": InspectionType.PLANNED,
                 "inspected_on": today,
                 "started_time": now.time().replace(second=0, microsecond=0),
-                "place": (primary.address if primary else "") or enterprise.registered_address,
+                # The place inspected (a site, a workshop), not the unit's address: the record prints
+                # it as 检查地点 and as the place of each finding. The officer narrows it on site.
+                "place": (primary.name if primary else "") or enterprise.registered_address,
                 "site": primary.pk if primary else None,
                 "officers": [str(scope.staff_id)] if scope.staff_id else [],
             }
@@ -163,6 +167,9 @@ def results_from_post(data: Any, orders: list[int]) -> list[dict[str, Any]]:
     return out
 
 
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
 class CompleteForm(forms.Form):
     """Close the on-site record (AQSCF §68): signed, refusal recorded, or paper signature."""
 
@@ -173,25 +180,40 @@ class CompleteForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         choices=[
             (PartySignature.SIGNED, "已签字"),
-            (PartySignature.REFUSED, "拒绝签字(须记录情况)"),
-            (PartySignature.PAPER, "纸质签字(打印后上传扫描件)"),
+            (PartySignature.REFUSED, "拒绝签字（须记录情况）"),
+            (PartySignature.PAPER, "纸质签字（打印后上传扫描件）"),
         ],
-        error_messages={"required": "请选择签字情况:已签字、拒绝签字或纸质签字。"},
+        error_messages={"required": "请选择签字情况：已签字、拒绝签字或纸质签字。"},
     )
-    refusal_note = forms.CharField(label="拒签情况记录", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="拒绝签字的,检查人员应当将情况记录在案(《安全生产法》第六十八条)。")
+    refusal_note = forms.CharField(label="拒签情况记录", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="拒绝签字的，检查人员应当将情况记录在案（《安全生产法》第六十八条）。")
     summary = forms.CharField(label="检查情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     onsite_handling = forms.CharField(label="现场处理情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    ended_at = forms.DateTimeField(label="结束时间", widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("ended_at", timezone.localtime().replace(second=0, microsecond=0))
+    # Blank: the end is the moment 完成检查 is pressed (the service takes it, the offline form
+    # stamps it). A default filled in when the page loads would record the wrong end.
+    ended_at = forms.DateTimeField(
+        label="结束时间", widget=DateTimeInput, input_formats=DATETIME_FORMATS, required=False, help_text="留空即以点击“完成检查”的时间为结束时间。"
+    )
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
         if d.get("party_signature") == PartySignature.REFUSED and not (d.get("refusal_note") or "").strip():
-            self.add_error("refusal_note", "被检查单位负责人拒绝签字的,检查人员应当将情况记录在案(《安全生产法》第六十八条)。")
+            self.add_error("refusal_note", "被检查单位负责人拒绝签字的，检查人员应当将情况记录在案（《安全生产法》第六十八条）。")
         return d
+
+
+class CorrectTimesForm(forms.Form):
+    """Correct the times of an inspection whose record is not issued (audited, with a reason)."""
+
+    started_at = forms.DateTimeField(label="开始时间", widget=DateTimeInput, input_formats=DATETIME_FORMATS, error_messages={"required": "请填写检查开始时间。"})
+    ended_at = forms.DateTimeField(label="结束时间", widget=DateTimeInput, input_formats=DATETIME_FORMATS, required=False)
+    reason = forms.CharField(label="更正原因", max_length=200, error_messages={"required": "请写明更正的原因。"})
+
+    def __init__(self, *args: Any, inspection: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if inspection is not None:
+            self.initial.setdefault("started_at", timezone.localtime(inspection.started_at).replace(second=0, microsecond=0))
+            if inspection.ended_at:
+                self.initial.setdefault("ended_at", timezone.localtime(inspection.ended_at).replace(second=0, microsecond=0))
 
 
 class EvidenceForm(forms.Form):
@@ -202,14 +224,14 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "(不对应具体检查项)"), *((i.pk, f"{i.order}. {i.text[:30]}") for i in items)]  # type: ignore[attr-defined]
+        self.fields["item"].choices = [("", "（不对应具体检查项）"), *((i.pk, f"{i.order}. {i.text[:30]}") for i in items)]  # type: ignore[attr-defined]
 
 
 class ScanForm(forms.Form):
-    file = forms.FileField(label="签字的现场检查记录扫描件(PDF/JPG/PNG)", error_messages={"required": "请选择扫描件。"})
+    file = forms.FileField(label="签字的现场检查记录扫描件（PDF/JPG/PNG）", error_messages={"required": "请选择扫描件。"})
 
 
 class FindingAddForm(forms.Form):
     description = forms.CharField(label="问题描述", max_length=500, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写问题描述。"})
     legal_basis = forms.CharField(label="依据条款", max_length=300, required=False)
-    order_to_correct = forms.BooleanField(label="责令改正(不涉及实物整改)", required=False)
+    order_to_correct = forms.BooleanField(label="责令改正（不涉及实物整改）", required=False)

@@ -14,6 +14,9 @@ from django.utils import timezone
 from anjian.core import audit
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
+from anjian.documents.choices import DocumentStatus
+from anjian.documents.models import IssuedDocument
+from anjian.documents.registry import inspection_time_errors
 from anjian.enterprises.models import Enterprise, Site
 from anjian.inspections.choices import InspectionStatus, InspectionType, ItemResult, PartySignature, TemplateKind, TemplateStatus
 from anjian.inspections.evidence import inspect_file
@@ -429,31 +432,33 @@ def inspection_complete(
     *,
     actor: Any,
     inspection: Inspection,
-    ended_at: dt.datetime,
     party_representative: str,
     party_signature: str,
+    ended_at: dt.datetime | None = None,
     refusal_note: str = "",
     summary: str = "",
     onsite_handling: str = "",
     party_title: str = "",
 ) -> Inspection:
     """Close the on-site record: every item answered; the party signs, or its refusal is recorded
-    (AQSCF §68), or the record is printed for paper signature and the scan uploaded later."""
+    (AQSCF §68), or the record is printed for paper signature and the scan uploaded later.
+
+    The end is the moment of completion unless the officer gives it (the offline form stamps the
+    moment its 完成检查 was pressed). The times pass the same rule as the record
+    (``registry.inspection_time_errors``), so a completed inspection can always be recorded."""
     insp = _editable(actor, inspection)
     errors: dict[str, str] = {}
     unchecked = insp.items.filter(result=ItemResult.UNCHECKED).count()
     if unchecked:
-        errors["items"] = f"还有{unchecked}项未检查(可选择“不适用”)。"
-    if ended_at is None or ended_at < insp.started_at:
-        errors["ended_at"] = "结束时间不能早于开始时间。"
-    elif ended_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["ended_at"] = "结束时间不能晚于现在。"
+        errors["items"] = f"还有{unchecked}项未检查（可选择“不适用”）。"
+    ended_at = ended_at or timezone.now()
+    errors.update(_time_errors(insp.started_at, ended_at))
     if not (party_representative or "").strip():
         errors["party_representative"] = "请填写被检查单位现场负责人。"
     if party_signature not in (PartySignature.SIGNED, PartySignature.REFUSED, PartySignature.PAPER):
-        errors["party_signature"] = "请选择签字情况:已签字、拒绝签字或纸质签字。"
+        errors["party_signature"] = "请选择签字情况：已签字、拒绝签字或纸质签字。"
     if party_signature == PartySignature.REFUSED and not (refusal_note or "").strip():
-        errors["refusal_note"] = "被检查单位负责人拒绝签字的,检查人员应当将情况记录在案(安全生产法第六十八条)。"
+        errors["refusal_note"] = "被检查单位负责人拒绝签字的，检查人员应当将情况记录在案（《安全生产法》第六十八条）。"
     if insp.findings.filter(description="").exists():
         errors["findings"] = "问题描述不能为空。"
     if errors:
@@ -468,6 +473,56 @@ def inspection_complete(
     insp.status = InspectionStatus.COMPLETED
     insp.save()
     audit.record(actor=actor, action="inspection.complete", obj=insp, after={"party_signature": party_signature, "findings": insp.findings.count()})
+    return insp
+
+
+def _time_errors(started_at: dt.datetime, ended_at: dt.datetime | None) -> dict[str, str]:
+    errors = inspection_time_errors(started_at, ended_at)
+    if not errors and ended_at is not None and ended_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["ended_at"] = "检查结束时间不能晚于现在。"
+    return errors
+
+
+def record_issued(inspection: Inspection) -> bool:
+    """Whether the 现场检查记录 of the inspection stands (issued and not voided)."""
+    return IssuedDocument.objects.filter(
+        kind="inspection_record", subject_type="inspections.inspection", subject_id=str(inspection.pk), status=DocumentStatus.ISSUED
+    ).exists()
+
+
+@transaction.atomic
+def inspection_correct_times(*, actor: Any, inspection: Inspection, started_at: dt.datetime, ended_at: dt.datetime | None, reason: str) -> Inspection:
+    """Correct the start and end of an inspection whose 现场检查记录 has not been issued (e.g. the
+    record was refused for its times). The record states the time (AQSCF §68), so once it is
+    issued the times stand; before that a correction is allowed, with a reason, and audited.
+    A draft has no end yet (it is taken at completion): only its start is corrected."""
+    insp = _locked_own(actor, inspection)
+    if record_issued(insp):
+        raise DomainError("现场检查记录已签发，检查起止时间以记录为准，不能更正；如记录有误，须先作废记录。", code="inspection_record_issued", article="《安全生产法》第六十八条")
+    draft = insp.status == InspectionStatus.DRAFT
+    errors: dict[str, str] = {}
+    if not (reason or "").strip():
+        errors["reason"] = "请写明更正的原因。"
+    if started_at is None:
+        errors["started_at"] = "请填写检查开始时间。"
+    elif timezone.localtime(started_at).date() != insp.inspected_on:
+        day = insp.inspected_on
+        errors["started_at"] = f"检查开始时间须在检查日期（{day.year}年{day.month}月{day.day}日）当天。"
+    elif draft:
+        if ended_at is not None:
+            errors["ended_at"] = "检查尚未完成，结束时间在完成检查时记录。"
+        elif started_at > timezone.now() + dt.timedelta(minutes=5):
+            errors["started_at"] = "检查开始时间不能晚于现在。"
+    else:
+        errors.update(_time_errors(started_at, ended_at))
+    if errors:
+        raise ValidationFailed("检查起止时间有误。", fields=errors, article="《安全生产法》第六十八条")
+    before = {"started_at": insp.started_at, "ended_at": insp.ended_at}
+    insp.started_at = started_at
+    if not draft:
+        insp.ended_at = ended_at
+    insp.save(update_fields=["started_at", "ended_at", "updated_at"])
+    audit.record(actor=actor, action="inspection.correct_times", obj=insp, before=before, after={"started_at": insp.started_at, "ended_at": insp.ended_at}, note=reason.strip())
     return insp
 
 

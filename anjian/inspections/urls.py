@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.inspection_detail, name="detail"),
     path("<int:pk>/field/", views.inspection_field, name="field"),
     path("<int:pk>/complete/", views.inspection_complete, name="complete"),
+    path("<int:pk>/times/", views.inspection_correct_times, name="correct_times"),
     path("<int:pk>/print/", views.inspection_print, name="print"),
     path("<int:pk>/scan/", views.inspection_scan, name="scan"),
     path("<int:pk>/evidence/", views.inspection_evidence, name="evidence"),

@@ -34,10 +34,11 @@ from anjian.core.ui import call_service, refused
 from anjian.documents import selectors as documents
 from anjian.enterprises import selectors as enterprise_selectors
 from anjian.enterprises.models import Enterprise
-from anjian.inspections import services
+from anjian.inspections import record, services
 from anjian.inspections.choices import EvidenceKind, InspectionStatus, ItemResult
 from anjian.inspections.forms import (
     CompleteForm,
+    CorrectTimesForm,
     EvidenceForm,
     FindingAddForm,
     FindingFilterForm,
@@ -353,6 +354,7 @@ def detail_page(request: HttpRequest, insp: Inspection, *, forms: dict[str, Any]
         d.download_url = download_url(d)  # type: ignore[attr-defined]
     evidence = list(insp.evidence.select_related("item", "uploaded_by").order_by("uploaded_at", "id"))
     editable = may_edit(scope, insp)
+    record_issued = any(d.kind == "inspection_record" and d.status == "issued" for d in docs)
     given = forms or {}
     counts = {r: 0 for r in ItemResult.values}
     for it in items:
@@ -370,7 +372,9 @@ def detail_page(request: HttpRequest, insp: Inspection, *, forms: dict[str, Any]
         "evidence": evidence,
         "scans": [e for e in evidence if e.kind == EvidenceKind.SCAN],
         "documents": docs,
-        "record_issued": any(d.kind == "inspection_record" and d.status == "issued" for d in docs),
+        "record_issued": record_issued,
+        "times_form": given.get("times") or CorrectTimesForm(inspection=insp),
+        "may_correct_times": editable and not record_issued,
         "reinspections": list(insp.reinspections.select_related("hazard")),  # type: ignore[attr-defined]
         "may_edit": editable,
         "is_draft": insp.status == InspectionStatus.DRAFT,
@@ -393,17 +397,39 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_print(request: HttpRequest, pk: int) -> HttpResponse:
     """A clean page of the on-site record for paper signature (rule 10: print, sign, scan)."""
     insp = inspection_get(request, pk)
+    findings = record.record_findings(insp)
+    # The same wording as the issued record (``inspections.record``): the sheet signed on paper
+    # and the numbered document say the same thing.
     ctx = {
         "insp": insp,
         "ent": insp.enterprise,
         "officers": list(insp.officers.select_related("staff").order_by("order")),
         "experts": [e.staff for e in insp.experts.select_related("staff")],
-        "templates": list(insp.templates.all()),
-        "items": list(insp.items.order_by("order")),
-        "findings": list(insp.findings.order_by("id")),
+        "place": record.record_place(insp),
+        "content": record.record_content(insp),
+        "situation": record.record_situation(insp, findings) if insp.status == InspectionStatus.COMPLETED or insp.summary else "",
+        "findings": findings,
         "site": insp.site,
     }
     return render(request, "inspections/print.html", ctx)
+
+
+@login_required
+@require_POST
+def inspection_correct_times(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the times of an inspection whose record is not issued (the service audits it)."""
+    insp = inspection_get(request, pk)
+    form = CorrectTimesForm(request.POST, inspection=insp)
+    error, status = None, 200
+    if form.is_valid():
+        d = form.cleaned_data
+        done, error, status = call_service(
+            form, lambda: services.inspection_correct_times(actor=request.user, inspection=insp, started_at=d["started_at"], ended_at=d["ended_at"], reason=d["reason"])
+        )
+        if done is not None:
+            messages.success(request, "检查起止时间已更正。")
+            return redirect(reverse("inspections:detail", args=[insp.pk]) + "#record")
+    return detail_page(request, insp, forms={"times": form}, errors={"times": error}, status=status)
 
 
 @login_required

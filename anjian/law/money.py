@@ -44,3 +44,28 @@ def round_down(value: Decimal) -> Decimal:
 def yuan(value: Decimal) -> str:
     """Display form: ``¥1,234.50``."""
     return f"¥{value:,.2f}"
+
+
+def amount_cn(value: Decimal) -> str:
+    """An amount as people write it in Chinese text: ``8万元``, ``1.5万元``, ``2000元``, ``1234.50元``.
+
+    Whole multiples of 100 yuan from 10,000 up are written in 万 (up to two decimals, trailing zeros
+    dropped); other whole amounts in 元; an amount with 角/分 keeps them. Exact: no rounding.
+    """
+    amount = to_amount(value)
+    if amount >= 10000 and amount % 100 == 0:
+        wan = (amount / 10000).normalize()
+        return f"{wan:f}万元"
+    if amount == amount.to_integral_value():
+        return f"{int(amount)}元"
+    return f"{amount:f}元"
+
+
+def range_cn(minimum: Decimal | None, maximum: Decimal) -> str:
+    """A range of amounts: ``2万元至5万元``; ``10万元以下`` without a minimum; one amount when both
+    ends are equal (a single amount is not a range)."""
+    if minimum is None:
+        return f"{amount_cn(maximum)}以下"
+    if to_amount(minimum) == to_amount(maximum):
+        return amount_cn(maximum)
+    return f"{amount_cn(minimum)}至{amount_cn(maximum)}"

@@ -32,7 +32,7 @@ from anjian.law.catalogue import (
     default_catalogue,
 )
 from anjian.law.errors import AmountError, LawError, PenaltyClauseError, RuleNotInForceError
-from anjian.law.money import ZERO, round_down, round_half_up, round_up, to_amount, yuan
+from anjian.law.money import ZERO, amount_cn, range_cn, round_down, round_half_up, round_up, to_amount
 from anjian.law.periods import shift_months
 from anjian.law.procedure import (
     CollectiveDiscussionRule,
@@ -102,9 +102,8 @@ class FineRange:
         return low <= amount <= self.maximum and amount > ZERO
 
     def __str__(self) -> str:
-        if self.minimum is None:
-            return f"{yuan(self.maximum)}以下"
-        return f"{yuan(self.minimum)}至{yuan(self.maximum)}"
+        # As people write it: "5万元至10万元", "10万元以下", one amount when both ends are equal.
+        return range_cn(self.minimum, self.maximum)
 
 
 def _bounds(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal]:
@@ -297,13 +296,13 @@ def check_amount(
         raise AmountError("罚款金额必须大于零；不予处罚请另行记录", field="amount")
     if value > fine_range.maximum:
         return AmountCheck(
-            False, f"罚款{yuan(value)}超过法定上限{yuan(fine_range.maximum)}", fine_range.basis
+            False, f"罚款{amount_cn(value)}超过法定上限{amount_cn(fine_range.maximum)}", fine_range.basis
         )
     if fine_range.minimum is not None and value < fine_range.minimum:
         if mitigation_ground is None:
             return AmountCheck(
                 False,
-                f"罚款{yuan(value)}低于法定下限{yuan(fine_range.minimum)}，且未记录减轻处罚的法定情节",
+                f"罚款{amount_cn(value)}低于法定下限{amount_cn(fine_range.minimum)}，且未记录减轻处罚的法定情节",
                 f"{fine_range.basis}；{XZCF_32}",
             )
         ground = MitigationGround(mitigation_ground)

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.acceptance.conftest import shot
 from tests.conftest import PASSWORD
@@ -70,7 +71,7 @@ def test_fill_go_offline_reload_and_sync(world: Any, ent_a: Any, field_checklist
     _ready(page)
     page.wait_for_selector("html[data-offline-ready='1']", state="attached")
     assert page.locator("[data-testid=item-card]").count() == 6
-    page.locator("label", has_text="officer_a2(").tap()  # the second officer (the user is preselected)
+    page.locator("label", has_text="officer_a2（").tap()  # the second officer (the user is preselected)
     shot(page, "field-new-phone")
 
     # online: the first answers create the inspection on the server (sync, idempotency key)
@@ -151,7 +152,7 @@ def test_created_offline_and_the_lost_answer_is_not_a_second_inspection(world: A
     page.wait_for_selector("html[data-offline-ready='1']", state="attached")
 
     context.set_offline(True)
-    page.locator("label", has_text="officer_a2(").tap()
+    page.locator("label", has_text="officer_a2（").tap()
     page.fill("#id_place", "二号仓库")
     for order in range(1, 7):
         _tap(page, order, "compliant" if order != 6 else "noncompliant")
@@ -203,6 +204,9 @@ def test_created_offline_and_the_lost_answer_is_not_a_second_inspection(world: A
     page.wait_for_url(re.compile(rf".*/inspections/{insp.pk}/$"))
     insp.refresh_from_db()
     assert insp.status == "completed" and insp.party_signature == "refused" and "拒绝" in insp.refusal_note
+    # The end time was left blank: it is the moment 完成检查 was tapped (issue 8 A), not the page load.
+    assert insp.ended_at is not None and insp.ended_at > insp.started_at
+    assert abs((timezone.now() - insp.ended_at).total_seconds()) < 120
 
 
 def test_a_body_camera_video_goes_up_in_pieces(world: Any, ent_a: Any, field_checklist: Any, browser_context: Any, live_server: Any, settings: Any, tmp_path: Any) -> None:
@@ -216,7 +220,7 @@ def test_a_body_camera_video_goes_up_in_pieces(world: Any, ent_a: Any, field_che
     _login(page, live_server.url)
     page.goto(f"{live_server.url}/inspections/new/{ent_a.pk}/")
     _ready(page)
-    page.locator("label", has_text="officer_a2(").tap()
+    page.locator("label", has_text="officer_a2（").tap()
     _tap(page, 1, "compliant")
     page.wait_for_selector("#sync-bar[data-state='synced']", state="attached")
     page.set_input_files("input[data-evidence='media'][data-order='1']", files=[{"name": "记录仪.mp4", "mimeType": "video/mp4", "buffer": video}])

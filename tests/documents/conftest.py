@@ -25,12 +25,13 @@ def sample_context(kind: str) -> dict[str, Any]:
             "started_at": "2026-11-28T09:05:00+08:00",
             "ended_at": "2026-11-28T11:30:00+08:00",
             "officers": [dict(o) for o in OFFICERS],
-            "content": "安全生产责任制落实情况;危险化学品储存情况",
+            "content": "依据《危险化学品企业通用检查表》（第1版）进行检查，共检查32项，其中符合29项、不符合2项、不适用1项。",
+            "situation": "检查发现问题2项，见下表。",
             "findings": [
                 {"text": "危险化学品仓库可燃气体报警器失效", "location": "二号仓库"},
                 {"text": "安全出口堵塞", "location": "一号车间东侧"},
             ],
-            "handling": "责令立即整改安全出口堵塞问题;另行下达责令限期整改指令书。",
+            "handling": "责令立即整改安全出口堵塞问题；另行下达责令限期整改指令书。",
             "party_signer": "王强",
         }
     if kind == "rectification_order":
@@ -50,7 +51,7 @@ def sample_context(kind: str) -> dict[str, Any]:
             "party": {"name": PARTY["name"]},
             "inspection_date": dt.date(2026, 11, 28),
             "hazards": [{"text": "涉氨制冷速冻间作业人员超过9人", "basis": "《工贸企业重大事故隐患判定标准》第十二条第二项"}],
-            "measure": "从危险区域内撤出作业人员,责令暂时停产停业。",
+            "measure": "从危险区域内撤出作业人员，责令暂时停产停业。",
             "scope": "速冻车间",
             "officers": [dict(o) for o in OFFICERS],
             **REMEDIES,
@@ -63,9 +64,9 @@ def sample_context(kind: str) -> dict[str, Any]:
             "reinspection_date": dt.date(2026, 11, 28),
             "results": [
                 {"text": "危险化学品仓库可燃气体报警器失效", "rectified": True, "note": "已更换并检定"},
-                {"text": "安全出口堵塞", "rectified": False},
+                {"text": "安全出口堵塞", "rectified": False, "note": "东侧安全出口仍堆放物料", "period_days": 7, "period_text": "自本意见书送达之日起7日内整改完毕"},
             ],
-            "conclusion": "第1项已整改;第2项未整改。",
+            "conclusion": "经复查，上表第1项隐患已整改合格，予以销号；上表第2项隐患未整改合格，责令你单位按照上表所列期限整改完毕。",
             "officers": [dict(o) for o in OFFICERS],
         }
     raise KeyError(kind)

@@ -29,7 +29,7 @@ def test_it_issues_each_kind_with_number_file_hash_and_audit(world, issue, kind)
     assert doc.pk and doc.seq == 1 and doc.number.startswith("芝应急") and doc.number.endswith("〔2026〕1号")
     assert doc.agency_id == world.agency_a.pk and doc.agency_name == "烟台市芝罘区应急管理局" and doc.doc_abbr == "芝应急"
     assert doc.jurisdiction == world.district_a
-    assert doc.template_version == "2026.1" and doc.issued_on == dt.date(2026, 11, 28)
+    assert doc.template_version == "2026.2" and doc.issued_on == dt.date(2026, 11, 28)
     data = doc.file.read()
     assert hashlib.sha256(data).hexdigest() == doc.sha256 and doc.size == len(data)
     assert doc.file.name.startswith("documents/2026/") and doc.file.name.endswith(".docx")
@@ -168,14 +168,38 @@ def test_text_with_markup_characters_and_line_breaks_renders_safely(world, issue
 
 def test_reinspection_opinion_shows_each_result_and_warns_only_when_something_is_left(world, issue):
     text = document_text(issue("reinspection_opinion").file.read())
-    assert "1\t危险化学品仓库可燃气体报警器失效\t已整改\t已更换并检定" in text
-    assert "2\t安全出口堵塞\t未整改\t" in text
+    assert "1\t危险化学品仓库可燃气体报警器失效\t合格\t已更换并检定" in text
+    assert "2\t安全出口堵塞\t不合格\t东侧安全出口仍堆放物料（自本意见书送达之日起7日内整改完毕）" in text
     assert "作出芝应急责改〔2026〕1号《责令限期整改指令书》" in text
-    assert "对逾期未整改的问题" in text
+    assert "逾期未整改或者整改不符合要求的" in text
     ctx = sample_context("reinspection_opinion")
     for r in ctx["results"]:
         r["rectified"] = True
-    assert "对逾期未整改的问题" not in document_text(issue("reinspection_opinion", context=ctx).file.read())
+        r.pop("period_text", None)
+    ctx["conclusion"] = "经复查，本次复查的2项隐患均已整改合格，予以销号。"
+    assert "逾期未整改或者整改不符合要求的" not in document_text(issue("reinspection_opinion", context=ctx).file.read())
+
+
+def test_reinspection_opinion_cannot_say_all_passed_when_one_failed(world, issue):
+    ctx = sample_context("reinspection_opinion")
+    ctx["conclusion"] = "经复查，所列隐患均已整改合格，予以销号。"
+    with pytest.raises(ValidationFailed) as exc:
+        issue("reinspection_opinion", context=ctx)
+    assert exc.value.code == "document_facts_invalid" and "conclusion" in exc.value.fields
+
+
+def test_rectification_order_states_each_problems_own_period(world, issue):
+    ctx = sample_context("rectification_order")
+    del ctx["deadline"]
+    ctx["problems"][0]["period_text"] = "自本指令书送达之日起15日内"
+    with pytest.raises(ValidationFailed) as exc:  # one row without its period, and no period for all
+        issue(context=ctx)
+    assert "deadline" in exc.value.fields
+    ctx["problems"][1]["period_text"] = "自本指令书送达之日起60日内"
+    text = document_text(issue(context=ctx).file.read())
+    assert "危险化学品仓库可燃气体报警器失效\t《中华人民共和国安全生产法》第三十六条第一款\t自本指令书送达之日起15日内" in text
+    assert "安全出口堵塞\t《中华人民共和国安全生产法》第四十二条第二款\t自本指令书送达之日起60日内" in text
+    assert "现责令你单位对上述问题分别在上表所列期限内整改完毕" in text
 
 
 def test_document_list_is_scoped_and_narrowed_to_a_subject(world, issue):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -110,4 +111,30 @@ def test_pdf_conversion_with_libreoffice():
 def test_document_text_reads_tables_in_order():
     data = (TEMPLATES / "rectification_order.docx").read_bytes()
     lines = document_text(io.BytesIO(data).getvalue()).splitlines()
-    assert lines.index("序号\t存在的问题\t违反的规定") < lines.index("{{ loop.index }}\t{{ item.text }}\t{{ item.basis }}")
+    heads = next(i for i, line in enumerate(lines) if line.startswith("序号\t存在的问题\t违反的规定\t整改期限"))
+    row = next(i for i, line in enumerate(lines) if line.startswith("{{ loop.index }}\t{{ item.text }}\t{{ item.basis }}\t"))
+    assert heads < row
+
+
+@pytest.mark.skipif(not rendering.pdf_available() or not shutil.which("pdftotext"), reason="LibreOffice 或 poppler-utils 未安装：PDF 转换为可选功能")
+def test_the_pdf_uses_a_serif_face_and_keeps_each_certificate_number_on_one_line(world, issue):
+    """Issue 8 F: where 仿宋 is missing the body falls back to Noto Serif CJK SC, not a sans face, and
+    the officer block never breaks a certificate number onto a second line."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from tests.documents.conftest import sample_context
+
+    ctx = sample_context("inspection_record")
+    ctx["officers"] = [{"name": "欧阳晓明", "certificate_no": "370602201900123456"}, {"name": "李娜", "certificate_no": "37060200456"}]
+    pdf = rendering.convert_to_pdf(issue("inspection_record", context=ctx).file.read())
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "record.pdf"
+        path.write_bytes(pdf)
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "SansCJK" not in fonts
+    signature_lines = [line for line in text.splitlines() if "签名" in line and "执法证号" in line]
+    assert len(signature_lines) == 2
+    assert "370602201900123456" in signature_lines[0] and "37060200456" in signature_lines[1]

@@ -275,7 +275,7 @@ def test_report_reinspect_pass_and_close(client: Any, world: Any, inspection: An
     re_insp = Inspection.objects.get(type="reinspection")
     assert r.status_code == 302 and r["Location"] == reverse("inspections:field", args=[re_insp.pk])
     body = c.get(r["Location"]).content.decode()
-    assert "复查:安全管理人员未经考核" in body
+    assert "复查：安全管理人员未经考核" in body
     c.post(reverse("inspections:field", args=[re_insp.pk]), {"result_1": "compliant", "note_1": "已取得合格证"})
     r = Reinspection.objects.get()
     body = c.get(reverse("hazards:detail", args=[h.pk])).content.decode()

@@ -191,7 +191,7 @@ def test_completing_needs_every_item_answered(client: Any, world: Any, inspectio
 def test_a_refusal_to_sign_must_be_recorded(client: Any, world: Any, inspection: Any) -> None:
     services.inspection_record_results(actor=world.user("officer_a"), inspection=inspection, results=[{"item": i.pk, "result": "compliant"} for i in inspection.items.all()])
     r = _login(client, world, "officer_a").post(reverse("inspections:complete", args=[inspection.pk]), _complete_post(**{"c-party_signature": "refused"}))
-    assert "拒绝签字的,检查人员应当将情况记录在案" in r.content.decode()
+    assert "拒绝签字的，检查人员应当将情况记录在案" in r.content.decode()
     inspection.refresh_from_db()
     assert inspection.status == "draft"
 
@@ -211,7 +211,7 @@ def test_completing_then_printing_and_uploading_the_signed_scan(client: Any, wor
     body = r.content.decode()
     assert r.status_code == 200 and "现场检查记录" in body and "<nav" not in body
     cert = world.user("officer_a").staff.certificates.get().number
-    assert f"执法证号:{cert}" in body and "data-action=\"print\"" in body
+    assert f"执法证号：{cert}" in body and "data-action=\"print\"" in body
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     r = c.post(reverse("inspections:scan", args=[inspection.pk]), {"file": SimpleUploadedFile("签字记录.png", PNG, content_type="image/png")})
@@ -305,7 +305,7 @@ def test_issuing_the_record_and_downloading_it(client: Any, world: Any, inspecti
 def test_the_record_of_a_draft_is_refused_next_to_the_button(client: Any, world: Any, inspection: Any) -> None:
     r = _login(client, world, "officer_a").post(reverse("hazards:inspection_record", args=[inspection.pk]))
     assert r.status_code == 409
-    assert "检查尚未完成,不能签发现场检查记录" in r.content.decode()
+    assert "检查尚未完成，不能签发现场检查记录" in r.content.decode()
 
 
 def test_the_city_cannot_issue_the_record(client: Any, world: Any, inspection: Any) -> None:

@@ -154,3 +154,17 @@ def test_taxonomy() -> None:
     with pytest.raises(HazardCriteriaError) as info:
         check_features(["fireworks"])
     assert info.value.field == "features"
+
+
+def test_amounts_read_as_people_write_them() -> None:
+    """Issue 8 G: "¥80,000.00至¥80,000.00" reads "8万元"; a single amount is not a range."""
+    from anjian.law.money import amount_cn, range_cn
+
+    assert amount_cn(Decimal("80000")) == "8万元"
+    assert amount_cn(Decimal("15000.00")) == "1.5万元"
+    assert amount_cn(Decimal("12345")) == "12345元"
+    assert amount_cn(Decimal("2000")) == "2000元"
+    assert amount_cn(Decimal("1234.50")) == "1234.50元"
+    assert range_cn(Decimal("80000.00"), Decimal("80000.00")) == "8万元"
+    assert range_cn(Decimal("20000"), Decimal("50000")) == "2万元至5万元"
+    assert range_cn(None, Decimal("100000")) == "10万元以下"

@@ -121,8 +121,8 @@ def test_legal_ranges(vid: str, subject: Subject, circumstance: Circumstance, lo
 def test_ranges_accept_string_codes_and_a_date() -> None:
     r = legal_range("P4", subject="principal", circumstance="overdue", on=D(2026, 3, 2))
     assert (r.minimum, r.maximum) == (5 * W, 10 * W)
-    assert str(r) == "¥50,000.00至¥100,000.00"
-    assert str(legal_range("P7")) == "¥100,000.00以下"
+    assert str(r) == "5万元至10万元"
+    assert str(legal_range("P7")) == "10万元以下"
 
 
 @pytest.mark.parametrize(

@@ -114,7 +114,7 @@ def test_penalty_range_band_and_flags(calendar: None, client: Any, world: Any) -
     html = _page(
         client, PENALTIES, violation="P7", item="3", subject="unit", circumstance="base", act_date="2025-06-01", decision_date="2026-03-02", amount="50000", complex_case="on"
     )
-    assert "¥100,000.00以下" in html and "安全生产法第九十七条" in html
+    assert "10万元以下" in html and "安全生产法第九十七条" in html
     assert "未按照规定对从业人员" in html  # the item's text
     assert "适用违法行为发生时的规定" in html and "行政处罚法第三十七条" in html
     assert "示例（可配置）" in html and "从轻" in html and "从重" in html
@@ -150,7 +150,7 @@ def test_a_fine_below_the_minimum_needs_a_ground_and_collective_approval(calenda
     client.force_login(world.user("officer_a"))
     base = {"violation": "P4", "subject": "principal", "circumstance": "base", "act_date": "2025-06-01", "decision_date": "2025-09-01", "amount": "10000"}
     html = _page(client, PENALTIES, **base)
-    assert "不合法" in html and "低于法定下限¥20,000.00" in html
+    assert "不合法" in html and "低于法定下限2万元" in html
     html = _page(client, PENALTIES, **base, mitigation_ground="confessed")
     assert "须经集体讨论决定" in html and "低于法定下限减轻处罚" in html
     html = _page(client, PENALTIES, **base, mitigation_ground="confessed", collectively_approved="on")

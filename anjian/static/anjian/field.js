@@ -245,10 +245,18 @@
     $all("input[name=officers]", form).forEach(function (el) { el.checked = h.officer_ids.indexOf(Number(el.value)) >= 0; });
     $all("input[name=experts]", form).forEach(function (el) { el.checked = h.expert_ids.indexOf(Number(el.value)) >= 0; });
   }
-  function readComplete() {
+  function localStamp() {
+    // Now, as the datetime-local value "YYYY-MM-DDTHH:MM:SS" on the device's clock.
+    var d = new Date();
+    var p = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate()) + "T" + p(d.getHours()) + ":" + p(d.getMinutes()) + ":" + p(d.getSeconds());
+  }
+  function readComplete(previous) {
     if (!completeForm) return null;
     var fd = new FormData(completeForm);
-    var ended = fd.get("c-ended_at") || "";
+    // A blank end is the moment 完成检查 is pressed: stamped now, kept in the draft, so a sync
+    // hours later still records when the visit ended.
+    var ended = fd.get("c-ended_at") || (previous && previous.ended_at_stamp) || localStamp();
     return {
       party_representative: fd.get("c-party_representative") || "",
       party_title: fd.get("c-party_title") || "",
@@ -256,8 +264,9 @@
       refusal_note: fd.get("c-refusal_note") || "",
       summary: fd.get("c-summary") || "",
       onsite_handling: fd.get("c-onsite_handling") || "",
-      ended_at_local: ended,
-      ended_at: ended ? (ended.length === 16 ? ended + ":00" : ended) + (cfg.tzOffset || "+08:00") : null,
+      ended_at_local: fd.get("c-ended_at") || "",
+      ended_at_stamp: fd.get("c-ended_at") ? "" : ended,
+      ended_at: (ended.length === 16 ? ended + ":00" : ended) + (cfg.tzOffset || "+08:00"),
     };
   }
   function writeComplete(c) {
@@ -374,7 +383,7 @@
     });
     completeForm.addEventListener("change", function () {
       if (draft && draft.complete) {
-        draft.complete = readComplete();
+        draft.complete = readComplete(draft.complete);
         save();
       }
     });
