@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anjian.core.api import id_params
 from anjian.core.models import Jurisdiction
 from anjian.core.paging import Counted
 from anjian.core.scoping import scope_for
@@ -161,9 +162,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
     def _filters(self) -> dict[str, Any]:
         params = self.request.query_params
         filters = {k: params.get(k) for k in LIST_FILTERS}
-        bad = {k: "应为整数编号。" for k in selectors.ID_FILTERS if filters[k] not in (None, "") and not str(filters[k]).isdigit()}
-        if bad:
-            raise serializers.ValidationError(bad)
+        id_params(filters, selectors.ID_FILTERS)
         return filters
 
     def get_queryset(self) -> QuerySet[Enterprise]:
