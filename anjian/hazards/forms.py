@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anjian.core.scoping import Scope
 from anjian.core.ids import IdField
+from anjian.core.scoping import Scope
 from anjian.core.ui import FilterForm
 from anjian.documents.choices import ServiceMethod
 from anjian.enterprises.forms import DateInput, _blank_labels
