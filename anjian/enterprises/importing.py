@@ -833,14 +833,17 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
         limit = max_rows()
 
         def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
+            # Every row present in the sheet counts against the limit, blank or not: a file of
+            # 2,000,000 blank rows kept a request busy for 30 s before (issue 8). The reading
+            # stops at the first row past the limit.
             n = 0
             try:
                 for number, cells in it:
-                    if not any(_text(cells[i]) for i in keys if i < len(cells)):
-                        continue  # a blank row
                     n += 1
                     if n > limit:
-                        raise ValidationFailed(f"文件超过{limit}行数据,请分成多个文件导入。", code="import_file")
+                        raise ValidationFailed(f"文件超过{limit}行(含空行),请删除多余的空行或分成多个文件导入。", code="import_file")
+                    if not any(_text(cells[i]) for i in keys if i < len(cells)):
+                        continue  # a blank row
                     yield number, cells
             except ValidationFailed:
                 raise
@@ -987,7 +990,7 @@ def remove_old_jobs(root: Path) -> None:
             continue
 
 
-def _store(upload: Any, dest: Path) -> tuple[int, str]:
+def _store(upload: Any, dest: Path) -> tuple[int, str, int]:
     limit = int(settings.ANJIAN_IMPORT_MAX_BYTES)
     if getattr(upload, "size", 0) and upload.size > limit:
         raise ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB,请分成多个文件导入。", code="import_file")
@@ -1018,11 +1021,20 @@ def _store(upload: Any, dest: Path) -> tuple[int, str]:
         raise _unreadable()
     if unpacked > 50 * limit:  # a zip bomb, or a file far larger than any ledger
         raise ValidationFailed("文件解压后过大,请分成多个文件导入。", code="import_file")
-    return size, digest.hexdigest()
+    return size, digest.hexdigest(), unpacked
+
+
+def sync_preview_max() -> int:
+    """Unpacked bytes up to which the preview runs in the request; a larger file is checked by
+    the task worker while the page polls (about 8,000 ledger rows, a few seconds of work)."""
+    return int(getattr(settings, "ANJIAN_IMPORT_SYNC_PREVIEW_BYTES", 4 * 1024 * 1024))
 
 
 def import_start(*, actor: Any, upload: Any) -> Job:
-    """Store an uploaded .xlsx and validate every row (the preview). Writes nothing to the ledger."""
+    """Store an uploaded .xlsx and validate every row (the preview). Writes nothing to the ledger.
+
+    A file larger than ``sync_preview_max()`` (unpacked) is validated by ``import_preview_task``
+    instead: the job is returned with status "previewing" and the page polls for the result."""
     scope = _require_writer(actor)
     root = import_root()
     remove_old_jobs(root)
@@ -1030,31 +1042,73 @@ def import_start(*, actor: Any, upload: Any) -> Job:
     job = Job(token)
     job.dir.mkdir(mode=0o700)
     try:
-        size, sha = _store(upload, job.upload)
+        size, sha, unpacked = _store(upload, job.upload)
         job.meta = {
             "token": token,
             "user_id": actor.pk,
             "agency_id": scope.agency_id,
             "filename": re.sub(r"[\x00-\x1f\x7f]", "", Path(getattr(upload, "name", "") or "upload.xlsx").name)[:200] or "upload.xlsx",
             "size": size,
+            "unpacked": unpacked,
             "sha256": sha,
             "uploaded_at": timezone.now().isoformat(),
-            "status": "previewed",
+            "status": "previewing",
         }
-        started = time.perf_counter()
-        job.meta["preview"] = _run(job, Lookups(scope, actor), write=False)
-        job.meta["preview"]["seconds"] = round(time.perf_counter() - started, 2)
-        job.save()
+        if unpacked > sync_preview_max():
+            job.save()
+            info = context.current()
+            import_preview_task.enqueue(token=token, user_id=actor.pk, request_id=info.request_id, source_ip=info.source_ip)
+            return Job(token).load()
+        _preview(job, Lookups(scope, actor))
     except BaseException:
         shutil.rmtree(job.dir, ignore_errors=True)
         raise
     return job
 
 
+def _preview(job: Job, lk: Lookups) -> None:
+    started = time.perf_counter()
+    job.meta["preview"] = _run(job, lk, write=False)
+    job.meta["preview"]["seconds"] = round(time.perf_counter() - started, 2)
+    job.meta["status"] = "previewed"
+    job.save()
+
+
+def import_preview_run(*, actor: Any, token: str) -> Job:
+    """The preview of a large upload, run by the task worker. A file the preview refuses (too many
+    rows, unreadable) is marked "preview_failed" with the reason, which the page shows."""
+    job = import_get(actor=actor, token=token)
+    if job.meta.get("status") != "previewing":
+        return job
+    try:
+        scope = _require_writer(actor)
+        _preview(job, Lookups(scope, actor))
+    except (ValidationFailed, PermissionRefused) as exc:
+        (job.dir / "rejected.jsonl.tmp").unlink(missing_ok=True)
+        job.meta.update({"status": "preview_failed", "error": exc.message})
+        job.save()
+    except Exception:
+        log.exception("import %s: preview failed", token)
+        (job.dir / "rejected.jsonl.tmp").unlink(missing_ok=True)
+        job.meta.update({"status": "preview_failed", "error": "校验文件时发生意外错误,请稍后重新上传或联系系统管理员。"})
+        job.save()
+    return job
+
+
+@task()
+def import_preview_task(*, token: str, user_id: int, request_id: str = "", source_ip: str | None = None) -> str:
+    """The preview of a large upload (``import_start``), run by the task worker."""
+    actor = get_user_model().objects.get(pk=user_id)
+    with context.of_request(request_id, source_ip):
+        return str(import_preview_run(actor=actor, token=token).meta.get("status"))
+
+
 def import_confirm(*, actor: Any, token: str) -> Job:
     """Queue the commit of a previewed upload (the task re-validates every row)."""
     job = import_get(actor=actor, token=token)
     scope = _require_writer(actor)
+    if job.meta.get("status") in ("previewing", "preview_failed"):
+        raise ValidationFailed("该文件尚未通过校验,不能导入。", code="import_state")
     if job.meta.get("agency_id") != scope.agency_id:
         raise PermissionRefused("您的所属机关已变化,请重新上传文件。", code="not_owner")
     try:

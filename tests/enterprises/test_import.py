@@ -588,3 +588,72 @@ def test_rejected_rows_that_look_like_formulas_stay_text(world):
     importing.write_rejected(job=job, fh=buf)
     cell = load_workbook(io.BytesIO(buf.getvalue()))["企业台账"]["A2"]
     assert (cell.value, cell.data_type) == ("=1+2", "s")
+
+
+# --- large files: blank rows count, large previews run as a task (issue 8, Low) -----------------------
+def blank_rows_file(data_rows: list[list[Any]], blanks: int) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("企业台账")
+    ws.append(HEADER)
+    for r in data_rows:
+        ws.append(r)
+    for _ in range(blanks):
+        ws.append([])  # written as <row r="N"/>, as a sheet with formatted empty rows is
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_blank_rows_count_against_the_row_limit_and_reading_stops_there(world, settings, monkeypatch):
+    settings.ANJIAN_IMPORT_MAX_ROWS = 1000
+    real = importing._sheet_rows
+    read = []
+
+    def counting(wb, ws):  # type: ignore[no-untyped-def]
+        for item in real(wb, ws):
+            read.append(item[0])
+            yield item
+
+    monkeypatch.setattr(importing, "_sheet_rows", counting)
+    with pytest.raises(ValidationFailed) as exc:
+        preview(world, blank_rows_file([good(1), good(2)], 50_000))
+    assert "超过1000行(含空行)" in exc.value.message
+    assert len(read) <= 1002  # the header, the limit, and the first row past it: not 50,002
+
+
+def test_a_few_blank_rows_within_the_limit_are_skipped(world, settings):
+    settings.ANJIAN_IMPORT_MAX_ROWS = 10
+    job = preview(world, blank_rows_file([good(1), good(2)], 5))
+    assert job.meta["preview"]["counts"]["rows"] == 2
+
+
+def test_a_large_preview_runs_as_a_task_and_the_page_polls(client, world, settings, monkeypatch):
+    settings.ANJIAN_IMPORT_SYNC_PREVIEW_BYTES = 1000  # any real workbook is larger
+    queued = []
+    monkeypatch.setattr(importing, "import_preview_task", type("Queued", (), {"enqueue": staticmethod(lambda **kw: queued.append(kw))}))
+    login(client, world, "officer_a")
+    r = client.post(reverse("enterprises:import"), {"file": upload(xlsx([good(1), good(2)]))})
+    assert r.status_code == 302
+    token = r.url.rstrip("/").split("/")[-1]
+    assert queued and queued[0]["token"] == token  # not validated in the request
+    assert importing.Job(token).load().meta["status"] == "previewing"
+    page = client.get(r.url).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "正在由后台逐行校验" in page
+    # Confirming before the check is done is refused.
+    refused = client.post(r.url)
+    assert refused.status_code == 422 and "尚未通过校验" in refused.content.decode()
+    # The worker runs it.
+    job = importing.import_preview_run(actor=world.user("officer_a"), token=token)
+    assert job.meta["status"] == "previewed" and job.meta["preview"]["counts"]["create"] == 2
+    page = client.get(r.url).content.decode()
+    assert 'data-count="create">2<' in page and 'id="confirm-form"' in page
+
+
+def test_a_large_preview_that_fails_shows_why_on_the_page(client, world, settings):
+    settings.ANJIAN_IMPORT_SYNC_PREVIEW_BYTES = 1000
+    settings.ANJIAN_IMPORT_MAX_ROWS = 3
+    login(client, world, "officer_a")
+    r = client.post(reverse("enterprises:import"), {"file": upload(xlsx([good(i) for i in range(1, 6)]))})
+    assert r.status_code == 302  # the task (immediate in tests) ran after the redirect was decided
+    page = client.get(r.url).content.decode()
+    assert 'id="import-preview-failed"' in page and "超过3行(含空行)" in page
