@@ -68,7 +68,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 from simple_history.utils import bulk_create_with_history
 
-from anjian.core import audit, context
+from anjian.core import audit, context, db
 from anjian.core.errors import NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent, Division, Jurisdiction
 from anjian.core.scoping import Scope, scope_for
@@ -1154,6 +1154,9 @@ def import_commit(*, actor: Any, token: str) -> Job:
         lk = Lookups(scope, actor)
         result = _run(job, lk, write=True, progress=progress)
         counts = result["counts"]
+        if counts["create"] or counts["update"]:
+            # PostgreSQL: statistics of the tables the import filled (core.db says why).
+            db.analyze(Enterprise, Enterprise.history.model, Enterprise.sectors.through, Enterprise.features.through, Site, AuditEvent)
         _record_import(lk, job, counts, note=f"新增{counts['create']}家,更新{counts['update']}家,无变化{counts['unchanged']}家,未导入{counts['rejected']}行")
     except (ValidationFailed, PermissionRefused, NotFound) as exc:
         _import_failed(job, lk, exc.message)
