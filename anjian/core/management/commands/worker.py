@@ -50,7 +50,7 @@ class Worker(db_worker.Worker):
         finally:
             self.heartbeat.stop()
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         if self.heartbeat is not None:
             self.heartbeat.running(f"{db_task_result.task_path} {db_task_result.pk}")
         # A finished task's result must be saved, or the task stays "running" for ever: retry
