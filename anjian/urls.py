@@ -22,3 +22,6 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/redoc/", login_required(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]
+
+# An exception no view or middleware answered: 503 for a locked database, JSON under /api/.
+handler500 = "anjian.core.views.server_error"

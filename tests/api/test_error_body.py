@@ -86,3 +86,18 @@ def test_another_operational_error_is_still_a_500(officer: Any) -> None:
     with mock.patch("anjian.enterprises.selectors.enterprise_count", side_effect=OperationalError("no such table: x")):
         r = officer.get("/api/v1/enterprises/")
     _json_error(r, 500)
+
+
+@pytest.mark.urls("tests.api.urls_boom")
+@pytest.mark.parametrize(("url", "api"), [("/session/", False), ("/api/session/", True)])
+def test_a_locked_database_while_saving_the_session_after_the_view_is_503(client: Any, world: Any, url: str, api: bool) -> None:
+    # The session is saved by SessionMiddleware after the view: the exception never reaches a
+    # view's handler, so handler500 (core.views.server_error) answers it.
+    client.raise_request_exception = False
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.save", side_effect=LOCKED):
+        r = client.get(url)
+    assert r.status_code == 503
+    if api:
+        assert r.json()["code"] == "busy"
+    else:
+        assert "系统繁忙，请稍后重试" in r.content.decode()
