@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.inspections.conftest import calendar, checklist, inspection  # noqa: F401
 
 BIG = "99999999999999999999"  # 20 digits: beyond a 64-bit id
 BAD = ["abc", BIG, "-1", "0", "1.5", "１２"]
@@ -105,3 +106,31 @@ def test_a_json_body_nested_5000_levels_deep_is_a_400(officer: Any) -> None:
         assert body["code"] == "parse_error"
         assert "嵌套" in body["message"]
         assert set(body) >= {"code", "message", "fields"}
+
+
+# --- the pages' forms ---------------------------------------------------------------------------
+@pytest.mark.parametrize("field", ["officers", "experts"])
+def test_the_inspection_form_refuses_a_20_digit_staff_id_on_the_field(officer: Any, world: Any, ent_a: Any, field: str, checklist: Any) -> None:
+    import uuid
+
+    from django.utils import timezone
+
+    data = {
+        "idempotency_key": str(uuid.uuid4()), "type": "planned", "inspected_on": timezone.localdate().isoformat(), "started_time": "08:30", "place": "厂区",
+        "officers": [str(world.user(n).staff.pk) for n in ("officer_a", "officer_a2")],
+    }  # fmt: skip
+    data[field] = [*data.get(field, []), BIG]
+    r = officer.post(f"/inspections/new/{ent_a.pk}/", data)
+    assert r.status_code == 200, r.status_code  # the form again, with the field's error
+    assert "不是可用的选项" in r.content.decode() or "有效" in r.content.decode()
+
+
+def test_a_malformed_reinspection_id_on_the_opinion_form_is_a_404(officer: Any, world: Any, inspection: Any) -> None:
+    from anjian.hazards import services
+
+    h = services.hazard_create(
+        actor=world.user("officer_a"), enterprise=inspection.enterprise, source="inspection", inspection=inspection, findings=[],
+        description="配电箱未接地", location="配电室", severity="general", found_on=inspection.inspected_on, period_days=10,
+    )  # fmt: skip
+    for value in ("abc", BIG):
+        assert officer.post(f"/hazards/{h.pk}/opinion/", {"reinspection": value}).status_code == 404
