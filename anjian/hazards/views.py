@@ -26,8 +26,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.errors import DomainError, NotFound, PermissionRefused
-from anjian.core.scoping import Scope, get_for_user, scope_for
 from anjian.core.ids import parse_id
+from anjian.core.scoping import Scope, get_for_user, scope_for
 from anjian.core.ui import call_service, refused
 from anjian.documents import registry
 from anjian.documents import services as documents
