@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.inspections.conftest import calendar, checklist, inspection  # noqa: F401
 
 BIG = "99999999999999999999"  # 20 digits: beyond a 64-bit id
 BAD = ["abc", BIG, "-1", "0", "1.5", "１２"]
