@@ -11,6 +11,6 @@ while true; do
   "$@" >> "$log" 2>&1 &
   child=$!
   wait "$child"; code=$?
-  echo "$(date '+%F %T') 进程退出(代码 $code),${ANJIAN_WORKER_RESTART_DELAY:-5} 秒后重启:$*" >> "$log"
+  echo "$(date '+%F %T') 进程退出（代码 $code），${ANJIAN_WORKER_RESTART_DELAY:-5} 秒后重启：$*" >> "$log"
   sleep "${ANJIAN_WORKER_RESTART_DELAY:-5}" & wait $!
 done

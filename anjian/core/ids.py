@@ -15,7 +15,7 @@ from django import forms
 
 DB_ID_MIN = 1
 DB_ID_MAX = 2**63 - 1  # BigAutoField on SQLite and PostgreSQL
-ID_MESSAGE = "应为有效的记录编号(正整数)。"
+ID_MESSAGE = "应为有效的记录编号（正整数）。"
 
 
 def parse_id(value: Any) -> int | None:

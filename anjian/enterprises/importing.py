@@ -841,7 +841,7 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
                 for number, cells in it:
                     n += 1
                     if n > limit:
-                        raise ValidationFailed(f"文件超过{limit}行(含空行),请删除多余的空行或分成多个文件导入。", code="import_file")
+                        raise ValidationFailed(f"文件超过{limit}行（含空行），请删除多余的空行或分成多个文件导入。", code="import_file")
                     if not any(_text(cells[i]) for i in keys if i < len(cells)):
                         continue  # a blank row
                     yield number, cells
@@ -1090,7 +1090,7 @@ def import_preview_run(*, actor: Any, token: str) -> Job:
     except Exception:
         log.exception("import %s: preview failed", token)
         (job.dir / "rejected.jsonl.tmp").unlink(missing_ok=True)
-        job.meta.update({"status": "preview_failed", "error": "校验文件时发生意外错误,请稍后重新上传或联系系统管理员。"})
+        job.meta.update({"status": "preview_failed", "error": "校验文件时发生意外错误，请稍后重新上传或联系系统管理员。"})
         job.save()
     return job
 
@@ -1108,7 +1108,7 @@ def import_confirm(*, actor: Any, token: str) -> Job:
     job = import_get(actor=actor, token=token)
     scope = _require_writer(actor)
     if job.meta.get("status") in ("previewing", "preview_failed"):
-        raise ValidationFailed("该文件尚未通过校验,不能导入。", code="import_state")
+        raise ValidationFailed("该文件尚未通过校验，不能导入。", code="import_state")
     if job.meta.get("agency_id") != scope.agency_id:
         raise PermissionRefused("您的所属机关已变化,请重新上传文件。", code="not_owner")
     try:
@@ -1200,12 +1200,12 @@ def _import_failed(job: Job, lk: Lookups | None, reason: str) -> None:
     if progress.get("through_row"):
         job.meta["partial"] = {"through_row": progress["through_row"], **counts}
         job.meta["error"] = (
-            f"{reason}导入在第{progress['through_row']}行之后中断:此前的行已导入(新增{counts.get('create', 0)}家,更新{counts.get('update', 0)}家),"
-            "其后的行没有导入。重新上传同一文件即可继续,已导入的行将显示为“无变化”。"
+            f"{reason}导入在第{progress['through_row']}行之后中断：此前的行已导入（新增{counts.get('create', 0)}家，更新{counts.get('update', 0)}家），"
+            "其后的行没有导入。重新上传同一文件即可继续，已导入的行将显示为“无变化”。"
         )
         if lk is not None and written:
             try:
-                _record_import(lk, job, counts, note=f"导入中断于第{progress['through_row']}行之后:新增{counts.get('create', 0)}家,更新{counts.get('update', 0)}家")
+                _record_import(lk, job, counts, note=f"导入中断于第{progress['through_row']}行之后：新增{counts.get('create', 0)}家，更新{counts.get('update', 0)}家")
             except Exception:
                 log.exception("import %s: could not audit the partial import", job.token)
     else:

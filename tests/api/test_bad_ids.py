@@ -44,7 +44,7 @@ def test_it_refuses_a_bad_id_filter_on_the_api_with_the_field(officer: Any, url:
         assert r.status_code == 400, (url, key, value, r.content[:200])
         body = r.json()
         assert body["code"] == "invalid"
-        assert body["fields"][key] == ["应为有效的记录编号(正整数)。"]
+        assert body["fields"][key] == ["应为有效的记录编号（正整数）。"]
 
 
 @pytest.mark.parametrize(("url", "key"), API_FILTERS)

@@ -186,7 +186,7 @@ def test_the_supervisor_restarts_a_dead_worker_and_stops_on_term(tmp_path: Any) 
             time.sleep(0.1)
         pids = runs.read_text().split()
         assert len(pids) == 3
-        assert "进程退出(代码 3)" in (tmp_path / "log").read_text()
+        assert "进程退出（代码 3）" in (tmp_path / "log").read_text()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
         time.sleep(0.2)

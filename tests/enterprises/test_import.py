@@ -617,7 +617,7 @@ def test_blank_rows_count_against_the_row_limit_and_reading_stops_there(world, s
     monkeypatch.setattr(importing, "_sheet_rows", counting)
     with pytest.raises(ValidationFailed) as exc:
         preview(world, blank_rows_file([good(1), good(2)], 50_000))
-    assert "超过1000行(含空行)" in exc.value.message
+    assert "超过1000行（含空行）" in exc.value.message
     assert len(read) <= 1002  # the header, the limit, and the first row past it: not 50,002
 
 
@@ -656,4 +656,4 @@ def test_a_large_preview_that_fails_shows_why_on_the_page(client, world, setting
     r = client.post(reverse("enterprises:import"), {"file": upload(xlsx([good(i) for i in range(1, 6)]))})
     assert r.status_code == 302  # the task (immediate in tests) ran after the redirect was decided
     page = client.get(r.url).content.decode()
-    assert 'id="import-preview-failed"' in page and "超过3行(含空行)" in page
+    assert 'id="import-preview-failed"' in page and "超过3行（含空行）" in page

@@ -73,7 +73,7 @@ class Worker(db_worker.Worker):
 
 
 class Command(db_worker.Command):
-    help = "运行后台任务进程(确认导入、大批量导出等);数据库被锁时等待重试,并写入心跳供 /healthz 检查。"
+    help = "运行后台任务进程（确认导入、大批量导出等）；数据库被锁时等待重试，并写入心跳供 /healthz 检查。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         original = db_worker.Worker
