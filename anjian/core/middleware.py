@@ -80,7 +80,7 @@ class ErrorMiddleware:
         if bad:
             if self.is_api(request):
                 return JsonResponse({"code": "invalid", "message": "请求参数有误。", "fields": {k.replace("\x00", "") or "non_field_errors": [self.NUL_MESSAGE] for k in bad}}, status=400, json_dumps_params={"ensure_ascii": False})
-            return HttpResponse(loader.render_to_string("400.html", {"message": f"请求参数{self.NUL_MESSAGE}"}, request=request), status=400)
+            return HttpResponse(loader.render_to_string("400.html", {"message": f"请求参数{self.NUL_MESSAGE}"}), status=400)
         response = self.get_response(request)
         if self.is_api(request) and response.status_code >= 400 and response.get("Content-Type", "").startswith("text/html"):
             from anjian.core.api import SERVER_ERROR_BODY
@@ -105,7 +105,8 @@ class ErrorMiddleware:
             if self.is_api(request):
                 response: HttpResponse = JsonResponse(BUSY_BODY, status=503, json_dumps_params={"ensure_ascii": False})
             else:
-                response = HttpResponse(loader.render_to_string("503.html", request=request), status=503)
+                # No request, so no context processors: they may query the busy database.
+                response = HttpResponse(loader.render_to_string("503.html"), status=503)
             response["Retry-After"] = BUSY_RETRY_AFTER
             return response
         # Anything else: Django logs it and makes its error page, which __call__ turns into the
