@@ -13,11 +13,9 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.settings")
     from django.core.management import execute_from_command_line
 
-    args = list(sys.argv if argv is None else argv)
-    if len(args) > 1 and args[1] == "worker":
-        # `anjian worker` runs the django-tasks database worker (ARCHITECTURE.md: background work).
-        args[1] = "db_worker"
-    execute_from_command_line(args)
+    # `anjian worker` is core's `worker` command: django-tasks-db's db_worker that retries on a
+    # locked database and writes the heartbeat /healthz reads (ARCHITECTURE.md: background work).
+    execute_from_command_line(list(sys.argv if argv is None else argv))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "anjian.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 503 for a locked database, and the JSON error body for anything under /api/ (core.middleware).
+    "anjian.core.middleware.ErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,6 +226,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "anjian.core.api.exception_handler",
+    # core.api.JSONParser: a body nested too deep for the decoder is a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": ["anjian.core.api.JSONParser", "rest_framework.parsers.FormParser", "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("ANJIAN_API_RATE", "6000/min")},
 }
@@ -284,7 +288,13 @@ ANJIAN_PHOTO_MAX_BYTES = int(os.environ.get("ANJIAN_PHOTO_MAX_BYTES", str(20 * 1
 ANJIAN_VIDEO_MAX_BYTES = int(os.environ.get("ANJIAN_VIDEO_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))
 # LEGAL.md §4: earlier hazards or violations on the same item are shown for this many years (CFG).
 ANJIAN_REPEAT_WINDOW_YEARS = int(os.environ.get("ANJIAN_REPEAT_WINDOW_YEARS", "3"))
-ANJIAN_IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "100000"))
+ANJIAN_IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "100000"))  # blank rows count too
+# An import file larger than this once unpacked (bytes; about 8,000 rows) is checked by the worker.
+ANJIAN_IMPORT_SYNC_PREVIEW_BYTES = int(os.environ.get("ANJIAN_IMPORT_SYNC_PREVIEW_BYTES", str(4 * 1024 * 1024)))
+# /healthz: the worker counts as dead after this many seconds without a heartbeat, and the queue as
+# stale when a task has waited longer than ANJIAN_QUEUE_MAX_AGE seconds.
+ANJIAN_WORKER_HEARTBEAT_MAX_AGE = float(os.environ.get("ANJIAN_WORKER_HEARTBEAT_MAX_AGE", "35"))
+ANJIAN_QUEUE_MAX_AGE = float(os.environ.get("ANJIAN_QUEUE_MAX_AGE", "900"))
 # Exports of more units than this are written by the task worker (about 3,000 units a second).
 ANJIAN_EXPORT_SYNC_MAX = int(os.environ.get("ANJIAN_EXPORT_SYNC_MAX", "5000"))
 

@@ -27,3 +27,6 @@ urlpatterns = [
     path("api/redoc/", login_required(RedocView.as_view(url_name="api-schema")), name="api-redoc"),
     path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-js"),
 ]
+
+# An exception no view or middleware answered: 503 for a locked database, JSON under /api/.
+handler500 = "anjian.core.views.server_error"

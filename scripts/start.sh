@@ -16,7 +16,9 @@ echo "==> 演示数据(仅在数据库为空时生成)"
 .venv/bin/anjian collectstatic --noinput -v0
 echo "==> 后台任务进程(确认导入、大批量导出),日志 ${ANJIAN_VAR_DIR:-var}/worker.log"
 mkdir -p "${ANJIAN_VAR_DIR:-var}"
-.venv/bin/anjian worker >> "${ANJIAN_VAR_DIR:-var}/worker.log" 2>&1 &
+# Supervised: a worker that exits is started again (scripts/supervise.sh); /healthz reports
+# its heartbeat meanwhile.
+bash scripts/supervise.sh "${ANJIAN_VAR_DIR:-var}/worker.log" .venv/bin/anjian worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT
 echo "==> 启动:http://127.0.0.1:8000  (Ctrl-C 停止)"

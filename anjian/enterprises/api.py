@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anjian.core.api import id_params
 from anjian.core.models import Jurisdiction
 from anjian.core.paging import Counted
 from anjian.core.scoping import scope_for
@@ -139,6 +140,21 @@ class SubjectEndSerializer(serializers.Serializer[Any]):
     valid_to = serializers.DateField(error_messages={"required": "请填写截止日期。", "invalid": "日期格式应为YYYY-MM-DD。"})
 
 
+class AuditEntrySerializer(serializers.Serializer[Any]):
+    """One entry of a unit's audit trail (the schema of ``audit``; the view builds plain dicts)."""
+
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    note = serializers.CharField()
+    request_id = serializers.CharField()
+    source_ip = serializers.CharField(allow_null=True)
+
+
 CHILDREN: dict[str, tuple[Any, Any]] = {
     "sites": (Site, SiteSerializer),
     "licences": (Licence, LicenceSerializer),
@@ -161,9 +177,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
     def _filters(self) -> dict[str, Any]:
         params = self.request.query_params
         filters = {k: params.get(k) for k in LIST_FILTERS}
-        bad = {k: "应为整数编号。" for k in selectors.ID_FILTERS if filters[k] not in (None, "") and not str(filters[k]).isdigit()}
-        if bad:
-            raise serializers.ValidationError(bad)
+        id_params(filters, selectors.ID_FILTERS)
         return filters
 
     def get_queryset(self) -> QuerySet[Enterprise]:
@@ -249,8 +263,8 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
         ended = services.planned_subject_end(actor=request.user, subject=ps, valid_to=ser.validated_data["valid_to"])
         return Response(PlannedSubjectSerializer(ended).data)
 
-    @extend_schema(responses=dict)
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=AuditEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)  # the latest 200 entries, not paged
     def audit(self, request: Request, pk: str | None = None) -> Response:
         from anjian.enterprises.selectors import enterprise_audit
 
@@ -260,7 +274,9 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
             for e in enterprise_audit(ent)[:200]
         ])
 
-    @extend_schema(request=dict, responses=dict)
+    # The child kinds have different fields: a list of objects (GET), the object created (POST).
+    @extend_schema(methods=["GET"], responses={200: {"type": "array", "items": {"type": "object", "additionalProperties": {}}}})
+    @extend_schema(methods=["POST"], request=dict, responses={201: dict})
     @action(detail=True, methods=["get", "post"], url_path=r"(?P<child>sites|licences|key-people|hazard-sources)")
     def children(self, request: Request, pk: str | None = None, child: str = "") -> Response:
         ent = self.get_object()
@@ -272,7 +288,8 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
         obj = services.child_create(actor=request.user, enterprise=ent, model=model, **ser.validated_data)
         return Response(ser_cls(obj).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=dict, responses=dict)
+    @extend_schema(methods=["PATCH"], request=dict, responses={200: dict})
+    @extend_schema(methods=["DELETE"], responses={204: None})
     @action(detail=True, methods=["patch", "delete"], url_path=r"(?P<child>sites|licences|key-people|hazard-sources)/(?P<child_pk>[0-9]+)")
     def child_detail(self, request: Request, pk: str | None = None, child: str = "", child_pk: str = "") -> Response:
         ent = self.get_object()

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from anjian.core.errors import NotFound
+from anjian.core.ids import parse_id
 from anjian.core.scoping import get_for_user
 from anjian.enterprises.choices import SECTOR_GROUP_FLAGS, DeclaredStatus, OperatingStatus
 from anjian.enterprises.classification import mask_of
@@ -50,9 +51,10 @@ def enterprise_count(*, user: Any, filters: dict[str, Any] | None = None) -> int
 
 def _filtered(user: Any, filters: dict[str, Any] | None, *, for_count: bool) -> Any:
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
-    # A malformed id is ignored, as the list page's form ignores it (the API refuses it with a 400
-    # before it gets here); it must not reach the query as a 500.
-    f = {k: v for k, v in f.items() if k not in ID_FILTERS or str(v).isdigit()}
+    # A malformed or out-of-range id is ignored, as the list page's form ignores it (the API
+    # refuses it with a 400 before it gets here; the export follows the list): it must not reach
+    # the query, where the driver raises on it (a 500).
+    f = {k: v for k, v in f.items() if k not in ID_FILTERS or parse_id(v) is not None}
     qs: Any = Enterprise.objects.for_user(user)
     if "q" in f:
         qs = apply_search(qs, str(f["q"]))

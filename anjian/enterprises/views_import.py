@@ -123,6 +123,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
         "rejected_limit": PREVIEW_REJECTED,
         "error": error,
         "kinds": {"create": "新增", "update": "更新", "unchanged": "无变化"},
+        "batch": importing.BATCH,
     }
     return render(request, "enterprises/import_preview.html", ctx, status=status)
 

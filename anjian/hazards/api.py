@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anjian.core.api import IdField, id_params
 from anjian.core.errors import ValidationFailed
 from anjian.core.scoping import get_for_user
 from anjian.documents.models import IssuedDocument
@@ -96,12 +97,12 @@ class SetAsideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class OrderSerializer(serializers.Serializer[Any]):
-    hazards = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    hazards = serializers.ListField(child=IdField(), allow_empty=False)
     issued_on = serializers.DateField()
 
 
 class ServeSerializer(serializers.Serializer[Any]):
-    document = serializers.IntegerField()
+    document = IdField()
     method = serializers.CharField()
     event_date = serializers.DateField()
     recipient = serializers.CharField(allow_blank=True)
@@ -129,16 +130,16 @@ class DecideSerializer(serializers.Serializer[Any]):
 
 
 class ReinspectSerializer(serializers.Serializer[Any]):
-    hazards = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    hazards = serializers.ListField(child=IdField(), allow_empty=False)
     inspected_on = serializers.DateField()
     started_at = serializers.DateTimeField()
     place = serializers.CharField(allow_blank=True)
-    officer_ids = serializers.ListField(child=serializers.IntegerField())
+    officer_ids = serializers.ListField(child=IdField())
     idempotency_key = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ReinspectResultSerializer(serializers.Serializer[Any]):
-    reinspection = serializers.IntegerField()
+    reinspection = IdField()
     result = serializers.CharField()
     opinion = serializers.CharField(allow_blank=True)
     decided_on = serializers.DateField()
@@ -174,6 +175,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self) -> QuerySet[Hazard]:
         p = self.request.query_params
+        id_params(p, ["enterprise"])
         return selectors.hazard_list(user=self.request.user, filters={k: p.get(k) for k in ("status", "severity", "enterprise", "overdue", "supervised", "q")})
 
     def get_object(self) -> Hazard:
@@ -293,7 +295,7 @@ class RestartApplySerializer(serializers.Serializer[Any]):
 
 
 class RestartDecideSerializer(serializers.Serializer[Any]):
-    review = serializers.IntegerField()
+    review = IdField()
     approved = serializers.BooleanField()
     opinion = serializers.CharField(allow_blank=True)
     reviewed_on = serializers.DateField()

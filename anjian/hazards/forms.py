@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from anjian.core.ids import IdField
 from anjian.core.scoping import Scope
 from anjian.core.ui import FilterForm
 from anjian.documents.choices import ServiceMethod
@@ -35,7 +36,7 @@ def _choices(field: forms.Field, choices: Iterable[tuple[Any, str]]) -> None:
 # --- lists ---------------------------------------------------------------------------------------
 class HazardFilterForm(FilterForm):
     q = forms.CharField(label="搜索", required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "单位名称或隐患描述", "type": "search"}))
-    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    enterprise = IdField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *HazardStatus.choices])
     severity = forms.ChoiceField(label="级别", required=False, choices=[("", "全部"), *Severity.choices])
     overdue = forms.ChoiceField(label="逾期", required=False, choices=[("", "全部"), ("1", "逾期未整改")])

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.duties import is_same_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused
+from anjian.core.ids import parse_id
 from anjian.core.scoping import Scope, get_for_user, scope_for
 from anjian.core.ui import call_service, refused
 from anjian.documents import registry
@@ -492,7 +493,8 @@ def reinspection_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def opinion_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """The 整改复查意见书 of a re-inspection (``pk`` = the hazard the officer is on)."""
     h = _hazard(request, pk)
-    r = Reinspection.objects.filter(hazard=h, pk=request.POST.get("reinspection")).select_related("inspection").first()
+    # A malformed id (core.ids) finds nothing: the 404 below, not a ValueError and a 500.
+    r = Reinspection.objects.filter(hazard=h, pk=parse_id(request.POST.get("reinspection"))).select_related("inspection").first()
     if r is None:
         raise NotFound()
     form = IssueForm(request.POST, prefix="op")

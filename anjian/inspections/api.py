@@ -8,10 +8,11 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anjian.core.api import IdField, JSONParser, id_params
 from anjian.core.scoping import get_for_user
 from anjian.enterprises.models import Enterprise, Site
 from anjian.inspections import services
@@ -69,16 +70,16 @@ class InspectionCreateSerializer(serializers.Serializer[Any]):
     inspected_on = serializers.DateField()
     started_at = serializers.DateTimeField()
     place = serializers.CharField(allow_blank=True)
-    officer_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
-    expert_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    joint_agency_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, help_text="联合检查：参加的其他机关（对该单位有管辖权）")
+    officer_ids = serializers.ListField(child=IdField(), allow_empty=True)
+    expert_ids = serializers.ListField(child=IdField(), required=False, default=list)
+    joint_agency_ids = serializers.ListField(child=IdField(), required=False, default=list, help_text="联合检查：参加的其他机关（对该单位有管辖权）")
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True, default=None)
-    template_ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None)
+    template_ids = serializers.ListField(child=IdField(), required=False, allow_null=True, default=None)
     idempotency_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 
 
 class ResultSerializer(serializers.Serializer[Any]):
-    item = serializers.IntegerField()
+    item = IdField()
     result = serializers.CharField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -124,6 +125,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[Inspection]:
         qs = Inspection.objects.for_user(self.request.user).select_related("enterprise", "owner_agency")
         p = self.request.query_params
+        id_params(p, ["enterprise"])
         if p.get("enterprise"):
             qs = qs.filter(enterprise_id=p["enterprise"])
         if p.get("type"):
@@ -183,6 +185,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
             raise ValidationFailed("请选择文件。", fields={"file": "请选择文件。"})
         insp = self.get_object()
+        id_params(request.data, ["item"])
         item = insp.items.filter(pk=request.data.get("item")).first() if request.data.get("item") else None
         ev = services.evidence_add(actor=request.user, inspection=insp, kind=str(request.data.get("kind", "photo")), fh=f, name=f.name, item=item, note=str(request.data.get("note", "")))
         return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
@@ -199,6 +202,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             total = int(request.data.get("total_size", 0))
         except (TypeError, ValueError):
             raise ValidationFailed("文件大小有误。", fields={"total_size": "须为整数。"}) from None
+        id_params(request.data, ["item"])
         item = insp.items.filter(pk=request.data.get("item")).first() if request.data.get("item") else None
         up = uploads.upload_start(actor=request.user, inspection=insp, kind=str(request.data.get("kind", "video")), name=str(request.data.get("name", "video")), total_size=total, item=item)
         return Response({"id": str(up.pk), "received": up.received, "total_size": up.total_size, "chunk_max": uploads.CHUNK_MAX}, status=status.HTTP_201_CREATED)

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from anjian.core.ids import IdField
 from anjian.core.scoping import Scope
 from anjian.core.ui import FilterForm
 from anjian.enterprises.forms import DateInput, _blank_labels
@@ -73,7 +74,7 @@ def expert_choices(scope: Scope, day: dt.date | None = None) -> list[tuple[str, 
 # --- lists ---------------------------------------------------------------------------------------
 class InspectionFilterForm(FilterForm):
     q = forms.CharField(label="被检查单位", required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "单位名称", "type": "search"}))
-    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    enterprise = IdField(required=False, widget=forms.HiddenInput)
     type = forms.ChoiceField(label="检查类型", required=False, choices=[("", "全部"), *InspectionType.choices])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *InspectionStatus.choices])
     date_from = forms.DateField(label="检查日期自", required=False, widget=DateInput)
@@ -84,7 +85,7 @@ class InspectionFilterForm(FilterForm):
 
 class FindingFilterForm(FilterForm):
     q = forms.CharField(label="搜索", required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "单位名称或问题描述", "type": "search"}))
-    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    enterprise = IdField(required=False, widget=forms.HiddenInput)
     hazard = forms.ChoiceField(label="隐患登记", required=False, choices=[("", "全部"), ("1", "已登记隐患"), ("0", "未登记隐患")])
     date_from = forms.DateField(label="发现日期自", required=False, widget=DateInput)
     date_to = forms.DateField(label="至", required=False, widget=DateInput)

@@ -7,11 +7,13 @@ rule overrides. Same inputs and computations as the calculator pages (``law_form
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
 from django.urls import path
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -325,12 +327,28 @@ class PenaltyCheckView(APIView):
 
 
 def _as_form_data(data: Any) -> Any:
-    """JSON numbers become text: the forms parse amounts themselves (Decimal, never float)."""
+    """A JSON body as the forms' data: every value text (the forms parse amounts themselves,
+    Decimal, never float), a list as the field's several values. A list or an object where the
+    form expects one value was handed to the field as it was and failed in it with a 500
+    (``value.strip()``); now the field sees text it can refuse with a message."""
     if hasattr(data, "getlist"):
         return data
+    out: MultiValueDict[str, Any] = MultiValueDict()
     if not isinstance(data, dict):
-        return {}
-    return {k: (str(v) if isinstance(v, int | float | Decimal) and not isinstance(v, bool) else v) for k, v in data.items()}
+        return out
+    for k, v in data.items():
+        out.setlist(str(k), [_form_text(i) for i in (v if isinstance(v, list) else [v])])
+    return out
+
+
+def _form_text(v: Any) -> str | None:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"  # what CheckboxInput reads as a boolean
+    if isinstance(v, int | float | Decimal):
+        return str(v)
+    return json.dumps(v, ensure_ascii=False)  # a nested list or object: text the field refuses
 
 
 def _defaults(data: Any) -> Any:

@@ -192,7 +192,7 @@ def test_list_query_count_is_constant(world):
 @pytest.mark.parametrize("param", ["jurisdiction", "subject"])
 def test_a_malformed_id_filter_is_a_400_on_the_field(world, param):
     r = client_for(world.user("officer_a")).get("/api/v1/enterprises/", {param: "abc"})
-    assert r.status_code == 400 and r.json()["fields"][param] == ["应为整数编号。"]
+    assert r.status_code == 400 and r.json()["fields"][param] == ["应为有效的记录编号（正整数）。"]
 
 
 def test_outsider_sees_nothing(world, ent_a):

@@ -344,7 +344,9 @@ def test_confirm_revalidates_against_the_data_as_it_is_then(world):
     assert "已由烟台市福山区应急管理局管理" in reasons(done)[3]
 
 
-def test_an_unexpected_error_rolls_the_whole_import_back(world, monkeypatch):
+def test_an_unexpected_error_stops_the_import_and_says_which_rows_were_written(world, monkeypatch):
+    """Batches are committed one by one (issue 8 item 10): a failure part way keeps the batches
+    before it, says so on the job, audits them, and uploading the same file again finishes."""
     monkeypatch.setattr(importing, "BATCH", 2)
     real = importing._apply
     calls = []
@@ -356,13 +358,66 @@ def test_an_unexpected_error_rolls_the_whole_import_back(world, monkeypatch):
         real(rows, lk, note=note)
 
     monkeypatch.setattr(importing, "_apply", failing)
-    job = preview(world, xlsx([good(i) for i in range(1, 6)]))
+    data = xlsx([good(i) for i in range(1, 6)])
+    job = preview(world, data)
     with pytest.raises(RuntimeError):
         commit(world, job)
-    assert not Enterprise.objects.exists()
-    assert not AuditEvent.objects.filter(action__in=["enterprise.create", "enterprise.import"]).exists()
+    # The first batch (rows 2 and 3) is committed; the failed batch (rows 4 and 5) rolled back.
+    assert sorted(Enterprise.objects.values_list("name", flat=True)) == ["芝罘测试企业1有限公司", "芝罘测试企业2有限公司"]
     meta = importing.Job(job.token).load().meta
-    assert meta["status"] == "failed" and "全部撤销" in meta["error"]
+    assert meta["status"] == "failed"
+    assert meta["partial"]["through_row"] == 3 and meta["partial"]["create"] == 2
+    assert "第3行之后中断" in meta["error"] and "新增2家" in meta["error"] and "重新上传同一文件即可继续" in meta["error"]
+    event = AuditEvent.objects.get(action="enterprise.import")
+    assert event.after["create"] == 2 and "中断" in event.note
+    # The same file again: the written rows are unchanged, the rest are created.
+    monkeypatch.setattr(importing, "_apply", real)
+    done = commit(world, preview(world, data))
+    assert done.meta["result"]["counts"] == {"rows": 5, "create": 3, "update": 0, "unchanged": 2, "rejected": 0}
+    assert Enterprise.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_batch_is_committed_in_its_own_short_transaction(world, monkeypatch):
+    """A 100,000-row import held SQLite's only write lock for 59 s in one transaction; now each
+    batch commits before the next one starts (issue 8 item 10)."""
+    from django.db import transaction
+
+    monkeypatch.setattr(importing, "BATCH", 2)
+    real = importing._apply
+    events: list[str] = []
+
+    def spy(rows, lk, *, note):  # type: ignore[no-untyped-def]
+        n = len([e for e in events if e.startswith("apply")]) + 1
+        events.append(f"apply{n}")
+        real(rows, lk, note=note)
+        transaction.on_commit(lambda: events.append(f"commit{n}"))
+
+    monkeypatch.setattr(importing, "_apply", spy)
+    done = commit(world, preview(world, xlsx([good(i) for i in range(1, 6)])))
+    assert done.meta["status"] == "done" and done.meta["result"]["counts"]["create"] == 5
+    assert events == ["apply1", "commit1", "apply2", "commit2", "apply3", "commit3"]
+
+
+def test_a_batch_that_meets_a_locked_database_is_retried(world, monkeypatch):
+    from django.db import OperationalError
+
+    monkeypatch.setattr(importing, "BATCH", 2)
+    monkeypatch.setattr("anjian.core.worker.time.sleep", lambda s: None)
+    real = importing._apply
+    calls = []
+
+    def locked_once(rows, lk, *, note):  # type: ignore[no-untyped-def]
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise OperationalError("database is locked")
+        real(rows, lk, note=note)
+
+    monkeypatch.setattr(importing, "_apply", locked_once)
+    done = commit(world, preview(world, xlsx([good(i) for i in range(1, 6)])))
+    assert done.meta["status"] == "done"
+    assert done.meta["result"]["counts"]["create"] == 5 and Enterprise.objects.count() == 5
+    assert calls == [2, 2, 2, 1]
 
 
 # --- refusals ---------------------------------------------------------------------------------------------
@@ -533,3 +588,72 @@ def test_rejected_rows_that_look_like_formulas_stay_text(world):
     importing.write_rejected(job=job, fh=buf)
     cell = load_workbook(io.BytesIO(buf.getvalue()))["企业台账"]["A2"]
     assert (cell.value, cell.data_type) == ("=1+2", "s")
+
+
+# --- large files: blank rows count, large previews run as a task (issue 8, Low) -----------------------
+def blank_rows_file(data_rows: list[list[Any]], blanks: int) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("企业台账")
+    ws.append(HEADER)
+    for r in data_rows:
+        ws.append(r)
+    for _ in range(blanks):
+        ws.append([])  # written as <row r="N"/>, as a sheet with formatted empty rows is
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_blank_rows_count_against_the_row_limit_and_reading_stops_there(world, settings, monkeypatch):
+    settings.ANJIAN_IMPORT_MAX_ROWS = 1000
+    real = importing._sheet_rows
+    read = []
+
+    def counting(wb, ws):  # type: ignore[no-untyped-def]
+        for item in real(wb, ws):
+            read.append(item[0])
+            yield item
+
+    monkeypatch.setattr(importing, "_sheet_rows", counting)
+    with pytest.raises(ValidationFailed) as exc:
+        preview(world, blank_rows_file([good(1), good(2)], 50_000))
+    assert "超过1000行（含空行）" in exc.value.message
+    assert len(read) <= 1002  # the header, the limit, and the first row past it: not 50,002
+
+
+def test_a_few_blank_rows_within_the_limit_are_skipped(world, settings):
+    settings.ANJIAN_IMPORT_MAX_ROWS = 10
+    job = preview(world, blank_rows_file([good(1), good(2)], 5))
+    assert job.meta["preview"]["counts"]["rows"] == 2
+
+
+def test_a_large_preview_runs_as_a_task_and_the_page_polls(client, world, settings, monkeypatch):
+    settings.ANJIAN_IMPORT_SYNC_PREVIEW_BYTES = 1000  # any real workbook is larger
+    queued = []
+    monkeypatch.setattr(importing, "import_preview_task", type("Queued", (), {"enqueue": staticmethod(lambda **kw: queued.append(kw))}))
+    login(client, world, "officer_a")
+    r = client.post(reverse("enterprises:import"), {"file": upload(xlsx([good(1), good(2)]))})
+    assert r.status_code == 302
+    token = r.url.rstrip("/").split("/")[-1]
+    assert queued and queued[0]["token"] == token  # not validated in the request
+    assert importing.Job(token).load().meta["status"] == "previewing"
+    page = client.get(r.url).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "正在由后台逐行校验" in page
+    # Confirming before the check is done is refused.
+    refused = client.post(r.url)
+    assert refused.status_code == 422 and "尚未通过校验" in refused.content.decode()
+    # The worker runs it.
+    job = importing.import_preview_run(actor=world.user("officer_a"), token=token)
+    assert job.meta["status"] == "previewed" and job.meta["preview"]["counts"]["create"] == 2
+    page = client.get(r.url).content.decode()
+    assert 'data-count="create">2<' in page and 'id="confirm-form"' in page
+
+
+def test_a_large_preview_that_fails_shows_why_on_the_page(client, world, settings):
+    settings.ANJIAN_IMPORT_SYNC_PREVIEW_BYTES = 1000
+    settings.ANJIAN_IMPORT_MAX_ROWS = 3
+    login(client, world, "officer_a")
+    r = client.post(reverse("enterprises:import"), {"file": upload(xlsx([good(i) for i in range(1, 6)]))})
+    assert r.status_code == 302  # the task (immediate in tests) ran after the redirect was decided
+    page = client.get(r.url).content.decode()
+    assert 'id="import-preview-failed"' in page and "超过3行（含空行）" in page

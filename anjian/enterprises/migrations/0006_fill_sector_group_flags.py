@@ -10,6 +10,9 @@ def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
     Enterprise = apps.get_model("enterprises", "Enterprise")
     through = Enterprise.sectors.through.objects.filter(enterprise_id=OuterRef("pk"))
     Enterprise.objects.update(**{flag: Exists(through.filter(sector__group_id=group)) for group, flag in FLAGS.items()})
+    if schema_editor.connection.vendor == "postgresql":
+        # Planner statistics for the filled columns (anjian.core.db; no app code in migrations).
+        schema_editor.execute('ANALYZE "enterprises_enterprise"')
 
 
 class Migration(migrations.Migration):

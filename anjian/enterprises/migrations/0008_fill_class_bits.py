@@ -32,6 +32,9 @@ def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
     day = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     current = PlannedSubject.objects.filter(enterprise_id=OuterRef("pk"), valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
     Enterprise.objects.update(subject_agency_id=Subquery(current.order_by("-valid_from").values("agency_id")[:1]))
+    if schema_editor.connection.vendor == "postgresql":
+        # Planner statistics for the filled columns (anjian.core.db; no app code in migrations).
+        schema_editor.execute('ANALYZE "enterprises_enterprise", "enterprises_sector", "enterprises_feature"')
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from anjian.core import db
 from anjian.enterprises import demo
 
 
@@ -29,12 +30,9 @@ class Command(BaseCommand):
                 return
             raise CommandError("数据库中已有机关数据:演示数据只能生成到空数据库。请使用新的数据库,或加 --if-empty 跳过。")
         result = demo.generate(enterprises=n, seed=opts["seed"], progress=self.stdout.write)
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            # Fresh planner statistics after a bulk load, or the first queries plan for an empty table.
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
+        # Fresh planner statistics (and, outside a transaction, the visibility map) after a bulk
+        # load of nearly every table, or the first queries plan for empty tables (core.db).
+        db.analyze(vacuum=True)
         c = result.counts
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成(随机种子{result.seed},用时{result.seconds:.1f}秒)。"))
         self.stdout.write(
