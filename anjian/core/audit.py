@@ -64,7 +64,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name in {"search_text", "updated_at", "created_at"}:
+        if f.name in {"search_text", "updated_at", "created_at", "version"}:
             continue
         out[f.name] = jsonable(getattr(obj, f.attname))
     return out
@@ -181,6 +181,7 @@ ACTIONS.update(
         "document.service": "登记送达",
         "document.service_error": "送达记录标记为登记有误",
         "document.void": "作废文书",
+        "document.reissue": "重新签发文书",
     }
 )
 

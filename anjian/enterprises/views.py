@@ -319,12 +319,14 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ent = _enterprise(request, pk)
     scope = scope_for(request.user)
-    if request.method == "GET" and not may_write(scope, ent):
+    if not may_write(scope, ent):
+        # Refused before the form is read: the same rule as services.enterprise_update's owner check.
         return _refused_write(request, scope, ent, "您的角色无权修改企业信息。")
     form = EnterpriseForm(request.POST or None, scope=scope, creating=False, enterprise=ent)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
-        done, error, status = call_service(form, lambda: services.enterprise_update(actor=request.user, enterprise=ent, **form.service_kwargs()))
+        version = form.cleaned_data["version"]
+        done, error, status = call_service(form, lambda: services.enterprise_update(actor=request.user, enterprise=ent, version=version, **form.service_kwargs()))
         if done is not None:
             messages.success(request, "企业信息已保存。")
             return redirect("enterprises:detail", pk=ent.pk)

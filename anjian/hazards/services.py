@@ -845,6 +845,7 @@ def measure_decide(*, actor: Any, hazard: Hazard, measure_type: str, scope: str,
         doc = documents.document_issue(
             actor=actor, kind_code="onsite_measure_decision", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
             jurisdiction=h.enterprise.jurisdiction, subject_type="hazards.measure", subject_id=m.pk, context=ctx, issued_on=decided_on,
+            source=f"hazards.hazard:{h.pk}:{measure_type}:{scope}:{site.pk if site else ''}:{scope_detail.strip()}"[:200],  # one decision per act
         )  # fmt: skip
         m.decision_document = doc
         m.save(update_fields=["decision_document"])
