@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
+from anjian.core import idempotency
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import Scope
 from anjian.core.ui import FilterForm
@@ -202,6 +203,9 @@ class EnterpriseForm(forms.Form):
             self.fields[name].widget.input_type = "tel"
         self.fields["employees"].widget.attrs["min"] = 0
         self.scope, self.enterprise, self.creating = scope, enterprise, creating
+        if creating:
+            # One-time key of this rendered form: a double submit returns the unit first registered.
+            self.fields[idempotency.FORM_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64, initial=idempotency.new_key())
         if enterprise is not None:
             # The version the page was read at: a save from a stale page is refused (lost update).
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=enterprise.version, error_messages={"required": "页面缺少版本信息，请重新打开修改页面。"})
@@ -241,6 +245,7 @@ class EnterpriseForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("jurisdiction", None)
         data.pop("version", None)
+        data.pop(idempotency.FORM_FIELD, None)
         if data.get("uscc") in ("", None):
             data["uscc"] = None
         return data

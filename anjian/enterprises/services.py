@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from anjian.core import audit
+from anjian.core import audit, idempotency
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, require_owner, scope_for
@@ -210,9 +210,27 @@ def _agency_of(jurisdiction: Jurisdiction) -> Agency:
 
 @transaction.atomic
 def enterprise_create(
-    *, actor: Any, jurisdiction: Jurisdiction, sectors: Iterable[str] = (), features: Iterable[str] = (), **fields: Any
+    *,
+    actor: Any,
+    jurisdiction: Jurisdiction,
+    sectors: Iterable[str] = (),
+    features: Iterable[str] = (),
+    idempotency_key: str | None = None,
+    **fields: Any,
 ) -> Enterprise:
-    """Register a unit in the actor's own jurisdiction (the owning agency writes, ARCHITECTURE.md rule 4)."""
+    """Register a unit in the actor's own jurisdiction (the owning agency writes, ARCHITECTURE.md rule 4).
+
+    ``idempotency_key`` (the API's ``Idempotency-Key``, a page's one-time form key) makes a double
+    submit return the unit the first one registered — a unit without a credit code has nothing
+    else that would stop a second copy."""
+    ent, _ = idempotency.once(
+        actor=actor, operation="enterprise.create", key=idempotency_key, model=Enterprise,
+        do=lambda: _enterprise_create(actor=actor, jurisdiction=jurisdiction, sectors=sectors, features=features, **fields),
+    )  # fmt: skip
+    return ent
+
+
+def _enterprise_create(*, actor: Any, jurisdiction: Jurisdiction, sectors: Iterable[str], features: Iterable[str], **fields: Any) -> Enterprise:
     scope = scope_for(actor)
     if jurisdiction is None or jurisdiction.pk not in scope.jurisdiction_ids:
         raise ValidationFailed("所属辖区不存在或不在本机关管辖范围内。", fields={"jurisdiction": "所属辖区不存在或不在本机关管辖范围内。"})

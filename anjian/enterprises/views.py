@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from anjian.core import idempotency
 from anjian.core.audit import ACTIONS
 from anjian.core.errors import DomainError
 from anjian.core.models import Division
@@ -303,11 +304,17 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.has_role(*LEDGER_WRITE_ROLES):
         return _refused(request, "您的账号无权登记企业:须为本机关的执法、监管人员或科室负责人。")
+    key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
+    first = idempotency.replayed(actor=request.user, operation="enterprise.create", key=key, model=Enterprise)
+    if first is not None:
+        # A double submit (or a reload of the POST): show what the first submit registered.
+        messages.info(request, f"该表单已提交过，企业“{first.name}”已登记，未重复登记。")
+        return redirect("enterprises:detail", pk=first.pk)
     form = EnterpriseForm(request.POST or None, scope=scope, creating=True)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         jurisdiction = form.cleaned_data["jurisdiction"]
-        ent, error, status = call_service(form, lambda: services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, **form.service_kwargs()))
+        ent, error, status = call_service(form, lambda: services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, idempotency_key=key, **form.service_kwargs()))
         if ent is not None:
             messages.success(request, f"已登记企业“{ent.name}”。")
             return redirect("enterprises:detail", pk=ent.pk)

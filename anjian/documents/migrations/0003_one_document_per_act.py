@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_review_catalogue_and_collective_rule'),
-        ('documents', '0001_initial'),
+        ('documents', '0002_full_width_punctuation_in_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
