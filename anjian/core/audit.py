@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 
 from anjian.core import context
 from anjian.core.models import AuditEvent
@@ -159,6 +160,14 @@ def build_event(
         request_id=info.request_id,
         source_ip=info.source_ip,
     )
+
+
+def visible(qs: models.QuerySet[AuditEvent], scope: Any) -> models.QuerySet[AuditEvent]:
+    """The audit events a bureau's user may read: its own jurisdictions' trail and the system-wide
+    events (calendar loads, overrides registered without an agency). Events about people (staff,
+    memberships, certificates: ``org.*``) carry their agency's jurisdiction; one without it (written
+    before they did) is not system-wide and is shown to no bureau but the superuser."""
+    return qs.filter(Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids)) | (Q(jurisdiction__isnull=True) & ~Q(object_type__startswith="org.")))
 
 
 def events_for(obj: models.Model, *, object_type: str | None = None) -> models.QuerySet[AuditEvent]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -203,3 +204,35 @@ class DateBounds:
 
     def __hash__(self) -> int:
         return hash(("DateBounds", self.kind))
+
+
+# --- masking 身份证号 where they are listed ------------------------------------------------------
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+# Fields whose value is, or may carry, an ID number (a 特种作业操作证 number is the holder's ID number).
+ID_FIELDS = frozenset({"id_number", "certificate_no"})
+
+
+def mask_id_number(value: Any) -> str:
+    """身份证号 shown as region + ******** + last four: enough to recognise, not to copy."""
+    s = str(value or "")
+    if not s:
+        return ""
+    if len(s) < 10:
+        return s[:2] + "*" * (len(s) - 2)
+    return s[:6] + "*" * (len(s) - 10) + s[-4:]
+
+
+def mask_id_numbers_in(text: Any) -> str:
+    """``text`` with every 18-character ID number in it masked (e.g. a certificate number that is
+    the holder's ID number, "T370602198001011234")."""
+    return _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(3)[-4:], str(text or ""))
+
+
+def mask_id_fields(data: Any) -> Any:
+    """A copy of ``data`` (dicts and lists, e.g. an audit event's before/after) with the values of
+    ``ID_FIELDS`` masked."""
+    if isinstance(data, dict):
+        return {k: (mask_id_numbers_in(v) if k in ID_FIELDS and isinstance(v, str) else mask_id_fields(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [mask_id_fields(v) for v in data]
+    return data

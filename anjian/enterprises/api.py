@@ -15,7 +15,7 @@ from anjian.core import idempotency
 from anjian.core.models import Jurisdiction
 from anjian.core.paging import Counted
 from anjian.core.scoping import scope_for
-from anjian.core.validators import normalize_uscc, validate_uscc
+from anjian.core.validators import mask_id_fields, normalize_uscc, validate_uscc
 from anjian.enterprises import selectors, services
 from anjian.enterprises.classification import ClassTable
 from anjian.enterprises.models import Enterprise, KeyPerson, Licence, MajorHazardSource, PlannedSubject, Site
@@ -40,6 +40,10 @@ class KeyPersonSerializer(serializers.ModelSerializer[KeyPerson]):
     class Meta:
         model = KeyPerson
         fields = ["id", "role", "name", "id_number", "phone", "certificate_kind", "certificate_no", "certificate_expiry"]
+
+    def to_representation(self, instance: KeyPerson) -> dict[str, Any]:
+        # Listed like the key-people tab: ID numbers masked, also inside a certificate number.
+        return dict(mask_id_fields(super().to_representation(instance)))
 
 
 class HazardSourceSerializer(serializers.ModelSerializer[MajorHazardSource]):
@@ -302,7 +306,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
 
         ent = self.get_object()
         return Response([
-            {"at": e.at, "actor": e.actor_name, "action": e.action, "object_type": e.object_type, "object": e.object_repr, "before": e.before, "after": e.after, "note": e.note, "request_id": e.request_id, "source_ip": e.source_ip}
+            {"at": e.at, "actor": e.actor_name, "action": e.action, "object_type": e.object_type, "object": e.object_repr, "before": mask_id_fields(e.before), "after": mask_id_fields(e.after), "note": e.note, "request_id": e.request_id, "source_ip": e.source_ip}
             for e in enterprise_audit(ent)[:200]
         ])
 

@@ -22,6 +22,7 @@ from anjian.core import idempotency
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import Scope
 from anjian.core.ui import FilterForm
+from anjian.core.validators import DateBounds, normalize_uscc
 from anjian.core.widgets import FastSelect
 from anjian.enterprises.choices import DeclaredStatus, StandardizationLevel, SupervisionLevel
 from anjian.enterprises.classification import ClassTable
@@ -35,7 +36,6 @@ from anjian.enterprises.models import (
     Site,
 )
 from anjian.enterprises.selectors import SORTS
-from anjian.core.validators import DateBounds, normalize_uscc
 from anjian.enterprises.services import CHILD_RECORDS, EDITABLE_FIELDS, enterprise_identity_errors, uscc_taken_error
 from anjian.org.models import Agency
 
@@ -53,7 +53,12 @@ def _formfield(f: models.Field[Any, Any], **kwargs: Any) -> Any:
         kwargs.setdefault("widget", DateInput)
     if isinstance(f, models.TextField):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
-    return f.formfield(**kwargs)
+    ff = f.formfield(**kwargs)
+    if ff is not None:
+        # The model's own validators (telephone, credit code, date bounds) run with the form's
+        # field checks, so a page shows them together with every other error.
+        ff.validators = [*ff.validators, *f._validators]
+    return ff
 
 
 def _blank_labels(form: forms.Form) -> None:

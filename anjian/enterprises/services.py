@@ -365,7 +365,13 @@ def enterprise_transfer(*, actor: Any, enterprise: Enterprise, to_jurisdiction: 
         current.save(update_fields=["valid_to"])
         PlannedSubject.objects.create(enterprise=ent, agency=new_agency, valid_from=effective_date, valid_to=None, note="辖区移交")
     _refresh_supervision_level(ent)
-    audit.record(actor=actor, action="enterprise.transfer", obj=ent, before=old, after={"jurisdiction": to_jurisdiction.pk, "owner_agency": new_agency.pk, "effective_date": effective_date}, note=reason.strip())
+    # Records stay with the bureau that made them (docs/architecture.md, "A unit that moves"): the
+    # apps above say what stays behind (open hazards the old bureau re-inspects and closes).
+    kept: dict[str, Any] = {}
+    for hook in _transfer_hooks:
+        kept.update(hook(ent, old_agency_id))
+    after = {"jurisdiction": to_jurisdiction.pk, "owner_agency": new_agency.pk, "effective_date": effective_date, **kept}
+    audit.record(actor=actor, action="enterprise.transfer", obj=ent, before=old, after=after, note=reason.strip())
     # The receiving jurisdiction sees the transfer in its own audit view too.
     audit.record(actor=actor, action="enterprise.transfer", obj=ent, before=old, after={"jurisdiction": to_jurisdiction.pk}, note=reason.strip(), jurisdiction_id=old["jurisdiction"])
     return ent
@@ -573,6 +579,14 @@ def enterprise_delete(*, actor: Any, enterprise: Enterprise) -> None:
 
 # Apps above this one (inspections, cases …) register checks that refuse deleting a unit they use.
 _delete_guards: list[Any] = []
+# … and what stays with the old bureau when a unit moves: ``hook(unit, old_agency_id) -> dict``
+# merged into the transfer's audit event.
+_transfer_hooks: list[Any] = []
+
+
+def register_transfer_hook(hook: Any) -> None:
+    if hook not in _transfer_hooks:
+        _transfer_hooks.append(hook)
 
 
 def register_delete_guard(check: Any) -> None:

@@ -30,7 +30,8 @@ from anjian.core.models import Division
 from anjian.core.paging import Counted
 from anjian.core.scoping import Scope, scope_for
 from anjian.core.ui import call_service, refused
-from anjian.enterprises import selectors, services
+from anjian.core.validators import ID_FIELDS, mask_id_numbers_in
+from anjian.enterprises import importing, selectors, services
 from anjian.enterprises.forms import (
     ChildForm,
     EnterpriseFilterForm,
@@ -113,6 +114,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "export_query": export_qs.urlencode(),
         "may_create": scope.has_role(*LEDGER_WRITE_ROLES),
+        # The same predicate as the import service's refusal (importing._require_writer).
+        "may_import": importing.may_import(request.user),
     }
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and htmx.target == "ledger-results" and not htmx.history_restore_request  # type: ignore[union-attr]
@@ -223,6 +226,8 @@ class _Display:
     def value(self, model: type[models.Model], name: str, value: Any) -> str:
         if value is None or value == "" or value == []:
             return "(空)"
+        if name in ID_FIELDS:
+            return mask_id_numbers_in(value)  # the audit tab lists them like the key-people tab
         if isinstance(value, bool):
             return "是" if value else "否"
         related = self._related(model, name)

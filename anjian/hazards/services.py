@@ -342,7 +342,7 @@ def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt
     }
     doc = documents.document_issue(
         actor=actor, kind_code="inspection_record", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=insp.enterprise.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx,
+        jurisdiction=insp.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx,
         issued_on=issued_on or insp.inspected_on,
     )  # fmt: skip
     audit.record(actor=actor, action="inspection.document", obj=insp, after={"document": doc.number})
@@ -385,7 +385,7 @@ def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_o
     }  # fmt: skip
     doc = documents.document_issue(
         actor=actor, kind_code="rectification_order", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=ent.jurisdiction, subject_type="hazards.hazard", subject_id=",".join(str(h.pk) for h in locked), context=ctx, issued_on=issued_on,
+        jurisdiction=locked[0].jurisdiction, subject_type="hazards.hazard", subject_id=",".join(str(h.pk) for h in locked), context=ctx, issued_on=issued_on,
     )  # fmt: skip
     for h in locked:
         h.order_document = doc
@@ -579,6 +579,9 @@ def reinspection_start(*, actor: Any, hazards: Sequence[Hazard], inspected_on: d
     insp = inspections.inspection_create(
         actor=actor, enterprise=ent, type=InspectionType.REINSPECTION, inspected_on=inspected_on, started_at=started_at, place=place,
         officer_ids=officer_ids, template_ids=[], idempotency_key=idempotency_key,
+        # The bureau that ordered the rectification re-inspects it, in its own jurisdiction, also
+        # after the unit moved elsewhere (docs/architecture.md, "A unit that moves").
+        jurisdiction_id=locked[0].jurisdiction_id,
         extra_items=[{"text": f"复查：{h.description}（{h.location}）", "legal_basis": h.legal_basis} for h in locked],
     )  # fmt: skip
     for h in locked:
@@ -682,7 +685,7 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
     agency = insp.owner_agency
     doc = documents.document_issue(
         actor=actor, kind_code="reinspection_opinion", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=insp.enterprise.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx, issued_on=issued_on,
+        jurisdiction=insp.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx, issued_on=issued_on,
     )  # fmt: skip
     Reinspection.objects.filter(pk__in=[r.pk for r in rs]).update(opinion_document=doc)
     for r in rs:
@@ -844,7 +847,7 @@ def measure_decide(*, actor: Any, hazard: Hazard, measure_type: str, scope: str,
         }
         doc = documents.document_issue(
             actor=actor, kind_code="onsite_measure_decision", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-            jurisdiction=h.enterprise.jurisdiction, subject_type="hazards.measure", subject_id=m.pk, context=ctx, issued_on=decided_on,
+            jurisdiction=h.jurisdiction, subject_type="hazards.measure", subject_id=m.pk, context=ctx, issued_on=decided_on,
             source=f"hazards.hazard:{h.pk}:{measure_type}:{scope}:{site.pk if site else ''}:{scope_detail.strip()}"[:200],  # one decision per act
         )  # fmt: skip
         m.decision_document = doc
