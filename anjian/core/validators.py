@@ -207,7 +207,7 @@ class DateBounds:
 
 
 # --- masking 身份证号 where they are listed ------------------------------------------------------
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[0-9Xx])(?!\d)")
 # Fields whose value is, or may carry, an ID number (a 特种作业操作证 number is the holder's ID number).
 ID_FIELDS = frozenset({"id_number", "certificate_no"})
 

@@ -202,6 +202,7 @@ class Lookups:
 
     def __init__(self, scope: Scope, actor: Any) -> None:
         self.actor = actor
+        self.scope = scope
         self.actor_name = audit.actor_name(actor)
         self.agency = Agency.objects.select_related("jurisdiction", "jurisdiction__parent").get(pk=scope.agency_id)
         self.jurisdiction: Jurisdiction = self.agency.jurisdiction
@@ -439,7 +440,8 @@ class RowChecker:
             elif same:
                 existing = same[0]
         if existing is not None and existing.owner_agency_id != lk.agency.pk:
-            row.fail("uscc", f"{existing.uscc}已登记为“{existing.name}”,已由{existing.owner_agency.name}管理,本机关不能导入或修改。")
+            # Named only when the importing bureau may read that unit (issue 8: no other district's data).
+            row.fail("uscc", services.uscc_taken_message(existing, lk.scope) + "本机关不能导入或修改该单位。")
             existing = None
         if "division" not in data and "division" not in row.error_fields and (existing is None or existing.division_id is None):
             row.fail("division", "必填。")
