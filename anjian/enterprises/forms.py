@@ -57,7 +57,7 @@ def _formfield(f: models.Field[Any, Any], **kwargs: Any) -> Any:
     if ff is not None:
         # The model's own validators (telephone, credit code, date bounds) run with the form's
         # field checks, so a page shows them together with every other error.
-        ff.validators = [*ff.validators, *f._validators]
+        ff.validators = [*ff.validators, *getattr(f, "_validators", [])]
     return ff
 
 

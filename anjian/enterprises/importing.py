@@ -586,7 +586,7 @@ def _before(r: Row) -> Enterprise:
     assert old is not None
     for key, value in (r.before or {}).items():
         if key in _ENT_FIELDS:
-            setattr(old, Enterprise._meta.get_field(key).attname, value)
+            setattr(old, Enterprise._meta.get_field(key).attname, value)  # type: ignore[union-attr]
     return old
 
 

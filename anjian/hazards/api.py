@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anjian.core import idempotency
 from anjian.core.errors import ValidationFailed
 from anjian.core.scoping import get_for_user
 from anjian.documents.models import IssuedDocument
@@ -182,11 +183,18 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def _ok(self, h: Hazard, code: int = 200) -> Response:
         return Response(HazardSerializer(selectors.hazard_get(user=self.request.user, pk=h.pk)).data, status=code)
 
-    @extend_schema(request=HazardCreateSerializer, responses=HazardSerializer)
+    @extend_schema(
+        request=HazardCreateSerializer, responses=HazardSerializer,
+        parameters=[OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一键的重复请求返回第一次登记的隐患。")],
+    )  # fmt: skip
     def create(self, request: Request) -> Response:
+        key = request.headers.get(idempotency.HEADER)
+        first = idempotency.replayed(actor=request.user, operation="hazard.create", key=key, model=Hazard)
+        if first is not None:
+            return self._ok(first, status.HTTP_200_OK)
         ser = HazardCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        h = services.hazard_create(actor=request.user, **ser.validated_data)
+        h = services.hazard_create(actor=request.user, idempotency_key=key, **ser.validated_data)
         return self._ok(h, status.HTTP_201_CREATED)
 
     @extend_schema(request=OrderSerializer, responses=dict)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anjian.core import audit
+from anjian.core import audit, idempotency
 from anjian.core.duties import is_same_person, require_other_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
@@ -141,6 +141,7 @@ def hazard_create(
     set_aside_by: Staff | int | None = None,
     period_days: int | None = None,
     site: Site | None = None,
+    idempotency_key: str | None = None,
 ) -> Hazard:
     """Register a hazard. "Major" is proposed when a finding maps to a sourced criterion; the
     officer confirms it, or asks to set it aside: a request with reasons that the named leader or
@@ -148,7 +149,14 @@ def hazard_create(
 
     A hazard found without an inspection (the unit's self-check, a report) has no inspection and
     no finding; one found by an inspection is registered by the inspecting agency (or one that
-    took part in a joint inspection), so that its documents name that agency's officers."""
+    took part in a joint inspection), so that its documents name that agency's officers.
+
+    ``idempotency_key`` (a page's one-time form key, the API's ``Idempotency-Key``): a double
+    submit returns the hazard the first one registered (``core.idempotency``)."""
+    if idempotency_key:
+        args = dict(locals())  # the parameters (nothing else is bound yet)
+        del args["idempotency_key"]
+        return idempotency.once(actor=actor, operation="hazard.create", key=idempotency_key, model=Hazard, do=lambda: hazard_create(**args))[0]
     scope = scope_for(actor)
     if enterprise.jurisdiction_id not in scope.jurisdiction_ids:
         raise NotFound()

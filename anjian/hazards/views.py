@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anjian.core import idempotency
 from anjian.core.duties import is_same_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused
 from anjian.core.scoping import Scope, get_for_user, scope_for
@@ -308,6 +309,12 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     back = reverse("inspections:detail", args=[inspection.pk]) if inspection else reverse("enterprises:detail", args=[ent.pk])
     if not scope.has_role(*services.WRITE_ROLES):
         return refused(request, "您的角色不能登记隐患。", back)
+    key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
+    first = idempotency.replayed(actor=request.user, operation="hazard.create", key=key, model=Hazard)
+    if first is not None:
+        # A double submit: show the hazard the first submit registered.
+        messages.info(request, "该表单已提交过，隐患已登记，未重复登记。")
+        return redirect("hazards:detail", pk=first.pk)
     form = HazardCreateForm(request.POST or None, scope=scope, enterprise=ent, initial_from=finding)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -318,7 +325,7 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, enterprise=ent, source=d["source"], description=d["description"], location=d["location"], severity=d["severity"],
                 found_on=d["found_on"], findings=[finding] if finding else [], inspection=inspection, legal_basis=d["legal_basis"],
                 criterion_id=d["criterion_id"], major_reason=d["major_reason"], set_aside_reason=d["set_aside_reason"], set_aside_by=d["set_aside_by"],
-                period_days=d["period_days"], site=d["site"],
+                period_days=d["period_days"], site=d["site"], idempotency_key=key,
             ),
         )  # fmt: skip
         if h is not None:
@@ -339,6 +346,8 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
         "proposal": proposal,
         "domain_error": error,
         "back": back,
+        # One-time key of this rendered form (kept across a re-render with errors).
+        "form_key": key or idempotency.new_key(),
     }
     return render(request, "hazards/create.html", ctx, status=status)
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.inspections.conftest import calendar, checklist, inspection  # noqa: F401
+
 ISSUED_ON = dt.date(2026, 11, 28)
 
 OFFICERS = [

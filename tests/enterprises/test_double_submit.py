@@ -47,3 +47,35 @@ def test_the_api_replays_an_idempotency_key(world):
     assert other.post("/api/v1/enterprises/", body, format="json", HTTP_IDEMPOTENCY_KEY="client-req-0001").status_code == 201
     assert Enterprise.objects.count() == 2
     assert c.post("/api/v1/enterprises/", body, format="json", HTTP_IDEMPOTENCY_KEY="bad key!").status_code == 422
+
+
+def test_a_double_submitted_hazard_is_registered_once(client, world, inspection):
+    from anjian.hazards.models import Hazard
+
+    client.force_login(world.user("officer_a"))
+    url = reverse("hazards:create") + f"?inspection={inspection.pk}"
+    form = client.get(url).content.decode()
+    key = re.search(r'name="form_key" value="([0-9a-f]+)"', form).group(1)
+    data = {
+        "inspection": inspection.pk, "form_key": key, "source": "inspection", "description": "安全出口堵塞", "location": "一号车间",
+        "severity": "general", "found_on": inspection.inspected_on.isoformat(), "period_days": "10",
+        "set_aside_reason": "经专家论证不属于重大隐患", "set_aside_by": world.user("expert_a").staff.pk,
+    }  # fmt: skip
+    first = client.post(reverse("hazards:create"), data)
+    second = client.post(reverse("hazards:create"), data)
+    h = Hazard.objects.get()
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"] == reverse("hazards:detail", args=[h.pk])
+
+
+def test_the_hazard_api_replays_an_idempotency_key(world, inspection):
+    from anjian.hazards.models import Hazard
+
+    c = APIClient()
+    c.force_authenticate(world.user("officer_a"))
+    body = {"enterprise": inspection.enterprise_id, "source": "inspection", "inspection": inspection.pk, "description": "灭火器过期", "location": "二号车间",
+            "severity": "general", "found_on": inspection.inspected_on.isoformat(), "period_days": 10, "set_aside_reason": "不属于重大隐患",
+            "set_aside_by": world.user("expert_a").staff.pk}  # fmt: skip
+    r1 = c.post("/api/v1/hazards/", body, format="json", HTTP_IDEMPOTENCY_KEY="hz-request-0001")
+    r2 = c.post("/api/v1/hazards/", body, format="json", HTTP_IDEMPOTENCY_KEY="hz-request-0001")
+    assert r1.status_code == 201, r1.content
+    assert r2.status_code == 200 and r1.json()["id"] == r2.json()["id"] and Hazard.objects.count() == 1

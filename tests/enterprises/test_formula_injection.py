@@ -19,7 +19,6 @@ from anjian.enterprises import services
 from anjian.enterprises.models import GradingScheme
 from anjian.hazards import services as hazard_services
 from tests.enterprises.test_import import preview, row
-from tests.inspections.conftest import calendar, checklist, inspection  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
