@@ -21,6 +21,7 @@ from anjian.hazards.models import DeadlineExtension, Hazard, Measure, Reinspecti
 from anjian.inspections.models import Finding, Inspection
 from anjian.org.models import Department
 
+IDEMPOTENCY_PARAMETER = OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一用户以同一键重复请求，返回第一次的结果，不重复办理。")
 
 class HazardSerializer(serializers.ModelSerializer[Hazard]):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -185,7 +186,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         request=HazardCreateSerializer, responses=HazardSerializer,
-        parameters=[OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一键的重复请求返回第一次登记的隐患。")],
+        parameters=[IDEMPOTENCY_PARAMETER],
     )  # fmt: skip
     def create(self, request: Request) -> Response:
         key = request.headers.get(idempotency.HEADER)
@@ -197,13 +198,17 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         h = services.hazard_create(actor=request.user, idempotency_key=key, **ser.validated_data)
         return self._ok(h, status.HTTP_201_CREATED)
 
-    @extend_schema(request=OrderSerializer, responses=dict)
+    @extend_schema(request=OrderSerializer, responses=dict, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=False, methods=["post"])
     def order(self, request: Request) -> Response:
+        key = request.headers.get(idempotency.HEADER)
+        first = idempotency.replayed(actor=request.user, operation="hazard.order", key=key, model=IssuedDocument)
+        if first is not None:
+            return Response({"document": first.pk, "number": first.number}, status=status.HTTP_200_OK)
         ser = OrderSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         hazards = [get_for_user(Hazard.objects.all(), request.user, pk) for pk in ser.validated_data["hazards"]]
-        doc = services.rectification_order_issue(actor=request.user, hazards=hazards, issued_on=ser.validated_data["issued_on"])
+        doc = services.rectification_order_issue(actor=request.user, hazards=hazards, issued_on=ser.validated_data["issued_on"], idempotency_key=key)
         return Response({"document": doc.pk, "number": doc.number}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ServeSerializer, responses=HazardSerializer(many=True))
@@ -286,12 +291,16 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def suggestion(self, request: Request, pk: str | None = None) -> Response:
         return Response(services.measure_suggestion(self.get_object()) or {})
 
-    @extend_schema(request=MeasureDecideSerializer, responses=MeasureSerializer)
+    @extend_schema(request=MeasureDecideSerializer, responses=MeasureSerializer, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=True, methods=["post"])
     def measure(self, request: Request, pk: str | None = None) -> Response:
+        key = request.headers.get(idempotency.HEADER)
+        first = idempotency.replayed(actor=request.user, operation="measure.decide", key=key, model=Measure)
+        if first is not None:
+            return Response(MeasureSerializer(first).data, status=status.HTTP_200_OK)
         ser = MeasureDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        m = services.measure_decide(actor=request.user, hazard=self.get_object(), **ser.validated_data)
+        m = services.measure_decide(actor=request.user, hazard=self.get_object(), idempotency_key=key, **ser.validated_data)
         return Response(MeasureSerializer(m).data, status=status.HTTP_201_CREATED)
 
 

@@ -358,8 +358,14 @@ def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt
 
 
 @transaction.atomic
-def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_on: dt.date, inspection: Inspection | None = None) -> IssuedDocument:
-    """One 责令限期整改指令书 for the open hazards of one unit; the period runs from its service."""
+def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_on: dt.date, inspection: Inspection | None = None, idempotency_key: str | None = None) -> IssuedDocument:
+    """One 责令限期整改指令书 for the open hazards of one unit; the period runs from its service.
+    ``idempotency_key``: a replay returns the order the first request issued."""
+    if idempotency_key:
+        return idempotency.once(
+            actor=actor, operation="hazard.order", key=idempotency_key, model=IssuedDocument,
+            do=lambda: rectification_order_issue(actor=actor, hazards=hazards, issued_on=issued_on, inspection=inspection),
+        )[0]  # fmt: skip
     if not hazards:
         raise ValidationFailed("请选择要责令整改的隐患。", fields={"hazards": "请选择隐患。"})
     locked = [_lock(actor, h) for h in sorted(hazards, key=lambda h: h.pk)]
@@ -815,7 +821,17 @@ def _measure_scope_text(scope: str, site: Site | None, detail: str) -> str:
 
 
 @transaction.atomic
-def measure_decide(*, actor: Any, hazard: Hazard, measure_type: str, scope: str, reason: str, decided_on: dt.date, site: Site | None = None, scope_detail: str = "", issue_document: bool = True) -> Measure:
+def measure_decide(
+    *, actor: Any, hazard: Hazard, measure_type: str, scope: str, reason: str, decided_on: dt.date, site: Site | None = None, scope_detail: str = "",
+    issue_document: bool = True, idempotency_key: str | None = None,
+) -> Measure:
+    """An on-site measure (AQSCF §65(3)) and its decision. One decision per act (the documents core
+    refuses a second one for the same hazard, measure and scope); ``idempotency_key``: a replay
+    returns the measure the first request decided."""
+    if idempotency_key:
+        args = dict(locals())  # the parameters (nothing else is bound yet)
+        del args["idempotency_key"]
+        return idempotency.once(actor=actor, operation="measure.decide", key=idempotency_key, model=Measure, do=lambda: measure_decide(**args))[0]
     h = _lock(actor, hazard)
     errors = {}
     if h.severity != Severity.MAJOR:

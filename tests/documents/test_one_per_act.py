@@ -84,3 +84,27 @@ def _unit(world):
     from tests.conftest import make_uscc
 
     return ent_services.enterprise_create(actor=world.user("officer_a"), jurisdiction=world.district_a, name="烟台示例化工有限公司", uscc=make_uscc(1), sectors=["hazchem.production"], registered_address="烟台市芝罘区示例路8号", legal_representative="李四")
+
+
+def test_the_measure_api_replays_an_idempotency_key_and_refuses_a_second_decision(world, inspection, settings, tmp_path):
+    from rest_framework.test import APIClient
+
+    from anjian.hazards import services as hazard_services
+    from anjian.hazards.models import Measure
+
+    settings.MEDIA_ROOT = tmp_path
+    h = hazard_services.hazard_create(
+        actor=world.user("officer_a"), enterprise=inspection.enterprise, source="inspection", inspection=inspection, description="液氨储罐区未设置紧急切断装置",
+        location="液氨罐区", severity="major", major_reason="现场确认,符合判定标准", found_on=inspection.inspected_on,
+    )  # fmt: skip
+    c = APIClient()
+    c.force_authenticate(world.user("officer_a"))
+    body = {"measure_type": "suspend", "scope": "unit", "reason": "罐区无法保证安全", "decided_on": inspection.inspected_on.isoformat()}
+    r1 = c.post(f"/api/v1/hazards/{h.pk}/measure/", body, format="json", HTTP_IDEMPOTENCY_KEY="measure-0001")
+    r2 = c.post(f"/api/v1/hazards/{h.pk}/measure/", body, format="json", HTTP_IDEMPOTENCY_KEY="measure-0001")
+    assert r1.status_code == 201, r1.content
+    assert r2.status_code == 200 and r2.json()["id"] == r1.json()["id"]
+    # without the key (or with another one), the same decision again is refused: one document per act
+    r3 = c.post(f"/api/v1/hazards/{h.pk}/measure/", body, format="json")
+    assert r3.status_code == 409 and r3.json()["code"] == "document_exists"
+    assert Measure.objects.count() == 1 and IssuedDocument.objects.filter(kind="onsite_measure_decision").count() == 1
