@@ -49,11 +49,11 @@ def test_an_officer_check_names_no_other_bureaus_staff(world):
     day = timezone.localdate() - dt.timedelta(days=1)
     other = world.user("officer_b").staff
     with pytest.raises(ValidationFailed) as exc:
-        check_officers(agency=world.agency_a, staff_ids=[world.user("officer_a").staff.pk, other.pk], day=day)
+        check_officers(agency=world.agency_a, staff_ids=[world.user("officer_a").staff.pk, other.pk], day=day, actor=world.user("officer_a"))
     text = exc.value.message + str(exc.value.fields)
     assert other.name not in text and f"人员编号{other.pk}" in text
     # a member of the bureau itself is still named with the reason
     expert = world.user("expert_a").staff
     with pytest.raises(ValidationFailed) as exc:
-        check_officers(agency=world.agency_a, staff_ids=[world.user("officer_a").staff.pk, expert.pk], day=day)
+        check_officers(agency=world.agency_a, staff_ids=[world.user("officer_a").staff.pk, expert.pk], day=day, actor=world.user("officer_a"))
     assert expert.name in exc.value.message
