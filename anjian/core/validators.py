@@ -142,6 +142,15 @@ def validate_phone(value: str) -> None:
         raise ValidationError(msg, code="phone")
 
 
+def validate_id_number(value: str | None) -> None:
+    """Model and form field validator of a 身份证号 (``id_number_error``); empty is allowed."""
+    if value in (None, ""):
+        return
+    msg = id_number_error(str(value))
+    if msg:
+        raise ValidationError(msg, code="id_number")
+
+
 def validate_uscc(value: str | None) -> None:
     """Model and form field validator of a credit code's form (uniqueness is the service's)."""
     if value in (None, ""):

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
-from anjian.core.validators import DateBounds, validate_phone, validate_uscc
+from anjian.core.validators import DateBounds, validate_id_number, validate_phone, validate_uscc
 from anjian.enterprises.choices import (
     DeclaredStatus,
     HazardSourceLevel,
@@ -317,7 +317,7 @@ class KeyPerson(models.Model):
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="key_people")
     role = models.CharField("类别", max_length=32, choices=KeyPersonRole.choices)
     name = models.CharField("姓名", max_length=32)
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number])
     phone = models.CharField("电话", max_length=32, blank=True, validators=[validate_phone])
     certificate_kind = models.CharField("证书类别(作业类别)", max_length=64, blank=True)
     certificate_no = models.CharField("证书编号", max_length=64, blank=True)

@@ -179,3 +179,11 @@ def test_a_licence_valid_to_9999_is_refused(client, world, ent_a):
     assert not Licence.objects.exists()
     today = timezone.localdate()
     services.child_create(actor=world.user("officer_a"), enterprise=ent_a, model=Licence, kind="hazchem_operation", number="X2", issuer="市局", valid_from=today, valid_to=today.replace(year=today.year + 3))
+
+
+def test_a_key_persons_bad_id_number_is_shown_with_the_other_errors(client, world, ent_a):
+    client.force_login(world.user("officer_a"))
+    r = client.post(reverse("enterprises:child_create", args=[ent_a.pk, "key-people"]), {"role": "principal", "name": "", "id_number": "370602199001011234", "phone": "12"})
+    body = r.content.decode()
+    assert "校验位错误" in body and "格式不正确" in body and "必填" in body
+    assert not KeyPerson.objects.exists()
