@@ -63,7 +63,7 @@ class IssuedDocument(models.Model):
     # The act the document records, as the issuing app names it (default "subject_type:subject_id";
     # a measure decision names its hazard and measure). One live document per kind and act.
     source = models.CharField("所记载的事项", max_length=200, blank=True, default="")
-    reissue_reason = models.TextField("重新签发理由", blank=True, default="", help_text="同一事项已有同类文书仍须签发时写明理由(经审计)。")
+    reissue_reason = models.TextField("重新签发理由", blank=True, default="", help_text="同一事项已有同类文书仍须签发时写明理由（经审计）。")
     context = models.JSONField("文书事项", encoder=DjangoJSONEncoder)
     file = models.FileField("文书文件", upload_to="documents/%Y/", max_length=255)
     sha256 = models.CharField("SHA-256校验值", max_length=64)

@@ -115,7 +115,7 @@ class EnterpriseWriteSerializer(serializers.ModelSerializer[Enterprise]):
     features = serializers.ListField(child=serializers.CharField(), required=False)
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False, error_messages={"does_not_exist": "辖区不存在。"})
     uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True, validators=[validate_uscc])
-    version = serializers.IntegerField(required=False, write_only=True, help_text="读取时的版本(也可用 If-Match 头);版本已变时拒绝保存(409)。")
+    version = serializers.IntegerField(required=False, write_only=True, help_text="读取时的版本（也可用 If-Match 头）；版本已变时拒绝保存（409）。")
 
     class Meta:
         model = Enterprise
@@ -221,7 +221,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
         ent = self.get_object()
         return _with_etag(Response(EnterpriseDetailSerializer(ent).data), ent)
 
-    @extend_schema(parameters=[OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一键的重复请求返回第一次的结果,不重复登记。")])
+    @extend_schema(parameters=[OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一键的重复请求返回第一次的结果，不重复登记。")])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get(idempotency.HEADER)
         first = idempotency.replayed(actor=request.user, operation="enterprise.create", key=key, model=Enterprise)
@@ -238,7 +238,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
         ent = selectors.enterprise_get(user=request.user, pk=ent.pk)
         return _with_etag(Response(EnterpriseDetailSerializer(ent).data, status=status.HTTP_201_CREATED), ent)
 
-    @extend_schema(parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False, description="读取时的 ETag;企业已被他人修改时拒绝保存(409)。")])
+    @extend_schema(parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False, description="读取时的 ETag；企业已被他人修改时拒绝保存（409）。")])
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ent = self.get_object()
         ser = EnterpriseWriteSerializer(ent, data=request.data, partial=kwargs.get("partial", False), context={"request": request})

@@ -304,7 +304,7 @@ class SubjectForm(forms.Form):
 
 
 class SubjectEndForm(forms.Form):
-    valid_to = forms.DateField(label="截止日期", widget=DateInput, help_text="执法主体至该日(含)止。", validators=[DateBounds("end")])
+    valid_to = forms.DateField(label="截止日期", widget=DateInput, help_text="执法主体至该日（含）止。", validators=[DateBounds("end")])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

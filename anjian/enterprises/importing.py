@@ -1197,7 +1197,7 @@ def write_template(*, actor: Any, fh: IO[bytes]) -> None:
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
 
     codes = wb.create_sheet("代码表")
-    codes.append(xlsx.row(codes, ["监管行业(名称)", "代码", "", "行业领域特征", "代码", "", "风险分级方案", "等级", "", "行业大类代码", "名称"]))
+    codes.append(xlsx.row(codes, ["监管行业（名称）", "代码", "", "行业领域特征", "代码", "", "风险分级方案", "等级", "", "行业大类代码", "名称"]))
     sectors = [(f"{s.group.name}·{s.name}", s.code) for s in Sector.objects.select_related("group")]
     features = [(f.name, f.code) for f in Feature.objects.all()]
     scheme_rows = [(g.name, "、".join(g.grades)) for g in schemes]

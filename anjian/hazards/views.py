@@ -935,7 +935,7 @@ def two_lists_export(request: HttpRequest, pk: int) -> HttpResponse:
     # Every row through the one text-cell writer: descriptions, places and bases are typed by
     # people and must never become live formulas (issue 8, formula injection).
     ws = wb.create_sheet("问题隐患清单")
-    ws.append(xlsx.row(ws, [f"{ent.name} 问题隐患清单(导出于{timezone.localtime():%Y-%m-%d %H:%M})"]))
+    ws.append(xlsx.row(ws, [f"{ent.name} 问题隐患清单（导出于{timezone.localtime():%Y-%m-%d %H:%M}）"]))
     header(ws, ["序号", "类别", "级别", "描述", "部位", "依据", "发现日期", "状态", "整改期限", "期限说明", "逾期", "挂牌督办"])
     n = 0
     for h in data["hazards"]:

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='issueddocument',
             name='reissue_reason',
-            field=models.TextField(blank=True, default='', help_text='同一事项已有同类文书仍须签发时写明理由(经审计)。', verbose_name='重新签发理由'),
+            field=models.TextField(blank=True, default='', help_text='同一事项已有同类文书仍须签发时写明理由（经审计）。', verbose_name='重新签发理由'),
         ),
         migrations.AddField(
             model_name='issueddocument',
