@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from anjian.core.audit import ACTIONS
+from anjian.core.audit import visible as audit_visible
 from anjian.core.models import AuditEvent
 from anjian.core.scoping import scope_for
 
@@ -70,10 +71,7 @@ class AuditEventAdmin(SystemAdminOnly):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        # A bureau's administrator reads its own jurisdictions' trail and the system-wide events
-        # (calendar loads, overrides registered without an agency).
-        scope = scope_for(request.user)
-        return qs.filter(Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids)) | Q(jurisdiction__isnull=True))
+        return audit_visible(qs, scope_for(request.user))
 
 
 # The login lockouts and their audited unlock (issue 8, item 9).

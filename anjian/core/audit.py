@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 
 from anjian.core import context
 from anjian.core.models import AuditEvent
@@ -64,7 +65,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name in {"search_text", "updated_at", "created_at"}:
+        if f.name in {"search_text", "updated_at", "created_at", "version"}:
             continue
         out[f.name] = jsonable(getattr(obj, f.attname))
     return out
@@ -161,6 +162,14 @@ def build_event(
     )
 
 
+def visible(qs: models.QuerySet[AuditEvent], scope: Any) -> models.QuerySet[AuditEvent]:
+    """The audit events a bureau's user may read: its own jurisdictions' trail and the system-wide
+    events (calendar loads, overrides registered without an agency). Events about people (staff,
+    memberships, certificates: ``org.*``) carry their agency's jurisdiction; one without it (written
+    before they did) is not system-wide and is shown to no bureau but the superuser."""
+    return qs.filter(Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids)) | (Q(jurisdiction__isnull=True) & ~Q(object_type__startswith="org.")))
+
+
 def events_for(obj: models.Model, *, object_type: str | None = None) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=object_type or obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
 
@@ -181,6 +190,7 @@ ACTIONS.update(
         "document.service": "登记送达",
         "document.service_error": "送达记录标记为登记有误",
         "document.void": "作废文书",
+        "document.reissue": "重新签发文书",
     }
 )
 

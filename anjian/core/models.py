@@ -128,3 +128,27 @@ class LoginLock(AccessAttempt):
         proxy = True
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录锁定"
+
+
+class IdempotencyKey(models.Model):
+    """A create or issue request already done, by its client's key (the ``Idempotency-Key`` header
+    of the API, or the one-time key of a rendered form): a replay returns the first result
+    instead of doing it twice (``anjian.core.idempotency``)."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.CASCADE, related_name="+")
+    operation = models.CharField("操作", max_length=64)
+    key = models.CharField("幂等键", max_length=64)
+    object_type = models.CharField("结果对象类型", max_length=64, blank=True)
+    object_id = models.CharField("结果对象编号", max_length=64, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "幂等键"
+        verbose_name_plural = "幂等键"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "operation", "key"], name="idempotencykey_unique", violation_error_message="幂等键已使用。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"

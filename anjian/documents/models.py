@@ -60,6 +60,10 @@ class IssuedDocument(models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
     subject_type = models.CharField("所属对象类型", max_length=64, help_text="如：inspections.inspection")
     subject_id = models.CharField("所属对象编号", max_length=64)
+    # The act the document records, as the issuing app names it (default "subject_type:subject_id";
+    # a measure decision names its hazard and measure). One live document per kind and act.
+    source = models.CharField("所记载的事项", max_length=200, blank=True, default="")
+    reissue_reason = models.TextField("重新签发理由", blank=True, default="", help_text="同一事项已有同类文书仍须签发时写明理由（经审计）。")
     context = models.JSONField("文书事项", encoder=DjangoJSONEncoder)
     file = models.FileField("文书文件", upload_to="documents/%Y/", max_length=255)
     sha256 = models.CharField("SHA-256校验值", max_length=64)
@@ -85,6 +89,14 @@ class IssuedDocument(models.Model):
                 name="issueddocument_void_has_reason",
                 condition=Q(status=DocumentStatus.ISSUED) | ~Q(void_reason=""),
                 violation_error_message="作废文书必须写明原因。",
+            ),
+            # One document per act: a second live document of the same kind for the same act is a
+            # double submit or a race, unless it is a deliberate re-issue with its reason.
+            models.UniqueConstraint(
+                fields=["agency_id", "kind", "source"],
+                condition=Q(status=DocumentStatus.ISSUED) & ~Q(source="") & Q(reissue_reason=""),
+                name="issueddocument_one_per_act",
+                violation_error_message="同一事项已签发过同类文书。",
             ),
             models.CheckConstraint(name="issueddocument_seq_positive", condition=Q(seq__gte=1), violation_error_message="文号序号从1开始。"),
         ]

@@ -71,8 +71,15 @@ def document_issue(
     subject_id: Any,
     context: Mapping[str, Any],
     issued_on: dt.date,
+    source: str | None = None,
+    reissue_reason: str = "",
 ) -> IssuedDocument:
     """Check the facts, number, render, store and audit one document — all in one transaction.
+
+    One document per act: ``source`` names the act the document records (by default the subject,
+    ``"subject_type:subject_id"``). A second live document of the same kind for the same act is
+    refused (``DocumentExists``, carrying the first) — a double submit or two parallel requests —
+    unless ``reissue_reason`` says why it is issued again (audited as ``document.reissue``).
 
     The facts are checked before the number is allocated: a refusal saves nothing and uses no
     number. A failure after allocation (rendering, storage) rolls the transaction back, which
@@ -95,9 +102,15 @@ def document_issue(
     merged = {**kind.defaults, **dict(context)}
     facts.validate(kind, merged, issued_on=issued_on)
     stored = facts.normalise(merged)
+    act = (source if source is not None else f"{subject_type}:{subject_id}")[:200]
+    reissue_reason = (reissue_reason or "").strip()
 
     with transaction.atomic():
         seq, number = allocate_number(agency_id=agency_id, doc_abbr=doc_abbr, kind=kind, year=issued_on.year)
+        # Checked under the counter's lock: a parallel issue of the same kind by the same agency
+        # waits here and then sees the first one (its number is returned by the rollback).
+        if not reissue_reason:
+            _refuse_second(kind, act, agency_id)
         common = common_context(kind=kind, agency_name=agency_name.strip(), doc_abbr=doc_abbr.strip(), number=number, year=issued_on.year, seq=seq, issued_on=issued_on)
         data = render_docx(kind, stored, common)
         digest = sha256_hex(data)
@@ -113,6 +126,8 @@ def document_issue(
             jurisdiction=jurisdiction,
             subject_type=str(subject_type),
             subject_id=str(subject_id),
+            source=act,
+            reissue_reason=reissue_reason,
             context=stored,
             sha256=digest,
             size=len(data),
@@ -129,6 +144,8 @@ def document_issue(
                 doc.save()
         except IntegrityError:
             doc.file.delete(save=False)
+            if not reissue_reason:
+                _refuse_second(kind, act, agency_id)  # the one-per-act constraint, when the lock did not serialise
             raise DomainError(f"文号{number}已被使用，请重试。", code="document_number_taken") from None
         except BaseException:
             doc.file.delete(save=False)
@@ -146,7 +163,36 @@ def document_issue(
                 "issued_on": issued_on,
             },
         )
+        if reissue_reason:
+            earlier = list(IssuedDocument.objects.filter(agency_id=agency_id, kind=kind.code, source=act, status=DocumentStatus.ISSUED).exclude(pk=doc.pk).values_list("number", flat=True))
+            audit.record(actor=actor, action="document.reissue", obj=doc, after={"number": number, "earlier": earlier}, note=reissue_reason)
     return doc
+
+
+class DocumentExists(DomainError):
+    """The act already has a live document of this kind; ``document`` is that first one."""
+
+    http_status = 409
+    default_code = "document_exists"
+
+    def __init__(self, message: str, *, document: IssuedDocument) -> None:
+        super().__init__(message)
+        self.document = document
+
+
+def _refuse_second(kind: Any, act: str, agency_id: int) -> None:
+    first = IssuedDocument.objects.filter(agency_id=agency_id, kind=kind.code, source=act, status=DocumentStatus.ISSUED, reissue_reason="").order_by("id").first()
+    if first is not None:
+        raise DocumentExists(
+            f"该事项已签发《{kind.name}》（文号{first.number}），同一事项只能签发一份。"
+            "如原文书有误，请先作废原文书再签发；确需重新签发的，须写明理由。",
+            document=first,
+        )
+
+
+def document_for_act(*, agency_id: int, kind_code: str, source: str) -> IssuedDocument | None:
+    """The live document of a kind for an act (a view answering a double submit shows it)."""
+    return IssuedDocument.objects.filter(agency_id=agency_id, kind=kind_code, source=source, status=DocumentStatus.ISSUED).order_by("id").first()
 
 
 @transaction.atomic

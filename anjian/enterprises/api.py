@@ -11,10 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anjian.core import idempotency
 from anjian.core.api import id_params
 from anjian.core.models import Jurisdiction
 from anjian.core.paging import Counted
 from anjian.core.scoping import scope_for
+from anjian.core.validators import mask_id_fields, normalize_uscc, validate_uscc
 from anjian.enterprises import selectors, services
 from anjian.enterprises.classification import ClassTable
 from anjian.enterprises.models import Enterprise, KeyPerson, Licence, MajorHazardSource, PlannedSubject, Site
@@ -39,6 +41,10 @@ class KeyPersonSerializer(serializers.ModelSerializer[KeyPerson]):
     class Meta:
         model = KeyPerson
         fields = ["id", "role", "name", "id_number", "phone", "certificate_kind", "certificate_no", "certificate_expiry"]
+
+    def to_representation(self, instance: KeyPerson) -> dict[str, Any]:
+        # Listed like the key-people tab: ID numbers masked, also inside a certificate number.
+        return dict(mask_id_fields(super().to_representation(instance)))
 
 
 class HazardSourceSerializer(serializers.ModelSerializer[MajorHazardSource]):
@@ -66,7 +72,7 @@ class EnterpriseListSerializer(serializers.ModelSerializer[Enterprise]):
         fields = [
             "id", "name", "uscc", "unlicensed", "jurisdiction", "jurisdiction_name", "owner_agency", "owner_agency_name",
             "sectors", "features", "scale", "employees", "risk_grade", "standardization_level", "declared_status",
-            "supervision_level", "principal", "contact_phone", "updated_at",
+            "supervision_level", "principal", "contact_phone", "updated_at", "version",
         ]
 
     # Decoded from class_bits with the table the view puts in the context (no prefetch per link).
@@ -109,12 +115,40 @@ class EnterpriseWriteSerializer(serializers.ModelSerializer[Enterprise]):
     sectors = serializers.ListField(child=serializers.CharField(), required=False)
     features = serializers.ListField(child=serializers.CharField(), required=False)
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False, error_messages={"does_not_exist": "辖区不存在。"})
-    uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True, validators=[])
+    uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True, validators=[validate_uscc])
+    version = serializers.IntegerField(required=False, write_only=True, help_text="读取时的版本（也可用 If-Match 头）；版本已变时拒绝保存（409）。")
 
     class Meta:
         model = Enterprise
-        fields = ["jurisdiction", "sectors", "features", *services.EDITABLE_FIELDS]
+        fields = ["jurisdiction", "sectors", "features", "version", *services.EDITABLE_FIELDS]
         extra_kwargs = {"name": {"error_messages": {"required": "请填写单位名称。", "blank": "请填写单位名称。"}}}
+
+    def validate_uscc(self, value: str | None) -> str | None:
+        # Checked per field, so a taken code is reported together with every other field error.
+        request = self.context.get("request")
+        code = normalize_uscc(value) if value else None
+        taken = services.uscc_taken_error(code, exclude_pk=self.instance.pk if self.instance else None, scope=scope_for(request.user) if request else None)
+        if taken:
+            raise serializers.ValidationError(taken)
+        return code
+
+
+def _if_match(request: Request) -> int | None:
+    """The version an API client read: ``If-Match: "3"`` (the ETag of the detail) or ``version``."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    digits = raw.removeprefix("W/").strip('"')
+    if not digits.isdigit() or len(digits) > 9:
+        from anjian.core.errors import ValidationFailed
+
+        raise ValidationFailed("If-Match 头应为企业详情返回的 ETag（版本号）。", fields={"version": "If-Match 格式不正确。"})
+    return int(digits)
+
+
+def _with_etag(response: Response, ent: Enterprise) -> Response:
+    response["ETag"] = f'"{ent.version}"'
+    return response
 
 
 class StatusSerializer(serializers.Serializer[Any]):
@@ -197,28 +231,44 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
     def get_object(self) -> Enterprise:
         return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ent = self.get_object()
+        return _with_etag(Response(EnterpriseDetailSerializer(ent).data), ent)
+
+    @extend_schema(parameters=[OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一键的重复请求返回第一次的结果，不重复登记。")])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        ser = EnterpriseWriteSerializer(data=request.data)
+        key = request.headers.get(idempotency.HEADER)
+        first = idempotency.replayed(actor=request.user, operation="enterprise.create", key=key, model=Enterprise)
+        if first is not None:
+            return Response(EnterpriseDetailSerializer(selectors.enterprise_get(user=request.user, pk=first.pk)).data, status=status.HTTP_200_OK)
+        ser = EnterpriseWriteSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
+        data.pop("version", None)
         jurisdiction = data.pop("jurisdiction", None)
         if jurisdiction is None:
             jurisdiction = Jurisdiction.objects.filter(pk=scope_for(request.user).jurisdiction_id).first()
-        ent = services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, **data)
-        return Response(EnterpriseDetailSerializer(selectors.enterprise_get(user=request.user, pk=ent.pk)).data, status=status.HTTP_201_CREATED)
+        ent = services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, idempotency_key=key, **data)
+        ent = selectors.enterprise_get(user=request.user, pk=ent.pk)
+        return _with_etag(Response(EnterpriseDetailSerializer(ent).data, status=status.HTTP_201_CREATED), ent)
 
+    @extend_schema(parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False, description="读取时的 ETag；企业已被他人修改时拒绝保存（409）。")])
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ent = self.get_object()
-        ser = EnterpriseWriteSerializer(ent, data=request.data, partial=kwargs.get("partial", False))
+        ser = EnterpriseWriteSerializer(ent, data=request.data, partial=kwargs.get("partial", False), context={"request": request})
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
+        header_version = _if_match(request)
+        version = data.pop("version", None)
+        version = header_version if header_version is not None else version
         if "jurisdiction" in data and data["jurisdiction"].pk != ent.jurisdiction_id:
             from anjian.core.errors import ValidationFailed
 
             raise ValidationFailed("变更所属辖区须办理辖区移交。", fields={"jurisdiction": "变更所属辖区须办理辖区移交(transfer)。"})
         data.pop("jurisdiction", None)
-        services.enterprise_update(actor=request.user, enterprise=ent, **data)
-        return Response(EnterpriseDetailSerializer(selectors.enterprise_get(user=request.user, pk=ent.pk)).data)
+        services.enterprise_update(actor=request.user, enterprise=ent, version=version, **data)
+        ent = selectors.enterprise_get(user=request.user, pk=ent.pk)
+        return _with_etag(Response(EnterpriseDetailSerializer(ent).data), ent)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ent = self.get_object()
@@ -270,7 +320,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
 
         ent = self.get_object()
         return Response([
-            {"at": e.at, "actor": e.actor_name, "action": e.action, "object_type": e.object_type, "object": e.object_repr, "before": e.before, "after": e.after, "note": e.note, "request_id": e.request_id, "source_ip": e.source_ip}
+            {"at": e.at, "actor": e.actor_name, "action": e.action, "object_type": e.object_type, "object": e.object_repr, "before": mask_id_fields(e.before), "after": mask_id_fields(e.after), "note": e.note, "request_id": e.request_id, "source_ip": e.source_ip}
             for e in enterprise_audit(ent)[:200]
         ])
 

@@ -631,7 +631,7 @@ def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -
         if Role.LEGAL_REVIEWER in roles and key != "laiyang":  # 莱阳's reviewer has not qualified yet
             legal_seq[0] += 1
             legal_no = f"A{rng.randrange(2008, 2020)}{prefix_of(key)}{legal_seq[0]:04d}"
-        staff = org_services.staff_create(actor=admin, name=name, kind=kind, user=user, gender=gender, phone=f"0535-{rng.randrange(2, 9)}{rng.randrange(10**6):06d}", legal_qualification_no=legal_no)
+        staff = org_services.staff_create(actor=admin, name=name, kind=kind, user=user, gender=gender, phone=f"0535-{rng.randrange(2, 9)}{rng.randrange(10**6):06d}", legal_qualification_no=legal_no, agency=agencies[key])
         dept = departments[(key, department)] if department else None
         roles = list(roles) if kind == StaffKind.CIVIL_SERVANT else []  # experts and auxiliary staff never act as officers
         org_services.membership_create(actor=admin, staff=staff, agency=agencies[key], roles=roles, valid_from=since, department=dept, title=title)
@@ -644,7 +644,7 @@ def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -
         return staff
 
     # The city's former principal head, succeeded by city_leader on 2024-04-01.
-    former = org_services.staff_create(actor=admin, name=fake.name_male(), kind=StaffKind.CIVIL_SERVANT, gender="M")
+    former = org_services.staff_create(actor=admin, name=fake.name_male(), kind=StaffKind.CIVIL_SERVANT, gender="M", agency=agency_city)
     org_services.membership_create(actor=admin, staff=former, agency=agency_city, roles=[Role.LEADER], valid_from=FOUNDED, valid_to=dt.date(2024, 3, 31), title="局长(已离任)")
     org_services.agency_head_designate(actor=admin, agency=agency_city, staff=former, kind=HeadKind.PRINCIPAL_HEAD, valid_from=FOUNDED)
     counts["staff_civil_servant"] += 1
@@ -660,7 +660,7 @@ def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -
 
     # Two officers moved between bureaus: a closed membership, then the current one.
     for from_key, to_key in (("fushan", "zhifu"), ("muping", "laishan")):
-        staff = org_services.staff_create(actor=admin, name=fake.name(), kind=StaffKind.CIVIL_SERVANT, gender=rng.choice("MF"))
+        staff = org_services.staff_create(actor=admin, name=fake.name(), kind=StaffKind.CIVIL_SERVANT, gender=rng.choice("MF"), agency=agencies[from_key])
         moved = _between(rng, dt.date(2022, 1, 1), dt.date(2025, 6, 30))
         org_services.membership_create(actor=admin, staff=staff, agency=agencies[from_key], roles=[Role.OFFICER], valid_from=_between(rng, FOUNDED, dt.date(2021, 6, 30)), valid_to=moved - dt.timedelta(days=1), department=departments[(from_key, "执法大队")], title="执法队员")
         org_services.membership_create(actor=admin, staff=staff, agency=agencies[to_key], roles=[Role.OFFICER], valid_from=moved, department=departments[(to_key, "执法大队")], title="执法队员")

@@ -25,10 +25,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django_tasks import task
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from anjian.core import audit, context
+from anjian.core import audit, context, xlsx
 from anjian.core.scoping import scope_for
 from anjian.enterprises import selectors
 from anjian.enterprises.choices import OperatingStatus, Scale, StandardizationLevel, SupervisionLevel
@@ -106,10 +105,7 @@ def write_export(*, user: Any, filters: dict[str, Any] | None, sort: str, fh: IO
     ws.freeze_panes = "B2"
     head = []
     for text in [c.header for c in COLUMNS] + list(READ_ONLY_HEADERS):
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F2F2F2" if text in READ_ONLY_HEADERS else "DDEBF7")
-        head.append(cell)
+        head.append(xlsx.cell(ws, text, font=Font(bold=True), fill=PatternFill("solid", fgColor="F2F2F2" if text in READ_ONLY_HEADERS else "DDEBF7")))
     ws.append(head)
     n = 0
     for chunk in _chunks(export_queryset(user=user, filters=filters, sort=sort)):

@@ -18,9 +18,11 @@ from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
+from anjian.core import idempotency
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import Scope
 from anjian.core.ui import FilterForm
+from anjian.core.validators import DateBounds, normalize_uscc
 from anjian.core.widgets import FastSelect
 from anjian.enterprises.choices import DeclaredStatus, StandardizationLevel, SupervisionLevel
 from anjian.enterprises.classification import ClassTable
@@ -34,7 +36,7 @@ from anjian.enterprises.models import (
     Site,
 )
 from anjian.enterprises.selectors import SORTS
-from anjian.enterprises.services import CHILD_RECORDS, EDITABLE_FIELDS
+from anjian.enterprises.services import CHILD_RECORDS, EDITABLE_FIELDS, enterprise_identity_errors, uscc_taken_error
 from anjian.org.models import Agency
 
 
@@ -51,7 +53,12 @@ def _formfield(f: models.Field[Any, Any], **kwargs: Any) -> Any:
         kwargs.setdefault("widget", DateInput)
     if isinstance(f, models.TextField):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
-    return f.formfield(**kwargs)
+    ff = f.formfield(**kwargs)
+    if ff is not None:
+        # The model's own validators (telephone, credit code, date bounds) run with the form's
+        # field checks, so a page shows them together with every other error.
+        ff.validators = [*ff.validators, *getattr(f, "_validators", [])]
+    return ff
 
 
 def _blank_labels(form: forms.Form) -> None:
@@ -200,6 +207,13 @@ class EnterpriseForm(forms.Form):
         for name in ("principal_phone", "contact_phone"):
             self.fields[name].widget.input_type = "tel"
         self.fields["employees"].widget.attrs["min"] = 0
+        self.scope, self.enterprise, self.creating = scope, enterprise, creating
+        if creating:
+            # One-time key of this rendered form: a double submit returns the unit first registered.
+            self.fields[idempotency.FORM_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64, initial=idempotency.new_key())
+        if enterprise is not None:
+            # The version the page was read at: a save from a stale page is refused (lost update).
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=enterprise.version, error_messages={"required": "页面缺少版本信息，请重新打开修改页面。"})
         if enterprise is not None and not self.is_bound:
             self.initial.update({name: getattr(enterprise, f"{name}_id" if isinstance(Enterprise._meta.get_field(name), models.ForeignKey) else name) for name in EDITABLE_FIELDS})
             self.initial["sectors"] = [s.code for s in enterprise.sectors.all()]
@@ -209,9 +223,34 @@ class EnterpriseForm(forms.Form):
     def fieldsets(self) -> list[tuple[str, list[Any]]]:
         return [(title, [self[n] for n in names if n in self.fields]) for title, names in self.FIELDSETS]
 
+    def clean_uscc(self) -> str | None:
+        code = normalize_uscc(self.cleaned_data.get("uscc") or "") or None
+        taken = uscc_taken_error(code, exclude_pk=self.enterprise.pk if self.enterprise else None, scope=self.scope)
+        if taken:
+            raise forms.ValidationError(taken)
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        """The service's identity and grading checks on what the fields gave, so a page shows
+        every error at once (an empty name together with a bad grade), not one round at a time."""
+        data = super().clean() or {}
+        jurisdiction = data.get("jurisdiction") if self.creating else (self.enterprise.jurisdiction if self.enterprise else None)
+        ent = Enterprise(jurisdiction=jurisdiction if isinstance(jurisdiction, Jurisdiction) else None)
+        for name in EDITABLE_FIELDS:
+            if name in data:
+                setattr(ent, name, data[name])
+        if "uscc" in self.errors and not ent.uscc:
+            ent.uscc = "x"  # its own message is already shown; do not add "请填写"
+        for name, msg in enterprise_identity_errors(ent, check_unique=False).items():
+            if name not in self.errors and name in self.fields:
+                self.add_error(name, msg)
+        return data
+
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("jurisdiction", None)
+        data.pop("version", None)
+        data.pop(idempotency.FORM_FIELD, None)
         if data.get("uscc") in ("", None):
             data["uscc"] = None
         return data
@@ -220,7 +259,7 @@ class EnterpriseForm(forms.Form):
 # --- workflow steps ----------------------------------------------------------------------------
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label="申报经营状态", choices=DeclaredStatus.choices)
-    effective_date = forms.DateField(label="生效日期", widget=DateInput)
+    effective_date = forms.DateField(label="生效日期", widget=DateInput, validators=[DateBounds("fact")])
     reason = forms.CharField(
         label="原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3}), help_text="如“企业申请停产检修”“营业执照已注销”。",
         error_messages={"required": "变更经营状态必须填写原因。"},
@@ -235,7 +274,7 @@ class StatusForm(forms.Form):
 
 class TransferForm(forms.Form):
     to_jurisdiction = forms.ModelChoiceField(label="移入辖区", queryset=Jurisdiction.objects.none())
-    effective_date = forms.DateField(label="生效日期", widget=DateInput)
+    effective_date = forms.DateField(label="生效日期", widget=DateInput, validators=[DateBounds("start")])
     reason = forms.CharField(
         label="移交原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3}), help_text="如“企业注册地址迁入福山区”。",
         error_messages={"required": "移交必须填写原因。"},
@@ -250,8 +289,8 @@ class TransferForm(forms.Form):
 
 class SubjectForm(forms.Form):
     agency = forms.ModelChoiceField(label="执法主体", queryset=Agency.objects.none(), empty_label=None)
-    valid_from = forms.DateField(label="起始日期", widget=DateInput)
-    valid_to = forms.DateField(label="截止日期", required=False, widget=DateInput, help_text="留空表示长期。")
+    valid_from = forms.DateField(label="起始日期", widget=DateInput, validators=[DateBounds("start")])
+    valid_to = forms.DateField(label="截止日期", required=False, widget=DateInput, help_text="留空表示长期。", validators=[DateBounds("end")])
     note = forms.CharField(label="依据", max_length=200, required=False, help_text="如“2026年度监督检查计划”。")
 
     def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
@@ -265,7 +304,7 @@ class SubjectForm(forms.Form):
 
 
 class SubjectEndForm(forms.Form):
-    valid_to = forms.DateField(label="截止日期", widget=DateInput, help_text="执法主体至该日(含)止。")
+    valid_to = forms.DateField(label="截止日期", widget=DateInput, help_text="执法主体至该日（含）止。", validators=[DateBounds("end")])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -29,6 +29,7 @@ cell keeps the stored value: the import never erases data (clear a field on the 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -58,7 +59,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django_tasks import task
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -68,7 +68,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 from simple_history.utils import bulk_create_with_history
 
-from anjian.core import audit, context, db
+from anjian.core import audit, context, db, xlsx
 from anjian.core.errors import NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent, Division, Jurisdiction
 from anjian.core.scoping import Scope, scope_for
@@ -183,12 +183,13 @@ def _require_writer(actor: Any) -> Scope:
     scope = scope_for(actor)
     if not scope.is_member:
         raise PermissionRefused("您不属于任何执法机关,不能导入企业台账。", code="role_refused")
-    if not scope.has_role(*LEDGER_WRITE_ROLES):
+    if not may_import(actor):
         raise PermissionRefused("您的角色无权导入企业台账(须为执法人员、监管人员、科室负责人或系统管理员)。", code="role_refused")
     return scope
 
 
 def may_import(user: Any) -> bool:
+    """Who may import: the one predicate of the service's refusal and of the 批量导入 button."""
     scope = scope_for(user)
     return scope.is_member and scope.has_role(*LEDGER_WRITE_ROLES)
 
@@ -203,6 +204,7 @@ class Lookups:
 
     def __init__(self, scope: Scope, actor: Any) -> None:
         self.actor = actor
+        self.scope = scope
         self.actor_name = audit.actor_name(actor)
         self.agency = Agency.objects.select_related("jurisdiction", "jurisdiction__parent").get(pk=scope.agency_id)
         self.jurisdiction: Jurisdiction = self.agency.jurisdiction
@@ -440,7 +442,8 @@ class RowChecker:
             elif same:
                 existing = same[0]
         if existing is not None and existing.owner_agency_id != lk.agency.pk:
-            row.fail("uscc", f"{existing.uscc}已登记为“{existing.name}”,已由{existing.owner_agency.name}管理,本机关不能导入或修改。")
+            # Named only when the importing bureau may read that unit (issue 8: no other district's data).
+            row.fail("uscc", services.uscc_taken_message(existing, lk.scope) + "本机关不能导入或修改该单位。")
             existing = None
         if "division" not in data and "division" not in row.error_fields and (existing is None or existing.division_id is None):
             row.fail("division", "必填。")
@@ -579,6 +582,16 @@ def bulk_set(objs: list[Any], fields: list[str]) -> None:
             )
 
 
+def _before(r: Row) -> Enterprise:
+    """A copy of the unit as it was before the row's changes (``r.before`` holds the old values)."""
+    old = copy.copy(r.ent)
+    assert old is not None
+    for key, value in (r.before or {}).items():
+        if key in _ENT_FIELDS:
+            setattr(old, Enterprise._meta.get_field(key).attname, value)  # type: ignore[union-attr]
+    return old
+
+
 def _apply(rows: list[Row], lk: Lookups, *, note: str) -> None:
     """Write one validated batch. Runs inside the import's transaction."""
     ent_type = Enterprise._meta.label_lower
@@ -591,12 +604,17 @@ def _apply(rows: list[Row], lk: Lookups, *, note: str) -> None:
     if creates:
         bulk_create_with_history([r.ent for r in creates], Enterprise, batch_size=BATCH, default_user=lk.actor, default_change_reason=CHANGE_REASON)
     if updates:
-        fields = sorted({f for r in updates for f in r.changed_fields} | {"search_text", "updated_at"})
+        fields = sorted({f for r in updates for f in r.changed_fields} | {"search_text", "updated_at", "version"})
+        # Row history of the units whose own fields change (sectors, features and the site are in
+        # the audit event): units loaded without history first get their state before the change,
+        # so 修改历史 lists the changed fields as the audit does (services.history_baseline).
+        services.history_baseline([_before(r) for r in updates if r.changed_fields])
         for r in updates:
             r.ent.updated_at = now  # type: ignore[union-attr]
+            r.ent.version += 1  # type: ignore[union-attr]  # an edit page opened before the import is now stale
         ents = [r.ent for r in updates]
         bulk_set(ents, fields)
-        Enterprise.history.bulk_history_create(ents, batch_size=BATCH, update=True, default_user=lk.actor, default_change_reason=CHANGE_REASON)
+        Enterprise.history.bulk_history_create([r.ent for r in updates if r.changed_fields], batch_size=BATCH, update=True, default_user=lk.actor, default_change_reason=CHANGE_REASON)
 
     s_through = Enterprise.sectors.through
     f_through = Enterprise.features.through
@@ -1236,7 +1254,7 @@ def write_template(*, actor: Any, fh: IO[bytes]) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = SHEET_NAME
-    ws.append([c.header for c in COLUMNS])
+    ws.append(xlsx.row(ws, [c.header for c in COLUMNS]))
     for i, c in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = _HEAD_FONT
@@ -1288,14 +1306,14 @@ def write_template(*, actor: Any, fh: IO[bytes]) -> None:
         ("重复导入", "同一文件再次导入只会更新,不会产生重复企业;内容未变的企业不产生修改记录。"),
     ]
     for a, b in lines:
-        info.append([a, b])
+        info.append(xlsx.row(info, [a, b]))
     info["A1"].font = Font(bold=True, size=14)
     for row in info.iter_rows(min_row=2):
         row[0].font = _HEAD_FONT
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
 
     codes = wb.create_sheet("代码表")
-    codes.append(["监管行业(名称)", "代码", "", "行业领域特征", "代码", "", "风险分级方案", "等级", "", "行业大类代码", "名称"])
+    codes.append(xlsx.row(codes, ["监管行业（名称）", "代码", "", "行业领域特征", "代码", "", "风险分级方案", "等级", "", "行业大类代码", "名称"]))
     sectors = [(f"{s.group.name}·{s.name}", s.code) for s in Sector.objects.select_related("group")]
     features = [(f.name, f.code) for f in Feature.objects.all()]
     scheme_rows = [(g.name, "、".join(g.grades)) for g in schemes]
@@ -1305,7 +1323,7 @@ def write_template(*, actor: Any, fh: IO[bytes]) -> None:
         for table in (sectors, features, scheme_rows, industries):
             cells.extend(table[i] if i < len(table) else ("", ""))
             cells.append("")
-        codes.append(cells[:-1])
+        codes.append(xlsx.row(codes, cells[:-1]))
     for i, w in enumerate([20, 26, 2, 14, 24, 2, 30, 10, 2, 10, 36], start=1):
         codes.column_dimensions[codes.cell(row=1, column=i).column_letter].width = w
         codes.cell(row=1, column=i).font = _HEAD_FONT
@@ -1313,20 +1331,8 @@ def write_template(*, actor: Any, fh: IO[bytes]) -> None:
 
 
 def as_text_cells(ws: Any, values: list[Any]) -> list[Any]:
-    """Values for a write-only row; text starting with "=" stays text.
-
-    openpyxl stores any string beginning with "=" as a formula: a unit named "=HYPERLINK(…)" would
-    become a live formula in the officer's Excel (formula injection).
-    """
-    out: list[Any] = []
-    for v in values:
-        if isinstance(v, str) and v.startswith("="):
-            cell = WriteOnlyCell(ws, value=v)
-            cell.data_type = "s"
-            out.append(cell)
-        else:
-            out.append(v)
-    return out
+    """Values for a row; text that could run as a formula stays text (``anjian.core.xlsx``)."""
+    return xlsx.row(ws, values)
 
 
 def write_rejected(*, job: Job, fh: IO[bytes]) -> int:
@@ -1335,7 +1341,7 @@ def write_rejected(*, job: Job, fh: IO[bytes]) -> int:
     ws = wb.create_sheet(SHEET_NAME)
     header = [h for h in job.meta.get("header", []) if _norm_header(h).split("(")[0] not in REJECT_HEADERS]
     keep = [i for i, h in enumerate(job.meta.get("header", [])) if _norm_header(h).split("(")[0] not in REJECT_HEADERS]
-    ws.append([*header, *REJECT_HEADERS])
+    ws.append(xlsx.row(ws, [*header, *REJECT_HEADERS]))
     n = 0
     for item in job.rejected():
         values = item["values"]

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
+from anjian.core.validators import DateBounds, validate_id_number, validate_phone, validate_uscc
 from anjian.enterprises.choices import (
     DeclaredStatus,
     HazardSourceLevel,
@@ -133,13 +134,13 @@ class Enterprise(models.Model):
     """A 生产经营单位, identified by its credit code (unique; absent only when flagged 无证无照)."""
 
     name = models.CharField("单位名称", max_length=200)
-    uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
+    uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True, validators=[validate_uscc])
     unlicensed = models.BooleanField("无证无照", default=False)
     legal_representative = models.CharField("法定代表人", max_length=32, blank=True)
     principal = models.CharField("主要负责人", max_length=32, blank=True)
-    principal_phone = models.CharField("主要负责人电话", max_length=32, blank=True)
+    principal_phone = models.CharField("主要负责人电话", max_length=32, blank=True, validators=[validate_phone])
     contact_name = models.CharField("联系人", max_length=32, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True, validators=[validate_phone])
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="所属辖区", on_delete=models.PROTECT, related_name="+")
     owner_agency = models.ForeignKey(Agency, verbose_name="管理机关", on_delete=models.PROTECT, related_name="+")
     division = models.ForeignKey(Division, verbose_name="所在区县", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -174,8 +175,11 @@ class Enterprise(models.Model):
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic version (lost update): every service write to the unit's own fields adds one; an
+    # edit sent from a page or API read that carries an older version is refused (409).
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "in_hazchem", "in_mine", "in_industry", "class_bits", "subject_agency"])
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "version", "in_hazchem", "in_mine", "in_industry", "class_bits", "subject_agency"])
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
@@ -249,8 +253,8 @@ class PlannedSubject(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="planned_subjects")
     agency = models.ForeignKey(Agency, verbose_name="执法主体", on_delete=models.PROTECT, related_name="+")
-    valid_from = models.DateField("起始日期")
-    valid_to = models.DateField("截止日期", null=True, blank=True)
+    valid_from = models.DateField("起始日期", validators=[DateBounds("start")])
+    valid_to = models.DateField("截止日期", null=True, blank=True, validators=[DateBounds("end")])
     note = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:
@@ -273,7 +277,7 @@ class EnterpriseStatusEvent(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="status_events")
     status = models.CharField("申报状态", max_length=16, choices=DeclaredStatus.choices)
-    effective_date = models.DateField("生效日期")
+    effective_date = models.DateField("生效日期", validators=[DateBounds("fact")])
     reason = models.CharField("原因", max_length=300)
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -292,8 +296,8 @@ class Licence(models.Model):
     number = models.CharField("编号", max_length=64)
     issuer = models.CharField("发证机关", max_length=100)
     scope = models.CharField("许可范围", max_length=300, blank=True)
-    valid_from = models.DateField("有效期起")
-    valid_to = models.DateField("有效期止")
+    valid_from = models.DateField("有效期起", validators=[DateBounds("start")])
+    valid_to = models.DateField("有效期止", validators=[DateBounds("end")])
     status = models.CharField("状态", max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
 
     class Meta:
@@ -313,11 +317,11 @@ class KeyPerson(models.Model):
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="key_people")
     role = models.CharField("类别", max_length=32, choices=KeyPersonRole.choices)
     name = models.CharField("姓名", max_length=32)
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
-    phone = models.CharField("电话", max_length=32, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number])
+    phone = models.CharField("电话", max_length=32, blank=True, validators=[validate_phone])
     certificate_kind = models.CharField("证书类别(作业类别)", max_length=64, blank=True)
     certificate_no = models.CharField("证书编号", max_length=64, blank=True)
-    certificate_expiry = models.DateField("证书有效期至", null=True, blank=True)
+    certificate_expiry = models.DateField("证书有效期至", null=True, blank=True, validators=[DateBounds("end")])
 
     class Meta:
         ordering = ["enterprise", "role", "name"]

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from anjian.core import audit
+from anjian.core import audit, idempotency
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import Jurisdiction
-from anjian.core.scoping import require_owner, scope_for
-from anjian.core.validators import id_number_error, normalize_uscc, uscc_error
+from anjian.core.scoping import Scope, require_owner, scope_for
+from anjian.core.validators import date_bounds_error, id_number_error, normalize_uscc, uscc_error
 from anjian.enterprises.choices import SECTOR_GROUP_FLAGS, DeclaredStatus
 from anjian.enterprises.models import (
     Enterprise,
@@ -61,18 +61,32 @@ TRANSFER_ROLES = (Role.DEPT_HEAD, Role.LEADER, Role.ADMIN)
 SUBJECT_ROLES = (Role.DEPT_HEAD, Role.LEADER, Role.ADMIN)
 
 
-def _clean(obj: Any, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=False)
-    except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from None
+def uscc_taken_message(other: Enterprise, scope: Scope | None) -> str:
+    """The refusal of a credit code already registered. It names the unit and its bureau only when
+    the actor may read that unit; otherwise it says only that the code exists elsewhere (the
+    ledger of another district is not the actor's to read, ARCHITECTURE.md rule 4)."""
+    visible = scope is not None and other.jurisdiction_id in scope.jurisdiction_ids
+    if visible:
+        return f"统一社会信用代码{other.uscc}已登记为“{other.name}”（{other.owner_agency.name}管理），同一代码在本系统中只能登记一次。"
+    return f"统一社会信用代码{other.uscc}已在本系统的其他辖区登记，同一代码只能登记一次；如该单位已迁入本辖区，请联系原管理机关办理辖区移交。"
 
 
-def enterprise_identity_errors(ent: Enterprise, *, check_unique: bool = True) -> dict[str, str]:
+def uscc_taken_error(code: str | None, *, exclude_pk: int | None, scope: Scope | None) -> str | None:
+    """The message when ``code`` is registered for another unit (forms and API check it per field,
+    so it is shown together with every other error)."""
+    if not code:
+        return None
+    code = normalize_uscc(code)
+    other = Enterprise.objects.filter(uscc=code).exclude(pk=exclude_pk).select_related("owner_agency").first()
+    return uscc_taken_message(other, scope) if other is not None else None
+
+
+def enterprise_identity_errors(ent: Enterprise, *, check_unique: bool = True, actor: Any = None) -> dict[str, str]:
     """Field errors of a unit's identity and grading (normalises the credit code in place).
 
     ``check_unique=False`` skips the one uniqueness query: the Excel import decides uniqueness
-    for a whole batch with one query instead.
+    for a whole batch with one query instead. ``actor`` decides whether a clash may name the
+    other unit (``uscc_taken_message``).
     """
     errors: dict[str, str] = {}
     if ent.uscc:
@@ -81,9 +95,9 @@ def enterprise_identity_errors(ent: Enterprise, *, check_unique: bool = True) ->
         if msg:
             errors["uscc"] = msg
         elif check_unique:
-            other = Enterprise.objects.filter(uscc=ent.uscc).exclude(pk=ent.pk).values_list("name", flat=True).first()
-            if other is not None:
-                errors["uscc"] = f"统一社会信用代码{ent.uscc}已登记为“{other}”,同一代码在本系统中只能登记一次。"
+            taken = uscc_taken_error(ent.uscc, exclude_pk=ent.pk, scope=scope_for(actor) if actor is not None else None)
+            if taken:
+                errors["uscc"] = taken
     else:
         ent.uscc = None
         if not ent.unlicensed:
@@ -94,15 +108,57 @@ def enterprise_identity_errors(ent: Enterprise, *, check_unique: bool = True) ->
             errors["risk_scheme"] = "填写风险等级时须选择分级方案。"
         elif ent.risk_grade not in scheme.grades:
             errors["risk_grade"] = f"风险等级须为分级方案“{scheme.name}”中的一级:{'、'.join(scheme.grades)}。"
-    if ent.chemical_park is not None and ent.chemical_park.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
+    if ent.chemical_park is not None and ent.jurisdiction_id is not None and ent.chemical_park.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
         errors["chemical_park"] = "化工园区不在该企业所属辖区。"
     return errors
 
 
-def _validate_identity(ent: Enterprise) -> None:
-    errors = enterprise_identity_errors(ent)
-    if errors:
-        raise ValidationFailed("企业信息有误,请按提示修改。", fields=errors)
+def _validate_enterprise(ent: Enterprise, actor: Any) -> None:
+    """Every error of the unit at once: identity and grading, then each field's own validation
+    (required, length, telephone …) for the fields the identity check left alone."""
+    fields: dict[str, list[str]] = {k: [v] for k, v in enterprise_identity_errors(ent, actor=actor).items()}
+    try:
+        ent.full_clean(exclude=["search_text"], validate_unique=False)
+    except ValidationError as exc:
+        for name, msgs in exc.message_dict.items():
+            key = "non_field_errors" if name == "__all__" else name
+            if key not in fields:
+                fields[key] = list(msgs)
+    if fields:
+        raise ValidationFailed("企业信息有误，请按提示修改。", fields=fields)
+
+
+class StaleVersion(DomainError):
+    """An edit made from a page (or API read) older than the record (lost update)."""
+
+    http_status = 409
+    default_code = "stale_version"
+
+
+def check_version(ent: Enterprise, version: int | None) -> None:
+    """Refuse an edit whose ``version`` is not the unit's current one (optimistic locking)."""
+    if version is not None and int(version) != ent.version:
+        raise StaleVersion(
+            f"企业“{ent.name}”在您打开页面后已被他人修改（当前为第{ent.version}版，您修改的是第{version}版）。"
+            "为免覆盖他人的修改，本次保存未执行：请重新打开页面，核对最新内容后再修改。"
+        )
+
+
+def history_baseline(ents: Iterable[Enterprise]) -> None:
+    """Units loaded without row history (the demo, data migrations) get one record of their state
+    before the first change, dated when they were registered, so 修改历史 shows what a change
+    changed instead of a change with no fields. Call it before the units' new values are saved."""
+    ents = list(ents)
+    if not ents:
+        return
+    have = set(Enterprise.history.filter(id__in=[e.pk for e in ents]).values_list("id", flat=True).distinct())
+    missing = [e for e in ents if e.pk not in have]
+    for e in missing:
+        e._history_date = e.created_at  # type: ignore[attr-defined]
+    if missing:
+        Enterprise.history.bulk_history_create(missing, default_change_reason="补记：登记时未留存修改记录，此为首次修改前的状态")
+    for e in missing:
+        del e._history_date  # type: ignore[attr-defined]
 
 
 def _codes(model: Any, codes: Iterable[str] | None, field: str, label: str) -> list[Any]:
@@ -154,9 +210,27 @@ def _agency_of(jurisdiction: Jurisdiction) -> Agency:
 
 @transaction.atomic
 def enterprise_create(
-    *, actor: Any, jurisdiction: Jurisdiction, sectors: Iterable[str] = (), features: Iterable[str] = (), **fields: Any
+    *,
+    actor: Any,
+    jurisdiction: Jurisdiction,
+    sectors: Iterable[str] = (),
+    features: Iterable[str] = (),
+    idempotency_key: str | None = None,
+    **fields: Any,
 ) -> Enterprise:
-    """Register a unit in the actor's own jurisdiction (the owning agency writes, ARCHITECTURE.md rule 4)."""
+    """Register a unit in the actor's own jurisdiction (the owning agency writes, ARCHITECTURE.md rule 4).
+
+    ``idempotency_key`` (the API's ``Idempotency-Key``, a page's one-time form key) makes a double
+    submit return the unit the first one registered — a unit without a credit code has nothing
+    else that would stop a second copy."""
+    ent, _ = idempotency.once(
+        actor=actor, operation="enterprise.create", key=idempotency_key, model=Enterprise,
+        do=lambda: _enterprise_create(actor=actor, jurisdiction=jurisdiction, sectors=sectors, features=features, **fields),
+    )  # fmt: skip
+    return ent
+
+
+def _enterprise_create(*, actor: Any, jurisdiction: Jurisdiction, sectors: Iterable[str], features: Iterable[str], **fields: Any) -> Enterprise:
     scope = scope_for(actor)
     if jurisdiction is None or jurisdiction.pk not in scope.jurisdiction_ids:
         raise ValidationFailed("所属辖区不存在或不在本机关管辖范围内。", fields={"jurisdiction": "所属辖区不存在或不在本机关管辖范围内。"})
@@ -169,8 +243,7 @@ def enterprise_create(
     if unknown:
         raise ValidationFailed(f"不能直接设置字段:{'、'.join(sorted(unknown))}。", fields={k: "不能直接设置此字段。" for k in unknown})
     ent = Enterprise(jurisdiction=jurisdiction, owner_agency=agency, **fields)
-    _validate_identity(ent)
-    _clean(ent, exclude=["search_text"])
+    _validate_enterprise(ent, actor)
     sector_objs = _codes(Sector, sectors, "sectors", "监管行业")
     feature_objs = _codes(Feature, features, "features", "行业领域特征")
     _save_enterprise(ent)
@@ -183,18 +256,33 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(
-    *, actor: Any, enterprise: Enterprise, sectors: Iterable[str] | None = None, features: Iterable[str] | None = None, **changes: Any
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    sectors: Iterable[str] | None = None,
+    features: Iterable[str] | None = None,
+    version: int | None = None,
+    **changes: Any,
 ) -> Enterprise:
+    """Change the unit's own fields. ``version`` is the version the editor read (the edit form
+    carries it, the API takes ``If-Match`` or ``version``); an older one is refused (409)."""
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     require_owner(actor, ent, roles=LEDGER_WRITE_ROLES, what=f"企业“{ent.name}”")
+    check_version(ent, version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"不能通过修改设置字段:{'、'.join(sorted(unknown))}(辖区须办理移交,经营状态须登记变更)。", fields={k: "不能直接修改此字段。" for k in unknown})
     before = {**audit.snapshot(ent), "sectors": sorted(ent.sectors.values_list("code", flat=True)), "features": sorted(ent.features.values_list("code", flat=True))}
+    fields_changed = any(getattr(ent, k) != v for k, v in changes.items())
+    fields_changed = fields_changed or (sectors is not None and sorted(set(sectors)) != before["sectors"])
+    fields_changed = fields_changed or (features is not None and sorted(set(features)) != before["features"])
+    if fields_changed:
+        history_baseline([ent])
     for k, v in changes.items():
         setattr(ent, k, v)
-    _validate_identity(ent)
-    _clean(ent, exclude=["search_text"])
+    _validate_enterprise(ent, actor)
+    if fields_changed:
+        ent.version += 1
     _save_enterprise(ent)
     after = {**audit.snapshot(ent), "sectors": before["sectors"], "features": before["features"]}
     if sectors is not None:
@@ -227,6 +315,8 @@ def enterprise_set_status(*, actor: Any, enterprise: Enterprise, status: str, ef
         errors["effective_date"] = "请填写生效日期。"
     elif effective_date > timezone.localdate():
         errors["effective_date"] = "生效日期不能晚于今天:登记的是已经发生的事实。"
+    elif msg := date_bounds_error(effective_date, "fact"):
+        errors["effective_date"] = msg
     if not errors and status == ent.declared_status:
         errors["status"] = f"企业当前已是“{DeclaredStatus(status).label}”状态。"
     if errors:
@@ -258,6 +348,8 @@ def enterprise_transfer(*, actor: Any, enterprise: Enterprise, to_jurisdiction: 
         errors["reason"] = "移交必须填写原因。"
     if effective_date is None:
         errors["effective_date"] = "请填写生效日期。"
+    elif msg := date_bounds_error(effective_date, "start"):
+        errors["effective_date"] = msg
     if errors:
         raise ValidationFailed("辖区移交有误。", fields=errors)
     new_agency = _agency_of(to_jurisdiction)
@@ -273,7 +365,13 @@ def enterprise_transfer(*, actor: Any, enterprise: Enterprise, to_jurisdiction: 
         current.save(update_fields=["valid_to"])
         PlannedSubject.objects.create(enterprise=ent, agency=new_agency, valid_from=effective_date, valid_to=None, note="辖区移交")
     _refresh_supervision_level(ent)
-    audit.record(actor=actor, action="enterprise.transfer", obj=ent, before=old, after={"jurisdiction": to_jurisdiction.pk, "owner_agency": new_agency.pk, "effective_date": effective_date}, note=reason.strip())
+    # Records stay with the bureau that made them (docs/architecture.md, "A unit that moves"): the
+    # apps above say what stays behind (open hazards the old bureau re-inspects and closes).
+    kept: dict[str, Any] = {}
+    for hook in _transfer_hooks:
+        kept.update(hook(ent, old_agency_id))
+    after = {"jurisdiction": to_jurisdiction.pk, "owner_agency": new_agency.pk, "effective_date": effective_date, **kept}
+    audit.record(actor=actor, action="enterprise.transfer", obj=ent, before=old, after=after, note=reason.strip())
     # The receiving jurisdiction sees the transfer in its own audit view too.
     audit.record(actor=actor, action="enterprise.transfer", obj=ent, before=old, after={"jurisdiction": to_jurisdiction.pk}, note=reason.strip(), jurisdiction_id=old["jurisdiction"])
     return ent
@@ -343,6 +441,9 @@ def planned_subject_assign(*, actor: Any, enterprise: Enterprise, agency: Agency
     _may_assign_subject(actor, ent)
     if valid_from is None:
         raise ValidationFailed("请填写起始日期。", fields={"valid_from": "请填写起始日期。"})
+    bounds = {k: m for k, m in (("valid_from", date_bounds_error(valid_from, "start")), ("valid_to", date_bounds_error(valid_to, "end"))) if m}
+    if bounds:
+        raise ValidationFailed("执法主体的期间有误。", fields=bounds)
     if valid_to is not None and valid_to < valid_from:
         raise ValidationFailed("截止日期不能早于起始日期。", fields={"valid_to": "截止日期不能早于起始日期。"})
     if agency.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
@@ -367,6 +468,8 @@ def planned_subject_end(*, actor: Any, subject: PlannedSubject, valid_to: dt.dat
     _may_assign_subject(actor, ps.enterprise)
     if valid_to is None:
         raise ValidationFailed("请填写截止日期。", fields={"valid_to": "请填写截止日期。"})
+    if msg := date_bounds_error(valid_to, "end"):
+        raise ValidationFailed(msg, fields={"valid_to": msg})
     if valid_to < ps.valid_from:
         raise ValidationFailed("截止日期不能早于起始日期。", fields={"valid_to": "截止日期不能早于起始日期。"})
     if ps.valid_to is not None and valid_to > ps.valid_to:
@@ -402,8 +505,14 @@ def _check_child(obj: Any) -> None:
         errors["number"] = "该类许可证编号已存在。"
     if isinstance(obj, MajorHazardSource) and obj.site is not None and obj.site.enterprise_id != obj.enterprise_id:
         errors["site"] = "场所不属于该企业。"
+    try:
+        obj.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        for name, msgs in exc.message_dict.items():
+            key = "non_field_errors" if name == "__all__" else name
+            errors.setdefault(key, msgs[0])
     if errors:
-        raise ValidationFailed("信息有误,请按提示修改。", fields=errors)
+        raise ValidationFailed("信息有误，请按提示修改。", fields=errors)
 
 
 @transaction.atomic
@@ -416,7 +525,6 @@ def child_create(*, actor: Any, enterprise: Enterprise, model: Any, **fields: An
         raise ValidationFailed("包含不能设置的字段。", fields={k: "不能设置此字段。" for k in unknown})
     obj = model(enterprise=ent, **fields)
     _check_child(obj)
-    _clean(obj)
     obj.save()
     audit.record(actor=actor, action=f"{prefix}.create", obj=ent, after=audit.snapshot(obj), note=str(obj))
     ent.save(update_fields=["updated_at"])
@@ -436,7 +544,6 @@ def child_update(*, actor: Any, obj: Any, **changes: Any) -> Any:
     for k, v in changes.items():
         setattr(obj, k, v)
     _check_child(obj)
-    _clean(obj)
     obj.save()
     old, new = audit.diff(before, audit.snapshot(obj))
     if new:
@@ -472,6 +579,14 @@ def enterprise_delete(*, actor: Any, enterprise: Enterprise) -> None:
 
 # Apps above this one (inspections, cases …) register checks that refuse deleting a unit they use.
 _delete_guards: list[Any] = []
+# … and what stays with the old bureau when a unit moves: ``hook(unit, old_agency_id) -> dict``
+# merged into the transfer's audit event.
+_transfer_hooks: list[Any] = []
+
+
+def register_transfer_hook(hook: Any) -> None:
+    if hook not in _transfer_hooks:
+        _transfer_hooks.append(hook)
 
 
 def register_delete_guard(check: Any) -> None:

@@ -23,13 +23,15 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from anjian.core import idempotency
 from anjian.core.audit import ACTIONS
 from anjian.core.errors import DomainError
 from anjian.core.models import Division
 from anjian.core.paging import Counted
 from anjian.core.scoping import Scope, scope_for
 from anjian.core.ui import call_service, refused
-from anjian.enterprises import selectors, services
+from anjian.core.validators import ID_FIELDS, mask_id_numbers_in
+from anjian.enterprises import importing, selectors, services
 from anjian.enterprises.forms import (
     ChildForm,
     EnterpriseFilterForm,
@@ -112,6 +114,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "export_query": export_qs.urlencode(),
         "may_create": scope.has_role(*LEDGER_WRITE_ROLES),
+        # The same predicate as the import service's refusal (importing._require_writer).
+        "may_import": importing.may_import(request.user),
     }
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and htmx.target == "ledger-results" and not htmx.history_restore_request  # type: ignore[union-attr]
@@ -222,6 +226,8 @@ class _Display:
     def value(self, model: type[models.Model], name: str, value: Any) -> str:
         if value is None or value == "" or value == []:
             return "(空)"
+        if name in ID_FIELDS:
+            return mask_id_numbers_in(value)  # the audit tab lists them like the key-people tab
         if isinstance(value, bool):
             return "是" if value else "否"
         related = self._related(model, name)
@@ -303,11 +309,17 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.has_role(*LEDGER_WRITE_ROLES):
         return _refused(request, "您的账号无权登记企业:须为本机关的执法、监管人员或科室负责人。")
+    key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
+    first = idempotency.replayed(actor=request.user, operation="enterprise.create", key=key, model=Enterprise)
+    if first is not None:
+        # A double submit (or a reload of the POST): show what the first submit registered.
+        messages.info(request, f"该表单已提交过，企业“{first.name}”已登记，未重复登记。")
+        return redirect("enterprises:detail", pk=first.pk)
     form = EnterpriseForm(request.POST or None, scope=scope, creating=True)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         jurisdiction = form.cleaned_data["jurisdiction"]
-        ent, error, status = call_service(form, lambda: services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, **form.service_kwargs()))
+        ent, error, status = call_service(form, lambda: services.enterprise_create(actor=request.user, jurisdiction=jurisdiction, idempotency_key=key, **form.service_kwargs()))
         if ent is not None:
             messages.success(request, f"已登记企业“{ent.name}”。")
             return redirect("enterprises:detail", pk=ent.pk)
@@ -319,12 +331,14 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ent = _enterprise(request, pk)
     scope = scope_for(request.user)
-    if request.method == "GET" and not may_write(scope, ent):
+    if not may_write(scope, ent):
+        # Refused before the form is read: the same rule as services.enterprise_update's owner check.
         return _refused_write(request, scope, ent, "您的角色无权修改企业信息。")
     form = EnterpriseForm(request.POST or None, scope=scope, creating=False, enterprise=ent)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
-        done, error, status = call_service(form, lambda: services.enterprise_update(actor=request.user, enterprise=ent, **form.service_kwargs()))
+        version = form.cleaned_data["version"]
+        done, error, status = call_service(form, lambda: services.enterprise_update(actor=request.user, enterprise=ent, version=version, **form.service_kwargs()))
         if done is not None:
             messages.success(request, "企业信息已保存。")
             return redirect("enterprises:detail", pk=ent.pk)

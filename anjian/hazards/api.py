@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from anjian.core import idempotency
 from anjian.core.api import IdField, id_params
 from anjian.core.errors import ValidationFailed
 from anjian.core.scoping import get_for_user
@@ -21,6 +22,7 @@ from anjian.hazards.models import DeadlineExtension, Hazard, Measure, Reinspecti
 from anjian.inspections.models import Finding, Inspection
 from anjian.org.models import Department
 
+IDEMPOTENCY_PARAMETER = OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一用户以同一键重复请求，返回第一次的结果，不重复办理。")
 
 class HazardSerializer(serializers.ModelSerializer[Hazard]):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -184,20 +186,31 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def _ok(self, h: Hazard, code: int = 200) -> Response:
         return Response(HazardSerializer(selectors.hazard_get(user=self.request.user, pk=h.pk)).data, status=code)
 
-    @extend_schema(request=HazardCreateSerializer, responses=HazardSerializer)
+    @extend_schema(
+        request=HazardCreateSerializer, responses=HazardSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )  # fmt: skip
     def create(self, request: Request) -> Response:
+        key = request.headers.get(idempotency.HEADER)
+        first = idempotency.replayed(actor=request.user, operation="hazard.create", key=key, model=Hazard)
+        if first is not None:
+            return self._ok(first, status.HTTP_200_OK)
         ser = HazardCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        h = services.hazard_create(actor=request.user, **ser.validated_data)
+        h = services.hazard_create(actor=request.user, idempotency_key=key, **ser.validated_data)
         return self._ok(h, status.HTTP_201_CREATED)
 
-    @extend_schema(request=OrderSerializer, responses=dict)
+    @extend_schema(request=OrderSerializer, responses=dict, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=False, methods=["post"])
     def order(self, request: Request) -> Response:
+        key = request.headers.get(idempotency.HEADER)
+        first = idempotency.replayed(actor=request.user, operation="hazard.order", key=key, model=IssuedDocument)
+        if first is not None:
+            return Response({"document": first.pk, "number": first.number}, status=status.HTTP_200_OK)
         ser = OrderSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         hazards = [get_for_user(Hazard.objects.all(), request.user, pk) for pk in ser.validated_data["hazards"]]
-        doc = services.rectification_order_issue(actor=request.user, hazards=hazards, issued_on=ser.validated_data["issued_on"])
+        doc = services.rectification_order_issue(actor=request.user, hazards=hazards, issued_on=ser.validated_data["issued_on"], idempotency_key=key)
         return Response({"document": doc.pk, "number": doc.number}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ServeSerializer, responses=HazardSerializer(many=True))
@@ -280,12 +293,16 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def suggestion(self, request: Request, pk: str | None = None) -> Response:
         return Response(services.measure_suggestion(self.get_object()) or {})
 
-    @extend_schema(request=MeasureDecideSerializer, responses=MeasureSerializer)
+    @extend_schema(request=MeasureDecideSerializer, responses=MeasureSerializer, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=True, methods=["post"])
     def measure(self, request: Request, pk: str | None = None) -> Response:
+        key = request.headers.get(idempotency.HEADER)
+        first = idempotency.replayed(actor=request.user, operation="measure.decide", key=key, model=Measure)
+        if first is not None:
+            return Response(MeasureSerializer(first).data, status=status.HTTP_200_OK)
         ser = MeasureDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        m = services.measure_decide(actor=request.user, hazard=self.get_object(), **ser.validated_data)
+        m = services.measure_decide(actor=request.user, hazard=self.get_object(), idempotency_key=key, **ser.validated_data)
         return Response(MeasureSerializer(m).data, status=status.HTTP_201_CREATED)
 
 

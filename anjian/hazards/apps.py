@@ -17,3 +17,5 @@ class HazardsConfig(AppConfig):
         ent_services.register_delete_guard(selectors.enterprise_delete_guard)
         # A correction of the shared calendar lists the stored deadlines it would move (issue 8).
         impact.register_deadline_provider(calendar_impact.moved_rectification_deadlines)
+        # A transfer leaves the old bureau's open hazards with it (docs/architecture.md).
+        ent_services.register_transfer_hook(selectors.records_kept_on_transfer)

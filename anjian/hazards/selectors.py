@@ -30,6 +30,15 @@ def enterprise_delete_guard(enterprise: Enterprise) -> str | None:
     return None
 
 
+def records_kept_on_transfer(enterprise: Enterprise, old_agency_id: int) -> dict[str, Any]:
+    """What a unit's transfer leaves with the old bureau (docs/architecture.md, "A unit that
+    moves"): its open hazards, which it re-inspects and closes (AQSCF §65; the bureau that ordered
+    the rectification re-inspects it), and its active measures. Written into the transfer's audit."""
+    hazards = list(Hazard.objects.filter(enterprise=enterprise, owner_agency_id=old_agency_id).exclude(status=HazardStatus.CLOSED).values_list("pk", flat=True))
+    measures = list(Measure.objects.filter(enterprise=enterprise, owner_agency_id=old_agency_id, status=MeasureStatus.ACTIVE).values_list("pk", flat=True))
+    return {"open_hazards_kept": hazards, "active_measures_kept": measures} if hazards or measures else {}
+
+
 def hazard_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Hazard]:
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     qs = Hazard.objects.for_user(user).select_related("enterprise", "owner_agency", "order_document").prefetch_related("set_asides")
@@ -63,14 +72,23 @@ def transfer_list(*, user: Any) -> QuerySet[Transfer]:
     return Transfer.objects.for_user(user).select_related("enterprise", "from_department", "to_department").order_by("-sent_at")
 
 
-def two_lists(*, enterprise: Enterprise) -> dict[str, Any]:
-    """两个清单: open problems and hazards; institutional measures."""
+def two_lists(*, user: Any, enterprise: Enterprise) -> dict[str, Any]:
+    """两个清单: open problems and hazards; institutional measures — the ones the user's bureau
+    may read. After a unit moves to another jurisdiction its records stay with the bureau that
+    recorded them (docs/architecture.md, "A unit that moves"): the new bureau's lists hold what it
+    found itself, and ``held_elsewhere`` counts, per bureau, the open hazards another bureau still
+    follows to closure (no descriptions: they are that bureau's records)."""
     from anjian.inspections.models import Finding
 
-    hazards = list(Hazard.objects.filter(enterprise=enterprise).exclude(status=HazardStatus.CLOSED).order_by("deadline", "id"))
-    findings = list(Finding.objects.filter(enterprise=enterprise, hazards__isnull=True, order_to_correct=True).order_by("-found_on"))
-    institutional = list(InstitutionalMeasure.objects.filter(enterprise=enterprise).order_by("done_on", "due_on", "id"))
-    return {"hazards": hazards, "findings": findings, "institutional": institutional}
+    open_hazards = Hazard.objects.filter(enterprise=enterprise).exclude(status=HazardStatus.CLOSED)
+    hazards = list(open_hazards.for_user(user).order_by("deadline", "id"))
+    findings = list(Finding.objects.for_user(user).filter(enterprise=enterprise, hazards__isnull=True, order_to_correct=True).order_by("-found_on"))
+    institutional = list(InstitutionalMeasure.objects.for_user(user).filter(enterprise=enterprise).order_by("done_on", "due_on", "id"))
+    seen = {h.pk for h in hazards}
+    held: dict[str, int] = {}
+    for name in open_hazards.exclude(pk__in=seen).values_list("owner_agency__name", flat=True):
+        held[name] = held.get(name, 0) + 1
+    return {"hazards": hazards, "findings": findings, "institutional": institutional, "held_elsewhere": sorted(held.items())}
 
 
 def set_aside_list(*, user: Any, mine: bool = True) -> QuerySet[SetAsideRequest]:
@@ -79,3 +97,4 @@ def set_aside_list(*, user: Any, mine: bool = True) -> QuerySet[SetAsideRequest]
     if mine:
         qs = qs.filter(approver_id=scope_for(user).staff_id or 0, status=ApprovalStatus.PENDING)
     return qs.order_by("-requested_at", "-id")
+

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anjian.core import audit
+from anjian.core import audit, idempotency
 from anjian.core.duties import is_same_person, require_other_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
@@ -141,6 +141,7 @@ def hazard_create(
     set_aside_by: Staff | int | None = None,
     period_days: int | None = None,
     site: Site | None = None,
+    idempotency_key: str | None = None,
 ) -> Hazard:
     """Register a hazard. "Major" is proposed when a finding maps to a sourced criterion; the
     officer confirms it, or asks to set it aside: a request with reasons that the named leader or
@@ -148,7 +149,14 @@ def hazard_create(
 
     A hazard found without an inspection (the unit's self-check, a report) has no inspection and
     no finding; one found by an inspection is registered by the inspecting agency (or one that
-    took part in a joint inspection), so that its documents name that agency's officers."""
+    took part in a joint inspection), so that its documents name that agency's officers.
+
+    ``idempotency_key`` (a page's one-time form key, the API's ``Idempotency-Key``): a double
+    submit returns the hazard the first one registered (``core.idempotency``)."""
+    if idempotency_key:
+        args = dict(locals())  # the parameters (nothing else is bound yet)
+        del args["idempotency_key"]
+        return idempotency.once(actor=actor, operation="hazard.create", key=idempotency_key, model=Hazard, do=lambda: hazard_create(**args))[0]
     scope = scope_for(actor)
     if enterprise.jurisdiction_id not in scope.jurisdiction_ids:
         raise NotFound()
@@ -342,7 +350,7 @@ def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt
     }
     doc = documents.document_issue(
         actor=actor, kind_code="inspection_record", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=insp.enterprise.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx,
+        jurisdiction=insp.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx,
         issued_on=issued_on or insp.inspected_on,
     )  # fmt: skip
     audit.record(actor=actor, action="inspection.document", obj=insp, after={"document": doc.number})
@@ -350,8 +358,14 @@ def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt
 
 
 @transaction.atomic
-def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_on: dt.date, inspection: Inspection | None = None) -> IssuedDocument:
-    """One 责令限期整改指令书 for the open hazards of one unit; the period runs from its service."""
+def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_on: dt.date, inspection: Inspection | None = None, idempotency_key: str | None = None) -> IssuedDocument:
+    """One 责令限期整改指令书 for the open hazards of one unit; the period runs from its service.
+    ``idempotency_key``: a replay returns the order the first request issued."""
+    if idempotency_key:
+        return idempotency.once(
+            actor=actor, operation="hazard.order", key=idempotency_key, model=IssuedDocument,
+            do=lambda: rectification_order_issue(actor=actor, hazards=hazards, issued_on=issued_on, inspection=inspection),
+        )[0]  # fmt: skip
     if not hazards:
         raise ValidationFailed("请选择要责令整改的隐患。", fields={"hazards": "请选择隐患。"})
     locked = [_lock(actor, h) for h in sorted(hazards, key=lambda h: h.pk)]
@@ -385,7 +399,7 @@ def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_o
     }  # fmt: skip
     doc = documents.document_issue(
         actor=actor, kind_code="rectification_order", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=ent.jurisdiction, subject_type="hazards.hazard", subject_id=",".join(str(h.pk) for h in locked), context=ctx, issued_on=issued_on,
+        jurisdiction=locked[0].jurisdiction, subject_type="hazards.hazard", subject_id=",".join(str(h.pk) for h in locked), context=ctx, issued_on=issued_on,
     )  # fmt: skip
     for h in locked:
         h.order_document = doc
@@ -579,6 +593,9 @@ def reinspection_start(*, actor: Any, hazards: Sequence[Hazard], inspected_on: d
     insp = inspections.inspection_create(
         actor=actor, enterprise=ent, type=InspectionType.REINSPECTION, inspected_on=inspected_on, started_at=started_at, place=place,
         officer_ids=officer_ids, template_ids=[], idempotency_key=idempotency_key,
+        # The bureau that ordered the rectification re-inspects it, in its own jurisdiction, also
+        # after the unit moved elsewhere (docs/architecture.md, "A unit that moves").
+        jurisdiction_id=locked[0].jurisdiction_id,
         extra_items=[{"text": f"复查：{h.description}（{h.location}）", "legal_basis": h.legal_basis} for h in locked],
     )  # fmt: skip
     for h in locked:
@@ -682,7 +699,7 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
     agency = insp.owner_agency
     doc = documents.document_issue(
         actor=actor, kind_code="reinspection_opinion", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=insp.enterprise.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx, issued_on=issued_on,
+        jurisdiction=insp.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx, issued_on=issued_on,
     )  # fmt: skip
     Reinspection.objects.filter(pk__in=[r.pk for r in rs]).update(opinion_document=doc)
     for r in rs:
@@ -804,7 +821,17 @@ def _measure_scope_text(scope: str, site: Site | None, detail: str) -> str:
 
 
 @transaction.atomic
-def measure_decide(*, actor: Any, hazard: Hazard, measure_type: str, scope: str, reason: str, decided_on: dt.date, site: Site | None = None, scope_detail: str = "", issue_document: bool = True) -> Measure:
+def measure_decide(
+    *, actor: Any, hazard: Hazard, measure_type: str, scope: str, reason: str, decided_on: dt.date, site: Site | None = None, scope_detail: str = "",
+    issue_document: bool = True, idempotency_key: str | None = None,
+) -> Measure:
+    """An on-site measure (AQSCF §65(3)) and its decision. One decision per act (the documents core
+    refuses a second one for the same hazard, measure and scope); ``idempotency_key``: a replay
+    returns the measure the first request decided."""
+    if idempotency_key:
+        args = dict(locals())  # the parameters (nothing else is bound yet)
+        del args["idempotency_key"]
+        return idempotency.once(actor=actor, operation="measure.decide", key=idempotency_key, model=Measure, do=lambda: measure_decide(**args))[0]
     h = _lock(actor, hazard)
     errors = {}
     if h.severity != Severity.MAJOR:
@@ -844,7 +871,8 @@ def measure_decide(*, actor: Any, hazard: Hazard, measure_type: str, scope: str,
         }
         doc = documents.document_issue(
             actor=actor, kind_code="onsite_measure_decision", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-            jurisdiction=h.enterprise.jurisdiction, subject_type="hazards.measure", subject_id=m.pk, context=ctx, issued_on=decided_on,
+            jurisdiction=h.jurisdiction, subject_type="hazards.measure", subject_id=m.pk, context=ctx, issued_on=decided_on,
+            source=f"hazards.hazard:{h.pk}:{measure_type}:{scope}:{site.pk if site else ''}:{scope_detail.strip()}"[:200],  # one decision per act
         )  # fmt: skip
         m.decision_document = doc
         m.save(update_fields=["decision_document"])

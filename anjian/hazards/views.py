@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anjian.core import idempotency
 from anjian.core.duties import is_same_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused
 from anjian.core.ids import parse_id
@@ -34,6 +35,7 @@ from anjian.documents import registry
 from anjian.documents import services as documents
 from anjian.documents.choices import DocumentStatus, ServiceStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
+from anjian.documents.services import DocumentExists
 from anjian.enterprises import selectors as enterprise_selectors
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import selectors, services
@@ -308,6 +310,12 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     back = reverse("inspections:detail", args=[inspection.pk]) if inspection else reverse("enterprises:detail", args=[ent.pk])
     if not scope.has_role(*services.WRITE_ROLES):
         return refused(request, "您的角色不能登记隐患。", back)
+    key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
+    first = idempotency.replayed(actor=request.user, operation="hazard.create", key=key, model=Hazard)
+    if first is not None:
+        # A double submit: show the hazard the first submit registered.
+        messages.info(request, "该表单已提交过，隐患已登记，未重复登记。")
+        return redirect("hazards:detail", pk=first.pk)
     form = HazardCreateForm(request.POST or None, scope=scope, enterprise=ent, initial_from=finding)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -318,7 +326,7 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, enterprise=ent, source=d["source"], description=d["description"], location=d["location"], severity=d["severity"],
                 found_on=d["found_on"], findings=[finding] if finding else [], inspection=inspection, legal_basis=d["legal_basis"],
                 criterion_id=d["criterion_id"], major_reason=d["major_reason"], set_aside_reason=d["set_aside_reason"], set_aside_by=d["set_aside_by"],
-                period_days=d["period_days"], site=d["site"],
+                period_days=d["period_days"], site=d["site"], idempotency_key=key,
             ),
         )  # fmt: skip
         if h is not None:
@@ -339,6 +347,8 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
         "proposal": proposal,
         "domain_error": error,
         "back": back,
+        # One-time key of this rendered form (kept across a re-render with errors).
+        "form_key": key or idempotency.new_key(),
     }
     return render(request, "hazards/create.html", ctx, status=status)
 
@@ -644,6 +654,10 @@ def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
     if doc is not None:
         messages.success(request, f"已签发现场检查记录{doc.number}。")
         return redirect(reverse("inspections:detail", args=[insp.pk]) + "#record")
+    if isinstance(error, DocumentExists):
+        # A double submit (one document per act): show the record the first submit issued.
+        messages.info(request, f"现场检查记录已签发（文号{error.document.number}），未重复签发。")
+        return redirect(reverse("inspections:detail", args=[insp.pk]) + "#record")
     return inspection_views.detail_page(request, insp, errors={"record": error}, status=status)
 
 
@@ -844,7 +858,7 @@ def enterprise_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _two_lists_ctx(request: HttpRequest, ent: Enterprise) -> dict[str, Any]:
-    data = selectors.two_lists(enterprise=ent)
+    data = selectors.two_lists(user=request.user, enterprise=ent)
     # The related hazard of each institutional measure, with one query (not one per row).
     names = dict(Hazard.objects.filter(pk__in={im.hazard_id for im in data["institutional"] if im.hazard_id}).values_list("pk", "description"))
     for im in data["institutional"]:
@@ -909,35 +923,33 @@ def institutional_done(request: HttpRequest, pk: int) -> HttpResponse:
 def two_lists_export(request: HttpRequest, pk: int) -> HttpResponse:
     """两个清单 as .xlsx (openpyxl write-only: rows are streamed, not kept as cells)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    from anjian.core import xlsx
 
     ent = _enterprise(request, pk)
     data = _two_lists_ctx(request, ent)
     wb = Workbook(write_only=True)
 
     def header(ws: Any, titles: list[str]) -> None:
-        cells = []
-        for t in titles:
-            c = WriteOnlyCell(ws, value=t)
-            c.font = Font(bold=True)
-            cells.append(c)
-        ws.append(cells)
+        ws.append(xlsx.row(ws, titles, font=Font(bold=True)))
 
+    # Every row through the one text-cell writer: descriptions, places and bases are typed by
+    # people and must never become live formulas (issue 8, formula injection).
     ws = wb.create_sheet("问题隐患清单")
-    ws.append([f"{ent.name} 问题隐患清单(导出于{timezone.localtime():%Y-%m-%d %H:%M})"])
+    ws.append(xlsx.row(ws, [f"{ent.name} 问题隐患清单（导出于{timezone.localtime():%Y-%m-%d %H:%M}）"]))
     header(ws, ["序号", "类别", "级别", "描述", "部位", "依据", "发现日期", "状态", "整改期限", "期限说明", "逾期", "挂牌督办"])
     n = 0
     for h in data["hazards"]:
         n += 1
-        ws.append([n, "隐患", h.get_severity_display(), h.description, h.location, h.legal_basis, h.found_on, h.get_status_display(), h.deadline, "临时计算" if h.deadline_provisional else h.deadline_rule, "是" if h.overdue_since else "", "是" if h.supervised else ""])
+        ws.append(xlsx.row(ws, [n, "隐患", h.get_severity_display(), h.description, h.location, h.legal_basis, h.found_on, h.get_status_display(), h.deadline, "临时计算" if h.deadline_provisional else h.deadline_rule, "是" if h.overdue_since else "", "是" if h.supervised else ""]))
     for f in data["findings"]:
         n += 1
-        ws.append([n, "责令改正的问题", "", f.description, "", f.legal_basis, f.found_on, "待改正", None, "", "", ""])
+        ws.append(xlsx.row(ws, [n, "责令改正的问题", "", f.description, "", f.legal_basis, f.found_on, "待改正", None, "", "", ""]))
     ws2 = wb.create_sheet("制度措施清单")
     header(ws2, ["序号", "制度措施", "内容", "相关隐患", "完成期限", "完成日期", "状态"])
     for i, im in enumerate(data["institutional"], start=1):
-        ws2.append([i, im.title, im.description, im.hazard_text, im.due_on, im.done_on, "已完成" if im.done_on else "未完成"])
+        ws2.append(xlsx.row(ws2, [i, im.title, im.description, im.hazard_text, im.due_on, im.done_on, "已完成" if im.done_on else "未完成"]))
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -250,6 +250,7 @@ def inspection_create(
     idempotency_key: str | None = None,
     extra_items: Sequence[dict[str, str]] = (),
     joint_agency_ids: Sequence[int] = (),
+    jurisdiction_id: int | None = None,
 ) -> Inspection:
     """Open an inspection. Any bureau with jurisdiction may inspect (the planned subject drives
     plans, not access); the inspection belongs to the inspecting agency.
@@ -258,7 +259,10 @@ def inspection_create(
     jurisdiction over the unit (the unit's own bureau or the city above it); their officers may
     then take part, and the documents may name them. Otherwise every officer and expert is of the
     inspecting agency. Staff ids are checked through ``org.selectors`` (visible, right kind,
-    valid that day): an id of another bureau's staff is answered like a missing id."""
+    valid that day): an id of another bureau's staff is answered like a missing id.
+
+    ``jurisdiction_id``: only for a re-inspection of hazards kept by the bureau that ordered them
+    after the unit moved (``hazards.reinspection_start`` passes the hazards' jurisdiction)."""
     if idempotency_key:
         existing = Inspection.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -266,7 +270,8 @@ def inspection_create(
                 raise ValidationFailed("幂等键已被使用。", fields={"idempotency_key": "幂等键已被使用。"})
             return existing
     scope = scope_for(actor)
-    if enterprise.jurisdiction_id not in scope.jurisdiction_ids:
+    record_jurisdiction = enterprise.jurisdiction_id if jurisdiction_id is None else jurisdiction_id
+    if record_jurisdiction not in scope.jurisdiction_ids:
         raise NotFound()
     if not scope.has_role(*INSPECT_ROLES):
         raise PermissionRefused("您的角色不能开展监督检查。", code="role_refused")
@@ -301,7 +306,7 @@ def inspection_create(
     if type == InspectionType.EXPERT and not experts:
         raise ValidationFailed("专家诊断检查须有专家参加。", fields={"experts": "请选择参加的专家。"})
     insp = Inspection(
-        jurisdiction_id=enterprise.jurisdiction_id, owner_agency=agency, enterprise=enterprise, site=site, type=type,
+        jurisdiction_id=record_jurisdiction, owner_agency=agency, enterprise=enterprise, site=site, type=type,
         inspected_on=inspected_on, started_at=started_at, place=place.strip(), certificate_check=officer_check,
         idempotency_key=idempotency_key or None, created_by=actor, joint=bool(joint),
     )  # fmt: skip

@@ -11,8 +11,29 @@ from django.db.models import Q
 
 from anjian.core import audit
 from anjian.core.errors import ValidationFailed
+from anjian.core.scoping import scope_for
+from anjian.core.validators import date_bounds_error
 from anjian.org.choices import CertificateEventKind
 from anjian.org.models import Agency, AgencyHead, Certificate, CertificateEvent, Membership, RoleGrant, Staff
+
+
+def _staff_jurisdiction(staff: Staff, actor: Any, agency: Agency | None = None) -> int | None:
+    """The jurisdiction an org event about ``staff`` belongs to, so each bureau's administrator
+    sees its own staff's events and not other bureaus' (the audit list filters by jurisdiction):
+    the given agency's, else the agency of the person's latest membership, else the actor's."""
+    if agency is not None:
+        return agency.jurisdiction_id
+    latest = Membership.objects.filter(staff=staff).select_related("agency").order_by("-valid_from", "-id").first()
+    if latest is not None:
+        return latest.agency.jurisdiction_id
+    scope = scope_for(actor) if actor is not None else None
+    return scope.jurisdiction_id if scope is not None and scope.is_member else None
+
+
+def _date_errors(**dates: tuple[dt.date | None, str]) -> None:
+    errors = {name: msg for name, (value, kind) in dates.items() if (msg := date_bounds_error(value, kind))}
+    if errors:
+        raise ValidationFailed("日期有误，请核对。", fields=errors)
 
 
 def _clean(obj: Any) -> None:
@@ -23,11 +44,15 @@ def _clean(obj: Any) -> None:
 
 
 @transaction.atomic
-def staff_create(*, actor: Any, name: str, kind: str, user: Any = None, phone: str = "", gender: str = "", legal_qualification_no: str = "") -> Staff:
+def staff_create(
+    *, actor: Any, name: str, kind: str, user: Any = None, phone: str = "", gender: str = "", legal_qualification_no: str = "", agency: Agency | None = None
+) -> Staff:
+    """``agency``: the bureau the person is registered for (its jurisdiction scopes the audit
+    event; by default the actor's own bureau)."""
     staff = Staff(name=name, kind=kind, user=user, phone=phone, gender=gender, legal_qualification_no=legal_qualification_no)
     _clean(staff)
     staff.save()
-    audit.record(actor=actor, action="staff.create", obj=staff, after=audit.snapshot(staff))
+    audit.record(actor=actor, action="staff.create", obj=staff, after=audit.snapshot(staff), jurisdiction_id=_staff_jurisdiction(staff, actor, agency))
     return staff
 
 
@@ -35,6 +60,7 @@ def staff_create(*, actor: Any, name: str, kind: str, user: Any = None, phone: s
 def membership_create(
     *, actor: Any, staff: Staff, agency: Agency, roles: list[str], valid_from: dt.date, valid_to: dt.date | None = None, department: Any = None, title: str = ""
 ) -> Membership:
+    _date_errors(valid_from=(valid_from, "start"), valid_to=(valid_to, "end"))
     m = Membership(staff=staff, agency=agency, department=department, valid_from=valid_from, valid_to=valid_to, title=title)
     _clean(m)
     if department is not None and department.agency_id != agency.pk:
@@ -58,18 +84,20 @@ def membership_create(
 @transaction.atomic
 def certificate_create(*, actor: Any, staff: Staff, number: str, issuer: str, valid_from: dt.date, valid_to: dt.date) -> Certificate:
     cert = Certificate(staff=staff, number=number, issuer=issuer, valid_from=valid_from, valid_to=valid_to)
+    _date_errors(valid_from=(valid_from, "start"), valid_to=(valid_to, "end"))
     if valid_to < valid_from:
         raise ValidationFailed("执法证有效期止早于有效期起。", fields={"valid_to": "有效期止不能早于有效期起。"})
     _clean(cert)
     cert.save()
     CertificateEvent.objects.create(certificate=cert, kind=CertificateEventKind.ISSUED, date=valid_from)
-    audit.record(actor=actor, action="certificate.create", obj=cert, after=audit.snapshot(cert))
+    audit.record(actor=actor, action="certificate.create", obj=cert, after=audit.snapshot(cert), jurisdiction_id=_staff_jurisdiction(staff, actor))
     return cert
 
 
 @transaction.atomic
 def certificate_event_add(*, actor: Any, certificate: Certificate, kind: str, date: dt.date, note: str = "") -> CertificateEvent:
     cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    _date_errors(date=(date, "fact"))
     if date < cert.valid_from:
         raise ValidationFailed("事件日期早于证件有效期起。", fields={"date": "事件日期早于证件有效期起。"})
     if kind in (CertificateEventKind.SUSPENDED, CertificateEventKind.REVOKED) and not note:
@@ -77,7 +105,7 @@ def certificate_event_add(*, actor: Any, certificate: Certificate, kind: str, da
     ev = CertificateEvent(certificate=cert, kind=kind, date=date, note=note)
     _clean(ev)
     ev.save()
-    audit.record(actor=actor, action="certificate.event", obj=cert, after={"kind": kind, "date": date, "note": note})
+    audit.record(actor=actor, action="certificate.event", obj=cert, after={"kind": kind, "date": date, "note": note}, jurisdiction_id=_staff_jurisdiction(cert.staff, actor))
     return ev
 
 
@@ -85,6 +113,7 @@ def certificate_event_add(*, actor: Any, certificate: Certificate, kind: str, da
 def agency_head_designate(*, actor: Any, agency: Agency, staff: Staff, kind: str, valid_from: dt.date) -> AgencyHead:
     """Designate a head from ``valid_from``; the previous designation of that kind ends the day before."""
     Agency.objects.select_for_update().get(pk=agency.pk)
+    _date_errors(valid_from=(valid_from, "start"))
     current = AgencyHead.objects.filter(agency=agency, kind=kind, valid_to__isnull=True).first()
     if current is not None:
         if current.valid_from >= valid_from:

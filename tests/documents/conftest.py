@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
+
+from tests.inspections.conftest import calendar, checklist, inspection  # noqa: F401
 
 ISSUED_ON = dt.date(2026, 11, 28)
 
@@ -78,13 +81,19 @@ def media(settings: Any, tmp_path: Any) -> Any:
     return settings.MEDIA_ROOT
 
 
+_subjects = itertools.count(1000)
+
+
 @pytest.fixture
 def issue(world: Any) -> Any:
     """Issue a document for agency A (芝罘区) by officer_a unless told otherwise."""
     from anjian.documents import services
 
-    def _issue(kind: str = "rectification_order", *, actor: Any = None, agency: Any = None, context: dict[str, Any] | None = None, issued_on: dt.date = ISSUED_ON, subject_id: Any = 1) -> Any:
+    def _issue(kind: str = "rectification_order", *, actor: Any = None, agency: Any = None, context: dict[str, Any] | None = None, issued_on: dt.date = ISSUED_ON, subject_id: Any = None, reissue_reason: str = "") -> Any:
         agency = agency or world.agency_a
+        if subject_id is None:
+            # A new act each time (one document per act): tests of numbering issue many documents.
+            subject_id = next(_subjects)
         return services.document_issue(
             actor=actor or world.user("officer_a"),
             kind_code=kind,
@@ -96,6 +105,7 @@ def issue(world: Any) -> Any:
             subject_id=subject_id,
             context=sample_context(kind) if context is None else context,
             issued_on=issued_on,
+            reissue_reason=reissue_reason,
         )
 
     return _issue

@@ -194,7 +194,8 @@ def test_each_rejection_reason_is_reported_with_its_row_number(world, ent_b):
     assert "与第2行重复" in r[6]
     assert r[7].startswith("单位名称:必填")
     assert r[8] == "监管行业:不认识“造火箭”,请填写“代码表”中的监管行业名称或代码。"
-    assert "已由烟台市福山区应急管理局管理" in r[9] and ent_b.name in r[9]
+    # another district's unit: refused without naming it or its bureau (issue 8: no other district's data)
+    assert "其他辖区登记" in r[9] and ent_b.name not in r[9] and "福山区" not in r[9]
     # All reasons of a row, not only the first.
     assert "应为18位" in r[10] and "牟平区" in r[10] and "造火箭" in r[10] and "从业人数" in r[10]
     assert "无证无照" in r[11]
@@ -341,7 +342,7 @@ def test_confirm_revalidates_against_the_data_as_it_is_then(world):
     services.enterprise_create(actor=world.user("officer_b"), jurisdiction=world.district_b, name="福山抢先公司", uscc=make_uscc(5001, region="370611"))
     done = commit(world, job)
     assert done.meta["result"]["counts"]["create"] == 1 and done.meta["result"]["counts"]["rejected"] == 1
-    assert "已由烟台市福山区应急管理局管理" in reasons(done)[3]
+    assert "其他辖区登记" in reasons(done)[3]
 
 
 def test_an_unexpected_error_stops_the_import_and_says_which_rows_were_written(world, monkeypatch):

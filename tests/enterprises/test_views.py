@@ -266,7 +266,7 @@ def test_edit_shows_the_audit_entry_and_history_on_the_detail_page(client: Any, 
     url = reverse("enterprises:edit", args=[ent_a.pk])
     form = c.get(url).content.decode()
     assert ent_a.name in form and 'value="hazchem.production"' in form
-    r = c.post(url, _valid_post(name="烟台示例化工股份有限公司", uscc=ent_a.uscc, employees="150", scale="medium"))
+    r = c.post(url, _valid_post(name="烟台示例化工股份有限公司", uscc=ent_a.uscc, employees="150", scale="medium", version=ent_a.version))
     assert r.status_code == 302
     ent_a.refresh_from_db()
     assert ent_a.name == "烟台示例化工股份有限公司" and ent_a.employees == 150

@@ -8,18 +8,21 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from anjian.core.validators import mask_id_number, mask_id_numbers_in
+
 register = template.Library()
 
 
 @register.filter
 def mask_id(value: Any) -> str:
     """身份证号 shown as region + ******** + last four: enough to recognise, not to copy."""
-    s = str(value or "")
-    if not s:
-        return "—"
-    if len(s) < 10:
-        return s[:2] + "*" * (len(s) - 2)
-    return s[:6] + "*" * (len(s) - 10) + s[-4:]
+    return mask_id_number(value) or "—"
+
+
+@register.filter
+def mask_ids(value: Any) -> str:
+    """Text with any 身份证号 in it masked (a 特种作业操作证 number is the holder's ID number)."""
+    return mask_id_numbers_in(value)
 
 
 @register.simple_tag
