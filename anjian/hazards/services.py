@@ -404,7 +404,8 @@ def rectification_order_served(*, actor: Any, document: IssuedDocument, method: 
         h.deadline = result.date
         h.deadline_provisional = result.provisional
         h.deadline_rule = f"{result.basis};日历{lawcal.work_calendar().version}"
-        h.save(update_fields=["status", "served_on", "deadline", "deadline_provisional", "deadline_rule"])
+        h.deadline_from_service = True
+        h.save(update_fields=["status", "served_on", "deadline", "deadline_provisional", "deadline_rule", "deadline_from_service"])
         audit.record(actor=actor, action="hazard.served", obj=h, after={"served_on": record.served_on, "deadline": h.deadline, "provisional": h.deadline_provisional})
         out.append(h)
     return out
@@ -529,8 +530,9 @@ def extension_decide(*, actor: Any, extension: DeadlineExtension, approve: bool,
         h.deadline = ext.requested_until
         h.deadline_provisional = False
         h.deadline_rule = f"延期批准({decided_on:%Y-%m-%d})"
+        h.deadline_from_service = False  # the approved date, not a period from service
         h.overdue_since = None if h.deadline >= timezone.localdate() else h.overdue_since
-        h.save(update_fields=["deadline", "deadline_provisional", "deadline_rule", "overdue_since"])
+        h.save(update_fields=["deadline", "deadline_provisional", "deadline_rule", "deadline_from_service", "overdue_since"])
     answer = law_deadlines.evaluate("rectification_extension_answer", ext.requested_on, calendar=lawcal.work_calendar(), step_date=decided_on)
     late = decided_on > answer.date
     audit.record(actor=actor, action="hazard.extension_decide", obj=h, after={"approved": approve, "deadline": h.deadline, "answer_due": answer.date, "late": late}, note=note.strip())
