@@ -267,7 +267,7 @@ def rule_override_end(*, actor: Any, override: RuleOverride, effective_to: dt.da
 
     An override is a legal fact with a source document: it is never edited or deleted, only ended
     (or ended earlier than it was)."""
-    row = RuleOverride.objects.select_for_update().get(pk=override.pk)
+    row = RuleOverride.objects.select_for_update(of=("self",)).get(pk=override.pk)
     rule_override_end_check(actor=actor, override=row, effective_to=effective_to)
     before = audit.snapshot(row, ["effective_to"])
     row.effective_to = effective_to
@@ -366,7 +366,7 @@ def calendar_year_load(*, actor: Any, year: int, rows: Iterable[tuple[dt.date, s
     """
     authority.require_top_admin(actor, what="载入节假日安排")
     days, source = _calendar_input(year=year, rows=rows, source=source)
-    previous = CalendarYear.objects.select_for_update().filter(year=year).first()
+    previous = CalendarYear.objects.select_for_update(of=("self",)).filter(year=year).first()
     if previous is not None:
         raise DomainError(
             f"{year}年节假日安排已于{previous.loaded_at:%Y-%m-%d}依据{previous.source}载入，不能重新载入；如正式安排有误，请办理更正并写明更正依据文件。",
@@ -429,7 +429,8 @@ def calendar_year_correct(*, actor: Any, year: int, rows: Iterable[tuple[dt.date
     decide each one. Only the top bureau's administrator corrects the shared calendar.
     """
     authority.require_top_admin(actor, what="更正节假日安排")
-    loaded = CalendarYear.objects.select_for_update().filter(year=year).first()
+    rows = list(rows)  # read twice (preview, then load): a generator would be empty the second time
+    loaded = CalendarYear.objects.select_for_update(of=("self",)).filter(year=year).first()
     change = calendar_change_preview(actor=actor, year=year, rows=rows, source=source)
     assert loaded is not None  # the preview refused a year not loaded
     days, source = _calendar_input(year=year, rows=rows, source=source, source_field="source")
