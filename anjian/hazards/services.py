@@ -171,9 +171,14 @@ def hazard_create(
             errors["findings"] = "问题不属于该单位。"
     if inspection is None and findings:
         inspection = findings[0].inspection
-    if inspection is not None and inspection.enterprise_id != enterprise.pk:
+    if inspection is not None and any(f.inspection_id != inspection.pk for f in findings):
+        errors["findings"] = "所选问题须由同一次检查发现，且与所关联的检查一致。"
+    # Every inspection the hazard rests on (the one given and those of its findings) must be this
+    # agency's own or a joint inspection it took part in.
+    inspections_used = {i.pk: i for i in [*([inspection] if inspection is not None else []), *(f.inspection for f in findings)]}
+    if any(i.enterprise_id != enterprise.pk for i in inspections_used.values()):
         errors["inspection"] = "检查不属于该单位。"
-    elif inspection is not None and not inspection_shared_with(inspection, scope.agency_id):
+    elif not all(inspection_shared_with(i, scope.agency_id) for i in inspections_used.values()):
         errors["inspection"] = "该检查由其他机关实施且不是联合检查：本机关不能据此登记隐患、签发文书（文书只列明本机关的执法人员）。"
     if source == HazardSource.INSPECTION and inspection is None and not findings:
         errors["inspection"] = "检查发现的隐患须关联检查或问题。"
