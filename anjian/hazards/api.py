@@ -75,6 +75,10 @@ class SetAsideDecideSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(allow_blank=True)
 
 
+class SetAsideWithdrawSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(allow_blank=True)
+
+
 class SetAsideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[SetAsideRequest]):
     """Set-aside requests of major-hazard criteria. ``?mine=1``: the pending ones named to me."""
 
@@ -92,6 +96,15 @@ class SetAsideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ser = SetAsideDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         sa = services.set_aside_decide(actor=request.user, request=self.get_object(), **ser.validated_data)
+        return Response(SetAsideSerializer(sa).data)
+
+    @extend_schema(request=SetAsideWithdrawSerializer, responses=SetAsideSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraw a pending request: its requester, or an approver of the hazard's bureau."""
+        ser = SetAsideWithdrawSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        sa = services.set_aside_withdraw(actor=request.user, request=self.get_object(), **ser.validated_data)
         return Response(SetAsideSerializer(sa).data)
 
 

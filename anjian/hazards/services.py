@@ -110,15 +110,20 @@ SET_ASIDE_WHAT = "本局的局领导或专家"
 
 def set_aside_approvers(*, agency_id: int | None, on: dt.date) -> QuerySet[Staff]:
     """The leaders (leader role valid ``on``) and experts of the agency: what the form offers and
-    exactly what ``hazard_create`` and ``set_aside_decide`` accept."""
-    return org_selectors.eligible_staff(agency_ids=[agency_id or 0], on=on, kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES)
+    exactly what ``hazard_create`` and ``set_aside_decide`` accept. Staff without a login can never
+    decide in the system, so they are not offered."""
+    return org_selectors.eligible_staff(agency_ids=[agency_id or 0], on=on, kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES).filter(user__isnull=False)
 
 
 def _set_aside_approver(actor: Any, approver: Staff | int | None, *, agency_id: int, on: dt.date) -> Staff | None:
     if approver is None:
         return None
     pk = approver.pk if isinstance(approver, Staff) else approver
-    return org_selectors.staff_for_actor(actor, [pk], on=on, agency_ids=[agency_id], kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES, what=SET_ASIDE_WHAT, field="set_aside_by")[0]
+    staff = org_selectors.staff_for_actor(actor, [pk], on=on, agency_ids=[agency_id], kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES, what=SET_ASIDE_WHAT, field="set_aside_by")[0]
+    if staff.user_id is None:
+        msg = f"{staff.name}没有系统账号，不能在系统中审核；请选择有账号的局领导或专家。"
+        raise ValidationFailed(msg, fields={"set_aside_by": msg})
+    return staff
 
 
 @transaction.atomic
@@ -268,6 +273,8 @@ def set_aside_decide(*, actor: Any, request: SetAsideRequest, approve: bool, not
         raise PermissionRefused(f"该申请由{req.approver.name}审核。", code="not_approver")
     if not set_aside_approvers(agency_id=h.owner_agency_id, on=today).filter(pk=req.approver_id).exists():
         raise PermissionRefused(f"您在{today.year}年{today.month}月{today.day}日不是{h.owner_agency.name}的局领导或专家，不能审核。", code="not_approver")
+    if h.status == HazardStatus.CLOSED:
+        raise DomainError("隐患已销号，不再审核不予认定重大隐患的申请。", code="hazard_closed")
     if not (note or "").strip():
         raise ValidationFailed("请填写审核意见。", fields={"note": "请填写审核意见。"})
     if approve and h.measures.filter(status=MeasureStatus.ACTIVE).exists():
@@ -275,6 +282,7 @@ def set_aside_decide(*, actor: Any, request: SetAsideRequest, approve: bool, not
     req.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED
     req.decided_by_id, req.decided_at, req.decision_note = scope.staff_id, timezone.now(), note.strip()
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    before = audit.snapshot(h, ["severity", "supervised", "supervised_by", "supervised_on"])
     if approve:
         h.severity = Severity.GENERAL
         h.set_aside_reason, h.set_aside_by = req.reason, req.approver
@@ -283,8 +291,57 @@ def set_aside_decide(*, actor: Any, request: SetAsideRequest, approve: bool, not
             # No document has stated a period yet: the general hazard's period applies.
             h.period_days = req.period_days or default_period_days(Severity.GENERAL)
             fields.append("period_days")
+        if h.supervised:
+            # 挂牌督办 is a step for major hazards only (``hazard_supervise``): a hazard no longer
+            # major is no longer supervised; the audit record keeps who supervised it and when.
+            h.supervised, h.supervised_by, h.supervised_on = False, "", None
+            fields += ["supervised", "supervised_by", "supervised_on"]
         h.save(update_fields=fields)
-    audit.record(actor=actor, action="hazard.set_aside", obj=h, after={"approved": approve, "criterion": req.criterion_id, "approver": req.approver.name, "severity": h.severity}, note=note.strip())
+    verdict = "同意不予认定，按一般事故隐患处理" if approve else "不同意不予认定，仍为重大事故隐患"
+    _event(h, h.status, actor, note=f"不予认定重大隐患的申请：{req.approver.name}{verdict}。{note.strip()}")
+    audit.record(
+        actor=actor, action="hazard.set_aside", obj=h, before=before,
+        after={"approved": approve, "criterion": req.criterion_id, "approver": req.approver.name, "severity": h.severity, "supervised": h.supervised},
+        note=note.strip(),
+    )  # fmt: skip
+    return req
+
+
+def may_withdraw_set_aside(actor: Any, request: SetAsideRequest) -> bool:
+    """A pending request is withdrawn by its requester or by an approver of the hazard's bureau (a
+    leader or expert who may decide set-asides, or a department head / leader): so that a request
+    named to someone who can no longer decide does not stay pending for ever."""
+    if request.status != ApprovalStatus.PENDING:
+        return False
+    if is_same_person(request.requested_by, actor):
+        return True
+    scope = scope_for(actor)
+    agency_id = request.hazard.owner_agency_id
+    if scope.agency_id != agency_id:
+        return False
+    return scope.has_role(*APPROVE_ROLES) or set_aside_approvers(agency_id=agency_id, on=timezone.localdate()).filter(pk=scope.staff_id or 0).exists()
+
+
+@transaction.atomic
+def set_aside_withdraw(*, actor: Any, request: SetAsideRequest, note: str) -> SetAsideRequest:
+    """Withdraw a pending set-aside request (audited, on the hazard's timeline). The hazard stays
+    major, as it was while the request was pending."""
+    req = SetAsideRequest.objects.select_for_update(of=("self",)).select_related("approver", "requested_by").get(pk=request.pk)
+    h = Hazard.objects.select_for_update(of=("self",)).get(pk=req.hazard_id)
+    if h.jurisdiction_id not in scope_for(actor).jurisdiction_ids:
+        raise NotFound()
+    if req.status != ApprovalStatus.PENDING:
+        raise DomainError("该申请已审核或已撤回。", code="already_decided")
+    req.hazard = h
+    if not may_withdraw_set_aside(actor, req):
+        raise PermissionRefused("不予认定重大隐患的申请只能由申请人或本局的审批人撤回。", code="not_withdrawer")
+    if not (note or "").strip():
+        raise ValidationFailed("请填写撤回理由。", fields={"note": "请填写撤回理由。"})
+    req.status = ApprovalStatus.WITHDRAWN
+    req.decided_at, req.decision_note = timezone.now(), note.strip()
+    req.save(update_fields=["status", "decided_at", "decision_note"])
+    _event(h, h.status, actor, note=f"撤回不予认定重大隐患的申请（审核人{req.approver.name}），仍为重大事故隐患。{note.strip()}")
+    audit.record(actor=actor, action="hazard.set_aside_withdraw", obj=h, after={"request": req.pk, "approver": req.approver.name}, note=note.strip())
     return req
 
 

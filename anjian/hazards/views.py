@@ -54,6 +54,7 @@ from anjian.hazards.forms import (
     RestartReviewForm,
     ServeForm,
     SetAsideDecideForm,
+    SetAsideWithdrawForm,
     SuperviseForm,
     TransferFilterForm,
     TransferReturnForm,
@@ -187,6 +188,9 @@ def hazard_page(request: HttpRequest, h: Hazard, *, forms: dict[str, Any] | None
         if services.may_decide_set_aside(request.user, sa):
             sa.form = f.get(f"setaside-{sa.pk}") or SetAsideDecideForm(prefix=f"sa{sa.pk}")  # type: ignore[attr-defined]
             sa.error = (errors or {}).get(f"setaside-{sa.pk}")  # type: ignore[attr-defined]
+        if services.may_withdraw_set_aside(request.user, sa):
+            sa.withdraw_form = f.get(f"setaside-withdraw-{sa.pk}") or SetAsideWithdrawForm(prefix=f"saw{sa.pk}")  # type: ignore[attr-defined]
+            sa.withdraw_error = (errors or {}).get(f"setaside-withdraw-{sa.pk}")  # type: ignore[attr-defined]
     pending_reinspections = [r for r in reinspections if not r.result]
     for r in pending_reinspections:
         r.form = f.get(f"reinspection-{r.pk}") or ReinspectionDecideForm(prefix=f"r{r.pk}")  # type: ignore[attr-defined]
@@ -533,6 +537,25 @@ def set_aside_decide(request: HttpRequest, pk: int) -> HttpResponse:
         done, error, status = call_service(form, lambda: services.set_aside_decide(actor=request.user, request=sa, approve=d["approve"], note=d["note"]))
         if done is not None:
             messages.success(request, "已同意不予认定，该隐患按一般隐患处理。" if done.status == "approved" else "已不同意不予认定，该隐患仍为重大事故隐患。")
+            return redirect(reverse("hazards:detail", args=[h.pk]) + "#set-asides")
+    return hazard_page(request, h, forms={name: form}, errors={name: error}, status=status)
+
+
+@login_required
+@require_POST
+def set_aside_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requester, or an approver of the bureau, withdraws a pending set-aside request."""
+    sa = SetAsideRequest.objects.filter(pk=pk, hazard__in=Hazard.objects.for_user(request.user)).first()
+    if sa is None:
+        raise NotFound()
+    h = _hazard(request, sa.hazard_id)
+    name = f"setaside-withdraw-{sa.pk}"
+    form = SetAsideWithdrawForm(request.POST, prefix=f"saw{sa.pk}")
+    error, status = None, 200
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.set_aside_withdraw(actor=request.user, request=sa, note=form.cleaned_data["note"]))
+        if done is not None:
+            messages.success(request, "已撤回不予认定的申请，该隐患仍为重大事故隐患。")
             return redirect(reverse("hazards:detail", args=[h.pk]) + "#set-asides")
     return hazard_page(request, h, forms={name: form}, errors={name: error}, status=status)
 
