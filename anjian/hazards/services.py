@@ -516,8 +516,8 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
         errors["reason"] = "延期申请须说明理由。"
     if requested_until is None or requested_until <= h.deadline:
         errors["requested_until"] = f"申请延期至的日期须晚于现整改期限{_cn(h.deadline)}。"
-    elif (cap := extension_cap(h.deadline)) and requested_until > cap:
-        errors["requested_until"] = extension_cap_message(h.deadline)
+    elif requested_until > extension_cap(first := first_deadline(h)):
+        errors["requested_until"] = extension_cap_message(first)
     if requested_on is None or requested_on > timezone.localdate():
         errors["requested_on"] = "申请日期不能晚于今天。"
     if errors:
@@ -549,6 +549,18 @@ def extension_max_days() -> int:
     return int(getattr(settings, "ANJIAN_EXTENSION_MAX_DAYS", 60))
 
 
+def first_deadline(hazard: Hazard) -> dt.date:
+    """The deadline first set after the current service (order, or re-inspection opinion): the
+    earliest ``previous_deadline`` of the extensions asked since, or the current deadline when none
+    was. Extensions are capped against it, so that they cannot be chained past the maximum."""
+    assert hazard.deadline is not None
+    since = hazard.extensions.exclude(status=ExtensionStatus.WITHDRAWN)
+    if hazard.served_on is not None:
+        since = since.filter(requested_on__gte=hazard.served_on)
+    earliest = since.order_by("previous_deadline").values_list("previous_deadline", flat=True).first()
+    return min(earliest, hazard.deadline) if earliest else hazard.deadline
+
+
 def extension_cap(previous_deadline: dt.date) -> dt.date:
     return previous_deadline + dt.timedelta(days=extension_max_days())
 
@@ -576,8 +588,9 @@ def extension_decide(*, actor: Any, extension: DeadlineExtension, approve: bool,
     require_other_person(ext.requested_by, actor, what="延期整改申请")
     if ext.status != ExtensionStatus.PENDING:
         raise DomainError("该申请已审批。", code="already_decided")
-    if approve and ext.requested_until > extension_cap(ext.previous_deadline):
-        raise ValidationFailed(extension_cap_message(ext.previous_deadline), fields={"approve": extension_cap_message(ext.previous_deadline)}, code="extension_too_long", article="整改延期最长期限（本局配置）")
+    first = first_deadline(h)
+    if approve and ext.requested_until > extension_cap(first):
+        raise ValidationFailed(extension_cap_message(first), fields={"approve": extension_cap_message(first)}, code="extension_too_long", article="整改延期最长期限（本局配置）")
     if not (note or "").strip():
         raise ValidationFailed("请填写审批意见。", fields={"note": "请填写审批意见。"})
     if decided_on is None or decided_on < ext.requested_on or decided_on > timezone.localdate():
