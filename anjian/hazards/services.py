@@ -713,16 +713,22 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
     return doc
 
 
+def _close_basis(hazard: Hazard) -> tuple[Reinspection | None, DomainError | None]:
+    """The re-inspection a 销号 rests on — the most recently decided one, which must have passed —
+    or why there is none. A pass followed by a failed re-inspection does not close the hazard."""
+    if hazard.status == HazardStatus.CLOSED:
+        return None, DomainError("隐患已销号。", code="bad_transition")
+    latest = hazard.reinspections.exclude(result="").filter(decided_on__isnull=False).order_by("-decided_on", "-id").first()
+    if latest is None or latest.result != ReinspectionResult.PASS:
+        return None, DomainError("隐患须经整改复查合格后才能销号（以最近一次复查结论为准）。", code="close_without_reinspection", article="《安全生产法》第六十五条")
+    return latest, None
+
+
 def close_refusal(hazard: Hazard) -> DomainError | None:
     """Why ``hazard`` cannot be closed now, or None. The page shows the 销号 button only when this
     is None (the same predicate the service enforces): closing follows a passed re-inspection,
     which closes the hazard itself, so the button is left for a passed one not yet closed."""
-    if hazard.status == HazardStatus.CLOSED:
-        return DomainError("隐患已销号。", code="bad_transition")
-    passed = hazard.reinspections.filter(result=ReinspectionResult.PASS).order_by("-decided_on", "-id").first()
-    if passed is None:
-        return DomainError("隐患须经整改复查合格后才能销号。", code="close_without_reinspection", article="《安全生产法》第六十五条")
-    return None
+    return _close_basis(hazard)[1]
 
 
 def may_close(scope: Any, hazard: Hazard) -> bool:
@@ -733,10 +739,9 @@ def may_close(scope: Any, hazard: Hazard) -> bool:
 def hazard_close(*, actor: Any, hazard: Hazard) -> Hazard:
     """销号 of a hazard whose re-inspection passed; anything else is refused (``close_refusal``)."""
     h = _lock(actor, hazard)
-    refusal = close_refusal(h)
+    passed, refusal = _close_basis(h)
     if refusal is not None:
         raise refusal
-    passed = h.reinspections.filter(result=ReinspectionResult.PASS).order_by("-decided_on", "-id").first()
     assert passed is not None and passed.decided_on is not None
     if h.status == HazardStatus.RECTIFYING:
         _event(h, HazardStatus.REPORTED, actor, note="复查时确认已整改", on=passed.decided_on)
