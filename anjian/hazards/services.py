@@ -126,6 +126,17 @@ def _set_aside_approver(actor: Any, approver: Staff | int | None, *, agency_id: 
     return staff
 
 
+def may_register(scope: Any, ent: Enterprise, *, inspections: Sequence[Inspection] = ()) -> bool:
+    """Whether the user may register a hazard of ``ent`` (and from ``inspections``): a writing role,
+    the unit in the user's jurisdiction, and each inspection the agency's own or a joint one it
+    took part in. Every page offering 登记隐患 asks this; ``hazard_create`` enforces it."""
+    return (
+        ent.jurisdiction_id in scope.jurisdiction_ids
+        and scope.has_role(*WRITE_ROLES)
+        and all(inspection_shared_with(i, scope.agency_id) for i in inspections)
+    )
+
+
 @transaction.atomic
 def hazard_create(
     *,
@@ -156,7 +167,7 @@ def hazard_create(
     scope = scope_for(actor)
     if enterprise.jurisdiction_id not in scope.jurisdiction_ids:
         raise NotFound()
-    if not scope.has_role(*WRITE_ROLES):
+    if not may_register(scope, enterprise):
         raise PermissionRefused("您的角色不能登记隐患。", code="role_refused")
     errors: dict[str, str] = {}
     if source not in HazardSource.values:
@@ -183,7 +194,7 @@ def hazard_create(
     inspections_used = {i.pk: i for i in [*([inspection] if inspection is not None else []), *(f.inspection for f in findings)]}
     if any(i.enterprise_id != enterprise.pk for i in inspections_used.values()):
         errors["inspection"] = "检查不属于该单位。"
-    elif not all(inspection_shared_with(i, scope.agency_id) for i in inspections_used.values()):
+    elif not may_register(scope, enterprise, inspections=list(inspections_used.values())):
         errors["inspection"] = "该检查由其他机关实施且不是联合检查：本机关不能据此登记隐患、签发文书（文书只列明本机关的执法人员）。"
     if source == HazardSource.INSPECTION and inspection is None and not findings:
         errors["inspection"] = "检查发现的隐患须关联检查或问题。"

@@ -108,8 +108,12 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     form = HazardFilterForm(request.GET)
     filters = form.filters()
     page = Paginator(selectors.hazard_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    may_register = scope_for(request.user).has_role(*services.WRITE_ROLES)
-    ctx = {"form": form, "page": page, "filters": filters, "today": timezone.localdate(), "may_register": may_register}
+    scope = scope_for(request.user)
+    ent = Enterprise.objects.filter(pk=filters["enterprise"]).first() if filters.get("enterprise") else None
+    may_register = ent is not None and services.may_register(scope, ent)
+    # 待我审批: for the bureau's approvers, or anyone with a set-aside request named to them.
+    may_see_approvals = scope.has_role(*services.APPROVE_ROLES) or selectors.set_aside_list(user=request.user, mine=True).exists()
+    ctx = {"form": form, "page": page, "filters": filters, "today": timezone.localdate(), "may_register": may_register, "may_see_approvals": may_see_approvals}
     return render(request, "hazards/list.html", ctx)
 
 
@@ -302,15 +306,18 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     finding: Finding | None = None
     inspection: Inspection | None = None
     if src.get("finding"):
-        finding = get_for_user(Finding.objects.select_related("inspection", "enterprise"), request.user, src["finding"])
+        finding = get_for_user(Finding.objects.select_related("inspection", "inspection__owner_agency", "enterprise"), request.user, src["finding"])
         inspection = finding.inspection
     elif src.get("inspection"):
-        inspection = get_for_user(Inspection.objects.select_related("enterprise"), request.user, src["inspection"])
+        inspection = get_for_user(Inspection.objects.select_related("enterprise", "owner_agency"), request.user, src["inspection"])
     ent = _enterprise(request, (finding.enterprise_id if finding else inspection.enterprise_id if inspection else src.get("enterprise")))
     scope = scope_for(request.user)
     back = reverse("inspections:detail", args=[inspection.pk]) if inspection else reverse("enterprises:detail", args=[ent.pk])
-    if not scope.has_role(*services.WRITE_ROLES):
+    if not services.may_register(scope, ent):
         return refused(request, "您的角色不能登记隐患。", back)
+    if inspection is not None and not services.may_register(scope, ent, inspections=[inspection]):
+        # The form would only be refused by the service: refuse before rendering it.
+        return refused(request, f"该检查由{inspection.owner_agency.name}实施，且未登记为联合检查：本机关不能据此登记隐患（文书只列明本机关的执法人员）。", back)
     form = HazardCreateForm(request.POST or None, scope=scope, enterprise=ent, initial_from=finding)
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -860,8 +867,9 @@ def enterprise_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     entries = timeline_entries(request.user, ent)
     if kind in kinds:
         entries = [e for e in entries if e.kind == kind]
-    may_inspect = scope_for(request.user).has_role(*services.WRITE_ROLES)
-    return render(request, "hazards/timeline.html", {"ent": ent, "entries": entries, "kinds": kinds, "kind": kind, "may_inspect": may_inspect, "may_register": may_inspect})
+    scope = scope_for(request.user)
+    may_inspect = scope.has_role(*services.WRITE_ROLES)
+    return render(request, "hazards/timeline.html", {"ent": ent, "entries": entries, "kinds": kinds, "kind": kind, "may_inspect": may_inspect, "may_register": services.may_register(scope, ent)})
 
 
 def _two_lists_ctx(request: HttpRequest, ent: Enterprise) -> dict[str, Any]:
@@ -879,6 +887,7 @@ def two_lists_page(request: HttpRequest, ent: Enterprise, *, form: Any = None, e
     ctx.update(
         {
             "may_write": scope.agency_id == ent.owner_agency_id and scope.has_role(*services.WRITE_ROLES),
+            "may_register": services.may_register(scope, ent),
             "form": form or InstitutionalForm(hazards=ctx["hazards"]),
             "done_form": DoneForm(),
             "errors": errors or {},

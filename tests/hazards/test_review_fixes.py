@@ -206,3 +206,42 @@ def test_a_pass_followed_by_a_fail_does_not_close(world: Any, inspection: Inspec
     assert api(world.user("officer_a")).post(f"/api/v1/hazards/{h.pk}/close/").status_code == 200
     h.refresh_from_db()
     assert h.status == "closed" and h.closed_on == today
+
+
+# --- 登记隐患 is offered only where the service would register -------------------------------------------
+def test_registering_from_another_bureaus_inspection_is_refused_before_the_form(world: Any, inspection: Inspection, client: Any) -> None:
+    other, theirs = _other_agencys_inspection(world, inspection)
+    client.force_login(world.user("officer_a"))
+    for url in (reverse("hazards:create") + f"?finding={theirs.pk}", reverse("hazards:create") + f"?inspection={other.pk}"):
+        r = client.get(url)
+        assert r.status_code == 403, url
+        assert "联合检查" in r.content.decode() and 'name="description"' not in r.content.decode()
+    # Our own inspection still opens the form.
+    assert client.get(reverse("hazards:create") + f"?inspection={inspection.pk}").status_code == 200
+
+
+def test_the_register_link_follows_the_services_predicate(world: Any, ent_a: Any, client: Any) -> None:
+    new = f'href="{reverse("hazards:create")}?enterprise={ent_a.pk}"'
+    pages = [reverse("hazards:timeline", args=[ent_a.pk]), reverse("hazards:two_lists", args=[ent_a.pk]), reverse("hazards:list") + f"?enterprise={ent_a.pk}"]
+    client.force_login(world.user("officer_city"))  # the city reads district A's unit and may register there
+    scope_ok = services.may_register(services.scope_for(world.user("officer_city")), ent_a)
+    for page in pages:
+        r = client.get(page)
+        assert r.status_code == 200, page
+        assert (new in r.content.decode().replace("&amp;", "&")) is scope_ok, page
+    client.force_login(world.user("officer_b"))  # another district: the list filtered by A's unit offers nothing
+    r = client.get(reverse("hazards:list") + f"?enterprise={ent_a.pk}")
+    assert r.status_code == 200
+    assert new not in r.content.decode().replace("&amp;", "&")
+
+
+def test_my_approvals_link_only_for_approvers_or_pending_requests(world: Any, inspection: Inspection, sourced: Any, client: Any) -> None:
+    link = 'data-testid="approvals-link"'
+    client.force_login(world.user("officer_a"))
+    assert link not in client.get(reverse("hazards:list")).content.decode()
+    client.force_login(world.user("depthead_a"))
+    assert link in client.get(reverse("hazards:list")).content.decode()
+    client.force_login(world.user("expert_a"))  # no approving role ...
+    assert link not in client.get(reverse("hazards:list")).content.decode()
+    _ask(world, inspection, world.user("expert_a").staff)  # ... but a request named to the expert
+    assert link in client.get(reverse("hazards:list")).content.decode()
