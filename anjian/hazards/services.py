@@ -23,6 +23,7 @@ from anjian.core.errors import DomainError, NotFound, PermissionRefused, Validat
 from anjian.core.scoping import require_owner, scope_for
 from anjian.documents import services as documents
 from anjian.documents.models import IssuedDocument
+from anjian.documents.rendering import cn_date
 from anjian.enterprises.models import Enterprise, Site
 from anjian.hazards.choices import (
     HAZARD_TRANSITIONS,
@@ -615,7 +616,7 @@ def extension_decide(*, actor: Any, extension: DeadlineExtension, approve: bool,
     if approve:
         h.deadline = ext.requested_until
         h.deadline_provisional = False
-        h.deadline_rule = f"延期批准({decided_on:%Y-%m-%d})"
+        h.deadline_rule = f"经批准延期至{cn_date(ext.requested_until)}（{cn_date(decided_on)}批准）"
         h.deadline_from_service = False  # the approved date, not a period from service
         h.overdue_since = None if h.deadline >= timezone.localdate() else h.overdue_since
         h.save(update_fields=["deadline", "deadline_provisional", "deadline_rule", "deadline_from_service", "overdue_since"])

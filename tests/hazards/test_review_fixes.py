@@ -245,3 +245,16 @@ def test_my_approvals_link_only_for_approvers_or_pending_requests(world: Any, in
     assert link not in client.get(reverse("hazards:list")).content.decode()
     _ask(world, inspection, world.user("expert_a").staff)  # ... but a request named to the expert
     assert link in client.get(reverse("hazards:list")).content.decode()
+
+
+# --- no internal codes or zero-padded dates shown to officers -------------------------------------------
+def test_an_extended_deadline_is_described_in_chinese(world: Any, inspection: Inspection, settings: Any, tmp_path: Any, client: Any) -> None:
+    h = _served_major(world, inspection, settings, tmp_path)
+    today = timezone.localdate()
+    until = h.deadline + dt.timedelta(days=20)  # type: ignore[operator]
+    ext, _ = services.extension_request(actor=world.user("officer_a"), hazard=h, requested_on=today, requested_until=until, reason="设备采购周期长")
+    services.extension_decide(actor=world.user("depthead_a"), extension=ext, approve=True, decided_on=today, note="同意延期")
+    h.refresh_from_db()
+    assert h.deadline_rule == f"经批准延期至{cn_date(until)}（{cn_date(today)}批准）"
+    client.force_login(world.user("officer_a"))
+    assert h.deadline_rule in client.get(reverse("hazards:detail", args=[h.pk])).content.decode()
