@@ -194,3 +194,15 @@ def test_a_superuser_may_use_the_admin(calendar: None, client: Any, django_user_
     client.force_login(root)
     for url in ("/admin/legal/ruleoverride/", "/admin/legal/calendaryear/", "/admin/legal/workcalendarday/", "/admin/core/auditevent/", "/admin/legal/calendaryear/upload/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_rule_choices_show_chinese_status_labels_not_codes() -> None:
+    from anjian.legal.forms import rule_code_choices
+
+    choices = [(str(code), str(label)) for group in rule_code_choices()[1:] for code, label in group[1]]
+    assert choices
+    for code, label in choices:
+        assert code not in label, label  # the code is the value, not what the officer reads
+        assert not any(raw in label for raw in ("：V）", "：S）", "：CFG）", "(当前:")), label
+    labels = [label for _code, label in choices]
+    assert any("已核对官方文本" in lbl for lbl in labels) and any("可配置" in lbl for lbl in labels)
