@@ -16,9 +16,11 @@ from anjian.core.scoping import get_for_user
 from anjian.documents.models import IssuedDocument
 from anjian.enterprises.models import Enterprise, Site
 from anjian.hazards import selectors, services
+from anjian.hazards.choices import ApprovalStatus
 from anjian.hazards.models import DeadlineExtension, Hazard, Measure, Reinspection, RestartReview, SetAsideRequest, Transfer
 from anjian.inspections.models import Finding, Inspection
 from anjian.org.models import Department
+from anjian.org.selectors import MAX_ID
 
 
 class HazardSerializer(serializers.ModelSerializer[Hazard]):
@@ -27,7 +29,7 @@ class HazardSerializer(serializers.ModelSerializer[Hazard]):
     set_aside_pending = serializers.SerializerMethodField(help_text="待审核的不予认定申请编号；审核同意前该隐患按重大事故隐患处理")
 
     def get_set_aside_pending(self, obj: Hazard) -> int | None:
-        return next((sa.pk for sa in obj.set_asides.all() if sa.status == "pending"), None)
+        return next((sa.pk for sa in obj.set_asides.all() if sa.status == ApprovalStatus.PENDING), None)
 
     class Meta:
         model = Hazard
@@ -55,7 +57,7 @@ class HazardCreateSerializer(serializers.Serializer[Any]):
     set_aside_reason = serializers.CharField(required=False, allow_blank=True, default="")
     # An id the service resolves (visible to the user, a leader or expert of the bureau today): a
     # related field here would answer "does not exist" only for ids that do not exist anywhere.
-    set_aside_by = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**63 - 1)
+    set_aside_by = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
     period_days = serializers.IntegerField(required=False, allow_null=True, default=None)
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True, default=None)
 

@@ -57,7 +57,7 @@ from anjian.inspections.evidence import inspect_attachment
 from anjian.inspections.models import Finding, Inspection
 from anjian.law import deadlines as law_deadlines
 from anjian.law import periods
-from anjian.legal import lawcal
+from anjian.legal import authority, lawcal
 from anjian.org import selectors as org_selectors
 from anjian.org.choices import DepartmentKind, HeadKind, Role, StaffKind
 from anjian.org.models import Agency, AgencyHead, Department, Staff
@@ -284,7 +284,7 @@ def set_aside_decide(*, actor: Any, request: SetAsideRequest, approve: bool, not
     if scope.staff_id != req.approver_id:
         raise PermissionRefused(f"该申请由{req.approver.name}审核。", code="not_approver")
     if not set_aside_approvers(agency_id=h.owner_agency_id, on=today).filter(pk=req.approver_id).exists():
-        raise PermissionRefused(f"您在{today.year}年{today.month}月{today.day}日不是{h.owner_agency.name}的局领导或专家，不能审核。", code="not_approver")
+        raise PermissionRefused(f"您在{cn_date(today)}不是{h.owner_agency.name}的局领导或专家，不能审核。", code="not_approver")
     if h.status == HazardStatus.CLOSED:
         raise DomainError("隐患已销号，不再审核不予认定重大隐患的申请。", code="hazard_closed")
     if not (note or "").strip():
@@ -527,7 +527,7 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
     if not (reason or "").strip():
         errors["reason"] = "延期申请须说明理由。"
     if requested_until is None or requested_until <= h.deadline:
-        errors["requested_until"] = f"申请延期至的日期须晚于现整改期限{_cn(h.deadline)}。"
+        errors["requested_until"] = f"申请延期至的日期须晚于现整改期限{cn_date(h.deadline)}。"
     elif requested_until > extension_cap(first := first_deadline(h)):
         errors["requested_until"] = extension_cap_message(first)
     if requested_on is None or requested_on > timezone.localdate():
@@ -535,7 +535,7 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
     if errors:
         raise ValidationFailed("延期申请有误。", fields=errors)
     warnings: list[str] = []
-    latest = law_deadlines.evaluate("rectification_extension_request", h.deadline, calendar=lawcal.work_calendar(), step_date=requested_on, overrides=lawcal.overrides_for(lawcal.scope_codes(h.enterprise.jurisdiction.code)))
+    latest = law_deadlines.evaluate("rectification_extension_request", h.deadline, calendar=lawcal.work_calendar(), step_date=requested_on, overrides=lawcal.overrides_for(authority.scope_codes(h.enterprise.jurisdiction.code)))
     if requested_on > latest.date:
         msg = f"应当在整改期限届满{latest.amount}日前(即{latest.date:%Y-%m-%d}前)提出延期申请({latest.basis})"
         if latest.unverified:
@@ -547,10 +547,6 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
     ext = DeadlineExtension.objects.create(hazard=h, requested_on=requested_on, requested_until=requested_until, reason=reason.strip(), previous_deadline=h.deadline, requested_by=actor)
     audit.record(actor=actor, action="hazard.extension_request", obj=h, after={"requested_until": requested_until, "warnings": warnings}, note=reason.strip())
     return ext, warnings
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def extension_max_days() -> int:
@@ -579,7 +575,7 @@ def extension_cap(previous_deadline: dt.date) -> dt.date:
 
 def extension_cap_message(previous_deadline: dt.date) -> str:
     return (
-        f"延期不得超过{extension_max_days()}日（本局配置的整改延期最长期限），即最迟延至{_cn(extension_cap(previous_deadline))}；"
+        f"延期不得超过{extension_max_days()}日（本局配置的整改延期最长期限），即最迟延至{cn_date(extension_cap(previous_deadline))}；"
         "确需更长时间的，应当复查后重新确定整改期限。"
     )
 
@@ -939,15 +935,17 @@ def transfer_send(*, actor: Any, enterprise: Enterprise, from_department: Depart
 TRANSFER_DECIDE_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
 
 
-def may_decide_transfer(scope: Any, transfer: Transfer, *, in_receiving_team: bool) -> bool:
+def may_decide_transfer(actor: Any, transfer: Transfer, *, in_receiving_team: bool) -> bool:
     """Who accepts or returns a pending transfer: the owning bureau's receiving team (officer or
-    head), or a leader. The pages ask this to show the buttons; ``_decide_transfer`` enforces it."""
+    head), or a leader, never its sender (``core.duties``). The pages ask this to show the buttons;
+    ``_decide_transfer`` enforces it."""
+    scope = scope_for(actor)
     return (
         transfer.status == TransferStatus.PENDING
         and scope.agency_id == transfer.owner_agency_id
         and scope.has_role(*TRANSFER_DECIDE_ROLES)
         and (in_receiving_team or scope.has_role(Role.LEADER))
-        and transfer.sent_by_id != scope.user_id  # the sender never accepts its own transfer
+        and not is_same_person(transfer.sent_by, actor)  # the sender never accepts its own transfer
     )
 
 

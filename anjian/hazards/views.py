@@ -36,7 +36,7 @@ from anjian.documents.models import IssuedDocument, ServiceRecord
 from anjian.enterprises import selectors as enterprise_selectors
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import selectors, services
-from anjian.hazards.choices import ExtensionStatus, HazardStatus, MeasureStatus, Severity, TransferStatus
+from anjian.hazards.choices import ApprovalStatus, ExtensionStatus, HazardStatus, MeasureStatus, Severity, TransferStatus
 from anjian.hazards.forms import (
     DecideForm,
     DoneForm,
@@ -215,7 +215,7 @@ def hazard_page(request: HttpRequest, h: Hazard, *, forms: dict[str, Any] | None
         "reports": list(h.reports.all()),
         "extensions": extensions,
         "set_asides": set_asides,
-        "set_aside_approved": any(sa.status == "approved" for sa in set_asides),
+        "set_aside_approved": any(sa.status == ApprovalStatus.APPROVED for sa in set_asides),
         "reinspections": reinspections,
         "measures": measures,
         "documents": docs,
@@ -543,7 +543,7 @@ def set_aside_decide(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         done, error, status = call_service(form, lambda: services.set_aside_decide(actor=request.user, request=sa, approve=d["approve"], note=d["note"]))
         if done is not None:
-            messages.success(request, "已同意不予认定，该隐患按一般隐患处理。" if done.status == "approved" else "已不同意不予认定，该隐患仍为重大事故隐患。")
+            messages.success(request, "已同意不予认定，该隐患按一般隐患处理。" if done.status == ApprovalStatus.APPROVED else "已不同意不予认定，该隐患仍为重大事故隐患。")
             return redirect(reverse("hazards:detail", args=[h.pk]) + "#set-asides")
     return hazard_page(request, h, forms={name: form}, errors={name: error}, status=status)
 
@@ -754,14 +754,13 @@ def _transfer(request: HttpRequest, pk: int) -> Transfer:
 
 
 def transfer_page(request: HttpRequest, t: Transfer, *, form: Any = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
-    scope = scope_for(request.user)
     in_team = t.to_department_id in _my_departments(request.user)
     now = timezone.now()
     ctx = {
         "t": t,
         "ent": t.enterprise,
         "wait": _duration((t.decided_at or now) - t.sent_at),
-        "may_decide": services.may_decide_transfer(scope, t, in_receiving_team=in_team),
+        "may_decide": services.may_decide_transfer(request.user, t, in_receiving_team=in_team),
         "return_form": form or TransferReturnForm(),
         "domain_error": error,
     }

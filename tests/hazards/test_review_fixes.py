@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -17,9 +18,15 @@ from anjian.hazards import services
 from anjian.hazards.models import DeadlineExtension, Hazard, Reinspection
 from anjian.inspections.models import Finding, Inspection
 from anjian.org.models import Membership, Staff
-from tests.hazards.test_set_aside import _ask, sourced  # noqa: F401
+from tests.hazards.test_set_aside import _ask
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sourced() -> Any:
+    with mock.patch.object(services, "_criterion_is_sourced", return_value=True):
+        yield
 
 
 def api(user: Any) -> APIClient:
