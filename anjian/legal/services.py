@@ -77,15 +77,6 @@ def rule_label(code: str) -> str:
     return CONFIG_KEYS.get(code, "")
 
 
-def actor_jurisdiction_code(actor: Any) -> str | None:
-    return authority.actor_jurisdiction_code(actor)
-
-
-def allowed_override_scopes(actor: Any) -> set[str] | None:
-    """The scopes ``actor`` may register overrides for (``authority.writable_scopes``)."""
-    return authority.writable_scopes(actor)
-
-
 def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decimal | None, PeriodUnit | None, str]:
     """Parse ``value``/``unit`` for the kind of rule: (engine value, engine unit, unit stored)."""
     if rule_code in CONFIG_KEYS:
@@ -298,8 +289,9 @@ CSV_KINDS: Final[Mapping[str, str]] = {
 }
 
 
-def parse_calendar_csv(text: str, *, year: int) -> list[tuple[dt.date, str, str]]:
-    """Rows ``date,kind[,name]`` of one year's schedule; an error names the line at fault."""
+def parse_calendar_csv(text: str, *, year: int | None) -> list[tuple[dt.date, str, str]]:
+    """Rows ``date,kind[,name]`` of one year's schedule (``year`` None: of any years, as the
+    command line loads a file of several); an error names the line at fault."""
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "date" not in reader.fieldnames or "kind" not in reader.fieldnames:
         raise ValidationFailed("CSV文件第一行应为列名 date,kind[,name]", code="calendar_invalid", fields={"file": "CSV文件第一行应为列名:date,kind,name(name可省略)。"})
@@ -315,7 +307,7 @@ def parse_calendar_csv(text: str, *, year: int) -> list[tuple[dt.date, str, str]
             raise ValidationFailed(
                 f"第{lineno}行:日期格式应为YYYY-MM-DD", code="calendar_invalid", fields={"file": f"第{lineno}行:日期“{text_date}”格式应为YYYY-MM-DD。"}
             ) from None
-        if day.year != year:
+        if year is not None and day.year != year:
             raise ValidationFailed(f"第{lineno}行:{day.isoformat()}不属于{year}年", code="calendar_invalid", fields={"file": f"第{lineno}行:{day.isoformat()}不属于{year}年。"})
         kind = CSV_KINDS.get((raw.get("kind") or "").strip())
         if kind is None:
