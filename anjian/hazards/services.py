@@ -261,6 +261,7 @@ def may_decide_set_aside(actor: Any, request: SetAsideRequest, *, on: dt.date | 
     on = on or timezone.localdate()
     return (
         request.status == ApprovalStatus.PENDING
+        and request.hazard.status != HazardStatus.CLOSED
         and scope.staff_id == request.approver_id
         and not is_same_person(request.requested_by, actor)
         and set_aside_approvers(agency_id=request.hazard.owner_agency_id, on=on).filter(pk=request.approver_id).exists()
@@ -532,6 +533,10 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
         errors["requested_until"] = extension_cap_message(first)
     if requested_on is None or requested_on > timezone.localdate():
         errors["requested_on"] = "申请日期不能晚于今天。"
+    elif h.served_on is not None and requested_on < h.served_on:
+        # Extensions are capped from the first deadline after service (``first_deadline``), found
+        # by the requests made since: a request dated before the service would escape the cap.
+        errors["requested_on"] = f"申请日期不能早于整改指令（复查意见）的送达日期{cn_date(h.served_on)}。"
     if errors:
         raise ValidationFailed("延期申请有误。", fields=errors)
     warnings: list[str] = []

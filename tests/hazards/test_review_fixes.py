@@ -15,7 +15,7 @@ from anjian.core.errors import DomainError, ValidationFailed
 from anjian.core.models import AuditEvent
 from anjian.documents.rendering import cn_date
 from anjian.hazards import services
-from anjian.hazards.models import DeadlineExtension, Hazard, Reinspection
+from anjian.hazards.models import DeadlineExtension, Hazard, Reinspection, SetAsideRequest
 from anjian.inspections.models import Finding, Inspection
 from anjian.org.models import Membership, Staff
 from tests.hazards.test_set_aside import _ask
@@ -128,7 +128,9 @@ def test_a_set_aside_on_a_closed_hazard_is_not_decided(world: Any, inspection: I
     with pytest.raises(DomainError) as exc:
         services.set_aside_decide(actor=world.user("expert_a"), request=h.set_asides.get(), approve=True, note="同意")
     assert exc.value.code == "hazard_closed"
-    assert h.set_asides.get().status == "pending"
+    sa = SetAsideRequest.objects.select_related("hazard").get(hazard_id=h.pk)
+    assert sa.status == "pending"
+    assert not services.may_decide_set_aside(world.user("expert_a"), sa)  # the page offers no form either
 
 
 def test_a_set_aside_decision_is_on_the_timeline_and_ends_supervision(world: Any, inspection: Inspection, sourced: Any) -> None:
@@ -177,6 +179,9 @@ def test_extensions_cannot_be_chained_past_the_cap(world: Any, inspection: Inspe
     with pytest.raises(ValidationFailed) as vexc:  # 50 + 30 days beyond the first deadline: past the 60-day cap
         services.extension_request(actor=world.user("officer_a"), hazard=h, requested_on=today, requested_until=h.deadline + dt.timedelta(days=30), reason="再延期")
     assert "requested_until" in vexc.value.fields and cn_date(first + dt.timedelta(days=60)) in vexc.value.fields["requested_until"][0]
+    with pytest.raises(ValidationFailed) as vexc:  # a request dated before the service would escape the cap
+        services.extension_request(actor=world.user("officer_a"), hazard=h, requested_on=h.served_on - dt.timedelta(days=1), requested_until=first + dt.timedelta(days=60), reason="倒签")  # type: ignore[operator]
+    assert "requested_on" in vexc.value.fields
     # Up to the cap is still possible.
     ext2, _ = services.extension_request(actor=world.user("officer_a"), hazard=h, requested_on=today, requested_until=first + dt.timedelta(days=60), reason="再延期")
     assert ext2.previous_deadline == first + dt.timedelta(days=50)
