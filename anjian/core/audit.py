@@ -218,6 +218,7 @@ ACTIONS.update(
         "hazard.supervise": "挂牌督办",
         "hazard.set_aside_request": "申请不予认定重大隐患",
         "hazard.set_aside": "审核不予认定重大隐患",
+        "hazard.set_aside_withdraw": "撤回不予认定重大隐患的申请",
         "measure.decide": "决定现场处理措施",
         "measure.restart_apply": "申请恢复生产",
         "measure.restart_review": "恢复生产审查",

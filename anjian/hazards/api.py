@@ -18,9 +18,11 @@ from anjian.core.scoping import get_for_user
 from anjian.documents.models import IssuedDocument
 from anjian.enterprises.models import Enterprise, Site
 from anjian.hazards import selectors, services
+from anjian.hazards.choices import ApprovalStatus
 from anjian.hazards.models import DeadlineExtension, Hazard, Measure, Reinspection, RestartReview, SetAsideRequest, Transfer
 from anjian.inspections.models import Finding, Inspection
 from anjian.org.models import Department
+from anjian.org.selectors import MAX_ID
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一用户以同一键重复请求，返回第一次的结果，不重复办理。")
 
@@ -30,7 +32,7 @@ class HazardSerializer(serializers.ModelSerializer[Hazard]):
     set_aside_pending = serializers.SerializerMethodField(help_text="待审核的不予认定申请编号；审核同意前该隐患按重大事故隐患处理")
 
     def get_set_aside_pending(self, obj: Hazard) -> int | None:
-        return next((sa.pk for sa in obj.set_asides.all() if sa.status == "pending"), None)
+        return next((sa.pk for sa in obj.set_asides.all() if sa.status == ApprovalStatus.PENDING), None)
 
     class Meta:
         model = Hazard
@@ -58,7 +60,7 @@ class HazardCreateSerializer(serializers.Serializer[Any]):
     set_aside_reason = serializers.CharField(required=False, allow_blank=True, default="")
     # An id the service resolves (visible to the user, a leader or expert of the bureau today): a
     # related field here would answer "does not exist" only for ids that do not exist anywhere.
-    set_aside_by = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**63 - 1)
+    set_aside_by = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
     period_days = serializers.IntegerField(required=False, allow_null=True, default=None)
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True, default=None)
 
@@ -75,6 +77,10 @@ class SetAsideSerializer(serializers.ModelSerializer[SetAsideRequest]):
 
 class SetAsideDecideSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class SetAsideWithdrawSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(allow_blank=True)
 
 
@@ -95,6 +101,15 @@ class SetAsideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ser = SetAsideDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         sa = services.set_aside_decide(actor=request.user, request=self.get_object(), **ser.validated_data)
+        return Response(SetAsideSerializer(sa).data)
+
+    @extend_schema(request=SetAsideWithdrawSerializer, responses=SetAsideSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraw a pending request: its requester, or an approver of the hazard's bureau."""
+        ser = SetAsideWithdrawSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        sa = services.set_aside_withdraw(actor=request.user, request=self.get_object(), **ser.validated_data)
         return Response(SetAsideSerializer(sa).data)
 
 

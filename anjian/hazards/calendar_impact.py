@@ -20,7 +20,9 @@ from anjian.legal.impact import MovedDeadline
 
 
 def moved_rectification_deadlines(calendar: WorkCalendar, year: int) -> Iterator[MovedDeadline]:
-    qs = Hazard.objects.filter(served_on__isnull=False, deadline__isnull=False, served_on__lte=dt.date(year, 12, 31), deadline__gte=dt.date(year, 1, 1)).select_related("enterprise")
+    # Only a deadline the rule computed from the service date: an approved extension's date is the
+    # date the approver chose, not a period the calendar rolls forward.
+    qs = Hazard.objects.filter(deadline_from_service=True, served_on__isnull=False, deadline__isnull=False, served_on__lte=dt.date(year, 12, 31), deadline__gte=dt.date(year, 1, 1)).select_related("enterprise")
     for h in qs.order_by("deadline", "pk"):
         assert h.served_on is not None and h.deadline is not None
         result = periods.add_calendar_days(calendar, h.served_on, h.period_days, basis="《民事诉讼法》第八十五条（期间计算）", rule_name="整改期限")

@@ -35,6 +35,7 @@ class ApprovalStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REFUSED = "refused", "不予批准"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 ExtensionStatus = ApprovalStatus

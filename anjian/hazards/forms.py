@@ -111,6 +111,12 @@ class SetAsideDecideForm(forms.Form):
     note = forms.CharField(label="审核意见", max_length=500, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写审核意见。"})
 
 
+class SetAsideWithdrawForm(forms.Form):
+    """Withdraw a pending set-aside request (its requester, or an approver of the bureau)."""
+
+    note = forms.CharField(label="撤回理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写撤回理由。"})
+
+
 # --- order and service -----------------------------------------------------------------------------
 class OrderForm(forms.Form):
     hazards = forms.MultipleChoiceField(label="责令整改的隐患(同一单位)", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择要责令整改的隐患。"})

@@ -57,6 +57,10 @@ class Hazard(models.Model):
     deadline = models.DateField("整改期限届满日", null=True, blank=True, help_text="送达后按法定期限规则计算并保存:已告知当事人的日期是事实")
     deadline_provisional = models.BooleanField("期限为临时计算", default=False)
     deadline_rule = models.CharField("期限计算依据", max_length=200, blank=True)
+    deadline_from_service = models.BooleanField(
+        "期限自送达日按规则计算", default=True,
+        help_text="整改期限由送达日期与整改期限日数按期间规则计算；经批准延期的期限为批准的日期，日历更正不影响。",
+    )  # fmt: skip
     overdue_since = models.DateField("逾期日期", null=True, blank=True)
     case_flag = models.BooleanField("建议立案", default=False, help_text="逾期未整改,依安全生产法第一百零二条建议立案查处")
     supervised = models.BooleanField("挂牌督办", default=False)

@@ -23,6 +23,7 @@ from anjian.core.errors import DomainError, NotFound, PermissionRefused, Validat
 from anjian.core.scoping import require_owner, scope_for
 from anjian.documents import services as documents
 from anjian.documents.models import IssuedDocument
+from anjian.documents.rendering import cn_date
 from anjian.enterprises.models import Enterprise, Site
 from anjian.hazards.choices import (
     HAZARD_TRANSITIONS,
@@ -57,7 +58,7 @@ from anjian.inspections.models import Finding, Inspection
 from anjian.inspections.record import record_content, record_findings, record_place, record_situation
 from anjian.law import deadlines as law_deadlines
 from anjian.law import periods
-from anjian.legal import lawcal
+from anjian.legal import authority, lawcal
 from anjian.org import selectors as org_selectors
 from anjian.org.choices import DepartmentKind, HeadKind, Role, StaffKind
 from anjian.org.models import Agency, AgencyHead, Department, Staff
@@ -111,15 +112,31 @@ SET_ASIDE_WHAT = "本局的局领导或专家"
 
 def set_aside_approvers(*, agency_id: int | None, on: dt.date) -> QuerySet[Staff]:
     """The leaders (leader role valid ``on``) and experts of the agency: what the form offers and
-    exactly what ``hazard_create`` and ``set_aside_decide`` accept."""
-    return org_selectors.eligible_staff(agency_ids=[agency_id or 0], on=on, kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES)
+    exactly what ``hazard_create`` and ``set_aside_decide`` accept. Staff without a login can never
+    decide in the system, so they are not offered."""
+    return org_selectors.eligible_staff(agency_ids=[agency_id or 0], on=on, kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES).filter(user__isnull=False)
 
 
 def _set_aside_approver(actor: Any, approver: Staff | int | None, *, agency_id: int, on: dt.date) -> Staff | None:
     if approver is None:
         return None
     pk = approver.pk if isinstance(approver, Staff) else approver
-    return org_selectors.staff_for_actor(actor, [pk], on=on, agency_ids=[agency_id], kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES, what=SET_ASIDE_WHAT, field="set_aside_by")[0]
+    staff = org_selectors.staff_for_actor(actor, [pk], on=on, agency_ids=[agency_id], kinds=SET_ASIDE_KINDS, roles=SET_ASIDE_ROLES, what=SET_ASIDE_WHAT, field="set_aside_by")[0]
+    if staff.user_id is None:
+        msg = f"{staff.name}没有系统账号，不能在系统中审核；请选择有账号的局领导或专家。"
+        raise ValidationFailed(msg, fields={"set_aside_by": msg})
+    return staff
+
+
+def may_register(scope: Any, ent: Enterprise, *, inspections: Sequence[Inspection] = ()) -> bool:
+    """Whether the user may register a hazard of ``ent`` (and from ``inspections``): a writing role,
+    the unit in the user's jurisdiction, and each inspection the agency's own or a joint one it
+    took part in. Every page offering 登记隐患 asks this; ``hazard_create`` enforces it."""
+    return (
+        ent.jurisdiction_id in scope.jurisdiction_ids
+        and scope.has_role(*WRITE_ROLES)
+        and all(inspection_shared_with(i, scope.agency_id) for i in inspections)
+    )
 
 
 @transaction.atomic
@@ -160,7 +177,7 @@ def hazard_create(
     scope = scope_for(actor)
     if enterprise.jurisdiction_id not in scope.jurisdiction_ids:
         raise NotFound()
-    if not scope.has_role(*WRITE_ROLES):
+    if not may_register(scope, enterprise):
         raise PermissionRefused("您的角色不能登记隐患。", code="role_refused")
     errors: dict[str, str] = {}
     if source not in HazardSource.values:
@@ -180,9 +197,14 @@ def hazard_create(
             errors["findings"] = "问题不属于该单位。"
     if inspection is None and findings:
         inspection = findings[0].inspection
-    if inspection is not None and inspection.enterprise_id != enterprise.pk:
+    if inspection is not None and any(f.inspection_id != inspection.pk for f in findings):
+        errors["findings"] = "所选问题须由同一次检查发现，且与所关联的检查一致。"
+    # Every inspection the hazard rests on (the one given and those of its findings) must be this
+    # agency's own or a joint inspection it took part in.
+    inspections_used = {i.pk: i for i in [*([inspection] if inspection is not None else []), *(f.inspection for f in findings)]}
+    if any(i.enterprise_id != enterprise.pk for i in inspections_used.values()):
         errors["inspection"] = "检查不属于该单位。"
-    elif inspection is not None and not inspection_shared_with(inspection, scope.agency_id):
+    elif not may_register(scope, enterprise, inspections=list(inspections_used.values())):
         errors["inspection"] = "该检查由其他机关实施且不是联合检查：本机关不能据此登记隐患、签发文书（文书只列明本机关的执法人员）。"
     if source == HazardSource.INSPECTION and inspection is None and not findings:
         errors["inspection"] = "检查发现的隐患须关联检查或问题。"
@@ -248,6 +270,7 @@ def may_decide_set_aside(actor: Any, request: SetAsideRequest, *, on: dt.date | 
     on = on or timezone.localdate()
     return (
         request.status == ApprovalStatus.PENDING
+        and request.hazard.status != HazardStatus.CLOSED
         and scope.staff_id == request.approver_id
         and not is_same_person(request.requested_by, actor)
         and set_aside_approvers(agency_id=request.hazard.owner_agency_id, on=on).filter(pk=request.approver_id).exists()
@@ -271,7 +294,9 @@ def set_aside_decide(*, actor: Any, request: SetAsideRequest, approve: bool, not
     if scope.staff_id != req.approver_id:
         raise PermissionRefused(f"该申请由{req.approver.name}审核。", code="not_approver")
     if not set_aside_approvers(agency_id=h.owner_agency_id, on=today).filter(pk=req.approver_id).exists():
-        raise PermissionRefused(f"您在{today.year}年{today.month}月{today.day}日不是{h.owner_agency.name}的局领导或专家，不能审核。", code="not_approver")
+        raise PermissionRefused(f"您在{cn_date(today)}不是{h.owner_agency.name}的局领导或专家，不能审核。", code="not_approver")
+    if h.status == HazardStatus.CLOSED:
+        raise DomainError("隐患已销号，不再审核不予认定重大隐患的申请。", code="hazard_closed")
     if not (note or "").strip():
         raise ValidationFailed("请填写审核意见。", fields={"note": "请填写审核意见。"})
     if approve and h.measures.filter(status=MeasureStatus.ACTIVE).exists():
@@ -279,6 +304,7 @@ def set_aside_decide(*, actor: Any, request: SetAsideRequest, approve: bool, not
     req.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED
     req.decided_by_id, req.decided_at, req.decision_note = scope.staff_id, timezone.now(), note.strip()
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    before = audit.snapshot(h, ["severity", "supervised", "supervised_by", "supervised_on"])
     if approve:
         h.severity = Severity.GENERAL
         h.set_aside_reason, h.set_aside_by = req.reason, req.approver
@@ -287,8 +313,57 @@ def set_aside_decide(*, actor: Any, request: SetAsideRequest, approve: bool, not
             # No document has stated a period yet: the general hazard's period applies.
             h.period_days = req.period_days or default_period_days(Severity.GENERAL)
             fields.append("period_days")
+        if h.supervised:
+            # 挂牌督办 is a step for major hazards only (``hazard_supervise``): a hazard no longer
+            # major is no longer supervised; the audit record keeps who supervised it and when.
+            h.supervised, h.supervised_by, h.supervised_on = False, "", None
+            fields += ["supervised", "supervised_by", "supervised_on"]
         h.save(update_fields=fields)
-    audit.record(actor=actor, action="hazard.set_aside", obj=h, after={"approved": approve, "criterion": req.criterion_id, "approver": req.approver.name, "severity": h.severity}, note=note.strip())
+    verdict = "同意不予认定，按一般事故隐患处理" if approve else "不同意不予认定，仍为重大事故隐患"
+    _event(h, h.status, actor, note=f"不予认定重大隐患的申请：{req.approver.name}{verdict}。{note.strip()}")
+    audit.record(
+        actor=actor, action="hazard.set_aside", obj=h, before=before,
+        after={"approved": approve, "criterion": req.criterion_id, "approver": req.approver.name, "severity": h.severity, "supervised": h.supervised},
+        note=note.strip(),
+    )  # fmt: skip
+    return req
+
+
+def may_withdraw_set_aside(actor: Any, request: SetAsideRequest) -> bool:
+    """A pending request is withdrawn by its requester or by an approver of the hazard's bureau (a
+    leader or expert who may decide set-asides, or a department head / leader): so that a request
+    named to someone who can no longer decide does not stay pending for ever."""
+    if request.status != ApprovalStatus.PENDING:
+        return False
+    if is_same_person(request.requested_by, actor):
+        return True
+    scope = scope_for(actor)
+    agency_id = request.hazard.owner_agency_id
+    if scope.agency_id != agency_id:
+        return False
+    return scope.has_role(*APPROVE_ROLES) or set_aside_approvers(agency_id=agency_id, on=timezone.localdate()).filter(pk=scope.staff_id or 0).exists()
+
+
+@transaction.atomic
+def set_aside_withdraw(*, actor: Any, request: SetAsideRequest, note: str) -> SetAsideRequest:
+    """Withdraw a pending set-aside request (audited, on the hazard's timeline). The hazard stays
+    major, as it was while the request was pending."""
+    req = SetAsideRequest.objects.select_for_update(of=("self",)).select_related("approver", "requested_by").get(pk=request.pk)
+    h = Hazard.objects.select_for_update(of=("self",)).get(pk=req.hazard_id)
+    if h.jurisdiction_id not in scope_for(actor).jurisdiction_ids:
+        raise NotFound()
+    if req.status != ApprovalStatus.PENDING:
+        raise DomainError("该申请已审核或已撤回。", code="already_decided")
+    req.hazard = h
+    if not may_withdraw_set_aside(actor, req):
+        raise PermissionRefused("不予认定重大隐患的申请只能由申请人或本局的审批人撤回。", code="not_withdrawer")
+    if not (note or "").strip():
+        raise ValidationFailed("请填写撤回理由。", fields={"note": "请填写撤回理由。"})
+    req.status = ApprovalStatus.WITHDRAWN
+    req.decided_at, req.decision_note = timezone.now(), note.strip()
+    req.save(update_fields=["status", "decided_at", "decision_note"])
+    _event(h, h.status, actor, note=f"撤回不予认定重大隐患的申请（审核人{req.approver.name}），仍为重大事故隐患。{note.strip()}")
+    audit.record(actor=actor, action="hazard.set_aside_withdraw", obj=h, after={"request": req.pk, "approver": req.approver.name}, note=note.strip())
     return req
 
 
@@ -444,7 +519,8 @@ def rectification_order_served(*, actor: Any, document: IssuedDocument, method: 
         h.deadline = result.date
         h.deadline_provisional = result.provisional
         h.deadline_rule = f"{result.basis};日历{lawcal.work_calendar().version}"
-        h.save(update_fields=["status", "served_on", "deadline", "deadline_provisional", "deadline_rule"])
+        h.deadline_from_service = True
+        h.save(update_fields=["status", "served_on", "deadline", "deadline_provisional", "deadline_rule", "deadline_from_service"])
         audit.record(actor=actor, action="hazard.served", obj=h, after={"served_on": record.served_on, "deadline": h.deadline, "provisional": h.deadline_provisional})
         out.append(h)
     return out
@@ -492,15 +568,19 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
     if not (reason or "").strip():
         errors["reason"] = "延期申请须说明理由。"
     if requested_until is None or requested_until <= h.deadline:
-        errors["requested_until"] = f"申请延期至的日期须晚于现整改期限{_cn(h.deadline)}。"
-    elif (cap := extension_cap(h.deadline)) and requested_until > cap:
-        errors["requested_until"] = extension_cap_message(h.deadline)
+        errors["requested_until"] = f"申请延期至的日期须晚于现整改期限{cn_date(h.deadline)}。"
+    elif requested_until > extension_cap(first := first_deadline(h)):
+        errors["requested_until"] = extension_cap_message(first)
     if requested_on is None or requested_on > timezone.localdate():
         errors["requested_on"] = "申请日期不能晚于今天。"
+    elif h.served_on is not None and requested_on < h.served_on:
+        # Extensions are capped from the first deadline after service (``first_deadline``), found
+        # by the requests made since: a request dated before the service would escape the cap.
+        errors["requested_on"] = f"申请日期不能早于整改指令（复查意见）的送达日期{cn_date(h.served_on)}。"
     if errors:
         raise ValidationFailed("延期申请有误。", fields=errors)
     warnings: list[str] = []
-    latest = law_deadlines.evaluate("rectification_extension_request", h.deadline, calendar=lawcal.work_calendar(), step_date=requested_on, overrides=lawcal.overrides_for(lawcal.scope_codes(h.enterprise.jurisdiction.code)))
+    latest = law_deadlines.evaluate("rectification_extension_request", h.deadline, calendar=lawcal.work_calendar(), step_date=requested_on, overrides=lawcal.overrides_for(authority.scope_codes(h.enterprise.jurisdiction.code)))
     if requested_on > latest.date:
         msg = f"应当在整改期限届满{latest.amount}日前(即{latest.date:%Y-%m-%d}前)提出延期申请({latest.basis})"
         if latest.unverified:
@@ -514,10 +594,6 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
     return ext, warnings
 
 
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def extension_max_days() -> int:
     """The longest extension of a rectification deadline, in calendar days (CFG: the bureau's
     setting ``ANJIAN_EXTENSION_MAX_DAYS``, default 60). LEGAL.md §3 sets when the party applies
@@ -526,13 +602,25 @@ def extension_max_days() -> int:
     return int(getattr(settings, "ANJIAN_EXTENSION_MAX_DAYS", 60))
 
 
+def first_deadline(hazard: Hazard) -> dt.date:
+    """The deadline first set after the current service (order, or re-inspection opinion): the
+    earliest ``previous_deadline`` of the extensions asked since, or the current deadline when none
+    was. Extensions are capped against it, so that they cannot be chained past the maximum."""
+    assert hazard.deadline is not None
+    since = hazard.extensions.exclude(status=ExtensionStatus.WITHDRAWN)
+    if hazard.served_on is not None:
+        since = since.filter(requested_on__gte=hazard.served_on)
+    earliest = since.order_by("previous_deadline").values_list("previous_deadline", flat=True).first()
+    return min(earliest, hazard.deadline) if earliest else hazard.deadline
+
+
 def extension_cap(previous_deadline: dt.date) -> dt.date:
     return previous_deadline + dt.timedelta(days=extension_max_days())
 
 
 def extension_cap_message(previous_deadline: dt.date) -> str:
     return (
-        f"延期不得超过{extension_max_days()}日（本局配置的整改延期最长期限），即最迟延至{_cn(extension_cap(previous_deadline))}；"
+        f"延期不得超过{extension_max_days()}日（本局配置的整改延期最长期限），即最迟延至{cn_date(extension_cap(previous_deadline))}；"
         "确需更长时间的，应当复查后重新确定整改期限。"
     )
 
@@ -553,8 +641,9 @@ def extension_decide(*, actor: Any, extension: DeadlineExtension, approve: bool,
     require_other_person(ext.requested_by, actor, what="延期整改申请")
     if ext.status != ExtensionStatus.PENDING:
         raise DomainError("该申请已审批。", code="already_decided")
-    if approve and ext.requested_until > extension_cap(ext.previous_deadline):
-        raise ValidationFailed(extension_cap_message(ext.previous_deadline), fields={"approve": extension_cap_message(ext.previous_deadline)}, code="extension_too_long", article="整改延期最长期限（本局配置）")
+    first = first_deadline(h)
+    if approve and ext.requested_until > extension_cap(first):
+        raise ValidationFailed(extension_cap_message(first), fields={"approve": extension_cap_message(first)}, code="extension_too_long", article="整改延期最长期限（本局配置）")
     if not (note or "").strip():
         raise ValidationFailed("请填写审批意见。", fields={"note": "请填写审批意见。"})
     if decided_on is None or decided_on < ext.requested_on or decided_on > timezone.localdate():
@@ -568,9 +657,10 @@ def extension_decide(*, actor: Any, extension: DeadlineExtension, approve: bool,
     if approve:
         h.deadline = ext.requested_until
         h.deadline_provisional = False
-        h.deadline_rule = f"延期批准({decided_on:%Y-%m-%d})"
+        h.deadline_rule = f"经批准延期至{cn_date(ext.requested_until)}（{cn_date(decided_on)}批准）"
+        h.deadline_from_service = False  # the approved date, not a period from service
         h.overdue_since = None if h.deadline >= timezone.localdate() else h.overdue_since
-        h.save(update_fields=["deadline", "deadline_provisional", "deadline_rule", "overdue_since"])
+        h.save(update_fields=["deadline", "deadline_provisional", "deadline_rule", "deadline_from_service", "overdue_since"])
     answer = law_deadlines.evaluate("rectification_extension_answer", ext.requested_on, calendar=lawcal.work_calendar(), step_date=decided_on)
     late = decided_on > answer.date
     audit.record(actor=actor, action="hazard.extension_decide", obj=h, after={"approved": approve, "deadline": h.deadline, "answer_due": answer.date, "late": late}, note=note.strip())
@@ -708,16 +798,22 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
     return doc
 
 
+def _close_basis(hazard: Hazard) -> tuple[Reinspection | None, DomainError | None]:
+    """The re-inspection a 销号 rests on — the most recently decided one, which must have passed —
+    or why there is none. A pass followed by a failed re-inspection does not close the hazard."""
+    if hazard.status == HazardStatus.CLOSED:
+        return None, DomainError("隐患已销号。", code="bad_transition")
+    latest = hazard.reinspections.exclude(result="").filter(decided_on__isnull=False).order_by("-decided_on", "-id").first()
+    if latest is None or latest.result != ReinspectionResult.PASS:
+        return None, DomainError("隐患须经整改复查合格后才能销号（以最近一次复查结论为准）。", code="close_without_reinspection", article="《安全生产法》第六十五条")
+    return latest, None
+
+
 def close_refusal(hazard: Hazard) -> DomainError | None:
     """Why ``hazard`` cannot be closed now, or None. The page shows the 销号 button only when this
     is None (the same predicate the service enforces): closing follows a passed re-inspection,
     which closes the hazard itself, so the button is left for a passed one not yet closed."""
-    if hazard.status == HazardStatus.CLOSED:
-        return DomainError("隐患已销号。", code="bad_transition")
-    passed = hazard.reinspections.filter(result=ReinspectionResult.PASS).order_by("-decided_on", "-id").first()
-    if passed is None:
-        return DomainError("隐患须经整改复查合格后才能销号。", code="close_without_reinspection", article="《安全生产法》第六十五条")
-    return None
+    return _close_basis(hazard)[1]
 
 
 def may_close(scope: Any, hazard: Hazard) -> bool:
@@ -728,10 +824,9 @@ def may_close(scope: Any, hazard: Hazard) -> bool:
 def hazard_close(*, actor: Any, hazard: Hazard) -> Hazard:
     """销号 of a hazard whose re-inspection passed; anything else is refused (``close_refusal``)."""
     h = _lock(actor, hazard)
-    refusal = close_refusal(h)
+    passed, refusal = _close_basis(h)
     if refusal is not None:
         raise refusal
-    passed = h.reinspections.filter(result=ReinspectionResult.PASS).order_by("-decided_on", "-id").first()
     assert passed is not None and passed.decided_on is not None
     if h.status == HazardStatus.RECTIFYING:
         _event(h, HazardStatus.REPORTED, actor, note="复查时确认已整改", on=passed.decided_on)
@@ -963,15 +1058,17 @@ def transfer_send(*, actor: Any, enterprise: Enterprise, from_department: Depart
 TRANSFER_DECIDE_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
 
 
-def may_decide_transfer(scope: Any, transfer: Transfer, *, in_receiving_team: bool) -> bool:
+def may_decide_transfer(actor: Any, transfer: Transfer, *, in_receiving_team: bool) -> bool:
     """Who accepts or returns a pending transfer: the owning bureau's receiving team (officer or
-    head), or a leader. The pages ask this to show the buttons; ``_decide_transfer`` enforces it."""
+    head), or a leader, never its sender (``core.duties``). The pages ask this to show the buttons;
+    ``_decide_transfer`` enforces it."""
+    scope = scope_for(actor)
     return (
         transfer.status == TransferStatus.PENDING
         and scope.agency_id == transfer.owner_agency_id
         and scope.has_role(*TRANSFER_DECIDE_ROLES)
         and (in_receiving_team or scope.has_role(Role.LEADER))
-        and transfer.sent_by_id != scope.user_id  # the sender never accepts its own transfer
+        and not is_same_person(transfer.sent_by, actor)  # the sender never accepts its own transfer
     )
 
 

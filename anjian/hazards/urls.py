@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.hazard_close, name="close"),
     path("<int:pk>/supervise/", views.hazard_supervise, name="supervise"),
     path("set-asides/<int:pk>/decide/", views.set_aside_decide, name="set_aside_decide"),
+    path("set-asides/<int:pk>/withdraw/", views.set_aside_withdraw, name="set_aside_withdraw"),
     path("approvals/", views.approvals, name="approvals"),
     path("<int:pk>/measure/", views.measure_decide, name="measure_decide"),
     path("reinspections/<int:pk>/decide/", views.reinspection_decide, name="reinspection_decide"),

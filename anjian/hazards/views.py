@@ -39,7 +39,7 @@ from anjian.documents.services import DocumentExists
 from anjian.enterprises import selectors as enterprise_selectors
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import selectors, services
-from anjian.hazards.choices import ExtensionStatus, HazardStatus, MeasureStatus, Severity, TransferStatus
+from anjian.hazards.choices import ApprovalStatus, ExtensionStatus, HazardStatus, MeasureStatus, Severity, TransferStatus
 from anjian.hazards.forms import (
     DecideForm,
     DoneForm,
@@ -57,6 +57,7 @@ from anjian.hazards.forms import (
     RestartReviewForm,
     ServeForm,
     SetAsideDecideForm,
+    SetAsideWithdrawForm,
     SuperviseForm,
     TransferFilterForm,
     TransferReturnForm,
@@ -110,8 +111,12 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     form = HazardFilterForm(request.GET)
     filters = form.filters()
     page = Paginator(selectors.hazard_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    may_register = scope_for(request.user).has_role(*services.WRITE_ROLES)
-    ctx = {"form": form, "page": page, "filters": filters, "today": timezone.localdate(), "may_register": may_register}
+    scope = scope_for(request.user)
+    ent = Enterprise.objects.filter(pk=filters["enterprise"]).first() if filters.get("enterprise") else None
+    may_register = ent is not None and services.may_register(scope, ent)
+    # 待我审批: for the bureau's approvers, or anyone with a set-aside request named to them.
+    may_see_approvals = scope.has_role(*services.APPROVE_ROLES) or selectors.set_aside_list(user=request.user, mine=True).exists()
+    ctx = {"form": form, "page": page, "filters": filters, "today": timezone.localdate(), "may_register": may_register, "may_see_approvals": may_see_approvals}
     return render(request, "hazards/list.html", ctx)
 
 
@@ -190,6 +195,9 @@ def hazard_page(request: HttpRequest, h: Hazard, *, forms: dict[str, Any] | None
         if services.may_decide_set_aside(request.user, sa):
             sa.form = f.get(f"setaside-{sa.pk}") or SetAsideDecideForm(prefix=f"sa{sa.pk}")  # type: ignore[attr-defined]
             sa.error = (errors or {}).get(f"setaside-{sa.pk}")  # type: ignore[attr-defined]
+        if services.may_withdraw_set_aside(request.user, sa):
+            sa.withdraw_form = f.get(f"setaside-withdraw-{sa.pk}") or SetAsideWithdrawForm(prefix=f"saw{sa.pk}")  # type: ignore[attr-defined]
+            sa.withdraw_error = (errors or {}).get(f"setaside-withdraw-{sa.pk}")  # type: ignore[attr-defined]
     pending_reinspections = [r for r in reinspections if not r.result]
     for r in pending_reinspections:
         r.form = f.get(f"reinspection-{r.pk}") or ReinspectionDecideForm(prefix=f"r{r.pk}")  # type: ignore[attr-defined]
@@ -210,7 +218,7 @@ def hazard_page(request: HttpRequest, h: Hazard, *, forms: dict[str, Any] | None
         "reports": list(h.reports.all()),
         "extensions": extensions,
         "set_asides": set_asides,
-        "set_aside_approved": any(sa.status == "approved" for sa in set_asides),
+        "set_aside_approved": any(sa.status == ApprovalStatus.APPROVED for sa in set_asides),
         "reinspections": reinspections,
         "measures": measures,
         "documents": docs,
@@ -301,15 +309,18 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     finding: Finding | None = None
     inspection: Inspection | None = None
     if src.get("finding"):
-        finding = get_for_user(Finding.objects.select_related("inspection", "enterprise"), request.user, src["finding"])
+        finding = get_for_user(Finding.objects.select_related("inspection", "inspection__owner_agency", "enterprise"), request.user, src["finding"])
         inspection = finding.inspection
     elif src.get("inspection"):
-        inspection = get_for_user(Inspection.objects.select_related("enterprise"), request.user, src["inspection"])
+        inspection = get_for_user(Inspection.objects.select_related("enterprise", "owner_agency"), request.user, src["inspection"])
     ent = _enterprise(request, (finding.enterprise_id if finding else inspection.enterprise_id if inspection else src.get("enterprise")))
     scope = scope_for(request.user)
     back = reverse("inspections:detail", args=[inspection.pk]) if inspection else reverse("enterprises:detail", args=[ent.pk])
-    if not scope.has_role(*services.WRITE_ROLES):
+    if not services.may_register(scope, ent):
         return refused(request, "您的角色不能登记隐患。", back)
+    if inspection is not None and not services.may_register(scope, ent, inspections=[inspection]):
+        # The form would only be refused by the service: refuse before rendering it.
+        return refused(request, f"该检查由{inspection.owner_agency.name}实施，且未登记为联合检查：本机关不能据此登记隐患（文书只列明本机关的执法人员）。", back)
     key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
     first = idempotency.replayed(actor=request.user, operation="hazard.create", key=key, model=Hazard)
     if first is not None:
@@ -544,7 +555,26 @@ def set_aside_decide(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         done, error, status = call_service(form, lambda: services.set_aside_decide(actor=request.user, request=sa, approve=d["approve"], note=d["note"]))
         if done is not None:
-            messages.success(request, "已同意不予认定，该隐患按一般隐患处理。" if done.status == "approved" else "已不同意不予认定，该隐患仍为重大事故隐患。")
+            messages.success(request, "已同意不予认定，该隐患按一般隐患处理。" if done.status == ApprovalStatus.APPROVED else "已不同意不予认定，该隐患仍为重大事故隐患。")
+            return redirect(reverse("hazards:detail", args=[h.pk]) + "#set-asides")
+    return hazard_page(request, h, forms={name: form}, errors={name: error}, status=status)
+
+
+@login_required
+@require_POST
+def set_aside_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requester, or an approver of the bureau, withdraws a pending set-aside request."""
+    sa = SetAsideRequest.objects.filter(pk=pk, hazard__in=Hazard.objects.for_user(request.user)).first()
+    if sa is None:
+        raise NotFound()
+    h = _hazard(request, sa.hazard_id)
+    name = f"setaside-withdraw-{sa.pk}"
+    form = SetAsideWithdrawForm(request.POST, prefix=f"saw{sa.pk}")
+    error, status = None, 200
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.set_aside_withdraw(actor=request.user, request=sa, note=form.cleaned_data["note"]))
+        if done is not None:
+            messages.success(request, "已撤回不予认定的申请，该隐患仍为重大事故隐患。")
             return redirect(reverse("hazards:detail", args=[h.pk]) + "#set-asides")
     return hazard_page(request, h, forms={name: form}, errors={name: error}, status=status)
 
@@ -740,14 +770,13 @@ def _transfer(request: HttpRequest, pk: int) -> Transfer:
 
 
 def transfer_page(request: HttpRequest, t: Transfer, *, form: Any = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
-    scope = scope_for(request.user)
     in_team = t.to_department_id in _my_departments(request.user)
     now = timezone.now()
     ctx = {
         "t": t,
         "ent": t.enterprise,
         "wait": _duration((t.decided_at or now) - t.sent_at),
-        "may_decide": services.may_decide_transfer(scope, t, in_receiving_team=in_team),
+        "may_decide": services.may_decide_transfer(request.user, t, in_receiving_team=in_team),
         "return_form": form or TransferReturnForm(),
         "domain_error": error,
     }
@@ -853,8 +882,9 @@ def enterprise_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     entries = timeline_entries(request.user, ent)
     if kind in kinds:
         entries = [e for e in entries if e.kind == kind]
-    may_inspect = scope_for(request.user).has_role(*services.WRITE_ROLES)
-    return render(request, "hazards/timeline.html", {"ent": ent, "entries": entries, "kinds": kinds, "kind": kind, "may_inspect": may_inspect, "may_register": may_inspect})
+    scope = scope_for(request.user)
+    may_inspect = scope.has_role(*services.WRITE_ROLES)
+    return render(request, "hazards/timeline.html", {"ent": ent, "entries": entries, "kinds": kinds, "kind": kind, "may_inspect": may_inspect, "may_register": services.may_register(scope, ent)})
 
 
 def _two_lists_ctx(request: HttpRequest, ent: Enterprise) -> dict[str, Any]:
@@ -872,6 +902,7 @@ def two_lists_page(request: HttpRequest, ent: Enterprise, *, form: Any = None, e
     ctx.update(
         {
             "may_write": scope.agency_id == ent.owner_agency_id and scope.has_role(*services.WRITE_ROLES),
+            "may_register": services.may_register(scope, ent),
             "form": form or InstitutionalForm(hazards=ctx["hazards"]),
             "done_form": DoneForm(),
             "errors": errors or {},

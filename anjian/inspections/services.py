@@ -17,6 +17,7 @@ from anjian.core.scoping import require_owner, scope_for
 from anjian.documents.choices import DocumentStatus
 from anjian.documents.models import IssuedDocument
 from anjian.documents.registry import inspection_time_errors
+from anjian.documents.rendering import cn_date
 from anjian.enterprises.models import Enterprise, Site
 from anjian.inspections.choices import InspectionStatus, InspectionType, ItemResult, PartySignature, TemplateKind, TemplateStatus
 from anjian.inspections.evidence import inspect_file
@@ -48,11 +49,11 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date, ac
     (``org.selectors.visible_staff_ids``): the check never names another bureau's staff.
     Returns the check result per person (stored on the inspection); raises naming who and why.
     """
-    from anjian.org.selectors import _clean_ids, visible_staff_ids
+    from anjian.org.selectors import clean_ids, visible_staff_ids
 
     agencies = [agency, *[a for a in joint_agencies if a.pk != agency.pk]]
-    ids = _clean_ids(staff_ids)
-    bad_ids = [i for i in staff_ids if not _clean_ids([i])]
+    ids = clean_ids(staff_ids)
+    bad_ids = [i for i in staff_ids if not clean_ids([i])]
     if actor is not None:
         visible = visible_staff_ids(actor, ids, on=day, extra_agency_ids=[a.pk for a in agencies])
         bad_ids += [i for i in ids if i not in visible]
@@ -78,7 +79,7 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date, ac
         if s.kind != StaffKind.CIVIL_SERVANT:
             entry["reason"] = f"{s.name}是{s.get_kind_display()},不能作为执法人员"
         elif m is None:
-            entry["reason"] = f"{s.name}在{day.year}年{day.month}月{day.day}日不是{agency_names}的在职人员"
+            entry["reason"] = f"{s.name}在{cn_date(day)}不是{agency_names}的在职人员"
         elif not set(m.roles) & {Role.OFFICER}:
             entry["reason"] = f"{s.name}未被授予执法人员角色"
         else:
@@ -119,15 +120,15 @@ def joint_agencies_for(*, enterprise: Enterprise, agency: Agency, ids: Sequence[
     """The agencies of a joint inspection led by ``agency``: each must have jurisdiction over the
     unit (the bureau of the unit's jurisdiction or the bureau above it). Returns the agencies, or
     a Chinese message; an id of another agency answers like a missing one."""
-    from anjian.org.selectors import _clean_ids
+    from anjian.org.selectors import clean_ids
 
-    wanted = [i for i in _clean_ids(ids) if i != agency.pk]
+    wanted = [i for i in clean_ids(ids) if i != agency.pk]
     if not wanted:
         return []
     j = enterprise.jurisdiction
     allowed = Agency.objects.filter(Q(jurisdiction_id=j.pk) | Q(jurisdiction_id=j.parent_id) if j.parent_id else Q(jurisdiction_id=j.pk))
     found = {a.pk: a for a in allowed.filter(pk__in=wanted)}
-    missing = [i for i in wanted if i not in found] + [i for i in ids if not _clean_ids([i])]
+    missing = [i for i in wanted if i not in found] + [i for i in ids if not clean_ids([i])]
     if missing:
         return "".join(f"机关编号{i}不存在或对该单位没有管辖权。" for i in missing)
     return [found[i] for i in wanted]

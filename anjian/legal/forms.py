@@ -216,8 +216,9 @@ class PenaltyForm(forms.Form):
 
 def rule_code_choices() -> list[tuple[str, Any]]:
     rules = default_ruleset()
-    deadline = [(code, f"{code} {rule.name}(当前:{rule.versions[-1].status.value})") for code, rule in rules.rules.items()]
-    return [("", "—— 请选择 ——"), ("期限规则", deadline), ("听证标准(金额)", [(k, f"{k} {label}") for k, label in CONFIG_KEYS.items()])]
+    # Officers read the rule's name and its status in Chinese; the code is only the option's value.
+    deadline = [(code, f"{rule.name}（当前：{rule.versions[-1].status.label}）") for code, rule in rules.rules.items()]
+    return [("", "—— 请选择 ——"), ("期限规则", deadline), ("听证标准（金额）", list(CONFIG_KEYS.items()))]
 
 
 class RuleOverrideForm(forms.Form):

@@ -38,11 +38,7 @@ def work_calendar() -> WorkCalendar:
     with _lock:
         if _cached is not None and _cached[0] == stamp:
             return _cached[1]
-    years = list(CalendarYear.objects.values_list("year", flat=True))
-    rows = WorkCalendarDay.objects.filter(date__year__in=years).values_list("date", "kind", "name")
-    exceptions = {d: DayKind(k) for d, k, _ in rows}
-    names = {d: n for d, _, n in rows if n}
-    cal = WorkCalendar(exceptions, years, names=names)
+    cal = _calendar()
     with _lock:
         _cached = (stamp, cal)
     return cal
@@ -50,14 +46,19 @@ def work_calendar() -> WorkCalendar:
 
 def calendar_with(year: int, days: Iterable[tuple[dt.date, str, str]]) -> WorkCalendar:
     """The calendar as it would be if ``year`` had exactly ``days`` (nothing is written)."""
-    years = set(CalendarYear.objects.values_list("year", flat=True)) | {year}
-    rows = WorkCalendarDay.objects.filter(date__year__in=sorted(years)).exclude(date__year=year).values_list("date", "kind", "name")
-    exceptions = {d: DayKind(k) for d, k, _ in rows}
-    names = {d: n for d, _, n in rows if n}
-    for d, k, n in days:
-        exceptions[d] = DayKind(k)
-        if n:
-            names[d] = n
+    return _calendar(replace_year=year, days=days)
+
+
+def _calendar(*, replace_year: int | None = None, days: Iterable[tuple[dt.date, str, str]] = ()) -> WorkCalendar:
+    """The loaded years' calendar; with ``replace_year``, that year's stored days replaced by ``days``."""
+    years = set(CalendarYear.objects.values_list("year", flat=True))
+    rows = WorkCalendarDay.objects.filter(date__year__in=sorted(years))
+    if replace_year is not None:
+        years.add(replace_year)
+        rows = rows.exclude(date__year=replace_year)
+    all_days = [*rows.values_list("date", "kind", "name"), *days]
+    exceptions = {d: DayKind(k) for d, k, _ in all_days}
+    names = {d: n for d, _, n in all_days if n}
     return WorkCalendar(exceptions, sorted(years), names=names)
 
 
@@ -151,13 +152,6 @@ def _to_engine(row: RuleOverride, start: dt.date, end: dt.date | None) -> rulese
         approver=row.approver,
         note=row.note,
     )
-
-
-def scope_codes(jurisdiction_code: str) -> list[str]:
-    """The override scopes covering ``jurisdiction_code`` (``authority.scope_codes``): a district
-    370602 is covered by 370602, its city 370600, the province 370000 and "*"; a functional zone
-    by its own code and those above it, never by another zone's or a district's."""
-    return authority.scope_codes(jurisdiction_code)
 
 
 def _specificities(scopes: Iterable[str]) -> dict[str, int]:

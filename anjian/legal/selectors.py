@@ -38,9 +38,9 @@ from anjian.law.procedure import (
     Requirement,
 )
 from anjian.law.ruleset import DeadlineRule, RuleOverride, RuleSet, default_ruleset, select_override
-from anjian.legal import lawcal
+from anjian.legal import authority, lawcal
 from anjian.legal.models import CalendarYear, WorkCalendarDay
-from anjian.legal.services import actor_jurisdiction_code, law_error
+from anjian.legal.services import law_error
 
 SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
 PROVISIONAL_TEXT: Final = (
@@ -62,8 +62,8 @@ class OverrideContext:
 
 
 def overrides_for_user(user: Any) -> OverrideContext:
-    code = actor_jurisdiction_code(user)
-    codes = lawcal.scope_codes(code) if code else ["*"]
+    code = authority.actor_jurisdiction_code(user)
+    codes = authority.scope_codes(code) if code else ["*"]
     return OverrideContext(code, tuple(codes), tuple(lawcal.overrides_for(codes)))
 
 

@@ -77,15 +77,6 @@ def rule_label(code: str) -> str:
     return CONFIG_KEYS.get(code, "")
 
 
-def actor_jurisdiction_code(actor: Any) -> str | None:
-    return authority.actor_jurisdiction_code(actor)
-
-
-def allowed_override_scopes(actor: Any) -> set[str] | None:
-    """The scopes ``actor`` may register overrides for (``authority.writable_scopes``)."""
-    return authority.writable_scopes(actor)
-
-
 def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decimal | None, PeriodUnit | None, str]:
     """Parse ``value``/``unit`` for the kind of rule: (engine value, engine unit, unit stored)."""
     if rule_code in CONFIG_KEYS:
@@ -267,7 +258,7 @@ def rule_override_end(*, actor: Any, override: RuleOverride, effective_to: dt.da
 
     An override is a legal fact with a source document: it is never edited or deleted, only ended
     (or ended earlier than it was)."""
-    row = RuleOverride.objects.select_for_update().get(pk=override.pk)
+    row = RuleOverride.objects.select_for_update(of=("self",)).get(pk=override.pk)
     rule_override_end_check(actor=actor, override=row, effective_to=effective_to)
     before = audit.snapshot(row, ["effective_to"])
     row.effective_to = effective_to
@@ -298,8 +289,9 @@ CSV_KINDS: Final[Mapping[str, str]] = {
 }
 
 
-def parse_calendar_csv(text: str, *, year: int) -> list[tuple[dt.date, str, str]]:
-    """Rows ``date,kind[,name]`` of one year's schedule; an error names the line at fault."""
+def parse_calendar_csv(text: str, *, year: int | None) -> list[tuple[dt.date, str, str]]:
+    """Rows ``date,kind[,name]`` of one year's schedule (``year`` None: of any years, as the
+    command line loads a file of several); an error names the line at fault."""
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "date" not in reader.fieldnames or "kind" not in reader.fieldnames:
         raise ValidationFailed("CSV文件第一行应为列名 date,kind[,name]", code="calendar_invalid", fields={"file": "CSV文件第一行应为列名:date,kind,name(name可省略)。"})
@@ -315,7 +307,7 @@ def parse_calendar_csv(text: str, *, year: int) -> list[tuple[dt.date, str, str]
             raise ValidationFailed(
                 f"第{lineno}行:日期格式应为YYYY-MM-DD", code="calendar_invalid", fields={"file": f"第{lineno}行:日期“{text_date}”格式应为YYYY-MM-DD。"}
             ) from None
-        if day.year != year:
+        if year is not None and day.year != year:
             raise ValidationFailed(f"第{lineno}行:{day.isoformat()}不属于{year}年", code="calendar_invalid", fields={"file": f"第{lineno}行:{day.isoformat()}不属于{year}年。"})
         kind = CSV_KINDS.get((raw.get("kind") or "").strip())
         if kind is None:
@@ -366,7 +358,7 @@ def calendar_year_load(*, actor: Any, year: int, rows: Iterable[tuple[dt.date, s
     """
     authority.require_top_admin(actor, what="载入节假日安排")
     days, source = _calendar_input(year=year, rows=rows, source=source)
-    previous = CalendarYear.objects.select_for_update().filter(year=year).first()
+    previous = CalendarYear.objects.select_for_update(of=("self",)).filter(year=year).first()
     if previous is not None:
         raise DomainError(
             f"{year}年节假日安排已于{previous.loaded_at:%Y-%m-%d}依据{previous.source}载入，不能重新载入；如正式安排有误，请办理更正并写明更正依据文件。",
@@ -429,7 +421,8 @@ def calendar_year_correct(*, actor: Any, year: int, rows: Iterable[tuple[dt.date
     decide each one. Only the top bureau's administrator corrects the shared calendar.
     """
     authority.require_top_admin(actor, what="更正节假日安排")
-    loaded = CalendarYear.objects.select_for_update().filter(year=year).first()
+    rows = list(rows)  # read twice (preview, then load): a generator would be empty the second time
+    loaded = CalendarYear.objects.select_for_update(of=("self",)).filter(year=year).first()
     change = calendar_change_preview(actor=actor, year=year, rows=rows, source=source)
     assert loaded is not None  # the preview refused a year not loaded
     days, source = _calendar_input(year=year, rows=rows, source=source, source_field="source")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import EMPTY, Scope, scope_for
+from anjian.documents.rendering import cn_date
 from anjian.org.choices import AgencyLevel, HeadKind
 from anjian.org.models import Agency, AgencyHead, Certificate, Department, Membership, Staff
 
@@ -93,17 +94,18 @@ def agency_for_jurisdiction(jurisdiction_id: int) -> Agency | None:
 
 # --- staff ids given by a client ----------------------------------------------------------------------
 # A database id fits in a signed 64-bit integer; a larger number from a client is simply not an id.
-_MAX_ID = 2**63 - 1
+MAX_ID = 2**63 - 1
 
 
-def _clean_ids(ids: Iterable[Any]) -> list[int]:
+def clean_ids(ids: Iterable[Any]) -> list[int]:
+    """The distinct ids among ``ids`` that can be database ids (1 to ``MAX_ID``), in order; others are dropped."""
     out: list[int] = []
     for i in ids:
         try:
             n = int(i)
         except (TypeError, ValueError):
             continue
-        if 0 < n <= _MAX_ID and n not in out:
+        if 0 < n <= MAX_ID and n not in out:
             out.append(n)
     return out
 
@@ -112,7 +114,7 @@ def visible_staff_ids(actor: Any, ids: Iterable[Any], *, on: dt.date, extra_agen
     """The ids among ``ids`` of staff the actor may see on ``on``: a membership valid that day in
     an agency of the actor's jurisdictions (or in ``extra_agency_ids``, e.g. the agencies of a
     joint inspection). Anything else is answered as if the id did not exist (no leak)."""
-    wanted = _clean_ids(ids)
+    wanted = clean_ids(ids)
     scope = scope_for(actor)
     if not wanted or not scope.jurisdiction_ids:
         return set()
@@ -156,8 +158,8 @@ def staff_for_actor(
     from anjian.core.errors import ValidationFailed
 
     raw = list(ids)
-    wanted = _clean_ids(raw)
-    problems: list[str] = [f"人员编号{i}不存在。" for i in raw if not _clean_ids([i])]
+    wanted = clean_ids(raw)
+    problems: list[str] = [f"人员编号{i}不存在。" for i in raw if not clean_ids([i])]
     agency_ids = list(agency_ids)
     visible = visible_staff_ids(actor, wanted, on=on, extra_agency_ids=[*extra_agency_ids, *agency_ids])
     ok = set(eligible_staff(agency_ids=agency_ids, on=on, kinds=kinds, roles=roles).filter(pk__in=wanted).values_list("pk", flat=True))
@@ -166,7 +168,7 @@ def staff_for_actor(
         if i not in visible:
             problems.append(f"人员编号{i}不存在。")
         elif i not in ok:
-            problems.append(f"{names[i]}不是{what}（{on.year}年{on.month}月{on.day}日）。")
+            problems.append(f"{names[i]}不是{what}（{cn_date(on)}）。")
     if problems:
         raise ValidationFailed("所选人员不符合要求：" + "".join(problems), fields={field: problems})
     by_id = {s.pk: s for s in Staff.objects.filter(pk__in=wanted)}

@@ -14,7 +14,7 @@ import pytest
 
 from anjian.core.errors import PermissionRefused
 from anjian.core.models import AuditEvent
-from anjian.legal import authority, lawcal, services
+from anjian.legal import authority, services
 from anjian.legal.models import CollectiveDiscussionConfig, LegalReviewCatalogueEntry, RuleOverride
 from tests.legal.personas import add_personas
 from tests.legal.test_law_api import API, client_for
@@ -54,8 +54,8 @@ def test_a_zone_override_applies_to_the_zone_only(calendar: None, world: Any, zo
     assert not _hearing_required(people.user("officer_zone"))  # the zone's own threshold
     assert _hearing_required(people.user("officer_a"))  # a district unit: the default threshold
     assert _hearing_required(people.user("officer_city"))
-    assert zone_code not in lawcal.scope_codes("370602") and zone_code not in lawcal.scope_codes("370600")
-    assert lawcal.scope_codes(zone_code) == sorted({zone_code, "370600", "370000", "*"})
+    assert zone_code not in authority.scope_codes("370602") and zone_code not in authority.scope_codes("370600")
+    assert authority.scope_codes(zone_code) == sorted({zone_code, "370600", "370000", "*"})
 
 
 def test_each_agency_writes_only_its_own_jurisdiction(people: Any) -> None:

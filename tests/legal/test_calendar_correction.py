@@ -115,3 +115,26 @@ def test_the_command_line_corrects_too_and_seed_leaves_loaded_years_alone(calend
     assert CalendarYear.objects.get(year=2026).version == 2
     lawcal.seed_from_package(2025, 2026)  # does not silently put the package's 2026 back
     assert WorkCalendarDay.objects.filter(date=D(2026, 12, 21)).exists() and CalendarYear.objects.get(year=2026).version == 2
+
+
+def test_a_correction_accepts_rows_from_a_generator(served_hazard: Any, city_admin: Any) -> None:
+    # The rows are read twice (preview, then load): a generator must not load an empty year.
+    rows = services.parse_calendar_csv(_csv_2026("2026-12-21,holiday,更正增加"), year=2026)
+    done = services.calendar_year_correct(actor=city_admin, year=2026, rows=(r for r in rows), source=CORRECTION)
+    assert done.added == [(D(2026, 12, 21), "holiday", "更正增加")]
+    assert WorkCalendarDay.objects.filter(date__year=2026).count() == len(rows)
+    assert lawcal.work_calendar().kind(D(2026, 12, 21)).value == "holiday"
+
+
+def test_an_extended_deadline_is_not_listed_as_moved(served_hazard: Any, city_admin: Any, world: Any) -> None:
+    """An approved extension's date is the approver's, not a period from service: a correction of
+    the calendar does not move it (only rule-computed deadlines are listed)."""
+    from anjian.hazards import services as hazards
+
+    ext, _ = hazards.extension_request(actor=world.user("officer_a"), hazard=served_hazard, requested_on=D(2026, 12, 6), requested_until=D(2026, 12, 28), reason="设备采购周期长")
+    hazards.extension_decide(actor=world.user("depthead_a"), extension=ext, approve=True, decided_on=D(2026, 12, 6), note="同意延期")
+    served_hazard.refresh_from_db()
+    assert served_hazard.deadline == D(2026, 12, 28) and not served_hazard.deadline_from_service
+    rows = services.parse_calendar_csv(_csv_2026("2026-12-21,holiday,更正增加"), year=2026)
+    done = services.calendar_year_correct(actor=city_admin, year=2026, rows=rows, source=CORRECTION)
+    assert done.moved == []

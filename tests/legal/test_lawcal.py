@@ -13,7 +13,7 @@ from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent
 from anjian.law.calendar import DayKind
 from anjian.law.deadlines import evaluate
-from anjian.legal import lawcal, services
+from anjian.legal import authority, lawcal, services
 from anjian.legal.models import CalendarYear, WorkCalendarDay
 from tests.legal.conftest import CSV_2027, SOURCE_2027
 
@@ -138,9 +138,26 @@ def test_a_more_specific_override_hides_the_city_one_only_while_in_force(db):
 
     RuleOverride.objects.create(rule_code="rectification_reinspection", scope="370600", effective_from=dt.date(2026, 2, 1), value=7, source_document="烟应急法〔2026〕1号", approver="市局")
     RuleOverride.objects.create(rule_code="rectification_reinspection", scope="370602", effective_from=dt.date(2026, 6, 1), effective_to=dt.date(2026, 8, 31), value=5, source_document="芝应急法〔2026〕2号", approver="区局")
-    got = sorted((o.scope, o.effective_from, o.effective_to, o.value) for o in lawcal.overrides_for(lawcal.scope_codes("370602")))
+    got = sorted((o.scope, o.effective_from, o.effective_to, o.value) for o in lawcal.overrides_for(authority.scope_codes("370602")))
     assert got == [
         ("370600", dt.date(2026, 2, 1), dt.date(2026, 5, 31), 7),
         ("370600", dt.date(2026, 9, 1), None, 7),
         ("370602", dt.date(2026, 6, 1), dt.date(2026, 8, 31), 5),
     ]
+
+
+def test_the_command_reads_a_csv_like_the_admin_upload(calendar: None, tmp_path: Any) -> None:
+    """One parser for the admin upload and the command line: the kinds the upload accepts (放假)
+    load, and a date listed twice is refused with its line, instead of the last row winning."""
+    from django.core.management.base import CommandError
+
+    twice = tmp_path / "twice.csv"
+    twice.write_text("date,kind,name\n2027-10-01,放假,国庆节\n2027-10-01,调休上班日,重复\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="第3行"):
+        call_command("calendar", "import", str(twice), source=SOURCE_2027)
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    path = tmp_path / "2027.csv"
+    path.write_text("date,kind,name\n2027-10-01,放假,国庆节\n2027-10-09,上班,国庆调休\n", encoding="utf-8")
+    call_command("calendar", "import", str(path), source=SOURCE_2027)
+    assert WorkCalendarDay.objects.get(date=D(2027, 10, 1)).kind == DayKind.HOLIDAY
+    assert WorkCalendarDay.objects.get(date=D(2027, 10, 9)).kind == DayKind.MAKEUP_WORKDAY

@@ -10,7 +10,7 @@ import pytest
 from anjian.core.errors import PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent
 from anjian.law.deadlines import evaluate
-from anjian.legal import lawcal, services
+from anjian.legal import authority, lawcal, services
 from anjian.legal.models import RuleOverride
 
 D = dt.date
@@ -37,16 +37,16 @@ def test_it_lets_the_legal_reviewer_confirm_an_unverified_default(calendar: None
     assert ev.actor == legal and ev.jurisdiction_id == world.district_a.pk
     assert ev.after["source_document"] == "芝应急法〔2026〕3号" and ev.after["approver"] == "王法规"
     # the engine now uses it for district A: confirmed, no longer an unverified default
-    ovs = lawcal.overrides_for(lawcal.scope_codes("370602"))
+    ovs = lawcal.overrides_for(authority.scope_codes("370602"))
     result = evaluate("defence_statement", D(2026, 2, 3), calendar=lawcal.work_calendar(), overrides=ovs)
     assert not result.unverified and result.override is not None and result.override.approver == "王法规"
     # district B is not covered
-    assert lawcal.overrides_for(lawcal.scope_codes("370611")) == []
+    assert lawcal.overrides_for(authority.scope_codes("370611")) == []
 
 
 def test_it_replaces_a_value_with_an_integer_period(calendar: None, world: Any) -> None:
     row = _create(world.user("admin_a"), value="5", unit="working_days")
-    ovs = lawcal.overrides_for(lawcal.scope_codes("370602"))
+    ovs = lawcal.overrides_for(authority.scope_codes("370602"))
     result = evaluate("defence_statement", D(2026, 2, 3), calendar=lawcal.work_calendar(), overrides=ovs)
     assert row.value == 5 and result.amount == 5 and result.basis.startswith("芝应急法〔2026〕3号")
 
@@ -108,7 +108,7 @@ def test_a_cfg_value_in_force_may_be_replaced(calendar: None, world: Any) -> Non
 def test_hearing_thresholds_are_config_keys_in_yuan(calendar: None, world: Any) -> None:
     row = _create(world.user("legal_a"), rule_code="hearing.fine.organisation", value="5000", source_document="鲁应急规〔2026〕1号")
     assert row.unit == "money" and str(row.value) == "5000.00"
-    [engine] = lawcal.overrides_for(lawcal.scope_codes("370602"))
+    [engine] = lawcal.overrides_for(authority.scope_codes("370602"))
     assert engine.value == 5000 and engine.unit is None
 
 
@@ -119,7 +119,7 @@ def test_the_city_may_register_for_the_province_a_district_may_not(calendar: Non
     city = world.user("leader_city")
     row = _create(city, scope="370000", source_document="鲁应急发〔2026〕5号")
     assert row.scope == "370000"
-    assert len(lawcal.overrides_for(lawcal.scope_codes("370611"))) == 1  # it reaches district B
+    assert len(lawcal.overrides_for(authority.scope_codes("370611"))) == 1  # it reaches district B
     with pytest.raises(PermissionRefused) as exc:
         _create(world.user("legal_a"), scope="370000")
     assert exc.value.code == "scope_refused" and "scope" in exc.value.fields
@@ -194,3 +194,15 @@ def test_a_superuser_may_use_the_admin(calendar: None, client: Any, django_user_
     client.force_login(root)
     for url in ("/admin/legal/ruleoverride/", "/admin/legal/calendaryear/", "/admin/legal/workcalendarday/", "/admin/core/auditevent/", "/admin/legal/calendaryear/upload/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_rule_choices_show_chinese_status_labels_not_codes() -> None:
+    from anjian.legal.forms import rule_code_choices
+
+    choices = [(str(code), str(label)) for group in rule_code_choices()[1:] for code, label in group[1]]
+    assert choices
+    for code, label in choices:
+        assert code not in label, label  # the code is the value, not what the officer reads
+        assert not any(raw in label for raw in ("：V）", "：S）", "：CFG）", "(当前:")), label
+    labels = [label for _code, label in choices]
+    assert any("已核对官方文本" in lbl for lbl in labels) and any("可配置" in lbl for lbl in labels)

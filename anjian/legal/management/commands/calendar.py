@@ -4,7 +4,6 @@ is kept, nothing stored is recomputed, the stored deadlines it would move are li
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 from typing import Any
@@ -12,8 +11,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anjian.legal import lawcal
-
-KINDS = {"holiday": "holiday", "法定节假日": "holiday", "节假日": "holiday", "makeup_workday": "makeup_workday", "调休上班日": "makeup_workday", "上班": "makeup_workday"}
 
 
 class Command(BaseCommand):
@@ -40,22 +37,19 @@ class Command(BaseCommand):
             raise CommandError("请给出CSV文件：anjian calendar import 2027.csv --source 文号（更正已载入的年度用 correct）")
         if not opts["source"].strip():
             raise CommandError("请用 --source 写明依据文件(国务院办公厅节假日安排通知的文号)。")
+        from anjian.core.errors import DomainError, ValidationFailed
+        from anjian.legal.services import calendar_year_correct, calendar_year_load, parse_calendar_csv
+
+        try:
+            with open(opts["file"], encoding="utf-8-sig", newline="") as fh:
+                rows = parse_calendar_csv(fh.read(), year=None)  # the same parser and kinds as the admin upload
+        except ValidationFailed as exc:
+            raise CommandError("".join(exc.fields.get("file", [exc.message]))) from None
         by_year: dict[int, list[tuple[dt.date, str, str]]] = defaultdict(list)
-        with open(opts["file"], encoding="utf-8-sig", newline="") as fh:
-            for lineno, row in enumerate(csv.DictReader(fh), start=2):
-                try:
-                    day = dt.date.fromisoformat((row.get("date") or "").strip())
-                except ValueError:
-                    raise CommandError(f"第{lineno}行:日期格式应为YYYY-MM-DD") from None
-                kind = KINDS.get((row.get("kind") or "").strip())
-                if kind is None:
-                    raise CommandError(f"第{lineno}行:类别应为 holiday(法定节假日)或 makeup_workday(调休上班日)")
-                by_year[day.year].append((day, kind, (row.get("name") or "").strip()))
+        for day, kind, name in rows:
+            by_year[day.year].append((day, kind, name))
         if not by_year:
             raise CommandError("文件中没有数据行。")
-        from anjian.core.errors import DomainError
-        from anjian.legal.services import calendar_year_correct, calendar_year_load
-
         for year, days in sorted(by_year.items()):
             try:
                 # Audited like the admin upload (actor None = the command line).
