@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "anjian.enterprises",
     "anjian.inspections",
     "anjian.hazards",
+    "anjian.cases",
 ]
 
 MIDDLEWARE = [
