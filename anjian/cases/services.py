@@ -753,6 +753,10 @@ def case_propose(*, actor: Any, case: Case, items: Sequence[Mapping[str, Any]], 
     notice = _current_notice(c)
     if notice is not None and _defence_recorded(c, notice):
         _not_above_notice(all_rows, notice, article=XZCF_45, code="increase_after_defence", because="当事人已陈述、申辩或者申请听证，行政机关不得因当事人陈述、申辩而给予更重的处罚。")
+    elif notice is not None:
+        # Once the party has been told the intended penalty, a heavier one would be a penalty never
+        # notified (§44, §62); this system does not re-notify, so the proposal may only go down.
+        _not_above_notice(all_rows, notice, article=f"{XZCF_44}；{XZCF_62}", code="above_notice", because="告知后不得提出高于告知内容的处罚意见。")
     for v in all_rows:
         v.full_clean()
         v.save()

@@ -84,3 +84,9 @@ def noticed_case(world: Any, ent: Any, amount: Decimal = Decimal("20000.00"), **
 
 def scan() -> io.BytesIO:
     return io.BytesIO(PNG)
+
+
+@pytest.fixture
+def settings_media(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = tmp_path
+    return settings

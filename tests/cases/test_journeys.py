@@ -471,3 +471,12 @@ def test_other_bureau_cannot_touch_the_case(cases_world, ent_a):
     with pytest.raises(PermissionRefused) as exc:
         services.case_file(actor=w.user("leader_city"), case=c, filed_on=START.date())
     assert exc.value.code == "not_owner"
+
+
+def test_no_increase_after_the_notice_even_before_a_defence(cases_world, ent_a):
+    w = cases_world
+    c = noticed_case(w, ent_a)
+    v = c.violations.get()
+    with pytest.raises(DomainError) as exc:
+        services.case_propose(actor=w.user("officer_a"), case=c, items=[{"violation": v.pk, "amount": Decimal("20000.01"), "reasons": "r"}])
+    assert exc.value.code == "above_notice" and "第四十四条" in exc.value.article
