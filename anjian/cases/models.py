@@ -32,7 +32,6 @@ from anjian.hazards.models import Hazard, Transfer
 from anjian.inspections.models import Finding
 from anjian.org.models import Agency, Certificate, Staff
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Accident(models.Model):
@@ -44,7 +43,7 @@ class Accident(models.Model):
     occurred_on = models.DateField("发生日期")
     deaths = models.PositiveIntegerField("死亡人数", default=0)
     serious_injuries = models.PositiveIntegerField("重伤人数（含急性工业中毒）", default=0)
-    direct_loss = models.DecimalField("直接经济损失（元）", **MONEY)
+    direct_loss = models.DecimalField("直接经济损失（元）", max_digits=14, decimal_places=2)
     narrative = models.TextField("事故经过")
     grade = models.CharField("事故等级", max_length=20, help_text="依《生产安全事故报告和调查处理条例》第三条计算")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
@@ -98,7 +97,7 @@ class Case(models.Model):
     proposed_on = models.DateField("拟处罚意见日期", null=True, blank=True)
     decided_on = models.DateField("处罚决定日期", null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人（机关负责人）", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    fine_total = models.DecimalField("罚款合计", null=True, blank=True, **MONEY)
+    fine_total = models.DecimalField("罚款合计", null=True, blank=True, max_digits=14, decimal_places=2)
     decision_document = models.ForeignKey(IssuedDocument, verbose_name="行政处罚决定书", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decision_served_on = models.DateField("决定书送达日期", null=True, blank=True)
     decision_service_method = models.CharField("决定书送达方式", max_length=16, blank=True)
@@ -177,18 +176,18 @@ class CaseViolation(models.Model):
     subject = models.CharField("处罚对象", max_length=20, default="unit")
     circumstance = models.CharField("情形", max_length=20, default="base")
     grade = models.CharField("事故等级", max_length=20, blank=True)
-    income = models.DecimalField("上一年年收入", null=True, blank=True, **MONEY)
-    gains = models.DecimalField("违法所得", null=True, blank=True, **MONEY)
+    income = models.DecimalField("上一年年收入", null=True, blank=True, max_digits=14, decimal_places=2)
+    gains = models.DecimalField("违法所得", null=True, blank=True, max_digits=14, decimal_places=2)
     act_group = models.PositiveSmallIntegerField("违法行为序号", default=1)
     act_date = models.DateField("违法行为发生日期")
     act_ended_on = models.DateField("违法行为终了日期（连续或继续状态）", null=True, blank=True)
     life_health_harm = models.BooleanField("涉及公民生命健康安全且有危害后果", default=False)
     circumstances = models.TextField("违法情节", blank=True)
-    proposed_amount = models.DecimalField("拟罚款数额", null=True, blank=True, **MONEY)
+    proposed_amount = models.DecimalField("拟罚款数额", null=True, blank=True, max_digits=14, decimal_places=2)
     other_kinds = models.JSONField("其他处罚种类", default=list, blank=True)
     band = models.CharField("裁量档次", max_length=10, blank=True)
-    range_min = models.DecimalField("法定幅度下限", null=True, blank=True, **MONEY)
-    range_max = models.DecimalField("法定幅度上限", null=True, blank=True, **MONEY)
+    range_min = models.DecimalField("法定幅度下限", null=True, blank=True, max_digits=14, decimal_places=2)
+    range_max = models.DecimalField("法定幅度上限", null=True, blank=True, max_digits=14, decimal_places=2)
     range_basis = models.CharField("幅度依据", max_length=300, blank=True)
     mitigation_ground = models.CharField("减轻处罚情节（行政处罚法第三十二条）", max_length=20, blank=True)
     reasons = models.TextField("裁量理由", blank=True)
@@ -273,7 +272,7 @@ class Notice(models.Model):
     issued_on = models.DateField("告知日期")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制作人", on_delete=models.PROTECT, related_name="+")
     proposal = models.JSONField("告知的拟处罚内容", default=list)
-    fine_total = models.DecimalField("告知的罚款合计", **MONEY)
+    fine_total = models.DecimalField("告知的罚款合计", max_digits=14, decimal_places=2)
     hearing_offered = models.BooleanField("告知听证权利", default=False)
     hearing_reasons = models.JSONField("告知听证的理由", default=list, blank=True)
     hearing_warning = models.TextField("听证标准提示", blank=True)
@@ -384,7 +383,7 @@ class LegalReview(models.Model):
     passed = models.BooleanField("审核通过")
     opinion = models.TextField("审核意见")
     reasons = models.JSONField("须审核的理由", default=list, blank=True)
-    fine_total = models.DecimalField("审核时的罚款合计", **MONEY)
+    fine_total = models.DecimalField("审核时的罚款合计", max_digits=14, decimal_places=2)
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -406,7 +405,7 @@ class CollectiveDiscussion(models.Model):
     conclusion = models.TextField("讨论结论")
     approves_mitigation = models.BooleanField("同意减轻处罚（低于法定下限）", default=False)
     reasons = models.JSONField("须集体讨论的理由", default=list, blank=True)
-    fine_total = models.DecimalField("讨论时的罚款合计", **MONEY)
+    fine_total = models.DecimalField("讨论时的罚款合计", max_digits=14, decimal_places=2)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
@@ -445,9 +444,9 @@ class Payment(models.Model):
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="payments")
     paid_on = models.DateField("缴纳日期")
-    amount = models.DecimalField("缴纳金额", **MONEY)
-    fine = models.DecimalField("其中罚款", **MONEY)
-    surcharge = models.DecimalField("其中加处罚款", **MONEY)
+    amount = models.DecimalField("缴纳金额", max_digits=14, decimal_places=2)
+    fine = models.DecimalField("其中罚款", max_digits=14, decimal_places=2)
+    surcharge = models.DecimalField("其中加处罚款", max_digits=14, decimal_places=2)
     receipt_no = models.CharField("缴款凭证号", max_length=64)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)

@@ -632,9 +632,11 @@ def _previous_dates(case: Case, violation_ids: set[str], before: dt.date) -> lis
         qs = qs.filter(party_type=PartyType.UNIT, enterprise_id=case.enterprise_id)
     else:
         qs = qs.filter(party_type=PartyType.PERSON, person_id_number=case.person_id_number)
-    dates = set(qs.values_list("decided_on", flat=True))
+    dates: set[dt.date] = {d for d in qs.values_list("decided_on", flat=True) if d is not None}
     if case.enterprise_id and case.party_type == PartyType.UNIT:
-        dates |= set(Finding.objects.filter(enterprise_id=case.enterprise_id, violation_id__in=violation_ids, found_on__lt=before).exclude(cases=case).values_list("found_on", flat=True))
+        # Findings before this act began are earlier records; later ones are this act itself.
+        first_act = CaseViolation.objects.filter(case=case).order_by("act_date").values_list("act_date", flat=True).first() or before
+        dates |= set(Finding.objects.filter(enterprise_id=case.enterprise_id, violation_id__in=violation_ids, found_on__lt=min(first_act, before)).values_list("found_on", flat=True))
     return sorted(dates)
 
 
