@@ -33,7 +33,6 @@ from anjian.inspections.models import Finding
 from anjian.org.models import Agency, Certificate, Staff
 
 
-
 class Accident(models.Model):
     """A production-safety accident (生产安全事故); its grade follows 事故条例 §3 (``accident_grade``)."""
 
