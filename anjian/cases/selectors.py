@@ -94,8 +94,8 @@ def deadline_board(*, user: Any, today: dt.date | None = None) -> list[BoardRow]
     )
     ids = [c["id"] for c in cases]
     rows: dict[int, dict[str, CaseDeadline]] = {}
-    for d in CaseDeadline.objects.filter(case_id__in=ids, active=True).only("case_id", "code", "due", "article", "provisional", "met_on", "name"):
-        rows.setdefault(d.case_id, {})[d.code] = d
+    for row in CaseDeadline.objects.filter(case_id__in=ids, active=True).only("case_id", "code", "due", "article", "provisional", "met_on", "name"):
+        rows.setdefault(row.case_id, {})[row.code] = row
     out: list[BoardRow] = []
     for c in cases:
         label, code = NEXT_STEP[c["status"]]
