@@ -38,7 +38,8 @@ class CaseStatus(models.TextChoices):
 
 # The allowed transitions (STYLE.md principle 2): each edge has one service in cases/services.py.
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.DRAFT: frozenset({CaseStatus.FILED, CaseStatus.WITHDRAWN}),  # case_file / case_withdraw
+    # case_file / case_withdraw; DRAFT → DECIDED only for the summary procedure (case_summary_decide, §51).
+    CaseStatus.DRAFT: frozenset({CaseStatus.FILED, CaseStatus.WITHDRAWN, CaseStatus.DECIDED}),
     CaseStatus.FILED: frozenset({CaseStatus.NOTICE_ISSUED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED, CaseStatus.WITHDRAWN}),
     CaseStatus.NOTICE_ISSUED: frozenset({CaseStatus.NOTICE_SERVED}),  # notice_served
     CaseStatus.NOTICE_SERVED: frozenset({CaseStatus.HEARING, CaseStatus.DECIDED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED}),

@@ -102,6 +102,7 @@ class Case(models.Model):
     decision_service_method = models.CharField("决定书送达方式", max_length=16, blank=True)
     decision_service_basis = models.CharField("送达日期依据", max_length=200, blank=True)
     no_penalty_ground = models.CharField("不予处罚理由", max_length=20, choices=NoPenaltyGround.choices, blank=True)
+    onsite_statement = models.TextField("当场陈述申辩（简易程序）", blank=True)
     referred_to = models.CharField("移送机关", max_length=100, blank=True)
     end_reason = models.TextField("不予处罚、移送或撤销立案的理由", blank=True)
     ended_on = models.DateField("程序终结日期", null=True, blank=True)
@@ -446,7 +447,9 @@ class Payment(models.Model):
     amount = models.DecimalField("缴纳金额", max_digits=14, decimal_places=2)
     fine = models.DecimalField("其中罚款", max_digits=14, decimal_places=2)
     surcharge = models.DecimalField("其中加处罚款", max_digits=14, decimal_places=2)
-    receipt_no = models.CharField("缴款凭证号", max_length=64)
+    receipt_no = models.CharField("缴款凭证号（当场收缴为专用票据号）", max_length=64)
+    onsite = models.BooleanField("当场收缴", default=False, help_text="行政处罚法第六十八条；执法人员应当自收缴之日起二日内交至行政机关（第七十一条）")
+    handed_over_on = models.DateField("交至行政机关日期", null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 

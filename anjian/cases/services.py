@@ -1369,7 +1369,119 @@ def case_close(*, actor: Any, case: Case, closed_on: dt.date) -> Case:
     require_other_person(actor, c.proposed_by or c.opened_by, what="结案审批", article=XZCF_57)
     if c.status == CaseStatus.EXECUTED and CaseOfficer.objects.filter(case=c, active=True, valid=True).count() < 2:
         raise DomainError("案卷中有效执法人员不足两人，不能结案。", code="officers_too_few", article=XZCF_42)
+    if Payment.objects.filter(case=c, onsite=True, handed_over_on__isnull=True).exists():
+        raise DomainError("当场收缴的罚款尚未登记交至行政机关，不能结案。", code="onsite_not_handed_over", article=f"{XZCF}第七十一条")
     c.closed_on, c.closed_by = closed_on, actor
     c.save(update_fields=["closed_on", "closed_by"])
     _step(c, actor=actor, action="case.close", on=closed_on, to=CaseStatus.CLOSED, summary="结案。", article=XZCF_57)
     return c
+
+
+# --- the summary procedure (简易程序) -------------------------------------------------------------------------------------
+XZCF_51 = f"{XZCF}第五十一条"
+XZCF_52 = f"{XZCF}第五十二条"
+XZCF_68 = f"{XZCF}第六十八条"
+XZCF_71 = f"{XZCF}第七十一条"
+
+
+@transaction.atomic
+def case_summary_decide(
+    *,
+    actor: Any,
+    title: str,
+    facts: str,
+    violation_id: str,
+    act_date: dt.date,
+    decided_on: dt.date,
+    officer_ids: Sequence[int],
+    reasons: str,
+    enterprise: Enterprise | None = None,
+    person_name: str = "",
+    person_id_number: str = "",
+    amount: Any = None,
+    warning: bool = False,
+    subject: str = "unit",
+    circumstance: str = "base",
+    onsite_statement: str = "",
+    recipient: str = "",
+    collected_receipt_no: str = "",
+    collection_impossible_later: bool = False,
+) -> Case:
+    """当场作出行政处罚决定 (行政处罚法 §51, §52): facts certain, a legal basis, a warning and/or a
+    fine ≤ ¥200 (individual) / ≤ ¥3,000 (organisation); the decision is handed to the party on the
+    spot. Collected on the spot only under §68 (≤ ¥100, or hard to collect later), with the receipt
+    number, and handed to the agency within 2 working days (§71)."""
+    day = _day(decided_on, "decided_on", "决定日期")
+    c = case_open(
+        actor=actor, source=CaseSource.OTHER, source_reason="现场检查当场发现（简易程序）", title=title, facts=facts, discovered_on=day,
+        enterprise=enterprise, person_name=person_name, person_id_number=person_id_number,
+    )  # fmt: skip
+    c = Case.objects.select_for_update(of=("self",)).select_related("jurisdiction", "owner_agency", "enterprise").get(pk=c.pk)
+    v = _add_violation(c, violation_id=violation_id, act_date=_day(act_date, "act_date", "违法行为发生日期"), subject=subject, circumstance=circumstance)
+    fine = _money(amount, f"violation_{v.pk}", "罚款数额") if amount not in (None, "") else None
+    kinds = ([PenaltyKind.WARNING] if warning else []) + ([PenaltyKind.FINE] if fine is not None else [])
+    allowed = law_penalties.summary_procedure_allowed(kinds=kinds, party=_party_kind(c), fine=fine)
+    if not allowed:
+        raise DomainError("不能适用简易程序：" + "；".join(r.text for r in allowed.reasons) + "。应当适用一般程序立案查处。", code="summary_not_allowed", article=XZCF_51)
+    if not (reasons or "").strip():
+        raise ValidationFailed("请写明裁量理由。", fields={"reasons": "请写明裁量理由。"}, article=XZCF_51)
+    if not (recipient or "").strip():
+        raise ValidationFailed("当场处罚决定书应当当场交付当事人，请填写签收人。", fields={"recipient": "请填写签收人。"}, article=XZCF_52)
+    results = check_officers(agency=c.owner_agency, staff_ids=officer_ids, day=day)
+    for i, r in enumerate(results, start=1):
+        CaseOfficer.objects.create(case=c, staff_id=r["staff_id"], order=i, certificate_id=r["certificate_id"], certificate_number=r["certificate_number"], checked_on=day, valid=r["valid"], check_result=r["reason"])
+    v.proposed_amount, v.other_kinds, v.reasons = fine, ([PenaltyKind.WARNING.value] if warning else []), reasons.strip()
+    if fine is not None:
+        _check_amount(v, fine, day, collectively_approved=False)
+    v.full_clean()
+    v.save()
+    receipt = (collected_receipt_no or "").strip()
+    if receipt and fine is not None:
+        onsite = law_penalties.onsite_collection_allowed(summary=True, fine=fine, collection_impossible_later=collection_impossible_later)
+        if not onsite:
+            raise DomainError("不能当场收缴罚款：" + "；".join(r.text for r in onsite.reasons) + "。", code="onsite_collection_refused", article=XZCF_68)
+        if Payment.objects.filter(receipt_no=receipt).exists():
+            raise ValidationFailed("该票据号已登记。", fields={"collected_receipt_no": "票据号已登记。"})
+    c.procedure = "summary"
+    c.filed_on, c.filed_by, c.proposed_by, c.proposed_on = day, actor, actor, day
+    c.decided_on, c.decided_by, c.fine_total, c.onsite_statement = day, actor, fine or Decimal("0.00"), (onsite_statement or "").strip()
+    c.decision_served_on, c.decision_service_method, c.decision_service_basis = day, "direct", "当场交付（行政处罚法第五十二条）"
+    c.save()
+    what = "、".join(([f"罚款{yuan(fine)}"] if fine is not None else []) + (["警告"] if warning else []))
+    _step(c, actor=actor, action="case.summary", on=day, to=CaseStatus.DECIDED, article=f"{XZCF_51}；{XZCF_52}",
+          summary=f"当场作出行政处罚决定：{what}；当场交付{recipient.strip()}。" + (f"当事人当场陈述申辩：{c.onsite_statement[:200]}" if c.onsite_statement else "当事人未提出陈述申辩。"))  # fmt: skip
+    lines = []
+    for code in (["payment"] if fine is not None and not receipt else []) + ["reconsideration_application", "lawsuit_direct"]:
+        row = _store_deadline(c, _evaluate(c, code, day))
+        lines.append(f"{row.name}至{row.due:%Y年%-m月%-d日}")
+    _step(c, actor=actor, action="case.decision_served", on=day, to=CaseStatus.SERVED, summary="决定书当场交付。" + "；".join(lines) + "。", article=XZCF_52)
+    if receipt and fine is not None:
+        Payment.objects.create(case=c, paid_on=day, amount=fine, fine=fine, surcharge=Decimal("0.00"), receipt_no=receipt, onsite=True, recorded_by=actor)
+        handover = _store_deadline(c, _evaluate(c, "onsite_fine_handover", day))
+        _step(c, actor=actor, action="case.payment", on=day, to=CaseStatus.EXECUTED, deadline=handover,
+              summary=f"当场收缴罚款{yuan(fine)}（票据号{receipt}），应于{handover.due:%Y年%-m月%-d日}前交至行政机关。", article=f"{XZCF_68}；{XZCF_71}")  # fmt: skip
+    elif fine is None:
+        _step(c, actor=actor, action="case.payment", on=day, to=CaseStatus.EXECUTED, summary="仅给予警告，无须缴款。", article=XZCF_51)
+    return c
+
+
+@transaction.atomic
+def onsite_handover_record(*, actor: Any, case: Case, handed_on: dt.date) -> Payment:
+    """The officer hands the money collected on the spot to the agency within 2 working days (§71);
+    a late handover is recorded as late, never hidden."""
+    c = _lock(actor, case, roles=WRITE_ROLES + (Role.OFFICE,))
+    p = Payment.objects.select_for_update().filter(case=c, onsite=True).first()
+    if p is None:
+        raise DomainError("本案没有当场收缴的罚款。", code="no_onsite_payment")
+    if p.handed_over_on is not None:
+        raise DomainError("当场收缴的罚款已登记交至行政机关。", code="already_handed_over")
+    handed_on = _day(handed_on, "handed_on", "交款日期", not_before=p.paid_on, before_label="收缴日期")
+    p.handed_over_on = handed_on
+    p.save(update_fields=["handed_over_on"])
+    row = _active_deadline(c, "onsite_fine_handover")
+    met = row is None or handed_on <= row.due
+    if row is not None:
+        CaseDeadline.objects.filter(pk=row.pk).update(met_on=handed_on)
+    _step(c, actor=actor, action="case.onsite_handover", on=handed_on, deadline=row, met=met if row else None,
+          summary=f"当场收缴的罚款{yuan(p.amount)}已交至行政机关{'' if met else '（已超过二日期限）'}。", article=XZCF_71)  # fmt: skip
+    return p

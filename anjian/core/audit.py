@@ -242,5 +242,7 @@ ACTIONS.update(
         "case.refer": "移送司法机关",
         "case.close": "结案",
         "case.deadline_recomputed": "期限重算与已告知日期不同",
+        "case.summary": "当场作出行政处罚决定（简易程序）",
+        "case.onsite_handover": "当场收缴罚款交至行政机关",
     }
 )

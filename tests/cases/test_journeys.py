@@ -480,3 +480,38 @@ def test_no_increase_after_the_notice_even_before_a_defence(cases_world, ent_a):
     with pytest.raises(DomainError) as exc:
         services.case_propose(actor=w.user("officer_a"), case=c, items=[{"violation": v.pk, "amount": Decimal("20000.01"), "reasons": "r"}])
     assert exc.value.code == "above_notice" and "第四十四条" in exc.value.article
+
+
+def test_summary_procedure_with_onsite_collection(cases_world, ent_a, clock):
+    w = cases_world
+    kw = dict(title="未设置安全警示标志", facts="现场未设置警示标志", violation_id="P9", act_date=START.date(), decided_on=START.date(), officer_ids=officers(w),
+              reasons="情节轻微，当场改正", enterprise=ent_a, recipient="李四")
+    with pytest.raises(DomainError) as exc:  # an organisation: no more than ¥3,000 on the spot
+        services.case_summary_decide(actor=w.user("officer_a"), amount=Decimal("3000.01"), **kw)
+    assert exc.value.code == "summary_not_allowed" and "第五十一条" in exc.value.article
+    with pytest.raises(DomainError) as exc:  # on-the-spot collection: ≤ ¥100 unless hard to collect later
+        services.case_summary_decide(actor=w.user("officer_a"), amount=Decimal("500.00"), collected_receipt_no="PJ-1", **kw)
+    assert exc.value.code == "onsite_collection_refused" and "第六十八条" in exc.value.article
+    assert not Case.objects.exists()  # a refused step changes nothing
+    c = services.case_summary_decide(actor=w.user("officer_a"), amount=Decimal("100.00"), collected_receipt_no="PJ-1", onsite_statement="无异议", **kw)
+    assert (c.procedure, c.status, c.fine_total) == ("summary", "executed", Decimal("100.00"))
+    handover = CaseDeadline.objects.get(case=c, code="onsite_fine_handover", active=True)
+    assert handover.due == D(2026, 3, 4)  # 2 working days after Monday 3/2
+    with pytest.raises(DomainError) as exc:
+        services.case_close(actor=w.user("depthead_a"), case=c, closed_on=START.date())
+    assert exc.value.code == "onsite_not_handed_over"
+    at(clock, D(2026, 3, 5))
+    services.onsite_handover_record(actor=w.user("officer_a"), case=c, handed_on=D(2026, 3, 5))
+    assert c.steps.get(action="case.onsite_handover").deadline_met is False  # one day late, recorded as such
+    assert services.case_close(actor=w.user("depthead_a"), case=c, closed_on=D(2026, 3, 5)).status == "closed"
+
+
+def test_summary_procedure_without_collection_leaves_a_payment_window(cases_world, ent_a):
+    w = cases_world
+    c = services.case_summary_decide(actor=w.user("officer_a"), title="警示标志", facts="f", violation_id="P9", act_date=START.date(), decided_on=START.date(),
+                                     officer_ids=officers(w), reasons="r", enterprise=ent_a, recipient="李四", amount=Decimal("2000.00"), warning=True)
+    assert c.status == "served" and CaseDeadline.objects.get(case=c, code="payment", active=True).due == D(2026, 3, 17)
+    with pytest.raises(ValidationFailed) as exc:
+        services.case_summary_decide(actor=w.user("officer_a"), title="t", facts="f", violation_id="P9", act_date=START.date(), decided_on=START.date(),
+                                     officer_ids=officers(w, "officer_a"), reasons="r", enterprise=ent_a, recipient="李四", amount=Decimal("200.00"))
+    assert exc.value.code == "officers_too_few"
