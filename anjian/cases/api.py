@@ -37,7 +37,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         read_only_fields = fields
 
 
-class ViolationSerializer(serializers.ModelSerializer[CaseViolation]):
+class CaseViolationSerializer(serializers.ModelSerializer[CaseViolation]):
     class Meta:
         model = CaseViolation
         fields = [
@@ -47,7 +47,7 @@ class ViolationSerializer(serializers.ModelSerializer[CaseViolation]):
         read_only_fields = fields
 
 
-class OfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
+class CaseOfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
     name = serializers.CharField(source="staff.name", read_only=True)
 
     class Meta:
@@ -56,21 +56,21 @@ class OfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
         read_only_fields = fields
 
 
-class DeadlineSerializer(serializers.ModelSerializer[CaseDeadline]):
+class CaseDeadlineSerializer(serializers.ModelSerializer[CaseDeadline]):
     class Meta:
         model = CaseDeadline
         fields = ["code", "name", "trigger_date", "due", "article", "calendar_version", "provisional", "unverified", "protects_party", "warning", "met_on"]
         read_only_fields = fields
 
 
-class StepSerializer(serializers.ModelSerializer[CaseStep]):
+class CaseStepSerializer(serializers.ModelSerializer[CaseStep]):
     class Meta:
         model = CaseStep
         fields = ["action", "label", "from_status", "to_status", "on", "actor_name", "summary", "article", "document", "deadline_code", "deadline_due", "deadline_met"]
         read_only_fields = fields
 
 
-class NoticeSerializer(serializers.ModelSerializer[Notice]):
+class CaseNoticeSerializer(serializers.ModelSerializer[Notice]):
     class Meta:
         model = Notice
         fields = ["id", "issued_on", "proposal", "fine_total", "hearing_offered", "hearing_reasons", "hearing_warning", "served_on", "service_method", "service_basis"]
@@ -78,11 +78,11 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    violations = ViolationSerializer(many=True, read_only=True)
-    officers = OfficerSerializer(source="officer_rows", many=True, read_only=True)
-    deadlines = DeadlineSerializer(many=True, read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
-    notices = NoticeSerializer(many=True, read_only=True)
+    violations = CaseViolationSerializer(many=True, read_only=True)
+    officers = CaseOfficerSerializer(source="officer_rows", many=True, read_only=True)
+    deadlines = CaseDeadlineSerializer(many=True, read_only=True)
+    steps = CaseStepSerializer(many=True, read_only=True)
+    notices = CaseNoticeSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "facts", "source_reason", "transfer", "hazard", "finding", "accident", "repeat_dates", "violations", "officers", "deadlines", "steps", "notices"]
@@ -90,7 +90,7 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 # --- inputs --------------------------------------------------------------------------------------------------------------
-class OpenSerializer(serializers.Serializer[Any]):
+class CaseOpenSerializer(serializers.Serializer[Any]):
     source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source; DRF pops declared fields
     title = serializers.CharField(allow_blank=True)
     facts = serializers.CharField(allow_blank=True)
@@ -109,13 +109,13 @@ class OpenSerializer(serializers.Serializer[Any]):
     serious_violation = serializers.BooleanField(required=False, default=False)
 
 
-class TransferAcceptSerializer(serializers.Serializer[Any]):
+class CaseTransferAcceptSerializer(serializers.Serializer[Any]):
     transfer = serializers.IntegerField()
     title = serializers.CharField(allow_blank=True)
     facts = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AccidentSerializer(serializers.Serializer[Any]):
+class CaseAccidentSerializer(serializers.Serializer[Any]):
     enterprise = serializers.IntegerField()
     occurred_on = serializers.DateField()
     deaths = serializers.IntegerField(min_value=0)
@@ -124,7 +124,7 @@ class AccidentSerializer(serializers.Serializer[Any]):
     narrative = serializers.CharField(allow_blank=True)
 
 
-class ViolationAddSerializer(serializers.Serializer[Any]):
+class CaseViolationAddSerializer(serializers.Serializer[Any]):
     violation_id = serializers.CharField()
     act_date = serializers.DateField()
     subject = serializers.CharField(required=False, default="unit")
@@ -139,16 +139,16 @@ class ViolationAddSerializer(serializers.Serializer[Any]):
     gains = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
 
 
-class FileSerializer(serializers.Serializer[Any]):
+class CaseFileSerializer(serializers.Serializer[Any]):
     filed_on = serializers.DateField()
 
 
-class OfficersSerializer(serializers.Serializer[Any]):
+class CaseOfficersSerializer(serializers.Serializer[Any]):
     staff_ids = serializers.ListField(child=serializers.IntegerField())
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ProposeItemSerializer(serializers.Serializer[Any]):
+class CaseProposeItemSerializer(serializers.Serializer[Any]):
     violation = serializers.IntegerField()
     # Kept as text: the service refuses more than two decimals with a Chinese message.
     amount = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
@@ -157,16 +157,16 @@ class ProposeItemSerializer(serializers.Serializer[Any]):
     other_kinds = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
 
-class ProposeSerializer(serializers.Serializer[Any]):
-    items = ProposeItemSerializer(many=True)
+class CaseProposeSerializer(serializers.Serializer[Any]):
+    items = CaseProposeItemSerializer(many=True)
     proposed_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class NoticeIssueSerializer(serializers.Serializer[Any]):
+class CaseNoticeIssueSerializer(serializers.Serializer[Any]):
     issued_on = serializers.DateField()
 
 
-class ServedSerializer(serializers.Serializer[Any]):
+class CaseServedSerializer(serializers.Serializer[Any]):
     method = serializers.CharField()
     event_date = serializers.DateField()
     recipient = serializers.CharField(allow_blank=True)
@@ -174,25 +174,25 @@ class ServedSerializer(serializers.Serializer[Any]):
     consent_ref = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DefenceSerializer(serializers.Serializer[Any]):
+class CaseDefenceSerializer(serializers.Serializer[Any]):
     received_on = serializers.DateField()
     kind = serializers.CharField()
     form = serializers.CharField()
     content = serializers.CharField(allow_blank=True)
 
 
-class WaiverSerializer(serializers.Serializer[Any]):
+class CaseWaiverSerializer(serializers.Serializer[Any]):
     signed_on = serializers.DateField()
     signer = serializers.CharField(allow_blank=True)
     waives_hearing = serializers.BooleanField(required=False, default=False)
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class HearingRequestSerializer(serializers.Serializer[Any]):
+class CaseHearingRequestSerializer(serializers.Serializer[Any]):
     requested_on = serializers.DateField()
 
 
-class HearingNoticeSerializer(serializers.Serializer[Any]):
+class CaseHearingNoticeSerializer(serializers.Serializer[Any]):
     hearing_date = serializers.DateField()
     notice_served_on = serializers.DateField()
     place = serializers.CharField(allow_blank=True)
@@ -201,68 +201,93 @@ class HearingNoticeSerializer(serializers.Serializer[Any]):
     not_public_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class HearingHeldSerializer(serializers.Serializer[Any]):
+class CaseHearingHeldSerializer(serializers.Serializer[Any]):
     held_on = serializers.DateField()
     outcome = serializers.CharField()
     summary = serializers.CharField(allow_blank=True)
 
 
-class LegalReviewSerializer(serializers.Serializer[Any]):
+class CaseLegalReviewSerializer(serializers.Serializer[Any]):
     reviewed_on = serializers.DateField()
     passed = serializers.BooleanField()
     opinion = serializers.CharField(allow_blank=True)
 
 
-class CollectiveSerializer(serializers.Serializer[Any]):
+class CaseCollectiveSerializer(serializers.Serializer[Any]):
     held_on = serializers.DateField()
     attendee_ids = serializers.ListField(child=serializers.IntegerField())
     conclusion = serializers.CharField(allow_blank=True)
     approves_mitigation = serializers.BooleanField(required=False, default=False)
 
 
-class ExtensionRequestSerializer(serializers.Serializer[Any]):
+class CaseExtensionRequestSerializer(serializers.Serializer[Any]):
     requested_on = serializers.DateField()
     extend_until = serializers.DateField()
     reason = serializers.CharField(allow_blank=True)
 
 
-class ExtensionDecideSerializer(serializers.Serializer[Any]):
+class CaseExtensionDecideSerializer(serializers.Serializer[Any]):
     approved = serializers.BooleanField()
     decided_on = serializers.DateField()
 
 
-class DecideSerializer(serializers.Serializer[Any]):
+class CaseDecideSerializer(serializers.Serializer[Any]):
     decided_on = serializers.DateField()
 
 
-class PaymentSerializer(serializers.Serializer[Any]):
+class CasePaymentSerializer(serializers.Serializer[Any]):
     paid_on = serializers.DateField()
     amount = serializers.CharField()
     receipt_no = serializers.CharField(allow_blank=True)
 
 
-class NoPenaltySerializer(serializers.Serializer[Any]):
+class CaseNoPenaltySerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
     ground = serializers.CharField()
     reason = serializers.CharField(allow_blank=True)
 
 
-class WithdrawSerializer(serializers.Serializer[Any]):
+class CaseWithdrawSerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
     reason = serializers.CharField(allow_blank=True)
 
 
-class ReferSerializer(serializers.Serializer[Any]):
+class CaseReferSerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
     referred_to = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
 
 
-class CloseSerializer(serializers.Serializer[Any]):
+class CaseCloseSerializer(serializers.Serializer[Any]):
     closed_on = serializers.DateField()
 
 
-class BoardRowSerializer(serializers.Serializer[Any]):
+class CaseSummarySerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(allow_blank=True)
+    facts = serializers.CharField(allow_blank=True)
+    violation_id = serializers.CharField()
+    act_date = serializers.DateField()
+    decided_on = serializers.DateField()
+    officer_ids = serializers.ListField(child=serializers.IntegerField())
+    reasons = serializers.CharField(allow_blank=True)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True, default=None)
+    person_name = serializers.CharField(required=False, allow_blank=True, default="")
+    person_id_number = serializers.CharField(required=False, allow_blank=True, default="")
+    amount = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
+    warning = serializers.BooleanField(required=False, default=False)
+    subject = serializers.CharField(required=False, default="unit")
+    circumstance = serializers.CharField(required=False, default="base")
+    onsite_statement = serializers.CharField(required=False, allow_blank=True, default="")
+    recipient = serializers.CharField(allow_blank=True)
+    collected_receipt_no = serializers.CharField(required=False, allow_blank=True, default="")
+    collection_impossible_later = serializers.BooleanField(required=False, default=False)
+
+
+class CaseHandoverSerializer(serializers.Serializer[Any]):
+    handed_on = serializers.DateField()
+
+
+class CaseBoardRowSerializer(serializers.Serializer[Any]):
     case_id = serializers.IntegerField()
     title = serializers.CharField()
     party = serializers.CharField()
@@ -301,9 +326,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         fn(actor=request.user, case=case, **ser.validated_data)
         return self._ok(case)
 
-    @extend_schema(request=OpenSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseOpenSerializer, responses=CaseDetailSerializer)
     def create(self, request: Request) -> Response:
-        ser = OpenSerializer(data=request.data)
+        ser = CaseOpenSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         accident = d.pop("accident")
@@ -311,20 +336,20 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = services.case_open(actor=request.user, **d)
         return self._ok(case, status.HTTP_201_CREATED)
 
-    @extend_schema(request=TransferAcceptSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseTransferAcceptSerializer, responses=CaseDetailSerializer)
     @action(detail=False, methods=["post"], url_path="transfer-accept")
     def transfer_accept(self, request: Request) -> Response:
-        ser = TransferAcceptSerializer(data=request.data)
+        ser = CaseTransferAcceptSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         transfer = get_for_user(Transfer.objects.all(), request.user, d.pop("transfer"))
         case = services.transfer_accept_into_case(actor=request.user, transfer=transfer, **d)
         return self._ok(case, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AccidentSerializer, responses=dict)
+    @extend_schema(request=CaseAccidentSerializer, responses=dict)
     @action(detail=False, methods=["post"])
     def accident(self, request: Request) -> Response:
-        ser = AccidentSerializer(data=request.data)
+        ser = CaseAccidentSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         ent = get_for_user(Enterprise.objects.all(), request.user, d.pop("enterprise"))
@@ -332,10 +357,27 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         r = services.accident_ranges(a)
         return Response({"id": a.pk, "grade": a.grade, "grade_label": r["grade_label"], "unit_range": str(r["unit"]), "unit_range_basis": r["unit"].basis}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=BoardRowSerializer(many=True))
+    @extend_schema(request=CaseSummarySerializer, responses=CaseDetailSerializer)
+    @action(detail=False, methods=["post"])
+    def summary(self, request: Request) -> Response:
+        ser = CaseSummarySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        case = services.case_summary_decide(actor=request.user, **ser.validated_data)
+        return self._ok(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaseHandoverSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def handover(self, request: Request, pk: str | None = None) -> Response:
+        ser = CaseHandoverSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        case = self.get_object()
+        services.onsite_handover_record(actor=request.user, case=case, **ser.validated_data)
+        return self._ok(case)
+
+    @extend_schema(request=None, responses=CaseBoardRowSerializer(many=True))
     @action(detail=False, methods=["get"])
     def board(self, request: Request) -> Response:
-        return Response(BoardRowSerializer(selectors.deadline_board(user=request.user), many=True).data)
+        return Response(CaseBoardRowSerializer(selectors.deadline_board(user=request.user), many=True).data)
 
     @extend_schema(request=None, responses=dict)
     @action(detail=False, methods=["get"])
@@ -343,45 +385,45 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         hs = selectors.hazards_awaiting_case(user=request.user)[:500]
         return Response([{"hazard": h.pk, "enterprise": h.enterprise_id, "enterprise_name": h.enterprise.name, "description": h.description, "overdue_since": h.overdue_since} for h in hs])
 
-    @extend_schema(request=ViolationAddSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseViolationAddSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def violations(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, ViolationAddSerializer, services.case_violation_add)
+        return self._transition(request, CaseViolationAddSerializer, services.case_violation_add)
 
-    @extend_schema(request=FileSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseFileSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="file")
     def file_case(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, FileSerializer, services.case_file)
+        return self._transition(request, CaseFileSerializer, services.case_file)
 
-    @extend_schema(request=OfficersSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseOfficersSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def officers(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, OfficersSerializer, services.case_assign_officers)
+        return self._transition(request, CaseOfficersSerializer, services.case_assign_officers)
 
-    @extend_schema(request=ProposeSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseProposeSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def propose(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, ProposeSerializer, services.case_propose)
+        return self._transition(request, CaseProposeSerializer, services.case_propose)
 
-    @extend_schema(request=NoticeIssueSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseNoticeIssueSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def notice(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, NoticeIssueSerializer, services.notice_issue)
+        return self._transition(request, CaseNoticeIssueSerializer, services.notice_issue)
 
-    @extend_schema(request=ServedSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseServedSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="notice-served")
     def notice_served(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, ServedSerializer, services.notice_served)
+        return self._transition(request, CaseServedSerializer, services.notice_served)
 
-    @extend_schema(request=DefenceSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseDefenceSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def defence(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, DefenceSerializer, services.defence_record)
+        return self._transition(request, CaseDefenceSerializer, services.defence_record)
 
-    @extend_schema(request=WaiverSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseWaiverSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def waiver(self, request: Request, pk: str | None = None) -> Response:
-        ser = WaiverSerializer(data=request.data)
+        ser = CaseWaiverSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         upload = d.pop("file")
@@ -389,40 +431,40 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         services.waiver_record(actor=request.user, case=case, fh=upload, name=getattr(upload, "name", ""), **d)
         return self._ok(case)
 
-    @extend_schema(request=HearingRequestSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseHearingRequestSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="hearing-request")
     def hearing_request(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, HearingRequestSerializer, services.hearing_request)
+        return self._transition(request, CaseHearingRequestSerializer, services.hearing_request)
 
-    @extend_schema(request=HearingNoticeSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseHearingNoticeSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="hearing-notice")
     def hearing_notice(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, HearingNoticeSerializer, services.hearing_notice)
+        return self._transition(request, CaseHearingNoticeSerializer, services.hearing_notice)
 
-    @extend_schema(request=HearingHeldSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseHearingHeldSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="hearing-held")
     def hearing_held(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, HearingHeldSerializer, services.hearing_held)
+        return self._transition(request, CaseHearingHeldSerializer, services.hearing_held)
 
-    @extend_schema(request=LegalReviewSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseLegalReviewSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="legal-review")
     def legal_review(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, LegalReviewSerializer, services.legal_review_record)
+        return self._transition(request, CaseLegalReviewSerializer, services.legal_review_record)
 
-    @extend_schema(request=CollectiveSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseCollectiveSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def collective(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, CollectiveSerializer, services.collective_discussion_record)
+        return self._transition(request, CaseCollectiveSerializer, services.collective_discussion_record)
 
-    @extend_schema(request=ExtensionRequestSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseExtensionRequestSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def extension(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, ExtensionRequestSerializer, services.extension_request)
+        return self._transition(request, CaseExtensionRequestSerializer, services.extension_request)
 
-    @extend_schema(request=ExtensionDecideSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseExtensionDecideSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path=r"extension/(?P<ext_pk>[0-9]+)/decide")
     def extension_decide(self, request: Request, pk: str | None = None, ext_pk: str = "") -> Response:
-        ser = ExtensionDecideSerializer(data=request.data)
+        ser = CaseExtensionDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         case = self.get_object()
         ext = DecisionExtension.objects.filter(case=case, pk=ext_pk).first()
@@ -431,37 +473,37 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         services.extension_decide(actor=request.user, extension=ext, **ser.validated_data)
         return self._ok(case)
 
-    @extend_schema(request=DecideSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseDecideSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, DecideSerializer, services.decision_make)
+        return self._transition(request, CaseDecideSerializer, services.decision_make)
 
-    @extend_schema(request=ServedSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseServedSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="decision-served")
     def decision_served(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, ServedSerializer, services.decision_served)
+        return self._transition(request, CaseServedSerializer, services.decision_served)
 
-    @extend_schema(request=PaymentSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CasePaymentSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def payment(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, PaymentSerializer, services.payment_record)
+        return self._transition(request, CasePaymentSerializer, services.payment_record)
 
-    @extend_schema(request=NoPenaltySerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseNoPenaltySerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="no-penalty")
     def no_penalty(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, NoPenaltySerializer, services.case_no_penalty)
+        return self._transition(request, CaseNoPenaltySerializer, services.case_no_penalty)
 
-    @extend_schema(request=WithdrawSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseWithdrawSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, WithdrawSerializer, services.case_withdraw)
+        return self._transition(request, CaseWithdrawSerializer, services.case_withdraw)
 
-    @extend_schema(request=ReferSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseReferSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def refer(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, ReferSerializer, services.case_refer)
+        return self._transition(request, CaseReferSerializer, services.case_refer)
 
-    @extend_schema(request=CloseSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=CaseCloseSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
-        return self._transition(request, CloseSerializer, services.case_close)
+        return self._transition(request, CaseCloseSerializer, services.case_close)

@@ -146,3 +146,16 @@ def test_awaiting_queue_lists_flagged_hazards_without_a_case(cases_world, inspec
     r = c.post("/api/v1/cases/", {"source": "hazard", "hazard": h.pk, "title": "逾期未整改案", "facts": "逾期", "discovered_on": "2026-03-02"}, format="json")
     assert r.status_code == 201, r.content
     assert c.get("/api/v1/cases/awaiting/").json() == []
+
+
+def test_summary_procedure_through_the_api(cases_world, ent_a):
+    w = cases_world
+    c = api(w.user("officer_a"))
+    body = {"title": "警示标志", "facts": "f", "violation_id": "P9", "act_date": "2026-03-02", "decided_on": "2026-03-02", "officer_ids": officers(w), "reasons": "r",
+            "enterprise": ent_a.pk, "recipient": "李四", "amount": "5000.00"}
+    r = c.post("/api/v1/cases/summary/", body, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "summary_not_allowed" and "第五十一条" in r.json()["article"]
+    r = c.post("/api/v1/cases/summary/", {**body, "amount": "50.00", "collected_receipt_no": "PJ-9"}, format="json")
+    assert r.status_code == 201 and r.json()["status"] == "executed"
+    r = c.post(f"/api/v1/cases/{r.json()['id']}/handover/", {"handed_on": "2026-03-02"}, format="json")
+    assert r.status_code == 200 and r.json()["steps"][-1]["deadline_met"] is True
