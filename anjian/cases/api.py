@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anjian.cases import selectors, services
-from anjian.cases.models import Accident, Case, CaseDeadline, CaseOfficer, CaseStep, CaseViolation, DecisionExtension, Notice
+from anjian.cases.models import Accident, Case, CaseDeadline, CaseOfficer, CaseStep, CaseViolation, DecisionExtension, Notice, Statement
 from anjian.core.errors import ValidationFailed
 from anjian.core.scoping import get_for_user
 from anjian.enterprises.models import Enterprise
@@ -179,6 +179,11 @@ class CaseDefenceSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     form = serializers.CharField()
     content = serializers.CharField(allow_blank=True)
+
+
+class CaseDefenceReviewSerializer(serializers.Serializer[Any]):
+    statement = serializers.IntegerField()
+    review = serializers.CharField(allow_blank=True)
 
 
 class CaseWaiverSerializer(serializers.Serializer[Any]):
@@ -419,6 +424,18 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def defence(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, CaseDefenceSerializer, services.defence_record)
+
+    @extend_schema(request=CaseDefenceReviewSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="defence-review")
+    def defence_review(self, request: Request, pk: str | None = None) -> Response:
+        ser = CaseDefenceReviewSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        case = self.get_object()
+        st = Statement.objects.filter(case=case, pk=ser.validated_data["statement"]).first()
+        if st is None:
+            raise ValidationFailed("陈述申辩记录不存在。", fields={"statement": "不存在。"})
+        services.defence_review(actor=request.user, statement=st, review=ser.validated_data["review"])
+        return self._ok(case)
 
     @extend_schema(request=CaseWaiverSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -965,6 +965,21 @@ def waiver_record(*, actor: Any, case: Case, signed_on: dt.date, signer: str, fh
     return w
 
 
+@transaction.atomic
+def defence_review(*, actor: Any, statement: Statement, review: str) -> Statement:
+    """The agency reviews the facts, reasons and evidence the party put forward (复核, 行政处罚法
+    §45 ¶1); no decision is made while a statement is unreviewed."""
+    c = _lock(actor, statement.case)
+    s = Statement.objects.select_for_update().get(pk=statement.pk)
+    _require_state(c, {CaseStatus.NOTICE_SERVED, CaseStatus.HEARING}, "复核陈述申辩")
+    if not (review or "").strip():
+        raise ValidationFailed("请填写复核意见（是否采纳及理由）。", fields={"review": "请填写复核意见。"}, article=XZCF_45)
+    s.review = review.strip()
+    s.save(update_fields=["review"])
+    _step(c, actor=actor, action="case.defence_review", on=_today(), summary=f"复核{s.get_kind_display()}（{s.received_on:%Y年%-m月%-d日}）：{s.review[:200]}", article=XZCF_45)
+    return s
+
+
 # --- the hearing ----------------------------------------------------------------------------------------------------
 def _open_hearing(c: Case) -> Hearing:
     h = Hearing.objects.filter(case=c).order_by("-id").first()
@@ -1193,7 +1208,11 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
                 f"申请听证期限至{end:%Y年%-m月%-d日}届满，当事人未书面放弃听证权利，期限届满前不得作出行政处罚决定。",
                 code="hearing_window_open", article=row.article,
             )  # fmt: skip
-    # 3. Amounts: inside the applicable range on the day, not above the notice, one act one fine.
+    # 3. Every statement or defence has been reviewed (§45 ¶1: 应当进行复核).
+    unreviewed = Statement.objects.filter(notice=n, review="", received_on__lte=decided_on).order_by("received_on").first()
+    if unreviewed is not None:
+        raise DomainError(f"当事人{unreviewed.received_on:%Y年%-m月%-d日}提出的{unreviewed.get_kind_display()}尚未复核，不得作出决定。", code="defence_not_reviewed", article=XZCF_45)
+    # 4. Amounts: inside the applicable range on the day, not above the notice, one act one fine.
     violations = _violations(c)
     approved_mitigation = CollectiveDiscussion.objects.filter(case=c, held_on__lte=decided_on, approves_mitigation=True).exists()
     for v in violations:
@@ -1204,7 +1223,7 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
         _not_above_notice(violations, n, article=XZCF_45, code="increase_after_defence", because="当事人已陈述、申辩或者申请听证，行政机关不得因当事人陈述、申辩而给予更重的处罚。")
     _not_above_notice(violations, n, article=f"{XZCF_44}；{XZCF_62}", code="above_notice", because="未告知当事人的处罚内容不得作出决定，应当重新告知。")
     total = _total(violations)
-    # 4. Legal review (§58) and collective discussion (§57) where required, covering this proposal.
+    # 5. Legal review (§58) and collective discussion (§57) where required, covering this proposal.
     review_req = legal_review_requirement(c, decided_on)
     if review_req.required:
         last = LegalReview.objects.filter(case=c, reviewed_on__lte=decided_on).order_by("-reviewed_on", "-id").first()
@@ -1221,7 +1240,7 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
             raise DomainError(f"本案应当由行政机关负责人集体讨论决定（{why}）。", code="collective_missing", article=XZCF_57)
         if last_d.fine_total != total:
             raise DomainError(f"集体讨论时的罚款合计为{yuan(last_d.fine_total)}，与现拟决定的{yuan(total)}不同，须重新讨论。", code="collective_stale", article=XZCF_57)
-    # 5. The time limit (§60), or an extension approved by the head.
+    # 6. The time limit (§60), or an extension approved by the head.
     limit = _active_deadline(c, "decision_deadline")
     if limit is not None and decided_on > limit.due:
         raise DomainError(f"作出行政处罚决定的期限已于{limit.due:%Y年%-m月%-d日}届满，且未经机关负责人批准延长。", code="decision_late", article=limit.article)

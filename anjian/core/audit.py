@@ -226,6 +226,7 @@ ACTIONS.update(
         "case.notice": "制作行政处罚告知书",
         "case.notice_served": "告知书送达",
         "case.defence": "陈述申辩",
+        "case.defence_review": "复核陈述申辩",
         "case.waiver": "放弃陈述申辩声明",
         "case.hearing_request": "申请听证",
         "case.hearing_notice": "听证通知",

@@ -157,7 +157,7 @@ def test_refused_increase_after_the_defence(cases_world, ent_a, clock):
     c = noticed_case(w, ent_a)
     v = c.violations.get()
     at(clock, D(2026, 3, 4))
-    services.defence_record(actor=w.user("officer_a"), case=c, received_on=D(2026, 3, 4), kind="defence", form="written", content="已着手整改，请求从轻")
+    st = services.defence_record(actor=w.user("officer_a"), case=c, received_on=D(2026, 3, 4), kind="defence", form="written", content="已着手整改，请求从轻")
     with pytest.raises(DomainError) as exc:
         services.case_propose(actor=w.user("officer_a"), case=c, items=[{"violation": v.pk, "amount": Decimal("25000.00"), "reasons": "态度不好"}])
     assert exc.value.code == "increase_after_defence" and "第四十五条" in exc.value.article
@@ -165,6 +165,10 @@ def test_refused_increase_after_the_defence(cases_world, ent_a, clock):
     assert v.proposed_amount == Decimal("20000.00")
     services.case_propose(actor=w.user("officer_a"), case=c, items=[{"violation": v.pk, "amount": Decimal("15000.00"), "reasons": "采纳申辩意见，从轻"}])
     at(clock, D(2026, 3, 6))
+    with pytest.raises(DomainError) as exc:  # the defence must be reviewed first (§45 ¶1)
+        services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 6))
+    assert exc.value.code == "defence_not_reviewed"
+    services.defence_review(actor=w.user("officer_a"), statement=st, review="当事人已着手整改，采纳，从轻处罚")
     c = services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 6))
     assert c.fine_total == Decimal("15000.00")
 

@@ -75,6 +75,15 @@ class CaseMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self._status() == "notice_served")
     @rule()
+    def review(self) -> None:
+        for row in Statement.objects.filter(case_id=self.case.pk, review=""):
+            try:
+                services.defence_review(actor=self.world.user("officer_a"), statement=row, review="已复核")
+            except DomainError:
+                pass
+
+    @precondition(lambda self: self._status() == "notice_served")
+    @rule()
     def waiver(self) -> None:
         self._try(services.waiver_record, actor=self.world.user("officer_a"), signed_on=self.today, signer="当事人", fh=scan(), name="放弃声明.png")
 
