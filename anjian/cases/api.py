@@ -325,9 +325,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(CaseDetailSerializer(selectors.case_get(user=self.request.user, pk=case.pk)).data, status=code)
 
     def _transition(self, request: Request, ser_class: type[serializers.Serializer[Any]], fn: Callable[..., Any]) -> Response:
+        case = self.get_object()  # out of scope answers 404 before the body is looked at
         ser = ser_class(data=request.data)
         ser.is_valid(raise_exception=True)
-        case = self.get_object()
         fn(actor=request.user, case=case, **ser.validated_data)
         return self._ok(case)
 
@@ -373,9 +373,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=CaseHandoverSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def handover(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
         ser = CaseHandoverSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        case = self.get_object()
         services.onsite_handover_record(actor=request.user, case=case, **ser.validated_data)
         return self._ok(case)
 
@@ -428,9 +428,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=CaseDefenceReviewSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="defence-review")
     def defence_review(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
         ser = CaseDefenceReviewSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        case = self.get_object()
         st = Statement.objects.filter(case=case, pk=ser.validated_data["statement"]).first()
         if st is None:
             raise ValidationFailed("陈述申辩记录不存在。", fields={"statement": "不存在。"})
@@ -440,11 +440,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=CaseWaiverSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def waiver(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
         ser = CaseWaiverSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         upload = d.pop("file")
-        case = self.get_object()
         services.waiver_record(actor=request.user, case=case, fh=upload, name=getattr(upload, "name", ""), **d)
         return self._ok(case)
 
@@ -481,9 +481,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=CaseExtensionDecideSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path=r"extension/(?P<ext_pk>[0-9]+)/decide")
     def extension_decide(self, request: Request, pk: str | None = None, ext_pk: str = "") -> Response:
+        case = self.get_object()
         ser = CaseExtensionDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        case = self.get_object()
         ext = DecisionExtension.objects.filter(case=case, pk=ext_pk).first()
         if ext is None:
             raise ValidationFailed("延长办案期限申请不存在。", fields={"extension": "不存在。"})

@@ -159,3 +159,27 @@ def test_summary_procedure_through_the_api(cases_world, ent_a):
     assert r.status_code == 201 and r.json()["status"] == "executed"
     r = c.post(f"/api/v1/cases/{r.json()['id']}/handover/", {"handed_on": "2026-03-02"}, format="json")
     assert r.status_code == 200 and r.json()["steps"][-1]["deadline_met"] is True
+
+
+ACTIONS = [
+    "violations", "file", "officers", "propose", "notice", "notice-served", "defence", "defence-review", "waiver", "hearing-request", "hearing-notice",
+    "hearing-held", "legal-review", "collective", "extension", "decide", "decision-served", "payment", "no-penalty", "withdraw", "refer", "close", "handover",
+]
+
+
+def test_permission_matrix_over_every_case_route(cases_world, ent_a):
+    """Another district and an outsider get 404 on every route of a case; the city bureau reads it
+    but every write answers 403 (ARCHITECTURE.md rule 4)."""
+    w = cases_world
+    c = open_case(w, ent_a)
+    for user, read, write in (("officer_b", 404, {404}), ("outsider", 404, {404}), ("leader_city", 200, {403, 400})):
+        client = api(w.user(user))
+        assert client.get(f"/api/v1/cases/{c.pk}/").status_code == read, user
+        for name in ACTIONS:
+            r = client.post(f"/api/v1/cases/{c.pk}/{name}/", {}, format="json")
+            # 400 only for a malformed body, which DRF checks before the service; it never writes either.
+            assert r.status_code in write, (user, name, r.status_code)
+        assert Case.objects.get(pk=c.pk).status == "draft"
+    anonymous = APIClient()
+    assert anonymous.get("/api/v1/cases/").status_code in (401, 403)
+    assert anonymous.post(f"/api/v1/cases/{c.pk}/file/", {"filed_on": "2026-03-02"}, format="json").status_code in (401, 403)
