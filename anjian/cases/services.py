@@ -1232,6 +1232,8 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
             raise DomainError(f"本案应当进行法制审核（{why}），未经法制审核或者审核未通过的，不得作出决定。", code="legal_review_missing", article=XZCF_58)
         if last.fine_total != total:
             raise DomainError(f"法制审核时的罚款合计为{yuan(last.fine_total)}，与现拟决定的{yuan(total)}不同，须重新审核。", code="legal_review_stale", article=XZCF_58)
+        if hearing is not None and hearing.held_on is not None and last.reviewed_on < hearing.held_on:
+            raise DomainError("法制审核早于听证，须对听证后的案件材料重新审核。", code="legal_review_stale", article=XZCF_58)
     collective_req = collective_requirement(c, decided_on)
     if collective_req.required:
         last_d = CollectiveDiscussion.objects.filter(case=c, held_on__lte=decided_on).order_by("-held_on", "-id").first()

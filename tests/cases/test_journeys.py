@@ -519,3 +519,17 @@ def test_summary_procedure_without_collection_leaves_a_payment_window(cases_worl
         services.case_summary_decide(actor=w.user("officer_a"), title="t", facts="f", violation_id="P9", act_date=START.date(), decided_on=START.date(),
                                      officer_ids=officers(w, "officer_a"), reasons="r", enterprise=ent_a, recipient="李四", amount=Decimal("200.00"))
     assert exc.value.code == "officers_too_few"
+
+
+def test_a_legal_review_before_the_hearing_does_not_count(cases_world, ent_a, clock):
+    w = cases_world
+    c = noticed_case(w, ent_a, amount=Decimal("60000.00"), violation="P21")
+    at(clock, D(2026, 3, 4))
+    services.hearing_request(actor=w.user("officer_a"), case=c, requested_on=D(2026, 3, 4))
+    services.legal_review_record(actor=w.user("legal_a"), case=c, reviewed_on=D(2026, 3, 4), passed=True, opinion="同意")
+    services.hearing_notice(actor=w.user("officer_a"), case=c, hearing_date=D(2026, 3, 16), notice_served_on=D(2026, 3, 4), place="会议室", chair=w.user("supervisor_a").staff)
+    at(clock, D(2026, 3, 16))
+    services.hearing_held(actor=w.user("officer_a"), case=c, held_on=D(2026, 3, 16), outcome="held", summary="听证")
+    with pytest.raises(DomainError) as exc:
+        services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 16))
+    assert exc.value.code == "legal_review_stale"
