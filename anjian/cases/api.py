@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anjian.cases import selectors, services
-from anjian.cases.models import Accident, Case, CaseDeadline, CaseOfficer, CaseStep, CaseViolation, DecisionExtension, Notice, Statement
+from anjian.cases.models import Accident, Case, CaseDeadline, CaseOfficer, CaseStep, CaseViolation, DecisionExtension, Notice, Recusal, Statement
 from anjian.core.errors import ValidationFailed
 from anjian.core.scoping import get_for_user
 from anjian.enterprises.models import Enterprise
@@ -292,6 +292,18 @@ class CaseHandoverSerializer(serializers.Serializer[Any]):
     handed_on = serializers.DateField()
 
 
+class CaseRecusalSerializer(serializers.Serializer[Any]):
+    staff = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
+    requested_on = serializers.DateField()
+    applicant = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class CaseRecusalDecideSerializer(serializers.Serializer[Any]):
+    granted = serializers.BooleanField()
+    decided_on = serializers.DateField()
+
+
 class CaseBoardRowSerializer(serializers.Serializer[Any]):
     case_id = serializers.IntegerField()
     title = serializers.CharField()
@@ -488,6 +500,23 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if ext is None:
             raise ValidationFailed("延长办案期限申请不存在。", fields={"extension": "不存在。"})
         services.extension_decide(actor=request.user, extension=ext, **ser.validated_data)
+        return self._ok(case)
+
+    @extend_schema(request=CaseRecusalSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def recusal(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, CaseRecusalSerializer, services.recusal_request)
+
+    @extend_schema(request=CaseRecusalDecideSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path=r"recusal/(?P<rec_pk>[0-9]+)/decide")
+    def recusal_decide(self, request: Request, pk: str | None = None, rec_pk: str = "") -> Response:
+        case = self.get_object()
+        ser = CaseRecusalDecideSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        rec = Recusal.objects.filter(case=case, pk=rec_pk).first()
+        if rec is None:
+            raise ValidationFailed("回避申请不存在。", fields={"recusal": "不存在。"})
+        services.recusal_decide(actor=request.user, recusal=rec, **ser.validated_data)
         return self._ok(case)
 
     @extend_schema(request=CaseDecideSerializer, responses=CaseDetailSerializer)

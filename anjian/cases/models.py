@@ -461,3 +461,26 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} 缴款 {self.amount}"
+
+
+class Recusal(models.Model):
+    """回避 (行政处罚法 §43): an officer with an interest in the case recuses, or the party asks;
+    the agency head decides; the investigation continues meanwhile."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="recusals")
+    staff = models.ForeignKey(Staff, verbose_name="应回避人员", on_delete=models.PROTECT, related_name="+")
+    applicant = models.CharField("申请人（当事人或本人）", max_length=64)
+    requested_on = models.DateField("申请日期")
+    reason = models.TextField("理由")
+    granted = models.BooleanField("决定回避", null=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    decided_by = models.ForeignKey(Staff, verbose_name="决定人（机关负责人）", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case", "requested_on", "id"]
+        verbose_name = "回避"
+        verbose_name_plural = "回避"
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.staff.name} 回避"

@@ -48,6 +48,7 @@ from anjian.cases.models import (
     LegalReview,
     Notice,
     Payment,
+    Recusal,
     Statement,
     Waiver,
 )
@@ -1506,3 +1507,44 @@ def onsite_handover_record(*, actor: Any, case: Case, handed_on: dt.date) -> Pay
     _step(c, actor=actor, action="case.onsite_handover", on=handed_on, deadline=row, met=met if row else None,
           summary=f"当场收缴的罚款{yuan(p.amount)}已交至行政机关{'' if met else '（已超过二日期限）'}。", article=XZCF_71)  # fmt: skip
     return p
+
+
+# --- recusal (回避) ----------------------------------------------------------------------------------------------------------
+XZCF_43 = f"{XZCF}第四十三条"
+
+
+@transaction.atomic
+def recusal_request(*, actor: Any, case: Case, staff: Staff, requested_on: dt.date, applicant: str, reason: str) -> Recusal:
+    """The party asks, or the officer declares an interest (行政处罚法 §43 ¶1–2)."""
+    c = _lock(actor, case, roles=WRITE_ROLES + APPROVE_ROLES)
+    _require_state(c, {CaseStatus.FILED, CaseStatus.NOTICE_ISSUED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING}, "申请回避")
+    requested_on = _day(requested_on, "requested_on", "申请日期", not_before=c.filed_on, before_label="立案日期")
+    if not CaseOfficer.objects.filter(case=c, staff=staff, active=True).exists():
+        raise ValidationFailed(f"{staff.name}不是本案承办人员。", fields={"staff": "不是本案承办人员。"}, article=XZCF_43)
+    if not (applicant or "").strip() or not (reason or "").strip():
+        raise ValidationFailed("请填写申请人和理由。", fields={"applicant": "请填写申请人。", "reason": "请填写理由。"}, article=XZCF_43)
+    if Recusal.objects.filter(case=c, staff=staff, granted__isnull=True).exists():
+        raise DomainError(f"{staff.name}的回避申请尚待决定。", code="recusal_pending", article=XZCF_43)
+    r = Recusal.objects.create(case=c, staff=staff, applicant=applicant.strip(), requested_on=requested_on, reason=reason.strip(), recorded_by=actor)
+    _step(c, actor=actor, action="case.recusal_request", on=requested_on, summary=f"{r.applicant}申请{staff.name}回避：{r.reason[:200]}", article=XZCF_43)
+    return r
+
+
+@transaction.atomic
+def recusal_decide(*, actor: Any, recusal: Recusal, granted: bool, decided_on: dt.date) -> Recusal:
+    """The agency head decides (§43 ¶3); a recused officer leaves the case, which then needs two
+    officers again before its next step. The investigation is not stopped meanwhile."""
+    r = Recusal.objects.select_for_update(of=("self",)).select_related("staff").get(pk=recusal.pk)
+    c = _lock(actor, r.case, roles=(Role.LEADER,))
+    if r.granted is not None:
+        raise DomainError("该回避申请已决定。", code="already_decided", article=XZCF_43)
+    decided_on = _day(decided_on, "decided_on", "决定日期", not_before=r.requested_on, before_label="申请日期")
+    head = _require_head(actor, c, decided_on, what="回避", article=XZCF_43)
+    if head.pk == r.staff_id:
+        raise PermissionRefused("应回避人员不能决定自己的回避。", code="same_person", article=XZCF_43)
+    r.granted, r.decided_on, r.decided_by = bool(granted), decided_on, head
+    r.save(update_fields=["granted", "decided_on", "decided_by"])
+    if granted:
+        CaseOfficer.objects.filter(case=c, staff_id=r.staff_id, active=True).update(active=False)
+    _step(c, actor=actor, action="case.recusal_decide", on=decided_on, summary=f"{'决定' if granted else '决定不予'}{r.staff.name}回避。", article=XZCF_43)
+    return r

@@ -245,5 +245,7 @@ ACTIONS.update(
         "case.deadline_recomputed": "期限重算与已告知日期不同",
         "case.summary": "当场作出行政处罚决定（简易程序）",
         "case.onsite_handover": "当场收缴罚款交至行政机关",
+        "case.recusal_request": "申请回避",
+        "case.recusal_decide": "决定回避",
     }
 )

@@ -164,6 +164,7 @@ def test_summary_procedure_through_the_api(cases_world, ent_a):
 ACTIONS = [
     "violations", "file", "officers", "propose", "notice", "notice-served", "defence", "defence-review", "waiver", "hearing-request", "hearing-notice",
     "hearing-held", "legal-review", "collective", "extension", "decide", "decision-served", "payment", "no-penalty", "withdraw", "refer", "close", "handover",
+    "recusal", "recusal/1/decide", "extension/1/decide",
 ]
 
 

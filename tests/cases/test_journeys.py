@@ -533,3 +533,17 @@ def test_a_legal_review_before_the_hearing_does_not_count(cases_world, ent_a, cl
     with pytest.raises(DomainError) as exc:
         services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 16))
     assert exc.value.code == "legal_review_stale"
+
+
+def test_recusal_decided_by_the_head_takes_the_officer_off_the_case(cases_world, ent_a):
+    w = cases_world
+    c = filed_case(w, ent_a)
+    r = services.recusal_request(actor=w.user("officer_a"), case=c, staff=w.user("officer_a2").staff, requested_on=START.date(), applicant="李四", reason="承办人员与当事人有利害关系")
+    with pytest.raises(PermissionRefused):
+        services.recusal_decide(actor=w.user("depthead_a"), recusal=r, granted=True, decided_on=START.date())
+    services.recusal_decide(actor=w.user("leader_a"), recusal=r, granted=True, decided_on=START.date())
+    with pytest.raises(DomainError) as exc:  # one officer left: the next step waits for a second one
+        services.notice_issue(actor=w.user("officer_a"), case=c, issued_on=START.date())
+    assert exc.value.code == "officers_too_few"
+    services.case_assign_officers(actor=w.user("officer_a"), case=c, staff_ids=officers(w, "officer_a", "depthead_a"))
+    assert services.notice_issue(actor=w.user("officer_a"), case=c, issued_on=START.date()).fine_total == Decimal("20000.00")
