@@ -391,10 +391,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         services.onsite_handover_record(actor=request.user, case=case, **ser.validated_data)
         return self._ok(case)
 
-    @extend_schema(request=None, responses=CaseBoardRowSerializer(many=True))
+    @extend_schema(request=None, responses=dict)
     @action(detail=False, methods=["get"])
     def board(self, request: Request) -> Response:
-        return Response(CaseBoardRowSerializer(selectors.deadline_board(user=request.user), many=True).data)
+        try:
+            limit = min(max(int(request.query_params.get("limit", 200)), 1), 1000)
+            offset = max(int(request.query_params.get("offset", 0)), 0)
+        except ValueError:
+            raise ValidationFailed("limit 与 offset 须为整数。", fields={"limit": "须为整数。"}) from None
+        total, rows = selectors.deadline_board(user=request.user, limit=limit, offset=offset)
+        return Response({"count": total, "results": CaseBoardRowSerializer(rows, many=True).data})
 
     @extend_schema(request=None, responses=dict)
     @action(detail=False, methods=["get"])

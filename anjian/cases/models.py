@@ -231,7 +231,8 @@ class CaseDeadline(models.Model):
         verbose_name_plural = "案件期限"
         constraints = [models.UniqueConstraint(fields=["case", "code"], condition=Q(active=True), name="casedeadline_one_active")]
         # The deadline board: open deadlines by due date.
-        indexes = [models.Index(fields=["active", "met_on", "due"], name="casedeadline_board_idx")]
+        # The deadline board's correlated subquery: the active row of one rule for one case.
+        indexes = [models.Index(fields=["case", "code", "active"], name="casedeadline_case_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} {self.due}"

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import CharField, DateField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from anjian.cases.choices import OPEN_STATUSES, CaseStatus
@@ -83,21 +84,26 @@ class BoardRow:
         return self.days_left is not None and self.days_left < 0
 
 
-def deadline_board(*, user: Any, today: dt.date | None = None) -> list[BoardRow]:
-    """Every open case in the user's scope, its next legal step, the due date, the days left and the
-    article; the most urgent first. Two queries whatever the number of cases."""
+def deadline_board(*, user: Any, today: dt.date | None = None, limit: int = 200, offset: int = 0) -> tuple[int, list[BoardRow]]:
+    """Open cases in the user's scope with their next legal step, due date, days left and article,
+    the most urgent first: (total, one page). The next due date is a correlated subquery on the
+    stored deadlines (index ``casedeadline_case_idx``), so the database sorts and pages; three
+    queries whatever the number of cases."""
     today = today or timezone.localdate()
-    cases = list(
-        Case.objects.for_user(user)
-        .filter(status__in=OPEN_STATUSES)
-        .values("id", "title", "status", "party_type", "person_name", "enterprise__name")
+    step_code = DbCase(*[When(status=status, then=Value(code)) for status, (_, code) in NEXT_STEP.items() if code], default=Value(""), output_field=CharField())
+    due = CaseDeadline.objects.filter(case_id=OuterRef("pk"), active=True, code=OuterRef("step_code")).values("due")[:1]
+    base = Case.objects.for_user(user).filter(status__in=OPEN_STATUSES)
+    total = base.count()
+    page = list(
+        base.annotate(step_code=step_code, next_due=Subquery(due, output_field=DateField()))
+        .order_by(F("next_due").asc(nulls_last=True), "id")
+        .values("id", "title", "status", "party_type", "person_name", "enterprise__name", "next_due")[offset : offset + limit]
     )
-    ids = [c["id"] for c in cases]
     rows: dict[int, dict[str, CaseDeadline]] = {}
-    for row in CaseDeadline.objects.filter(case_id__in=ids, active=True).only("case_id", "code", "due", "article", "provisional", "met_on", "name"):
+    for row in CaseDeadline.objects.filter(case_id__in=[c["id"] for c in page], active=True).only("case_id", "code", "due", "article", "provisional", "met_on", "name"):
         rows.setdefault(row.case_id, {})[row.code] = row
     out: list[BoardRow] = []
-    for c in cases:
+    for c in page:
         label, code = NEXT_STEP[c["status"]]
         mine = rows.get(c["id"], {})
         d = mine.get(code) if code else None
@@ -116,5 +122,4 @@ def deadline_board(*, user: Any, today: dt.date | None = None) -> list[BoardRow]
                 provisional=bool(d and d.provisional), waiting_for=waiting,
             )  # fmt: skip
         )
-    out.sort(key=lambda r: (r.due is None, r.due or dt.date.max, r.case_id))
-    return out
+    return total, out

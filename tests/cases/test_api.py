@@ -110,14 +110,18 @@ def test_deadline_board(cases_world, ent_a, clock):
     b = filed_case(w, _ent(w, 1))
     d = open_case(w, _ent(w, 2))
     at(clock, D(2026, 3, 4))
-    rows = {r.case_id: r for r in selectors.deadline_board(user=w.user("officer_a"))}
+    total, page = selectors.deadline_board(user=w.user("officer_a"))
+    assert total == 3 and page[0].case_id == a.pk  # the most urgent first; the draft (no due date) last
+    assert page[-1].case_id == d.pk
+    rows = {r.case_id: r for r in page}
     assert set(rows) == {a.pk, b.pk, d.pk}
     assert rows[a.pk].step == "作出行政处罚决定" and "陈述申辩期限" in rows[a.pk].waiting_for and rows[a.pk].due is not None
     assert rows[b.pk].days_left == (rows[b.pk].due - D(2026, 3, 4)).days and "第六十条" in rows[b.pk].article
     assert rows[d.pk].step == "立案审批" and rows[d.pk].due is None
     r = api(w.user("officer_a")).get("/api/v1/cases/board/")
-    assert r.status_code == 200 and len(r.json()) == 3
-    assert api(w.user("officer_b")).get("/api/v1/cases/board/").json() == []
+    assert r.status_code == 200 and r.json()["count"] == 3 and len(r.json()["results"]) == 3
+    assert api(w.user("officer_a")).get("/api/v1/cases/board/", {"limit": 1, "offset": 2}).json()["results"][0]["case_id"] == d.pk
+    assert api(w.user("officer_b")).get("/api/v1/cases/board/").json() == {"count": 0, "results": []}
 
 
 def test_deadline_board_query_count_is_constant(cases_world, ent_a):
@@ -128,8 +132,8 @@ def test_deadline_board_query_count_is_constant(cases_world, ent_a):
     for i in range(6):
         filed_case(w, _ent(w, i), amount=None)
     with CaptureQueriesContext(connection) as big:
-        rows = selectors.deadline_board(user=w.user("officer_a"), today=START.date())
-    assert len(rows) == 7
+        total, rows = selectors.deadline_board(user=w.user("officer_a"), today=START.date())
+    assert total == 7 and len(rows) == 7
     assert len(big.captured_queries) == len(small.captured_queries)
 
 
