@@ -98,3 +98,18 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REFUSED = "refused", "不予批准"
+
+
+# The next legal step of an open case, by status: (label, the stored deadline that governs it).
+NEXT_STEP: dict[str, tuple[str, str | None]] = {
+    CaseStatus.DRAFT: ("立案审批", None),
+    CaseStatus.FILED: ("调查取证并告知拟处罚决定", "decision_deadline"),
+    CaseStatus.NOTICE_ISSUED: ("送达行政处罚告知书", "decision_deadline"),
+    CaseStatus.NOTICE_SERVED: ("作出行政处罚决定", "decision_deadline"),
+    CaseStatus.HEARING: ("组织听证", "decision_deadline"),
+    CaseStatus.DECIDED: ("送达行政处罚决定书", "decision_service"),
+    CaseStatus.SERVED: ("当事人缴纳罚款", "payment"),
+    CaseStatus.EXECUTED: ("结案审批", None),
+    CaseStatus.NO_PENALTY: ("结案审批", None),
+    CaseStatus.REFERRED: ("结案审批", None),
+}

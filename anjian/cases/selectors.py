@@ -6,11 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case as DbCase
-from django.db.models import CharField, DateField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from anjian.cases.choices import OPEN_STATUSES, CaseStatus
+from anjian.cases.choices import NEXT_STEP, OPEN_STATUSES, CaseStatus
 from anjian.cases.models import Case, CaseDeadline, CaseOfficer, CaseStep
 from anjian.core.scoping import get_for_user
 from anjian.hazards.models import Hazard
@@ -50,21 +49,6 @@ def hazards_awaiting_case(*, user: Any) -> QuerySet[Hazard]:
     return Hazard.objects.for_user(user).filter(case_flag=True).filter(~Exists(open_case)).select_related("enterprise").order_by("overdue_since", "id")
 
 
-# The next legal step of an open case, by status: (label, the stored deadline that governs it).
-NEXT_STEP: dict[str, tuple[str, str | None]] = {
-    CaseStatus.DRAFT: ("立案审批", None),
-    CaseStatus.FILED: ("调查取证并告知拟处罚决定", "decision_deadline"),
-    CaseStatus.NOTICE_ISSUED: ("送达行政处罚告知书", "decision_deadline"),
-    CaseStatus.NOTICE_SERVED: ("作出行政处罚决定", "decision_deadline"),
-    CaseStatus.HEARING: ("组织听证", "decision_deadline"),
-    CaseStatus.DECIDED: ("送达行政处罚决定书", "decision_service"),
-    CaseStatus.SERVED: ("当事人缴纳罚款", "payment"),
-    CaseStatus.EXECUTED: ("结案审批", None),
-    CaseStatus.NO_PENALTY: ("结案审批", None),
-    CaseStatus.REFERRED: ("结案审批", None),
-}
-
-
 @dataclass(frozen=True)
 class BoardRow:
     case_id: int
@@ -86,18 +70,14 @@ class BoardRow:
 
 def deadline_board(*, user: Any, today: dt.date | None = None, limit: int = 200, offset: int = 0) -> tuple[int, list[BoardRow]]:
     """Open cases in the user's scope with their next legal step, due date, days left and article,
-    the most urgent first: (total, one page). The next due date is a correlated subquery on the
-    stored deadlines (index ``casedeadline_case_idx``), so the database sorts and pages; three
-    queries whatever the number of cases."""
+    the most urgent first: (total, one page). The database sorts on ``Case.next_due`` (the copy the
+    services keep, index ``case_board_idx``) and pages; three queries whatever the number of cases."""
     today = today or timezone.localdate()
-    step_code = DbCase(*[When(status=status, then=Value(code)) for status, (_, code) in NEXT_STEP.items() if code], default=Value(""), output_field=CharField())
-    due = CaseDeadline.objects.filter(case_id=OuterRef("pk"), active=True, code=OuterRef("step_code")).values("due")[:1]
     base = Case.objects.for_user(user).filter(status__in=OPEN_STATUSES)
     total = base.count()
     page = list(
-        base.annotate(step_code=step_code, next_due=Subquery(due, output_field=DateField()))
-        .order_by(F("next_due").asc(nulls_last=True), "id")
-        .values("id", "title", "status", "party_type", "person_name", "enterprise__name", "next_due")[offset : offset + limit]
+        base.order_by(F("next_due").asc(nulls_last=True), "id")
+        .values("id", "title", "status", "party_type", "person_name", "enterprise__name")[offset : offset + limit]
     )
     rows: dict[int, dict[str, CaseDeadline]] = {}
     for row in CaseDeadline.objects.filter(case_id__in=[c["id"] for c in page], active=True).only("case_id", "code", "due", "article", "provisional", "met_on", "name"):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from anjian.cases.choices import (
     CASE_TRANSITIONS,
+    NEXT_STEP,
     NO_PENALTY_ARTICLES,
     PROPOSAL_STATUSES,
     CaseSource,
@@ -199,9 +200,20 @@ def _step(
         actor_name=audit.actor_name(actor), summary=summary[:2000], article=article[:300],
         deadline_code=deadline.code if deadline else "", deadline_due=deadline.due if deadline else None, deadline_met=met,
     )  # fmt: skip
+    _refresh_next_due(case)
     after = {"status": case.status, **(audit_after or {})}
     audit.record(actor=actor, action=action, obj=case, before={"status": frm} if to else None, after=after, note=summary[:500])
     return step
+
+
+def _refresh_next_due(case: Case) -> None:
+    """Keep ``Case.next_due``, the board's sort key, equal to the due date of the stored deadline
+    that governs the next legal step (``NEXT_STEP``); every transition passes through ``_step``."""
+    code = NEXT_STEP.get(case.status, ("", None))[1]
+    due = CaseDeadline.objects.filter(case=case, code=code, active=True).values_list("due", flat=True).first() if code else None
+    if due != case.next_due:
+        case.next_due = due
+        case.save(update_fields=["next_due"])
 
 
 def _require_state(case: Case, allowed: Iterable[str], what: str) -> None:

@@ -29,6 +29,7 @@ def test_filing_to_closing_with_payment_on_time(cases_world, ent_a, clock):
     assert c.status == "filed" and c.repeat_dates == []
     limit = CaseDeadline.objects.get(case=c, code="decision_deadline", active=True)
     assert limit.due >= D(2026, 5, 31) and "第六十条" in limit.article and not limit.provisional
+    assert c.next_due == limit.due  # the board's sort key follows the next legal step
     services.case_assign_officers(actor=w.user("officer_a"), case=c, staff_ids=officers(w))
     v = c.violations.get()
     services.case_propose(actor=w.user("officer_a"), case=c, items=[{"violation": v.pk, "amount": Decimal("20000.00"), "reasons": "逾期未消除，情节一般"}])
@@ -45,6 +46,7 @@ def test_filing_to_closing_with_payment_on_time(cases_world, ent_a, clock):
     services.decision_served(actor=w.user("officer_a"), case=c, method="direct", event_date=D(2026, 3, 6), recipient="李四")
     pay = CaseDeadline.objects.get(case=c, code="payment", active=True)
     assert pay.due == D(2026, 3, 23)  # 15 days → Saturday 3/21 rolls to Monday
+    assert Case.objects.get(pk=c.pk).next_due == pay.due
     at(clock, D(2026, 3, 10))
     with pytest.raises(ValidationFailed):
         services.payment_record(actor=w.user("officer_a"), case=c, paid_on=D(2026, 3, 10), amount=Decimal("20000.001"), receipt_no="R1")
@@ -52,7 +54,7 @@ def test_filing_to_closing_with_payment_on_time(cases_world, ent_a, clock):
     with pytest.raises(PermissionRefused):
         services.case_close(actor=w.user("officer_a"), case=c, closed_on=D(2026, 3, 10))
     c = services.case_close(actor=w.user("depthead_a"), case=c, closed_on=D(2026, 3, 10))
-    assert c.status == "closed"
+    assert c.status == "closed" and c.next_due is None
     steps = list(c.steps.values_list("action", flat=True))
     assert steps == ["case.open", "case.violation", "case.file", "case.officers", "case.propose", "case.notice", "case.notice_served", "case.decide", "case.decision_served", "case.payment", "case.close"]
     assert c.steps.get(action="case.payment").deadline_met is True

@@ -92,7 +92,7 @@ class CaseMachine(RuleBasedStateMachine):
         w = self.world
         self._try(services.collective_discussion_record, actor=w.user("leader_a"), held_on=self.today, attendee_ids=[w.user("leader_a").staff.pk, w.user("depthead_a").staff.pk], conclusion="同意")
 
-    @rule(days=st.integers(min_value=1, max_value=3))
+    @rule(days=st.integers(min_value=1, max_value=5))
     def advance(self, days: int) -> None:
         self.today += dt.timedelta(days=days)
         at(self.clock, self.today)
@@ -136,6 +136,6 @@ def test_no_sequence_of_steps_breaks_the_procedure(cases_world, clock, settings_
     CaseMachine.decided = 0
     run_state_machine_as_test(
         CaseMachine,
-        settings=settings(max_examples=30, stateful_step_count=20, deadline=None, suppress_health_check=list(HealthCheck), database=None),
+        settings=settings(max_examples=40, stateful_step_count=20, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True),
     )
     assert CaseMachine.decided > 0
