@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "anjian.enterprises",
     "anjian.inspections",
     "anjian.hazards",
+    "anjian.cases",
 ]
 
 MIDDLEWARE = [

@@ -11,8 +11,6 @@ from django.http import Http404
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
 from anjian.core.errors import DomainError, ValidationFailed
 from anjian.core.ids import DB_ID_MAX, DB_ID_MIN, ID_MESSAGE, bad_ids
@@ -99,6 +97,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(err.as_dict(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    # Imported here, not at the top: rest_framework.views reads DEFAULT_PARSER_CLASSES (this module's
+    # JSONParser) when it is first imported, so importing it at the top is a circular import.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return unexpected_error_response(exc, context)
@@ -125,6 +127,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def unexpected_error_response(exc: Exception, context: dict[str, Any]) -> Response:
     """An exception no layer expected: 503 when the database is busy, else 500, always with the
     ``{code, message, fields}`` body. Logged with its traceback; the client gets none."""
+    from rest_framework.views import set_rollback  # not at the top: see exception_handler
+
     set_rollback()
     request = context.get("request")
     path = getattr(request, "path", "")

@@ -229,3 +229,39 @@ ACTIONS.update(
         "institutional.done": "制度措施完成",
     }
 )
+
+# Penalty cases (anjian.cases.services): one code per transition; the timeline shows the label.
+ACTIONS.update(
+    {
+        "accident.record": "登记生产安全事故",
+        "case.open": "立案申请",
+        "case.violation": "登记违法行为",
+        "case.file": "立案审批",
+        "case.officers": "指派承办人员",
+        "case.propose": "提出拟处罚意见",
+        "case.notice": "制作行政处罚告知书",
+        "case.notice_served": "告知书送达",
+        "case.defence": "陈述申辩",
+        "case.defence_review": "复核陈述申辩",
+        "case.waiver": "放弃陈述申辩声明",
+        "case.hearing_request": "申请听证",
+        "case.hearing_notice": "听证通知",
+        "case.hearing_held": "听证结果",
+        "case.legal_review": "法制审核",
+        "case.collective": "集体讨论",
+        "case.extension_request": "申请延长办案期限",
+        "case.extension_decide": "审批延长办案期限",
+        "case.decide": "作出行政处罚决定",
+        "case.decision_served": "决定书送达",
+        "case.payment": "罚款缴纳",
+        "case.no_penalty": "不予行政处罚",
+        "case.withdraw": "不予立案或撤销立案",
+        "case.refer": "移送司法机关",
+        "case.close": "结案",
+        "case.deadline_recomputed": "期限重算与已告知日期不同",
+        "case.summary": "当场作出行政处罚决定（简易程序）",
+        "case.onsite_handover": "当场收缴罚款交至行政机关",
+        "case.recusal_request": "申请回避",
+        "case.recusal_decide": "决定回避",
+    }
+)

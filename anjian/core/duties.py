@@ -39,7 +39,7 @@ def is_same_person(requested_by: Any, actor: Any) -> bool:
     return bool(_keys(requested_by) & mine)
 
 
-def require_other_person(requested_by: Any, actor: Any, *, what: str) -> None:
+def require_other_person(requested_by: Any, actor: Any, *, what: str, article: str = "") -> None:
     """Refuse a decision on a request by the person who asked for it (职责分离).
 
     ``what`` names the request in Chinese, e.g. "延期整改申请". A request recorded before its
@@ -49,4 +49,5 @@ def require_other_person(requested_by: Any, actor: Any, *, what: str) -> None:
         raise PermissionRefused(
             f"{what}由您本人提出或登记，不能由您本人审批；请由其他有权审批的人员决定（职责分离）。",
             code="self_approval",
+            article=article,
         )
