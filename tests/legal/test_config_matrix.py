@@ -169,6 +169,7 @@ for _model, _obj in (("calendaryearrevision", "revision"), ("workcalendarday", "
 # to be placed in one list or the other.
 NOT_A_WRITE = {
     "POST /api/v1/law/penalties/check/",  # a computation: nothing is written
+    "POST /api/v1/cases/{id}/collective/",  # a case step (集体讨论记录), not the collective-discussion rule; tests/cases covers it
     "admin:inspections_checklisttemplate_history",
     *(f"admin:legal_{m}_history" for m in ("calendaryear", "ruleoverride", "legalreviewcatalogueentry", "collectivediscussionconfig", "calendaryearrevision", "workcalendarday")),
     "law:deadlines",
