@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -396,14 +396,21 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def board(self, request: Request) -> Response:
         try:
             limit = min(max(int(request.query_params.get("limit", 200)), 1), 1000)
-            offset = max(int(request.query_params.get("offset", 0)), 0)
+            offset = min(max(int(request.query_params.get("offset", 0)), 0), 10**9)  # an OFFSET beyond bigint is a database error
         except ValueError:
             raise ValidationFailed("limit 与 offset 须为整数。", fields={"limit": "须为整数。"}) from None
         total, rows = selectors.deadline_board(user=request.user, limit=limit, offset=offset)
         return Response({"count": total, "results": CaseBoardRowSerializer(rows, many=True).data})
 
-    @extend_schema(request=None, responses=dict)
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "CaseAwaitingHazard",
+            {"hazard": serializers.IntegerField(), "enterprise": serializers.IntegerField(), "enterprise_name": serializers.CharField(), "description": serializers.CharField(), "overdue_since": serializers.DateField(allow_null=True)},
+            many=True,
+        ),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)  # at most 500 rows, not paged
     def awaiting(self, request: Request) -> Response:
         hs = selectors.hazards_awaiting_case(user=request.user)[:500]
         return Response([{"hazard": h.pk, "enterprise": h.enterprise_id, "enterprise_name": h.enterprise.name, "description": h.description, "overdue_since": h.overdue_since} for h in hs])

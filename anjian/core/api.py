@@ -74,7 +74,7 @@ _DRF_MESSAGES = {
     "permission_denied": "您无权进行此操作。",
     "not_found": "记录不存在或无权访问。",
     "method_not_allowed": "不支持该请求方法。",
-    "throttled": "请求过于频繁,请稍后再试。",
+    "throttled": "请求过于频繁，请稍后再试。",
     "parse_error": "请求格式错误。",
     "unsupported_media_type": "不支持的请求内容类型。",
 }
@@ -112,7 +112,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 fields[str(k)] = _flatten(v)
         else:
             fields["non_field_errors"] = _flatten(detail)
-        response.data = {"code": "invalid", "message": "提交的数据有误,请按提示修改。", "fields": fields}
+        response.data = {"code": "invalid", "message": "提交的数据有误，请按提示修改。", "fields": fields}
         return response
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()

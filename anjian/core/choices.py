@@ -9,5 +9,5 @@ class DivisionLevel(models.TextChoices):
 
 class JurisdictionKind(models.TextChoices):
     CITY = "city", "市"
-    DISTRICT = "district", "区(市、县)"
+    DISTRICT = "district", "区（市、县）"
     ZONE = "zone", "功能区"

@@ -47,7 +47,7 @@ class ValidationFailed(DomainError):
     default_code = "invalid"
 
     @classmethod
-    def from_django(cls, exc: Any, message: str = "提交的数据有误,请按提示修改。") -> ValidationFailed:
+    def from_django(cls, exc: Any, message: str = "提交的数据有误，请按提示修改。") -> ValidationFailed:
         """Wrap a ``django.core.exceptions.ValidationError`` keeping its per-field messages."""
         fields: dict[str, list[str]] = {}
         if hasattr(exc, "error_dict"):

@@ -70,10 +70,10 @@ class Jurisdiction(models.Model):
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
-        raise TypeError("审计记录只能追加,不能修改。")
+        raise TypeError("审计记录只能追加，不能修改。")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("审计记录只能追加,不能删除。")
+        raise TypeError("审计记录只能追加，不能删除。")
 
 
 class AuditEvent(models.Model):
@@ -113,11 +113,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise TypeError("审计记录只能追加,不能修改。")
+            raise TypeError("审计记录只能追加，不能修改。")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("审计记录只能追加,不能删除。")
+        raise TypeError("审计记录只能追加，不能删除。")
 
 
 class LoginLock(AccessAttempt):

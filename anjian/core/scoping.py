@@ -94,7 +94,7 @@ def require_owner(user: Any, obj: Any, *, roles: tuple[str, ...], what: str = "�
     owner = getattr(obj, "owner_agency_id", None)
     if owner != scope.agency_id:
         raise PermissionRefused(
-            f"{what}由{getattr(obj, 'owner_agency', '其他机关')}管理,本机关只能查看,不能修改(各机关以自己的名义执法)。",
+            f"{what}由{getattr(obj, 'owner_agency', '其他机关')}管理，本机关只能查看，不能修改（各机关以自己的名义执法）。",
             code="not_owner",
         )
     if not scope.has_role(*roles):

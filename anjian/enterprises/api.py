@@ -264,7 +264,7 @@ class EnterpriseViewSet(viewsets.ModelViewSet[Enterprise]):
         if "jurisdiction" in data and data["jurisdiction"].pk != ent.jurisdiction_id:
             from anjian.core.errors import ValidationFailed
 
-            raise ValidationFailed("变更所属辖区须办理辖区移交。", fields={"jurisdiction": "变更所属辖区须办理辖区移交(transfer)。"})
+            raise ValidationFailed("变更所属辖区须办理辖区移交。", fields={"jurisdiction": "变更所属辖区须办理辖区移交（transfer）。"})
         data.pop("jurisdiction", None)
         services.enterprise_update(actor=request.user, enterprise=ent, version=version, **data)
         ent = selectors.enterprise_get(user=request.user, pk=ent.pk)

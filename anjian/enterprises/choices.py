@@ -27,8 +27,8 @@ class OperatingStatus(models.TextChoices):
     OPERATING = "operating", "在产"
     SUSPENDED = "suspended", "停产"
     CLOSED = "closed", "关闭"
-    MEASURE_SUSPENDED = "measure_suspended", "停产整顿(措施)"
-    MEASURE_PARTIAL = "measure_partial", "部分停产(措施)"
+    MEASURE_SUSPENDED = "measure_suspended", "停产整顿（措施）"
+    MEASURE_PARTIAL = "measure_partial", "部分停产（措施）"
 
 
 class SupervisionLevel(models.TextChoices):
@@ -47,7 +47,7 @@ class LicenceKind(models.TextChoices):
     HAZCHEM_OPERATION = "hazchem_operation", "危险化学品经营许可证"
     HAZCHEM_USE = "hazchem_use", "危险化学品安全使用许可证"
     HAZCHEM_REGISTRATION = "hazchem_registration", "危险化学品登记证"
-    NONMEDICAL_PRECURSOR = "precursor", "非药品类易制毒化学品生产(经营)备案证明"
+    NONMEDICAL_PRECURSOR = "precursor", "非药品类易制毒化学品生产（经营）备案证明"
     FIREWORKS = "fireworks", "烟花爆竹经营许可证"
     OTHER = "other", "其他"
 

@@ -87,7 +87,7 @@ def assign_masks() -> int:
             mask = next(free, None)
             if mask is None:
                 raise TaxonomyFull(
-                    f"监管行业与行业领域特征合计超过{MAX_BITS}项,分类位已用完(Enterprise.class_bits 须改为更宽的类型)。"
+                    f"监管行业与行业领域特征合计超过{MAX_BITS}项，分类位已用完（Enterprise.class_bits 须改为更宽的类型）。"
                 )
             model.objects.filter(pk=obj.pk).update(mask=mask)
             n += 1

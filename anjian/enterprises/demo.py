@@ -402,8 +402,8 @@ FAMOUS_TRADE_NAMES = frozenset(
 _ROADS = ("工业路", "兴业路", "创业路", "振华街", "建设路", "环山路", "青年路", "开发大街", "富民路", "民生路", "迎宾路", "通达路", "金山路", "长青路", "和平路", "胜利路", "海滨路", "滨河路", "科技大道", "物流大道", "松岭路", "泰山路", "珠江路", "淮河路", "秀林路")
 _VILLAGE_MID = ("家", "格", "家", "家")
 _VILLAGE_END = ("庄", "疃", "沟", "夼", "泊", "洼")
-_STOP_REASONS = ("季节性停产", "市场订单不足,暂时停产", "设备检修停产", "厂区搬迁改造,暂时停产", "环保治理停产", "技术改造停产", "受原料供应影响停产")
-_CLOSE_REASONS = ("营业执照已注销", "企业已关闭,设备已拆除", "政策性关闭退出", "转产,原生产线已拆除")
+_STOP_REASONS = ("季节性停产", "市场订单不足，暂时停产", "设备检修停产", "厂区搬迁改造，暂时停产", "环保治理停产", "技术改造停产", "受原料供应影响停产")
+_CLOSE_REASONS = ("营业执照已注销", "企业已关闭，设备已拆除", "政策性关闭退出", "转产，原生产线已拆除")
 
 # Major hazard substances: threshold quantity (t) per GB 18218-2018.
 _SUBSTANCES: dict[str, float] = {
@@ -513,9 +513,9 @@ class Login:
     @property
     def role_labels(self) -> str:
         if self.username == ADMIN_USERNAME:
-            return "Django超级用户(/admin/)"
+            return "Django超级用户（/admin/）"
         if not self.roles:
-            return "(无角色:专家)"
+            return "（无角色：专家）"
         return "、".join(f"{Role(r).label}({r})" for r in self.roles)
 
 
@@ -551,7 +551,7 @@ def current_logins() -> list[Login]:
             continue
         m = memberships.get(user.pk)
         if m is None:
-            out.append(Login(name, "(无有效任职)", ()))
+            out.append(Login(name, "（无有效任职）", ()))
         else:
             out.append(Login(name, m.agency.name, tuple(sorted(m.roles)), m.staff.name))
     return out
@@ -645,7 +645,7 @@ def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -
 
     # The city's former principal head, succeeded by city_leader on 2024-04-01.
     former = org_services.staff_create(actor=admin, name=fake.name_male(), kind=StaffKind.CIVIL_SERVANT, gender="M", agency=agency_city)
-    org_services.membership_create(actor=admin, staff=former, agency=agency_city, roles=[Role.LEADER], valid_from=FOUNDED, valid_to=dt.date(2024, 3, 31), title="局长(已离任)")
+    org_services.membership_create(actor=admin, staff=former, agency=agency_city, roles=[Role.LEADER], valid_from=FOUNDED, valid_to=dt.date(2024, 3, 31), title="局长（已离任）")
     org_services.agency_head_designate(actor=admin, agency=agency_city, staff=former, kind=HeadKind.PRINCIPAL_HEAD, valid_from=FOUNDED)
     counts["staff_civil_servant"] += 1
     counts["agency_heads"] += 1
@@ -696,15 +696,15 @@ def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -
         if id(staff) in expired:
             counts["certificates_expired"] += 1
             if rng.random() < 0.5:
-                org_services.certificate_event_add(actor=admin, certificate=cert, kind=CertificateEventKind.EXPIRED, date=valid_to + dt.timedelta(days=1), note="有效期届满,未办理换证")
+                org_services.certificate_event_add(actor=admin, certificate=cert, kind=CertificateEventKind.EXPIRED, date=valid_to + dt.timedelta(days=1), note="有效期届满，未办理换证")
                 counts["certificate_events"] += 1
         if id(staff) in suspended:
             on = _between(rng, max(valid_from + dt.timedelta(days=30), today - dt.timedelta(days=300)), today - dt.timedelta(days=20))
-            org_services.certificate_event_add(actor=admin, certificate=cert, kind=CertificateEventKind.SUSPENDED, date=on, note="执法过程中未出示执法证件被投诉,暂扣执法证件接受调查")
+            org_services.certificate_event_add(actor=admin, certificate=cert, kind=CertificateEventKind.SUSPENDED, date=on, note="执法过程中未出示执法证件被投诉，暂扣执法证件接受调查")
             counts["certificate_events"] += 1
             counts["certificates_suspended"] += 1
             if id(staff) == reinstated:
-                org_services.certificate_event_add(actor=admin, certificate=cert, kind=CertificateEventKind.REINSTATED, date=on + dt.timedelta(days=rng.randrange(10, 19)), note="调查结束,恢复执法资格")
+                org_services.certificate_event_add(actor=admin, certificate=cert, kind=CertificateEventKind.REINSTATED, date=on + dt.timedelta(days=rng.randrange(10, 19)), note="调查结束，恢复执法资格")
                 counts["certificate_events"] += 1
                 counts["certificates_suspended"] -= 1
     return _Org(city=city, agency_city=agency_city, jurisdictions=jurisdictions, agencies=agencies, counts=counts)
@@ -754,9 +754,9 @@ class _Ledger:
                 return name
         base = make()
         n = 2
-        while f"{base}(第{n}分厂)" in self.names:
+        while f"{base}（第{n}分厂）" in self.names:
             n += 1
-        name = f"{base}(第{n}分厂)"
+        name = f"{base}（第{n}分厂）"
         self.names.add(name)
         return name
 
@@ -794,7 +794,7 @@ class _Ledger:
 
     def unlicensed_name(self, profile: Profile, area: Area, street: str) -> str:
         rng = self.rng
-        return f"{area.name}{street}{self.village()}{self.people.surname()}某{rng.choice(profile.words)}{rng.choice(('加工点', '小作坊', '经营点'))}(无证无照)"
+        return f"{area.name}{street}{self.village()}{self.people.surname()}某{rng.choice(profile.words)}{rng.choice(('加工点', '小作坊', '经营点'))}（无证无照）"
 
     def unit_name(self, profile: Profile, area: Area, kind: str, scale: str) -> str:
         rng = self.rng
@@ -915,7 +915,7 @@ class _Ledger:
                 registered_address="" if unlicensed else (address if rng.random() < 0.9 else self.address(area)[1]),
                 industry_id=self.industry(profile), scale=scale, employees=employees, risk_scheme=scheme, risk_grade=grade,
                 standardization_level=std, chemical_park=park, declared_status=status,
-                note="群众举报发现,无营业执照,已移交市场监管部门" if unlicensed else "",
+                note="群众举报发现，无营业执照，已移交市场监管部门" if unlicensed else "",
                 search_text=search_text_for(name=name, uscc=code),
             )
             ents.append(ent)
@@ -962,7 +962,7 @@ class _Ledger:
             feature_rows += [self.feature_through(enterprise_id=ent.pk, feature_id=f) for f in plan["features"]]
             subject: Agency | None = plan["subject"]
             if subject is not None:
-                subjects.append(PlannedSubject(enterprise_id=ent.pk, agency=subject, valid_from=self.year_start, valid_to=self.year_end, note=f"{today.year}年度监督检查计划" + ("(重点企业,市局直接监管)" if subject.level == AgencyLevel.CITY else "")))
+                subjects.append(PlannedSubject(enterprise_id=ent.pk, agency=subject, valid_from=self.year_start, valid_to=self.year_end, note=f"{today.year}年度监督检查计划" + ("（重点企业，市局直接监管）" if subject.level == AgencyLevel.CITY else "")))
                 if rng.random() < 0.1:
                     prev = self.org.agencies[area.key] if subject.level == AgencyLevel.CITY and rng.random() < 0.5 else subject
                     subjects.append(PlannedSubject(enterprise_id=ent.pk, agency=prev, valid_from=self.last_year[0], valid_to=self.last_year[1], note=f"{today.year - 1}年度监督检查计划"))
@@ -1054,22 +1054,22 @@ class _Ledger:
         substances = _SUBSTANCES_BY_SECTOR.get(sector, ())
         if sector == "hazchem.production":
             products = "、".join(f"{s}{rng.randrange(1, 50) * 1000}吨/年" for s in rng.sample(substances, 2))
-            out.append(make(LicenceKind.SAFETY_PRODUCTION, f"(鲁)WH安许证字〔{y}〕06{seq('wh'):04d}号", "山东省应急管理厅", f"危险化学品生产:{products}"))
+            out.append(make(LicenceKind.SAFETY_PRODUCTION, f"（鲁）WH安许证字〔{y}〕06{seq('wh'):04d}号", "山东省应急管理厅", f"危险化学品生产：{products}"))
             if rng.random() < 0.4:
                 out.append(make(LicenceKind.HAZCHEM_REGISTRATION, f"37{seq('reg'):07d}", "应急管理部化学品登记中心", "危险化学品登记"))
         elif sector.startswith("mine."):
             scope = {"mine.underground": "金矿地下开采", "mine.openpit": "建筑用花岗岩露天开采", "mine.tailings": "尾矿库运行"}[sector]
-            out.append(make(LicenceKind.SAFETY_PRODUCTION, f"(鲁)FM安许证字〔{y}〕06{seq('fm'):04d}号", CITY_AGENCY, scope))
+            out.append(make(LicenceKind.SAFETY_PRODUCTION, f"（鲁）FM安许证字〔{y}〕06{seq('fm'):04d}号", CITY_AGENCY, scope))
         elif sector in ("hazchem.operation", "hazchem.storage") or "hazchem.operation" in plan["sectors"]:
             storage = sector == "hazchem.storage" or "hazchem.storage" in plan["sectors"]
             issuer = CITY_AGENCY if storage else area.agency_name
             goods = "汽油、柴油[闭杯闪点≤60℃]" if "加油站" in ent.name else "、".join(rng.sample(("甲醇", "乙醇[无水]", "盐酸", "硫酸", "氢氧化钠", "丙酮", "液化石油气", "甲苯", "乙酸乙酯"), 3))
-            mode = "带有储存设施经营" if storage else rng.choice(("批发(无仓储)", "零售"))
+            mode = "带有储存设施经营" if storage else rng.choice(("批发（无仓储）", "零售"))
             out.append(make(LicenceKind.HAZCHEM_OPERATION, f"鲁烟{area.licence_char}安经〔{y}〕{seq('jy'):05d}号", issuer, f"{mode}:{goods}"))
         elif sector == "hazchem.use" and rng.random() < 0.3:
             out.append(make(LicenceKind.HAZCHEM_USE, f"鲁烟安使证字〔{y}〕{seq('sy'):04d}号", CITY_AGENCY, "、".join(rng.sample(substances, 2))))
         elif sector == "industry.commerce" and rng.random() < 0.03:
-            out.append(make(LicenceKind.FIREWORKS, f"(鲁)烟花零售〔{y}〕{seq('yh'):05d}号", area.agency_name, "烟花爆竹零售"))
+            out.append(make(LicenceKind.FIREWORKS, f"（鲁）烟花零售〔{y}〕{seq('yh'):05d}号", area.agency_name, "烟花爆竹零售"))
         return out
 
 
@@ -1079,7 +1079,7 @@ def generate(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED
     started = time.monotonic()
     say = progress or (lambda _msg: None)
     if ensure_refdata():
-        say("已加载参考数据(行政区划、行业分类、监管行业、示例分级方案)。")
+        say("已加载参考数据（行政区划、行业分类、监管行业、示例分级方案）。")
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
@@ -1088,7 +1088,7 @@ def generate(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED
         User = get_user_model()
         admin = User.objects.create_superuser(username=ADMIN_USERNAME, email="admin@example.invalid", password=DEMO_PASSWORD)
         org = _build_org(rng=rng, fake=fake, today=today, admin=admin)
-        say(f"机关与人员已生成:{org.counts['agencies']}个机关,{sum(v for k, v in org.counts.items() if k.startswith('staff_'))}名人员。")
+        say(f"机关与人员已生成：{org.counts['agencies']}个机关，{sum(v for k, v in org.counts.items() if k.startswith('staff_'))}名人员。")
         ledger = _Ledger(rng=rng, org=org, today=today)
         done = 0
         while done < enterprises:
@@ -1096,12 +1096,12 @@ def generate(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED
             ledger.batch(n)
             done += n
             if done % 10000 == 0 or done == enterprises:
-                say(f"企业 {done}/{enterprises}({time.monotonic() - started:.0f}秒)")
+                say(f"企业 {done}/{enterprises}（{time.monotonic() - started:.0f}秒）")
         counts: dict[str, int] = {**org.counts, **ledger.counts, "chemical_parks": len(ledger.parks)}
         audit.record(
             actor=admin, action="demo.load", obj=org.agency_city, jurisdiction_id=org.city.pk,
             after={"seed": seed, "enterprises": enterprises, "counts": counts},
-            note=f"生成演示数据:烟台市,企业{enterprises}家,随机种子{seed}。企业台账为批量写入,不逐条记录审计与历史。",
+            note=f"生成演示数据：烟台市，企业{enterprises}家，随机种子{seed}。企业台账为批量写入，不逐条记录审计与历史。",
         )
     return DemoResult(created=True, seed=seed, counts=counts, logins=current_logins(), seconds=time.monotonic() - started)
 

@@ -200,7 +200,7 @@ def export_run(*, actor: Any, token: str) -> ExportJob:
     except Exception:
         log.exception("export %s failed", token)
         partial.unlink(missing_ok=True)
-        job.meta.update(status="failed", error="导出过程中发生意外错误,请稍后重试或联系系统管理员。")
+        job.meta.update(status="failed", error="导出过程中发生意外错误，请稍后重试或联系系统管理员。")
         job.save()
         raise
     job.meta.update(status="done", rows=n, seconds=round(time.perf_counter() - started, 1), finished_at=timezone.now().isoformat())

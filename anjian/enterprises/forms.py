@@ -64,7 +64,7 @@ def _formfield(f: models.Field[Any, Any], **kwargs: Any) -> Any:
 def _blank_labels(form: forms.Form) -> None:
     """Django's "---------" placeholder reads as a glitch: say 请选择 (required) or (未填)."""
     for f in form.fields.values():
-        label = "请选择" if f.required else "(未填)"
+        label = "请选择" if f.required else "（未填）"
         if isinstance(f, forms.ModelChoiceField):
             if f.empty_label is not None:
                 f.empty_label = label
@@ -201,7 +201,7 @@ class EnterpriseForm(forms.Form):
         self.fields["chemical_park"].queryset = ChemicalPark.objects.filter(jurisdiction_id__in=jur_ids | parents)  # type: ignore[attr-defined]
         self.fields["risk_grade"] = forms.ChoiceField(label="风险等级", required=False, choices=[("", "未评定"), *grade_choices()], help_text="须属于所选分级方案。")
         self.fields["uscc"].widget.attrs.update({"autocomplete": "off", "class": "mono", "maxlength": 18})
-        self.fields["uscc"].help_text = "18位;确无登记的单位请勾选“无证无照”。"
+        self.fields["uscc"].help_text = "18位；确无登记的单位请勾选“无证无照”。"
         self.fields["sectors"] = forms.MultipleChoiceField(label="监管行业", required=False, choices=sector_choices(), widget=forms.CheckboxSelectMultiple)
         self.fields["features"] = forms.MultipleChoiceField(label="行业领域特征", required=False, choices=list(Feature.objects.values_list("code", "name")), widget=forms.CheckboxSelectMultiple)
         for name in ("principal_phone", "contact_phone"):

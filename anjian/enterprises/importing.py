@@ -133,8 +133,8 @@ def _short(header: str) -> str:
 COLUMNS: tuple[Column, ...] = (
     Column("name", "单位名称*", 32),
     Column("uscc", "统一社会信用代码", 22),
-    Column("unlicensed", "无证无照(是/否)", 10),
-    Column("division", "所在区县(名称或区划代码)*", 14),
+    Column("unlicensed", "无证无照（是/否）", 10),
+    Column("division", "所在区县（名称或区划代码）*", 14),
     Column("legal_representative", "法定代表人", 10),
     Column("principal", "主要负责人", 10),
     Column("principal_phone", "主要负责人电话", 15),
@@ -142,15 +142,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("contact_phone", "联系电话", 15),
     Column("registered_address", "注册地址", 32),
     Column("industry", "国民经济行业大类代码", 10),
-    Column("sectors", "监管行业(多个用、分隔, 名称如“危险化学品·生产”或代码)", 24),
-    Column("features", "行业领域特征(、分隔)", 20),
-    Column("scale", "规模(大型/中型/小型/微型)", 8),
+    Column("sectors", "监管行业（多个用、分隔，名称如“危险化学品·生产”或代码）", 24),
+    Column("features", "行业领域特征（、分隔）", 20),
+    Column("scale", "规模（大型/中型/小型/微型）", 8),
     Column("employees", "从业人数", 8),
     Column("risk_scheme", "风险分级方案", 24),
     Column("risk_grade", "风险等级", 8),
-    Column("standardization_level", "标准化等级(一级/二级/三级/未达标)", 10),
+    Column("standardization_level", "标准化等级（一级/二级/三级/未达标）", 10),
     Column("site_address", "主要经营场所地址", 32),
-    Column("site_street", "街道(乡镇)", 12, label="街道(乡镇)"),
+    Column("site_street", "街道（乡镇）", 12, label="街道（乡镇）"),
 )
 # Columns the export adds for reading; an exported file re-imports with these ignored.
 READ_ONLY_HEADERS: tuple[str, ...] = ("所属辖区", "管理机关", "监管层级", "经营状态", "更新时间")
@@ -182,9 +182,9 @@ def _jsonable_cell(value: Any) -> Any:
 def _require_writer(actor: Any) -> Scope:
     scope = scope_for(actor)
     if not scope.is_member:
-        raise PermissionRefused("您不属于任何执法机关,不能导入企业台账。", code="role_refused")
+        raise PermissionRefused("您不属于任何执法机关，不能导入企业台账。", code="role_refused")
     if not may_import(actor):
-        raise PermissionRefused("您的角色无权导入企业台账(须为执法人员、监管人员、科室负责人或系统管理员)。", code="role_refused")
+        raise PermissionRefused("您的角色无权导入企业台账（须为执法人员、监管人员、科室负责人或系统管理员）。", code="role_refused")
     return scope
 
 
@@ -255,11 +255,11 @@ class Lookups:
         qs = Division.objects.prefetch_related("jurisdictions")
         found = list(qs.filter(code=key)) if key.isdigit() else list(qs.filter(name=key)[:5])
         if not found:
-            return f"未知的区县“{key}”,请填写区县名称或6位行政区划代码。"
+            return f"未知的区县“{key}”，请填写区县名称或6位行政区划代码。"
         names = sorted({j.name for d in found for j in d.jurisdictions.all()})
         if names:
-            return f"“{key}”属于{'、'.join(names)}辖区,本机关只能登记{self.jurisdiction.name}辖区内的企业。"
-        return f"“{key}”不在{self.jurisdiction.name}辖区内,本机关只能登记本辖区的企业。"
+            return f"“{key}”属于{'、'.join(names)}辖区，本机关只能登记{self.jurisdiction.name}辖区内的企业。"
+        return f"“{key}”不在{self.jurisdiction.name}辖区内，本机关只能登记本辖区的企业。"
 
 
 # --- one row --------------------------------------------------------------------------------------
@@ -314,11 +314,11 @@ class RowChecker:
         if code:
             first = self.seen_codes.setdefault(code, number)
             if first != number:
-                row.fail("uscc", f"{code}与第{first}行重复,同一文件中每个代码只能出现一次。")
+                row.fail("uscc", f"{code}与第{first}行重复，同一文件中每个代码只能出现一次。")
         elif "uscc" not in row.error_fields and row.data.get("unlicensed") and "name" in row.data:
             first = self.seen_names.setdefault(row.data["name"], number)
             if first != number:
-                row.fail("name", f"无信用代码的单位按名称匹配,“{row.data['name']}”与第{first}行重复。")
+                row.fail("name", f"无信用代码的单位按名称匹配，“{row.data['name']}”与第{first}行重复。")
         return row
 
     def _cell_text(self, text: str) -> str:
@@ -337,7 +337,7 @@ class RowChecker:
             return True
         if t in _NO:
             return False
-        raise _CellError(f"应填“是”或“否”,不能为“{text}”。")
+        raise _CellError(f"应填“是”或“否”，不能为“{text}”。")
 
     def _cell_division(self, text: str) -> Division:
         return self.lk.division(text)
@@ -350,7 +350,7 @@ class RowChecker:
             code = "0" + code  # an Excel number cell drops the leading zero of 01–09
         ind = self.lk.industries.get(code)
         if ind is None:
-            raise _CellError(f"未知的国民经济行业大类代码“{text}”(应为GB/T 4754-2017的两位大类代码,如26)。")
+            raise _CellError(f"未知的国民经济行业大类代码“{text}”（应为GB/T 4754-2017的两位大类代码，如26）。")
         return ind
 
     def _split(self, text: str, table: dict[str, str], label: str) -> list[str]:
@@ -366,7 +366,7 @@ class RowChecker:
             else:
                 codes.add(code)
         if unknown:
-            raise _CellError(f"不认识“{'”“'.join(unknown)}”,请填写“代码表”中的{label}名称或代码。")
+            raise _CellError(f"不认识“{'”“'.join(unknown)}”，请填写“代码表”中的{label}名称或代码。")
         return sorted(codes)
 
     def _cell_sectors(self, text: str) -> list[str]:
@@ -378,7 +378,7 @@ class RowChecker:
     def _cell_scale(self, text: str) -> str:
         v = _SCALES.get(text) or _SCALES.get(text.upper()) or _SCALES.get(text.rstrip("企业"))
         if v is None:
-            raise _CellError(f"应为大型、中型、小型或微型,不能为“{text}”。")
+            raise _CellError(f"应为大型、中型、小型或微型，不能为“{text}”。")
         return v
 
     def _cell_employees(self, text: str) -> int:
@@ -390,14 +390,14 @@ class RowChecker:
         except ValueError:
             n = -1
         if n < 0:
-            raise _CellError(f"应为不小于0的整数,不能为“{text}”。")
+            raise _CellError(f"应为不小于0的整数，不能为“{text}”。")
         return n
 
     def _cell_risk_scheme(self, text: str) -> GradingScheme:
         g = self.lk.schemes.get(text) or self.lk.schemes.get(text.upper()) or self.lk.schemes.get(_norm_header(text))
         if g is None:
             names = "、".join(sorted({s.name for s in self.lk.schemes_by_id.values()}))
-            raise _CellError(f"未知的风险分级方案“{text}”,可选:{names}。")
+            raise _CellError(f"未知的风险分级方案“{text}”，可选：{names}。")
         return g
 
     def _cell_risk_grade(self, text: str) -> str:
@@ -406,7 +406,7 @@ class RowChecker:
     def _cell_standardization_level(self, text: str) -> str:
         v = _LEVELS.get(text) or _LEVELS.get(text.upper())
         if v is None:
-            raise _CellError(f"应为一级、二级、三级或未达标,不能为“{text}”。")
+            raise _CellError(f"应为一级、二级、三级或未达标，不能为“{text}”。")
         return v
 
     # rows → plans
@@ -438,7 +438,7 @@ class RowChecker:
         elif not data.get("uscc") and data.get("unlicensed") and "name" in data and "uscc" not in row.error_fields:
             same = by_name.get(data["name"], [])
             if len(same) > 1:
-                row.fail("name", f"本辖区有{len(same)}家同名且无信用代码的单位“{data['name']}”,无法确定更新哪一家,请在系统中逐一修改。")
+                row.fail("name", f"本辖区有{len(same)}家同名且无信用代码的单位“{data['name']}”，无法确定更新哪一家，请在系统中逐一修改。")
             elif same:
                 existing = same[0]
         if existing is not None and existing.owner_agency_id != lk.agency.pk:
@@ -460,7 +460,7 @@ class RowChecker:
         if ent.risk_scheme_id is not None and ent.risk_scheme_id in lk.schemes_by_id:
             ent.risk_scheme = lk.schemes_by_id[ent.risk_scheme_id]
         if not ent.uscc and not ent.unlicensed and "uscc" not in row.error_fields and "unlicensed" not in row.error_fields:
-            row.fail("uscc", "必填;确无登记的,请在“无证无照”列填“是”。")
+            row.fail("uscc", "必填；确无登记的，请在“无证无照”列填“是”。")
         for key, message in services.enterprise_identity_errors(ent, check_unique=False).items():
             if key not in row.error_fields:
                 row.fail(key, message)
@@ -506,7 +506,7 @@ class RowChecker:
                 self._clean_site(row, site)
                 row.new_site = site
             elif street:
-                row.fail("site_address", "填写街道(乡镇)时须同时填写主要经营场所地址。")
+                row.fail("site_address", "填写街道（乡镇）时须同时填写主要经营场所地址。")
             return
         before = (primary.address, primary.street, primary.division_id)
         if address and address != primary.address:
@@ -682,7 +682,7 @@ class Sheet:
 
 
 def _unreadable() -> ValidationFailed:
-    return ValidationFailed("无法读取该文件:请上传用Excel或WPS保存的.xlsx文件(不支持.xls、.csv或加密的文件)。", code="import_file")
+    return ValidationFailed("无法读取该文件：请上传用Excel或WPS保存的.xlsx文件（不支持.xls、.csv或加密的文件）。", code="import_file")
 
 
 _SI = f"{{{SHEET_MAIN_NS}}}si"
@@ -817,12 +817,12 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
     try:
         ws = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
         if not isinstance(ws, _LazyWorksheet):
-            raise ValidationFailed("找不到数据工作表,请使用导入模板。", code="import_file")
+            raise ValidationFailed("找不到数据工作表，请使用导入模板。", code="import_file")
         it = _sheet_rows(wb, ws)
         try:
             number, first = next(it)
         except StopIteration:
-            raise ValidationFailed("文件是空的:第1行应为表头(请使用导入模板)。", code="import_file") from None
+            raise ValidationFailed("文件是空的：第1行应为表头（请使用导入模板）。", code="import_file") from None
         except Exception:
             raise _unreadable() from None
         if number != 1:
@@ -841,12 +841,12 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
                     ignored.append(h)
                 continue
             if col.key in seen:
-                raise ValidationFailed(f"表头“{seen[col.key]}”与“{h}”是同一列,请删除其中一列。", code="import_file")
+                raise ValidationFailed(f"表头“{seen[col.key]}”与“{h}”是同一列，请删除其中一列。", code="import_file")
             seen[col.key] = h
             colmap.append((idx, col))
         missing = [c.name for c in COLUMNS if c.key in ("name", "division") and c.key not in seen]
         if missing:
-            raise ValidationFailed(f"第1行表头中找不到“{'”“'.join(missing)}”列:请使用导入模板,表头须在第1行。", code="import_file")
+            raise ValidationFailed(f"第1行表头中找不到“{'”“'.join(missing)}”列：请使用导入模板，表头须在第1行。", code="import_file")
         keys = [i for i, _ in colmap]
         limit = max_rows()
 
@@ -929,7 +929,7 @@ def _run(job: Job, lk: Lookups, *, write: bool, progress: dict[str, Any] | None 
                 job.save()
     if counts["rows"] == 0:
         tmp.unlink(missing_ok=True)
-        raise ValidationFailed("文件中没有数据行:请从第2行起填写企业信息。", code="import_file")
+        raise ValidationFailed("文件中没有数据行：请从第2行起填写企业信息。", code="import_file")
     tmp.replace(job.dir / "rejected.jsonl")
     return {"counts": counts, "samples": samples}
 
@@ -1011,7 +1011,7 @@ def remove_old_jobs(root: Path) -> None:
 def _store(upload: Any, dest: Path) -> tuple[int, str, int]:
     limit = int(settings.ANJIAN_IMPORT_MAX_BYTES)
     if getattr(upload, "size", 0) and upload.size > limit:
-        raise ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB,请分成多个文件导入。", code="import_file")
+        raise ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB，请分成多个文件导入。", code="import_file")
     digest = hashlib.sha256()
     size = 0
     first = True
@@ -1024,7 +1024,7 @@ def _store(upload: Any, dest: Path) -> tuple[int, str, int]:
                 first = False
             size += len(chunk)
             if size > limit:
-                raise ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB,请分成多个文件导入。", code="import_file")
+                raise ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB，请分成多个文件导入。", code="import_file")
             digest.update(chunk)
             out.write(chunk)
     if first:
@@ -1038,7 +1038,7 @@ def _store(upload: Any, dest: Path) -> tuple[int, str, int]:
     if "xl/workbook.xml" not in names:
         raise _unreadable()
     if unpacked > 50 * limit:  # a zip bomb, or a file far larger than any ledger
-        raise ValidationFailed("文件解压后过大,请分成多个文件导入。", code="import_file")
+        raise ValidationFailed("文件解压后过大，请分成多个文件导入。", code="import_file")
     return size, digest.hexdigest(), unpacked
 
 
@@ -1128,12 +1128,12 @@ def import_confirm(*, actor: Any, token: str) -> Job:
     if job.meta.get("status") in ("previewing", "preview_failed"):
         raise ValidationFailed("该文件尚未通过校验，不能导入。", code="import_state")
     if job.meta.get("agency_id") != scope.agency_id:
-        raise PermissionRefused("您的所属机关已变化,请重新上传文件。", code="not_owner")
+        raise PermissionRefused("您的所属机关已变化，请重新上传文件。", code="not_owner")
     try:
         # Atomic on every filesystem: of two confirms of the same upload only one gets through.
         os.close(os.open(job.dir / "confirm.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
-        raise ValidationFailed("该文件已经提交导入,不能重复导入;如需再次导入请重新上传。", code="import_state") from None
+        raise ValidationFailed("该文件已经提交导入，不能重复导入；如需再次导入请重新上传。", code="import_state") from None
     job.meta["status"] = "queued"
     job.meta["queued_at"] = timezone.now().isoformat()
     job.save()
@@ -1157,7 +1157,7 @@ def import_commit(*, actor: Any, token: str) -> Job:
     """
     job = import_get(actor=actor, token=token)
     if job.meta.get("status") not in ("previewed", "queued"):
-        raise ValidationFailed("该文件已经导入,不能重复导入。", code="import_state")
+        raise ValidationFailed("该文件已经导入，不能重复导入。", code="import_state")
     job.meta["status"] = "running"
     job.meta["started_at"] = timezone.now().isoformat()
     progress: dict[str, Any] = {"through_row": None, "counts": {}}
@@ -1168,14 +1168,14 @@ def import_commit(*, actor: Any, token: str) -> Job:
     try:
         scope = _require_writer(actor)  # re-checked: the role may have been withdrawn since the preview
         if job.meta.get("agency_id") != scope.agency_id:
-            raise PermissionRefused("您的所属机关已变化,请重新上传文件。", code="not_owner")
+            raise PermissionRefused("您的所属机关已变化，请重新上传文件。", code="not_owner")
         lk = Lookups(scope, actor)
         result = _run(job, lk, write=True, progress=progress)
         counts = result["counts"]
         if counts["create"] or counts["update"]:
             # PostgreSQL: statistics of the tables the import filled (core.db says why).
             db.analyze(Enterprise, Enterprise.history.model, Enterprise.sectors.through, Enterprise.features.through, Site, AuditEvent)
-        _record_import(lk, job, counts, note=f"新增{counts['create']}家,更新{counts['update']}家,无变化{counts['unchanged']}家,未导入{counts['rejected']}行")
+        _record_import(lk, job, counts, note=f"新增{counts['create']}家，更新{counts['update']}家，无变化{counts['unchanged']}家，未导入{counts['rejected']}行")
     except (ValidationFailed, PermissionRefused, NotFound) as exc:
         _import_failed(job, lk, exc.message)
         raise
@@ -1288,22 +1288,22 @@ def write_template(*, actor: Any, fh: IO[bytes]) -> None:
     info.column_dimensions["A"].width = 26
     info.column_dimensions["B"].width = 90
     own = lk.jurisdiction.name if lk is not None else "本机关"
-    counties = "、".join(d.name for d in lk.own_divisions) if lk is not None and lk.own_divisions else "(本辖区未配置区县,请联系系统管理员)"
+    counties = "、".join(d.name for d in lk.own_divisions) if lk is not None and lk.own_divisions else "（本辖区未配置区县，请联系系统管理员）"
     lines: list[tuple[str, str]] = [
         ("企业台账导入模板", ""),
-        ("表头", "第1行为表头,请勿修改或删除;从第2行起每行一家企业。带*的列必填。不认识的列会被忽略。"),
-        ("匹配规则", "有统一社会信用代码的,按代码匹配:系统中已有该代码且由本机关管理的更新该企业,没有的新增;代码由其他机关管理的不予导入。"),
-        ("", "无证无照且无代码的,按单位名称在本辖区无代码的企业中精确匹配:找到一家则更新,没有则新增。"),
-        ("空白单元格", "更新已有企业时,空白单元格保留系统中原有的值,导入不会清空任何数据;如需清空,请在企业页面修改。"),
-        ("所在区县*", f"填写区县名称或6位行政区划代码。本机关({own})只能登记本辖区企业,可填:{counties}。"),
-        ("统一社会信用代码", "18位,按GB 32100校验;无证无照的单位可不填,但须在“无证无照”列填“是”。同一文件中同一代码只能出现一次。"),
-        ("国民经济行业大类代码", "GB/T 4754-2017的两位大类代码,如26(化学原料和化学制品制造业),见“代码表”。"),
-        ("监管行业", "可填多个,用“、”分隔;填名称(如“危险化学品·生产”)或代码(如hazchem.production),见“代码表”。"),
-        ("行业领域特征", "可填多个,用“、”分隔,填名称或代码,见“代码表”。"),
-        ("风险分级方案/风险等级", "填写风险等级时须同时有分级方案;等级须为该方案中的一级(见“代码表”)。"),
-        ("主要经营场所", "填写地址后,系统为企业登记或更新“主要经营场所”;街道(乡镇)须与地址一同填写。"),
-        ("导入步骤", "上传文件 → 系统逐行校验并显示预览(新增、更新、不能导入的行及原因) → 确认后，合格的行分批导入（如意外中断，页面说明已导入到第几行，重新上传同一文件即可继续） → 可下载未导入的行，修改后再次上传。"),
-        ("重复导入", "同一文件再次导入只会更新,不会产生重复企业;内容未变的企业不产生修改记录。"),
+        ("表头", "第1行为表头，请勿修改或删除；从第2行起每行一家企业。带*的列必填。不认识的列会被忽略。"),
+        ("匹配规则", "有统一社会信用代码的，按代码匹配：系统中已有该代码且由本机关管理的更新该企业，没有的新增；代码由其他机关管理的不予导入。"),
+        ("", "无证无照且无代码的，按单位名称在本辖区无代码的企业中精确匹配：找到一家则更新，没有则新增。"),
+        ("空白单元格", "更新已有企业时，空白单元格保留系统中原有的值，导入不会清空任何数据；如需清空，请在企业页面修改。"),
+        ("所在区县*", f"填写区县名称或6位行政区划代码。本机关（{own}）只能登记本辖区企业，可填：{counties}。"),
+        ("统一社会信用代码", "18位，按GB 32100校验；无证无照的单位可不填，但须在“无证无照”列填“是”。同一文件中同一代码只能出现一次。"),
+        ("国民经济行业大类代码", "GB/T 4754-2017的两位大类代码，如26（化学原料和化学制品制造业），见“代码表”。"),
+        ("监管行业", "可填多个，用“、”分隔；填名称（如“危险化学品·生产”）或代码（如hazchem.production），见“代码表”。"),
+        ("行业领域特征", "可填多个，用“、”分隔，填名称或代码，见“代码表”。"),
+        ("风险分级方案/风险等级", "填写风险等级时须同时有分级方案；等级须为该方案中的一级（见“代码表”）。"),
+        ("主要经营场所", "填写地址后，系统为企业登记或更新“主要经营场所”；街道（乡镇）须与地址一同填写。"),
+        ("导入步骤", "上传文件 → 系统逐行校验并显示预览（新增、更新、不能导入的行及原因） → 确认后，合格的行分批导入（如意外中断，页面说明已导入到第几行，重新上传同一文件即可继续） → 可下载未导入的行，修改后再次上传。"),
+        ("重复导入", "同一文件再次导入只会更新，不会产生重复企业；内容未变的企业不产生修改记录。"),
     ]
     for a, b in lines:
         info.append(xlsx.row(info, [a, b]))

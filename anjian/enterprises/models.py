@@ -96,7 +96,7 @@ class GradingScheme(models.Model):
 
     code = models.CharField("代码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=64)
-    grades = models.JSONField("等级(按顺序)", default=list, help_text='如 ["A","B","C","D"]')
+    grades = models.JSONField("等级（按顺序）", default=list, help_text='如 ["A","B","C","D"]')
     worse_end = models.CharField("风险较高的一端", max_length=8, choices=WorseEnd.choices)
     is_sample = models.BooleanField("示例配置", default=True, help_text="本地规则尚未配置时使用的示例")
     source = models.CharField("依据", max_length=200, blank=True)
@@ -107,13 +107,13 @@ class GradingScheme(models.Model):
         verbose_name_plural = "风险分级方案"
 
     def __str__(self) -> str:
-        return self.name + ("(示例配置)" if self.is_sample else "")
+        return self.name + ("（示例配置）" if self.is_sample else "")
 
 
 class ChemicalPark(models.Model):
     name = models.CharField("园区名称", max_length=100, unique=True)
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
-    grade = models.CharField("园区安全风险等级", max_length=1, choices=[("A", "A(高风险)"), ("B", "B(较高风险)"), ("C", "C(一般风险)"), ("D", "D(较低风险)")])
+    grade = models.CharField("园区安全风险等级", max_length=1, choices=[("A", "A（高风险）"), ("B", "B（较高风险）"), ("C", "C（一般风险）"), ("D", "D（较低风险）")])
 
     class Meta:
         ordering = ["name"]
@@ -145,7 +145,7 @@ class Enterprise(models.Model):
     owner_agency = models.ForeignKey(Agency, verbose_name="管理机关", on_delete=models.PROTECT, related_name="+")
     division = models.ForeignKey(Division, verbose_name="所在区县", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     registered_address = models.CharField("注册地址", max_length=200, blank=True)
-    industry = models.ForeignKey(IndustryClass, verbose_name="国民经济行业(大类)", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    industry = models.ForeignKey(IndustryClass, verbose_name="国民经济行业（大类）", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     sectors = models.ManyToManyField(Sector, verbose_name="监管行业", blank=True, related_name="enterprises")
     features = models.ManyToManyField(Feature, verbose_name="行业领域特征", blank=True, related_name="enterprises")
     scale = models.CharField("规模", max_length=8, choices=Scale.choices, blank=True)
@@ -222,7 +222,7 @@ class Site(models.Model):
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="sites")
     name = models.CharField("场所名称", max_length=100)
     address = models.CharField("地址", max_length=200)
-    street = models.CharField("街道(乡镇)", max_length=64, blank=True)
+    street = models.CharField("街道（乡镇）", max_length=64, blank=True)
     division = models.ForeignKey(Division, verbose_name="区县", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -319,7 +319,7 @@ class KeyPerson(models.Model):
     name = models.CharField("姓名", max_length=32)
     id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number])
     phone = models.CharField("电话", max_length=32, blank=True, validators=[validate_phone])
-    certificate_kind = models.CharField("证书类别(作业类别)", max_length=64, blank=True)
+    certificate_kind = models.CharField("证书类别（作业类别）", max_length=64, blank=True)
     certificate_no = models.CharField("证书编号", max_length=64, blank=True)
     certificate_expiry = models.DateField("证书有效期至", null=True, blank=True, validators=[DateBounds("end")])
 
@@ -338,7 +338,7 @@ class MajorHazardSource(models.Model):
     name = models.CharField("名称", max_length=100)
     level = models.PositiveSmallIntegerField("等级", choices=HazardSourceLevel.choices)
     substance = models.CharField("主要危险物质", max_length=100)
-    quantity_t = models.DecimalField("设计最大量(吨)", max_digits=12, decimal_places=3)
+    quantity_t = models.DecimalField("设计最大量（吨）", max_digits=12, decimal_places=3)
     record_no = models.CharField("备案编号", max_length=64, blank=True)
 
     class Meta:

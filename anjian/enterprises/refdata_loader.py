@@ -14,9 +14,9 @@ from anjian.enterprises.models import Feature, GradingScheme, IndustryClass, Sec
 # LEGAL.md §6: grades and caps are provincial (CFG). Until a bureau configures its own, these
 # sample schemes are shipped and labelled 示例配置 (sample profile: Shanxi 2025).
 SAMPLE_SCHEMES = [
-    {"code": "mine", "name": "非煤矿山安全风险分级(示例)", "grades": ["A", "B", "C", "D"], "worse_end": "last", "source": "示例配置:山西2025,A–D风险由低到高"},
-    {"code": "hazchem", "name": "危险化学品企业安全风险分级(示例)", "grades": ["A", "B", "C", "D"], "worse_end": "first", "source": "示例配置:A为高风险"},
-    {"code": "general", "name": "工贸企业安全风险分级(示例)", "grades": ["A", "B", "C", "D"], "worse_end": "first", "source": "示例配置:A为高风险"},
+    {"code": "mine", "name": "非煤矿山安全风险分级（示例）", "grades": ["A", "B", "C", "D"], "worse_end": "last", "source": "示例配置：山西2025,A–D风险由低到高"},
+    {"code": "hazchem", "name": "危险化学品企业安全风险分级（示例）", "grades": ["A", "B", "C", "D"], "worse_end": "first", "source": "示例配置：A为高风险"},
+    {"code": "general", "name": "工贸企业安全风险分级（示例）", "grades": ["A", "B", "C", "D"], "worse_end": "first", "source": "示例配置：A为高风险"},
 ]
 
 

@@ -101,13 +101,13 @@ def enterprise_identity_errors(ent: Enterprise, *, check_unique: bool = True, ac
     else:
         ent.uscc = None
         if not ent.unlicensed:
-            errors["uscc"] = "请填写统一社会信用代码;确无登记的,请勾选“无证无照”。"
+            errors["uscc"] = "请填写统一社会信用代码；确无登记的，请勾选“无证无照”。"
     if ent.risk_grade:
         scheme = ent.risk_scheme
         if scheme is None:
             errors["risk_scheme"] = "填写风险等级时须选择分级方案。"
         elif ent.risk_grade not in scheme.grades:
-            errors["risk_grade"] = f"风险等级须为分级方案“{scheme.name}”中的一级:{'、'.join(scheme.grades)}。"
+            errors["risk_grade"] = f"风险等级须为分级方案“{scheme.name}”中的一级：{'、'.join(scheme.grades)}。"
     if ent.chemical_park is not None and ent.jurisdiction_id is not None and ent.chemical_park.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
         errors["chemical_park"] = "化工园区不在该企业所属辖区。"
     return errors
@@ -236,12 +236,12 @@ def _enterprise_create(*, actor: Any, jurisdiction: Jurisdiction, sectors: Itera
         raise ValidationFailed("所属辖区不存在或不在本机关管辖范围内。", fields={"jurisdiction": "所属辖区不存在或不在本机关管辖范围内。"})
     agency = _agency_of(jurisdiction)
     if agency.pk != scope.agency_id:
-        raise PermissionRefused(f"{jurisdiction.name}的企业由{agency.name}登记,本机关不能代为登记。", code="not_owner")
+        raise PermissionRefused(f"{jurisdiction.name}的企业由{agency.name}登记，本机关不能代为登记。", code="not_owner")
     if not scope.has_role(*LEDGER_WRITE_ROLES):
         raise PermissionRefused("您的角色无权登记企业。", code="role_refused")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能直接设置字段:{'、'.join(sorted(unknown))}。", fields={k: "不能直接设置此字段。" for k in unknown})
+        raise ValidationFailed(f"不能直接设置字段：{'、'.join(sorted(unknown))}。", fields={k: "不能直接设置此字段。" for k in unknown})
     ent = Enterprise(jurisdiction=jurisdiction, owner_agency=agency, **fields)
     _validate_enterprise(ent, actor)
     sector_objs = _codes(Sector, sectors, "sectors", "监管行业")
@@ -271,7 +271,7 @@ def enterprise_update(
     check_version(ent, version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能通过修改设置字段:{'、'.join(sorted(unknown))}(辖区须办理移交,经营状态须登记变更)。", fields={k: "不能直接修改此字段。" for k in unknown})
+        raise ValidationFailed(f"不能通过修改设置字段：{'、'.join(sorted(unknown))}（辖区须办理移交，经营状态须登记变更）。", fields={k: "不能直接修改此字段。" for k in unknown})
     before = {**audit.snapshot(ent), "sectors": sorted(ent.sectors.values_list("code", flat=True)), "features": sorted(ent.features.values_list("code", flat=True))}
     fields_changed = any(getattr(ent, k) != v for k, v in changes.items())
     fields_changed = fields_changed or (sectors is not None and sorted(set(sectors)) != before["sectors"])
@@ -314,7 +314,7 @@ def enterprise_set_status(*, actor: Any, enterprise: Enterprise, status: str, ef
     if effective_date is None:
         errors["effective_date"] = "请填写生效日期。"
     elif effective_date > timezone.localdate():
-        errors["effective_date"] = "生效日期不能晚于今天:登记的是已经发生的事实。"
+        errors["effective_date"] = "生效日期不能晚于今天：登记的是已经发生的事实。"
     elif msg := date_bounds_error(effective_date, "fact"):
         errors["effective_date"] = msg
     if not errors and status == ent.declared_status:
@@ -447,14 +447,14 @@ def planned_subject_assign(*, actor: Any, enterprise: Enterprise, agency: Agency
     if valid_to is not None and valid_to < valid_from:
         raise ValidationFailed("截止日期不能早于起始日期。", fields={"valid_to": "截止日期不能早于起始日期。"})
     if agency.jurisdiction_id not in {ent.jurisdiction_id, ent.jurisdiction.parent_id}:
-        raise ValidationFailed(f"{agency.name}对该企业没有管辖权,不能作为其执法主体。", fields={"agency": "该机关对企业没有管辖权。"})
+        raise ValidationFailed(f"{agency.name}对该企业没有管辖权，不能作为其执法主体。", fields={"agency": "该机关对企业没有管辖权。"})
     clash = PlannedSubject.objects.filter(enterprise=ent).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)).select_related("agency")
     if valid_to is not None:
         clash = clash.filter(valid_from__lte=valid_to)
     other = clash.first()
     if other is not None:
         until = f"至{other.valid_to:%Y年%m月%d日}" if other.valid_to else "起长期"
-        msg = f"该企业在此期间已由{other.agency.name}作为年度计划执法主体({other.valid_from:%Y年%m月%d日}{until}),一企一主体,不能重复指定。"
+        msg = f"该企业在此期间已由{other.agency.name}作为年度计划执法主体（{other.valid_from:%Y年%m月%d日}{until}），一企一主体，不能重复指定。"
         raise ValidationFailed(msg, fields={"valid_from": msg})
     ps = PlannedSubject.objects.create(enterprise=ent, agency=agency, valid_from=valid_from, valid_to=valid_to, note=note)
     _refresh_supervision_level(ent)
@@ -474,7 +474,7 @@ def planned_subject_end(*, actor: Any, subject: PlannedSubject, valid_to: dt.dat
         raise ValidationFailed("截止日期不能早于起始日期。", fields={"valid_to": "截止日期不能早于起始日期。"})
     if ps.valid_to is not None and valid_to > ps.valid_to:
         # Moving the end later could run into the next subject's period (一企一主体).
-        msg = f"该执法主体已于{ps.valid_to:%Y年%m月%d日}截止,只能提前结束,不能延长;延长请重新指定。"
+        msg = f"该执法主体已于{ps.valid_to:%Y年%m月%d日}截止，只能提前结束，不能延长；延长请重新指定。"
         raise ValidationFailed(msg, fields={"valid_to": msg})
     ps.valid_to = valid_to
     ps.save(update_fields=["valid_to"])
@@ -568,7 +568,7 @@ def enterprise_delete(*, actor: Any, enterprise: Enterprise) -> None:
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     require_owner(actor, ent, roles=(Role.DEPT_HEAD, Role.ADMIN), what=f"企业“{ent.name}”")
     if ent.status_events.exists() or ent.planned_subjects.exists():
-        raise DomainError("该企业已有状态变更或执法主体记录,不能删除;如已停业,请登记“关闭”。", code="has_history")
+        raise DomainError("该企业已有状态变更或执法主体记录，不能删除；如已停业，请登记“关闭”。", code="has_history")
     for check in _delete_guards:
         reason = check(ent)
         if reason:

@@ -83,7 +83,7 @@ def _refused_write(request: HttpRequest, scope: Scope, ent: Enterprise, role_mes
 
 
 def _not_owner_message(ent: Enterprise) -> str:
-    return f"企业“{ent.name}”由{ent.owner_agency.name}管理,本机关只能查看,不能修改(各机关以自己的名义执法)。"
+    return f"企业“{ent.name}”由{ent.owner_agency.name}管理，本机关只能查看，不能修改（各机关以自己的名义执法）。"
 
 
 # --- 1. list -----------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ class _Display:
 
     def value(self, model: type[models.Model], name: str, value: Any) -> str:
         if value is None or value == "" or value == []:
-            return "(空)"
+            return "（空）"
         if name in ID_FIELDS:
             return mask_id_numbers_in(value)  # the audit tab lists them like the key-people tab
         if isinstance(value, bool):
@@ -308,7 +308,7 @@ def _audit_rows(ent: Enterprise) -> list[dict[str, Any]]:
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.has_role(*LEDGER_WRITE_ROLES):
-        return _refused(request, "您的账号无权登记企业:须为本机关的执法、监管人员或科室负责人。")
+        return _refused(request, "您的账号无权登记企业：须为本机关的执法、监管人员或科室负责人。")
     key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
     first = idempotency.replayed(actor=request.user, operation="enterprise.create", key=key, model=Enterprise)
     if first is not None:
@@ -363,9 +363,9 @@ def enterprise_status(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         ev, error, status = call_service(form, lambda: services.enterprise_set_status(actor=request.user, enterprise=ent, status=d["status"], effective_date=d["effective_date"], reason=d["reason"]))
         if ev is not None:
-            messages.success(request, f"已登记经营状态变更:{ev.get_status_display()}(自{ev.effective_date:%Y-%m-%d}起)。")
+            messages.success(request, f"已登记经营状态变更：{ev.get_status_display()}（自{ev.effective_date:%Y-%m-%d}起）。")
             return redirect(reverse("enterprises:detail", args=[ent.pk]) + "#tab-status")
-    intro = f"当前申报状态:{ent.get_declared_status_display()}。此处登记企业自己申报的在产、停产或关闭;停产整顿等措施由执法文书产生,不在此处设置。"
+    intro = f"当前申报状态：{ent.get_declared_status_display()}。此处登记企业自己申报的在产、停产或关闭；停产整顿等措施由执法文书产生，不在此处设置。"
     return _step_page(request, ent, form, error, status, title="变更经营状态", intro=intro, submit="登记变更")
 
 
@@ -382,10 +382,10 @@ def enterprise_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         moved, error, status = call_service(form, lambda: services.enterprise_transfer(actor=request.user, enterprise=ent, to_jurisdiction=d["to_jurisdiction"], effective_date=d["effective_date"], reason=d["reason"]))
         if moved is not None:
-            messages.success(request, f"企业“{moved.name}”已移交{d['to_jurisdiction'].name}({moved.owner_agency.name}管理)。")
+            messages.success(request, f"企业“{moved.name}”已移交{d['to_jurisdiction'].name}（{moved.owner_agency.name}管理）。")
             # The unit may now be outside the user's scope: go back to the list.
             return redirect("enterprises:list")
-    intro = f"当前所属辖区:{ent.jurisdiction.name}({ent.owner_agency.name})。移交后由移入辖区的应急管理局管理,本机关可能无法再查看该企业。"
+    intro = f"当前所属辖区：{ent.jurisdiction.name}（{ent.owner_agency.name}）。移交后由移入辖区的应急管理局管理，本机关可能无法再查看该企业。"
     return _step_page(request, ent, form, error, status, title="辖区移交", intro=intro, submit="确认移交", danger=True)
 
 
@@ -408,7 +408,7 @@ def enterprise_subject(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已指定{ps.agency.name}为年度计划执法主体。")
             return redirect(reverse("enterprises:detail", args=[ent.pk]) + "#tab-subjects")
     subjects = sorted(ent.planned_subjects.all(), key=lambda p: p.valid_from, reverse=True)
-    intro = "一企一主体:同一期间只能有一个年度计划执法主体(企业所属机关或其上级市局)。"
+    intro = "一企一主体：同一期间只能有一个年度计划执法主体（企业所属机关或其上级市局）。"
     return _step_page(request, ent, form, error, status, title="指定年度计划执法主体", intro=intro, submit="指定", subjects=subjects)
 
 
@@ -429,7 +429,7 @@ def enterprise_subject_end(request: HttpRequest, pk: int, subject_pk: int) -> Ht
             messages.success(request, f"{ended.agency.name}的年度计划执法主体至{valid_to:%Y-%m-%d}止。")
             return redirect(reverse("enterprises:detail", args=[ent.pk]) + "#tab-subjects")
     until = f"至{ps.valid_to:%Y-%m-%d}" if ps.valid_to else "长期"
-    intro = f"{ps.agency.name}:自{ps.valid_from:%Y-%m-%d}起{until}。结束后该企业在截止日期之后没有执法主体,可再指定新的执法主体。"
+    intro = f"{ps.agency.name}：自{ps.valid_from:%Y-%m-%d}起{until}。结束后该企业在截止日期之后没有执法主体，可再指定新的执法主体。"
     return _step_page(request, ent, form, error, status, title="结束年度计划执法主体", intro=intro, submit="确认结束", danger=True)
 
 

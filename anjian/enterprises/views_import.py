@@ -92,7 +92,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return render(request, "enterprises/import_upload.html", ctx, status=exc.http_status)
         return redirect("enterprises:import_preview", token=job.token)
     if not ctx["may_import"]:
-        ctx["error"] = DomainError("您的角色无权导入企业台账(须为执法人员、监管人员、科室负责人或系统管理员)。", code="role_refused")
+        ctx["error"] = DomainError("您的角色无权导入企业台账（须为执法人员、监管人员、科室负责人或系统管理员）。", code="role_refused")
         return render(request, "enterprises/import_upload.html", ctx, status=403)
     return render(request, "enterprises/import_upload.html", ctx)
 

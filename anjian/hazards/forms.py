@@ -74,11 +74,11 @@ class HazardCreateForm(forms.Form):
     legal_basis = forms.CharField(label="依据条款", max_length=300, required=False)
     severity = forms.ChoiceField(label="隐患级别", choices=Severity.choices, widget=forms.RadioSelect)
     criterion_id = forms.CharField(label="判定标准条目", max_length=64, required=False)
-    major_reason = forms.CharField(label="认定为重大隐患的理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="未匹配有依据的判定标准条目而认定为重大隐患的,须说明理由。")
+    major_reason = forms.CharField(label="认定为重大隐患的理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="未匹配有依据的判定标准条目而认定为重大隐患的，须说明理由。")
     set_aside_reason = forms.CharField(label="不予认定重大隐患的理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     set_aside_by = forms.ChoiceField(label="审核人（局领导或专家）", required=False, help_text="不予认定是一项申请：由所选审核人在系统中批准前，该隐患按重大事故隐患处理。")
     found_on = forms.DateField(label="发现日期", widget=DateInput)
-    period_days = forms.IntegerField(label="整改期限(日)", required=False, min_value=1, max_value=365, help_text="自整改指令书送达之日起计算;留空按本局配置(一般隐患15日、重大隐患60日)。")
+    period_days = forms.IntegerField(label="整改期限（日）", required=False, min_value=1, max_value=365, help_text="自整改指令书送达之日起计算；留空按本局配置（一般隐患15日、重大隐患60日）。")
 
     def __init__(self, *args: Any, scope: Scope, enterprise: Enterprise, initial_from: Finding | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,12 +119,12 @@ class SetAsideWithdrawForm(forms.Form):
 
 # --- order and service -----------------------------------------------------------------------------
 class OrderForm(forms.Form):
-    hazards = forms.MultipleChoiceField(label="责令整改的隐患(同一单位)", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择要责令整改的隐患。"})
+    hazards = forms.MultipleChoiceField(label="责令整改的隐患（同一单位）", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择要责令整改的隐患。"})
     issued_on = forms.DateField(label="签发日期", widget=DateInput)
 
     def __init__(self, *args: Any, hazards: list[Hazard], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["hazards"], [(str(h.pk), f"{h.get_severity_display()}:{h.description}({h.location}),期限{h.period_days}日") for h in hazards])
+        _choices(self.fields["hazards"], [(str(h.pk), f"{h.get_severity_display()}:{h.description}（{h.location}），期限{h.period_days}日") for h in hazards])
         self.fields["issued_on"].initial = timezone.localdate()
 
     def clean_hazards(self) -> list[int]:
@@ -136,8 +136,8 @@ class ServeForm(forms.Form):
     event_date = forms.DateField(label="送达事件日期", widget=DateInput, help_text="签收日期/留置日期/回执日期/到达系统日期/公告发布日期。")
     recipient = forms.CharField(label="受送达人", max_length=100, error_messages={"required": "请填写受送达人。"})
     refused = forms.BooleanField(label="拒绝签收", required=False)
-    witness = forms.CharField(label="见证人(留置送达)", max_length=100, required=False)
-    consent_ref = forms.CharField(label="电子送达同意书(电子送达)", max_length=200, required=False)
+    witness = forms.CharField(label="见证人（留置送达）", max_length=100, required=False)
+    consent_ref = forms.CharField(label="电子送达同意书（电子送达）", max_length=200, required=False)
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -148,7 +148,7 @@ class ServeForm(forms.Form):
 class ReportForm(forms.Form):
     reported_on = forms.DateField(label="报告日期", widget=DateInput)
     description = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写整改情况。"})
-    evidence = forms.FileField(label="整改材料(可选)", required=False)
+    evidence = forms.FileField(label="整改材料（可选）", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,11 +179,11 @@ class DecideForm(forms.Form):
 
 # --- re-inspection ---------------------------------------------------------------------------------
 class ReinspectStartForm(forms.Form):
-    hazards = forms.MultipleChoiceField(label="复查的隐患(同一单位)", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择要复查的隐患。"})
+    hazards = forms.MultipleChoiceField(label="复查的隐患（同一单位）", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择要复查的隐患。"})
     inspected_on = forms.DateField(label="复查日期", widget=DateInput)
     started_time = forms.TimeField(label="开始时间", widget=TimeInput)
     place = forms.CharField(label="复查地点", max_length=200, error_messages={"required": "请填写复查地点。"})
-    officers = forms.MultipleChoiceField(label="执法人员(不少于两人)", widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}), required=False)
+    officers = forms.MultipleChoiceField(label="执法人员（不少于两人）", widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}), required=False)
 
     def __init__(self, *args: Any, scope: Scope, hazards: list[Hazard], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,7 +213,7 @@ class ReinspectionDecideForm(forms.Form):
     result = forms.ChoiceField(label="复查结论", choices=ReinspectionResult.choices, widget=forms.RadioSelect)
     opinion = forms.CharField(label="复查意见", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写复查意见。"})
     decided_on = forms.DateField(label="复查日期", widget=DateInput)
-    new_period_days = forms.IntegerField(label="重新整改期限(日,不合格时)", required=False, min_value=1, max_value=365)
+    new_period_days = forms.IntegerField(label="重新整改期限（日，不合格时）", required=False, min_value=1, max_value=365)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -241,9 +241,9 @@ class SuperviseForm(forms.Form):
 class MeasureForm(forms.Form):
     measure_type = forms.ChoiceField(label="措施", choices=MeasureType.choices, widget=forms.RadioSelect)
     scope = forms.ChoiceField(label="范围", choices=MeasureScope.choices, widget=forms.RadioSelect)
-    site = forms.ModelChoiceField(label="经营场所(范围为经营场所时)", queryset=Site.objects.none(), required=False)
-    scope_detail = forms.CharField(label="区域/设备说明", max_length=300, required=False, help_text="范围为区域或设施设备的,须写明具体区域或设备。")
-    reason = forms.CharField(label="决定理由(无法保证安全的现场事实)", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请写明无法保证安全的现场事实(决定理由)。"})
+    site = forms.ModelChoiceField(label="经营场所（范围为经营场所时）", queryset=Site.objects.none(), required=False)
+    scope_detail = forms.CharField(label="区域/设备说明", max_length=300, required=False, help_text="范围为区域或设施设备的，须写明具体区域或设备。")
+    reason = forms.CharField(label="决定理由（无法保证安全的现场事实）", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请写明无法保证安全的现场事实（决定理由）。"})
     decided_on = forms.DateField(label="决定日期", widget=DateInput)
 
     def __init__(self, *args: Any, hazard: Hazard, suggestion: dict[str, str] | None = None, **kwargs: Any) -> None:
@@ -317,7 +317,7 @@ class InstitutionalForm(forms.Form):
 
     def __init__(self, *args: Any, hazards: list[Hazard], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["hazard"], [("", "(无)"), *((h.pk, h.description[:40]) for h in hazards)])
+        _choices(self.fields["hazard"], [("", "（无）"), *((h.pk, h.description[:40]) for h in hazards)])
 
 
 class DoneForm(forms.Form):

@@ -26,7 +26,7 @@ def active_measures_for_ledger(enterprise_ids: Iterable[int]) -> dict[int, list[
 
 def enterprise_delete_guard(enterprise: Enterprise) -> str | None:
     if enterprise.inspections.exists() or Hazard.objects.filter(enterprise=enterprise).exists():
-        return "该企业已有检查或隐患记录,不能删除;如已停业,请登记“关闭”。"
+        return "该企业已有检查或隐患记录，不能删除；如已停业，请登记“关闭”。"
     return None
 
 

@@ -92,7 +92,7 @@ def _criterion_is_sourced(criterion_id: str) -> bool:
 def _event(hazard: Hazard, to: str, actor: Any, note: str = "", on: dt.date | None = None) -> None:
     frm = hazard.status
     if to != frm and to not in HAZARD_TRANSITIONS[frm]:
-        raise DomainError(f"隐患当前为“{HazardStatus(frm).label}”,不能转为“{HazardStatus(to).label}”。", code="bad_transition")
+        raise DomainError(f"隐患当前为“{HazardStatus(frm).label}”，不能转为“{HazardStatus(to).label}”。", code="bad_transition")
     HazardEvent.objects.create(hazard=hazard, from_status=frm, to_status=to, on=on or timezone.localdate(), actor=actor, note=note[:500])
     hazard.status = to
 
@@ -382,7 +382,7 @@ def _party(ent: Enterprise) -> dict[str, str]:
         "address": (site.address if site else "") or ent.registered_address,
         "legal_representative": ent.legal_representative or ent.principal,
         "phone": ent.contact_phone or ent.principal_phone,
-        "uscc": ent.uscc or "无(无证无照)",
+        "uscc": ent.uscc or "无（无证无照）",
     }
 
 
@@ -501,7 +501,7 @@ def stated_periods(document: IssuedDocument) -> dict[int, int]:
 def _deadline_from_service(served_on: dt.date, days: int) -> periods.PeriodResult:
     # A calendar-day period from service: start day not counted, a last day that is not a working
     # day rolls forward (MSSSF §85, applied to administrative periods; LEGAL.md §1).
-    return periods.add_calendar_days(lawcal.work_calendar(), served_on, days, basis="《民事诉讼法》第八十五条(期间计算)", rule_name="整改期限")
+    return periods.add_calendar_days(lawcal.work_calendar(), served_on, days, basis="《民事诉讼法》第八十五条（期间计算）", rule_name="整改期限")
 
 
 @transaction.atomic
@@ -518,7 +518,7 @@ def rectification_order_served(*, actor: Any, document: IssuedDocument, method: 
         h.served_on = record.served_on
         h.deadline = result.date
         h.deadline_provisional = result.provisional
-        h.deadline_rule = f"{result.basis};日历{lawcal.work_calendar().version}"
+        h.deadline_rule = f"{result.basis}；日历{lawcal.work_calendar().version}"
         h.deadline_from_service = True
         h.save(update_fields=["status", "served_on", "deadline", "deadline_provisional", "deadline_rule", "deadline_from_service"])
         audit.record(actor=actor, action="hazard.served", obj=h, after={"served_on": record.served_on, "deadline": h.deadline, "provisional": h.deadline_provisional})
@@ -531,11 +531,11 @@ def rectification_order_served(*, actor: Any, document: IssuedDocument, method: 
 def hazard_report_rectified(*, actor: Any, hazard: Hazard, reported_on: dt.date, description: str, evidence: IO[bytes] | None = None, evidence_name: str = "") -> RectificationReport:
     h = _lock(actor, hazard)
     if h.status != HazardStatus.RECTIFYING:
-        raise DomainError("只有整改中的隐患可以登记整改完成报告(整改指令须先送达)。", code="bad_transition")
+        raise DomainError("只有整改中的隐患可以登记整改完成报告（整改指令须先送达）。", code="bad_transition")
     if not (description or "").strip():
         raise ValidationFailed("请填写整改情况。", fields={"description": "请填写整改情况。"})
     if reported_on is None or reported_on > timezone.localdate() or (h.served_on and reported_on < h.served_on):
-        raise ValidationFailed("报告日期有误。", fields={"reported_on": "报告日期不能晚于今天,也不能早于指令书送达日期。"})
+        raise ValidationFailed("报告日期有误。", fields={"reported_on": "报告日期不能晚于今天，也不能早于指令书送达日期。"})
     rep = RectificationReport(hazard=h, reported_on=reported_on, description=description.strip(), recorded_by=actor)
     if evidence is not None:
         # The same content and size checks as inspection evidence (type by magic bytes, not by name).
@@ -582,11 +582,11 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
     warnings: list[str] = []
     latest = law_deadlines.evaluate("rectification_extension_request", h.deadline, calendar=lawcal.work_calendar(), step_date=requested_on, overrides=lawcal.overrides_for(authority.scope_codes(h.enterprise.jurisdiction.code)))
     if requested_on > latest.date:
-        msg = f"应当在整改期限届满{latest.amount}日前(即{latest.date:%Y-%m-%d}前)提出延期申请({latest.basis})"
+        msg = f"应当在整改期限届满{latest.amount}日前（即{latest.date:%Y-%m-%d}前）提出延期申请（{latest.basis}）"
         if latest.unverified:
             # The 10-day rule came from the repealed 办法; an unconfirmed default is not used
             # against the party — it is shown to the approver instead.
-            warnings.append(msg + ";该规则为未经确认的默认值,仅作提示。")
+            warnings.append(msg + "；该规则为未经确认的默认值，仅作提示。")
         else:
             raise DomainError(msg + "。", code="extension_too_late", article=latest.basis)
     ext = DeadlineExtension.objects.create(hazard=h, requested_on=requested_on, requested_until=requested_until, reason=reason.strip(), previous_deadline=h.deadline, requested_by=actor)
@@ -679,7 +679,7 @@ def reinspection_start(*, actor: Any, hazards: Sequence[Hazard], inspected_on: d
         if h.enterprise_id != ent.pk:
             raise ValidationFailed("一次复查只能针对同一单位。", fields={"hazards": "一次复查只能针对同一单位。"})
         if h.status not in (HazardStatus.RECTIFYING, HazardStatus.REPORTED):
-            raise DomainError(f"隐患“{h.description[:20]}”尚未下达整改或已销号,不能复查。", code="bad_transition")
+            raise DomainError(f"隐患“{h.description[:20]}”尚未下达整改或已销号，不能复查。", code="bad_transition")
     insp = inspections.inspection_create(
         actor=actor, enterprise=ent, type=InspectionType.REINSPECTION, inspected_on=inspected_on, started_at=started_at, place=place,
         officer_ids=officer_ids, template_ids=[], idempotency_key=idempotency_key,
@@ -711,7 +711,7 @@ def reinspection_decide(*, actor: Any, reinspection: Reinspection, result: str, 
     if decided_on is None or decided_on < r.inspection.inspected_on or decided_on > timezone.localdate():
         errors["decided_on"] = "复查结论日期不能早于复查检查日期或晚于今天。"
     if result == ReinspectionResult.FAIL and not new_period_days:
-        errors["new_period_days"] = "复查不合格的,须重新确定整改期限(或移交立案)。"
+        errors["new_period_days"] = "复查不合格的，须重新确定整改期限（或移交立案）。"
     if errors:
         raise ValidationFailed("复查结论有误。", fields=errors)
     r.result, r.opinion, r.decided_on, r.new_period_days = result, opinion.strip(), decided_on, new_period_days
@@ -719,13 +719,13 @@ def reinspection_decide(*, actor: Any, reinspection: Reinspection, result: str, 
     if result == ReinspectionResult.PASS:
         if h.status == HazardStatus.RECTIFYING:
             _event(h, HazardStatus.REPORTED, actor, note="复查时确认已整改", on=decided_on)
-        _event(h, HazardStatus.CLOSED, actor, note=f"复查合格,销号:{opinion.strip()}", on=decided_on)
+        _event(h, HazardStatus.CLOSED, actor, note=f"复查合格，销号：{opinion.strip()}", on=decided_on)
         h.closed_on = decided_on
         h.save(update_fields=["status", "closed_on"])
         audit.record(actor=actor, action="hazard.close", obj=h, after={"closed_on": decided_on, "reinspection": r.pk})
     else:
         if h.status == HazardStatus.REPORTED:
-            _event(h, HazardStatus.RECTIFYING, actor, note=f"复查不合格:{opinion.strip()}", on=decided_on)
+            _event(h, HazardStatus.RECTIFYING, actor, note=f"复查不合格：{opinion.strip()}", on=decided_on)
         h.period_days = int(new_period_days or h.period_days)
         # The new period is stated on the re-inspection opinion; it runs from that opinion's service.
         h.served_on = None
@@ -871,11 +871,11 @@ def measure_suggestion(hazard: Hazard) -> dict[str, str] | None:
     mines = hazard.enterprise.sectors.filter(group_id="mine").exists()
     mine_policy = getattr(settings, "ANJIAN_MINE_MAJOR_HAZARD_SUSPEND", False)
     if mines and mine_policy:
-        return {"measure_type": MeasureType.SUSPEND, "scope": MeasureScope.UNIT, "why": "本局配置:非煤矿山重大事故隐患一律停产整顿(专项整治政策)。"}
+        return {"measure_type": MeasureType.SUSPEND, "scope": MeasureScope.UNIT, "why": "本局配置：非煤矿山重大事故隐患一律停产整顿（专项整治政策）。"}
     return {
         "measure_type": MeasureType.STOP_FACILITY,
         "scope": MeasureScope.EQUIPMENT,
-        "why": "重大事故隐患排除前或者排除过程中无法保证安全的,应当责令从危险区域内撤出作业人员,责令暂时停产停业或者停止使用相关设施、设备(安全生产法第六十五条第一款第三项);范围由执法人员根据现场事实确定。",
+        "why": "重大事故隐患排除前或者排除过程中无法保证安全的，应当责令从危险区域内撤出作业人员，责令暂时停产停业或者停止使用相关设施、设备（安全生产法第六十五条第一款第三项）；范围由执法人员根据现场事实确定。",
     }
 
 
@@ -930,7 +930,7 @@ def measure_decide(
     h = _lock(actor, hazard)
     errors = {}
     if h.severity != Severity.MAJOR:
-        errors["hazard"] = "现场处理措施(安全生产法第六十五条第一款第三项)针对重大事故隐患。"
+        errors["hazard"] = "现场处理措施（安全生产法第六十五条第一款第三项）针对重大事故隐患。"
     if h.status == HazardStatus.CLOSED:
         errors["hazard"] = "隐患已销号。"
     if measure_type not in MeasureType.values:
@@ -938,11 +938,11 @@ def measure_decide(
     if scope not in MeasureScope.values:
         errors["scope"] = "请选择范围。"
     if scope in (MeasureScope.AREA, MeasureScope.EQUIPMENT) and not (scope_detail or "").strip():
-        errors["scope_detail"] = "范围为区域或设施设备的,须写明具体区域或设备。"
+        errors["scope_detail"] = "范围为区域或设施设备的，须写明具体区域或设备。"
     if scope == MeasureScope.SITE and (site is None or site.enterprise_id != h.enterprise_id):
         errors["site"] = "请选择该单位的场所。"
     if not (reason or "").strip():
-        errors["reason"] = "请写明无法保证安全的现场事实(决定理由)。"
+        errors["reason"] = "请写明无法保证安全的现场事实（决定理由）。"
     if decided_on is None or decided_on > timezone.localdate():
         errors["decided_on"] = "决定日期不能晚于今天。"
     if errors:
@@ -1012,9 +1012,9 @@ def restart_review_decide(*, actor: Any, review: RestartReview, approved: bool, 
     scope = scope_for(actor)
     head = AgencyHead.objects.filter(agency_id=m.owner_agency_id, staff_id=scope.staff_id, valid_from__lte=reviewed_on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=reviewed_on)).filter(kind__in=[HeadKind.HEAD, HeadKind.PRINCIPAL_HEAD]).exists()
     if approved and not head:
-        raise PermissionRefused(f"恢复生产须经{m.owner_agency.name}负责人审查批准;您在{reviewed_on:%Y-%m-%d}不是该机关的负责人。", code="not_head", article=AQSCF_65_3)
+        raise PermissionRefused(f"恢复生产须经{m.owner_agency.name}负责人审查批准；您在{reviewed_on:%Y-%m-%d}不是该机关的负责人。", code="not_head", article=AQSCF_65_3)
     if approved and m.hazard is not None and m.hazard.status != HazardStatus.CLOSED:
-        raise DomainError("重大事故隐患尚未经复查销号,不能批准恢复生产、解除措施。", code="hazard_open", article=AQSCF_65_3)
+        raise DomainError("重大事故隐患尚未经复查销号，不能批准恢复生产、解除措施。", code="hazard_open", article=AQSCF_65_3)
     rr.reviewed_on, rr.approved, rr.approver_id, rr.opinion = reviewed_on, approved, scope.staff_id, opinion.strip()
     rr.save()
     if approved:
@@ -1033,7 +1033,7 @@ def transfer_send(*, actor: Any, enterprise: Enterprise, from_department: Depart
         raise NotFound()
     errors = {}
     if from_department.agency_id != scope.agency_id or to_department.agency_id != scope.agency_id:
-        errors["to_department"] = "移交在本局科室与本局执法队伍之间进行(局队合一)。"
+        errors["to_department"] = "移交在本局科室与本局执法队伍之间进行（局队合一）。"
     if to_department.kind != DepartmentKind.ENFORCEMENT:
         errors["to_department"] = "接收方须为执法队伍。"
     if from_department.kind == DepartmentKind.ENFORCEMENT:

@@ -252,16 +252,16 @@ def _next_step(h: Hazard, docs: list[DocRow], reinspections: list[Reinspection])
     if h.status == HazardStatus.OPEN and not h.order_document_id:
         return {"text": "下达责令限期整改指令书", "href": reverse("hazards:order") + f"?hazard={h.pk}", "button": "下达指令"}
     if any(d.starts_clock and d.needs_service for d in docs):
-        return {"text": "登记整改文书的送达:整改期限自送达之日起计算", "href": detail + "#documents", "button": "登记送达"}
+        return {"text": "登记整改文书的送达：整改期限自送达之日起计算", "href": detail + "#documents", "button": "登记送达"}
     if pending is not None:
         field = reverse("inspections:field", args=[pending.inspection_id])
         if pending.inspection.status == InspectionStatus.DRAFT:
             return {"text": "填写复查检查表并完成复查", "href": field, "button": "填写复查"}
         return {"text": "登记复查结论", "href": detail + "#reinspections", "button": "登记结论"}
     if h.status == HazardStatus.REPORTED:
-        return {"text": "单位已报告整改完成,开展整改复查", "href": reverse("hazards:reinspect") + f"?hazard={h.pk}", "button": "开始复查"}
+        return {"text": "单位已报告整改完成，开展整改复查", "href": reverse("hazards:reinspect") + f"?hazard={h.pk}", "button": "开始复查"}
     if h.status == HazardStatus.RECTIFYING and h.deadline:
-        return {"text": f"整改期限{h.deadline:%Y-%m-%d}届满;单位报告整改完成后登记报告,再开展复查", "href": detail + "#report", "button": "登记报告"}
+        return {"text": f"整改期限{h.deadline:%Y-%m-%d}届满；单位报告整改完成后登记报告，再开展复查", "href": detail + "#report", "button": "登记报告"}
     return None
 
 
@@ -387,7 +387,7 @@ def order_issue(request: HttpRequest) -> HttpResponse:
         chosen = [h for h in candidates if h.pk in set(form.cleaned_data["hazards"])]
         doc, error, status = call_service(form, lambda: services.rectification_order_issue(actor=request.user, hazards=chosen, issued_on=form.cleaned_data["issued_on"]))
         if doc is not None:
-            messages.success(request, f"已签发{doc.title}{doc.number}。送达后整改期限起算:请登记送达。")
+            messages.success(request, f"已签发{doc.title}{doc.number}。送达后整改期限起算：请登记送达。")
             return redirect(reverse("hazards:detail", args=[chosen[0].pk]) + "#documents")
     ctx = {"ent": ent, "form": form, "candidates": candidates, "domain_error": error, "back": back}
     return render(request, "hazards/order.html", ctx, status=status)
@@ -411,7 +411,7 @@ def document_serve(request: HttpRequest, pk: int) -> HttpResponse:
         done: Any
         if row.doc.pk == h.order_document_id:
             done, error, status = call_service(form, lambda: services.rectification_order_served(actor=request.user, document=row.doc, **d))
-            note = "已登记送达,整改期限已起算。"
+            note = "已登记送达，整改期限已起算。"
         else:
             done, error, status = call_service(form, lambda: documents.service_record(actor=request.user, document=row.doc, **d))
             note = f"已登记{row.doc.title}的送达。"
@@ -428,7 +428,7 @@ def hazard_report(request: HttpRequest, pk: int) -> HttpResponse:
         f = d.get("evidence")
         return services.hazard_report_rectified(actor=request.user, hazard=h, reported_on=d["reported_on"], description=d["description"], evidence=f, evidence_name=f.name if f else "")
 
-    return _action(request, pk, "report", ReportForm(request.POST, request.FILES, prefix="rp"), report, "已登记整改完成报告。下一步:整改复查。", "timeline")
+    return _action(request, pk, "report", ReportForm(request.POST, request.FILES, prefix="rp"), report, "已登记整改完成报告。下一步：整改复查。", "timeline")
 
 
 @login_required
@@ -440,7 +440,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, w)
         return ext
 
-    return _action(request, pk, "extension", ExtensionForm(request.POST, prefix="x"), ask, "已登记延期申请,待审批。", "extensions")
+    return _action(request, pk, "extension", ExtensionForm(request.POST, prefix="x"), ask, "已登记延期申请，待审批。", "extensions")
 
 
 @login_required
@@ -484,7 +484,7 @@ def reinspect_start(request: HttpRequest) -> HttpResponse:
             form, lambda: services.reinspection_start(actor=request.user, hazards=chosen, inspected_on=d["inspected_on"], started_at=form.started_at(), place=d["place"], officer_ids=d["officers"])
         )
         if insp is not None:
-            messages.success(request, "已开始整改复查:请逐项填写复查结果,完成后在隐患页面出具复查结论。")
+            messages.success(request, "已开始整改复查：请逐项填写复查结果，完成后在隐患页面出具复查结论。")
             return redirect("inspections:field", pk=insp.pk)
     ctx = {"ent": ent, "form": form, "candidates": candidates, "domain_error": error, "back": back}
     return render(request, "hazards/reinspect.html", ctx, status=status)
@@ -504,7 +504,7 @@ def reinspection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         done, error, status = call_service(form, lambda: services.reinspection_decide(actor=request.user, reinspection=r, **d))
         if done is not None:
-            messages.success(request, "复查结论已登记:" + ("整改合格,隐患已销号。" if done.result == "pass" else "整改不合格,请出具整改复查意见书并送达。"))
+            messages.success(request, "复查结论已登记：" + ("整改合格，隐患已销号。" if done.result == "pass" else "整改不合格，请出具整改复查意见书并送达。"))
             return redirect(reverse("hazards:detail", args=[h.pk]) + "#reinspections")
     return hazard_page(request, h, forms={name: form}, errors={name: error}, status=status)
 
@@ -604,7 +604,7 @@ def measure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     def decide(h: Hazard, d: dict[str, Any]) -> Any:
         return services.measure_decide(actor=request.user, hazard=h, **d)
 
-    return _action(request, pk, "measure", lambda h: MeasureForm(request.POST, prefix="m", hazard=h), decide, "已决定现场处理措施,已生成现场处理措施决定书。", "measures")
+    return _action(request, pk, "measure", lambda h: MeasureForm(request.POST, prefix="m", hazard=h), decide, "已决定现场处理措施，已生成现场处理措施决定书。", "measures")
 
 
 # --- measures --------------------------------------------------------------------------------------
@@ -652,7 +652,7 @@ def restart_apply(request: HttpRequest, pk: int) -> HttpResponse:
         rr, error, status = call_service(form, lambda: services.restart_apply(actor=request.user, measure=m, **form.cleaned_data))
         if rr is not None:
             due = services.restart_review_due(rr)
-            messages.success(request, f"已登记恢复生产申请,应于{due.date:%Y-%m-%d}前审查({due.basis})。")
+            messages.success(request, f"已登记恢复生产申请，应于{due.date:%Y-%m-%d}前审查（{due.basis}）。")
             return redirect("hazards:measure", pk=m.pk)
     return measure_page(request, m, forms={"apply": form}, errors={"apply": error}, status=status)
 
@@ -670,7 +670,7 @@ def restart_review(request: HttpRequest, pk: int, rr_pk: int) -> HttpResponse:
     if form.is_valid():
         done, error, status = call_service(form, lambda: services.restart_review_decide(actor=request.user, review=rr, **form.cleaned_data))
         if done is not None:
-            messages.success(request, "恢复生产审查已登记" + (",措施已解除。" if done.approved else "(不予批准)。"))
+            messages.success(request, "恢复生产审查已登记" + ("，措施已解除。" if done.approved else "（不予批准）。"))
             return redirect("hazards:measure", pk=m.pk)
     return measure_page(request, m, forms={name: form}, errors={name: error}, status=status)
 
@@ -759,7 +759,7 @@ def transfer_send(request: HttpRequest) -> HttpResponse:
             ),
         )  # fmt: skip
         if t is not None:
-            messages.success(request, f"已移交{t.to_department.name},待其接收。")
+            messages.success(request, f"已移交{t.to_department.name}，待其接收。")
             return redirect("hazards:transfer_detail", pk=t.pk)
     return render(request, "hazards/transfer_form.html", {"ent": ent, "form": form, "domain_error": error, "back": back}, status=status)
 
@@ -794,7 +794,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     t = _transfer(request, pk)
     done, error, status = call_service(None, lambda: services.transfer_accept(actor=request.user, transfer=t))
     if done is not None:
-        messages.success(request, f"已接收移交(用时{_duration((done.decided_at or timezone.now()) - done.sent_at)})。")
+        messages.success(request, f"已接收移交（用时{_duration((done.decided_at or timezone.now()) - done.sent_at)}）。")
         return redirect("hazards:transfer_detail", pk=t.pk)
     return transfer_page(request, t, error=error, status=status)
 

@@ -26,7 +26,7 @@ class ItemsForm(forms.Form):
     items = forms.CharField(
         label="检查项",
         widget=forms.Textarea(attrs={"rows": 20, "cols": 100}),
-        help_text="每行一项:检查内容|依据条款|判定标准条目(后两项可省略)",
+        help_text="每行一项：检查内容|依据条款|判定标准条目（后两项可省略）",
     )
 
     def parsed(self) -> list[dict[str, str]]:
@@ -40,7 +40,7 @@ class ItemsForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel文件(.xlsx)", help_text="第1行列名:检查内容、依据条款、判定标准条目")
+    file = forms.FileField(label="Excel文件（.xlsx）", help_text="第1行列名：检查内容、依据条款、判定标准条目")
 
 
 class ItemInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -112,7 +112,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         else:
             lines = "\n".join("|".join([i.text, i.legal_basis, i.criterion_id]).rstrip("|") for i in t.items.order_by("order"))
             form = ItemsForm(initial={"items": lines})
-        ctx = {**self.admin_site.each_context(request), "form": form, "template": t, "title": f"编辑检查项:{t}", "opts": self.model._meta}
+        ctx = {**self.admin_site.each_context(request), "form": form, "template": t, "title": f"编辑检查项：{t}", "opts": self.model._meta}
         return render(request, "admin/inspections/checklisttemplate/form.html", ctx)
 
     def import_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -127,19 +127,19 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 except DomainError as exc:
                     form.add_error("file", exc.message)
                 else:
-                    messages.success(request, f"已导入{new.items.count()}项(草稿,发布后用于新开始的检查)。")
+                    messages.success(request, f"已导入{new.items.count()}项（草稿，发布后用于新开始的检查）。")
                     return self._back(new.pk)
         else:
             form = ImportForm()
-        ctx = {**self.admin_site.each_context(request), "form": form, "template": t, "title": f"导入检查项:{t}", "opts": self.model._meta, "multipart": True}
+        ctx = {**self.admin_site.each_context(request), "form": form, "template": t, "title": f"导入检查项：{t}", "opts": self.model._meta, "multipart": True}
         return render(request, "admin/inspections/checklisttemplate/form.html", ctx)
 
-    @admin.action(description="发布所选草稿(原发布版本停用)")
+    @admin.action(description="发布所选草稿（原发布版本停用）")
     def publish(self, request: HttpRequest, queryset: Any) -> None:
         for t in queryset:
             try:
                 services.checklist_publish(actor=request.user, template=t)
-                messages.success(request, f"已发布:{t}")
+                messages.success(request, f"已发布：{t}")
             except DomainError as exc:
                 messages.error(request, f"{t}:{exc.message}")
 
@@ -149,6 +149,6 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             items = [{"text": i.text, "legal_basis": i.legal_basis, "criterion_id": i.criterion_id, "violation_id": i.violation_id} for i in t.items.order_by("order")]
             try:
                 new = services.checklist_new_version(actor=request.user, template=t, items=items)
-                messages.success(request, f"已建立草稿:{new}")
+                messages.success(request, f"已建立草稿：{new}")
             except DomainError as exc:
                 messages.error(request, f"{t}:{exc.message}")

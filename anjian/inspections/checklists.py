@@ -40,10 +40,10 @@ GENERAL_ITEMS = [
     ("建立健全并落实全员安全生产责任制", "《安全生产法》第四条、第二十二条"),
     ("主要负责人组织制定并实施安全生产规章制度和操作规程", "《安全生产法》第二十一条"),
     ("按规定设置安全生产管理机构或者配备安全生产管理人员", "《安全生产法》第二十四条"),
-    ("从业人员经安全生产教育和培训合格,培训情况如实记录", "《安全生产法》第二十八条"),
+    ("从业人员经安全生产教育和培训合格，培训情况如实记录", "《安全生产法》第二十八条"),
     ("特种作业人员按照规定取得相应资格", "《安全生产法》第三十条"),
-    ("建立安全风险分级管控制度,按照安全风险分级采取相应的管控措施", "《安全生产法》第四十一条"),
-    ("建立事故隐患排查治理制度,如实记录事故隐患排查治理情况", "《安全生产法》第四十一条"),
+    ("建立安全风险分级管控制度，按照安全风险分级采取相应的管控措施", "《安全生产法》第四十一条"),
+    ("建立事故隐患排查治理制度，如实记录事故隐患排查治理情况", "《安全生产法》第四十一条"),
     ("制定生产安全事故应急救援预案并定期组织演练", "《安全生产法》第八十一条"),
     ("为从业人员提供符合标准的劳动防护用品", "《安全生产法》第四十五条"),
     ("生产经营场所和员工宿舍出口、疏散通道畅通", "《安全生产法》第四十二条"),
@@ -88,7 +88,7 @@ def _specs() -> list[dict[str, Any]]:
                 code, title, sectors, features = f"law-{cat.code}", cat.name, ["hazchem"], []
             specs.append({
                 "code": code, "name": title, "kind": TemplateKind.CRITERIA, "sectors": sectors, "features": features, "source": cat.source,
-                "items": [{"text": (it.text or f"{_basis(it)}(条文待法规科补录)")[:500], "legal_basis": _basis(it), "criterion_id": it.id, "violation_id": HAZARD_VIOLATION} for it in items],
+                "items": [{"text": (it.text or f"{_basis(it)}（条文待法规科补录）")[:500], "legal_basis": _basis(it), "criterion_id": it.id, "violation_id": HAZARD_VIOLATION} for it in items],
             })  # fmt: skip
     specs.append({"code": "general", "name": "安全生产通用检查项", "kind": TemplateKind.GENERAL, "sectors": [], "features": [], "source": "《中华人民共和国安全生产法》",
                   "items": [{"text": t, "legal_basis": b} for t, b in GENERAL_ITEMS]})
@@ -122,7 +122,7 @@ def checklists_sync_from_law() -> dict[str, int]:
         ChecklistItem.objects.bulk_create([ChecklistItem(template=t, order=n, text=w[0], legal_basis=w[1], criterion_id=w[2], violation_id=w[3]) for n, w in enumerate(wanted, start=1)])
     # The seed's 工贸行业25项检查重点事项: the list is not in hand; an empty template awaits the import.
     if not ChecklistTemplate.objects.filter(code="IT25").exists():
-        ChecklistTemplate.objects.create(code="IT25", name="工贸行业25项检查重点事项", kind=TemplateKind.BUREAU, sectors=["industry"], source="清单文本尚未取得,由本局导入", status=TemplateStatus.DRAFT)
+        ChecklistTemplate.objects.create(code="IT25", name="工贸行业25项检查重点事项", kind=TemplateKind.BUREAU, sectors=["industry"], source="清单文本尚未取得，由本局导入", status=TemplateStatus.DRAFT)
     return {"created": created, "versioned": versioned, "unchanged": unchanged}
 
 
@@ -139,7 +139,7 @@ def checklist_import_xlsx(*, actor: Any, template: ChecklistTemplate, fh: IO[byt
     try:
         wb = load_workbook(fh, read_only=True, data_only=True)
     except Exception:
-        raise ValidationFailed("文件不是有效的Excel(.xlsx)文件。", fields={"file": "请上传.xlsx文件。"}) from None
+        raise ValidationFailed("文件不是有效的Excel（.xlsx）文件。", fields={"file": "请上传.xlsx文件。"}) from None
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [str(c or "").strip() for c in next(rows, ())]
@@ -157,15 +157,15 @@ def checklist_import_xlsx(*, actor: Any, template: ChecklistTemplate, fh: IO[byt
             continue
         crit = str(row[ci] or "").strip() if ci is not None and ci < len(row) else ""
         if not text:
-            problems.append(f"第{n}行:检查内容为空")
+            problems.append(f"第{n}行：检查内容为空")
         elif len(text) > 500:
-            problems.append(f"第{n}行:检查内容超过500字")
+            problems.append(f"第{n}行：检查内容超过500字")
         if crit and crit not in known:
-            problems.append(f"第{n}行:未知的判定标准条目{crit}")
+            problems.append(f"第{n}行：未知的判定标准条目{crit}")
         items.append({"text": text, "legal_basis": str(row[bi] or "").strip()[:300] if bi is not None and bi < len(row) else "", "criterion_id": crit})
     wb.close()
     if problems:
-        raise ValidationFailed("导入失败,请修改后重新上传:" + ";".join(problems[:50]), fields={"file": problems})
+        raise ValidationFailed("导入失败，请修改后重新上传：" + ";".join(problems[:50]), fields={"file": problems})
     if not items:
         raise ValidationFailed("文件中没有检查项。", fields={"file": "没有数据行。"})
     with transaction.atomic():

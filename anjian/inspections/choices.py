@@ -48,4 +48,4 @@ class PartySignature(models.TextChoices):
     PENDING = "pending", "待签字"
     SIGNED = "signed", "已签字"
     REFUSED = "refused", "拒绝签字"
-    PAPER = "paper", "纸质签字(待上传扫描件)"
+    PAPER = "paper", "纸质签字（待上传扫描件）"

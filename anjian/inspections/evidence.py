@@ -48,7 +48,7 @@ def _inspect(fh: IO[bytes], *, kind: str, limits: tuple[frozenset[str], int], de
     mime = guess.mime if guess else ""
     if mime not in allowed:
         found = f"实际内容为{mime}" if mime else "无法识别文件内容"
-        raise ValidationFailed(f"{declared_name or '文件'}不是有效的{LABELS[kind]}({found})。", fields={"file": f"文件内容不是{LABELS[kind]}格式({found})。"})
+        raise ValidationFailed(f"{declared_name or '文件'}不是有效的{LABELS[kind]}（{found}）。", fields={"file": f"文件内容不是{LABELS[kind]}格式（{found}）。"})
     digest = hashlib.sha256(head)
     size = len(head)
     while chunk := fh.read(1024 * 1024):

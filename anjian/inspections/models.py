@@ -51,7 +51,7 @@ class ChecklistTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}(第{self.version}版)"
+        return f"{self.name}（第{self.version}版）"
 
 
 class ChecklistItem(models.Model):
@@ -93,7 +93,7 @@ class Inspection(models.Model):
     party_representative = models.CharField("被检查单位现场负责人", max_length=32, blank=True)
     party_title = models.CharField("职务", max_length=32, blank=True)
     party_signature = models.CharField("签字情况", max_length=16, choices=PartySignature.choices, default=PartySignature.PENDING)
-    refusal_note = models.CharField("拒签情况记录", max_length=300, blank=True, help_text="拒绝签字的,检查人员应当记录(安全生产法第六十八条)")
+    refusal_note = models.CharField("拒签情况记录", max_length=300, blank=True, help_text="拒绝签字的，检查人员应当记录（安全生产法第六十八条）")
     summary = models.TextField("检查情况", blank=True)
     onsite_handling = models.TextField("现场处理情况", blank=True)
     certificate_check = models.JSONField("执法证件核验结果", default=list, blank=True)
@@ -191,7 +191,7 @@ class Finding(models.Model):
     legal_basis = models.CharField("依据条款", max_length=300, blank=True)
     criterion_id = models.CharField("重大隐患判定标准条目", max_length=64, blank=True)
     violation_id = models.CharField("对应违法行为", max_length=64, blank=True)
-    order_to_correct = models.BooleanField("责令改正", default=False, help_text="不涉及实物整改的问题(如培训记录缺失)")
+    order_to_correct = models.BooleanField("责令改正", default=False, help_text="不涉及实物整改的问题（如培训记录缺失）")
     found_on = models.DateField("发现日期")
 
     objects = ScopedQuerySet.as_manager()
@@ -219,7 +219,7 @@ class Evidence(models.Model):
     file = models.FileField("文件", upload_to=evidence_path, max_length=200)
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("内容类型", max_length=64)
-    size = models.PositiveBigIntegerField("大小(字节)")
+    size = models.PositiveBigIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
     note = models.CharField("说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
@@ -242,8 +242,8 @@ class ChunkedUpload(models.Model):
     item = models.ForeignKey(InspectionItem, verbose_name="检查项", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField("类别", max_length=8, choices=EvidenceKind.choices)
     name = models.CharField("文件名", max_length=200)
-    total_size = models.PositiveBigIntegerField("总大小(字节)")
-    received = models.PositiveBigIntegerField("已接收(字节)", default=0)
+    total_size = models.PositiveBigIntegerField("总大小（字节）")
+    received = models.PositiveBigIntegerField("已接收（字节）", default=0)
     evidence = models.OneToOneField(Evidence, verbose_name="证据", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("开始时间", auto_now_add=True)

@@ -77,7 +77,7 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date, ac
         entry: dict[str, Any] = {"staff_id": sid, "name": s.name, "certificate_id": None, "certificate_number": "", "valid": False, "reason": ""}
         m = memberships.get(sid)
         if s.kind != StaffKind.CIVIL_SERVANT:
-            entry["reason"] = f"{s.name}是{s.get_kind_display()},不能作为执法人员"
+            entry["reason"] = f"{s.name}是{s.get_kind_display()}，不能作为执法人员"
         elif m is None:
             entry["reason"] = f"{s.name}在{cn_date(day)}不是{agency_names}的在职人员"
         elif not set(m.roles) & {Role.OFFICER}:
@@ -99,12 +99,12 @@ def check_officers(*, agency: Agency, staff_ids: Sequence[int], day: dt.date, ac
         raise ValidationFailed(
             "执法人员不符合要求：" + "；".join(problems) + "。",
             code="officers_invalid",
-            article="《行政处罚法》第四十二条、第五十五条;《安全生产法》第六十七条",
+            article="《行政处罚法》第四十二条、第五十五条；《安全生产法》第六十七条",
             fields={"officers": problems},
         )
     if len(results) < 2:
         raise ValidationFailed(
-            "执法人员不得少于两人,且均须持有有效的行政执法证件。",
+            "执法人员不得少于两人，且均须持有有效的行政执法证件。",
             code="officers_too_few",
             article="《行政处罚法》第四十二条",
             fields={"officers": "执法人员不得少于两人。"},
@@ -172,7 +172,7 @@ def checklist_create(*, actor: Any, code: str, name: str, kind: str, sectors: It
     if not scope.has_role(Role.ADMIN, Role.DEPT_HEAD):
         raise PermissionRefused("只有系统管理员或科室负责人可以编制检查表。")
     if ChecklistTemplate.objects.filter(code=code).exists():
-        raise ValidationFailed("检查表编码已存在,请在原检查表上建立新版本。", fields={"code": "编码已存在。"})
+        raise ValidationFailed("检查表编码已存在，请在原检查表上建立新版本。", fields={"code": "编码已存在。"})
     # A criteria or general list written by the top bureau's administrator applies to every
     # agency (owned by none); anything else is the author's agency's own (legal.authority).
     statutory = kind in (TemplateKind.CRITERIA, TemplateKind.GENERAL) and scope.has_role(Role.ADMIN) and authority.is_top(authority.actor_jurisdiction(actor))
@@ -199,7 +199,7 @@ def checklist_set_items(*, actor: Any, template: ChecklistTemplate, items: Seque
     t = ChecklistTemplate.objects.select_for_update(of=("self",)).get(pk=template.pk)
     authority.require_checklist_authority(actor, owner_agency_id=t.owner_agency_id, roles=CHECKLIST_ROLES, what="修改")
     if t.status != TemplateStatus.DRAFT:
-        raise DomainError("已发布的检查表不能修改,请建立新版本;新版本只用于之后开始的检查。", code="checklist_published")
+        raise DomainError("已发布的检查表不能修改，请建立新版本；新版本只用于之后开始的检查。", code="checklist_published")
     t.items.all().delete()
     _set_items(t, items)
     audit.record(actor=actor, action="checklist.create", obj=t, after={"code": t.code, "version": t.version, "items": len(items), "source": t.source}, note="修改草稿检查项")
@@ -213,7 +213,7 @@ def checklist_new_version(*, actor: Any, template: ChecklistTemplate, items: Seq
     assert last is not None
     authority.require_checklist_authority(actor, owner_agency_id=last.owner_agency_id, roles=CHECKLIST_ROLES, what="修订")
     if last.status == TemplateStatus.DRAFT:
-        raise DomainError("该检查表已有未发布的草稿版本,请先发布或修改草稿。", code="draft_exists")
+        raise DomainError("该检查表已有未发布的草稿版本，请先发布或修改草稿。", code="draft_exists")
     t = ChecklistTemplate.objects.create(code=template.code, version=last.version + 1, name=name or template.name, kind=template.kind, sectors=template.sectors, features=template.features, source=template.source, owner_agency=template.owner_agency)
     _set_items(t, items)
     audit.record(actor=actor, action="checklist.create", obj=t, after={"code": t.code, "version": t.version, "items": len(items), "source": t.source}, note=f"以第{last.version}版建立新草稿")
@@ -347,7 +347,7 @@ def _locked_own(actor: Any, inspection: Inspection) -> Inspection:
 def _editable(actor: Any, inspection: Inspection) -> Inspection:
     insp = _locked_own(actor, inspection)
     if insp.status != InspectionStatus.DRAFT:
-        raise DomainError("检查已完成,记录不能再修改。", code="inspection_completed")
+        raise DomainError("检查已完成，记录不能再修改。", code="inspection_completed")
     return insp
 
 
@@ -391,7 +391,7 @@ def _sync_findings(insp: Inspection) -> None:
     stale = [f.pk for iid, f in existing.items() if iid not in wanted]
     if stale:
         if Finding.objects.filter(pk__in=stale, hazards__isnull=False).exists():
-            raise DomainError("该问题已登记隐患,不能改为符合;请先处理相应隐患。", code="finding_in_use")
+            raise DomainError("该问题已登记隐患，不能改为符合；请先处理相应隐患。", code="finding_in_use")
         Finding.objects.filter(pk__in=stale).delete()
     new, upd = [], []
     for iid, i in wanted.items():
@@ -422,7 +422,7 @@ def finding_add(*, actor: Any, inspection: Inspection, description: str, legal_b
 def evidence_add(*, actor: Any, inspection: Inspection, kind: str, fh: IO[bytes], name: str, item: InspectionItem | None = None, note: str = "") -> Evidence:
     insp = _locked_own(actor, inspection)
     if kind != "scan" and insp.status != InspectionStatus.DRAFT:
-        raise DomainError("检查已完成,不能再补充现场证据。", code="inspection_completed")
+        raise DomainError("检查已完成，不能再补充现场证据。", code="inspection_completed")
     if item is not None and item.inspection_id != insp.pk:
         raise ValidationFailed("检查项不属于本次检查。", fields={"item": "检查项不属于本次检查。"})
     mime, size, sha = inspect_file(fh, kind=kind, declared_name=name)

@@ -34,7 +34,7 @@ def upload_start(*, actor: Any, inspection: Inspection, kind: str, name: str, to
     insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
     require_owner(actor, insp, roles=INSPECT_ROLES, what="该检查")
     if insp.status != InspectionStatus.DRAFT:
-        raise DomainError("检查已完成,不能再补充现场证据。", code="inspection_completed")
+        raise DomainError("检查已完成，不能再补充现场证据。", code="inspection_completed")
     if kind not in LIMITS:
         raise ValidationFailed("未知的证据类别。", fields={"kind": "未知的证据类别。"})
     limit = LIMITS[kind][1]
@@ -61,7 +61,7 @@ def upload_append(*, actor: Any, upload: ChunkedUpload, offset: int, data: bytes
     if offset + len(data) <= up.received:
         return up  # a retried piece that already arrived
     if offset != up.received:
-        raise DomainError(f"分块位置不连续:服务器已接收{up.received}字节。", code="upload_offset")
+        raise DomainError(f"分块位置不连续：服务器已接收{up.received}字节。", code="upload_offset")
     if up.received + len(data) > up.total_size:
         raise ValidationFailed("上传内容超过声明的文件大小。", fields={"file": "上传内容超过声明的文件大小。"})
     with open(_path(up), "ab") as fh:
@@ -79,7 +79,7 @@ def upload_complete(*, actor: Any, upload: ChunkedUpload) -> Evidence:
     if up.evidence_id:
         return Evidence.objects.get(pk=up.evidence_id)
     if up.received != up.total_size:
-        raise DomainError(f"文件尚未传完:已接收{up.received}/{up.total_size}字节。", code="upload_incomplete")
+        raise DomainError(f"文件尚未传完：已接收{up.received}/{up.total_size}字节。", code="upload_incomplete")
     path = _path(up)
     fh: IO[bytes]
     with open(path, "rb") as fh:

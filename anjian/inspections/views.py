@@ -230,7 +230,7 @@ def inspection_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
     ent = _enterprise(request, enterprise_pk)
     scope = scope_for(request.user)
     if not scope.has_role(*services.INSPECT_ROLES):
-        return refused(request, "您的角色不能开展监督检查:须为本机关的执法人员、监管人员或科室负责人。", reverse("enterprises:detail", args=[ent.pk]))
+        return refused(request, "您的角色不能开展监督检查：须为本机关的执法人员、监管人员或科室负责人。", reverse("enterprises:detail", args=[ent.pk]))
     templates = services.templates_for(ent, agency_id=scope.agency_id)
     template_ids = [t.pk for t in templates]
     items = planned_items(templates)
@@ -246,7 +246,7 @@ def inspection_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
                 form, lambda: services.inspection_sync(actor=request.user, enterprise=ent, template_ids=template_ids, results=results, **form.service_kwargs())
             )
             if insp is not None:
-                messages.success(request, f"检查已保存:{ent.name}({insp.inspected_on:%Y-%m-%d})。")
+                messages.success(request, f"检查已保存：{ent.name}（{insp.inspected_on:%Y-%m-%d}）。")
                 return redirect("inspections:field", pk=insp.pk)
     for it in items:
         if it.order in posted:
@@ -333,7 +333,7 @@ def inspection_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         done, error, status = call_service(form, lambda: services.inspection_complete(actor=request.user, inspection=insp, **form.cleaned_data))
         if done is not None:
-            messages.success(request, "现场检查记录已完成。可签发现场检查记录,或打印后由当事人签字。")
+            messages.success(request, "现场检查记录已完成。可签发现场检查记录，或打印后由当事人签字。")
             return redirect("inspections:detail", pk=insp.pk)
     return _field_page(request, insp, complete_form=form, complete_error=error, status=status)
 

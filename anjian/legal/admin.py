@@ -31,7 +31,7 @@ from anjian.legal.models import CalendarYear, CalendarYearRevision, CollectiveDi
 
 
 class CalendarUploadForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=EARLIEST.year, max_value=2199, help_text="新公布节假日安排的年度,如2027。")
+    year = forms.IntegerField(label="年度", min_value=EARLIEST.year, max_value=2199, help_text="新公布节假日安排的年度，如2027。")
     source = forms.CharField(
         label="依据文件", max_length=200, help_text="国务院办公厅关于该年度部分节假日安排的通知及其文号；更正已载入的年度时，写明更正所依据的文件。"
     )
@@ -171,9 +171,9 @@ class RuleOverrideAddForm(forms.ModelForm):  # type: ignore[type-arg]
     """Registration: the fields of ``services.rule_override_create``, checked by it before saving."""
 
     rule_code = forms.ChoiceField(label="规则代码", choices=())
-    value = forms.CharField(label="取值", required=False, help_text="期限规则:期间长度(整数);听证标准:金额(元)。留空表示确认系统默认值。")
-    unit = forms.ChoiceField(label="期间单位", required=False, choices=UNIT_CHOICES, help_text="仅期限规则可选;听证标准以元为单位。")
-    source_document = forms.CharField(label="依据文件(文号)", max_length=200, required=False)
+    value = forms.CharField(label="取值", required=False, help_text="期限规则：期间长度（整数）；听证标准：金额（元）。留空表示确认系统默认值。")
+    unit = forms.ChoiceField(label="期间单位", required=False, choices=UNIT_CHOICES, help_text="仅期限规则可选；听证标准以元为单位。")
+    source_document = forms.CharField(label="依据文件（文号）", max_length=200, required=False)
     approver = forms.CharField(label="批准人", max_length=64, required=False)
 
     class Meta:

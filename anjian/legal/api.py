@@ -229,7 +229,7 @@ class DeadlineListView(APIView):
             OpenApiParameter("event", str, required=True, description="触发事件代码"),
             OpenApiParameter("date", OpenApiTypes.DATE, required=True),
             OpenApiParameter("step_date", OpenApiTypes.DATE, required=False),
-            OpenApiParameter("time", str, required=False, description="HH:MM,以小时计算的期限需要"),
+            OpenApiParameter("time", str, required=False, description="HH:MM，以小时计算的期限需要"),
         ],
         responses={200: _OBJ, **_ERR},
     )
@@ -301,7 +301,7 @@ class PenaltyCheckView(APIView):
                 "gains": serializers.CharField(required=False),
                 "act_date": serializers.DateField(),
                 "decision_date": serializers.DateField(),
-                "amount": serializers.CharField(required=False, help_text="元,最多两位小数"),
+                "amount": serializers.CharField(required=False, help_text="元，最多两位小数"),
                 "kinds": serializers.ListField(child=serializers.CharField(), required=False),
                 "confiscation": serializers.CharField(required=False),
                 "mitigation_ground": serializers.CharField(required=False),

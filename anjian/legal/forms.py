@@ -44,7 +44,7 @@ def _law_amount(form: forms.Form, name: str) -> Decimal | None:
     try:
         number = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
     except InvalidOperation:
-        raise forms.ValidationError(f"{label}:“{raw}”不是金额数字(元)", code="amount_invalid") from None
+        raise forms.ValidationError(f"{label}：“{raw}”不是金额数字（元）", code="amount_invalid") from None
     try:
         amount = to_amount(number, name)
     except LawError as exc:
@@ -69,7 +69,7 @@ def form_failure(form: forms.BaseForm) -> ValidationFailed:
             code = errors[0].code or "invalid"
             if code in {"required", "invalid_choice"}:
                 code = "invalid"
-    return ValidationFailed(first or "提交的数据有误,请按提示修改。", code=code, fields=fields)
+    return ValidationFailed(first or "提交的数据有误，请按提示修改。", code=code, fields=fields)
 
 
 def apply_failure(form: forms.BaseForm, exc: DomainError) -> bool:
@@ -89,13 +89,13 @@ def apply_failure(form: forms.BaseForm, exc: DomainError) -> bool:
 class DeadlineForm(forms.Form):
     """法定期限计算器: an event and its date → every deadline it starts."""
 
-    event = forms.ChoiceField(label="触发事件", choices=(), error_messages={"invalid_choice": "未知的触发事件:%(value)s"})
+    event = forms.ChoiceField(label="触发事件", choices=(), error_messages={"invalid_choice": "未知的触发事件：%(value)s"})
     date = forms.DateField(label="事件日期", error_messages={"invalid": "事件日期格式应为YYYY-MM-DD"})
     time = forms.TimeField(
-        label="时刻", required=False, help_text="以小时计算的期限(如当场实施强制措施后24小时内补办批准)需要时刻,北京时间。", error_messages={"invalid": "时刻格式应为HH:MM"}
+        label="时刻", required=False, help_text="以小时计算的期限（如当场实施强制措施后24小时内补办批准）需要时刻，北京时间。", error_messages={"invalid": "时刻格式应为HH:MM"}
     )
     step_date = forms.DateField(
-        label="步骤日期", required=False, help_text="办理该步骤的日期,决定适用哪一版本的规则;默认为事件日期。", error_messages={"invalid": "步骤日期格式应为YYYY-MM-DD"}
+        label="步骤日期", required=False, help_text="办理该步骤的日期，决定适用哪一版本的规则；默认为事件日期。", error_messages={"invalid": "步骤日期格式应为YYYY-MM-DD"}
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -130,37 +130,37 @@ class PenaltyForm(forms.Form):
     """罚款裁量: a violation and its circumstances → range, band and procedure flags."""
 
     violation = forms.CharField(label="违法行为", widget=forms.Select(), error_messages={"required": "请选择违法行为。"})
-    item = forms.IntegerField(label="具体情形(项)", required=False, min_value=1, help_text="条文分项列举的,选择所属的项。")
+    item = forms.IntegerField(label="具体情形（项）", required=False, min_value=1, help_text="条文分项列举的，选择所属的项。")
     subject = forms.ChoiceField(
-        label="处罚对象", choices=[(s.value, s.label) for s in Subject], initial=Subject.UNIT.value, error_messages={"invalid_choice": "未知的处罚对象:%(value)s"}
+        label="处罚对象", choices=[(s.value, s.label) for s in Subject], initial=Subject.UNIT.value, error_messages={"invalid_choice": "未知的处罚对象：%(value)s"}
     )
     circumstance = forms.ChoiceField(
-        label="情形", choices=[(c.value, c.label) for c in Circumstance], initial=Circumstance.BASE.value, error_messages={"invalid_choice": "未知的情形:%(value)s"}
+        label="情形", choices=[(c.value, c.label) for c in Circumstance], initial=Circumstance.BASE.value, error_messages={"invalid_choice": "未知的情形：%(value)s"}
     )
     grade = forms.ChoiceField(
         label="事故等级",
         required=False,
         choices=[("", "—— 不涉及 ——"), *[(g.value, g.label) for g in AccidentGrade]],
-        error_messages={"invalid_choice": "未知的事故等级:%(value)s"},
+        error_messages={"invalid_choice": "未知的事故等级：%(value)s"},
     )
-    income = forms.CharField(label="上一年年收入(元)", required=False, help_text="按年收入比例罚款的(安全生产法第九十五条等)需要。")
-    gains = forms.CharField(label="违法所得(元)", required=False, help_text="按违法所得倍数罚款的(安全生产法第九十二条、第一百零三条)需要。")
+    income = forms.CharField(label="上一年年收入（元）", required=False, help_text="按年收入比例罚款的（安全生产法第九十五条等）需要。")
+    gains = forms.CharField(label="违法所得（元）", required=False, help_text="按违法所得倍数罚款的（安全生产法第九十二条、第一百零三条）需要。")
     act_date = forms.DateField(label="违法行为发生日期", error_messages={"invalid": "违法行为发生日期格式应为YYYY-MM-DD"})
     decision_date = forms.DateField(label="处罚决定日期", error_messages={"invalid": "处罚决定日期格式应为YYYY-MM-DD"})
-    amount = forms.CharField(label="拟罚款数额(元)", required=False)
+    amount = forms.CharField(label="拟罚款数额（元）", required=False)
     kinds = forms.MultipleChoiceField(
         label="拟给予的其他处罚",
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=[(k.value, k.label) for k in PenaltyKind if k is not PenaltyKind.FINE],
-        error_messages={"invalid_choice": "未知的处罚种类:%(value)s"},
+        error_messages={"invalid_choice": "未知的处罚种类：%(value)s"},
     )
-    confiscation = forms.CharField(label="没收数额(元)", required=False)
+    confiscation = forms.CharField(label="没收数额（元）", required=False)
     mitigation_ground = forms.ChoiceField(
         label="减轻处罚情节",
         required=False,
         choices=[("", "—— 无 ——"), *[(g.value, g.label) for g in MitigationGround]],
-        error_messages={"invalid_choice": "未知的减轻处罚情节:%(value)s"},
+        error_messages={"invalid_choice": "未知的减轻处罚情节：%(value)s"},
     )
     collectively_approved = forms.BooleanField(label="减轻处罚已经集体讨论决定", required=False)
     major_public_interest = forms.BooleanField(label="涉及重大公共利益", required=False)
@@ -225,12 +225,12 @@ class RuleOverrideForm(forms.Form):
     """The inputs of ``services.rule_override_create`` (API POST; the admin has its own ModelForm)."""
 
     rule_code = forms.CharField(label="规则代码", max_length=64)
-    scope = forms.CharField(label="适用范围(区划代码)", max_length=16)
+    scope = forms.CharField(label="适用范围（区划代码）", max_length=16)
     effective_from = forms.DateField(label="生效日期", error_messages={"invalid": "生效日期格式应为YYYY-MM-DD"})
     effective_to = forms.DateField(label="失效日期", required=False, error_messages={"invalid": "失效日期格式应为YYYY-MM-DD"})
     value = forms.CharField(label="取值", required=False, max_length=32)
     unit = forms.CharField(label="期间单位", required=False, max_length=16)
-    source_document = forms.CharField(label="依据文件(文号)", required=False, max_length=200)
+    source_document = forms.CharField(label="依据文件（文号）", required=False, max_length=200)
     approver = forms.CharField(label="批准人", required=False, max_length=64)
     note = forms.CharField(label="说明", required=False, max_length=300)
 

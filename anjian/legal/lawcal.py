@@ -92,7 +92,7 @@ def seed_from_package(first_year: int = 2004, last_year: int = 2026) -> int:
     # (services.calendar_year_correct), never a silent re-seed.
     for y in sorted(set(years) - loaded):
         days = [(d, k.value, names.get(d, "")) for d, k in exceptions.items() if d.year == y]
-        n += load_year(y, days, source="chinese-calendar 1.11(国务院办公厅节假日安排通知)")
+        n += load_year(y, days, source="chinese-calendar 1.11（国务院办公厅节假日安排通知）")
     return n
 
 

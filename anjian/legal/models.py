@@ -20,9 +20,9 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField("年度", primary_key=True)
-    source = models.CharField("来源", max_length=200, help_text="如:国务院办公厅关于2027年部分节假日安排的通知(国办发明电〔2026〕×号)")
+    source = models.CharField("来源", max_length=200, help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）")
     loaded_at = models.DateTimeField("载入时间", auto_now=True)
-    version = models.PositiveSmallIntegerField("版本", default=1, help_text="每次更正加一;此前各版本见“节假日安排历史版本”。")
+    version = models.PositiveSmallIntegerField("版本", default=1, help_text="每次更正加一；此前各版本见“节假日安排历史版本”。")
 
     class Meta:
         db_table = "core_calendaryear"
@@ -45,7 +45,7 @@ class CalendarYearRevision(models.Model):
     version = models.PositiveSmallIntegerField("版本")
     source = models.CharField("原依据文件", max_length=200)
     loaded_at = models.DateTimeField("原载入时间")
-    days = models.JSONField("原例外日", default=list, help_text="[日期, 类别, 名称] 的列表")
+    days = models.JSONField("原例外日", default=list, help_text="[日期，类别，名称] 的列表")
     replaced_at = models.DateTimeField("被更正时间", auto_now_add=True)
     correction_source = models.CharField("更正依据文件", max_length=200)
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更正人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -85,12 +85,12 @@ class RuleOverride(models.Model):
     """
 
     rule_code = models.CharField("规则代码", max_length=64)
-    scope = models.CharField("适用范围(区划代码)", max_length=16)
+    scope = models.CharField("适用范围（区划代码）", max_length=16)
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
     value = models.DecimalField("取值", max_digits=14, decimal_places=2, null=True, blank=True, help_text="留空表示确认系统默认值")
     unit = models.CharField("期间单位", max_length=16, blank=True)
-    source_document = models.CharField("依据文件(文号)", max_length=200)
+    source_document = models.CharField("依据文件（文号）", max_length=200)
     approver = models.CharField("批准人", max_length=64)
     note = models.CharField("说明", max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+")
@@ -99,8 +99,8 @@ class RuleOverride(models.Model):
     class Meta:
         db_table = "core_ruleoverride"
         ordering = ["rule_code", "scope", "-effective_from"]
-        verbose_name = "法定规则覆盖(本地配置)"
-        verbose_name_plural = "法定规则覆盖(本地配置)"
+        verbose_name = "法定规则覆盖（本地配置）"
+        verbose_name_plural = "法定规则覆盖（本地配置）"
         constraints = [
             models.CheckConstraint(name="override_has_source", condition=~Q(source_document=""), violation_error_message="规则覆盖必须填写依据文件。"),
             models.CheckConstraint(name="override_range", condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")), violation_error_message="失效日期不能早于生效日期。"),
@@ -117,13 +117,13 @@ class LegalReviewCatalogueEntry(models.Model):
     fine at or above the threshold for the party's kind needs legal review.
     """
 
-    scope = models.CharField("适用范围(区划代码)", max_length=16)
+    scope = models.CharField("适用范围（区划代码）", max_length=16)
     code = models.CharField("编号", max_length=32)
     name = models.CharField("情形", max_length=200)
     kinds = models.JSONField("处罚种类", default=list, blank=True, help_text="如 [\"order_stop\", \"licence_revocation\"]")
-    fine_individual = models.DecimalField("个人罚款达到(元)", max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_organisation = models.DecimalField("单位罚款达到(元)", max_digits=14, decimal_places=2, null=True, blank=True)
-    source_document = models.CharField("依据文件(文号)", max_length=200)
+    fine_individual = models.DecimalField("个人罚款达到（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_organisation = models.DecimalField("单位罚款达到（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    source_document = models.CharField("依据文件（文号）", max_length=200)
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
 
@@ -143,13 +143,13 @@ class LegalReviewCatalogueEntry(models.Model):
 class CollectiveDiscussionConfig(models.Model):
     """A bureau's rule for collective discussion (集体讨论, 行政处罚法 §57 ¶2; CFG)."""
 
-    scope = models.CharField("适用范围(区划代码)", max_length=16)
+    scope = models.CharField("适用范围（区划代码）", max_length=16)
     complex_cases = models.BooleanField("情节复杂的案件", default=True)
     serious_heavier = models.BooleanField("重大违法行为给予较重处罚", default=True)
     kinds = models.JSONField("另须集体讨论的处罚种类", default=list, blank=True)
-    fine_individual = models.DecimalField("个人罚款达到(元)", max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_organisation = models.DecimalField("单位罚款达到(元)", max_digits=14, decimal_places=2, null=True, blank=True)
-    source_document = models.CharField("依据文件(文号)", max_length=200)
+    fine_individual = models.DecimalField("个人罚款达到（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_organisation = models.DecimalField("单位罚款达到（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    source_document = models.CharField("依据文件（文号）", max_length=200)
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
 

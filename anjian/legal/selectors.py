@@ -144,7 +144,7 @@ def _trigger_for(rule: DeadlineRule, day: dt.date, at: dt.time | None) -> dt.dat
     if not _counts_hours(rule):
         return day
     if at is None:
-        raise ValidationFailed(f"{rule.name}以小时计算，请填写事件发生的时刻", code="time_required", fields={"time": f"{rule.name}以小时计算,请填写事件发生的时刻(北京时间)。"})
+        raise ValidationFailed(f"{rule.name}以小时计算，请填写事件发生的时刻", code="time_required", fields={"time": f"{rule.name}以小时计算，请填写事件发生的时刻（北京时间）。"})
     return dt.datetime.combine(day, at, tzinfo=SHANGHAI)
 
 
@@ -168,7 +168,7 @@ def deadline_table(*, user: Any, event: str, day: dt.date, step_date: dt.date | 
     """
     rules = default_ruleset()
     if event not in rules.events:
-        raise ValidationFailed(f"未知的触发事件：{event}", code="unknown_event", fields={"event": f"未知的触发事件:{event}"})
+        raise ValidationFailed(f"未知的触发事件：{event}", code="unknown_event", fields={"event": f"未知的触发事件：{event}"})
     for name, value in (("date", day), ("step_date", step_date)):
         if value is not None:
             try:
@@ -397,14 +397,14 @@ def penalty_assessment(
         v = cat.violation(violation, act_date)
     except RuleNotInForceError as exc:
         raise ValidationFailed(
-            exc.message, code=exc.code, article=latest.citation, fields={"act_date": f"{exc.message}(处罚目录自{latest.effective_from.isoformat()}起)"}
+            exc.message, code=exc.code, article=latest.citation, fields={"act_date": f"{exc.message}（处罚目录自{latest.effective_from.isoformat()}起）"}
         ) from None
     item_text = ""
     if item is not None:
         found = next((i for i in v.items if i.item == item), None)
         if found is None:
             listed = "、".join(str(i.item) for i in v.items) or "无分项"
-            raise ValidationFailed(f"{v.id}没有第{item}项", code="invalid", fields={"item": f"{v.id}({v.citation})没有第{item}项(可选:{listed})。"})
+            raise ValidationFailed(f"{v.id}没有第{item}项", code="invalid", fields={"item": f"{v.id}（{v.citation}）没有第{item}项（可选：{listed}）。"})
         item_text = found.text
     who, when = Subject(subject), Circumstance(circumstance)
     party = PartyKind.ORGANISATION if who is Subject.UNIT else PartyKind.INDIVIDUAL

@@ -81,7 +81,7 @@ def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decima
     """Parse ``value``/``unit`` for the kind of rule: (engine value, engine unit, unit stored)."""
     if rule_code in CONFIG_KEYS:
         if unit not in ("", MONEY_UNIT):
-            raise ValidationFailed("金额类配置项不能指定期间单位", code="override_invalid", fields={"unit": "金额类配置项(听证标准)的取值以元为单位,不能指定期间单位。"})
+            raise ValidationFailed("金额类配置项不能指定期间单位", code="override_invalid", fields={"unit": "金额类配置项（听证标准）的取值以元为单位，不能指定期间单位。"})
         if value is None or value == "":
             return None, None, MONEY_UNIT
         try:
@@ -89,12 +89,12 @@ def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decima
         except LawError as exc:  # a ValueError too: caught first
             raise law_error(exc) from None
         except (InvalidOperation, ValueError):
-            raise ValidationFailed(f"取值不是有效金额:{value}", code="amount_invalid", fields={"value": f"取值不是有效金额:{value}"}) from None
+            raise ValidationFailed(f"取值不是有效金额：{value}", code="amount_invalid", fields={"value": f"取值不是有效金额：{value}"}) from None
         if amount > MAX_AMOUNT:
             raise ValidationFailed(f"取值过大：{value}", code="amount_too_large", fields={"value": f"金额过大，不能超过{MAX_AMOUNT:,}元。"})
         return amount, None, MONEY_UNIT
     if unit not in OVERRIDE_UNITS:
-        raise ValidationFailed(f"未知的期间单位:{unit}", code="override_invalid", fields={"unit": f"未知的期间单位:{unit}(可选:{'、'.join(u for u in OVERRIDE_UNITS if u)})"})
+        raise ValidationFailed(f"未知的期间单位：{unit}", code="override_invalid", fields={"unit": f"未知的期间单位：{unit}(可选：{'、'.join(u for u in OVERRIDE_UNITS if u)})"})
     engine_unit = PeriodUnit(unit) if unit else None
     if value is None or value == "":
         if engine_unit is not None:
@@ -103,11 +103,11 @@ def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decima
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(f"取值不是有效数字:{value}", code="override_invalid", fields={"value": f"取值不是有效数字:{value}"}) from None
+        raise ValidationFailed(f"取值不是有效数字：{value}", code="override_invalid", fields={"value": f"取值不是有效数字：{value}"}) from None
     if number.is_finite() and abs(number) > 36500:
         raise ValidationFailed(f"期间长度过大：{value}", code="override_invalid", fields={"value": f"期间长度过大：{value}（不超过36500）。"})
     if not number.is_finite() or number != number.to_integral_value():
-        raise ValidationFailed(f"期限规则的取值应为正整数(期间长度):{value}", code="override_invalid", fields={"value": f"期限规则的取值应为正整数(期间长度):{value}"})
+        raise ValidationFailed(f"期限规则的取值应为正整数（期间长度）：{value}", code="override_invalid", fields={"value": f"期限规则的取值应为正整数（期间长度）：{value}"})
     return int(number), engine_unit, unit
 
 
@@ -131,7 +131,7 @@ def rule_override_validate(
     unit = str(unit or "").strip()
     rules = ruleset.default_ruleset()
     if rule_code and rule_code not in rules.rules and rule_code not in CONFIG_KEYS:
-        raise ValidationFailed(f"未知的规则代码:{rule_code}", code="unknown_rule", fields={"rule_code": f"未知的规则代码:{rule_code}(应为期限规则代码或听证标准配置项)"})
+        raise ValidationFailed(f"未知的规则代码：{rule_code}", code="unknown_rule", fields={"rule_code": f"未知的规则代码：{rule_code}（应为期限规则代码或听证标准配置项）"})
     if scope and not authority.is_known_scope(scope):
         raise ValidationFailed(
             f"适用范围应为辖区编码、省级区划代码或“*”：{scope}",
@@ -187,9 +187,9 @@ def rule_override_validate(
     clash = RuleOverride.objects.filter(rule_code=rule_code, scope=scope, effective_from=candidate.effective_from).first()
     if clash is not None:
         raise ValidationFailed(
-            f"规则{rule_code}在适用范围{scope}已有{candidate.effective_from.isoformat()}生效的覆盖({clash.source_document})",
+            f"规则{rule_code}在适用范围{scope}已有{candidate.effective_from.isoformat()}生效的覆盖（{clash.source_document}）",
             code="override_conflict",
-            fields={"effective_from": f"同一规则、同一适用范围已有同日生效的覆盖({clash.source_document}),请先终止原覆盖或另选生效日期。"},
+            fields={"effective_from": f"同一规则、同一适用范围已有同日生效的覆盖（{clash.source_document}），请先终止原覆盖或另选生效日期。"},
         )
     return candidate, stored_unit
 
@@ -232,7 +232,7 @@ def rule_override_create(
         action="rule.override",
         obj=row,
         after=audit.snapshot(row, ["rule_code", "scope", "effective_from", "effective_to", "value", "unit", "source_document", "approver", "note"]),
-        note=f"登记规则覆盖:{rule_label(row.rule_code) or row.rule_code},依据{row.source_document},批准人{row.approver}",
+        note=f"登记规则覆盖：{rule_label(row.rule_code) or row.rule_code}，依据{row.source_document}，批准人{row.approver}",
         jurisdiction_id=scope_for(actor).jurisdiction_id,
     )
     return row
@@ -248,7 +248,7 @@ def rule_override_end_check(*, actor: Any, override: RuleOverride, effective_to:
         raise ValidationFailed("规则覆盖的失效日期早于生效日期", code="override_invalid", fields={"effective_to": "失效日期不能早于生效日期。"})
     if override.effective_to is not None and effective_to >= override.effective_to:
         raise ValidationFailed(
-            "规则覆盖已定于更早的日期失效", code="override_invalid", fields={"effective_to": f"该覆盖已定于{override.effective_to.isoformat()}失效,只能提前,不能延后。"}
+            "规则覆盖已定于更早的日期失效", code="override_invalid", fields={"effective_to": f"该覆盖已定于{override.effective_to.isoformat()}失效，只能提前，不能延后。"}
         )
 
 
@@ -269,7 +269,7 @@ def rule_override_end(*, actor: Any, override: RuleOverride, effective_to: dt.da
         obj=row,
         before=before,
         after=audit.snapshot(row, ["effective_to", "scope", "source_document"]),
-        note=f"终止规则覆盖:{rule_label(row.rule_code) or row.rule_code}自{effective_to.isoformat()}后不再适用",
+        note=f"终止规则覆盖：{rule_label(row.rule_code) or row.rule_code}自{effective_to.isoformat()}后不再适用",
         jurisdiction_id=scope_for(actor).jurisdiction_id,
     )
     return row
@@ -294,7 +294,7 @@ def parse_calendar_csv(text: str, *, year: int | None) -> list[tuple[dt.date, st
     command line loads a file of several); an error names the line at fault."""
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "date" not in reader.fieldnames or "kind" not in reader.fieldnames:
-        raise ValidationFailed("CSV文件第一行应为列名 date,kind[,name]", code="calendar_invalid", fields={"file": "CSV文件第一行应为列名:date,kind,name(name可省略)。"})
+        raise ValidationFailed("CSV文件第一行应为列名 date,kind[,name]", code="calendar_invalid", fields={"file": "CSV文件第一行应为列名：date,kind,name（name可省略）。"})
     rows: list[tuple[dt.date, str, str]] = []
     seen: set[dt.date] = set()
     for lineno, raw in enumerate(reader, start=2):
@@ -305,19 +305,19 @@ def parse_calendar_csv(text: str, *, year: int | None) -> list[tuple[dt.date, st
             day = dt.date.fromisoformat(text_date)
         except ValueError:
             raise ValidationFailed(
-                f"第{lineno}行:日期格式应为YYYY-MM-DD", code="calendar_invalid", fields={"file": f"第{lineno}行:日期“{text_date}”格式应为YYYY-MM-DD。"}
+                f"第{lineno}行：日期格式应为YYYY-MM-DD", code="calendar_invalid", fields={"file": f"第{lineno}行：日期“{text_date}”格式应为YYYY-MM-DD。"}
             ) from None
         if year is not None and day.year != year:
-            raise ValidationFailed(f"第{lineno}行:{day.isoformat()}不属于{year}年", code="calendar_invalid", fields={"file": f"第{lineno}行:{day.isoformat()}不属于{year}年。"})
+            raise ValidationFailed(f"第{lineno}行：{day.isoformat()}不属于{year}年", code="calendar_invalid", fields={"file": f"第{lineno}行：{day.isoformat()}不属于{year}年。"})
         kind = CSV_KINDS.get((raw.get("kind") or "").strip())
         if kind is None:
             raise ValidationFailed(
-                f"第{lineno}行:类别应为holiday或makeup_workday",
+                f"第{lineno}行：类别应为holiday或makeup_workday",
                 code="calendar_invalid",
-                fields={"file": f"第{lineno}行:类别应为 holiday(法定节假日)或 makeup_workday(调休上班日)。"},
+                fields={"file": f"第{lineno}行：类别应为 holiday（法定节假日）或 makeup_workday（调休上班日）。"},
             )
         if day in seen:
-            raise ValidationFailed(f"第{lineno}行:{day.isoformat()}重复", code="calendar_invalid", fields={"file": f"第{lineno}行:{day.isoformat()}重复出现。"})
+            raise ValidationFailed(f"第{lineno}行：{day.isoformat()}重复", code="calendar_invalid", fields={"file": f"第{lineno}行：{day.isoformat()}重复出现。"})
         seen.add(day)
         rows.append((day, kind, (raw.get("name") or "").strip()[:32]))
     return rows
@@ -330,7 +330,7 @@ def _calendar_input(*, year: int, rows: Iterable[tuple[dt.date, str, str]], sour
             "请写明依据文件（国务院办公厅节假日安排通知的文号）", code="calendar_source_missing", fields={source_field: "请写明依据文件（国务院办公厅节假日安排通知的文号）。"}
         )
     if not isinstance(year, int) or year < EARLIEST.year or year > 2199:
-        raise ValidationFailed(f"年度{year}超出可载入范围(2004年起)", code="date_out_of_range", fields={"year": f"年度{year}超出可载入范围(2004年至2199年)。"})
+        raise ValidationFailed(f"年度{year}超出可载入范围（2004年起）", code="date_out_of_range", fields={"year": f"年度{year}超出可载入范围（2004年至2199年）。"})
     days = list(rows)
     if not days:
         raise ValidationFailed(f"没有{year}年的节假日或调休数据", code="calendar_invalid", fields={"file": f"文件中没有{year}年的节假日或调休数据。"})

@@ -3,7 +3,7 @@ from django.db import models
 
 class AgencyLevel(models.TextChoices):
     CITY = "city", "市局"
-    DISTRICT = "district", "区(市)局"
+    DISTRICT = "district", "区（市）局"
     ZONE = "zone", "功能区局"
 
 

@@ -29,7 +29,7 @@ class Agency(models.Model):
 
     name = models.CharField("机关全称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=32)
-    doc_abbr = models.CharField("文书代字", max_length=16, help_text="如:烟应急")
+    doc_abbr = models.CharField("文书代字", max_length=16, help_text="如：烟应急")
     level = models.CharField("层级", max_length=16, choices=AgencyLevel.choices)
     jurisdiction = models.OneToOneField(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="agency")
     parent = models.ForeignKey("self", verbose_name="上级机关", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
@@ -70,7 +70,7 @@ class Department(models.Model):
     agency = models.ForeignKey(Agency, verbose_name="机关", on_delete=models.PROTECT, related_name="departments")
     name = models.CharField("科室名称", max_length=64)
     kind = models.CharField("类别", max_length=16, choices=DepartmentKind.choices)
-    sector_group = models.CharField("监管行业", max_length=32, blank=True, help_text="监管科室的行业:hazchem / mine / industry")
+    sector_group = models.CharField("监管行业", max_length=32, blank=True, help_text="监管科室的行业：hazchem / mine / industry")
     setup = models.CharField("执法队伍设置", max_length=16, choices=EnforcementSetup.choices, blank=True)
 
     class Meta:
@@ -98,7 +98,7 @@ class Staff(models.Model):
     kind = models.CharField("人员类别", max_length=16, choices=StaffKind.choices, default=StaffKind.CIVIL_SERVANT)
     gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")], blank=True)
     phone = models.CharField("电话", max_length=32, blank=True)
-    legal_qualification_no = models.CharField("法律职业资格证书编号", max_length=32, blank=True, help_text="首次从事法制审核须取得(行政处罚法第五十八条)")
+    legal_qualification_no = models.CharField("法律职业资格证书编号", max_length=32, blank=True, help_text="首次从事法制审核须取得（行政处罚法第五十八条）")
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:

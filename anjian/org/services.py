@@ -69,7 +69,7 @@ def membership_create(
     if valid_to is not None:
         overlapping = overlapping.filter(valid_from__lte=valid_to)
     if overlapping.exists():
-        raise ValidationFailed("该人员在此期间已有任职,请先结束原任职。", fields={"valid_from": "与已有任职期间重叠。"})
+        raise ValidationFailed("该人员在此期间已有任职，请先结束原任职。", fields={"valid_from": "与已有任职期间重叠。"})
     m.save()
     RoleGrant.objects.bulk_create([RoleGrant(membership=m, role=r) for r in sorted(set(roles))])
     if "admin" in roles and staff.user is not None and not staff.user.is_staff:

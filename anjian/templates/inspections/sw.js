@@ -54,7 +54,7 @@ function networkFirst(request, cacheName, key) {
     return caches.match(key || request, { ignoreSearch: true }).then(function (hit) {
       return hit || new Response(
         "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'><title>离线</title>" +
-        "<p>当前没有网络,且本机没有这个页面的离线副本。请联网后重新打开。</p>",
+        "<p>当前没有网络，且本机没有这个页面的离线副本。请联网后重新打开。</p>",
         { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }
       );
     });

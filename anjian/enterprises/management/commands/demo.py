@@ -10,14 +10,14 @@ from anjian.enterprises import demo
 
 class Command(BaseCommand):
     help = (
-        "生成演示数据:烟台市应急管理局、11个区(市)局和烟台经济技术开发区局,人员、执法证、各角色登录账号,"
-        "以及企业台账(默认3000家)。用法:anjian demo [--enterprises N] [--seed S] [--if-empty]"
+        "生成演示数据：烟台市应急管理局、11个区（市）局和烟台经济技术开发区局，人员、执法证、各角色登录账号，"
+        "以及企业台账（默认3000家）。用法：anjian demo [--enterprises N] [--seed S] [--if-empty]"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--enterprises", type=int, default=demo.DEFAULT_ENTERPRISES, help=f"企业数量(默认{demo.DEFAULT_ENTERPRISES})")
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help=f"随机种子(默认{demo.DEFAULT_SEED});同一种子、同一日期生成相同数据")
-        parser.add_argument("--if-empty", action="store_true", help="数据库中已有机关时不生成,只列出登录账号")
+        parser.add_argument("--enterprises", type=int, default=demo.DEFAULT_ENTERPRISES, help=f"企业数量（默认{demo.DEFAULT_ENTERPRISES}）")
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help=f"随机种子（默认{demo.DEFAULT_SEED}）；同一种子、同一日期生成相同数据")
+        parser.add_argument("--if-empty", action="store_true", help="数据库中已有机关时不生成，只列出登录账号")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         n = opts["enterprises"]
@@ -25,32 +25,32 @@ class Command(BaseCommand):
             raise CommandError("企业数量不能为负数。")
         if demo.has_data():
             if opts["if_empty"]:
-                self.stdout.write("数据库中已有机关数据,未生成演示数据。")
+                self.stdout.write("数据库中已有机关数据，未生成演示数据。")
                 self._logins(demo.current_logins())
                 return
-            raise CommandError("数据库中已有机关数据:演示数据只能生成到空数据库。请使用新的数据库,或加 --if-empty 跳过。")
+            raise CommandError("数据库中已有机关数据：演示数据只能生成到空数据库。请使用新的数据库，或加 --if-empty 跳过。")
         result = demo.generate(enterprises=n, seed=opts["seed"], progress=self.stdout.write)
         # Fresh planner statistics (and, outside a transaction, the visibility map) after a bulk
         # load of nearly every table, or the first queries plan for empty tables (core.db).
         db.analyze(vacuum=True)
         c = result.counts
-        self.stdout.write(self.style.SUCCESS(f"演示数据已生成(随机种子{result.seed},用时{result.seconds:.1f}秒)。"))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已生成（随机种子{result.seed}，用时{result.seconds:.1f}秒）。"))
         self.stdout.write(
-            f"机关{c.get('agencies', 0)}个,辖区{c.get('jurisdictions', 0)}个,科室{c.get('departments', 0)}个,"
-            f"人员{sum(v for k, v in c.items() if k.startswith('staff_'))}名(在编{c.get('staff_civil_servant', 0)}、专家{c.get('staff_expert', 0)}、辅助{c.get('staff_auxiliary', 0)}),"
-            f"执法证{c.get('certificates', 0)}本(已过期{c.get('certificates_expired', 0)}、暂扣{c.get('certificates_suspended', 0)})。"
+            f"机关{c.get('agencies', 0)}个，辖区{c.get('jurisdictions', 0)}个，科室{c.get('departments', 0)}个，"
+            f"人员{sum(v for k, v in c.items() if k.startswith('staff_'))}名（在编{c.get('staff_civil_servant', 0)}、专家{c.get('staff_expert', 0)}、辅助{c.get('staff_auxiliary', 0)}），"
+            f"执法证{c.get('certificates', 0)}本（已过期{c.get('certificates_expired', 0)}、暂扣{c.get('certificates_suspended', 0)}）。"
         )
         self.stdout.write(
-            f"企业{c.get('enterprises', 0)}家(无证无照{c.get('unlicensed', 0)}),经营场所{c.get('sites', 0)}处,化工园区{c.get('chemical_parks', 0)}个,"
-            f"许可证{c.get('licences', 0)}个(已过期{c.get('licences_expired', 0)}),关键人员{c.get('key_people', 0)}名,"
-            f"重大危险源{c.get('hazard_sources', 0)}处,年度计划执法主体{c.get('planned_subjects', 0)}条,经营状态变更{c.get('status_events', 0)}条。"
+            f"企业{c.get('enterprises', 0)}家（无证无照{c.get('unlicensed', 0)}），经营场所{c.get('sites', 0)}处，化工园区{c.get('chemical_parks', 0)}个，"
+            f"许可证{c.get('licences', 0)}个（已过期{c.get('licences_expired', 0)}），关键人员{c.get('key_people', 0)}名，"
+            f"重大危险源{c.get('hazard_sources', 0)}处，年度计划执法主体{c.get('planned_subjects', 0)}条，经营状态变更{c.get('status_events', 0)}条。"
         )
         self._logins(result.logins)
 
     def _logins(self, logins: list[demo.Login]) -> None:
         self.stdout.write("")
         if not logins:
-            self.stdout.write("数据库中没有演示登录账号(该库不是由 anjian demo 生成的)。")
+            self.stdout.write("数据库中没有演示登录账号（该库不是由 anjian demo 生成的）。")
             return
-        self.stdout.write(f"演示登录账号(密码均为 {demo.DEMO_PASSWORD}):")
+        self.stdout.write(f"演示登录账号（密码均为 {demo.DEMO_PASSWORD}）：")
         self.stdout.write(demo.logins_table(logins))

@@ -8,11 +8,11 @@ from anjian.inspections.checklists import checklists_sync_from_law
 
 
 class Command(BaseCommand):
-    help = "根据法定重大事故隐患判定标准生成或更新检查表:anjian checklists sync"
+    help = "根据法定重大事故隐患判定标准生成或更新检查表：anjian checklists sync"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["sync"])
 
     def handle(self, *args: Any, **opts: Any) -> None:
         r = checklists_sync_from_law()
-        self.stdout.write(f"检查表:新建{r['created']}份,更新版本{r['versioned']}份,未变{r['unchanged']}份。")
+        self.stdout.write(f"检查表：新建{r['created']}份，更新版本{r['versioned']}份，未变{r['unchanged']}份。")

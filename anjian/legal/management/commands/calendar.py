@@ -19,24 +19,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["seed", "import", "correct", "status"])
         parser.add_argument("file", nargs="?")
-        parser.add_argument("--source", default="", help="依据文件,如国务院办公厅通知的文号")
+        parser.add_argument("--source", default="", help="依据文件，如国务院办公厅通知的文号")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         action = opts["action"]
         if action == "seed":
             n = lawcal.seed_from_package()
-            self.stdout.write(f"已载入2004–2026年节假日安排,共{n}个例外日。")
+            self.stdout.write(f"已载入2004–2026年节假日安排，共{n}个例外日。")
             return
         if action == "status":
             from anjian.legal.models import CalendarYear
 
             years = list(CalendarYear.objects.values_list("year", flat=True))
-            self.stdout.write("已载入年度:" + (f"{min(years)}–{max(years)}(共{len(years)}年)" if years else "无"))
+            self.stdout.write("已载入年度：" + (f"{min(years)}–{max(years)}（共{len(years)}年）" if years else "无"))
             return
         if not opts.get("file"):
             raise CommandError("请给出CSV文件：anjian calendar import 2027.csv --source 文号（更正已载入的年度用 correct）")
         if not opts["source"].strip():
-            raise CommandError("请用 --source 写明依据文件(国务院办公厅节假日安排通知的文号)。")
+            raise CommandError("请用 --source 写明依据文件（国务院办公厅节假日安排通知的文号）。")
         from anjian.core.errors import DomainError, ValidationFailed
         from anjian.legal.services import calendar_year_correct, calendar_year_load, parse_calendar_csv
 
