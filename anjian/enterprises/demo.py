@@ -1065,7 +1065,7 @@ class _Ledger:
             issuer = CITY_AGENCY if storage else area.agency_name
             goods = "汽油、柴油[闭杯闪点≤60℃]" if "加油站" in ent.name else "、".join(rng.sample(("甲醇", "乙醇[无水]", "盐酸", "硫酸", "氢氧化钠", "丙酮", "液化石油气", "甲苯", "乙酸乙酯"), 3))
             mode = "带有储存设施经营" if storage else rng.choice(("批发（无仓储）", "零售"))
-            out.append(make(LicenceKind.HAZCHEM_OPERATION, f"鲁烟{area.licence_char}安经〔{y}〕{seq('jy'):05d}号", issuer, f"{mode}:{goods}"))
+            out.append(make(LicenceKind.HAZCHEM_OPERATION, f"鲁烟{area.licence_char}安经〔{y}〕{seq('jy'):05d}号", issuer, f"{mode}：{goods}"))
         elif sector == "hazchem.use" and rng.random() < 0.3:
             out.append(make(LicenceKind.HAZCHEM_USE, f"鲁烟安使证字〔{y}〕{seq('sy'):04d}号", CITY_AGENCY, "、".join(rng.sample(substances, 2))))
         elif sector == "industry.commerce" and rng.random() < 0.03:

@@ -283,7 +283,7 @@ class Row:
     changed_fields: list[str] = field(default_factory=list)
 
     def fail(self, key: str, message: str) -> None:
-        self.errors.append(f"{_LABEL.get(key, key)}:{message}")
+        self.errors.append(f"{_LABEL.get(key, key)}：{message}")
         self.error_fields.add(key)
 
 
@@ -904,7 +904,7 @@ def _run(job: Job, lk: Lookups, *, write: bool, progress: dict[str, Any] | None 
     counts = {"rows": 0, "create": 0, "update": 0, "unchanged": 0, "rejected": 0}
     samples: list[dict[str, Any]] = []
     tmp = job.dir / "rejected.jsonl.tmp"
-    note = f"{CHANGE_REASON}:{job.meta['filename']}"
+    note = f"{CHANGE_REASON}：{job.meta['filename']}"
     with open(tmp, "w", encoding="utf-8") as rejected, open_sheet(job.upload) as sheet:
         job.meta["header"] = sheet.header
         job.meta["ignored"] = sheet.ignored

@@ -166,7 +166,7 @@ def _codes(model: Any, codes: Iterable[str] | None, field: str, label: str) -> l
     found = list(model.objects.filter(code__in=wanted))
     missing = sorted(set(wanted) - {o.code for o in found})
     if missing:
-        raise ValidationFailed(f"未知的{label}:{'、'.join(missing)}。", fields={field: f"未知的{label}:{'、'.join(missing)}。"})
+        raise ValidationFailed(f"未知的{label}：{'、'.join(missing)}。", fields={field: f"未知的{label}：{'、'.join(missing)}。"})
     return found
 
 

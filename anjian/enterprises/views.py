@@ -498,7 +498,7 @@ def child_edit(request: HttpRequest, pk: int, child: str, child_pk: int) -> Http
         if done is not None:
             messages.success(request, f"{kind.label}“{done}”已保存。")
             return redirect(_detail_tab(ent, kind))
-    return _step_page(request, ent, form, error, status, title=f"修改{kind.label}:{obj}", submit="保存", cancel=_detail_tab(ent, kind))
+    return _step_page(request, ent, form, error, status, title=f"修改{kind.label}：{obj}", submit="保存", cancel=_detail_tab(ent, kind))
 
 
 @login_required

@@ -31,7 +31,7 @@ def moved_rectification_deadlines(calendar: WorkCalendar, year: int) -> Iterator
                 what="隐患整改期限",
                 object_type="hazards.hazard",
                 object_id=str(h.pk),
-                label=f"{h.enterprise.name}:{h.description[:30]}",
+                label=f"{h.enterprise.name}：{h.description[:30]}",
                 jurisdiction_id=h.jurisdiction_id,
                 stored=h.deadline,
                 recomputed=result.date,

@@ -124,7 +124,7 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args: Any, hazards: list[Hazard], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["hazards"], [(str(h.pk), f"{h.get_severity_display()}:{h.description}（{h.location}），期限{h.period_days}日") for h in hazards])
+        _choices(self.fields["hazards"], [(str(h.pk), f"{h.get_severity_display()}：{h.description}（{h.location}），期限{h.period_days}日") for h in hazards])
         self.fields["issued_on"].initial = timezone.localdate()
 
     def clean_hazards(self) -> list[int]:
@@ -290,7 +290,7 @@ class TransferSendForm(forms.Form):
         self.fields["from_department"].queryset = depts.exclude(kind=DepartmentKind.ENFORCEMENT)  # type: ignore[attr-defined]
         self.fields["to_department"].queryset = depts.filter(kind=DepartmentKind.ENFORCEMENT)  # type: ignore[attr-defined]
         _choices(self.fields["findings"], [(str(f.pk), f"{f.found_on:%Y-%m-%d} {f.description}") for f in findings])
-        _choices(self.fields["hazards"], [(str(h.pk), f"{h.get_severity_display()}:{h.description}") for h in hazards])
+        _choices(self.fields["hazards"], [(str(h.pk), f"{h.get_severity_display()}：{h.description}") for h in hazards])
         enforcement = list(self.fields["to_department"].queryset)  # type: ignore[attr-defined]
         if len(enforcement) == 1:
             self.initial.setdefault("to_department", enforcement[0].pk)

@@ -84,7 +84,7 @@ class Hazard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_severity_display()}:{self.description[:30]}"
+        return f"{self.get_severity_display()}：{self.description[:30]}"
 
 
 class HazardEvent(models.Model):

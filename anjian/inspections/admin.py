@@ -141,7 +141,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 services.checklist_publish(actor=request.user, template=t)
                 messages.success(request, f"已发布：{t}")
             except DomainError as exc:
-                messages.error(request, f"{t}:{exc.message}")
+                messages.error(request, f"{t}：{exc.message}")
 
     @admin.action(description="以所选已发布版本建立新草稿")
     def new_version(self, request: HttpRequest, queryset: Any) -> None:
@@ -151,4 +151,4 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 new = services.checklist_new_version(actor=request.user, template=t, items=items)
                 messages.success(request, f"已建立草稿：{new}")
             except DomainError as exc:
-                messages.error(request, f"{t}:{exc.message}")
+                messages.error(request, f"{t}：{exc.message}")

@@ -32,7 +32,7 @@ def _law_date(form: forms.Form, name: str) -> dt.date | None:
     try:
         check_date(value, name)
     except LawError as exc:
-        raise forms.ValidationError(f"{form.fields[name].label}:{exc.message}", code=exc.code) from None
+        raise forms.ValidationError(f"{form.fields[name].label}：{exc.message}", code=exc.code) from None
     return value
 
 
@@ -48,7 +48,7 @@ def _law_amount(form: forms.Form, name: str) -> Decimal | None:
     try:
         amount = to_amount(number, name)
     except LawError as exc:
-        raise forms.ValidationError(f"{label}:{exc.message}", code=exc.code) from None
+        raise forms.ValidationError(f"{label}：{exc.message}", code=exc.code) from None
     except InvalidOperation:  # beyond Decimal's precision (e.g. 1e30): too large for any fine
         amount = MAX_AMOUNT + 1
     if amount > MAX_AMOUNT:
@@ -186,7 +186,7 @@ class PenaltyForm(forms.Form):
         try:
             default_catalogue().violation(value)
         except LawError as exc:
-            raise forms.ValidationError(f"{self.fields['violation'].label}:{exc.message}", code=exc.code) from None
+            raise forms.ValidationError(f"{self.fields['violation'].label}：{exc.message}", code=exc.code) from None
         return value
 
     def clean_act_date(self) -> dt.date | None:

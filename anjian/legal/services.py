@@ -94,7 +94,7 @@ def _override_value(rule_code: str, value: Any, unit: str) -> tuple[int | Decima
             raise ValidationFailed(f"取值过大：{value}", code="amount_too_large", fields={"value": f"金额过大，不能超过{MAX_AMOUNT:,}元。"})
         return amount, None, MONEY_UNIT
     if unit not in OVERRIDE_UNITS:
-        raise ValidationFailed(f"未知的期间单位：{unit}", code="override_invalid", fields={"unit": f"未知的期间单位：{unit}(可选：{'、'.join(u for u in OVERRIDE_UNITS if u)})"})
+        raise ValidationFailed(f"未知的期间单位：{unit}", code="override_invalid", fields={"unit": f"未知的期间单位：{unit}（可选：{'、'.join(u for u in OVERRIDE_UNITS if u)}）"})
     engine_unit = PeriodUnit(unit) if unit else None
     if value is None or value == "":
         if engine_unit is not None:

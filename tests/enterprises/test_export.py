@@ -98,16 +98,16 @@ def test_export_writes_the_template_columns_and_the_read_only_extras(client, wor
     rows = {r[0]: dict(zip(HEADER, r, strict=True)) for r in export(client, "officer_a")}
     full = rows["芝罘全字段化工有限公司"]
     assert full["统一社会信用代码"] == make_uscc(21)
-    assert full["无证无照(是/否)"] == "否"
-    assert full["所在区县(名称或区划代码)*"] == "芝罘区"
+    assert full["无证无照（是/否）"] == "否"
+    assert full["所在区县（名称或区划代码）*"] == "芝罘区"
     assert full["国民经济行业大类代码"] == "26"
-    assert full["监管行业(多个用、分隔, 名称如“危险化学品·生产”或代码)"] == "危险化学品·生产、危险化学品·储存"
-    assert full["行业领域特征(、分隔)"] == "粉尘涉爆、有限空间作业"
-    assert (full["规模(大型/中型/小型/微型)"], full["从业人数"], full["风险等级"]) == ("大型", 800, "A")
-    assert full["标准化等级(一级/二级/三级/未达标)"] == "一级"
-    assert (full["主要经营场所地址"], full["街道(乡镇)"]) == ("芝罘区生产路9号", "只楚街道")
+    assert full["监管行业（多个用、分隔，名称如“危险化学品·生产”或代码）"] == "危险化学品·生产、危险化学品·储存"
+    assert full["行业领域特征（、分隔）"] == "粉尘涉爆、有限空间作业"
+    assert (full["规模（大型/中型/小型/微型）"], full["从业人数"], full["风险等级"]) == ("大型", 800, "A")
+    assert full["标准化等级（一级/二级/三级/未达标）"] == "一级"
+    assert (full["主要经营场所地址"], full["街道（乡镇）"]) == ("芝罘区生产路9号", "只楚街道")
     assert (full["所属辖区"], full["管理机关"], full["监管层级"], full["经营状态"]) == ("芝罘区", "烟台市芝罘区应急管理局", "未指定", "在产")
-    assert rows["无照小作坊"]["无证无照(是/否)"] == "是" and rows["无照小作坊"]["统一社会信用代码"] is None
+    assert rows["无照小作坊"]["无证无照（是/否）"] == "是" and rows["无照小作坊"]["统一社会信用代码"] is None
 
 
 def test_export_filename_is_dated_and_rfc5987_encoded(client, world, ledger):
@@ -171,7 +171,7 @@ def test_old_updated_at_is_written_in_local_time(client, world, ledger):
 
 
 def test_text_that_looks_like_a_formula_stays_text(client, world):
-    services.enterprise_create(actor=world.user("officer_a"), jurisdiction=world.district_a, name='=HYPERLINK("http://evil","点我")', uscc=make_uscc(777))
+    services.enterprise_create(actor=world.user("officer_a"), jurisdiction=world.district_a, name='=HYPERLINK（"http://evil","点我"）', uscc=make_uscc(777))
     assert client.login(username="officer_a", password=PASSWORD)
     data = b"".join(client.get(reverse("enterprises:export")).streaming_content)
     cell = load_workbook(io.BytesIO(data))["企业台账"]["A2"]

@@ -99,7 +99,7 @@ def test_template_has_the_columns_instructions_and_own_counties(client, world):
 def test_it_imports_a_good_file_through_the_pages_and_audits(client, world):
     data = xlsx([
         good(1, sectors="危险化学品·生产、hazchem.storage", features="有限空间作业", scale="中型", employees=120,
-             industry=26, risk_scheme="危险化学品企业安全风险分级(示例)", risk_grade="b", standardization_level="二级",
+             industry=26, risk_scheme="危险化学品企业安全风险分级（示例）", risk_grade="b", standardization_level="二级",
              site_address="芝罘区幸福路1号", site_street="幸福街道", principal="张三", principal_phone=13800000001),
         good(2),
         row(name="无照加工点", unlicensed="是", division="370602"),
@@ -192,8 +192,8 @@ def test_each_rejection_reason_is_reported_with_its_row_number(world, ent_b):
     assert "未知的区县“不存在区”" in r[4]
     assert "属于福山区辖区" in r[5] and "芝罘区" in r[5]
     assert "与第2行重复" in r[6]
-    assert r[7].startswith("单位名称:必填")
-    assert r[8] == "监管行业:不认识“造火箭”,请填写“代码表”中的监管行业名称或代码。"
+    assert r[7].startswith("单位名称：必填")
+    assert r[8] == "监管行业：不认识“造火箭”，请填写“代码表”中的监管行业名称或代码。"
     # another district's unit: refused without naming it or its bureau (issue 8: no other district's data)
     assert "其他辖区登记" in r[9] and ent_b.name not in r[9] and "福山区" not in r[9]
     # All reasons of a row, not only the first.
@@ -218,7 +218,7 @@ def test_file_level_problems_are_refused_in_chinese(world):
 
 
 def test_short_and_full_width_headers_and_unknown_columns(world):
-    header = ["单位名称", "统一社会信用代码", "所在区县(名称或区划代码)", "监管行业", "备用列"]
+    header = ["单位名称", "统一社会信用代码", "所在区县（名称或区划代码）", "监管行业", "备用列"]
     job = preview(world, xlsx([["甲公司", make_uscc(3001), "芝罘区", "hazchem.production", "x"]], header=header))
     assert job.meta["preview"]["counts"]["create"] == 1
     assert job.meta["ignored"] == ["备用列"]
@@ -561,7 +561,7 @@ def test_an_excel_layout_file_keeps_its_row_numbers_and_texts(world):
 def test_importing_a_site_for_a_unit_that_had_none(world, ent_a):
     job = commit(world, preview(world, xlsx([row(name=ent_a.name, uscc=ent_a.uscc, division="芝罘区", site_address="芝罘区新址1号", site_street="向阳街道")])))
     assert job.meta["result"]["counts"]["update"] == 1
-    assert job.meta["preview"]["samples"][0]["changed"] == "所在区县、主要经营场所地址、街道(乡镇)"
+    assert job.meta["preview"]["samples"][0]["changed"] == "所在区县、主要经营场所地址、街道（乡镇）"
     site = Site.objects.get(enterprise=ent_a)
     assert (site.address, site.street, site.is_primary, site.division_id) == ("芝罘区新址1号", "向阳街道", True, "370602")
     ev = enterprise_audit(ent_a).get(action="enterprise.update")

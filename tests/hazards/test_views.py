@@ -133,7 +133,7 @@ def test_the_major_criterion_proposal_and_the_set_aside_approval(client: Any, wo
     with mock.patch.object(services, "_criterion_is_sourced", return_value=True):
         body = c.get(reverse("hazards:create") + f"?finding={finding.pk}").content.decode()
         assert 'data-testid="major-proposal"' in body
-        assert "符合重大事故隐患判定标准(条目 HC-01)" in body
+        assert "符合重大事故隐患判定标准（条目 HC-01）" in body
         assert "leader_a（局领导）" in body and "expert_a（专家）" in body  # who may approve setting it aside
         post = {"finding": finding.pk, "source": "inspection", "description": "x", "location": "y", "severity": "general", "found_on": inspection.inspected_on.isoformat(), "criterion_id": "HC-01"}
         r = c.post(reverse("hazards:create"), post)
@@ -205,7 +205,7 @@ def test_a_direct_close_is_refused_with_the_article(client: Any, world: Any, ins
     r = _login(client, world, "officer_a").post(reverse("hazards:close", args=[h.pk]))
     assert r.status_code == 409
     body = r.content.decode()
-    assert "隐患须经整改复查合格后才能销号" in body and "依据:《安全生产法》第六十五条" in body
+    assert "隐患须经整改复查合格后才能销号" in body and "依据：《安全生产法》第六十五条" in body
     h.refresh_from_db()
     assert h.status == "open"
 
@@ -234,7 +234,7 @@ def test_issuing_the_order_serving_it_and_the_deadline(client: Any, world: Any, 
     assert h.order_document == doc and h.status == "open"
     body = c.get(reverse("hazards:detail", args=[h.pk])).content.decode()
     assert doc.number in body and "尚未登记送达" in body and 'data-testid="serve-form"' in body
-    assert "下一步:登记整改文书的送达" in body
+    assert "下一步：登记整改文书的送达" in body
     # a refusal (留置送达) needs its witness: the rule is named
     p = f"s{doc.pk}-"
     r = c.post(reverse("hazards:serve", args=[h.pk]), {"document": doc.pk, p + "method": "refusal", p + "event_date": inspection.inspected_on.isoformat(), p + "recipient": "张三", p + "refused": "on"})
@@ -262,7 +262,7 @@ def test_report_reinspect_pass_and_close(client: Any, world: Any, inspection: An
     h = _served(world, _general(world, inspection, set_aside_reason="", set_aside_by=None))
     c = _login(client, world, "officer_a")
     today = timezone.localdate()
-    r = c.post(reverse("hazards:report", args=[h.pk]), {"rp-reported_on": today.isoformat(), "rp-description": "已组织考核,取得合格证"})
+    r = c.post(reverse("hazards:report", args=[h.pk]), {"rp-reported_on": today.isoformat(), "rp-description": "已组织考核，取得合格证"})
     assert r.status_code == 302
     h.refresh_from_db()
     assert h.status == "reported"
@@ -344,7 +344,7 @@ def test_measure_restart_apply_and_review(client: Any, world: Any, inspection: A
     assert h.status == "open" and h.served_on is None
     body = c.get(reverse("hazards:measure", args=[m.pk])).content.decode()
     assert "1号液氨储罐" in body and m.decision_document.number in body
-    r = c.post(reverse("hazards:restart_apply", args=[m.pk]), {"ra-applied_on": today.isoformat(), "ra-application": "已加装紧急切断阀,申请恢复使用"})
+    r = c.post(reverse("hazards:restart_apply", args=[m.pk]), {"ra-applied_on": today.isoformat(), "ra-application": "已加装紧急切断阀，申请恢复使用"})
     assert r.status_code == 302
     rr = m.restart_reviews.get()
     data = {f"rr{rr.pk}-approved": "1", f"rr{rr.pk}-opinion": "同意", f"rr{rr.pk}-reviewed_on": today.isoformat()}
@@ -407,7 +407,7 @@ def test_returning_needs_a_reason(client: Any, world: Any, inspection: Any, depa
     c = _login(client, world, "depthead_a")
     r = c.post(reverse("hazards:transfer_return", args=[t.pk]), {"reason": ""})
     assert r.status_code == 200 and "退回须说明理由" in r.content.decode()
-    r = c.post(reverse("hazards:transfer_return", args=[t.pk]), {"reason": "证据不足,请补充现场照片"})
+    r = c.post(reverse("hazards:transfer_return", args=[t.pk]), {"reason": "证据不足，请补充现场照片"})
     assert r.status_code == 302
     t.refresh_from_db()
     assert t.status == "returned"

@@ -56,7 +56,7 @@ def test_it_renders_the_field_form_with_the_checklist_by_order(client: Any, worl
     r = _login(client, world, "officer_a").get(reverse("inspections:new", args=[ent_a.pk]))
     assert r.status_code == 200
     body = r.content.decode()
-    assert "危险化学品企业通用检查表(第1版)" in body  # the checklist picked by templates_for, shown to confirm
+    assert "危险化学品企业通用检查表（第1版）" in body  # the checklist picked by templates_for, shown to confirm
     for order, text in enumerate(["主要负责人和安全管理人员经考核合格", "特种作业人员持证上岗", "有限空间作业审批制度"], start=1):
         assert f'id="item-{order}" data-order="{order}"' in body
         assert text in body
@@ -134,7 +134,7 @@ def test_the_field_form_of_an_inspection_saves_results_by_order(client: Any, wor
     r = c.get(url)
     assert r.status_code == 200
     body = r.content.decode()
-    assert "officer_a(" in body and "完成检查" in body
+    assert "officer_a（" in body and "完成检查" in body
     cfg = json.loads(re.search(r'<script id="field-config" type="application/json">(.*?)</script>', body, re.S).group(1))
     assert cfg["mode"] == "existing" and cfg["inspection"] == inspection.pk
     assert {i["order"]: i["id"] for i in cfg["items"]} == dict(inspection.items.values_list("order", "id"))

@@ -91,10 +91,10 @@ def test_an_override_is_shown_with_its_source_and_approver(calendar: None, clien
 @pytest.mark.parametrize(
     "params,field,message",
     [
-        ({"event": "notice_served", "date": "2003-12-31"}, "date", "事件日期:日期2003-12-31早于2004年1月1日"),
-        ({"event": "no_such_event", "date": "2026-02-03"}, "event", "未知的触发事件:no_such_event"),
+        ({"event": "notice_served", "date": "2003-12-31"}, "date", "事件日期：日期2003-12-31早于2004年1月1日"),
+        ({"event": "no_such_event", "date": "2026-02-03"}, "event", "未知的触发事件：no_such_event"),
         ({"event": "notice_served", "date": "2026-02-31"}, "date", "事件日期格式应为YYYY-MM-DD"),
-        ({"event": "emergency_measure_taken", "date": "2026-02-03"}, "time", "以小时计算,请填写事件发生的时刻"),
+        ({"event": "emergency_measure_taken", "date": "2026-02-03"}, "time", "以小时计算，请填写事件发生的时刻"),
     ],
 )
 def test_deadline_errors_are_shown_at_the_field(calendar: None, client: Any, world: Any, params: dict[str, str], field: str, message: str) -> None:
@@ -160,8 +160,8 @@ def test_a_fine_below_the_minimum_needs_a_ground_and_collective_approval(calenda
 @pytest.mark.parametrize(
     "changes,field,message",
     [
-        ({"amount": "-100"}, "amount", "拟罚款数额(元):金额不得为负数"),
-        ({"amount": "100.555"}, "amount", "拟罚款数额(元):金额最多保留两位小数"),
+        ({"amount": "-100"}, "amount", "拟罚款数额（元）：金额不得为负数"),
+        ({"amount": "100.555"}, "amount", "拟罚款数额（元）：金额最多保留两位小数"),
         ({"amount": "一万"}, "amount", "不是金额数字"),
         # issue 8 Medium 11: 1e30 answered 500
         ({"amount": "1e30"}, "amount", "金额过大，不能超过999,999,999,999.99元"),
@@ -172,9 +172,9 @@ def test_a_fine_below_the_minimum_needs_a_ground_and_collective_approval(calenda
         ({"amount": "1e-30"}, "amount", "金额最多保留两位小数"),
         ({"income": "1e30"}, "income", "金额过大"),
         ({"violation": "P99"}, "violation", "处罚目录中没有违法行为P99"),
-        ({"act_date": "2003-06-01"}, "act_date", "违法行为发生日期:日期2003-06-01早于2004年1月1日"),
+        ({"act_date": "2003-06-01"}, "act_date", "违法行为发生日期：日期2003-06-01早于2004年1月1日"),
         ({"decision_date": "2025-01-01"}, "decision_date", "处罚决定日期不能早于违法行为发生日期"),
-        ({"item": "9"}, "item", "P7(安全生产法第九十七条)没有第9项"),
+        ({"item": "9"}, "item", "P7（安全生产法第九十七条）没有第9项"),
         ({"act_date": "2020-06-01"}, "act_date", "违法行为P7在2020-06-01没有有效的处罚规定"),
     ],
 )

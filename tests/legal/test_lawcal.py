@@ -82,10 +82,10 @@ def test_calendar_year_load_refusals_name_the_input(calendar: None, city_admin: 
     "text,message",
     [
         ("day,kind\n2027-01-01,holiday\n", "CSV文件第一行应为列名"),
-        ("date,kind\n2027-13-01,holiday\n", "第2行:日期“2027-13-01”格式应为YYYY-MM-DD"),
-        ("date,kind\n2027-01-01,holiday\n2026-12-31,holiday\n", "第3行:2026-12-31不属于2027年"),
-        ("date,kind\n2027-01-01,休息\n", "第2行:类别应为"),
-        ("date,kind\n2027-01-01,holiday\n2027-01-01,holiday\n", "第3行:2027-01-01重复出现"),
+        ("date,kind\n2027-13-01,holiday\n", "第2行：日期“2027-13-01”格式应为YYYY-MM-DD"),
+        ("date,kind\n2027-01-01,holiday\n2026-12-31,holiday\n", "第3行：2026-12-31不属于2027年"),
+        ("date,kind\n2027-01-01,休息\n", "第2行：类别应为"),
+        ("date,kind\n2027-01-01,holiday\n2027-01-01,holiday\n", "第3行：2027-01-01重复出现"),
     ],
 )
 def test_csv_errors_name_the_line(text: str, message: str) -> None:
@@ -113,7 +113,7 @@ def test_admin_upload_shows_errors_on_the_form(calendar: None, client: Any, city
     client.force_login(city_admin)
     upload = SimpleUploadedFile("2027.csv", b"date,kind\n2027-01-01,holiday\n2026-05-01,holiday\n", content_type="text/csv")
     r = client.post("/admin/legal/calendaryear/upload/", {"year": "2027", "source": SOURCE_2027, "file": upload})
-    assert r.status_code == 200 and "第3行:2026-05-01不属于2027年" in r.content.decode()
+    assert r.status_code == 200 and "第3行：2026-05-01不属于2027年" in r.content.decode()
     assert not CalendarYear.objects.filter(year=2027).exists()
 
 
