@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from anjian.core import idempotency
 from anjian.core.api import IdField, id_params
 from anjian.core.errors import ValidationFailed
+from anjian.core.ids import DB_ID_MAX
 from anjian.core.scoping import get_for_user
 from anjian.documents.models import IssuedDocument
 from anjian.enterprises.models import Enterprise, Site
@@ -22,7 +23,6 @@ from anjian.hazards.choices import ApprovalStatus
 from anjian.hazards.models import DeadlineExtension, Hazard, Measure, Reinspection, RestartReview, SetAsideRequest, Transfer
 from anjian.inspections.models import Finding, Inspection
 from anjian.org.models import Department
-from anjian.org.selectors import MAX_ID
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(idempotency.HEADER, str, OpenApiParameter.HEADER, required=False, description="同一用户以同一键重复请求，返回第一次的结果，不重复办理。")
 
@@ -60,7 +60,7 @@ class HazardCreateSerializer(serializers.Serializer[Any]):
     set_aside_reason = serializers.CharField(required=False, allow_blank=True, default="")
     # An id the service resolves (visible to the user, a leader or expert of the bureau today): a
     # related field here would answer "does not exist" only for ids that do not exist anywhere.
-    set_aside_by = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
+    set_aside_by = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=DB_ID_MAX)
     period_days = serializers.IntegerField(required=False, allow_null=True, default=None)
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True, default=None)
 

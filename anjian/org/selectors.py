@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from anjian.core.ids import parse_id
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import EMPTY, Scope, scope_for
 from anjian.documents.rendering import cn_date
@@ -93,19 +94,12 @@ def agency_for_jurisdiction(jurisdiction_id: int) -> Agency | None:
 
 
 # --- staff ids given by a client ----------------------------------------------------------------------
-# A database id fits in a signed 64-bit integer; a larger number from a client is simply not an id.
-MAX_ID = 2**63 - 1
-
-
 def clean_ids(ids: Iterable[Any]) -> list[int]:
-    """The distinct ids among ``ids`` that can be database ids (1 to ``MAX_ID``), in order; others are dropped."""
+    """The distinct ids among ``ids`` that can be database ids (``core.ids.parse_id``), in order; others are dropped."""
     out: list[int] = []
     for i in ids:
-        try:
-            n = int(i)
-        except (TypeError, ValueError):
-            continue
-        if 0 < n <= MAX_ID and n not in out:
+        n = parse_id(i)
+        if n is not None and n not in out:
             out.append(n)
     return out
 
