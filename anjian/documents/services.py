@@ -20,6 +20,7 @@ from anjian.core import audit
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, scope_for
+from anjian.core.validators import date_bounds_error
 from anjian.documents import facts, registry
 from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
@@ -95,6 +96,8 @@ def document_issue(
         errors["subject"] = "请说明文书所属的对象（类型和编号）。"
     if not isinstance(issued_on, dt.date) or isinstance(issued_on, dt.datetime):
         errors["issued_on"] = "签发日期须为日期。"
+    elif msg := date_bounds_error(issued_on, "fact"):
+        errors["issued_on"] = msg
     elif issued_on > timezone.localdate():
         errors["issued_on"] = "签发日期不能晚于今天。"
     if errors:
@@ -238,6 +241,8 @@ def service_record(
         errors["recipient"] = "请填写受送达人。"
     if not isinstance(event_date, dt.date) or isinstance(event_date, dt.datetime):
         errors["event_date"] = "请填写送达事件日期。"
+    elif msg := date_bounds_error(event_date, "fact"):
+        errors["event_date"] = msg
     elif event_date > timezone.localdate():
         errors["event_date"] = "送达事件日期不能晚于今天：登记的是已经发生的事实。"
     elif event_date < doc.issued_on:
