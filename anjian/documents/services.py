@@ -96,10 +96,10 @@ def document_issue(
         errors["subject"] = "请说明文书所属的对象（类型和编号）。"
     if not isinstance(issued_on, dt.date) or isinstance(issued_on, dt.datetime):
         errors["issued_on"] = "签发日期须为日期。"
-    elif msg := date_bounds_error(issued_on, "fact"):
-        errors["issued_on"] = msg
     elif issued_on > timezone.localdate():
         errors["issued_on"] = "签发日期不能晚于今天。"
+    elif msg := date_bounds_error(issued_on, "fact"):
+        errors["issued_on"] = msg
     if errors:
         raise ValidationFailed("文书签发信息有误。", code="document_invalid", fields=errors)
     merged = {**kind.defaults, **dict(context)}
@@ -241,10 +241,10 @@ def service_record(
         errors["recipient"] = "请填写受送达人。"
     if not isinstance(event_date, dt.date) or isinstance(event_date, dt.datetime):
         errors["event_date"] = "请填写送达事件日期。"
-    elif msg := date_bounds_error(event_date, "fact"):
-        errors["event_date"] = msg
     elif event_date > timezone.localdate():
         errors["event_date"] = "送达事件日期不能晚于今天：登记的是已经发生的事实。"
+    elif msg := date_bounds_error(event_date, "fact"):
+        errors["event_date"] = msg
     elif event_date < doc.issued_on:
         errors["event_date"] = f"送达事件日期不能早于文书签发日期{cn_date(doc.issued_on)}。"
     if method == ServiceMethod.REFUSAL:
