@@ -20,6 +20,7 @@ from anjian.core import audit
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, scope_for
+from anjian.core.validators import date_bounds_error
 from anjian.documents import facts, registry
 from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
@@ -97,6 +98,8 @@ def document_issue(
         errors["issued_on"] = "签发日期须为日期。"
     elif issued_on > timezone.localdate():
         errors["issued_on"] = "签发日期不能晚于今天。"
+    elif msg := date_bounds_error(issued_on, "fact"):
+        errors["issued_on"] = msg
     if errors:
         raise ValidationFailed("文书签发信息有误。", code="document_invalid", fields=errors)
     merged = {**kind.defaults, **dict(context)}
@@ -240,6 +243,8 @@ def service_record(
         errors["event_date"] = "请填写送达事件日期。"
     elif event_date > timezone.localdate():
         errors["event_date"] = "送达事件日期不能晚于今天：登记的是已经发生的事实。"
+    elif msg := date_bounds_error(event_date, "fact"):
+        errors["event_date"] = msg
     elif event_date < doc.issued_on:
         errors["event_date"] = f"送达事件日期不能早于文书签发日期{cn_date(doc.issued_on)}。"
     if method == ServiceMethod.REFUSAL:

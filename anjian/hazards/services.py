@@ -21,6 +21,7 @@ from anjian.core import audit, idempotency
 from anjian.core.duties import is_same_person, require_other_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
+from anjian.core.validators import date_bounds_error
 from anjian.documents import services as documents
 from anjian.documents.models import IssuedDocument
 from anjian.documents.rendering import cn_date
@@ -188,7 +189,9 @@ def hazard_create(
         errors["description"] = "请填写隐患描述。"
     if not (location or "").strip():
         errors["location"] = "请填写隐患部位。"
-    if found_on is None or found_on > timezone.localdate():
+    if msg := date_bounds_error(found_on, "fact"):
+        errors["found_on"] = msg
+    elif found_on is None or found_on > timezone.localdate():
         errors["found_on"] = "发现日期不能晚于今天。"
     if site is not None and site.enterprise_id != enterprise.pk:
         errors["site"] = "场所不属于该单位。"
@@ -534,6 +537,8 @@ def hazard_report_rectified(*, actor: Any, hazard: Hazard, reported_on: dt.date,
         raise DomainError("只有整改中的隐患可以登记整改完成报告（整改指令须先送达）。", code="bad_transition")
     if not (description or "").strip():
         raise ValidationFailed("请填写整改情况。", fields={"description": "请填写整改情况。"})
+    if msg := date_bounds_error(reported_on, "fact"):
+        raise ValidationFailed("报告日期有误。", fields={"reported_on": msg})
     if reported_on is None or reported_on > timezone.localdate() or (h.served_on and reported_on < h.served_on):
         raise ValidationFailed("报告日期有误。", fields={"reported_on": "报告日期不能晚于今天，也不能早于指令书送达日期。"})
     rep = RectificationReport(hazard=h, reported_on=reported_on, description=description.strip(), recorded_by=actor)
@@ -571,7 +576,9 @@ def extension_request(*, actor: Any, hazard: Hazard, requested_on: dt.date, requ
         errors["requested_until"] = f"申请延期至的日期须晚于现整改期限{cn_date(h.deadline)}。"
     elif requested_until > extension_cap(first := first_deadline(h)):
         errors["requested_until"] = extension_cap_message(first)
-    if requested_on is None or requested_on > timezone.localdate():
+    if msg := date_bounds_error(requested_on, "fact"):
+        errors["requested_on"] = msg
+    elif requested_on is None or requested_on > timezone.localdate():
         errors["requested_on"] = "申请日期不能晚于今天。"
     elif h.served_on is not None and requested_on < h.served_on:
         # Extensions are capped from the first deadline after service (``first_deadline``), found
@@ -646,6 +653,8 @@ def extension_decide(*, actor: Any, extension: DeadlineExtension, approve: bool,
         raise ValidationFailed(extension_cap_message(first), fields={"approve": extension_cap_message(first)}, code="extension_too_long", article="整改延期最长期限（本局配置）")
     if not (note or "").strip():
         raise ValidationFailed("请填写审批意见。", fields={"note": "请填写审批意见。"})
+    if msg := date_bounds_error(decided_on, "fact"):
+        raise ValidationFailed("审批日期有误。", fields={"decided_on": msg})
     if decided_on is None or decided_on < ext.requested_on or decided_on > timezone.localdate():
         raise ValidationFailed("审批日期有误。", fields={"decided_on": "审批日期不能早于申请日期或晚于今天。"})
     scope = scope_for(actor)
@@ -708,7 +717,9 @@ def reinspection_decide(*, actor: Any, reinspection: Reinspection, result: str, 
         errors["result"] = "复查结论须为合格或不合格。"
     if not (opinion or "").strip():
         errors["opinion"] = "请填写复查意见。"
-    if decided_on is None or decided_on < r.inspection.inspected_on or decided_on > timezone.localdate():
+    if msg := date_bounds_error(decided_on, "fact"):
+        errors["decided_on"] = msg
+    elif decided_on is None or decided_on < r.inspection.inspected_on or decided_on > timezone.localdate():
         errors["decided_on"] = "复查结论日期不能早于复查检查日期或晚于今天。"
     if result == ReinspectionResult.FAIL and not new_period_days:
         errors["new_period_days"] = "复查不合格的，须重新确定整改期限（或移交立案）。"
@@ -857,6 +868,12 @@ def hazard_supervise(*, actor: Any, hazard: Hazard, by: str, on: dt.date) -> Haz
         raise DomainError("隐患已销号。", code="bad_transition")
     if not (by or "").strip():
         raise ValidationFailed("请填写督办机关。", fields={"by": "请填写督办机关。"})
+    if on is None:
+        raise ValidationFailed("请填写挂牌督办日期。", fields={"on": "请填写挂牌督办日期。"})
+    if msg := date_bounds_error(on, "fact"):
+        raise ValidationFailed("挂牌督办日期有误。", fields={"on": msg})
+    if on < h.found_on:
+        raise ValidationFailed("挂牌督办日期有误。", fields={"on": f"挂牌督办日期不能早于隐患发现日期{cn_date(h.found_on)}。"})
     h.supervised, h.supervised_by, h.supervised_on = True, by.strip(), on
     h.save(update_fields=["supervised", "supervised_by", "supervised_on"])
     audit.record(actor=actor, action="hazard.supervise", obj=h, after={"by": by, "on": on})
@@ -943,7 +960,9 @@ def measure_decide(
         errors["site"] = "请选择该单位的场所。"
     if not (reason or "").strip():
         errors["reason"] = "请写明无法保证安全的现场事实（决定理由）。"
-    if decided_on is None or decided_on > timezone.localdate():
+    if msg := date_bounds_error(decided_on, "fact"):
+        errors["decided_on"] = msg
+    elif decided_on is None or decided_on > timezone.localdate():
         errors["decided_on"] = "决定日期不能晚于今天。"
     if errors:
         raise ValidationFailed("现场处理措施有误。", fields=errors, article=AQSCF_65_3)
@@ -983,6 +1002,8 @@ def restart_apply(*, actor: Any, measure: Measure, applied_on: dt.date, applicat
         raise DomainError("措施已解除。", code="measure_ended")
     if m.restart_reviews.filter(reviewed_on__isnull=True).exists():
         raise DomainError("已有待审查的恢复生产申请。", code="restart_pending")
+    if msg := date_bounds_error(applied_on, "fact"):
+        raise ValidationFailed("恢复生产申请有误。", fields={"applied_on": msg})
     if not (application or "").strip() or applied_on is None or applied_on > timezone.localdate():
         raise ValidationFailed("恢复生产申请有误。", fields={"application": "请填写申请内容。", "applied_on": "申请日期不能晚于今天。"})
     rr = RestartReview.objects.create(measure=m, applied_on=applied_on, application=application.strip(), recorded_by=actor)
@@ -1007,6 +1028,8 @@ def restart_review_decide(*, actor: Any, review: RestartReview, approved: bool, 
         raise DomainError("该申请已审查。", code="already_decided")
     if not (opinion or "").strip():
         raise ValidationFailed("请填写审查意见。", fields={"opinion": "请填写审查意见。"})
+    if msg := date_bounds_error(reviewed_on, "fact"):
+        raise ValidationFailed("审查日期有误。", fields={"reviewed_on": msg})
     if reviewed_on is None or reviewed_on < rr.applied_on or reviewed_on > timezone.localdate():
         raise ValidationFailed("审查日期有误。", fields={"reviewed_on": "审查日期不能早于申请日期或晚于今天。"})
     scope = scope_for(actor)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from anjian.core import audit
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
+from anjian.core.validators import date_bounds_error
 from anjian.documents.choices import DocumentStatus
 from anjian.documents.models import IssuedDocument
 from anjian.documents.registry import inspection_time_errors
@@ -282,6 +283,8 @@ def inspection_create(
     today = timezone.localdate()
     if inspected_on is None:
         errors["inspected_on"] = "请填写检查日期。"
+    elif msg := date_bounds_error(inspected_on, "fact"):
+        errors["inspected_on"] = msg
     elif inspected_on > today:
         errors["inspected_on"] = "检查日期不能晚于今天。"
     if not (place or "").strip():
