@@ -23,7 +23,7 @@
     if (msg && !window.confirm(msg)) event.preventDefault();
   });
 
-  // Filter forms marked data-drop-empty leave unset filters out of the URL (?q=化工，not
+  // Filter forms marked data-drop-empty leave unset filters out of the URL (?q=化工, not
   // ?q=化工&jurisdiction=&sector=&…), both through htmx and on a plain submit.
   function dropEmpty(formData) {
     var empty = [];

@@ -212,7 +212,7 @@
     var done = all.filter(function (c) { return cardResult(c) !== "unchecked"; }).length;
     var bad = all.filter(function (c) { return cardResult(c) === "noncompliant"; }).length;
     var el = $("#progress");
-    if (el) el.textContent = "已检查 " + done + " / " + all.length + " 项" + （bad ? " · 不符合 " + bad + " 项" : ""）；
+    if (el) el.textContent = "已检查 " + done + " / " + all.length + " 项" + (bad ? " · 不符合 " + bad + " 项" : "");
   }
   function readHeader() {
     var fd = new FormData(form);
@@ -319,7 +319,7 @@
     if (state.mode === "new") draft.header = readHeader();
     var copy = JSON.parse(JSON.stringify(draft));
     saveChain = saveChain.then(function () { return putDraft(copy); }).catch(function () {
-      show（"error", "本机存储失败（浏览器空间不足或处于隐私模式），请尽快联网同步。"）；
+      show("error", "本机存储失败（浏览器空间不足或处于隐私模式），请尽快联网同步。");
     });
     if (discardBtn) discardBtn.hidden = false;
     return saveChain;
@@ -404,7 +404,7 @@
       $all("[data-evidence-state]").forEach(function (el) {
         var o = el.getAttribute("data-evidence-state");
         var base = el.getAttribute("data-uploaded") || "";
-        el.textContent = （per[o] ? "待上传" + per[o] + "个" : ""） + (per[o] && base ? " · " : "") + base;
+        el.textContent = (per[o] ? "待上传" + per[o] + "个" : "") + (per[o] && base ? " · " : "") + base;
       });
       return list.length;
     });
@@ -430,7 +430,7 @@
       if (!navigator.onLine) showPending();
       scheduleSync();
     }).catch(function () {
-      show（"error", "照片或录音未能保存到本机，请重试。"）；
+      show("error", "照片或录音未能保存到本机，请重试。");
     });
   });
 
@@ -446,7 +446,7 @@
       .then(function (resp) {
         return resp.text().then(function (text) {
           var data = null;
-          try { data = text ? JSON.parse(text) : null; } catch (e) { data = { message: "服务器返回了无法识别的内容（HTTP " + resp.status + "）。" }; }
+          try { data = text ? JSON.parse(text) : null; } catch (e) { data = { message: "服务器返回了无法识别的内容(HTTP " + resp.status + "）。" }; }
           if (!resp.ok) throw new HttpError(resp.status, data || {});
           return data;
         });
@@ -523,7 +523,7 @@
     show(
       "synced",
       "已同步 " + fmtTime(new Date()) + " · 服务器已记录 " + done + " / " + items.length + " 项",
-      "检查编号" + insp.id + " · " + （insp.status === "completed" ? "已完成" : "检查中"） + " · 不符合 " + bad + " 项 · 检查发现问题 " + findings + " 个 · 证据 " + evidence + " 个"
+      "检查编号" + insp.id + " · " + (insp.status === "completed" ? "已完成" : "检查中") + " · 不符合 " + bad + " 项 · 检查发现问题 " + findings + " 个 · 证据 " + evidence + " 个"
     );
     var per = {};
     (insp.evidence || []).forEach(function (e) {
@@ -532,7 +532,7 @@
     });
     $all("[data-evidence-state]").forEach(function (el) {
       var o = el.getAttribute("data-evidence-state");
-      el.setAttribute（"data-uploaded", per[o] ? "已上传" + per[o] + "个证据" : ""）；
+      el.setAttribute("data-uploaded", per[o] ? "已上传" + per[o] + "个证据" : "");
     });
     if (discardBtn) discardBtn.hidden = true;
     return refreshEvidenceState();
@@ -547,7 +547,7 @@
   }
 
   function showPending(extra) {
-    show("offline", "离线保存，联网后自动同步", extra || "草稿已保存在本机(" + fmtTime(new Date()) + ")，网络恢复后将自动上传。");
+    show("offline", "离线保存，联网后自动同步", extra || "草稿已保存在本机（" + fmtTime(new Date()) + "），网络恢复后将自动上传。");
   }
 
   // Recordings go up in pieces (…/uploads/): a dropped connection costs at most one piece, and the
@@ -649,14 +649,14 @@
         return evidenceFor(state.key).then(function (ev) {
           if (!snapshot && !ev.length) return null;
           clearErrors();
-          if (state.mode !== "new" || !headerProblem((snapshot && snapshot.header) || readHeader())) show（"syncing", "正在同步…"）；
+          if (state.mode !== "new" || !headerProblem((snapshot && snapshot.header) || readHeader())) show("syncing", "正在同步…");
           if (state.mode === "new") {
             if (!snapshot) snapshot = newDraft();
             var h = snapshot.header || readHeader();
             var problem = headerProblem(h);
             if (problem) {
               // Nothing to ask the server yet: the results wait in this browser.
-              show（"hint", problem, "检查结果已保存在本机，补全检查信息后自动同步。"）；
+              show("hint", problem, "检查结果已保存在本机，补全检查信息后自动同步。");
               return null;
             }
             var payload = {
@@ -719,10 +719,10 @@
           var unchanged = current && snapshot && current.rev === snapshot.rev;
           var p = unchanged || !current ? deleteDraft(state.key).then(function () { draft = null; }) : Promise.resolve();
           return p.then(function () { return showServerState(insp); }).then(function () {
-            if (evidenceProblems.length) showError（{ message: "以下证据文件未被接受：", fields: { file: evidenceProblems } }）；
+            if (evidenceProblems.length) showError({ message: "以下证据文件未被接受：", fields: { file: evidenceProblems } });
             if (current && !unchanged) state.again = true;
             if (insp.status === "completed") {
-              show（"synced", "检查已完成并同步", "正在打开检查详情…"）；
+              show("synced", "检查已完成并同步", "正在打开检查详情…");
               setTimeout(function () { window.location.assign(url(cfg.urls.detail, insp.id)); }, 800);
             }
           });
@@ -736,7 +736,7 @@
           return;
         }
         if (err instanceof HttpError && err.status === 403 && err.body && (err.body.code === "not_authenticated" || err.body.code === "authentication_failed")) {
-          show（"error", "登录已过期，草稿已保存在本机", "请在新窗口重新登录后点“立即同步”。"）；
+          show("error", "登录已过期，草稿已保存在本机", "请在新窗口重新登录后点“立即同步”。");
           var a = document.createElement("a");
           a.href = cfg.urls.login;
           a.target = "_blank";
@@ -745,7 +745,7 @@
           statusEl.appendChild(a);
           return;
         }
-        show（"error", "未能同步：草稿仍保存在本机", "请按下方提示修改后再同步。"）；
+        show("error", "未能同步：草稿仍保存在本机", "请按下方提示修改后再同步。");
         showError(err instanceof HttpError ? err.body : { message: String(err) });
       })
       .then(function () {
@@ -762,7 +762,7 @@
     if (!navigator.onLine) return;
     fetch(cfg.urls.keepalive, { credentials: "same-origin", cache: "no-store", redirect: "manual" }).then(function (resp) {
       if (resp.status === 403 || resp.type === "opaqueredirect") {
-        show（"error", "登录已过期，草稿已保存在本机", "请在新窗口重新登录后点“立即同步”。"）；
+        show("error", "登录已过期，草稿已保存在本机", "请在新窗口重新登录后点“立即同步”。");
       }
     }).catch(function () {});
   }
@@ -779,7 +779,7 @@
   window.addEventListener("offline", function () {
     getDraft(state.key).then(function (d) {
       if (d) showPending();
-      else show（"offline", "当前离线：继续填写，草稿自动保存在本机"）；
+      else show("offline", "当前离线：继续填写，草稿自动保存在本机");
     });
   });
   var syncNow = $("#sync-now");
@@ -791,7 +791,7 @@
   }
   if (discardBtn) {
     discardBtn.addEventListener("click", function () {
-      if （！window.confirm（"放弃本机保存的草稿？尚未同步的检查结果和照片将被删除。"）） return;
+      if (!window.confirm("放弃本机保存的草稿？尚未同步的检查结果和照片将被删除。")) return;
       evidenceFor(state.key).then(function (list) {
         return Promise.all(list.map(function (r) { return deleteEvidence(r.id); }));
       }).then(function () { return deleteDraft(state.key); }).then(function () {
@@ -846,12 +846,12 @@
         applyResults(d.results);
         writeComplete(d.complete);
         if (discardBtn) discardBtn.hidden = false;
-        if (navigator.onLine) show("", "已恢复本机保存的草稿(" + fmtTime(new Date(d.updatedAt)) + ")，正在同步…");
-        else showPending("已恢复本机保存的草稿(" + fmtTime(new Date(d.updatedAt)) + ")，网络恢复后将自动上传。");
+        if (navigator.onLine) show("", "已恢复本机保存的草稿（" + fmtTime(new Date(d.updatedAt)) + "），正在同步…");
+        else showPending("已恢复本机保存的草稿（" + fmtTime(new Date(d.updatedAt)) + "），网络恢复后将自动上传。");
       } else if (state.readonly) {
-        show（"", "只读"）；
+        show("", "只读");
       } else {
-        show（"", navigator.onLine ? （state.mode === "new" ? "填写后自动保存到本机并同步" : "已与服务器一致"） : "当前离线：继续填写，草稿自动保存在本机"）；
+        show("", navigator.onLine ? (state.mode === "new" ? "填写后自动保存到本机并同步" : "已与服务器一致") : "当前离线：继续填写，草稿自动保存在本机");
       }
       updateProgress();
       return refreshEvidenceState().then(function (pending) {
@@ -885,6 +885,6 @@
     document.documentElement.setAttribute("data-field-ready", "1");
   }, function () {
     document.documentElement.setAttribute("data-field-ready", "1");
-    show（"error", "本机存储不可用，检查结果只能在联网时保存。"）；
+    show("error", "本机存储不可用，检查结果只能在联网时保存。");
   });
 })();

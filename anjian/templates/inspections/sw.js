@@ -6,7 +6,7 @@
  * field.js keeps it in IndexedDB.
  */
 "use strict";
-var VERSION = "anjian-field-2026.3";
+var VERSION = "anjian-field-2026.4";
 var STATIC_CACHE = "anjian-static-" + VERSION;
 var PAGE_CACHE = "anjian-pages-v1";
 var STATIC_URL = "{% get_static_prefix %}";
