@@ -1,0 +1,534 @@
+"""Every route × who may reach it (issue 8, "Tests": the permission matrix enumerates routes).
+
+The routes are enumerated from the URL resolver (every page; ``admin:`` has its own matrix in
+tests/legal/test_config_matrix.py and Django's own checks) and from the OpenAPI schema (every API
+operation). A route or operation without an entry in ``ROUTES`` fails
+``test_every_route_is_in_the_table``; an entry whose route is gone fails it too. An API URL pattern
+that the schema does not document fails as well, so that the schema half cannot be bypassed.
+
+Kinds:
+
+* ``public``: anyone (the login page, the health check, the static assets of the API pages);
+* ``login``: any signed-in user, no object id in the path (lists, forms, searches, the schema);
+* ``object:<record>``: the path carries the id of a record scoped by jurisdiction; district A's
+  officer asking for district B's record gets 404 (403/405 where the view refuses before looking
+  the record up), never 200 or 500 and never the record's name;
+* ``object-unbuilt:<record>``: as ``object``, but no district-B record is built here (the reason
+  is next to the entry); the route is still requested with an id that exists nowhere (404 expected)
+  and with malformed ids, and stays in the table so that the enumeration still guards it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import uuid
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tests.inspections.conftest import calendar, checklist  # noqa: F401
+
+ROUTES: dict[str, str] = {
+    # ---- pages (resolver names) ----
+    "home": "login",
+    "login": "public",
+    "logout": "public",  # POST only; an anonymous POST just lands on the login page
+    "healthz": "public",
+    "enterprises:list": "login",
+    "enterprises:create": "login",
+    "enterprises:export": "login",
+    "enterprises:export_status": "login",  # a per-user token, not a record id
+    "enterprises:export_download": "login",
+    "enterprises:import": "login",
+    "enterprises:import_template": "login",
+    "enterprises:import_preview": "login",
+    "enterprises:import_rejected": "login",
+    "enterprises:detail": "object:enterprise",
+    "enterprises:edit": "object:enterprise",
+    "enterprises:status": "object:enterprise",
+    "enterprises:transfer": "object:enterprise",
+    "enterprises:subject": "object:enterprise",
+    "enterprises:subject_end": "object:enterprise",
+    "enterprises:child_create": "object:enterprise",
+    "enterprises:child_edit": "object:enterprise",
+    "enterprises:child_delete": "object:enterprise",
+    "inspections:list": "login",
+    "inspections:findings": "login",
+    "inspections:keepalive": "login",
+    "inspections:sw": "public",  # the offline service worker script: code only, no data
+    "inspections:new": "object:enterprise",
+    "inspections:detail": "object:inspection",
+    "inspections:field": "object:inspection",
+    "inspections:complete": "object:inspection",
+    "inspections:correct_times": "object:inspection",
+    "inspections:print": "object:inspection",
+    "inspections:scan": "object:inspection",
+    "inspections:evidence": "object:inspection",
+    "inspections:finding_add": "object:inspection",
+    "hazards:list": "login",
+    "hazards:create": "login",
+    "hazards:order": "login",
+    "hazards:reinspect": "login",
+    "hazards:approvals": "login",
+    "hazards:transfers": "login",
+    "hazards:transfer_send": "login",
+    "hazards:detail": "object:hazard",
+    "hazards:serve": "object:document",
+    "hazards:report": "object:hazard",
+    "hazards:extension": "object:hazard",
+    "hazards:extension_decide": "object:hazard",
+    "hazards:opinion": "object:inspection",
+    "hazards:close": "object:hazard",
+    "hazards:supervise": "object:hazard",
+    "hazards:measure_decide": "object:hazard",
+    "hazards:set_aside_decide": "object:set_aside",
+    "hazards:set_aside_withdraw": "object:set_aside",
+    "hazards:reinspection_decide": "object:reinspection",
+    "hazards:measure": "object:measure",
+    "hazards:restart_apply": "object:measure",
+    "hazards:restart_review": "object:measure",
+    "hazards:inspection_record": "object:inspection",
+    "hazards:transfer_detail": "object:transfer",
+    "hazards:transfer_accept": "object:transfer",
+    "hazards:transfer_return": "object:transfer",
+    "hazards:timeline": "object:enterprise",
+    "hazards:two_lists": "object:enterprise",
+    "hazards:two_lists_export": "object:enterprise",
+    "hazards:institutional_create": "object:enterprise",
+    "hazards:institutional_done": "object:institutional",
+    "documents:download": "object:document",
+    "law:deadlines": "login",
+    "law:penalties": "login",
+    "api-root": "login",
+    "api-schema": "login",
+    "api-docs": "login",
+    "api-redoc": "login",
+    "api-redoc-js": "public",  # the Redoc script bundle (a static asset served from the package)
+    # ---- API operations (OpenAPI schema) ----
+    "GET /api/v1/agencies/": "login",
+    "GET /api/v1/agencies/{id}/": "login",  # the organisation directory is shared by every bureau
+    "GET /api/v1/departments/": "login",
+    "GET /api/v1/departments/{id}/": "login",
+    "GET /api/v1/staff/": "login",
+    "GET /api/v1/staff/{id}/": "login",
+    "GET /api/v1/checklists/": "login",
+    "GET /api/v1/checklists/{id}/": "login",  # published checklists are shared; drafts are the admin's
+    "GET /api/v1/law/calendar/{year}/": "login",
+    "GET /api/v1/law/deadlines/": "login",
+    "GET /api/v1/law/deadlines/{code}/": "login",
+    "GET /api/v1/law/overrides/": "login",
+    "POST /api/v1/law/overrides/": "login",  # who may write: tests/legal/test_config_matrix.py
+    "POST /api/v1/law/penalties/check/": "login",
+    "GET /api/v1/law/violations/": "login",
+    "GET /api/v1/enterprises/": "login",
+    "POST /api/v1/enterprises/": "login",
+    "GET /api/v1/enterprises/{id}/": "object:enterprise",
+    "PUT /api/v1/enterprises/{id}/": "object:enterprise",
+    "PATCH /api/v1/enterprises/{id}/": "object:enterprise",
+    "DELETE /api/v1/enterprises/{id}/": "object:enterprise",
+    "GET /api/v1/enterprises/{id}/{child}/": "object:enterprise",
+    "POST /api/v1/enterprises/{id}/{child}/": "object:enterprise",
+    "PATCH /api/v1/enterprises/{id}/{child}/{child_pk}/": "object:enterprise",
+    "DELETE /api/v1/enterprises/{id}/{child}/{child_pk}/": "object:enterprise",
+    "GET /api/v1/enterprises/{id}/audit/": "object:enterprise",
+    "POST /api/v1/enterprises/{id}/planned-subjects/": "object:enterprise",
+    "POST /api/v1/enterprises/{id}/planned-subjects/{subject_pk}/end/": "object:enterprise",
+    "POST /api/v1/enterprises/{id}/status/": "object:enterprise",
+    "POST /api/v1/enterprises/{id}/transfer/": "object:enterprise",
+    "GET /api/v1/inspections/": "login",
+    "POST /api/v1/inspections/": "login",
+    "POST /api/v1/inspections/sync/": "login",
+    "GET /api/v1/inspections/{id}/": "object:inspection",
+    "POST /api/v1/inspections/{id}/complete/": "object:inspection",
+    "POST /api/v1/inspections/{id}/correct-times/": "object:inspection",
+    "POST /api/v1/inspections/{id}/evidence/": "object:inspection",
+    "POST /api/v1/inspections/{id}/results/": "object:inspection",
+    "POST /api/v1/inspections/{id}/uploads/": "object:inspection",
+    "GET /api/v1/inspections/{id}/uploads/{upload_id}/": "object:inspection",
+    "PUT /api/v1/inspections/{id}/uploads/{upload_id}/": "object:inspection",
+    "POST /api/v1/inspections/{id}/uploads/{upload_id}/complete/": "object:inspection",
+    "GET /api/v1/hazards/": "login",
+    "POST /api/v1/hazards/": "login",
+    "POST /api/v1/hazards/order/": "login",  # ids in the body: tests/hazards covers their scope
+    "POST /api/v1/hazards/reinspect/": "login",
+    "POST /api/v1/hazards/reinspection-result/": "login",
+    "POST /api/v1/hazards/serve/": "login",
+    "GET /api/v1/hazards/{id}/": "object:hazard",
+    "POST /api/v1/hazards/{id}/close/": "object:hazard",
+    "POST /api/v1/hazards/{id}/extension/": "object:hazard",
+    "POST /api/v1/hazards/{id}/extension/{ext_pk}/decide/": "object:hazard",
+    "POST /api/v1/hazards/{id}/measure/": "object:hazard",
+    "POST /api/v1/hazards/{id}/report/": "object:hazard",
+    "GET /api/v1/hazards/{id}/suggestion/": "object:hazard",
+    "POST /api/v1/hazards/{id}/supervise/": "object:hazard",
+    "GET /api/v1/measures/": "login",
+    "GET /api/v1/measures/{id}/": "object:measure",
+    "POST /api/v1/measures/{id}/restart/": "object:measure",
+    "POST /api/v1/measures/{id}/restart-review/": "object:measure",
+    "GET /api/v1/set-asides/": "login",
+    "GET /api/v1/set-asides/{id}/": "object:set_aside",
+    "POST /api/v1/set-asides/{id}/decide/": "object:set_aside",
+    "POST /api/v1/set-asides/{id}/withdraw/": "object:set_aside",
+    "GET /api/v1/transfers/": "login",
+    "POST /api/v1/transfers/": "login",
+    "GET /api/v1/transfers/{id}/": "object:transfer",
+    "POST /api/v1/transfers/{id}/accept/": "object:transfer",
+    "POST /api/v1/transfers/{id}/return/": "object:transfer",
+    "GET /api/v1/cases/": "login",
+    "POST /api/v1/cases/": "login",
+    "POST /api/v1/cases/accident/": "login",
+    "GET /api/v1/cases/awaiting/": "login",
+    "GET /api/v1/cases/board/": "login",
+    "POST /api/v1/cases/summary/": "login",
+    "POST /api/v1/cases/transfer-accept/": "login",
+    "GET /api/v1/cases/{id}/": "object:case",
+    **{
+        f"POST /api/v1/cases/{{id}}/{step}/": "object:case"
+        for step in (
+            "close",
+            "collective",
+            "decide",
+            "decision-served",
+            "defence",
+            "defence-review",
+            "extension",
+            "extension/{ext_pk}/decide",
+            "file",
+            "handover",
+            "hearing-held",
+            "hearing-notice",
+            "hearing-request",
+            "legal-review",
+            "no-penalty",
+            "notice",
+            "notice-served",
+            "officers",
+            "payment",
+            "propose",
+            "recusal",
+            "recusal/{rec_pk}/decide",
+            "refer",
+            "violations",
+            "waiver",
+            "withdraw",
+        )
+    },
+}
+# Records not built by ``b_records`` (none today): name the reason here, e.g.
+# "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
+UNBUILT_REASONS: dict[str, str] = {}
+API_PREFIX = "api/v1/"
+SKIP_PREFIXES = ("admin/", "static/", "media/")
+
+
+# ---- enumeration ----
+
+
+def _walk(patterns: list[Any], ns: str = "", route: str = "") -> list[tuple[str, str, URLPattern]]:
+    out: list[tuple[str, str, URLPattern]] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            out.extend(_walk(p.url_patterns, f"{ns}{p.namespace}:" if p.namespace else ns, route + str(p.pattern)))
+        elif isinstance(p, URLPattern):
+            out.append((ns + (p.name or ""), route + str(p.pattern), p))
+    return out
+
+
+def resolver_routes() -> list[tuple[str, str, URLPattern]]:
+    return [(n, r, p) for n, r, p in _walk(get_resolver().url_patterns) if not n.startswith("admin:") and not r.startswith(SKIP_PREFIXES)]
+
+
+@functools.cache
+def schema_operations() -> list[tuple[str, str]]:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [(method.upper(), path) for path, ops in schema["paths"].items() for method in ops if method in ("get", "post", "put", "patch", "delete")]
+
+
+def _is_router_api(name: str, route: str) -> bool:
+    """A DRF router or law API pattern: documented by the schema, keyed by its operations."""
+    return route.startswith(API_PREFIX) and name != "api-root"
+
+
+def enumerate_routes() -> set[str]:
+    keys = {n for n, r, _ in resolver_routes() if not _is_router_api(n, r)}
+    keys |= {f"{m} {p}" for m, p in schema_operations()}
+    return keys
+
+
+SAMPLE = {"child": "sites", "upload_id": str(uuid.UUID(int=1)), "year": "2026", "code": "defence_statement", "token": "x" * 32}
+
+
+def fill(path: str, ident: str, **extra: str) -> str:
+    """A schema path with its parameters filled: ``{id}`` the record's id, the rest samples."""
+
+    def one(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key == "id":
+            return ident
+        return extra.get(key, SAMPLE.get(key, "1"))
+
+    return re.sub(r"\{(\w+)\}", one, path)
+
+
+def test_every_route_is_in_the_table(db: Any) -> None:
+    routes = enumerate_routes()
+    missing = routes - set(ROUTES)
+    assert not missing, f"routes without an entry in ROUTES (say who may reach them): {sorted(missing)}"
+    stale = set(ROUTES) - routes
+    assert not stale, f"ROUTES entries without a route: {sorted(stale)}"
+    for key, kind in ROUTES.items():
+        assert kind in ("public", "login") or kind.split(":")[0] in ("object", "object-unbuilt"), (key, kind)
+        if kind.startswith("object-unbuilt:"):
+            assert kind.split(":")[1] in UNBUILT_REASONS, f"{key}: an unbuilt record needs its reason"
+    # Every API URL pattern is documented by an operation of the schema: an undocumented API view
+    # would otherwise escape the table.
+    documented: set[str] = set()
+    for _method, path in schema_operations():
+        try:
+            documented.add(resolve(fill(path, "1")).view_name)
+        except Resolver404:
+            pytest.fail(f"schema path {path} resolves to no view")
+    api_names = {n for n, r, _ in resolver_routes() if _is_router_api(n, r)}
+    assert api_names - documented == set(), f"API patterns the schema does not document: {sorted(api_names - documented)}"
+
+
+# ---- requests ----
+
+
+def _page_kwargs(pattern: URLPattern, ident: str) -> dict[str, str]:
+    out = {}
+    for key, conv in pattern.pattern.converters.items():
+        if key in ("pk", "enterprise_pk"):
+            out[key] = ident
+        elif key in SAMPLE:
+            out[key] = SAMPLE[key]
+        else:
+            out[key] = "1" if type(conv).__name__ == "IntConverter" else "x"
+    return out
+
+
+def _page_url(name: str, ident: str) -> str:
+    pattern = next(p for n, _r, p in resolver_routes() if n == name)
+    return reverse(name, kwargs=_page_kwargs(pattern, ident))
+
+
+def _requests(key: str, ident: str) -> list[tuple[str, str, bool]]:
+    """(method, url, is_api) for one table entry with ``ident`` as the record's id."""
+    if " " in key:
+        method, path = key.split(" ", 1)
+        return [(method, fill(path, ident), True)]
+    url = _page_url(key, ident)
+    return [("GET", url, False), ("POST", url, False)]  # POST: an empty form to every page
+
+
+def _send(client: Any, method: str, url: str, is_api: bool) -> Any:
+    call = getattr(client, method.lower())
+    if is_api:
+        return call(url, {}, format="json")
+    return call(url, {})
+
+
+def test_anonymous_never_reaches_a_signed_in_route(db: Any) -> None:
+    failures = []
+    login_url = reverse("login")
+    for key, kind in sorted(ROUTES.items()):
+        if " " in key:
+            method, path = key.split(" ", 1)
+            reqs = [(method, fill(path, "1"), True)]
+        else:
+            pattern = next(p for n, _r, p in resolver_routes() if n == key)
+            url = reverse(key, kwargs=_page_kwargs(pattern, "1"))
+            # The API root answers like the API; the inspection page's keep-alive ping (fetch()) is
+            # refused with 403 rather than redirected: a script cannot follow a login redirect.
+            api_like = url.startswith("/api/v1/") or key == "inspections:keepalive"
+            reqs = [("GET", url, api_like), ("POST", url, api_like)]
+        for method, url, is_api in reqs:
+            client: Any = APIClient() if is_api else Client()
+            r = _send(client, method, url, is_api)
+            where = f"{key} ({method} {url}): HTTP {r.status_code}"
+            if r.status_code >= 500:
+                failures.append(where)
+            elif kind == "public":
+                continue
+            elif is_api:
+                if r.status_code not in (401, 403, 405):
+                    failures.append(f"{where}, expected 401/403")
+            elif r.status_code == 405:
+                continue  # the method is refused before anything is looked at
+            elif r.status_code != 302 or not r["Location"].startswith(login_url):
+                failures.append(f"{where}, expected a redirect to the login page")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture
+def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_path: Any) -> dict[str, Any]:  # noqa: F811
+    """One record of each kind in district B (福山区), built by B's own staff."""
+    from anjian.cases import services as cases
+    from anjian.documents import services as documents
+    from anjian.enterprises import services as enterprises
+    from anjian.hazards import services as hazards
+    from anjian.hazards.models import Reinspection
+    from anjian.inspections import services as inspections
+    from anjian.org.models import Department
+    from tests.conftest import _person, make_uscc
+    from tests.documents.conftest import sample_context
+
+    settings.MEDIA_ROOT = tmp_path
+    officer_b = world.user("officer_b")
+    today = timezone.localdate()
+    ent = enterprises.enterprise_create(
+        actor=officer_b, jurisdiction=world.district_b, name=SECRET_NAME, uscc=make_uscc(77, region="370611"), sectors=["industry.machinery"], features=["dust_explosion"]
+    )
+    inspection = inspections.inspection_create(
+        actor=officer_b,
+        enterprise=ent,
+        type="planned",
+        inspected_on=today,
+        started_at=timezone.now(),
+        place="车间",
+        officer_ids=[officer_b.staff.pk, world.user("depthead_b").staff.pk],
+    )
+    hazard = hazards.hazard_create(actor=officer_b, enterprise=ent, source="self_check", description="粉尘清扫制度未落实", location="抛光车间", severity="general", found_on=today)
+    major = hazards.hazard_create(
+        actor=officer_b, enterprise=ent, source="self_check", description="除尘系统未设置锁气卸灰装置", location="除尘间", severity="major", major_reason="现场确认", found_on=today
+    )
+    measure = hazards.measure_decide(actor=officer_b, hazard=major, measure_type="suspend", scope="unit", reason="无法保证安全", decided_on=today, issue_document=False)
+    # A general hazard against a major-hazard criterion asks B's expert to set the criterion aside
+    # (the criterion is taken as sourced, as in tests/hazards/test_set_aside.py).
+    expert_b = _person({}, "expert_b", world.agency_b, [], kind="expert", cert=False)
+    with mock.patch.object(hazards, "_criterion_is_sourced", return_value=True):
+        asked = hazards.hazard_create(
+            actor=officer_b, enterprise=ent, source="self_check", description="未设置紧急切断", location="罐区", severity="general", found_on=today,
+            criterion_id="HC-01", set_aside_reason="经论证不属于重大隐患", set_aside_by=expert_b.staff, period_days=10,
+        )  # fmt: skip
+    set_aside = hazards.pending_set_aside(asked)
+    assert set_aside is not None
+    # A reinspection row links B's hazard to B's inspection (reinspection_start would first need an
+    # order issued and served; only the record's scope matters here).
+    reinspection = Reinspection.objects.create(hazard=hazard, inspection=inspection)
+    institutional = hazards.institutional_create(actor=officer_b, enterprise=ent, title="粉尘清扫制度")
+    supervision = Department.objects.create(agency=world.agency_b, name="监管科", kind="supervision")
+    enforcement = Department.objects.get(agency=world.agency_b, kind="enforcement")
+    transfer = hazards.transfer_send(
+        actor=world.user("depthead_b"), enterprise=ent, from_department=supervision, to_department=enforcement, facts="检查发现违法行为，移交执法队伍", hazards=[hazard]
+    )
+    document = documents.document_issue(
+        actor=officer_b,
+        kind_code="rectification_order",
+        agency_id=world.agency_b.pk,
+        agency_name=world.agency_b.name,
+        doc_abbr=world.agency_b.doc_abbr,
+        jurisdiction=world.district_b,
+        subject_type="tests.subject",
+        subject_id=1,
+        context={**sample_context("rectification_order"), "party": {"name": SECRET_NAME}},
+        issued_on=dt.date(2026, 11, 28),
+    )
+    case = cases.case_open(
+        actor=officer_b, source="other", source_reason="日常巡查发现", enterprise=ent, title="福山未消除事故隐患案", facts="现场发现隐患未消除", discovered_on=today
+    )
+    return {
+        "world": world,
+        "enterprise": ent,
+        "inspection": inspection,
+        "hazard": hazard,
+        "transfer": transfer,
+        "document": document,
+        "case": case,
+        "measure": measure,
+        "set_aside": set_aside,
+        "institutional": institutional,
+        "reinspection": reinspection,
+    }
+
+
+SECRET_NAME = "福山保密机械制造有限公司"
+NOWHERE = "987654321"
+OBJECT_STATUSES = (403, 404, 405)
+# A write that validates its body before it looks the record up answers an empty body with 400/422
+# for every id: that tells nothing about district B's record, as long as the answer is exactly the
+# one for an id that exists nowhere (checked), and it is never 200 or 500. With a valid body the
+# scope check answers 404 (the apps' own tests cover each write).
+BODY_FIRST_STATUSES = (400, 422)
+
+
+def _officer_a(world: Any, is_api: bool) -> Any:
+    client: Any = APIClient() if is_api else Client()
+    client.force_login(world.user("officer_a")) if not is_api else client.force_authenticate(world.user("officer_a"))
+    return client
+
+
+def test_district_a_cannot_reach_district_b_records(b_records: dict[str, Any]) -> None:
+    world = b_records["world"]
+    failures = []
+    checked = 0
+    for key, kind in sorted(ROUTES.items()):
+        if not kind.startswith("object"):
+            continue
+        record = kind.split(":")[1]
+        ident = str(b_records[record].pk) if kind.startswith("object:") else NOWHERE
+        for method, url, is_api in _requests(key, ident):
+            r = _send(_officer_a(world, is_api), method, url, is_api)
+            checked += 1
+            where = f"{key} ({method} {url}): HTTP {r.status_code}"
+            if r.status_code in BODY_FIRST_STATUSES and method != "GET":
+                nowhere = _send(_officer_a(world, is_api), method, url.replace(f"/{ident}/", f"/{NOWHERE}/", 1), is_api)
+                if (nowhere.status_code, nowhere.content) != (r.status_code, r.content):
+                    failures.append(f"{where}, but HTTP {nowhere.status_code} for an id that exists nowhere (the answer tells the record exists)")
+            elif r.status_code not in OBJECT_STATUSES:
+                failures.append(f"{where}, expected 404 (or 403/405)")
+            if SECRET_NAME in r.content.decode(errors="replace"):
+                failures.append(f"{where} shows district B's enterprise name")
+    assert checked > 100
+    assert not failures, "\n".join(failures)
+    # The control: the same ids are real, district B's own officer reaches each record.
+    for key, record in CONTROLS.items():
+        method, url, is_api = _requests(key, str(b_records[record].pk))[0]
+        client: Any = APIClient() if is_api else Client()
+        client.force_authenticate(world.user("officer_b")) if is_api else client.force_login(world.user("officer_b"))
+        assert _send(client, method, url, is_api).status_code == 200, key
+
+
+CONTROLS = {
+    "enterprises:detail": "enterprise",
+    "inspections:detail": "inspection",
+    "hazards:detail": "hazard",
+    "hazards:transfer_detail": "transfer",
+    "documents:download": "document",
+    "GET /api/v1/cases/{id}/": "case",
+    "hazards:measure": "measure",
+    "GET /api/v1/set-asides/{id}/": "set_aside",
+    "hazards:two_lists": "enterprise",
+}
+
+
+@pytest.mark.parametrize("bad", ["abc", "9" * 20, "-1"])
+def test_malformed_ids_are_not_found(world: Any, bad: str) -> None:
+    failures = []
+    for key, kind in sorted(ROUTES.items()):
+        if not kind.startswith("object"):
+            continue
+        if " " in key:
+            method, path = key.split(" ", 1)
+            reqs = [(method, fill(path, bad), True)]
+        else:
+            # A page's <int:pk> does not match "abc" or "-1": the resolver answers 404 itself.
+            try:
+                reqs = [(m, u, False) for m, u, _ in _requests(key, bad)]
+            except Exception:  # NoReverseMatch: the path cannot even be built
+                continue
+        for method, url, is_api in reqs:
+            r = _send(_officer_a(world, is_api), method, url, is_api)
+            if r.status_code not in (400, 404, 405) and not (r.status_code == 422 and method != "GET"):
+                failures.append(f"{key} ({method} {url}): HTTP {r.status_code}, expected 404/400")
+    assert not failures, "\n".join(failures)
