@@ -95,7 +95,7 @@ def test_fill_go_offline_reload_and_sync(world: Any, ent_a: Any, field_checklist
     page.set_input_files("input[data-evidence='photo'][data-order='4']", files=[{"name": "罐区.png", "mimeType": "image/png", "buffer": PNG}])
     page.wait_for_selector("[data-evidence-state='4']:has-text('待上传1个')", state="attached")
     page.wait_for_selector("#sync-bar[data-state='offline']", state="attached")
-    assert "离线保存,联网后自动同步" in _status(page)
+    assert "离线保存，联网后自动同步" in _status(page)
     page.wait_for_timeout(500)  # the note is saved 300 ms after the last keystroke
     shot(page, "field-offline-phone")
 
@@ -199,7 +199,7 @@ def test_created_offline_and_the_lost_answer_is_not_a_second_inspection(world: A
     # completion from the phone: the party refuses to sign, and the refusal is recorded
     page.fill("#id_c-party_representative", "张三")
     page.locator("label[for='id_c-party_signature_1']").tap()
-    page.fill("#id_c-refusal_note", "张三拒绝在记录上签字,两名执法人员在场见证")
+    page.fill("#id_c-refusal_note", "张三拒绝在记录上签字，两名执法人员在场见证")
     page.locator("#complete-submit").tap()
     page.wait_for_url(re.compile(rf".*/inspections/{insp.pk}/$"))
     insp.refresh_from_db()
