@@ -229,6 +229,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "anjian.core.api.exception_handler",
     # core.api.JSONParser: a body nested too deep for the decoder is a 400, not a 500.
     "DEFAULT_PARSER_CLASSES": ["anjian.core.api.JSONParser", "rest_framework.parsers.FormParser", "rest_framework.parsers.MultiPartParser"],
+    # JSON only: DRF's browsable HTML pages are English, carry inline styles the CSP refuses, and
+    # duplicate the documented reference (/api/docs/, from the user menu).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("ANJIAN_API_RATE", "6000/min")},
 }

@@ -49,3 +49,15 @@ def test_messages_and_labels_use_full_width_punctuation_next_to_chinese() -> Non
             if BAD.search(value) and not EXCEL_LIST.match(value):
                 problems.append(f"{path.relative_to(ROOT)}:{n}: {value[:100]}")
     assert problems == []
+
+
+def test_urls_in_templates_keep_their_ascii_punctuation() -> None:
+    """A URL is not Chinese text: ``export.xlsx？sort=`` (a sweep's full-width ？) is a 404."""
+    url_attr = re.compile(r'\b(?:href|src|action|formaction|hx-get|hx-post|hx-put|hx-delete)="([^"]*)"')
+    problems = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for value in url_attr.findall(line):
+                if re.search(r"[？：，；（）]", TAG.sub("", value)):
+                    problems.append(f"{path.relative_to(ROOT)}:{n}: {value[:100]}")
+    assert problems == []
