@@ -13,7 +13,7 @@ surcharge on the payment window) recomputes it with today's calendar and overrid
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -460,33 +460,22 @@ def case_open(
         if obj is not None and getattr(obj, "owner_agency_id", scope.agency_id) != scope.agency_id:
             raise PermissionRefused("案件来源属于其他机关。", code="not_owner")
     linked_ent: Enterprise | None = None
-    if source == CaseSource.TRANSFER:
-        if transfer is None:
-            errors["transfer"] = "请选择移交。"
-        elif transfer.status != TransferStatus.ACCEPTED:
-            errors["transfer"] = "移交须先由执法队伍接收。"
-        elif _source_open_elsewhere("transfer", transfer):
-            errors["transfer"] = "该移交已立案。"
+    # source kind → (the linked record, its field, message when missing, its own precondition, message when already filed)
+    linked: dict[str, tuple[Any, str, str, tuple[Callable[[Any], bool], str], str]] = {
+        CaseSource.TRANSFER: (transfer, "transfer", "请选择移交。", (lambda o: o.status == TransferStatus.ACCEPTED, "移交须先由执法队伍接收。"), "该移交已立案。"),
+        CaseSource.HAZARD: (hazard, "hazard", "请选择逾期未整改的隐患。", (lambda o: bool(o.case_flag), "该隐患未被标记为逾期未整改、建议立案。"), "该隐患已立案。"),
+        CaseSource.FINDING: (finding, "finding", "请选择检查发现的问题。", (lambda o: bool(o.violation_id), "该问题未对应处罚目录中的违法行为。"), "该问题已立案。"),
+    }
+    if source in linked:
+        obj, field, missing, (ok, not_ok), filed = linked[source]
+        if obj is None:
+            errors[field] = missing
+        elif not ok(obj):
+            errors[field] = not_ok
+        elif _source_open_elsewhere(field, obj):
+            errors[field] = filed
         else:
-            linked_ent = transfer.enterprise
-    elif source == CaseSource.HAZARD:
-        if hazard is None:
-            errors["hazard"] = "请选择逾期未整改的隐患。"
-        elif not hazard.case_flag:
-            errors["hazard"] = "该隐患未被标记为逾期未整改、建议立案。"
-        elif _source_open_elsewhere("hazard", hazard):
-            errors["hazard"] = "该隐患已立案。"
-        else:
-            linked_ent = hazard.enterprise
-    elif source == CaseSource.FINDING:
-        if finding is None:
-            errors["finding"] = "请选择检查发现的问题。"
-        elif not finding.violation_id:
-            errors["finding"] = "该问题未对应处罚目录中的违法行为。"
-        elif _source_open_elsewhere("finding", finding):
-            errors["finding"] = "该问题已立案。"
-        else:
-            linked_ent = finding.enterprise
+            linked_ent = obj.enterprise
     elif source == CaseSource.ACCIDENT:
         if accident is None:
             errors["accident"] = "请选择事故。"
