@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from anjian.cases import selectors, services
 from anjian.cases.models import Accident, Case, CaseDeadline, CaseOfficer, CaseStep, CaseViolation, DecisionExtension, Notice, Recusal, Statement
+from anjian.core.api import IdField
 from anjian.core.errors import ValidationFailed
 from anjian.core.scoping import get_for_user
 from anjian.enterprises.models import Enterprise
@@ -102,7 +103,7 @@ class CaseOpenSerializer(serializers.Serializer[Any]):
     transfer = serializers.PrimaryKeyRelatedField(queryset=Transfer.objects.all(), required=False, allow_null=True, default=None)
     hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all(), required=False, allow_null=True, default=None)
     finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True, default=None)
-    accident = serializers.IntegerField(required=False, allow_null=True, default=None)
+    accident = IdField(required=False, allow_null=True, default=None)
     source_reason = serializers.CharField(required=False, allow_blank=True, default="")
     complex_case = serializers.BooleanField(required=False, default=False)
     major_public_interest = serializers.BooleanField(required=False, default=False)
@@ -110,13 +111,13 @@ class CaseOpenSerializer(serializers.Serializer[Any]):
 
 
 class CaseTransferAcceptSerializer(serializers.Serializer[Any]):
-    transfer = serializers.IntegerField()
+    transfer = IdField()
     title = serializers.CharField(allow_blank=True)
     facts = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CaseAccidentSerializer(serializers.Serializer[Any]):
-    enterprise = serializers.IntegerField()
+    enterprise = IdField()
     occurred_on = serializers.DateField()
     deaths = serializers.IntegerField(min_value=0)
     serious_injuries = serializers.IntegerField(min_value=0)
@@ -144,12 +145,12 @@ class CaseFileSerializer(serializers.Serializer[Any]):
 
 
 class CaseOfficersSerializer(serializers.Serializer[Any]):
-    staff_ids = serializers.ListField(child=serializers.IntegerField())
+    staff_ids = serializers.ListField(child=IdField())
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class CaseProposeItemSerializer(serializers.Serializer[Any]):
-    violation = serializers.IntegerField()
+    violation = IdField()
     # Kept as text: the service refuses more than two decimals with a Chinese message.
     amount = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
     reasons = serializers.CharField(required=False, allow_blank=True, default="")
@@ -182,7 +183,7 @@ class CaseDefenceSerializer(serializers.Serializer[Any]):
 
 
 class CaseDefenceReviewSerializer(serializers.Serializer[Any]):
-    statement = serializers.IntegerField()
+    statement = IdField()
     review = serializers.CharField(allow_blank=True)
 
 
@@ -220,7 +221,7 @@ class CaseLegalReviewSerializer(serializers.Serializer[Any]):
 
 class CaseCollectiveSerializer(serializers.Serializer[Any]):
     held_on = serializers.DateField()
-    attendee_ids = serializers.ListField(child=serializers.IntegerField())
+    attendee_ids = serializers.ListField(child=IdField())
     conclusion = serializers.CharField(allow_blank=True)
     approves_mitigation = serializers.BooleanField(required=False, default=False)
 
@@ -273,7 +274,7 @@ class CaseSummarySerializer(serializers.Serializer[Any]):
     violation_id = serializers.CharField()
     act_date = serializers.DateField()
     decided_on = serializers.DateField()
-    officer_ids = serializers.ListField(child=serializers.IntegerField())
+    officer_ids = serializers.ListField(child=IdField())
     reasons = serializers.CharField(allow_blank=True)
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True, default=None)
     person_name = serializers.CharField(required=False, allow_blank=True, default="")

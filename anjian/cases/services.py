@@ -399,6 +399,9 @@ def accident_record(*, actor: Any, enterprise: Enterprise, occurred_on: dt.date,
         raise ValidationFailed("请填写事故经过。", fields={"narrative": "请填写事故经过。"})
     try:
         grade = law_penalties.accident_grade(deaths, serious_injuries, loss)
+        # The §114 range must exist on that day (the catalogue starts with the 2021 law): refused
+        # here, before anything is written, rather than failing when the case asks for the range.
+        law_penalties.accident_fine_range(grade, on=occurred_on)
     except LawError as exc:
         raise _law_refusal(exc, http422=True) from None
     a = Accident.objects.create(

@@ -188,3 +188,20 @@ def test_permission_matrix_over_every_case_route(cases_world, ent_a):
     anonymous = APIClient()
     assert anonymous.get("/api/v1/cases/").status_code in (401, 403)
     assert anonymous.post(f"/api/v1/cases/{c.pk}/file/", {"filed_on": "2026-03-02"}, format="json").status_code in (401, 403)
+
+
+def test_a_20_digit_id_in_a_body_is_a_field_error_not_a_500(cases_world, ent_a, clock):
+    off = api(cases_world.user("officer_a"))
+    huge = "99999999999999999999"
+    r = off.post("/api/v1/cases/", {"source": "other", "source_reason": "日常巡查", "enterprise": huge, "title": "案", "facts": "事实", "discovered_on": "2026-02-25"}, format="json")
+    assert r.status_code == 400 and "enterprise" in r.json()["fields"]
+    r = off.post("/api/v1/cases/transfer-accept/", {"transfer": huge, "title": "案"}, format="json")
+    assert r.status_code == 400 and "transfer" in r.json()["fields"]
+    assert Case.objects.count() == 0
+
+
+def test_an_accident_before_the_catalogue_is_refused_not_a_500(cases_world, ent_a, clock):
+    off = api(cases_world.user("officer_a"))
+    r = off.post("/api/v1/cases/accident/", {"enterprise": ent_a.pk, "occurred_on": "2000-01-01", "deaths": 0, "serious_injuries": 0, "direct_loss": "0", "narrative": "事故经过"}, format="json")
+    assert r.status_code in (400, 409, 422), r.content
+    assert r.json()["message"]
