@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from anjian.cases import api_casefile, api_decision, api_discretion, api_evidence, api_execution, api_filing, api_publication
 from anjian.cases.api import CaseViewSet
 from anjian.enterprises.api import EnterpriseViewSet
 from anjian.hazards.api import HazardViewSet, MeasureViewSet, SetAsideViewSet, TransferViewSet
@@ -20,4 +21,16 @@ router.register("transfers", TransferViewSet, basename="transfer")
 router.register("set-asides", SetAsideViewSet, basename="set-aside")
 router.register("cases", CaseViewSet, basename="case")
 
-urlpatterns = [path("law/", include("anjian.legal.api")), *router.urls]
+# The further stages of penalty cases register their own routes (before the router's, so that a
+# path like cases/<id>/evidence/ is not taken for a case action).
+case_stage_urls = [
+    *api_filing.urlpatterns,
+    *api_evidence.urlpatterns,
+    *api_discretion.urlpatterns,
+    *api_decision.urlpatterns,
+    *api_execution.urlpatterns,
+    *api_publication.urlpatterns,
+    *api_casefile.urlpatterns,
+]
+
+urlpatterns = [path("law/", include("anjian.legal.api")), *case_stage_urls, *router.urls]

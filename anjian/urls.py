@@ -17,6 +17,7 @@ urlpatterns = [
     path("inspections/", include("anjian.inspections.urls")),
     path("hazards/", include("anjian.hazards.urls")),
     path("documents/", include("anjian.documents.urls")),
+    path("cases/", include("anjian.cases.urls")),
     path("law/", include("anjian.legal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("anjian.api_urls")),

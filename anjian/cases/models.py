@@ -490,3 +490,7 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.staff.name} 回避"
+
+
+# The models of each further stage live in their own module (imported here so Django registers them).
+from anjian.cases import models_casefile, models_decision, models_discretion, models_evidence, models_execution, models_filing, models_publication  # noqa: E402, F401

@@ -448,6 +448,19 @@ BUILDERS: dict[str, Callable[[], DocxDocument]] = {
 }
 
 
+def _with_case_templates() -> None:
+    """Add the penalty-case templates (``casetemplates``, which use the helpers above)."""
+    from anjian.documents.casetemplates import BUILDERS as case_builders
+
+    for name, builder in case_builders.items():
+        if name in BUILDERS:
+            raise RuntimeError(f"template {name} is built twice")
+        BUILDERS[name] = builder
+
+
+_with_case_templates()
+
+
 def _reproducible(data: bytes) -> bytes:
     """The same zip with fixed entry timestamps, so an unchanged template rebuilds byte for byte."""
     out = io.BytesIO()

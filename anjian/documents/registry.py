@@ -330,3 +330,7 @@ REINSPECTION_OPINION = register(
         checks=(_not_after_issue("reinspection_date", "复查日期"), _reinspection_dates, _conclusion_matches_results),
     )
 )
+
+
+# The penalty-case kinds, one module per stage (imported last: they use the names above).
+from anjian.documents import casekinds  # noqa: E402, F401

@@ -1,0 +1,7 @@
+"""API of penalty cases: execution (included by api_urls under /api/v1/)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

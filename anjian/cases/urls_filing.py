@@ -1,0 +1,7 @@
+"""Pages of penalty cases: filing (included by cases.urls under /cases/)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
