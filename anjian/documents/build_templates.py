@@ -440,7 +440,7 @@ def reinspection_opinion() -> DocxDocument:
     return doc
 
 
-BUILDERS: dict[str, Callable[[], DocxDocument]] = {
+_BASE_BUILDERS: dict[str, Callable[[], DocxDocument]] = {
     "inspection_record.docx": inspection_record,
     "rectification_order.docx": rectification_order,
     "onsite_measure_decision.docx": onsite_measure_decision,
@@ -448,17 +448,24 @@ BUILDERS: dict[str, Callable[[], DocxDocument]] = {
 }
 
 
-def _with_case_templates() -> None:
-    """Add the penalty-case templates (``casetemplates``, which use the helpers above)."""
+def builders() -> dict[str, Callable[[], DocxDocument]]:
+    """Every template: the ones above and the penalty-case ones (``casetemplates``, which use the
+    helpers of this module). Looked up when asked, not at import, so that ``casetemplates`` can
+    import this module at its top (also when this module runs as ``python -m``)."""
     from anjian.documents.casetemplates import BUILDERS as case_builders
 
+    out = dict(_BASE_BUILDERS)
     for name, builder in case_builders.items():
-        if name in BUILDERS:
+        if name in out:
             raise RuntimeError(f"template {name} is built twice")
-        BUILDERS[name] = builder
+        out[name] = builder
+    return out
 
 
-_with_case_templates()
+def __getattr__(name: str) -> Any:
+    if name == "BUILDERS":  # build_templates.BUILDERS, as the tests and callers read it
+        return builders()
+    raise AttributeError(name)
 
 
 def _reproducible(data: bytes) -> bytes:
@@ -475,14 +482,14 @@ def _reproducible(data: bytes) -> bytes:
 
 def build(name: str) -> bytes:
     buf = io.BytesIO()
-    BUILDERS[name]().save(buf)
+    builders()[name]().save(buf)
     return _reproducible(buf.getvalue())
 
 
 def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in BUILDERS:
+    for name in builders():
         path = out_dir / name
         path.write_bytes(build(name))
         written.append(path)
@@ -498,4 +505,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Through the package module, not this __main__ copy: the case templates import that one.
+    from anjian.documents.build_templates import main as package_main
+
+    raise SystemExit(package_main())
