@@ -67,7 +67,7 @@ def _form(doc: DocxDocument, rows: list[tuple[str, str]]) -> None:
 
 
 def _violations_table(doc: DocxDocument, *, proposed: bool) -> None:
-    heads = [("序号", 14), ("违法行为", 56), ("违反的规定及处罚依据", 46)]
+    heads: list[tuple[str, float]] = [("序号", 14), ("违法行为", 56), ("违反的规定及处罚依据", 46)]
     cells = ["{{ loop.index }}", "{{ v.title }}{% if v.circumstances %}（{{ v.circumstances }}）{% endif %}", "{{ v.basis }}"]
     if proposed:
         heads.append(("拟作出的行政处罚", 40))
