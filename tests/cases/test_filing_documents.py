@@ -100,7 +100,6 @@ def test_reports_notice_and_waiver_form_without_a_hearing(cases_world, ent_a):
     assert n.document is not None and n.document.kind == "penalty_notice"
     assert CaseStep.objects.get(case=c, action="case.notice").document_id == n.document_id
     text = text_of(n.document)
-    print(text)
     for fact in (
         "行政处罚告知书",
         f"{ent_a.name}：",
@@ -110,7 +109,7 @@ def test_reports_notice_and_waiver_form_without_a_hearing(cases_world, ent_a):
         "自收到本告知书之日起三个工作日内",
         "陈述申辩期限至二〇二六年三月五日届满",  # 3 working days after Monday 3/2
         "不得因你单位陈述、申辩而给予更重的处罚",
-        "张",  # an officer of the case
+        c.officer_rows.filter(active=True).first().certificate_number,  # the officers of the case
         "（签收）",
     ):
         assert fact in text, fact
