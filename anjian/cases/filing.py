@@ -170,7 +170,9 @@ def filing_approval_context(case: Case, *, actor: Any, violations: Sequence[Case
     assert case.filed_on is not None
     limits = []
     for v in violations:
-        lim = law_penalties.limitation(v.act_date, act_ended_on=v.act_ended_on, life_health_involved=v.life_health_harm, harm_occurred=v.life_health_harm, discovered_on=case.discovered_on)
+        lim = law_penalties.limitation(
+            v.act_date, act_ended_on=v.act_ended_on, life_health_involved=v.life_health_harm, harm_occurred=v.life_health_harm, discovered_on=case.discovered_on
+        )
         start = v.act_ended_on or v.act_date
         limits.append(f"{v.violation_id}：违法行为自{start:%Y年%-m月%-d日}起{chinese_number(lim.years)}年内（至{lim.expires_on:%Y年%-m月%-d日}）被发现，未超过追责时效")
     agency = case.owner_agency

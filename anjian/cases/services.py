@@ -919,6 +919,11 @@ def notice_served(*, actor: Any, case: Case, method: str, event_date: dt.date, r
     n.served_on, n.service_method, n.service_event_date, n.service_basis = served_on, method, event_date, basis
     n.recipient, n.witness, n.consent_ref = recipient.strip(), (witness or "").strip(), (consent_ref or "").strip()
     n.save()
+    if n.document is not None:
+        # The proof of service on the 告知书 itself (送达回证), so the case file lists it (§61).
+        from anjian.documents import services as documents
+
+        documents.service_record(actor=actor, document=n.document, method=method, event_date=event_date, recipient=n.recipient, witness=n.witness, consent_ref=n.consent_ref)
     defence = _store_deadline(c, _evaluate(c, "defence_statement", served_on))
     lines = [f"陈述申辩期限至{defence.due:%Y年%-m月%-d日}（{defence.article}）"]
     if n.hearing_offered:

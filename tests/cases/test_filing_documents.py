@@ -20,6 +20,7 @@ from anjian.cases.models import CaseStep
 from anjian.core.errors import DomainError, ValidationFailed
 from anjian.documents.models import IssuedDocument
 from anjian.documents.rendering import document_text
+from anjian.documents.selectors import date_of_service
 from tests.cases.conftest import START, at, filed_case, open_case
 from tests.documents.text_checks import chinese_text_problems
 
@@ -138,6 +139,8 @@ def test_hearing_documents_from_the_notice_to_the_report(cases_world, ent_a, clo
     for fact in ("罚款人民币6万元（大写：陆万元整）", "第六十三条、第六十四条", "自收到本告知书之日起五个工作日内", "申请听证期限至二〇二六年三月九日届满"):
         assert fact in text, fact
     services.notice_served(actor=off, case=c, method="direct", event_date=START.date(), recipient="李四")
+    n.document.refresh_from_db()
+    assert date_of_service(n.document) == START.date()  # the proof of service is on the notice itself
     separate, _ = filing.hearing_right_notice_issue(actor=off, case=c)
     text = text_of(separate)
     assert n.document.number in text and "上述告知书于二〇二六年三月二日送达，申请听证期限至二〇二六年三月九日届满" in text
