@@ -211,6 +211,7 @@ class CaseHearingHeldSerializer(serializers.Serializer[Any]):
     held_on = serializers.DateField()
     outcome = serializers.CharField()
     summary = serializers.CharField(allow_blank=True)
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")  # the chair's opinion (听证会报告书)
 
 
 class CaseLegalReviewSerializer(serializers.Serializer[Any]):

@@ -679,9 +679,14 @@ def case_file(*, actor: Any, case: Case, filed_on: dt.date) -> Case:
     c.save(update_fields=["filed_on", "filed_by", "repeat_dates"])
     row = _store_deadline(c, _evaluate(c, "decision_deadline", filed_on))
     repeat_text = "三年内有同类违法记录：" + "、".join(f"{d:%Y年%-m月%-d日}" for d in repeats) if repeats else "三年内无同类违法记录（初次违法）"
-    _step(c, actor=actor, action="case.file", on=filed_on, to=CaseStatus.FILED, deadline=row,
+    step = _step(c, actor=actor, action="case.file", on=filed_on, to=CaseStatus.FILED, deadline=row,
           summary=f"立案。{repeat_text}。作出处罚决定期限至{row.due:%Y年%-m月%-d日}。", article=XZCF_54,
           audit_after={"filed_on": filed_on, "repeat_dates": c.repeat_dates, "decision_deadline": row.due})  # fmt: skip
+    # The 立案审批表, issued with the approval (the DRAFT state refuses a second filing first).
+    from anjian.cases import filing as docs
+
+    ctx = docs.filing_approval_context(c, actor=actor, violations=violations, repeats=repeats)
+    docs.attach(step, docs.issue(actor=actor, case=c, kind="case_filing_approval", context=ctx, issued_on=filed_on))
     return c
 
 
@@ -871,8 +876,15 @@ def notice_issue(*, actor: Any, case: Case, issued_on: dt.date) -> Notice:
         fine_total=_total(violations), hearing_offered=req.required, hearing_reasons=[{"text": r.text, "article": r.article} for r in req.reasons], hearing_warning=warning,
     )  # fmt: skip
     hearing_text = "并告知听证权利（" + "；".join(r.text for r in req.reasons) + "）" if req.required else "不属于应当告知听证权利的情形"
-    _step(c, actor=actor, action="case.notice", on=issued_on, to=CaseStatus.NOTICE_ISSUED, summary=f"告知拟罚款合计{yuan(n.fine_total)}，{hearing_text}。{warning}",
+    step = _step(c, actor=actor, action="case.notice", on=issued_on, to=CaseStatus.NOTICE_ISSUED, summary=f"告知拟罚款合计{yuan(n.fine_total)}，{hearing_text}。{warning}",
           article=XZCF_44 + ("；" + XZCF_63 if req.required else ""), audit_after={"fine_total": n.fine_total, "hearing_offered": n.hearing_offered})  # fmt: skip
+    # The 行政处罚告知书 itself, with the hearing right folded in (see casetemplates/filing.py).
+    from anjian.cases import filing as docs
+
+    hearing = _evaluate(c, "hearing_request", issued_on) if n.hearing_offered else None
+    n.document = docs.issue(actor=actor, case=c, kind="penalty_notice", context=docs.notice_context(c, n, defence=defence, hearing=hearing), issued_on=issued_on, act=str(n.pk))
+    n.save(update_fields=["document"])
+    docs.attach(step, n.document)
     return n
 
 
@@ -907,6 +919,11 @@ def notice_served(*, actor: Any, case: Case, method: str, event_date: dt.date, r
     n.served_on, n.service_method, n.service_event_date, n.service_basis = served_on, method, event_date, basis
     n.recipient, n.witness, n.consent_ref = recipient.strip(), (witness or "").strip(), (consent_ref or "").strip()
     n.save()
+    if n.document is not None:
+        # The proof of service on the 告知书 itself (送达回证), so the case file lists it (§61).
+        from anjian.documents import services as documents
+
+        documents.service_record(actor=actor, document=n.document, method=method, event_date=event_date, recipient=n.recipient, witness=n.witness, consent_ref=n.consent_ref)
     defence = _store_deadline(c, _evaluate(c, "defence_statement", served_on))
     lines = [f"陈述申辩期限至{defence.due:%Y年%-m月%-d日}（{defence.article}）"]
     if n.hearing_offered:
@@ -940,8 +957,13 @@ def defence_record(*, actor: Any, case: Case, received_on: dt.date, kind: str, f
     window = _active_deadline(c, "defence_statement")
     in_time = window is None or received_on <= window.due
     s = Statement.objects.create(case=c, notice=n, kind=kind, form=form, received_on=received_on, in_time=in_time, content=content.strip(), recorded_by=actor)
-    _step(c, actor=actor, action="case.defence", on=received_on, deadline=window, met=in_time,
+    step = _step(c, actor=actor, action="case.defence", on=received_on, deadline=window, met=in_time,
           summary=f"当事人提出{StatementKind(kind).label}（{StatementForm(form).label}）{'' if in_time else '，已超过陈述申辩期限，仍予听取'}。", article=XZCF_45)  # fmt: skip
+    if form == StatementForm.ORAL:
+        # An oral statement is written down in the 当事人陈述申辩笔录 (§45 ¶1: 充分听取).
+        from anjian.cases import filing as docs
+
+        docs.attach(step, docs.issue(actor=actor, case=c, kind="defence_record", context=docs.defence_record_context(c, n, s), issued_on=received_on, act=str(s.pk)))
     return s
 
 
@@ -1025,6 +1047,9 @@ def hearing_notice(*, actor: Any, case: Case, hearing_date: dt.date, notice_serv
     if h.outcome:
         raise DomainError("听证已经结束。", code="hearing_done")
     notice_served_on = _day(notice_served_on, "notice_served_on", "听证通知送达日期", not_before=h.requested_on, before_label="听证申请日期")
+    if h.notice_served_on is not None and h.hearing_date == hearing_date:
+        # A repeated submission: the notice of this date was issued already (one 听证会通知书 per date).
+        raise DomainError(f"已通知于{hearing_date:%Y年%-m月%-d日}举行听证；如需改期，请填写新的听证日期。", code="hearing_already_noticed", article=XZCF_64)
     errors = {}
     if not isinstance(hearing_date, dt.date) or hearing_date <= notice_served_on:
         errors["hearing_date"] = "听证日期须晚于听证通知送达日期。"
@@ -1050,15 +1075,20 @@ def hearing_notice(*, actor: Any, case: Case, hearing_date: dt.date, notice_serv
     row = _store_deadline(c, result, met_on=notice_served_on)
     h.hearing_date, h.notice_served_on, h.place, h.chair, h.public, h.not_public_reason = hearing_date, notice_served_on, place.strip(), chair, public, (not_public_reason or "").strip()
     h.save()
-    _step(c, actor=actor, action="case.hearing_notice", on=notice_served_on, deadline=row, met=True,
+    step = _step(c, actor=actor, action="case.hearing_notice", on=notice_served_on, deadline=row, met=True,
           summary=f"听证定于{hearing_date:%Y年%-m月%-d日}在{h.place}{'公开' if public else '不公开'}举行，主持人{chair.name}。", article=result.basis)  # fmt: skip
+    from anjian.cases import filing as docs
+
+    ctx = docs.hearing_notice_context(c, h)
+    docs.attach(step, docs.issue(actor=actor, case=c, kind="hearing_meeting_notice", context=ctx, issued_on=notice_served_on, act=f"{h.pk}:{hearing_date.isoformat()}"))
     return h
 
 
 @transaction.atomic
-def hearing_held(*, actor: Any, case: Case, held_on: dt.date, outcome: str, summary: str) -> Hearing:
+def hearing_held(*, actor: Any, case: Case, held_on: dt.date, outcome: str, summary: str, opinion: str = "") -> Hearing:
     """The hearing's outcome: held (with its record), the party absent without reason (a waiver of
-    the hearing), or the request withdrawn (行政处罚法 §64(8))."""
+    the hearing), or the request withdrawn (行政处罚法 §64(8)). A hearing held gives the 听证笔录 and
+    the 听证会报告书 with the chair's ``opinion``, on which the decision is made (§65)."""
     c = _lock(actor, case)
     _require_state(c, {CaseStatus.HEARING}, "登记听证结果")
     h = _open_hearing(c)
@@ -1072,9 +1102,17 @@ def hearing_held(*, actor: Any, case: Case, held_on: dt.date, outcome: str, summ
     held_on = _day(held_on, "held_on", "日期", not_before=floor, before_label="听证日期" if outcome != HearingOutcome.WITHDRAWN else "听证申请日期")
     if not (summary or "").strip():
         raise ValidationFailed("请填写听证笔录摘要或说明。", fields={"summary": "请填写。"})
+    if outcome == HearingOutcome.HELD and not (opinion or "").strip():
+        raise ValidationFailed("请填写听证主持人意见（听证会报告书）。", fields={"opinion": "请填写听证主持人意见。"}, article=f"{XZCF}第六十五条")
     h.held_on, h.outcome, h.summary = held_on, outcome, summary.strip()
     h.save(update_fields=["held_on", "outcome", "summary"])
-    _step(c, actor=actor, action="case.hearing_held", on=held_on, summary=f"{HearingOutcome(outcome).label}。{h.summary[:200]}", article=XZCF_64)
+    step = _step(c, actor=actor, action="case.hearing_held", on=held_on, summary=f"{HearingOutcome(outcome).label}。{h.summary[:200]}", article=XZCF_64)
+    if outcome == HearingOutcome.HELD:
+        from anjian.cases import filing as docs
+
+        docs.attach(step, docs.issue(actor=actor, case=c, kind="hearing_record", context=docs.hearing_record_context(c, h), issued_on=held_on, act=str(h.pk)))
+        report = docs.issue(actor=actor, case=c, kind="hearing_report", context=docs.hearing_report_context(c, h, opinion=opinion.strip()), issued_on=held_on, act=str(h.pk))
+        docs.attach(_step(c, actor=actor, action="case.document", on=held_on, summary=f"听证会报告书：{opinion.strip()[:200]}", article=f"{XZCF}第六十五条"), report)
     return h
 
 

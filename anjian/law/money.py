@@ -69,3 +69,52 @@ def range_cn(minimum: Decimal | None, maximum: Decimal) -> str:
     if to_amount(minimum) == to_amount(maximum):
         return amount_cn(maximum)
     return f"{amount_cn(minimum)}至{amount_cn(maximum)}"
+
+
+_CAPITAL_DIGITS: Final = "零壹贰叁肆伍陆柒捌玖"
+_CAPITAL_UNITS: Final = ("", "拾", "佰", "仟")
+_CAPITAL_GROUPS: Final = ("", "万", "亿", "万亿")
+
+
+def amount_capitals(value: Decimal | int) -> str:
+    """An amount in Chinese capitals as written on documents and vouchers: ``壹万伍仟元整``,
+    ``壹万零伍佰元整``, ``壹佰贰拾叁元肆角伍分``, ``贰拾元零伍分``.
+
+    The capitals (大写) cannot be altered by adding a stroke, which is why a penalty notice and a
+    decision state the fine in them beside the figures (the legacy national forms, LEGAL.md §8)."""
+    amount = to_amount(value)
+    whole = int(amount)
+    cents = int((amount - whole) * 100)
+    jiao, fen = divmod(cents, 10)
+    if whole >= 10**16:
+        raise AmountError("金额过大，无法写成大写", field="amount")
+    out: list[str] = []
+    if whole:
+        digits = str(whole)
+        zero = False
+        group_used = False
+        for i, ch in enumerate(digits):
+            pos = len(digits) - 1 - i
+            d = int(ch)
+            if d == 0:
+                zero = True
+            else:
+                if zero:
+                    out.append("零")
+                    zero = False
+                out.append(_CAPITAL_DIGITS[d] + _CAPITAL_UNITS[pos % 4])
+                group_used = True
+            if pos % 4 == 0:
+                if group_used:
+                    out.append(_CAPITAL_GROUPS[pos // 4])
+                group_used = False
+        out.append("元")
+    if not cents:
+        return ("".join(out) or "零元") + "整"
+    if jiao:
+        out.append(_CAPITAL_DIGITS[jiao] + "角")
+    elif whole:
+        out.append("零")
+    if fen:
+        out.append(_CAPITAL_DIGITS[fen] + "分")
+    return "".join(out)

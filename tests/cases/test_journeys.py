@@ -273,7 +273,7 @@ def test_with_a_hearing_and_the_legal_review_gate(cases_world, ent_a, clock):
         services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 20))
     assert exc.value.code == "hearing_not_held"
     at(clock, D(2026, 3, 24))
-    services.hearing_held(actor=w.user("officer_a"), case=c, held_on=D(2026, 3, 24), outcome="held", summary="当事人到场陈述意见")
+    services.hearing_held(actor=w.user("officer_a"), case=c, held_on=D(2026, 3, 24), outcome="held", summary="当事人到场陈述意见", opinion="事实清楚，建议维持拟处罚意见")
     with pytest.raises(DomainError) as exc:
         services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 24))
     assert exc.value.code == "legal_review_missing" and "第五十八条" in exc.value.article
@@ -531,7 +531,7 @@ def test_a_legal_review_before_the_hearing_does_not_count(cases_world, ent_a, cl
     services.legal_review_record(actor=w.user("legal_a"), case=c, reviewed_on=D(2026, 3, 4), passed=True, opinion="同意")
     services.hearing_notice(actor=w.user("officer_a"), case=c, hearing_date=D(2026, 3, 16), notice_served_on=D(2026, 3, 4), place="会议室", chair=w.user("supervisor_a").staff)
     at(clock, D(2026, 3, 16))
-    services.hearing_held(actor=w.user("officer_a"), case=c, held_on=D(2026, 3, 16), outcome="held", summary="听证")
+    services.hearing_held(actor=w.user("officer_a"), case=c, held_on=D(2026, 3, 16), outcome="held", summary="听证", opinion="建议维持拟处罚意见")
     with pytest.raises(DomainError) as exc:
         services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 16))
     assert exc.value.code == "legal_review_stale"

@@ -72,6 +72,18 @@ def sample_context(kind: str) -> dict[str, Any]:
             "conclusion": "经复查，上表第1项隐患已整改合格，予以销号；上表第2项隐患未整改合格，责令你单位按照上表所列期限整改完毕。",
             "officers": [dict(o) for o in OFFICERS],
         }
+    return _case_sample(kind)
+
+
+def _case_sample(kind: str) -> dict[str, Any]:
+    """The penalty-case kinds' samples, one module per stage (``samples_<area>.py``, ``SAMPLES``)."""
+    import importlib
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("samples_*.py")):
+        samples = getattr(importlib.import_module(f"tests.documents.{path.stem}"), "SAMPLES", {})
+        if kind in samples:
+            return dict(samples[kind]())
     raise KeyError(kind)
 
 

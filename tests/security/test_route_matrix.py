@@ -221,6 +221,12 @@ ROUTES: dict[str, str] = {
             "withdraw",
         )
     },
+    # Filing-stage documents (anjian/cases/api_filing.py).
+    "POST /api/v1/cases/{id}/investigation-report/": "object:case",
+    "POST /api/v1/cases/{id}/handling-approval/": "object:case",
+    "POST /api/v1/cases/{id}/waiver-form/": "object:case",
+    "POST /api/v1/cases/{id}/hearing-right-notice/": "object:case",
+    "GET /api/v1/cases/{id}/documents/": "object:case",
 }
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
 # "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
