@@ -45,10 +45,6 @@ def _child(model: type[Model], case: Case, pk: Any, label: str) -> Any:
 
 
 # --- outputs ---------------------------------------------------------------------------------------------------
-class _DocMixin(serializers.Serializer[Any]):
-    document_number = serializers.CharField(source="document.number", read_only=True, default="")
-
-
 class InterviewNoticeOut(serializers.ModelSerializer[InterviewNotice]):
     document_number = serializers.CharField(source="document.number", read_only=True, default="")
 
@@ -197,7 +193,7 @@ class EvidenceFileIn(serializers.Serializer[Any]):
     file = serializers.FileField()
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
     description = serializers.CharField(max_length=500)
-    source = serializers.CharField(max_length=200)
+    source = serializers.CharField(max_length=200)  # type: ignore[assignment]  # a field named like Field.source; DRF pops declared fields
     collected_on = serializers.DateField()
     collector = IdField(required=False, allow_null=True, default=None)
 

@@ -21,9 +21,10 @@ from anjian.cases.models import CaseDeadline, CaseOfficer, CaseStep
 from anjian.cases.models_evidence import EvidenceFile, Preservation, PreservationStatus
 from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
 from anjian.documents.rendering import document_text
-from tests.cases.conftest import PNG, SH, START, at, filed_case
+from tests.cases.conftest import PNG, SH, at, filed_case
 
 D = dt.date
+FILED = dt.date(2026, 3, 2)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode."
 
 
@@ -172,7 +173,7 @@ def test_survey_and_sampling_documents_carry_the_facts(cases_world: Any, case: A
 ITEMS = [{"name": "安全生产台账", "quantity": "3", "unit": "本"}]
 
 
-def _preserve(w: Any, case: Any, on: dt.date = D(2026, 3, 2)) -> Preservation:
+def _preserve(w: Any, case: Any, on: dt.date = FILED) -> Preservation:
     p = evidence.preservation_request(actor=w.user("officer_a"), case=case, requested_on=on, reason="台账可能被涂改、销毁，以后难以取得", place="企业档案室", items=ITEMS)
     return evidence.preservation_approve(actor=w.user("leader_a"), preservation=p, approved=True, approved_on=on)
 
