@@ -217,8 +217,10 @@ def interview_notice_issue(*, actor: Any, case: Case, interviewee: str, issued_o
         raise ValidationFailed("请填写接受询问的时间。", fields={"appointed_at": "请填写接受询问的时间。"})
     if timezone.localtime(appointed_at).date() < issued_on:
         raise ValidationFailed("接受询问的时间不能早于通知日期。", fields={"appointed_at": "不能早于通知日期。"})
+    officers = _officers(c, issued_on, None, actor)
     n = _next_seq(InterviewNotice, c)
-    doc = _issue(actor, c, "interview_notice", n, {"interviewee": who, "appointed_at": appointed_at, "place": where, "bring": (bring or "").strip()}, issued_on)
+    ctx = {"interviewee": who, "appointed_at": appointed_at, "place": where, "bring": (bring or "").strip(), "officers": officers}
+    doc = _issue(actor, c, "interview_notice", n, ctx, issued_on)
     notice = InterviewNotice.objects.create(
         case=c, seq=n, interviewee=who, issued_on=issued_on, appointed_at=appointed_at, place=where, bring=(bring or "").strip(), document=doc, issued_by=actor
     )
@@ -447,7 +449,7 @@ def preservation_decide(*, actor: Any, preservation: Preservation, outcome: str,
         )  # fmt: skip
     ctx = {
         "preserved_on": p.preserved_on, "notice_number": p.notice_document.number if p.notice_document else "", "items": p.items,
-        "outcome": outcome, "outcome_text": PreservationOutcome(outcome).label, "detail": text, "late": late, **_remedies(c),
+        "outcome": outcome, "outcome_text": PreservationOutcome(outcome).label, "detail": text, "late": late, "officers": p.officers, **_remedies(c),
     }  # fmt: skip
     doc = _issue(actor, c, "preservation_decision", p.seq, ctx, decided_on)
     p.status, p.outcome, p.outcome_detail, p.decided_on, p.decided_late, p.decision_document = PreservationStatus.DECIDED, outcome, text, decided_on, late, doc

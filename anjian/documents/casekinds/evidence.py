@@ -52,7 +52,7 @@ INTERVIEW_NOTICE = register(
         name="询问通知书",
         number_word="询通",
         template="interview_notice.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=True,
         basis=XZCF_55,
         facts=(
@@ -60,6 +60,7 @@ INTERVIEW_NOTICE = register(
             Fact("interviewee", "被询问人"),
             Fact("appointed_at", "接受询问时间", type="datetime"),
             Fact("place", "接受询问地点"),
+            OFFICERS,
         ),
         checks=(_appointment,),
     )
@@ -71,7 +72,7 @@ INTERVIEW_RECORD = register(
         name="询问笔录",
         number_word="询录",
         template="interview_record.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=False,  # signed by the interviewee on the spot; no period runs from it
         basis=XZCF_55,
         facts=(
@@ -94,7 +95,7 @@ SURVEY_RECORD = register(
         name="勘验笔录",
         number_word="勘录",
         template="survey_record.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=False,
         basis=XZCF_55,
         facts=(
@@ -118,7 +119,7 @@ SAMPLING_VOUCHER = register(
         name="抽样取证凭证",
         number_word="抽样",
         template="sampling_voucher.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=True,  # a copy is handed to the party
         basis=XZCF_56,
         facts=(
@@ -139,7 +140,7 @@ PRESERVATION_NOTICE = register(
         name="先行登记保存证据通知书",
         number_word="先保",
         template="preservation_notice.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=True,
         basis=XZCF_56,
         facts=(
@@ -161,7 +162,7 @@ PRESERVATION_DECISION = register(
         name="先行登记保存证据处理决定书",
         number_word="先处",
         template="preservation_decision.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=True,
         basis=XZCF_56,
         facts=(
@@ -171,6 +172,7 @@ PRESERVATION_DECISION = register(
             Fact("notice_number", "先行登记保存证据通知书文号"),
             ITEMS,
             Fact("outcome_text", "处理决定"),
+            OFFICERS,
             REVIEW_BODY,
             COURT,
         ),

@@ -25,12 +25,12 @@ def _bt() -> ModuleType:
 XZCF = "《中华人民共和国行政处罚法》"
 
 
-def _signature(doc: DocxDocument, who: str) -> None:
+def _signature(doc: DocxDocument, who: str, mark: str = "（签名）") -> None:
     bt = _bt()
     bt.p(doc, "{%p if refusal_note %}", "AJ Sign")
     bt.p(doc, f"{who}拒绝签字。拒绝签字情况：{{{{ refusal_note }}}}", "AJ Sign")
     bt.p(doc, "{%p else %}", "AJ Sign")
-    bt.p(doc, f"{who}（签名）：{{{{ signer }}}}　　　　年　　月　　日", "AJ Sign")
+    bt.p(doc, f"{who}{mark}：{{{{ signer }}}}　　　　年　　月　　日", "AJ Sign")
     bt.p(doc, "{%p endif %}", "AJ Sign")
 
 
@@ -47,7 +47,10 @@ def interview_notice() -> DocxDocument:
     bt.p(doc, "请携带以下材料：{{ bring }}。")
     bt.p(doc, "{%p endif %}")
     bt.p(doc, "被询问人为单位的，请由法定代表人（负责人）或者持有授权委托书的人员到场；被询问人为个人的，请携带本人居民身份证。")
-    bt.p(doc, "你有如实回答询问、协助调查的义务；执法人员与本案有直接利害关系或者有其他关系可能影响公正执法的，你有权申请回避。")
+    bt.p(doc, "你有如实回答询问、协助调查的义务；执法人员与本案有直接利害关系或者有其他关系可能影响公正执法的，你有权申请回避。本案执法人员：")
+    bt.p(doc, "{%p for o in officers %}", "AJ Flush")
+    bt.p(doc, "{{ o.name }}　执法证号：{{ o.certificate_no }}", "AJ Flush")
+    bt.p(doc, "{%p endfor %}", "AJ Flush")
     bt.p(doc, "", "AJ Flush")
     bt.p(doc, "被询问人（签收）：__________　　年　　月　　日", "AJ Sign")
     bt.seal(doc)
@@ -59,7 +62,7 @@ def interview_record() -> DocxDocument:
     bt = _bt()
     doc = bt._new_document("询问笔录")
     bt.header(doc, "询问笔录")
-    bt.p(doc, "案　　由：{{ case_title }}", "AJ Flush")
+    bt.p(doc, "案　　由：{{ party.name }}{{ case_title }}", "AJ Flush")
     bt.p(doc, "询问时间：{{ started_at|cn_span(ended_at) }}", "AJ Flush")
     bt.p(doc, "询问地点：{{ place }}", "AJ Flush")
     bt.p(doc, "被询问人：{{ interviewee.name }}　　身份证号码：{{ interviewee.id_number }}", "AJ Flush")
@@ -124,7 +127,7 @@ def sampling_voucher() -> DocxDocument:
     )
     bt.p(doc, "", "AJ Flush")
     bt.officers_block(doc)
-    _signature(doc, "当事人")
+    _signature(doc, "当事人", "（签收）")
     bt.seal(doc)
     bt.copies_note(doc, "凭证")
     return doc
@@ -177,6 +180,7 @@ def preservation_decision() -> DocxDocument:
     bt.p(doc, "{%p endif %}")
     bt.p(doc, bt.REMEDIES.format(what="决定"))
     bt.p(doc, "", "AJ Flush")
+    bt.officers_block(doc)
     bt.p(doc, "当事人（签收）：__________　　年　　月　　日", "AJ Sign")
     bt.seal(doc)
     bt.copies_note(doc, "决定书")
