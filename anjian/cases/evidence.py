@@ -192,7 +192,7 @@ def _items(items: Any) -> list[dict[str, str]]:
             qty = Decimal(str(raw.get("quantity") or "").strip())
         except (InvalidOperation, ValueError):
             qty = Decimal(0)
-        if not qty.is_finite() or qty <= 0 or qty != qty.quantize(Decimal("0.001")) or qty >= Decimal(10) ** 9:
+        if not qty.is_finite() or qty <= 0 or qty >= Decimal(10) ** 9 or qty != qty.quantize(Decimal("0.001")):
             raise ValidationFailed(f"第{i}项物品（{name[:20]}）的数量须为正数（最多三位小数）。", fields={"items": f"第{i}项物品的数量须为正数。"})
         out.append(
             {"name": name[:100], "spec": str(raw.get("spec") or "").strip()[:100], "quantity": format(qty.normalize(), "f"), "unit": str(raw.get("unit") or "").strip()[:16]}
