@@ -285,6 +285,11 @@ def test_api_lists_and_creates_every_kind(cases_world: Any, case: Any, later: An
     for path, n in (("interviews", 1), ("interviews/notices", 1), ("surveys", 1), ("samples", 1), ("preservations", 1), ("evidence", 1)):
         r = off.get(f"{base}/{path}/")
         assert r.status_code == 200 and len(r.json()) == n, path
+    # Every act is on the case's timeline with its document.
+    timeline = {st["action"]: st for st in off.get(f"{base}/").json()["steps"]}
+    for action in ("case.interview_notice", "case.interview", "case.survey", "case.sample", "case.preservation_approve", "case.preservation_decide"):
+        assert timeline[action]["document"], action
+    assert {"case.preservation_request", "case.evidence_file"} <= set(timeline)
     # Another district: 404 for reads and writes alike.
     other = api(w.user("officer_b"))
     assert other.get(f"{base}/interviews/").status_code == 404
