@@ -73,6 +73,22 @@ ROUTES: dict[str, str] = {
     "inspections:scan": "object:inspection",
     "inspections:evidence": "object:inspection",
     "inspections:finding_add": "object:inspection",
+    **{
+        f"cases:{name}": "object:case"
+        for name in (
+            "evidence",
+            "evidence-interview-notice",
+            "evidence-interview",
+            "evidence-survey",
+            "evidence-sample",
+            "evidence-preservation",
+            "evidence-preservation-approve",
+            "evidence-preservation-decide",
+            "evidence-file",
+            "evidence-recusal",
+            "evidence-recusal-decide",
+        )
+    },
     "hazards:list": "login",
     "hazards:create": "login",
     "hazards:order": "login",
@@ -227,6 +243,14 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/cases/{id}/waiver-form/": "object:case",
     "POST /api/v1/cases/{id}/hearing-right-notice/": "object:case",
     "GET /api/v1/cases/{id}/documents/": "object:case",
+    # Evidence of a case (anjian/cases/api_evidence.py): the case is looked up in scope first.
+    **{
+        f"{method} /api/v1/cases/{{id}}/{sub}/": "object:case"
+        for sub in ("interviews", "interviews/notices", "surveys", "samples", "preservations", "evidence")
+        for method in ("GET", "POST")
+    },
+    "POST /api/v1/cases/{id}/preservations/{pres_pk}/approve/": "object:case",
+    "POST /api/v1/cases/{id}/preservations/{pres_pk}/decide/": "object:case",
 }
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
 # "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
