@@ -164,3 +164,6 @@ class CollectiveDiscussionConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.effective_from}"
+
+
+from anjian.legal.models_discretion import DiscretionCut, DiscretionStandard, DiscretionStatus  # noqa: E402, F401  (裁量基准)
