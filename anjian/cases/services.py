@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from anjian.cases import discretion as case_discretion
+from anjian.cases import measures as case_measures
 from anjian.cases.choices import (
     CASE_TRANSITIONS,
     NEXT_STEP,
@@ -1264,8 +1265,9 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
     CaseDeadline.objects.filter(case=c, active=True, code__in=["defence_statement", "hearing_request"], met_on__isnull=True).update(met_on=decided_on)
     service = _store_deadline(c, _evaluate(c, "decision_service", decided_on))
     text = "；".join(f"{v.violation_id}：{yuan(v.proposed_amount) if v.proposed_amount is not None else ''}{'、'.join(PenaltyKind(k).label for k in v.other_kinds)}" for v in violations)
+    measures_text = case_measures.apply_decision_measures(actor=actor, case=c, violations=violations, decided_on=decided_on)  # 停产停业整顿、暂扣或吊销许可证
     _step(c, actor=actor, action="case.decide", on=decided_on, to=CaseStatus.DECIDED, deadline=limit, met=True if limit else None,
-          summary=f"作出行政处罚决定：{text}；罚款合计{yuan(total)}。当事人不在场的，应于{service.due:%Y年%-m月%-d日}前送达。", article=XZCF_57,
+          summary=f"作出行政处罚决定：{text}；罚款合计{yuan(total)}。当事人不在场的，应于{service.due:%Y年%-m月%-d日}前送达。{measures_text}", article=XZCF_57,
           audit_after={"fine_total": total, "waiver": waiver.pk if waiver else None})  # fmt: skip
     return c
 
