@@ -6,6 +6,7 @@ standard that applies and the comparable decisions city-wide (counts and amounts
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, path
@@ -23,24 +24,29 @@ from anjian.core.ids import parse_id
 from anjian.core.scoping import get_for_user
 
 
+def _m(value: Decimal | None) -> str | None:
+    """Money as a string with two decimals, like every other amount of the API (never a float)."""
+    return None if value is None else f"{value:.2f}"
+
+
 def comparable_data(c: discretion.Comparables) -> dict[str, Any]:
     s, v = c.spread, c.violation
     return {
         "violation": v.pk,
         "violation_id": v.violation_id,
-        "proposed_amount": v.proposed_amount,
+        "proposed_amount": _m(v.proposed_amount),
         "band": c.band,
         "band_label": c.band_label,
         "legal_range": str(c.legal_range) if c.legal_range is not None else None,
         "standard": c.standard,
-        "bands": [{"band": b, "minimum": r.minimum, "maximum": r.maximum} for b, r in c.bands.items()],
+        "bands": [{"band": b, "minimum": _m(r.minimum), "maximum": _m(r.maximum), "text": str(r)} for b, r in c.bands.items()],
         "count": s.count,
         "own_agency_count": c.own_agency_count,
-        "minimum": s.minimum,
-        "q1": s.q1,
-        "median": s.median,
-        "q3": s.q3,
-        "maximum": s.maximum,
+        "minimum": _m(s.minimum),
+        "q1": _m(s.q1),
+        "median": _m(s.median),
+        "q3": _m(s.q3),
+        "maximum": _m(s.maximum),
         "comparable": s.comparable,
         "far": c.far.far if c.far is not None else None,
         "message": c.far.message if c.far is not None else "",

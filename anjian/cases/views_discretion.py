@@ -13,12 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.cases import discretion
 from anjian.cases.models import Case
 from anjian.core.duties import is_same_person
 from anjian.core.errors import NotFound
+from anjian.core.ids import parse_id
 from anjian.core.scoping import get_for_user, scope_for
 from anjian.core.ui import call_service, refused
 from anjian.law.catalogue import Circumstance, Subject
@@ -43,20 +44,22 @@ def _standards(user: Any) -> QuerySet[DiscretionStandard]:
     return qs if scopes is None else qs.filter(scope__in=scopes)
 
 
-def _standard(user: Any, pk: int) -> DiscretionStandard:
-    try:
-        return _standards(user).get(pk=pk)
-    except (DiscretionStandard.DoesNotExist, ValueError, OverflowError):
-        raise NotFound() from None
+def _standard(user: Any, pk: Any) -> DiscretionStandard:
+    ident = parse_id(pk)
+    std = _standards(user).filter(pk=ident).first() if ident is not None else None
+    if std is None:
+        raise NotFound()
+    return std
 
 
 # --- a case: bands and comparables -----------------------------------------------------------------------
 @login_required
+@require_GET
 def case_discretion(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        case = get_for_user(Case.objects.select_related("owner_agency"), request.user, pk)
-    except OverflowError:
-        raise NotFound() from None
+    ident = parse_id(pk)
+    if ident is None:
+        raise NotFound()
+    case = get_for_user(Case.objects.select_related("owner_agency"), request.user, ident)
     rows = discretion.comparables(case, on=timezone.localdate())
     band_labels = {b.value: b.label for b in Band}
     return render(request, "cases/discretion/case.html", {"case": case, "rows": rows, "band_labels": band_labels})
@@ -64,6 +67,7 @@ def case_discretion(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- standards ------------------------------------------------------------------------------------------------
 @login_required
+@require_GET
 def standard_list(request: HttpRequest) -> HttpResponse:
     may_create = authority.is_superuser(request.user) or scope_for(request.user).has_role(*authority.CONFIG_ROLES)
     return render(request, "cases/discretion/standards.html", {"standards": _standards(request.user)[:500], "may_create": may_create})
@@ -162,6 +166,7 @@ def _detail(request: HttpRequest, std: DiscretionStandard, *, form: ApproveForm 
 
 
 @login_required
+@require_GET
 def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _standard(request.user, pk))
 
