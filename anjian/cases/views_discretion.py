@@ -87,7 +87,7 @@ class StandardForm(forms.Form):
     cuts = forms.CharField(
         label="裁量档次分界",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="每行一项：违法行为编号,处罚对象,违法情形,从轻档上限（元）,从重档下限（元）,情节说明。例如：P12,unit,base,10000,30000,逾期未消除一般隐患",
+        help_text="每行一项，以逗号分隔：违法行为编号、处罚对象、违法情形、从轻档上限（元）、从重档下限（元）、情节说明。例如：P12，unit，base，10000，30000，逾期未消除一般隐患",
     )
     note = forms.CharField(label="说明", max_length=300, required=False)
 
@@ -105,7 +105,7 @@ class StandardForm(forms.Form):
                 continue
             parts = [p.strip() for p in line.split(",")]
             if len(parts) < 5:
-                raise forms.ValidationError(f"第{n}行应为：违法行为编号,处罚对象,违法情形,从轻档上限,从重档下限[,情节说明]。")
+                raise forms.ValidationError(f"第{n}行应依次填写违法行为编号、处罚对象、违法情形、从轻档上限、从重档下限（情节说明可选），以逗号分隔。")
             if parts[1] not in SUBJECTS or parts[2] not in CIRCUMSTANCES:
                 raise forms.ValidationError(f"第{n}行：未知的处罚对象或违法情形。")
             out.append({"violation_id": parts[0], "subject": parts[1], "circumstance": parts[2], "lenient_to": parts[3], "heavy_from": parts[4], "note": ",".join(parts[5:])})
@@ -153,11 +153,7 @@ class ApproveForm(forms.Form):
 
 
 def _detail(request: HttpRequest, std: DiscretionStandard, *, form: ApproveForm | None = None, error: Any = None, status: int = 200) -> HttpResponse:
-    may_approve = (
-        std.status == DiscretionStatus.PENDING
-        and authority.may_write_scope(request.user, std.scope)
-        and not is_same_person(std.created_by, request.user)
-    )
+    may_approve = std.status == DiscretionStatus.PENDING and authority.may_write_scope(request.user, std.scope) and not is_same_person(std.created_by, request.user)
     return render(
         request, "cases/discretion/standard.html",
         {"std": std, "cuts": list(std.cuts.all()), "may_approve": may_approve, "form": form or ApproveForm(), "error": error},

@@ -189,7 +189,9 @@ def standard_end(*, actor: Any, standard: DiscretionStandard, effective_to: dt.d
     before = std.effective_to
     std.effective_to = effective_to
     std.save(update_fields=["effective_to"])
-    audit.record(actor=actor, action="discretion.end", obj=std, jurisdiction_id=scope_for(actor).jurisdiction_id, before={"effective_to": before}, after={"effective_to": effective_to})
+    audit.record(
+        actor=actor, action="discretion.end", obj=std, jurisdiction_id=scope_for(actor).jurisdiction_id, before={"effective_to": before}, after={"effective_to": effective_to}
+    )
     return std
 
 
@@ -228,7 +230,9 @@ def cuts_for_many(*, jurisdiction_code: str, keys: Iterable[Key], on: dt.date) -
     out: dict[Key, AppliedCuts] = {}
     for row in sorted(rows, key=lambda r: (rank[r.standard.scope], -r.standard.effective_from.toordinal()), reverse=True):
         std = row.standard
-        out[(row.violation_id, row.subject, row.circumstance)] = AppliedCuts(law_penalties.DiscretionCuts(row.lenient_to, row.heavy_from, std.citation), std.pk, std.citation, row.note)
+        out[(row.violation_id, row.subject, row.circumstance)] = AppliedCuts(
+            law_penalties.DiscretionCuts(row.lenient_to, row.heavy_from, std.citation), std.pk, std.citation, row.note
+        )
     return out
 
 

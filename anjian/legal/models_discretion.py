@@ -41,7 +41,9 @@ class DiscretionStandard(models.Model):
         verbose_name_plural = "裁量基准"
         constraints = [
             models.CheckConstraint(name="discretion_has_source", condition=~Q(source_document=""), violation_error_message="裁量基准必须填写依据文件。"),
-            models.CheckConstraint(name="discretion_dates", condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")), violation_error_message="失效日期不能早于生效日期。"),
+            models.CheckConstraint(
+                name="discretion_dates", condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")), violation_error_message="失效日期不能早于生效日期。"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,7 +71,9 @@ class DiscretionCut(models.Model):
         verbose_name = "裁量档次分界"
         verbose_name_plural = "裁量档次分界"
         constraints = [
-            models.UniqueConstraint(fields=["standard", "violation_id", "subject", "circumstance"], name="discretion_cut_unique", violation_error_message="同一违法行为、处罚对象和情形只能设置一次。"),
+            models.UniqueConstraint(
+                fields=["standard", "violation_id", "subject", "circumstance"], name="discretion_cut_unique", violation_error_message="同一违法行为、处罚对象和情形只能设置一次。"
+            ),
             models.CheckConstraint(name="discretion_cut_order", condition=Q(heavy_from__gt=F("lenient_to")), violation_error_message="从重档下限须高于从轻档上限。"),
         ]
         indexes = [models.Index(fields=["violation_id", "subject", "circumstance"], name="discretion_cut_idx")]

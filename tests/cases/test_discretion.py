@@ -41,7 +41,9 @@ def dw(cases_world: Any) -> Any:
     return add_personas(cases_world)
 
 
-def _standard(w: Any, *, who: str = "legal_a", approver: str | None = "admin_a", scope: str = "370602", cut: dict[str, str] | None = None, name: str = "芝罘区应急管理局行政处罚裁量基准") -> DiscretionStandard:
+def _standard(
+    w: Any, *, who: str = "legal_a", approver: str | None = "admin_a", scope: str = "370602", cut: dict[str, str] | None = None, name: str = "芝罘区应急管理局行政处罚裁量基准"
+) -> DiscretionStandard:
     std = legal_discretion.standard_create(
         actor=w.user(who), scope=scope, name=name, source_document=SRC_A, effective_from=D(2026, 1, 1), cuts=[cut or CUT],
     )  # fmt: skip
@@ -130,7 +132,9 @@ def test_one_district_cannot_change_another_or_the_city(dw: Any) -> None:
     assert not DiscretionStandard.objects.filter(scope__in=["370600", "*"], created_by=w.user("legal_a")).exists()
 
 
-@pytest.mark.parametrize(("lenient_to", "heavy_from", "field"), [("10000", "50000", "cuts_0"), ("60000", "70000", "cuts_0"), ("30000", "10000", "cuts_0"), ("abc", "10000", "cuts_0")])
+@pytest.mark.parametrize(
+    ("lenient_to", "heavy_from", "field"), [("10000", "50000", "cuts_0"), ("60000", "70000", "cuts_0"), ("30000", "10000", "cuts_0"), ("abc", "10000", "cuts_0")]
+)
 def test_a_cut_outside_the_legal_range_is_refused_naming_the_article(dw: Any, lenient_to: str, heavy_from: str, field: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         _standard(dw, approver=None, cut={**CUT, "lenient_to": lenient_to, "heavy_from": heavy_from})
@@ -146,7 +150,9 @@ def test_a_standard_needs_its_source_and_known_violations(dw: Any) -> None:
         legal_discretion.standard_create(actor=w.user("legal_a"), scope="370602", name="", source_document="", effective_from=None, cuts=[CUT])
     assert {"name", "source_document", "effective_from"} <= set(exc.value.fields)
     with pytest.raises(ValidationFailed):
-        legal_discretion.standard_create(actor=w.user("legal_a"), scope="370602", name="x", source_document=SRC_A, effective_from=D(2026, 1, 1), cuts=[{**CUT, "violation_id": "P999"}])
+        legal_discretion.standard_create(
+            actor=w.user("legal_a"), scope="370602", name="x", source_document=SRC_A, effective_from=D(2026, 1, 1), cuts=[{**CUT, "violation_id": "P999"}]
+        )
     with pytest.raises(ValidationFailed):
         legal_discretion.standard_create(actor=w.user("legal_a"), scope="370602", name="x", source_document=SRC_A, effective_from=D(2026, 1, 1), cuts=[CUT, CUT])
     with pytest.raises(ValidationFailed):
@@ -178,7 +184,9 @@ def decided_elsewhere(dw: Any) -> list[Case]:
     from anjian.enterprises import services as enterprises
 
     w = dw
-    ent = enterprises.enterprise_create(actor=w.user("officer_b"), jurisdiction=w.district_b, name=SECRET, uscc=make_uscc(77, region="370611"), sectors=["industry.machinery"], features=[])
+    ent = enterprises.enterprise_create(
+        actor=w.user("officer_b"), jurisdiction=w.district_b, name=SECRET, uscc=make_uscc(77, region="370611"), sectors=["industry.machinery"], features=[]
+    )
     out = []
     for i, amount in enumerate(("16000", "18000", "20000", "20000", "22000", "25000")):
         c = Case.objects.create(
