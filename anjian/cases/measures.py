@@ -20,7 +20,7 @@ from anjian.cases.models import Case, CaseViolation
 from anjian.core import audit
 from anjian.enterprises import services as enterprise_services
 from anjian.enterprises.choices import LicenceKind, LicenceStatus
-from anjian.enterprises.models import Licence
+from anjian.enterprises.models import Enterprise, Licence
 from anjian.hazards.choices import MeasureKind, MeasureScope, MeasureType
 from anjian.hazards.models import Measure
 from anjian.law.catalogue import default_catalogue
@@ -56,7 +56,8 @@ def apply_decision_measures(*, actor: Any, case: Case, violations: Sequence[Case
     concerned = [v for v in violations if set(v.other_kinds) & {k.value for k in stopping}]
     basis = f"{_citations(concerned, decided_on)}；{XZCF_9}"[:200]
     m = Measure.objects.create(
-        jurisdiction_id=case.jurisdiction_id, owner_agency_id=case.owner_agency_id, enterprise_id=case.enterprise_id, hazard_id=case.hazard_id,
+        # The unit's jurisdiction (as an on-site measure's), decided by the case's agency.
+        jurisdiction_id=Enterprise.objects.values_list("jurisdiction_id", flat=True).get(pk=case.enterprise_id), owner_agency_id=case.owner_agency_id, enterprise_id=case.enterprise_id, hazard_id=case.hazard_id,
         kind=MeasureKind.PENALTY, measure_type=MeasureType.SUSPEND, scope=MeasureScope.UNIT, scope_detail=f"行政处罚：{labels}"[:300],
         legal_basis=basis, reason=f"行政处罚决定（{case.title}，{decided_on:%Y年%-m月%-d日}）：{labels}", decided_on=decided_on, created_by=actor,
     )  # fmt: skip
