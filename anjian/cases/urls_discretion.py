@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("discretion-standards/new/", views.standard_create, name="discretion-standard-create"),
     path("discretion-standards/<int:pk>/", views.standard_detail, name="discretion-standard"),
     path("discretion-standards/<int:pk>/approve/", views.standard_approve, name="discretion-standard-approve"),
+    path("discretion-standards/<int:pk>/end/", views.standard_end, name="discretion-standard-end"),
 ]

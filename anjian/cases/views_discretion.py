@@ -147,16 +147,26 @@ def standard_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/discretion/standard_form.html", {"form": form, "error": error}, status=status)
 
 
+class EndForm(forms.Form):
+    effective_to = forms.DateField(label="失效日期")
+
+
 class ApproveForm(forms.Form):
     decision = forms.ChoiceField(label="审批", choices=[("approve", "批准"), ("refuse", "不予批准")])
     opinion = forms.CharField(label="审批意见", max_length=300, required=False)
 
 
-def _detail(request: HttpRequest, std: DiscretionStandard, *, form: ApproveForm | None = None, error: Any = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, std: DiscretionStandard, *, form: ApproveForm | None = None, end_form: EndForm | None = None, error: Any = None, status: int = 200
+) -> HttpResponse:
     may_approve = std.status == DiscretionStatus.PENDING and authority.may_write_scope(request.user, std.scope) and not is_same_person(std.created_by, request.user)
     return render(
         request, "cases/discretion/standard.html",
-        {"std": std, "cuts": list(std.cuts.all()), "may_approve": may_approve, "form": form or ApproveForm(), "error": error},
+        {
+            "std": std, "cuts": list(std.cuts.all()), "may_approve": may_approve, "form": form or ApproveForm(), "error": error,
+            "may_end": std.status == DiscretionStatus.APPROVED and std.effective_to is None and authority.may_write_scope(request.user, std.scope),
+            "end_form": end_form or EndForm(),
+        },
         status=status,
     )  # fmt: skip
 
@@ -181,3 +191,18 @@ def standard_approve(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cases:discretion-standard", pk=std.pk)
     std.refresh_from_db()
     return _detail(request, std, form=form, error=error, status=status)
+
+
+@login_required
+@require_POST
+def standard_end(request: HttpRequest, pk: int) -> HttpResponse:
+    std = _standard(request.user, pk)
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, std, end_form=form)
+    done, error, status = call_service(form, lambda: legal_discretion.standard_end(actor=request.user, standard=std, effective_to=form.cleaned_data["effective_to"]))
+    if done is not None:
+        messages.success(request, "已终止裁量基准。")
+        return redirect("cases:discretion-standard", pk=std.pk)
+    std.refresh_from_db()
+    return _detail(request, std, end_form=form, error=error, status=status)

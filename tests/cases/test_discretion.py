@@ -347,8 +347,14 @@ def test_standard_pages_enter_and_approve(dw: Any) -> None:
     assert admin.post(f"/cases/discretion-standards/{std.pk}/approve/", {"decision": "approve", "opinion": "同意"}).status_code == 302
     std.refresh_from_db()
     assert std.status == "approved" and std.approved_by == w.user("admin_a")
+    assert "终止裁量基准" in admin.get(f"/cases/discretion-standards/{std.pk}/").content.decode()
+    assert legal.post(f"/cases/discretion-standards/{std.pk}/end/", {"effective_to": "2025-12-31"}).status_code == 200  # before it began: refused
+    assert legal.post(f"/cases/discretion-standards/{std.pk}/end/", {"effective_to": "2026-12-31"}).status_code == 302
+    std.refresh_from_db()
+    assert std.effective_to == D(2026, 12, 31)
     officer = Client()
     officer.force_login(w.user("officer_a"))
+    assert officer.post(f"/cases/discretion-standards/{std.pk}/end/", {"effective_to": "2026-06-30"}).status_code == 403
     assert officer.get("/cases/discretion-standards/new/").status_code == 403
     assert officer.get(f"/cases/discretion-standards/{std.pk}/").status_code == 200  # its own district's, read-only
     neighbour = Client()

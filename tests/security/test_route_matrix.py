@@ -228,6 +228,7 @@ ROUTES: dict[str, str] = {
     "cases:discretion-standard-create": "login",
     "cases:discretion-standard": "object-unbuilt:discretion_standard",
     "cases:discretion-standard-approve": "object-unbuilt:discretion_standard",
+    "cases:discretion-standard-end": "object-unbuilt:discretion_standard",
 }
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
 # "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
