@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from anjian.cases import discretion as case_discretion
+from anjian.cases import measures as case_measures
 from anjian.cases.choices import (
     CASE_TRANSITIONS,
     NEXT_STEP,
@@ -328,16 +330,17 @@ def _check_amount(v: CaseViolation, amount: Decimal, on: dt.date, *, collectivel
         raise ValidationFailed(f"{v.violation_id}对该处罚对象在该情形下没有罚款规定，不能罚款。", code="no_fine_provided", fields={field: "没有罚款规定。"})
     if app.range is None:
         raise ValidationFailed(f"{app.reason}，不能罚款。", code="no_longer_unlawful", article=XZCF_37, fields={field: app.reason})
+    standard = case_discretion.standard_for_violation(v, app.range, on)  # the local 裁量基准 (issue 9 item 5)
     try:
         check = law_penalties.check_amount(
             amount, app.range, mitigation_ground=v.mitigation_ground or None,
-            collectively_approved=True if collectively_approved is None else collectively_approved,
+            collectively_approved=True if collectively_approved is None else collectively_approved, config=standard.cuts,
         )  # fmt: skip
     except LawError as exc:
         raise _law_refusal(exc, http422=True) from None
     if not check.lawful:
         raise ValidationFailed(f"{v.violation_id}：{check.reason}（适用幅度{app.range}）。", code="amount_out_of_range", article=check.article, fields={field: check.reason})
-    v.range_min, v.range_max, v.range_basis = app.range.minimum, app.range.maximum, f"{app.range.basis}；{app.reason}"[:300]
+    v.range_min, v.range_max, v.range_basis = app.range.minimum, app.range.maximum, f"{app.range.basis}；{app.reason}；裁量基准：{standard.source}"[:300]
     v.band = check.band.value if check.band is not None else ("mitigated" if check.mitigated else "")
     return check
 
@@ -761,6 +764,8 @@ def case_propose(*, actor: Any, case: Case, items: Sequence[Mapping[str, Any]], 
             _check_amount(v, amount, day, collectively_approved=None)
         else:
             v.band, v.range_min, v.range_max, v.range_basis = "", None, None, ""
+        if missing := case_discretion.reasons_error(v):
+            raise ValidationFailed(missing, code="reasons_missing", fields={field: missing}, article="《中华人民共和国行政处罚法》第五条、第三十四条")
     all_rows = list(rows.values())
     _one_act_one_fine(all_rows)
     notice = _current_notice(c)
@@ -776,7 +781,8 @@ def case_propose(*, actor: Any, case: Case, items: Sequence[Mapping[str, Any]], 
     c.proposed_by, c.proposed_on = actor, day
     c.save(update_fields=["proposed_by", "proposed_on"])
     text = "；".join(f"{v.violation_id}：{yuan(v.proposed_amount) if v.proposed_amount is not None else '不罚款'}" + (f"，{'、'.join(PenaltyKind(k).label for k in v.other_kinds)}" if v.other_kinds else "") for v in all_rows)
-    _step(c, actor=actor, action="case.propose", on=day, summary=f"拟处罚意见：{text}。", article=XZCF_37,
+    warnings = "".join(f"提示：{w}。" for w in case_discretion.proposal_warnings(c, all_rows, day))  # 同案不同罚 (warns, never refuses)
+    _step(c, actor=actor, action="case.propose", on=day, summary=f"拟处罚意见：{text}。{warnings}", article=XZCF_37,
           audit_after={"amounts": {v.violation_id: v.proposed_amount for v in all_rows}, "total": _total(all_rows)})  # fmt: skip
     return all_rows
 
@@ -1297,8 +1303,9 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
     CaseDeadline.objects.filter(case=c, active=True, code__in=["defence_statement", "hearing_request"], met_on__isnull=True).update(met_on=decided_on)
     service = _store_deadline(c, _evaluate(c, "decision_service", decided_on))
     text = "；".join(f"{v.violation_id}：{yuan(v.proposed_amount) if v.proposed_amount is not None else ''}{'、'.join(PenaltyKind(k).label for k in v.other_kinds)}" for v in violations)
+    measures_text = case_measures.apply_decision_measures(actor=actor, case=c, violations=violations, decided_on=decided_on)  # 停产停业整顿、暂扣或吊销许可证
     _step(c, actor=actor, action="case.decide", on=decided_on, to=CaseStatus.DECIDED, deadline=limit, met=True if limit else None,
-          summary=f"作出行政处罚决定：{text}；罚款合计{yuan(total)}。当事人不在场的，应于{service.due:%Y年%-m月%-d日}前送达。", article=XZCF_57,
+          summary=f"作出行政处罚决定：{text}；罚款合计{yuan(total)}。当事人不在场的，应于{service.due:%Y年%-m月%-d日}前送达。{measures_text}", article=XZCF_57,
           audit_after={"fine_total": total, "waiver": waiver.pk if waiver else None})  # fmt: skip
     return c
 

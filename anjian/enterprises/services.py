@@ -19,7 +19,7 @@ from anjian.core.errors import DomainError, NotFound, PermissionRefused, Validat
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, require_owner, scope_for
 from anjian.core.validators import date_bounds_error, id_number_error, normalize_uscc, uscc_error
-from anjian.enterprises.choices import SECTOR_GROUP_FLAGS, DeclaredStatus
+from anjian.enterprises.choices import SECTOR_GROUP_FLAGS, DeclaredStatus, LicenceStatus
 from anjian.enterprises.models import (
     Enterprise,
     EnterpriseStatusEvent,
@@ -559,6 +559,35 @@ def child_delete(*, actor: Any, obj: Any) -> None:
     prefix, _ = CHILD_RECORDS[model]
     audit.record(actor=actor, action=f"{prefix}.delete", obj=obj.enterprise, before=audit.snapshot(obj), note=str(obj))
     obj.delete()
+
+
+audit.ACTIONS.update({"licence.penalty": "行政处罚暂扣或者吊销许可证"})
+
+
+@transaction.atomic
+def licence_penalty_status(*, actor: Any, licence: Licence, status: str, effective_date: dt.date, reason: str) -> Licence:
+    """A penalty decision suspends (暂扣) or revokes (吊销) a licence (行政处罚法第九条第三项). The
+    ledger's only way to do it outside the ledger's own editing: called by the deciding agency's
+    head from the case decision (``cases.measures``), which has already checked the case; here the
+    deciding agency must see the unit and the actor be its head (局领导). Audited on the unit."""
+    lic = Licence.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=licence.pk)
+    scope = scope_for(actor)
+    if lic.enterprise.jurisdiction_id not in scope.jurisdiction_ids:
+        raise NotFound()
+    if not scope.has_role(Role.LEADER):
+        raise PermissionRefused("只有作出行政处罚决定的机关负责人可以据决定暂扣或者吊销许可证。", code="role_refused")
+    if status not in (LicenceStatus.SUSPENDED, LicenceStatus.REVOKED):
+        raise ValidationFailed("许可证状态有误。", fields={"status": "行政处罚只能暂扣或者吊销许可证。"})
+    if lic.status in (LicenceStatus.REVOKED, LicenceStatus.CANCELLED):
+        raise DomainError(f"{lic}已{lic.get_status_display()}，不能再{LicenceStatus(status).label}。", code="licence_ended")
+    before = lic.status
+    lic.status = status
+    lic.save(update_fields=["status"])
+    audit.record(
+        actor=actor, action="licence.penalty", obj=lic.enterprise, before={"id": lic.pk, "status": before},
+        after={"id": lic.pk, "status": status, "effective_date": effective_date}, note=f"{lic}：{reason.strip()}",
+    )  # fmt: skip
+    return lic
 
 
 @transaction.atomic

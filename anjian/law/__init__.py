@@ -7,7 +7,8 @@ Modules (spec: LEGAL.md; every rule cites its article in code or in ``rules/*.ya
 * :mod:`anjian.law.ruleset` — rule versions by effective date, rule overrides;
 * :mod:`anjian.law.deadlines` — the statutory deadline catalogue, ``evaluate``, ``case_deadlines``;
 * :mod:`anjian.law.catalogue` — the penalty catalogue as data (law → article → violation → clauses);
-* :mod:`anjian.law.penalties` — fine ranges, discretion, §37, accidents, limitation, closure;
+* :mod:`anjian.law.penalties` — fine ranges, discretion (default formula or a standard's cuts), §37, accidents, limitation, closure;
+* :mod:`anjian.law.comparables` — the spread of comparable decisions (同案不同罚) and "far from it";
 * :mod:`anjian.law.procedure` — hearing, legal review, collective discussion, summary procedure;
 * :mod:`anjian.law.surcharge` — late-payment surcharge;
 * :mod:`anjian.law.hazards` — major-hazard criteria catalogues;

@@ -54,7 +54,7 @@ from anjian.law.surcharge import SurchargeDay, SurchargeResult, surcharge
 
 __all__ = [
     "AccidentGrade", "AmountCheck", "ApplicableRange", "Band", "Circumstance", "ClosureCheck",
-    "CollectiveDiscussionRule", "DailyPenaltyCheck", "DiscretionConfig", "FineRange",
+    "CollectiveDiscussionRule", "DailyPenaltyCheck", "DiscretionConfig", "DiscretionCuts", "FineRange",
     "HearingConfig", "LimitationResult", "Measure", "MitigationGround", "PartyKind",
     "PenaltyCatalogue", "PenaltyClause", "PenaltyKind", "Permission", "Reason", "Requirement",
     "ReviewCatalogueEntry",
@@ -62,11 +62,12 @@ __all__ = [
     "accident_fine_range", "accident_grade", "applicable_range", "band_of", "check_amount",
     "chinese_number", "closure_request_triggered", "collective_discussion_required",
     "daily_penalty_eligible", "default_catalogue", "discretion_bands", "hearing_required",
-    "legal_range", "legal_review_required", "limitation", "onsite_collection_allowed",
+    "check_cuts", "legal_range", "legal_review_required", "limitation", "onsite_collection_allowed",
     "repeat_offence", "summary_procedure_allowed", "surcharge",
 ]  # fmt: skip
 
 XZCF_32: Final = "行政处罚法第三十二条"
+XZCF_34: Final = "行政处罚法第三十四条"  # 行政处罚裁量基准
 XZCF_36: Final = "行政处罚法第三十六条"
 XZCF_37: Final = "行政处罚法第三十七条"
 AQSCF_112: Final = "安全生产法第一百一十二条"
@@ -225,7 +226,48 @@ class DiscretionConfig:
                 raise LawError("裁量档次的分界比例必须在0与1之间且递增", field="discretion")
 
 
-def _cuts(fine_range: FineRange, config: DiscretionConfig) -> tuple[Decimal, Decimal, Decimal]:
+@dataclass(frozen=True, slots=True)
+class DiscretionCuts:
+    """A local discretion standard's cut points for one violation (裁量基准, CFG; LEGAL.md §4
+    "Discretion": provinces and bureaus set their own bands inside each legal range).
+
+    ``lenient_to``: the lenient band (从轻) reaches up to this amount; ``heavy_from``: the heavy
+    band (从重) starts here; between them the ordinary band (一般). Amounts in yuan, as the standard
+    writes them; boundaries belong to the outer band like the default formula's. The cuts must lie
+    strictly inside the legal range (a standard cannot move the statutory limits, 行政处罚法第三十四条:
+    裁量基准 is set "within the range of the law"): :func:`check_cuts`.
+    """
+
+    lenient_to: Decimal
+    heavy_from: Decimal
+    source: str
+
+    def __post_init__(self) -> None:
+        a = to_amount(self.lenient_to, "lenient_to")
+        b = to_amount(self.heavy_from, "heavy_from")
+        if not a < b:
+            raise LawError("从轻档上限须低于从重档下限", field="heavy_from", article=XZCF_34)
+        if not self.source.strip():
+            raise LawError("裁量基准须注明依据文件", field="source", article=XZCF_34)
+
+
+
+def check_cuts(cuts: DiscretionCuts, fine_range: FineRange) -> None:
+    """Refuse cut points outside the legal range (both strictly inside; LawError names the article)."""
+    low = fine_range.minimum if fine_range.minimum is not None else ZERO
+    for name, value in (("lenient_to", cuts.lenient_to), ("heavy_from", cuts.heavy_from)):
+        if not low < value < fine_range.maximum:
+            raise LawError(
+                f"裁量档次分界{amount_cn(to_amount(value))}不在法定幅度{fine_range}之内（{fine_range.basis}）",
+                field=name,
+                article=f"{fine_range.basis}；{XZCF_34}",
+            )
+
+
+def _cuts(fine_range: FineRange, config: DiscretionConfig | DiscretionCuts) -> tuple[Decimal, Decimal, Decimal]:
+    if isinstance(config, DiscretionCuts):
+        check_cuts(config, fine_range)
+        return fine_range.minimum or ZERO, to_amount(config.lenient_to), to_amount(config.heavy_from)
     if fine_range.minimum is None:
         top = fine_range.maximum
         return ZERO, round_half_up(top * config.max_only_lower), round_half_up(
@@ -236,7 +278,7 @@ def _cuts(fine_range: FineRange, config: DiscretionConfig) -> tuple[Decimal, Dec
 
 
 def discretion_bands(
-    fine_range: FineRange, config: DiscretionConfig | None = None
+    fine_range: FineRange, config: DiscretionConfig | DiscretionCuts | None = None
 ) -> dict[Band, FineRange]:
     """The lenient / ordinary / heavy sub-ranges of a legal range."""
     cfg = config or DiscretionConfig()
@@ -251,7 +293,7 @@ def discretion_bands(
 
 
 def band_of(
-    amount: Decimal, fine_range: FineRange, config: DiscretionConfig | None = None
+    amount: Decimal, fine_range: FineRange, config: DiscretionConfig | DiscretionCuts | None = None
 ) -> Band | None:
     """The band of ``amount``, or ``None`` when it is outside the legal range."""
     value = to_amount(amount)
@@ -283,7 +325,7 @@ def check_amount(
     *,
     mitigation_ground: MitigationGround | str | None = None,
     collectively_approved: bool = False,
-    config: DiscretionConfig | None = None,
+    config: DiscretionConfig | DiscretionCuts | None = None,
 ) -> AmountCheck:
     """Is ``amount`` a lawful fine for ``fine_range``?
 

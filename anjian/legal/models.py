@@ -164,3 +164,8 @@ class CollectiveDiscussionConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.effective_from}"
+
+
+from anjian.legal.models_discretion import DiscretionCut as DiscretionCut  # noqa: E402  (裁量基准)
+from anjian.legal.models_discretion import DiscretionStandard as DiscretionStandard  # noqa: E402
+from anjian.legal.models_discretion import DiscretionStatus as DiscretionStatus  # noqa: E402

@@ -251,10 +251,20 @@ ROUTES: dict[str, str] = {
     },
     "POST /api/v1/cases/{id}/preservations/{pres_pk}/approve/": "object:case",
     "POST /api/v1/cases/{id}/preservations/{pres_pk}/decide/": "object:case",
+    # discretion (issue 9 items 5, 6)
+    "GET /api/v1/cases/{id}/comparables/": "object:case",
+    "cases:discretion-case": "object:case",
+    "cases:discretion-standards": "login",
+    "cases:discretion-standard-create": "login",
+    "cases:discretion-standard": "object-unbuilt:discretion_standard",
+    "cases:discretion-standard-approve": "object-unbuilt:discretion_standard",
+    "cases:discretion-standard-end": "object-unbuilt:discretion_standard",
 }
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
 # "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
-UNBUILT_REASONS: dict[str, str] = {}
+UNBUILT_REASONS: dict[str, str] = {
+    "discretion_standard": "a standard is legal configuration, not a district record built by b_records; tests/cases/test_discretion.py checks that district A never sees or approves district B's",
+}
 API_PREFIX = "api/v1/"
 SKIP_PREFIXES = ("admin/", "static/", "media/")
 
