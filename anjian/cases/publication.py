@@ -160,7 +160,7 @@ def _violation_lines(case: Case) -> tuple[list[str], list[str], list[str]]:
         if basis and basis not in bases:
             bases.append(basis)
         parts = [f"罚款{amount_cn(v.proposed_amount)}"] if v.proposed_amount is not None else []
-        parts += [PenaltyKind(k).label for k in v.other_kinds if k in PenaltyKind.values]
+        parts += [PenaltyKind(k).label for k in v.other_kinds if k in {pk.value for pk in PenaltyKind}]
         if parts:
             penalties.append("、".join(parts))
     return acts, bases, penalties

@@ -4,29 +4,26 @@ public page, and the serious-dishonesty list (应急管理部令第11号)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-from decimal import Decimal
 from typing import Any
 
-import openpyxl
 import pytest
-from django.test import Client
-from django.urls import reverse
-from rest_framework.test import APIClient
 
 from anjian.cases import publication as pub
 from anjian.cases import services
 from anjian.cases.models import CaseDeadline
 from anjian.cases.models_publication import Publication
-from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
-from tests.cases.conftest import START, at, noticed_case
+from anjian.core.errors import ValidationFailed
+from tests.cases.conftest import at, noticed_case
 
 D = dt.date
 ID_NUMBER = "11010519491231002X"  # a valid GB 11643 number (check digit X)
 MOBILE = "13812345678"
 
 
-def decided(w: Any, ent: Any, clock: Any, *, day: dt.date = D(2026, 3, 6), facts: str = "") -> Any:
+DECIDED_ON = D(2026, 3, 6)
+
+
+def decided(w: Any, ent: Any, clock: Any, *, day: dt.date = DECIDED_ON, facts: str = "") -> Any:
     c = noticed_case(w, ent)
     if facts:
         type(c).objects.filter(pk=c.pk).update(facts=facts)
