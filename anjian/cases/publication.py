@@ -215,10 +215,9 @@ def publication_queue(*, actor: Any, case: Case) -> Publication | None:
         agency_name=case.owner_agency.name, district_name=case.jurisdiction.name, text=publication_text(case),
         due_on=due.due, credit_due_on=credit.due,
     )  # fmt: skip
-    services._step(
-        case, actor=actor, action="publication.queue", on=case.decided_on, deadline=due, article=f"{AQSCF_78}；{QYXXGS_6}",
-        summary=f"处罚决定应于{due.due:%Y年%-m月%-d日}前公开，于{credit.due:%Y年%-m月%-d日}前记于企业信用信息公示系统。",
-    )  # fmt: skip
+    # Audited on the publication, not a step of the case's timeline: queueing is part of the decision
+    # (its step already says so), and the two clocks are the case's stored deadlines.
+    audit.record(actor=actor, action="publication.queue", obj=p, after={"due_on": p.due_on, "credit_due_on": p.credit_due_on, "article": f"{AQSCF_78}；{QYXXGS_6}"})
     return p
 
 

@@ -61,7 +61,10 @@ def test_a_decision_against_a_unit_is_queued_with_its_seven_working_day_clock(ca
     assert row.calendar_version and row.rule_version.startswith("publication@") and not row.provisional
     credit = CaseDeadline.objects.get(case=c, code="credit_publicity", active=True)
     assert credit.due == p.credit_due_on == D(2026, 4, 3) and "企业信息公示暂行条例第六条" in credit.article  # 20 WD, Qingming 4/4–4/6 after
-    assert c.steps.filter(action="publication.queue").exists()
+    from anjian.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(object_type="cases.publication", object_id=str(p.pk), action="publication.queue").exists()
+    assert not c.steps.filter(action__startswith="publication.").exists()  # the decision's step covers it
 
 
 def test_a_decision_against_a_person_is_not_queued(cases_world, ent_a, clock):
@@ -328,9 +331,8 @@ def test_a_verified_ground_proposes_and_the_head_decides(cases_world, ent_a, clo
 def test_the_proposer_may_not_decide(cases_world, ent_a, clock):
     w = cases_world
     c = _accident_case(w, ent_a, clock, deaths=10)
-    from anjian.org.models import RoleGrant
-
     from anjian.core.scoping import forget_scope
+    from anjian.org.models import RoleGrant
 
     RoleGrant.objects.create(membership=w.user("leader_a").staff.memberships.get(), role="officer")
     forget_scope(w.user("leader_a"))
