@@ -425,3 +425,30 @@ def test_dishonesty_pages_and_api(cases_world, ent_a, clock, django_assert_max_n
 
 def dishonesty_candidates(w: Any) -> list[Any]:
     return dishonesty.candidates(user=w.user("officer_a"), on=START.date() + dt.timedelta(days=10))
+
+
+def test_a_summary_decision_against_a_unit_is_queued_too(cases_world, ent_a):
+    from tests.inspections.conftest import officers
+
+    w = cases_world
+    c = services.case_summary_decide(
+        actor=w.user("officer_a"), title="未设置安全警示标志", facts="现场未设置警示标志，联系电话13912345678", violation_id="P9", act_date=START.date(),
+        decided_on=START.date(), officer_ids=officers(w), reasons="情节轻微，当场改正", enterprise=ent_a, recipient="李四", amount=Decimal("1000.00"),
+    )  # fmt: skip
+    p = Publication.objects.get(case=c)
+    assert p.due_on == D(2026, 3, 11) and "13912345678" not in p.text and "罚款1000元" in p.text  # 7 WD after Monday 3/2
+
+
+def test_bureau_pages_query_counts(cases_world, ent_a, clock, django_assert_max_num_queries):
+    w = cases_world
+    for _ in range(3):
+        _accident_case(w, ent_a, clock, deaths=10)
+    client = Client()
+    client.force_login(w.user("depthead_a"))
+    client.get(reverse("cases:publication-queue"))  # warm the session
+    with django_assert_max_num_queries(14):
+        r = client.get(reverse("cases:publication-queue"))
+    assert r.status_code == 200 and r.content.decode().count(ent_a.name) >= 3
+    with django_assert_max_num_queries(14):
+        r = client.get(reverse("cases:dishonesty-list"))
+    assert r.status_code == 200
