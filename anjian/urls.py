@@ -18,6 +18,7 @@ urlpatterns = [
     path("hazards/", include("anjian.hazards.urls")),
     path("documents/", include("anjian.documents.urls")),
     path("cases/", include("anjian.cases.urls")),
+    path("public/", include("anjian.cases.urls_public")),  # no login: the penalty decisions made public (安全生产法 §78)
     path("law/", include("anjian.legal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("anjian.api_urls")),

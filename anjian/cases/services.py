@@ -1307,6 +1307,7 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
     _step(c, actor=actor, action="case.decide", on=decided_on, to=CaseStatus.DECIDED, deadline=limit, met=True if limit else None,
           summary=f"作出行政处罚决定：{text}；罚款合计{yuan(total)}。当事人不在场的，应于{service.due:%Y年%-m月%-d日}前送达。{measures_text}", article=XZCF_57,
           audit_after={"fine_total": total, "waiver": waiver.pk if waiver else None})  # fmt: skip
+    _queue_publication(actor, c)
     return c
 
 
@@ -1377,6 +1378,14 @@ def payment_record(*, actor: Any, case: Case, paid_on: dt.date, amount: Any, rec
           summary=f"缴纳{yuan(paid)}（凭证号{p.receipt_no}）" + (f"，含加处罚款{yuan(extra)}" if extra else "") + "。", article=XZCF_67,
           audit_after={"amount": paid, "surcharge": extra, "receipt_no": p.receipt_no})  # fmt: skip
     return p
+
+
+def _queue_publication(actor: Any, case: Case) -> None:
+    """A decision against a unit is published within 7 working days (安全生产法 §78): queued in the
+    decision's transaction by ``cases.publication`` (imported here, it imports this module)."""
+    from anjian.cases.publication import publication_queue
+
+    publication_queue(actor=actor, case=case)
 
 
 # --- branches and closing ---------------------------------------------------------------------------------------------------
@@ -1534,6 +1543,7 @@ def case_summary_decide(
               summary=f"当场收缴罚款{yuan(fine)}（票据号{receipt}），应于{handover.due:%Y年%-m月%-d日}前交至行政机关。", article=f"{XZCF_68}；{XZCF_71}")  # fmt: skip
     elif fine is None:
         _step(c, actor=actor, action="case.payment", on=day, to=CaseStatus.EXECUTED, summary="仅给予警告，无须缴款。", article=XZCF_51)
+    _queue_publication(actor, c)
     return c
 
 

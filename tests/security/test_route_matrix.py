@@ -121,6 +121,14 @@ ROUTES: dict[str, str] = {
     "hazards:institutional_create": "object:enterprise",
     "hazards:institutional_done": "object:institutional",
     "documents:download": "object:document",
+    "cases:publication-queue": "login",
+    "cases:publication-detail": "object:publication",
+    "cases:publication-act": "object:publication",
+    "cases:dishonesty-list": "login",
+    "cases:dishonesty-export": "login",
+    "cases:dishonesty-detail": "object:dishonesty",
+    "cases:dishonesty-act": "object:dishonesty",
+    "public-penalties": "public",  # 安全生产法 §78: released, not withdrawn decisions only (tests/cases/test_publication.py)
     "law:deadlines": "login",
     "law:penalties": "login",
     "api-root": "login",
@@ -206,6 +214,16 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/cases/summary/": "login",
     "POST /api/v1/cases/transfer-accept/": "login",
     "GET /api/v1/cases/{id}/": "object:case",
+    "GET /api/v1/publications/": "login",
+    "GET /api/v1/publications/to-withdraw/": "login",
+    "GET /api/v1/publications/{id}/": "object:publication",
+    **{f"POST /api/v1/publications/{{id}}/{step}/": "object:publication" for step in ("prepare", "release", "credit", "decision-changed", "withdraw")},
+    "GET /api/v1/dishonesty/": "login",
+    "POST /api/v1/dishonesty/": "login",  # the enterprise id in the body is scoped (tests/cases/test_publication.py)
+    "GET /api/v1/dishonesty/candidates/": "login",
+    "GET /api/v1/dishonesty/export/": "login",
+    "GET /api/v1/dishonesty/{id}/": "object:dishonesty",
+    **{f"POST /api/v1/dishonesty/{{id}}/{step}/": "object:dishonesty" for step in ("decide", "notify", "statement", "publish", "remove")},
     **{
         f"POST /api/v1/cases/{{id}}/{step}/": "object:case"
         for step in (
@@ -477,7 +495,19 @@ def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_pat
     case = cases.case_open(
         actor=officer_b, source="other", source_reason="日常巡查发现", enterprise=ent, title="福山未消除事故隐患案", facts="现场发现隐患未消除", discovered_on=today
     )
+    from anjian.cases.models_publication import DishonestyEntry, Publication
+
+    publication = Publication.objects.create(
+        case=case, jurisdiction=world.district_b, owner_agency=world.agency_b, enterprise=ent, party_name=SECRET_NAME, decided_on=today,
+        agency_name=world.agency_b.name, district_name=world.district_b.name, text=SECRET_NAME, due_on=today, credit_due_on=today,
+    )  # fmt: skip
+    dishonesty = DishonestyEntry.objects.create(
+        jurisdiction=world.district_b, owner_agency=world.agency_b, enterprise=ent, condition="accident_major", condition_text="发生重大生产安全事故",
+        article="应急管理部令第11号", reason="示例", proposed_by=officer_b, proposed_on=today,
+    )  # fmt: skip
     return {
+        "publication": publication,
+        "dishonesty": dishonesty,
         "world": world,
         "enterprise": ent,
         "inspection": inspection,
