@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ('cases', '0002_evidence'),
         ('core', '0007_full_width_punctuation_in_labels'),
         ('enterprises', '0010_full_width_punctuation_in_labels'),
         ('org', '0002_full_width_punctuation_in_labels'),
