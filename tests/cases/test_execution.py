@@ -30,9 +30,9 @@ def media(settings: Any, tmp_path: Any) -> Any:
     return settings
 
 
-def served_case(w: Any, ent: Any, clock: Any, amount: Decimal = FINE) -> Any:
+def served_case(w: Any, ent: Any, clock: Any, amount: Decimal = FINE, **kw: Any) -> Any:
     """Notice served 2026-03-02, decided and served 2026-03-06: payment due 2026-03-23 (3/21 is a Saturday)."""
-    c = noticed_case(w, ent, amount)
+    c = noticed_case(w, ent, amount, **kw)
     at(clock, D(2026, 3, 6))
     c = services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 6))
     services.decision_served(actor=w.user("officer_a"), case=c, method="direct", event_date=D(2026, 3, 6), recipient="李四")
