@@ -272,3 +272,36 @@ def test_daily_penalty_and_closure_offers(cases_world, ent_a, clock, media):
         execution.daily_penalty_open(actor=w.user("officer_a"), case=c, on=D(2026, 3, 10))
     with pytest.raises(DomainError):
         execution.closure_request_record(actor=w.user("depthead_a"), case=c, on=D(2026, 3, 10), note="芝应急〔2026〕1号")
+
+
+def test_daily_penalty_and_closure_offered_and_taken_up(cases_world, inspection, clock, media):
+    from anjian.cases.models import Case
+    from anjian.hazards import services as hazard_services
+    from anjian.hazards.models import Hazard
+
+    w = cases_world
+    ent = inspection.enterprise
+    h = hazard_services.hazard_create(actor=w.user("officer_a"), enterprise=ent, source="inspection", inspection=inspection,
+                                      description="储罐区可燃气体报警装置失效", location="储罐区", severity="general", found_on=inspection.inspected_on, period_days=5)  # fmt: skip
+    cases = [served_case(w, ent, clock, act_date=D(2026, 2, day)) for day in (20, 21, 22)]
+    c = cases[0]
+    Hazard.objects.filter(pk=h.pk).update(status="rectifying", severity="major", served_on=D(2026, 2, 10), deadline=D(2026, 2, 15))
+    Case.objects.filter(pk=c.pk).update(hazard=h)
+    c.refresh_from_db()
+    at(clock, D(2026, 3, 20))
+    o = execution.offers(c, D(2026, 3, 20)).explain()
+    # 安全生产法 §112: ordered to correct (2/10), fined, still not corrected after the deadline
+    assert o["daily_penalty"]["offered"] is True and o["daily_penalty"]["start_date"] == D(2026, 2, 11) and o["daily_penalty"]["daily_amount"] == FINE
+    # §113 (1): a major hazard and three penalties within 180 days
+    assert o["closure_request"]["offered"] is True and "一百八十日内三次" in o["closure_request"]["reasons"][0]
+    new = execution.daily_penalty_open(actor=w.user("officer_a"), case=c, on=D(2026, 3, 20))
+    assert new.status == "draft" and new.enterprise_id == ent.pk and "第一百一十二条" in new.source_reason
+    with pytest.raises(DomainError):  # taken up once
+        execution.daily_penalty_open(actor=w.user("officer_a"), case=c, on=D(2026, 3, 20))
+    with pytest.raises(ValidationFailed):
+        execution.closure_request_record(actor=w.user("depthead_a"), case=c, on=D(2026, 3, 20), note="")
+    execution.closure_request_record(actor=w.user("depthead_a"), case=c, on=D(2026, 3, 20), note="芝应急〔2026〕9号，报芝罘区人民政府")
+    o = execution.offers(c, D(2026, 3, 20)).explain()
+    assert o["daily_penalty"]["offered"] is False and o["daily_penalty"]["taken_case"] == new.pk
+    assert o["closure_request"]["offered"] is False and o["closure_request"]["requested_on"] == D(2026, 3, 20)
+    assert _actions(c)[-2:] == ["case.daily_penalty", "case.closure_request"]
