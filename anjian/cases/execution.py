@@ -31,7 +31,7 @@ from django.db.models import Sum
 
 from anjian.cases import services as core
 from anjian.cases.choices import CaseStatus, PartyType
-from anjian.cases.models import Case, CaseDeadline, Payment
+from anjian.cases.models import Case, CaseDeadline, CaseOfficer, Payment
 from anjian.cases.models_execution import CaseExecution, Instalment, PaymentPlan, PlanKind, PlanStatus, Remedy, RemedyKind, RemedyOutcome
 from anjian.core import audit
 from anjian.core.duties import require_other_person
@@ -265,8 +265,14 @@ def _decision_facts(c: Case) -> dict[str, Any]:
     return {"decision_number": number or "（文号未登记）", "decision_date": c.decided_on}
 
 
+def _officers(c: Case) -> list[dict[str, str]]:
+    """The case's officers in charge (行政处罚法 §42: at least two with valid certificates)."""
+    return [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in CaseOfficer.objects.filter(case=c, active=True).select_related("staff").order_by("order", "id")]
+
+
 def _issue(actor: Any, c: Case, kind: str, context: Mapping[str, Any], issued_on: dt.date, *, n: int | None = None) -> IssuedDocument:
     agency = c.owner_agency
+    context = {**context, "officers": _officers(c)}
     return documents.document_issue(
         actor=actor, kind_code=kind, agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=c.jurisdiction,
         subject_type="cases.case", subject_id=c.pk, context=context, issued_on=issued_on,

@@ -72,6 +72,10 @@ def sample_context(kind: str) -> dict[str, Any]:
             "conclusion": "经复查，上表第1项隐患已整改合格，予以销号；上表第2项隐患未整改合格，责令你单位按照上表所列期限整改完毕。",
             "officers": [dict(o) for o in OFFICERS],
         }
+    from tests.documents import samples_execution  # the execution stage's kinds (issue 9 item 7)
+
+    if kind in samples_execution.SAMPLES:
+        return samples_execution.SAMPLES[kind]()
     raise KeyError(kind)
 
 

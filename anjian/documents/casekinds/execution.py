@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from anjian.documents.registry import PARTY_NAME, DocumentKind, Fact, _not_after_issue, register
+from anjian.documents.registry import OFFICERS, PARTY_NAME, DocumentKind, Fact, _not_after_issue, register
 
 XZCF = "《中华人民共和国行政处罚法》"
 XZQZF = "《中华人民共和国行政强制法》"
@@ -44,6 +44,7 @@ FINE_DEMAND_NOTICE = register(
             Fact("surcharge_as_of", "加处罚款计算日", type="date"),
             Fact("total_due", "应缴合计"),
             Fact("total_capitals", "应缴合计（大写）"),
+            OFFICERS,
         ),
         checks=(_not_after_issue("decision_date", "处罚决定日期"), _not_after_issue("surcharge_as_of", "加处罚款计算日")),
     )
@@ -73,6 +74,7 @@ DEFERRAL_APPROVAL = register(
                 item_facts=(Fact("seq", "期次"), Fact("due", "缴纳期限", type="date"), Fact("amount", "金额"), Fact("amount_capitals", "金额（大写）")),
                 article=XZCF_66,
             ),
+            OFFICERS,
         ),
         checks=(_not_after_issue("requested_on", "申请日期"),),
     )
@@ -100,6 +102,7 @@ PERFORMANCE_REMINDER = register(
             Fact("total_capitals", "应缴金额（大写）", article=XZQZF_35),
             Fact("period_text", "履行义务的期限", article=XZQZF_35),
             Fact("manner", "履行义务的方式", article=XZQZF_35),
+            OFFICERS,
         ),
         checks=(_not_after_issue("decision_served_on", "处罚决定书送达日期"),),
     )
@@ -129,6 +132,7 @@ ENFORCEMENT_APPLICATION = register(
             Fact("reminder_served_on", "催告书送达日期", type="date", article=XZQZF_54),
             Fact("remedy_statement", "申请复议、提起诉讼的情况", article=XZQZF_53),
             Fact("head_name", "行政机关负责人", article=XZQZF_55),
+            OFFICERS,
         ),
         checks=(_not_after_issue("reminder_served_on", "催告书送达日期"),),
     )

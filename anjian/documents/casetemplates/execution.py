@@ -6,13 +6,18 @@ from collections.abc import Callable
 
 from docx.document import Document as DocxDocument
 
-from anjian.documents.build_templates import _new_document, header, p, seal, table
+from anjian.documents.build_templates import _new_document, header, officers_block, p, seal, table
 
 XZCF = "《中华人民共和国行政处罚法》"
 XZQZF = "《中华人民共和国行政强制法》"
 
 
-def _party_copies(doc: DocxDocument) -> None:
+def _served_end(doc: DocxDocument) -> None:
+    """The officers who serve it, the party's receipt, the seal and the copies (served documents)."""
+    p(doc, "", "AJ Flush")
+    officers_block(doc)
+    p(doc, "当事人（签收）：__________　　年　　月　　日", "AJ Sign")
+    seal(doc)
     p(doc, "本文书一式两份：一份由{{ agency_name }}存档，一份交当事人。", "AJ Note")
 
 
@@ -36,8 +41,7 @@ def fine_demand_notice() -> DocxDocument:
         "请你（单位）接到本通知书后立即到指定的银行或者通过电子支付系统缴纳。加处罚款计算至实际缴纳之日，依法申请行政复议或者提起行政诉讼期间不予计算。"
         f"逾期仍不缴纳的，本机关将依照{XZQZF}第五十三条、第五十四条的规定催告履行并申请人民法院强制执行。",
     )
-    seal(doc)
-    _party_copies(doc)
+    _served_end(doc)
     return doc
 
 
@@ -62,8 +66,7 @@ def deferral_approval() -> DocxDocument:
         "请你（单位）按上述期限和金额到指定的银行或者通过电子支付系统缴纳。按期缴纳的，不加处罚款；"
         f"逾期不缴纳的，自该期缴纳期限届满的次日起，依照{XZCF}第七十二条第一款第（一）项的规定对该期金额每日按百分之三加处罚款，并依法申请人民法院强制执行。",
     )
-    seal(doc)
-    _party_copies(doc)
+    _served_end(doc)
     return doc
 
 
@@ -92,8 +95,7 @@ def performance_reminder() -> DocxDocument:
         f"四、你（单位）依法享有陈述权和申辩权。如有异议，可以向本机关提出陈述和申辩，本机关将依照{XZQZF}第三十六条的规定进行记录、复核。",
     )
     p(doc, "逾期仍不履行的，本机关将依法申请人民法院强制执行。")
-    seal(doc)
-    _party_copies(doc)
+    _served_end(doc)
     return doc
 
 
@@ -116,6 +118,8 @@ def enforcement_application() -> DocxDocument:
     )
     p(doc, f"依照{XZQZF}第五十三条、第五十四条、第五十五条的规定，特申请强制执行。")
     p(doc, "附件：1. 行政处罚决定书及送达回证；2. 履行行政决定催告书及送达回证；3. 当事人的意见及申请人催告情况；4. 申请强制执行标的情况。")
+    p(doc, "", "AJ Flush")
+    officers_block(doc)
     p(doc, "行政机关负责人（签名）：{{ head_name }}", "AJ Sign")
     seal(doc)
     p(doc, "本申请书一式两份：一份由{{ agency_name }}存档，一份报送人民法院。", "AJ Note")
