@@ -32,6 +32,8 @@ from anjian.core.ids import parse_id
 from anjian.documents.models import IssuedDocument
 
 EXECUTION_CODES = ("payment", "reconsideration_application", "lawsuit_direct", "lawsuit_after_reconsideration", "enforcement_reminder_wait", "court_enforcement_application", "publication_withdrawal")
+EARLIEST = dt.date(2000, 1, 1)
+HORIZON = dt.timedelta(days=730)
 DOC_KINDS = ("fine_demand_notice", "deferral_approval", "performance_reminder", "enforcement_application")
 
 
@@ -56,9 +58,13 @@ def _on(request: Request) -> dt.date:
     if not raw:
         return timezone.localdate()
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed("计算日期格式应为YYYY-MM-DD。", fields={"on": "日期格式应为YYYY-MM-DD。"}) from None
+    # A bounded horizon: the day-by-day computation runs up to this date.
+    if not EARLIEST <= day <= timezone.localdate() + HORIZON:
+        raise ValidationFailed("计算日期须在2000年以后、今天起两年以内。", fields={"on": "计算日期超出范围。"})
+    return day
 
 
 def _due(d: execution.Due) -> dict[str, Any]:

@@ -41,6 +41,7 @@ def test_summary_schedule_and_deferral_over_the_api(cases_world, ent_a, clock, m
     assert r.json()["due"]["surcharge"] == "1200.00" and r.json()["due"]["total"] == "21200.00"
     assert r.json()["court"] == "芝罘区人民法院" and r.json()["offers"]["daily_penalty"]["offered"] is False
     assert officer.get(f"/api/v1/cases/{c.pk}/execution/", {"on": "25/03/2026"}).status_code in (400, 422)
+    assert officer.get(f"/api/v1/cases/{c.pk}/execution/surcharge/", {"on": "9999-12-31"}).status_code in (400, 422)  # bounded horizon
     s = officer.get(f"/api/v1/cases/{c.pk}/execution/surcharge/").json()
     (part,) = s["parts"]
     assert part["daily"] == "600.00" and part["days"][-1]["cumulative"] == "20000.00" and part["cap_reached_on"] == "2026-04-26"
