@@ -126,3 +126,15 @@ def test_page_shows_amounts_and_refuses_with_the_rule(cases_world, ent_a, clock,
 @pytest.mark.parametrize("path", ["", "surcharge/"])
 def test_anonymous_is_refused(db, path):
     assert APIClient().get(f"/api/v1/cases/1/execution/{path}").status_code in (401, 403)
+
+
+def test_page_and_summary_of_a_case_not_yet_decided(cases_world, ent_a, clock, media):  # noqa: F811
+    from tests.cases.conftest import open_case
+
+    w = cases_world
+    c = open_case(w, ent_a)
+    assert page(w.user("officer_a")).get(f"/cases/{c.pk}/execution/").status_code == 200
+    r = api(w.user("officer_a")).get(f"/api/v1/cases/{c.pk}/execution/")
+    assert r.status_code == 200 and r.json()["due"]["total"] == "0.00" and r.json()["due"]["parts"] == []
+    r = api(w.user("officer_a")).post(f"/api/v1/cases/{c.pk}/execution/demand/", {"issued_on": "2026-03-02"}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "bad_state"
