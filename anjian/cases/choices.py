@@ -30,6 +30,8 @@ class CaseStatus(models.TextChoices):
     DECIDED = "decided", "已作出处罚决定"
     SERVED = "served", "决定书已送达（履行期）"
     EXECUTED = "executed", "已履行"
+    ENFORCEMENT = "enforcement", "已申请人民法院强制执行"
+    REVOKED = "revoked", "处罚决定被撤销或者确认无效（终止执行）"
     NO_PENALTY = "no_penalty", "不予行政处罚"
     REFERRED = "referred", "已移送司法机关"
     WITHDRAWN = "withdrawn", "不予立案或撤销立案"
@@ -45,8 +47,12 @@ CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.NOTICE_SERVED: frozenset({CaseStatus.HEARING, CaseStatus.DECIDED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED}),
     CaseStatus.HEARING: frozenset({CaseStatus.DECIDED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED}),
     CaseStatus.DECIDED: frozenset({CaseStatus.SERVED}),  # decision_served
-    CaseStatus.SERVED: frozenset({CaseStatus.EXECUTED}),  # payment_record
-    CaseStatus.EXECUTED: frozenset({CaseStatus.CLOSED}),  # case_close
+    # payment_record / execution.instalment_pay; execution.enforcement_apply (行政强制法 §53–§55);
+    # execution.remedy_outcome when a reconsideration or lawsuit revokes or voids the decision.
+    CaseStatus.SERVED: frozenset({CaseStatus.EXECUTED, CaseStatus.ENFORCEMENT, CaseStatus.REVOKED}),
+    CaseStatus.EXECUTED: frozenset({CaseStatus.CLOSED, CaseStatus.REVOKED}),  # case_close
+    CaseStatus.ENFORCEMENT: frozenset({CaseStatus.EXECUTED, CaseStatus.CLOSED, CaseStatus.REVOKED}),
+    CaseStatus.REVOKED: frozenset({CaseStatus.CLOSED}),
     CaseStatus.NO_PENALTY: frozenset({CaseStatus.CLOSED}),
     CaseStatus.REFERRED: frozenset({CaseStatus.CLOSED}),
     CaseStatus.WITHDRAWN: frozenset(),
@@ -110,6 +116,8 @@ NEXT_STEP: dict[str, tuple[str, str | None]] = {
     CaseStatus.DECIDED: ("送达行政处罚决定书", "decision_service"),
     CaseStatus.SERVED: ("当事人缴纳罚款", "payment"),
     CaseStatus.EXECUTED: ("结案审批", None),
+    CaseStatus.ENFORCEMENT: ("人民法院强制执行，结案审批", None),
+    CaseStatus.REVOKED: ("结案审批", None),
     CaseStatus.NO_PENALTY: ("结案审批", None),
     CaseStatus.REFERRED: ("结案审批", None),
 }

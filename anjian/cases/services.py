@@ -76,7 +76,6 @@ from anjian.law.periods import party_protecting_window_blocked, service_date
 from anjian.law.procedure import HearingConfig, MitigationGround, PartyKind, PenaltyKind
 from anjian.law.ruleset import RuleOverride as EngineOverride
 from anjian.law.ruleset import default_ruleset, select_override
-from anjian.law.surcharge import surcharge
 from anjian.legal import authority, lawcal
 from anjian.org.choices import HeadKind, Role
 from anjian.org.models import AgencyHead, Membership, Staff
@@ -1339,15 +1338,13 @@ def decision_served(*, actor: Any, case: Case, method: str, event_date: dt.date,
 
 def amount_due(case: Case, on: dt.date, *, actor: Any = None) -> tuple[Decimal, Decimal]:
     """(fine, surcharge) owed when paying on ``on``: 3% a day after the payment window, never more
-    than the fine (行政处罚法 §72). Relying on the payment window's end needs it final."""
-    fine = case.fine_total or Decimal("0.00")
-    row = _active_deadline(case, "payment")
-    if row is None or on <= row.due:
-        return fine, Decimal("0.00")
-    end = _rely_on(case, row, actor=actor, on=on)
-    if on <= end:
-        return fine, Decimal("0.00")
-    return fine, surcharge(fine, end, until=on).total
+    than the fine (行政处罚法 §72), not during a reconsideration or lawsuit (§73), per part of an
+    approved deferral or instalments (§66). Relying on the payment window's end needs it final.
+    Computed by ``cases.execution.amount_due``."""
+    from anjian.cases import execution
+
+    due = execution.amount_due(case, on, actor=actor)
+    return due.fine, due.surcharge
 
 
 @transaction.atomic
@@ -1355,7 +1352,7 @@ def payment_record(*, actor: Any, case: Case, paid_on: dt.date, amount: Any, rec
     """The fine paid at the designated bank (罚缴分离), with the receipt number; a late payment
     includes the surcharge computed by ``anjian.law.surcharge``."""
     c = _lock(actor, case, roles=WRITE_ROLES + (Role.OFFICE,))
-    _require_state(c, {CaseStatus.SERVED}, "登记罚款缴纳")
+    _require_state(c, {CaseStatus.SERVED, CaseStatus.ENFORCEMENT}, "登记罚款缴纳")
     if not c.fine_total:
         raise DomainError("本案未处罚款。", code="no_fine")
     assert c.decision_served_on is not None
@@ -1444,7 +1441,7 @@ def case_refer(*, actor: Any, case: Case, on: dt.date, referred_to: str, reason:
 def case_close(*, actor: Any, case: Case, closed_on: dt.date) -> Case:
     """结案审批: by someone other than the handler, after execution, no penalty or referral."""
     c = _lock(actor, case, roles=APPROVE_ROLES)
-    _require_state(c, {CaseStatus.EXECUTED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED}, "结案")
+    _require_state(c, {CaseStatus.EXECUTED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED, CaseStatus.ENFORCEMENT, CaseStatus.REVOKED}, "结案")
     last = CaseStep.objects.filter(case=c).order_by("-on", "-id").values_list("on", flat=True).first()
     closed_on = _day(closed_on, "closed_on", "结案日期", not_before=last, before_label="最后一个办案环节的日期")
     require_other_person(c.proposed_by or c.opened_by, actor, what="结案审批", article=XZCF_57)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from anjian.cases import views_execution as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<int:pk>/execution/", views.execution_page, name="execution"),
+    path("<int:pk>/execution/<slug:action>/", views.execution_action, name="execution-action"),
+]

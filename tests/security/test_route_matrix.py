@@ -277,6 +277,28 @@ ROUTES: dict[str, str] = {
     "cases:discretion-standard": "object-unbuilt:discretion_standard",
     "cases:discretion-standard-approve": "object-unbuilt:discretion_standard",
     "cases:discretion-standard-end": "object-unbuilt:discretion_standard",
+    # execution (issue 9 item 7): the page, its action forms and the execution API
+    "cases:execution": "object:case",
+    "cases:execution-action": "object:case",
+    "GET /api/v1/cases/execution/": "login",
+    "GET /api/v1/cases/{id}/execution/": "object:case",
+    "GET /api/v1/cases/{id}/execution/surcharge/": "object:case",
+    **{
+        f"POST /api/v1/cases/{{id}}/execution/{step}/": "object:case"
+        for step in (
+            "closure-request",
+            "daily-penalty",
+            "deferrals",
+            "deferrals/{plan_pk}/decide",
+            "demand",
+            "enforcement",
+            "payments",
+            "remedies",
+            "remedies/{remedy_pk}/outcome",
+            "reminder",
+            "reminder-served",
+        )
+    },
 }
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
 # "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
