@@ -466,6 +466,9 @@ def remedy_outcome(*, actor: Any, remedy: Remedy, outcome: str, outcome_on: dt.d
         ex.changed_on, ex.change_kind = outcome_on, outcome
         withdrawal = core._store_deadline(c, core._evaluate(c, "publication_withdrawal", outcome_on))
         lines.append(f"已公开的处罚决定信息应于{withdrawal.due:%Y年%-m月%-d日}前撤回（{withdrawal.article}）")
+        from anjian.cases.publication import note_decision_changed  # the publication queue shows it (not imported at top: it imports services)
+
+        note_decision_changed(c, changed_on=outcome_on, reason=lines[0], deadline=withdrawal)
     if outcome in ENDING:
         ex.revoked_on = outcome_on
         CaseDeadline.objects.filter(case=c, active=True, met_on__isnull=True).exclude(code="publication_withdrawal").update(met_on=outcome_on)

@@ -304,6 +304,18 @@ def _publication_of(case: Case) -> Publication:
     return p
 
 
+def note_decision_changed(case: Case, *, changed_on: dt.date, reason: str, deadline: CaseDeadline) -> Publication | None:
+    """Called by the stage that records the change (``cases.execution``, a reconsideration or
+    lawsuit outcome), inside its transaction and with the withdrawal clock it stored: the
+    publication, if any, now shows the change and its withdrawal due date (行政处罚法 §48 ¶2)."""
+    p = Publication.objects.select_for_update().filter(case=case).first()
+    if p is None or p.status == PublicationStatus.WITHDRAWN:
+        return p
+    p.decision_changed_on, p.withdrawal_due_on, p.withdrawal_reason = changed_on, deadline.due, reason[:500]
+    p.save(update_fields=["decision_changed_on", "withdrawal_due_on", "withdrawal_reason"])
+    return p
+
+
 @transaction.atomic
 def publication_decision_changed(*, actor: Any, case: Case, changed_on: dt.date, reason: str) -> Publication:
     """The decision was changed, revoked, found unlawful or void (复议、诉讼、自行纠错): the

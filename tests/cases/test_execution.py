@@ -110,6 +110,13 @@ def test_revoked_decision_ends_execution_and_flags_publication(cases_world, ent_
     assert c.status == "revoked" and ex.revoked_on == D(2026, 4, 20) and ex.change_kind == "revoked"
     withdrawal = CaseDeadline.objects.get(case=c, code="publication_withdrawal", active=True)
     assert withdrawal.trigger_date == D(2026, 4, 20) and withdrawal.met_on is None
+    # The publication queue shows the change and the withdrawal due date (行政处罚法第四十八条第二款).
+    from anjian.cases.models_publication import Publication
+    from anjian.cases.publication import publications_to_withdraw
+
+    p = Publication.objects.get(case=c)
+    assert p.decision_changed_on == D(2026, 4, 20) and p.withdrawal_due_on == withdrawal.due and "撤销" in p.withdrawal_reason
+    assert list(publications_to_withdraw(user=w.user("depthead_a"))) == [p]
     assert execution.amount_due(c, D(2026, 4, 20)).total == 0
     at(clock, D(2026, 4, 21))
     services.case_close(actor=w.user("depthead_a"), case=c, closed_on=D(2026, 4, 21))
