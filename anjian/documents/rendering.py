@@ -27,7 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from anjian.core.errors import DomainError
 from anjian.documents.registry import DocumentKind
-from anjian.law.money import amount_cn, range_cn
+from anjian.law.money import amount_capitals, amount_cn, range_cn
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -112,6 +112,8 @@ def jinja_env() -> SandboxedEnvironment:
             "cn_span": cn_span,
             # Amounts as people write them (8万元; a single amount is not a range).
             "amount": _safe(lambda v: amount_cn(Decimal(str(v)))),
+            # 人民币贰万元整: a decision states each penalty in figures and in capitals.
+            "amount_capitals": _safe(lambda v: amount_capitals(Decimal(str(v)))),
             "amount_range": lambda low, high: range_cn(None if low in (None, "") else Decimal(str(low)), Decimal(str(high))),
         }
     )

@@ -94,5 +94,7 @@ def test_dates_and_amounts_in_documents_read_as_people_write_them():
     assert cn_date(dt.date(2026, 6, 5)) == "2026年6月5日"
     env = jinja_env()
     assert env.from_string("{{ a|amount }}").render(a="80000.00") == "8万元"
+    assert env.from_string("{{ a|amount_capitals }}").render(a="80000.00") == "捌万元整"
+    assert env.from_string("{{ a|amount_capitals }}").render(a=None) == ""
     assert env.from_string("{{ lo|amount_range(hi) }}").render(lo=Decimal("80000"), hi=Decimal("80000")) == "8万元"
     assert env.from_string("{{ lo|amount_range(hi) }}").render(lo="20000", hi="50000") == "2万元至5万元"
