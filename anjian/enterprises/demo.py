@@ -591,11 +591,15 @@ def _remedies(area: Area | None) -> dict[str, str]:
     烟台市人民政府 and the zone's own basic court. Demo values; each bureau confirms its own in the admin.
     """
     if area is None:
-        return {"review_body": "烟台市人民政府", "court": "烟台市莱山区人民法院"}
+        return {"review_body": "烟台市人民政府", "court": "烟台市莱山区人民法院", "payment_place": PAYMENT_PLACE}
     if area.kind == JurisdictionKind.ZONE:
-        return {"review_body": "烟台市人民政府", "court": f"{area.name}人民法院"}
+        return {"review_body": "烟台市人民政府", "court": f"{area.name}人民法院", "payment_place": PAYMENT_PLACE}
     place = f"{CITY_NAME}{area.name}" if area.name.endswith("区") else area.name  # 烟台市芝罘区 / 龙口市
-    return {"review_body": f"{place}人民政府", "court": f"{place}人民法院"}
+    return {"review_body": f"{place}人民政府", "court": f"{place}人民法院", "payment_place": PAYMENT_PLACE}
+
+
+# 罚缴分离 (行政处罚法 §67): the party pays at a collecting bank or electronically, never to the bureau.
+PAYMENT_PLACE = "山东省非税收入电子缴款平台或者代收银行营业网点（凭缴款码缴纳）"
 
 
 def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -> _Org:

@@ -23,7 +23,7 @@ from anjian.org.models import Agency
 class AgencyRemediesForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Agency
-        fields = ["review_body", "court"]
+        fields = ["review_body", "court", "payment_place"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,7 +37,7 @@ class AgencyAdmin(SystemAdminOnly):
     list_display = ["name", "doc_abbr", "level", "review_body", "court"]
     list_select_related = ["jurisdiction"]
     search_fields = ["name"]
-    fields = ["name", "short_name", "doc_abbr", "level", "jurisdiction", "parent", "address", "phone", "review_body", "court"]
+    fields = ["name", "short_name", "doc_abbr", "level", "jurisdiction", "parent", "address", "phone", "review_body", "court", "payment_place"]
     readonly_fields = ["name", "short_name", "doc_abbr", "level", "jurisdiction", "parent", "address", "phone"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agency]:
@@ -52,5 +52,6 @@ class AgencyAdmin(SystemAdminOnly):
         return obj is None or request.user.is_superuser or scope_for(request.user).agency_id == obj.pk
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
-        row = services.agency_remedies_set(actor=request.user, agency=obj, review_body=form.cleaned_data.get("review_body", ""), court=form.cleaned_data.get("court", ""))
-        obj.review_body, obj.court = row.review_body, row.court
+        data = form.cleaned_data
+        row = services.agency_remedies_set(actor=request.user, agency=obj, review_body=data.get("review_body", ""), court=data.get("court", ""), payment_place=data.get("payment_place", ""))
+        obj.review_body, obj.court, obj.payment_place = row.review_body, row.court, row.payment_place

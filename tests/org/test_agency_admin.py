@@ -30,7 +30,7 @@ def test_the_administrator_sets_his_bureaus_remedies_and_it_is_audited(world: An
     a = Agency.objects.get(pk=world.agency_a.pk)
     assert (a.name, a.review_body, a.court) == ("烟台市芝罘区应急管理局", "烟台市芝罘区人民政府", "烟台市芝罘区人民法院（集中管辖）")
     ev = AuditEvent.objects.get(action="agency.remedies", object_id=str(a.pk))
-    assert ev.after == {"review_body": "烟台市芝罘区人民政府", "court": "烟台市芝罘区人民法院（集中管辖）"}
+    assert ev.after == {"review_body": "烟台市芝罘区人民政府", "court": "烟台市芝罘区人民法院（集中管辖）", "payment_place": ""}
 
 
 def test_another_bureau_and_a_blank_value_are_refused(world: Any, client: Any) -> None:
