@@ -53,5 +53,7 @@ class AgencyAdmin(SystemAdminOnly):
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        row = services.agency_remedies_set(actor=request.user, agency=obj, review_body=data.get("review_body", ""), court=data.get("court", ""), payment_place=data.get("payment_place", ""))
+        row = services.agency_remedies_set(
+            actor=request.user, agency=obj, review_body=data.get("review_body", ""), court=data.get("court", ""), payment_place=data.get("payment_place", "")
+        )
         obj.review_body, obj.court, obj.payment_place = row.review_body, row.court, row.payment_place

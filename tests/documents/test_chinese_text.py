@@ -57,7 +57,7 @@ def test_every_kind_renders_as_clean_chinese_with_its_key_facts(world, issue, ki
         "penalty_decision_person": ["身份证号码：370602198001011234", "工作单位及职务：烟台示例化工有限公司　安全管理人员", "你应当自收到本决定书之日起十五日内"],
         "penalty_decision_onsite": ["经查，当事人于2026年6月1日被发现", "执法证号：37060200123", "当事人（签收）：王强"],
         "collective_discussion_record": ["讨论时间：2026年6月1日", "赵刚\t局长", "讨论结论：同意承办人员的处理意见。"],
-        "case_referral": ["烟台市公安局芝罘分局：", "本机关于2026年5月20日立案", "第二十七条第一款"],
+        "case_referral": ["烟台市公安局芝罘分局：", "本机关办理的未消除事故隐患案（当事人：烟台示例化工有限公司），于2026年5月20日立案", "第二十七条第一款"],
     }
     for fact in expected.get(kind, []):
         assert fact in text, fact

@@ -17,10 +17,7 @@ from anjian.documents.build_templates import REMEDIES, _new_document, header, of
 XZCF = "《中华人民共和国行政处罚法》"
 
 # §72 ¶1(1): 3% of the fine a day after the deadline; §72 ¶2 (with 行政强制法 §45): never above the fine.
-SURCHARGE = (
-    f"到期不缴纳罚款的，本机关将依照{XZCF}第七十二条第一款第一项的规定，每日按罚款数额的百分之三加处罚款，"
-    "加处罚款的数额不超出罚款的数额。"
-)
+SURCHARGE = f"到期不缴纳罚款的，本机关将依照{XZCF}第七十二条第一款第一项的规定，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额。"
 # §72 ¶1(3) with 行政强制法 §53: no remedy sought, no performance → the court enforces.
 ENFORCEMENT = "{you}在法定期限内不申请行政复议或者提起行政诉讼，又不履行本决定的，本机关将依法申请人民法院强制执行。"
 
@@ -134,7 +131,7 @@ def case_referral() -> DocxDocument:
     doc = _new_document("案件移送书")
     header(doc, "案件移送书")
     p(doc, "{{ referred_to }}：", "AJ Flush")
-    p(doc, "{{ party.name }}{{ case_title }}一案，{% if filed_on %}本机关于{{ filed_on|cn_date }}立案，{% endif %}经调查，查明：")
+    p(doc, "本机关办理的{{ case_title }}（当事人：{{ party.name }}），{% if filed_on %}于{{ filed_on|cn_date }}立案，{% endif %}经调查，查明：")
     p(doc, "{{ facts }}")
     p(doc, "本机关认为：{{ reason }}")
     # §27 ¶1: a violation suspected to be a crime goes to the judicial authority.
