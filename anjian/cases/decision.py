@@ -50,7 +50,7 @@ def _sentence(text: str) -> str:
 
 
 def _clause(text: str) -> str:
-    return (text or "").strip().rstrip("。；;，,")
+    return (text or "").strip().rstrip("。；，").rstrip(";,")  # a clause ends in the sentence around it
 
 
 def party(case: Case) -> dict[str, str]:
