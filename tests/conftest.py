@@ -80,10 +80,13 @@ def world(refdata: None) -> World:
     z = Jurisdiction.objects.create(code="370671", name="烟台经济技术开发区", kind="zone", parent=city, valid_from=start)
     a.divisions.add("370602")
     b.divisions.add("370611")
-    ac = Agency.objects.create(name="烟台市应急管理局", short_name="市应急局", doc_abbr="烟应急", level="city", jurisdiction=city)
-    aa = Agency.objects.create(name="烟台市芝罘区应急管理局", short_name="芝罘区应急局", doc_abbr="芝应急", level="district", jurisdiction=a, parent=ac)
-    ab = Agency.objects.create(name="烟台市福山区应急管理局", short_name="福山区应急局", doc_abbr="福应急", level="district", jurisdiction=b, parent=ac)
-    az = Agency.objects.create(name="烟台经济技术开发区应急管理局", short_name="开发区应急局", doc_abbr="烟开应急", level="zone", jurisdiction=z, parent=ac)
+    # The remedies each bureau's decisions name (行政复议法 §24; 行政诉讼法 §18), as configured.
+    PAY = "山东省非税收入电子缴款平台或者代收银行营业网点（凭缴款码缴纳）"
+    rc, ra, rb, rz = (("烟台市人民政府", "烟台市莱山区人民法院"), ("烟台市芝罘区人民政府", "烟台市芝罘区人民法院"), ("烟台市福山区人民政府", "烟台市福山区人民法院"), ("烟台市人民政府", "烟台经济技术开发区人民法院"))
+    ac = Agency.objects.create(name="烟台市应急管理局", short_name="市应急局", doc_abbr="烟应急", level="city", jurisdiction=city, review_body=rc[0], court=rc[1], payment_place=PAY)
+    aa = Agency.objects.create(name="烟台市芝罘区应急管理局", short_name="芝罘区应急局", doc_abbr="芝应急", level="district", jurisdiction=a, parent=ac, review_body=ra[0], court=ra[1], payment_place=PAY)
+    ab = Agency.objects.create(name="烟台市福山区应急管理局", short_name="福山区应急局", doc_abbr="福应急", level="district", jurisdiction=b, parent=ac, review_body=rb[0], court=rb[1], payment_place=PAY)
+    az = Agency.objects.create(name="烟台经济技术开发区应急管理局", short_name="开发区应急局", doc_abbr="烟开应急", level="zone", jurisdiction=z, parent=ac, review_body=rz[0], court=rz[1], payment_place=PAY)
     for ag in (ac, aa, ab, az):
         Department.objects.create(agency=ag, name="执法大队", kind="enforcement", setup="internal")
     w = World(city=city, district_a=a, district_b=b, zone=z, agency_city=ac, agency_a=aa, agency_b=ab, agency_zone=az)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from anjian.cases import decision as decision_docs
 from anjian.cases import discretion as case_discretion
 from anjian.cases import measures as case_measures
 from anjian.cases.choices import (
@@ -1170,7 +1171,9 @@ def collective_discussion_record(*, actor: Any, case: Case, held_on: dt.date, at
         reasons=[{"text": x.text, "article": x.article} for x in req.reasons], fine_total=_total(_violations(c)), recorded_by=actor,
     )  # fmt: skip
     d.attendees.set(staff)
-    _step(c, actor=actor, action="case.collective", on=held_on, summary=f"集体讨论（{'、'.join(d.attendee_names)}）：{d.conclusion[:200]}", article=XZCF_57)
+    doc = decision_docs.collective_record_issue(actor=actor, case=c, discussion=d, recorder=audit.actor_name(actor))
+    step = _step(c, actor=actor, action="case.collective", on=held_on, summary=f"集体讨论（{'、'.join(d.attendee_names)}）：{d.conclusion[:200]}", article=XZCF_57)
+    decision_docs.attach(step, doc)
     return d
 
 
@@ -1295,17 +1298,21 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
     limit = _active_deadline(c, "decision_deadline")
     if limit is not None and decided_on > limit.due:
         raise DomainError(f"作出行政处罚决定的期限已于{limit.due:%Y年%-m月%-d日}届满，且未经机关负责人批准延长。", code="decision_late", article=limit.article)
-    c.decided_on, c.decided_by, c.fine_total = decided_on, actor, total
-    c.save(update_fields=["decided_on", "decided_by", "fine_total"])
+    # 7. The decision document states every fact §59 requires, the configured remedies included;
+    # a missing one refuses the decision (422) before anything is written.
+    doc = decision_docs.decision_issue(actor=actor, case=c, notice=n, violations=violations, decided_on=decided_on, total=total)
+    c.decided_on, c.decided_by, c.fine_total, c.decision_document = decided_on, actor, total, doc
+    c.save(update_fields=["decided_on", "decided_by", "fine_total", "decision_document"])
     if limit is not None:
         CaseDeadline.objects.filter(pk=limit.pk).update(met_on=decided_on)
     CaseDeadline.objects.filter(case=c, active=True, code__in=["defence_statement", "hearing_request"], met_on__isnull=True).update(met_on=decided_on)
     service = _store_deadline(c, _evaluate(c, "decision_service", decided_on))
     text = "；".join(f"{v.violation_id}：{yuan(v.proposed_amount) if v.proposed_amount is not None else ''}{'、'.join(PenaltyKind(k).label for k in v.other_kinds)}" for v in violations)
     measures_text = case_measures.apply_decision_measures(actor=actor, case=c, violations=violations, decided_on=decided_on)  # 停产停业整顿、暂扣或吊销许可证
-    _step(c, actor=actor, action="case.decide", on=decided_on, to=CaseStatus.DECIDED, deadline=limit, met=True if limit else None,
-          summary=f"作出行政处罚决定：{text}；罚款合计{yuan(total)}。当事人不在场的，应于{service.due:%Y年%-m月%-d日}前送达。{measures_text}", article=XZCF_57,
-          audit_after={"fine_total": total, "waiver": waiver.pk if waiver else None})  # fmt: skip
+    step = _step(c, actor=actor, action="case.decide", on=decided_on, to=CaseStatus.DECIDED, deadline=limit, met=True if limit else None,
+          summary=f"作出行政处罚决定{doc.number}：{text}；罚款合计{yuan(total)}。当事人不在场的，应于{service.due:%Y年%-m月%-d日}前送达。{measures_text}", article=XZCF_57,
+          audit_after={"fine_total": total, "waiver": waiver.pk if waiver else None, "document": doc.number})  # fmt: skip
+    decision_docs.attach(step, doc)
     _queue_publication(actor, c)
     return c
 
@@ -1433,7 +1440,9 @@ def case_refer(*, actor: Any, case: Case, on: dt.date, referred_to: str, reason:
     _require_head(actor, c, on, what="案件移送", article=XZCF_27)
     c.referred_to, c.end_reason, c.ended_on = referred_to.strip(), reason.strip(), on
     c.save(update_fields=["referred_to", "end_reason", "ended_on"])
-    _step(c, actor=actor, action="case.refer", on=on, to=CaseStatus.REFERRED, summary=f"移送{c.referred_to}：{c.end_reason[:200]}", article=XZCF_27)
+    doc = decision_docs.referral_issue(actor=actor, case=c, on=on)
+    step = _step(c, actor=actor, action="case.refer", on=on, to=CaseStatus.REFERRED, summary=f"移送{c.referred_to}（{doc.number}）：{c.end_reason[:200]}", article=XZCF_27)
+    decision_docs.attach(step, doc)
     return c
 
 
@@ -1525,9 +1534,13 @@ def case_summary_decide(
     c.decided_on, c.decided_by, c.fine_total, c.onsite_statement = day, actor, fine or Decimal("0.00"), (onsite_statement or "").strip()
     c.decision_served_on, c.decision_service_method, c.decision_service_basis = day, "direct", "当场交付（行政处罚法第五十二条）"
     c.save()
+    doc = decision_docs.onsite_decision_issue(actor=actor, case=c, violations=[v], recipient=recipient, receipt_no=receipt if fine is not None else "", collection_impossible_later=collection_impossible_later)
+    c.decision_document = doc
+    c.save(update_fields=["decision_document"])
     what = "、".join(([f"罚款{yuan(fine)}"] if fine is not None else []) + (["警告"] if warning else []))
-    _step(c, actor=actor, action="case.summary", on=day, to=CaseStatus.DECIDED, article=f"{XZCF_51}；{XZCF_52}",
-          summary=f"当场作出行政处罚决定：{what}；当场交付{recipient.strip()}。" + (f"当事人当场陈述申辩：{c.onsite_statement[:200]}" if c.onsite_statement else "当事人未提出陈述申辩。"))  # fmt: skip
+    step = _step(c, actor=actor, action="case.summary", on=day, to=CaseStatus.DECIDED, article=f"{XZCF_51}；{XZCF_52}",
+          summary=f"当场作出行政处罚决定{doc.number}：{what}；当场交付{recipient.strip()}。" + (f"当事人当场陈述申辩：{c.onsite_statement[:200]}" if c.onsite_statement else "当事人未提出陈述申辩。"))  # fmt: skip
+    decision_docs.attach(step, doc)
     lines = []
     for code in (["payment"] if fine is not None and not receipt else []) + ["reconsideration_application", "lawsuit_direct"]:
         row = _store_deadline(c, _evaluate(c, code, day))

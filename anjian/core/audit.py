@@ -41,6 +41,7 @@ ACTIONS: dict[str, str] = {
     "staff.create": "新增人员",
     "membership.create": "新增任职",
     "agency.head": "指定负责人",
+    "agency.remedies": "设置行政复议机关和管辖法院",
     "demo.load": "生成演示数据",
 }
 

@@ -114,6 +114,8 @@ def jinja_env() -> SandboxedEnvironment:
             "amount": _safe(lambda v: amount_cn(Decimal(str(v)))),
             # The same amount in Chinese capitals (壹万伍仟元整), as notices and decisions state it.
             "capitals": _safe(lambda v: amount_capitals(Decimal(str(v)))),
+            # 人民币贰万元整: a decision states each penalty in figures and in capitals.
+            "amount_capitals": _safe(lambda v: amount_capitals(Decimal(str(v)))),
             "amount_range": lambda low, high: range_cn(None if low in (None, "") else Decimal(str(low)), Decimal(str(high))),
         }
     )

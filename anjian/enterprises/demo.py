@@ -581,13 +581,34 @@ class _Org:
     counts: Counter[str]
 
 
+def _remedies(area: Area | None) -> dict[str, str]:
+    """The reconsideration body and the court the bureau's decisions name (行政处罚法 §59 ¶1(5)).
+
+    A bureau is a working department of its government: the government at its level handles the
+    reconsideration (行政复议法 2023 §24 ¶1(1)); the lawsuit goes to the basic court where the bureau
+    sits (行政诉讼法 §14, §18 ¶1). The city bureau sits in 莱山区 (its demo address). The zone's
+    bureau works under the management committee, a body sent by the city government: the demo names
+    烟台市人民政府 and the zone's own basic court. Demo values; each bureau confirms its own in the admin.
+    """
+    if area is None:
+        return {"review_body": "烟台市人民政府", "court": "烟台市莱山区人民法院", "payment_place": PAYMENT_PLACE}
+    if area.kind == JurisdictionKind.ZONE:
+        return {"review_body": "烟台市人民政府", "court": f"{area.name}人民法院", "payment_place": PAYMENT_PLACE}
+    place = f"{CITY_NAME}{area.name}" if area.name.endswith("区") else area.name  # 烟台市芝罘区 / 龙口市
+    return {"review_body": f"{place}人民政府", "court": f"{place}人民法院", "payment_place": PAYMENT_PLACE}
+
+
+# 罚缴分离 (行政处罚法 §67): the party pays at a collecting bank or electronically, never to the bureau.
+PAYMENT_PLACE = "山东省非税收入电子缴款平台或者代收银行营业网点（凭缴款码缴纳）"
+
+
 def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -> _Org:
     counts: Counter[str] = Counter()
     divisions = Division.objects.in_bulk([CITY_CODE, *(a.division or a.unit_division for a in AREAS)])
     city = Jurisdiction.objects.create(code=CITY_CODE, name=CITY_NAME, kind=JurisdictionKind.CITY, valid_from=FOUNDED)
     city.divisions.add(divisions[CITY_CODE])
     agency_city = Agency.objects.create(
-        name=CITY_AGENCY, short_name="市应急局", doc_abbr="烟应急", level=AgencyLevel.CITY, jurisdiction=city,
+        name=CITY_AGENCY, short_name="市应急局", doc_abbr="烟应急", level=AgencyLevel.CITY, jurisdiction=city, **_remedies(None),
         address=f"山东省烟台市莱山区{rng.choice(_ROADS)}{rng.randrange(1, 300)}号", phone=f"0535-6{rng.randrange(10**6):06d}",
     )
     jurisdictions: dict[str, Jurisdiction] = {}
@@ -601,7 +622,7 @@ def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -
         agencies[area.key] = Agency.objects.create(
             name=area.agency_name, short_name=area.short_name, doc_abbr=area.doc_abbr,
             level=AgencyLevel.ZONE if area.kind == JurisdictionKind.ZONE else AgencyLevel.DISTRICT,
-            jurisdiction=j, parent=agency_city,
+            jurisdiction=j, parent=agency_city, **_remedies(area),
             address=f"{area.address_prefix}{rng.choice(area.streets)}{rng.choice(_ROADS)}{rng.randrange(1, 300)}号", phone=f"0535-{rng.randrange(2, 9)}{rng.randrange(10**6):06d}",
         )
     counts["jurisdictions"] = 1 + len(AREAS)

@@ -372,10 +372,9 @@ def set_aside_withdraw(*, actor: Any, request: SetAsideRequest, note: str) -> Se
 
 # --- documents ----------------------------------------------------------------------------------------
 def _agency_remedies(agency: Agency) -> dict[str, str]:
-    """The reconsideration body and the court named on served documents (XZCF §59(5))."""
-    review = getattr(agency, "review_body", "") or f"{agency.jurisdiction.name}人民政府"
-    court = getattr(agency, "court", "") or f"{agency.jurisdiction.name}人民法院"
-    return {"review_body": review, "court": court}
+    """The reconsideration body and the court named on served documents (XZCF §59(5)), as the
+    agency configured them; refused (422, naming what to configure) when they are not set."""
+    return org_selectors.agency_remedies(agency)
 
 
 def _party(ent: Enterprise) -> dict[str, str]:

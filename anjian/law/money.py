@@ -72,49 +72,57 @@ def range_cn(minimum: Decimal | None, maximum: Decimal) -> str:
 
 
 _CAPITAL_DIGITS: Final = "零壹贰叁肆伍陆柒捌玖"
-_CAPITAL_UNITS: Final = ("", "拾", "佰", "仟")
+_CAPITAL_PLACES: Final = ("仟", "佰", "拾", "")
 _CAPITAL_GROUPS: Final = ("", "万", "亿", "万亿")
 
 
-def amount_capitals(value: Decimal | int) -> str:
-    """An amount in Chinese capitals as written on documents and vouchers: ``壹万伍仟元整``,
-    ``壹万零伍佰元整``, ``壹佰贰拾叁元肆角伍分``, ``贰拾元零伍分``.
-
-    The capitals (大写) cannot be altered by adding a stroke, which is why a penalty notice and a
-    decision state the fine in them beside the figures (the legacy national forms, LEGAL.md §8)."""
-    amount = to_amount(value)
-    whole = int(amount)
-    cents = int((amount - whole) * 100)
-    jiao, fen = divmod(cents, 10)
-    if whole >= 10**16:
-        raise AmountError("金额过大，无法写成大写", field="amount")
-    out: list[str] = []
-    if whole:
-        digits = str(whole)
-        zero = False
-        group_used = False
-        for i, ch in enumerate(digits):
-            pos = len(digits) - 1 - i
-            d = int(ch)
-            if d == 0:
-                zero = True
-            else:
-                if zero:
-                    out.append("零")
-                    zero = False
-                out.append(_CAPITAL_DIGITS[d] + _CAPITAL_UNITS[pos % 4])
-                group_used = True
-            if pos % 4 == 0:
-                if group_used:
-                    out.append(_CAPITAL_GROUPS[pos // 4])
-                group_used = False
-        out.append("元")
-    if not cents:
-        return ("".join(out) or "零元") + "整"
-    if jiao:
-        out.append(_CAPITAL_DIGITS[jiao] + "角")
-    elif whole:
-        out.append("零")
-    if fen:
-        out.append(_CAPITAL_DIGITS[fen] + "分")
+def _capital_group(n: int) -> str:
+    """0 < n < 10000 in capitals, a zero inside written once: 1005 → 壹仟零伍, 1050 → 壹仟零伍拾."""
+    out, zero = [], False
+    for digit, place in zip(f"{n:04d}", _CAPITAL_PLACES, strict=True):
+        if digit == "0":
+            zero = bool(out)
+            continue
+        if zero:
+            out.append("零")
+            zero = False
+        out.append(_CAPITAL_DIGITS[int(digit)] + place)
     return "".join(out)
+
+
+def amount_capitals(value: Decimal | int) -> str:
+    """The amount in Chinese capitals (大写), as on a decision or a payment slip: ``贰万元整``,
+    ``壹拾万零伍佰元整``, ``壹仟贰佰叁拾肆元伍角``, ``叁元零伍分``.
+
+    Follows 中国人民银行《正确填写票据和结算凭证的基本规定》: 拾 always with its digit (壹拾);
+    one 零 for a run of zeros in the middle; 整 after 元 when there are no 角 and 分; no 整 after 分.
+    """
+    amount = to_amount(value)
+    cents = int(amount * 100)
+    whole, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+    if whole >= 10**16:  # beyond 万亿 groups
+        raise AmountError("金额过大，无法写成大写", field="amount")
+    groups: list[int] = []
+    rest = whole
+    while rest:
+        rest, group = divmod(rest, 10000)
+        groups.append(group)
+    text = ""
+    for i in reversed(range(len(groups))):
+        group = groups[i]
+        if not group:
+            continue
+        if text and group < 1000:
+            text += "零"  # zeros between this group's first digit and the text before it
+        text += _capital_group(group) + _CAPITAL_GROUPS[i]
+    if text:
+        text += "元"
+    if not jiao and not fen:
+        return (text or "零元") + "整"
+    if jiao:
+        text += _CAPITAL_DIGITS[jiao] + "角"
+    elif text:
+        text += "零"
+    if fen:
+        text += _CAPITAL_DIGITS[fen] + "分"
+    return text

@@ -16,7 +16,8 @@ class AgencySerializer(serializers.ModelSerializer[Agency]):
 
     class Meta:
         model = Agency
-        fields = ["id", "name", "short_name", "doc_abbr", "level", "jurisdiction", "jurisdiction_name", "parent", "address", "phone"]
+        fields = ["id", "name", "short_name", "doc_abbr", "level", "jurisdiction", "jurisdiction_name", "parent", "address", "phone", "review_body", "court", "payment_place"]
+        read_only_fields = ["review_body", "court", "payment_place"]
 
 
 class DepartmentSerializer(serializers.ModelSerializer[Department]):

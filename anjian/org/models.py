@@ -35,6 +35,16 @@ class Agency(models.Model):
     parent = models.ForeignKey("self", verbose_name="上级机关", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     address = models.CharField("地址", max_length=200, blank=True)
     phone = models.CharField("电话", max_length=32, blank=True)
+    # The party's remedies named on every served decision (行政处罚法 §59 ¶1(5)). The body differs
+    # per agency: for a department of a county-level or higher government, that government
+    # (行政复议法 2023 §24 ¶1(1)); the court is the basic court where the agency sits (行政诉讼法
+    # §14, §18 ¶1) unless the province centralises administrative cases. Configured, never guessed.
+    review_body = models.CharField("行政复议机关", max_length=100, blank=True, help_text="如：烟台市芝罘区人民政府（行政复议法第二十四条）")
+    court = models.CharField("行政诉讼管辖法院", max_length=100, blank=True, help_text="如：烟台市芝罘区人民法院（行政诉讼法第十八条）")
+    # 罚缴分离 (行政处罚法 §67): the decision tells the party where to pay; the agency never collects.
+    payment_place = models.CharField(
+        "罚款缴纳银行或电子缴款渠道", max_length=200, blank=True, help_text="写入行政处罚决定书（行政处罚法第六十七条），如：中国工商银行烟台分行各营业网点或者山东省非税收入电子缴款平台"
+    )
 
     class Meta:
         ordering = ["jurisdiction__code"]

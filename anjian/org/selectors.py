@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from anjian.core.errors import ValidationFailed
 from anjian.core.ids import parse_id
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import EMPTY, Scope, scope_for
@@ -87,6 +88,28 @@ def agency_head_on(*, agency: Agency, day: dt.date, kind: str = HeadKind.PRINCIP
         .order_by("-valid_from")
         .first()
     )
+
+
+# 行政处罚法 §59 ¶1(5): a decision states the channels and time limits of reconsideration and lawsuit.
+REMEDIES_ARTICLE = "《中华人民共和国行政处罚法》第五十九条第一款第五项；《中华人民共和国行政复议法》第二十四条；《中华人民共和国行政诉讼法》第十八条"
+
+
+def agency_remedies(agency: Agency) -> dict[str, str]:
+    """The reconsideration body and the court a served document of ``agency`` names, as configured
+    on the agency (``Agency.review_body``, ``Agency.court``). Missing ones are refused, naming what
+    to configure: a body the system guessed could send the party to the wrong door, and the
+    remedy windows (60 days, 6 months) run against the party all the same."""
+    review, court = (agency.review_body or "").strip(), (agency.court or "").strip()
+    missing = {k: label for k, label, value in (("review_body", "行政复议机关", review), ("court", "行政诉讼管辖法院", court)) if not value}
+    if missing:
+        names = "和".join(missing.values())
+        raise ValidationFailed(
+            f"{agency.name}尚未设置{names}，不能签发载明救济途径的文书。请系统管理员在管理后台“执法机关”中为本机关填写{names}后再签发。",
+            code="agency_remedies_missing",
+            article=REMEDIES_ARTICLE,
+            fields={k: f"请在执法机关设置中填写{label}。" for k, label in missing.items()},
+        )
+    return {"review_body": review, "court": court}
 
 
 def agency_for_jurisdiction(jurisdiction_id: int) -> Agency | None:

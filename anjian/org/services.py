@@ -123,3 +123,28 @@ def agency_head_designate(*, actor: Any, agency: Agency, staff: Staff, kind: str
     head = AgencyHead.objects.create(agency=agency, staff=staff, kind=kind, valid_from=valid_from)
     audit.record(actor=actor, action="agency.head", obj=agency, after={"kind": kind, "staff": staff.pk, "valid_from": valid_from}, jurisdiction_id=agency.jurisdiction_id)
     return head
+
+
+@transaction.atomic
+def agency_remedies_set(*, actor: Any, agency: Agency, review_body: str, court: str, payment_place: str | None = None) -> Agency:
+    """Set the reconsideration body and the court the agency's served decisions name (行政处罚法
+    §59 ¶1(5); 行政复议法 §24; 行政诉讼法 §18), and where fines are paid (§67; ``None`` keeps it).
+    Body and court are required: a decision without them is refused."""
+    a = Agency.objects.select_for_update().get(pk=agency.pk)
+    review_body, court = (review_body or "").strip(), (court or "").strip()
+    errors = {}
+    if not review_body:
+        errors["review_body"] = "请填写行政复议机关（如：烟台市芝罘区人民政府）。"
+    if not court:
+        errors["court"] = "请填写行政诉讼管辖法院（如：烟台市芝罘区人民法院）。"
+    if errors:
+        raise ValidationFailed("请填写行政复议机关和行政诉讼管辖法院。", fields=errors)
+    before = {"review_body": a.review_body, "court": a.court, "payment_place": a.payment_place}
+    a.review_body, a.court = review_body, court
+    if payment_place is not None:
+        a.payment_place = payment_place.strip()
+    _clean(a)
+    a.save(update_fields=["review_body", "court", "payment_place"])
+    after = {"review_body": a.review_body, "court": a.court, "payment_place": a.payment_place}
+    audit.record(actor=actor, action="agency.remedies", obj=a, before=before, after=after, jurisdiction_id=a.jurisdiction_id)
+    return a

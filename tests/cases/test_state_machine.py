@@ -39,6 +39,7 @@ class CaseMachine(RuleBasedStateMachine):
         CaseMachine.seq += 1
         ent = ent_services.enterprise_create(
             actor=w.user("officer_a"), jurisdiction=w.district_a, name=f"状态机示例企业{CaseMachine.seq}有限公司", uscc=make_uscc(500 + CaseMachine.seq), sectors=["industry.machinery"],
+            legal_representative="王五", registered_address="烟台市芝罘区示例路9号",  # the decision names the party in full (§59 ¶1(1))
         )  # fmt: skip
         self.case = filed_case(w, ent, amount=Decimal("20000.00"))
         self.violation = self.case.violations.get()

@@ -57,6 +57,12 @@ def test_the_organisation(demo_city):
     assert Agency.objects.filter(level=AgencyLevel.CITY).get().doc_abbr == "烟应急"
     assert Agency.objects.filter(level=AgencyLevel.ZONE).get().jurisdiction == zone
     assert len(set(Agency.objects.values_list("doc_abbr", flat=True))) == 13
+    # Every bureau names its remedies (行政复议法 §24; 行政诉讼法 §18): its government and basic court.
+    remedies = {a.name: (a.review_body, a.court) for a in Agency.objects.all()}
+    assert remedies["烟台市芝罘区应急管理局"] == ("烟台市芝罘区人民政府", "烟台市芝罘区人民法院")
+    assert remedies["龙口市应急管理局"] == ("龙口市人民政府", "龙口市人民法院")
+    assert remedies["烟台市应急管理局"] == ("烟台市人民政府", "烟台市莱山区人民法院")
+    assert all(body and court for body, court in remedies.values())
     today = timezone.localdate()
     for agency in Agency.objects.all():
         kinds = set(agency.departments.values_list("kind", flat=True))

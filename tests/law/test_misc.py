@@ -168,3 +168,31 @@ def test_amounts_read_as_people_write_them() -> None:
     assert range_cn(Decimal("80000.00"), Decimal("80000.00")) == "8万元"
     assert range_cn(Decimal("20000"), Decimal("50000")) == "2万元至5万元"
     assert range_cn(None, Decimal("100000")) == "10万元以下"
+
+
+@pytest.mark.parametrize(
+    ("value", "capitals"),
+    [
+        ("20000", "贰万元整"),
+        ("15000.00", "壹万伍仟元整"),
+        ("10", "壹拾元整"),
+        ("200", "贰佰元整"),
+        ("10005", "壹万零伍元整"),
+        ("105000", "壹拾万伍仟元整"),
+        ("100500", "壹拾万零伍佰元整"),
+        ("1010.10", "壹仟零壹拾元壹角"),
+        ("100000000", "壹亿元整"),
+        ("100000001", "壹亿零壹元整"),
+        ("1234.50", "壹仟贰佰叁拾肆元伍角"),
+        ("3.05", "叁元零伍分"),
+        ("0.55", "伍角伍分"),
+        ("0.05", "伍分"),
+        ("0", "零元整"),
+        ("999999999999.99", "玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"),
+    ],
+)
+def test_amounts_in_chinese_capitals_as_on_a_decision(value: str, capitals: str) -> None:
+    """大写 as the People's Bank rules write it: 拾 with its digit, one 零 for a run of zeros, 整 after 元."""
+    from anjian.law.money import amount_capitals
+
+    assert amount_capitals(Decimal(value)) == capitals
