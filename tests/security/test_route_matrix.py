@@ -105,6 +105,22 @@ ROUTES: dict[str, str] = {
     "hazards:institutional_create": "object:enterprise",
     "hazards:institutional_done": "object:institutional",
     "documents:download": "object:document",
+    "cases:list": "login",
+    "cases:board": "login",
+    "cases:queue": "login",
+    "cases:new": "login",
+    "cases:summary_new": "login",
+    "cases:accident_new": "login",
+    "cases:transfer_accept": "object:transfer",
+    "cases:detail": "object:case",
+    **{
+        f"cases:step-{slug}": "object:case"
+        for slug in (
+            "file", "violation", "officers", "propose", "notice", "notice-served", "defence", "defence-review", "waiver", "hearing-request",
+            "hearing-notice", "hearing-held", "legal-review", "collective", "extension", "extension-decide", "decide", "decision-served", "payment",
+            "handover", "no-penalty", "refer", "withdraw", "close", "recusal", "recusal-decide",
+        )
+    },  # fmt: skip
     "law:deadlines": "login",
     "law:penalties": "login",
     "api-root": "login",
@@ -506,6 +522,7 @@ CONTROLS = {
     "hazards:transfer_detail": "transfer",
     "documents:download": "document",
     "GET /api/v1/cases/{id}/": "case",
+    "cases:detail": "case",
     "hazards:measure": "measure",
     "GET /api/v1/set-asides/{id}/": "set_aside",
     "hazards:two_lists": "enterprise",
