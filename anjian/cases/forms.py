@@ -20,9 +20,9 @@ from anjian.core.ui import FilterForm
 from anjian.documents.choices import ServiceMethod
 from anjian.enterprises.forms import DateInput, _blank_labels
 from anjian.inspections.forms import officer_choices
-from anjian.legal import selectors as law_selectors
 from anjian.law.catalogue import Circumstance, Subject
 from anjian.law.procedure import MitigationGround, PenaltyKind
+from anjian.legal import selectors as law_selectors
 from anjian.org.models import Staff
 
 MONEY_ERRORS = {
@@ -115,8 +115,12 @@ class AccidentForm(CaseForm):
     enterprise = forms.ChoiceField(label="事故单位")
     occurred_on = day("发生日期")
     deaths = forms.IntegerField(label="死亡人数", min_value=0, max_value=100000, initial=0, error_messages={"min_value": "人数不能为负数。", "required": "请填写人数。"})
-    serious_injuries = forms.IntegerField(label="重伤人数（含急性工业中毒）", min_value=0, max_value=100000, initial=0, error_messages={"min_value": "人数不能为负数。", "required": "请填写人数。"})
-    direct_loss = forms.DecimalField(label="直接经济损失（元）", max_digits=14, decimal_places=2, min_value=Decimal("0"), error_messages={**MONEY_ERRORS, "min_value": "直接经济损失不能为负数。"})
+    serious_injuries = forms.IntegerField(
+        label="重伤人数（含急性工业中毒）", min_value=0, max_value=100000, initial=0, error_messages={"min_value": "人数不能为负数。", "required": "请填写人数。"}
+    )
+    direct_loss = forms.DecimalField(
+        label="直接经济损失（元）", max_digits=14, decimal_places=2, min_value=Decimal("0"), error_messages={**MONEY_ERRORS, "min_value": "直接经济损失不能为负数。"}
+    )
     narrative = text("事故经过", "请填写事故经过。")
 
     def __init__(self, *args: Any, enterprises: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -217,7 +221,13 @@ class ProposeForm(CaseForm):
     def items(self) -> list[dict[str, Any]]:
         d = self.cleaned_data
         return [
-            {"violation": v.pk, "amount": d[f"v{v.pk}_amount"], "other_kinds": d[f"v{v.pk}_other_kinds"], "mitigation_ground": d[f"v{v.pk}_mitigation_ground"], "reasons": d[f"v{v.pk}_reasons"]}
+            {
+                "violation": v.pk,
+                "amount": d[f"v{v.pk}_amount"],
+                "other_kinds": d[f"v{v.pk}_other_kinds"],
+                "mitigation_ground": d[f"v{v.pk}_mitigation_ground"],
+                "reasons": d[f"v{v.pk}_reasons"],
+            }
             for v, _ in self.rows
         ]
 

@@ -33,14 +33,16 @@ from anjian.core import idempotency
 from anjian.core.errors import DomainError, NotFound
 from anjian.core.scoping import Scope, get_for_user, scope_for
 from anjian.core.ui import call_service, refused
+from anjian.documents.models import IssuedDocument
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import TransferStatus
 from anjian.hazards.models import Hazard, Transfer
+from anjian.hazards.views import _my_departments
 from anjian.inspections.forms import officer_choices
 from anjian.inspections.models import Finding
-from anjian.hazards.views import _my_departments
 from anjian.inspections.views import download_url
+from anjian.law.penalties import Band
 from anjian.org.choices import Role
 
 PAGE_SIZE = 50
@@ -287,7 +289,15 @@ def board(request: HttpRequest) -> HttpResponse:
     page_no = max(1, min(int(request.GET["page"]) if request.GET.get("page", "").isdigit() and len(request.GET["page"]) < 7 else 1, 100000))
     total, rows = selectors.deadline_board(user=request.user, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, staff_id=None if wide else (scope.staff_id or 0))
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    ctx = {"rows": rows, "total": total, "wide": wide, "page_no": page_no, "pages": pages, "prev": page_no - 1 if page_no > 1 else None, "next": page_no + 1 if page_no < pages else None}
+    ctx = {
+        "rows": rows,
+        "total": total,
+        "wide": wide,
+        "page_no": page_no,
+        "pages": pages,
+        "prev": page_no - 1 if page_no > 1 else None,
+        "next": page_no + 1 if page_no < pages else None,
+    }
     return render(request, "cases/board.html", ctx)
 
 
@@ -299,7 +309,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         return scope
     hazards = list(selectors.hazards_awaiting_case(user=request.user)[:500])
     has_case = Case.objects.filter(transfer=OuterRef("pk")).exclude(status=CaseStatus.WITHDRAWN)
-    transfers = Transfer.objects.for_user(request.user).filter(owner_agency_id=scope.agency_id or 0).select_related("enterprise", "from_department", "to_department", "sent_by").order_by("sent_at", "id")
+    transfers = (
+        Transfer.objects.for_user(request.user)
+        .filter(owner_agency_id=scope.agency_id or 0)
+        .select_related("enterprise", "from_department", "to_department", "sent_by")
+        .order_by("sent_at", "id")
+    )
     accepted = list(transfers.filter(status=TransferStatus.ACCEPTED).filter(~Exists(has_case))[:500])
     pending = list(transfers.filter(status=TransferStatus.PENDING)[:500])
     mine = _my_departments(request.user)
@@ -474,21 +489,22 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facts = case_facts(c, request.user, today)
     steps = list(c.steps.all())
     doc_ids = {s.document_id for s in steps if s.document_id}
-    from anjian.documents.models import IssuedDocument
-
     docs = {d.pk: d for d in IssuedDocument.objects.filter(pk__in=doc_ids)}
     for s in steps:
-        s.doc = docs.get(s.document_id)  # type: ignore[attr-defined]
+        s.doc = docs.get(s.document_id) if s.document_id else None  # type: ignore[attr-defined]
         s.doc_url = download_url(s.doc) if s.doc else ""  # type: ignore[attr-defined]
     deadlines = [DeadlineView(d, (d.due - today).days, d.met_on is None and d.due < today) for d in c.deadlines.all()]
-    label, code = NEXT_STEP.get(c.status, ("", None))
+    label, _code = NEXT_STEP.get(c.status, ("", None))
+    violations = list(c.violations.all())
+    for v in violations:
+        v.band_label = Band(v.band).label if v.band in Band.__members__.values() else v.band  # type: ignore[attr-defined]
     ctx = {
         "case": c,
         "today": today,
         "steps": steps,
         "deadlines": deadlines,
         "officers": list(c.officer_rows.all()),
-        "violations": list(c.violations.all()),
+        "violations": violations,
         "notices": list(c.notices.all()),
         "statements": list(c.statements.order_by("received_on", "id")),
         "waivers": list(c.waivers.order_by("signed_on", "id")),

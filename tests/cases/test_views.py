@@ -137,7 +137,15 @@ def test_the_whole_general_procedure_through_the_pages(cases_world: Any, ent_a: 
     officer, head, leader = login(w, "officer_a"), login(w, "depthead_a"), login(w, "leader_a")
     r = officer.post(
         reverse("cases:new"),
-        {"source": "other", "source_reason": "日常巡查发现", "enterprise": ent_a.pk, "title": "未消除事故隐患案", "facts": "现场发现隐患未消除", "discovered_on": "2026-02-25", "form_key": "k-open-00001"},
+        {
+            "source": "other",
+            "source_reason": "日常巡查发现",
+            "enterprise": ent_a.pk,
+            "title": "未消除事故隐患案",
+            "facts": "现场发现隐患未消除",
+            "discovered_on": "2026-02-25",
+            "form_key": "k-open-00001",
+        },
     )
     assert r.status_code == 302
     c = Case.objects.get(title="未消除事故隐患案")
@@ -196,9 +204,7 @@ def test_refusal_from_a_service_is_shown_with_its_article(cases_world: Any, ent_
     w = cases_world
     c = noticed_case(w, ent_a)
     # a waiver signed before the notice was served: the service refuses with its article
-    r = login(w, "officer_a").post(
-        reverse("cases:step-waiver", args=[c.pk]), {"signed_on": "2026-02-01", "signer": "李四", "file": _upload()}
-    )
+    r = login(w, "officer_a").post(reverse("cases:step-waiver", args=[c.pk]), {"signed_on": "2026-02-01", "signer": "李四", "file": _upload()})
     assert r.status_code == 200
     body = text(r)
     assert "invalid-feedback" in body or "domain-error" in body
@@ -234,7 +240,9 @@ def test_transfer_accept_into_a_case_from_the_queue(cases_world: Any, ent_a: Any
     w = cases_world
     sup = Department.objects.create(agency=w.agency_a, name="监管科", kind="supervision")
     enf = Department.objects.get(agency=w.agency_a, kind="enforcement")
-    h = hazards.hazard_create(actor=w.user("officer_a"), enterprise=ent_a, source="self_check", description="安全出口堵塞", location="仓库", severity="general", found_on=START.date())
+    h = hazards.hazard_create(
+        actor=w.user("officer_a"), enterprise=ent_a, source="self_check", description="安全出口堵塞", location="仓库", severity="general", found_on=START.date()
+    )
     t = hazards.transfer_send(actor=w.user("depthead_a"), enterprise=ent_a, from_department=sup, to_department=enf, facts="未按规定消除隐患，移交查处", hazards=[h])
     from anjian.org.models import Membership
 
@@ -255,7 +263,8 @@ def test_transfer_accept_into_a_case_from_the_queue(cases_world: Any, ent_a: Any
 
 def test_accident_page_shows_the_grade_and_ranges(cases_world: Any, ent_a: Any) -> None:
     r = login(cases_world, "officer_a").post(
-        reverse("cases:accident_new"), {"enterprise": ent_a.pk, "occurred_on": "2026-03-01", "deaths": "1", "serious_injuries": "0", "direct_loss": "500000.00", "narrative": "高处坠落"}
+        reverse("cases:accident_new"),
+        {"enterprise": ent_a.pk, "occurred_on": "2026-03-01", "deaths": "1", "serious_injuries": "0", "direct_loss": "500000.00", "narrative": "高处坠落"},
     )
     assert r.status_code == 200
     body = text(r)
