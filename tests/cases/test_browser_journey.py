@@ -126,6 +126,7 @@ def test_transfer_to_served_decision_in_the_browser(cases_world: Any, ent_a: Any
     officer.locator("textarea[name$=_reasons]").fill("隐患逾期未消除，情节一般")
     submit(officer)
     assert "金额最多保留两位小数（分）。" in officer.inner_text("main")
+    shot(officer, "02a-propose-refused")
     officer.locator("input[name$=_amount]").fill("20000")
     submit(officer)
     assert "拟罚款：20000.00元" in officer.inner_text("[data-testid=case-violations]")
@@ -167,3 +168,6 @@ def test_transfer_to_served_decision_in_the_browser(cases_world: Any, ent_a: Any
     board = officer.inner_text("[data-testid=board]")
     assert "未消除事故隐患案" in board and "当事人缴纳罚款" in board and "2026-03-23" in board
     shot(officer, "04-board")
+    officer.goto(f"{live_server.url}/cases/?status=served")
+    assert "未消除事故隐患案" in officer.inner_text("main")
+    shot(officer, "05-list")

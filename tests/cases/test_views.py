@@ -44,6 +44,10 @@ def test_case_pages_render_for_the_case_roles(cases_world: Any, ent_a: Any, name
     for url in (reverse("cases:list"), reverse("cases:board"), reverse("cases:queue"), reverse("cases:detail", args=[c.pk])):
         r = client.get(url)
         assert r.status_code == 200, (name, url)
+    writer = name in ("officer_a", "depthead_a")
+    for url in (reverse("cases:new"), reverse("cases:summary_new")):
+        assert client.get(url).status_code == (200 if writer else 403), (name, url)
+    assert client.get(reverse("cases:accident_new")).status_code == (200 if name in ("officer_a", "depthead_a", "leader_a") else 403)
     home = client.get(reverse("cases:list"))
     assert 'data-testid="nav-cases"' in home.content.decode()
 
@@ -273,6 +277,49 @@ def test_accident_page_shows_the_grade_and_ranges(cases_world: Any, ent_a: Any) 
         reverse("cases:accident_new"), {"enterprise": ent_a.pk, "occurred_on": "2026-03-01", "deaths": "-1", "serious_injuries": "0", "direct_loss": "1.234", "narrative": "x"}
     )
     assert "人数不能为负数。" in text(r) and "金额最多保留两位小数（分）。" in text(r)
+
+
+def test_flagged_hazard_in_the_queue_opens_a_case(cases_world: Any, ent_a: Any) -> None:
+    from anjian.hazards import services as hazards
+    from anjian.hazards.models import Hazard
+
+    w = cases_world
+    h = hazards.hazard_create(
+        actor=w.user("officer_a"), enterprise=ent_a, source="self_check", description="消防通道堵塞", location="车间", severity="general", found_on=START.date()
+    )
+    Hazard.objects.filter(pk=h.pk).update(case_flag=True, deadline=D(2026, 2, 27), overdue_since=D(2026, 2, 28))  # what the overdue sweep sets
+    officer = login(w, "officer_a")
+    q = text(officer.get(reverse("cases:queue")))
+    link = reverse("cases:new") + f"?source=hazard&amp;hazard={h.pk}"
+    assert "消防通道堵塞" in q and link in q
+    form = text(officer.get(reverse("cases:new") + f"?source=hazard&hazard={h.pk}"))
+    assert 'data-testid="linked-source"' in form and "消防通道堵塞" in form
+    r = officer.post(
+        reverse("cases:new"), {"source": "hazard", "hazard": h.pk, "enterprise": ent_a.pk, "title": "逾期未消除隐患案", "facts": "逾期未整改", "discovered_on": "2026-03-02"}
+    )
+    assert r.status_code == 302, text(r)[-2000:]
+    c = Case.objects.get(hazard=h)
+    assert c.source == "hazard" and [v.violation_id for v in c.violations.all()] == ["P12"]
+    assert "消防通道堵塞" not in text(officer.get(reverse("cases:queue")))
+    # district B's officer cannot open a case from A's hazard: 404
+    assert login(w, "officer_b").get(reverse("cases:new") + f"?source=hazard&hazard={h.pk}").status_code == 404
+
+
+def test_summary_procedure_decides_on_the_spot(cases_world: Any, ent_a: Any) -> None:
+    w = cases_world
+    data = {
+        "enterprise": ent_a.pk, "title": "未消除事故隐患案", "facts": "现场发现隐患未消除", "violation_id": "P12", "subject": "unit", "circumstance": "base",
+        "act_date": "2026-03-02", "decided_on": "2026-03-02", "amount": "2000.00", "reasons": "情节轻微", "officer_ids": [str(i) for i in officers(w)],
+        "recipient": "李四", "form_key": "k-summary-0001",
+    }  # fmt: skip
+    client = login(w, "officer_a")
+    r = client.post(reverse("cases:summary_new"), {**data, "amount": "2000.123"})
+    assert r.status_code == 200 and "金额最多保留两位小数（分）。" in text(r)
+    r = client.post(reverse("cases:summary_new"), data)
+    assert r.status_code == 302, text(r)[-3000:]
+    c = Case.objects.get(procedure="summary")
+    assert c.status in ("decided", "served") and c.fine_total == Decimal("2000.00")
+    assert client.post(reverse("cases:summary_new"), data).status_code == 302 and Case.objects.filter(procedure="summary").count() == 1
 
 
 def test_open_from_other_source_needs_a_reason(cases_world: Any, ent_a: Any) -> None:
