@@ -284,6 +284,7 @@ class HearingNoticeForm(CaseForm):
         super().__init__(*args, **kwargs)
         assert self.case is not None
         self.fields["chair"].choices = [("", "请选择"), *((str(s.pk), s.name) for s in agency_staff(self.case))]  # type: ignore[attr-defined]
+        self.fields["hearing_date"].initial = None  # seven days after the notice at the earliest (§64): chosen, never today
 
 
 class HearingHeldForm(CaseForm):
@@ -314,6 +315,10 @@ class ExtensionForm(CaseForm):
     requested_on = day("申请日期")
     extend_until = day("延长至")
     reason = text("理由", "请写明延长办案期限的理由。")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["extend_until"].initial = None  # today would be refused: the handler chooses the date
 
 
 class ExtensionDecideForm(CaseForm):

@@ -235,6 +235,10 @@ def test_dates_default_to_today(cases_world: Any, ent_a: Any) -> None:
     c = filed_case(cases_world, ent_a)
     r = login(cases_world, "officer_a").get(reverse("cases:step-notice", args=[c.pk]))
     assert 'value="2026-03-02"' in r.content.decode()
+    # a date that today would make impossible is left to the handler, never prefilled with today
+    r = login(cases_world, "officer_a").get(reverse("cases:step-extension", args=[c.pk]))
+    tag = re.search(r"<input[^>]*name=\"extend_until\"[^>]*>", r.content.decode())
+    assert tag is not None and "value=" not in tag.group(0)
 
 
 def test_transfer_accept_into_a_case_from_the_queue(cases_world: Any, ent_a: Any) -> None:
