@@ -30,7 +30,7 @@ from anjian.cases import selectors, services
 from anjian.cases.choices import CASE_TRANSITIONS, NEXT_STEP, OPEN_STATUSES, PROPOSAL_STATUSES, CaseSource, CaseStatus
 from anjian.cases.models import Accident, Case, CaseDeadline, CaseOfficer, Hearing, Notice, Payment, Waiver
 from anjian.core import idempotency
-from anjian.core.errors import DomainError, NotFound
+from anjian.core.errors import DomainError, NotFound, ValidationFailed
 from anjian.core.scoping import Scope, get_for_user, scope_for
 from anjian.core.ui import call_service, refused
 from anjian.documents.models import IssuedDocument
@@ -152,6 +152,17 @@ def _ids(values: list[str]) -> list[int]:
     return [int(v) for v in values]
 
 
+def _propose(user: Any, case: Case, form: f.CaseForm) -> Any:
+    """``case_propose`` names a violation's fault ``violation_<id>``; the form shows it by that
+    violation's amount field."""
+    assert isinstance(form, f.ProposeForm)
+    try:
+        return services.case_propose(actor=user, case=case, items=form.items(), proposed_on=form.cleaned_data["proposed_on"])
+    except ValidationFailed as exc:
+        exc.fields = {(f"v{k.removeprefix('violation_')}_amount" if k.startswith("violation_") else k): v for k, v in exc.fields.items()}
+        raise
+
+
 W, A, OFFICE = services.WRITE_ROLES, services.APPROVE_ROLES, (Role.OFFICE,)
 STEPS: list[Step] = [
     Step("file", "立案审批", A, frozenset({CaseStatus.DRAFT}), f.FileForm, lambda u, c, fm: services.case_file(actor=u, case=c, **_d(fm)),
@@ -161,8 +172,7 @@ STEPS: list[Step] = [
     Step("officers", "指派承办人员", W + A, frozenset(OPENING), f.OfficersForm,
          lambda u, c, fm: services.case_assign_officers(actor=u, case=c, staff_ids=_ids(fm.cleaned_data["staff_ids"]), on=fm.cleaned_data["on"]),
          intro="执法人员不得少于两人，并持有效执法证（行政处罚法第四十二条）。"),
-    Step("propose", "拟处罚意见", W, PROPOSAL_STATUSES, f.ProposeForm,
-         lambda u, c, fm: services.case_propose(actor=u, case=c, items=fm.items(), proposed_on=fm.cleaned_data["proposed_on"]),  # type: ignore[attr-defined]
+    Step("propose", "拟处罚意见", W, PROPOSAL_STATUSES, f.ProposeForm, lambda u, c, fm: _propose(u, c, fm),
          when=lambda c, x: x.violations > 0, button="btn-primary"),
     Step("notice", "制作行政处罚告知书", W, frozenset({CaseStatus.FILED}), f.NoticeForm, lambda u, c, fm: services.notice_issue(actor=u, case=c, **_d(fm)),
          target=CaseStatus.NOTICE_ISSUED, when=lambda c, x: c.proposed_on is not None and x.violations > 0, button="btn-primary"),

@@ -171,8 +171,10 @@ def test_the_whole_general_procedure_through_the_pages(cases_world: Any, ent_a: 
     assert "金额最多保留两位小数（分）。" in text(r)
     # outside the statutory range: the service refuses, the page shows the article
     r = step(officer, "propose", {"proposed_on": "2026-03-02", f"v{v.pk}_amount": "90000.00", f"v{v.pk}_reasons": "情节一般"}, expect=200)
-    assert "domain-error" in text(r) or "invalid-feedback" in text(r)
-    assert "依据：" in text(r) or "第" in text(r)
+    body = text(r)
+    assert 'data-code="amount_out_of_range"' in body and "适用幅度" in body
+    assert re.search(r'data-code="amount_out_of_range">.*?依据：[^<]*条', body)  # the refusal names its article
+    assert re.search(r'id="id_v\d+_amount_error">[^<]+', body)  # and by the amount field
     c.refresh_from_db()
     assert c.proposed_on is None
     step(officer, "propose", {"proposed_on": "2026-03-02", f"v{v.pk}_amount": "20000.00", f"v{v.pk}_reasons": "情节一般"})
