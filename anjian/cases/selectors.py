@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from anjian.cases.choices import NEXT_STEP, OPEN_STATUSES, CaseStatus
@@ -68,12 +68,16 @@ class BoardRow:
         return self.days_left is not None and self.days_left < 0
 
 
-def deadline_board(*, user: Any, today: dt.date | None = None, limit: int = 200, offset: int = 0) -> tuple[int, list[BoardRow]]:
+def deadline_board(*, user: Any, today: dt.date | None = None, limit: int = 200, offset: int = 0, staff_id: int | None = None) -> tuple[int, list[BoardRow]]:
     """Open cases in the user's scope with their next legal step, due date, days left and article,
     the most urgent first: (total, one page). The database sorts on ``Case.next_due`` (the copy the
-    services keep, index ``case_board_idx``) and pages; three queries whatever the number of cases."""
+    services keep, index ``case_board_idx``) and pages; three queries whatever the number of cases.
+    ``staff_id``: only the cases that person handles (an active officer of the case) or opened."""
     today = today or timezone.localdate()
     base = Case.objects.for_user(user).filter(status__in=OPEN_STATUSES)
+    if staff_id is not None:
+        handles = CaseOfficer.objects.filter(case=OuterRef("pk"), staff_id=staff_id, active=True)
+        base = base.filter(Exists(handles) | Q(opened_by__staff__pk=staff_id))
     total = base.count()
     page = list(
         base.order_by(F("next_due").asc(nulls_last=True), "id")
