@@ -70,7 +70,7 @@ def _valid_team(agency_code: str, first: dt.date, last: dt.date, prefer: tuple[s
 
     days = [first + dt.timedelta(days=i) for i in range(0, (last - first).days + 1, 7)] + [last]
     staff = list(
-        Staff.objects.filter(memberships__agency__jurisdiction__code=agency_code, memberships__role_grants__role=Role.OFFICER, kind="civil_servant")
+        Staff.objects.filter(memberships__agency__jurisdiction__code=agency_code, memberships__role_grants__role=Role.OFFICER, kind="civil_servant", user__isnull=False)
         .distinct()
         .select_related("user")
         .prefetch_related("certificates__events")
@@ -145,6 +145,10 @@ class _Walker:
         self.legal = _user("zhifu_legal")
         self.supervisor = _user("zhifu_supervisor")
         self.team = _valid_team(DISTRICT, self.d(150), today, ("zhifu_officer", "zhifu_officer2", "zhifu_depthead"))
+        # The case handler is the first of the team (zhifu_officer whenever their certificate allows).
+        handler = Staff.objects.select_related("user").get(pk=self.team[0]).user
+        if handler is not None:
+            self.officer = handler
         self.units = iter(_units(DISTRICT, 14))
 
     def d(self, days_ago: int) -> dt.date:
@@ -225,8 +229,26 @@ class _Walker:
 
     # --- the stories ---------------------------------------------------------------------------
     def closed_on_time(self) -> Case:
-        c = self.to_notice("未采取措施消除事故隐患案", "该单位对检查发现的配电室电缆沟积水问题未采取措施消除。", "P12", "20000.00", start=80)
+        from anjian.cases import evidence, publication
+        from anjian.cases.models_publication import Publication
+
+        c = self.open(title="未采取措施消除事故隐患案", facts="该单位对检查发现的配电室电缆沟积水问题未采取措施消除。", violation="P12", act_ago=86, found_ago=82)
+        c = self.filed(c, 80)
+        with self.on(79):
+            start = timezone.now() - dt.timedelta(hours=1, minutes=10)  # 8:20 that morning
+            evidence.interview_record(
+                actor=self.officer, case=c, started_at=start, ended_at=start + dt.timedelta(minutes=50), place="芝罘区应急管理局询问室",
+                name="王建国", position="安全生产管理人员", content="问：配电室电缆沟积水的情况你是否知道？\n答：知道，检查后一直没有抽排。\n问：为什么没有采取措施？\n答：维修人员不够，拖了下来。",
+                signer="王建国",
+            )  # fmt: skip
+        c = self.propose(c, "20000.00", "情节一般，按裁量基准中档处罚", 77)
+        c = self.noticed(c, 75)
         c = self.decided(c, 60)
+        pub = Publication.objects.get(case=c)
+        with self.on(59):
+            publication.publication_prepare(actor=self.officer, publication=pub, on=self.d(59))
+        with self.on(58):
+            publication.publication_release(actor=self.depthead, publication=pub, on=self.d(58))
         with self.on(55):
             services.payment_record(actor=self.officer, case=c, paid_on=self.d(55), amount=Decimal("20000.00"), receipt_no="37060226000101")
         with self.on(54):
@@ -257,7 +279,7 @@ class _Walker:
             assert chair is not None
             services.hearing_notice(actor=self.officer, case=c, hearing_date=self.d(40), notice_served_on=self.d(53), place="芝罘区应急管理局三楼会议室", chair=chair)
         with self.on(40):
-            services.hearing_held(actor=self.officer, case=c, held_on=self.d(40), outcome="held", summary="当事人委托代理人到场，对违法事实无异议，请求从轻处罚。")
+            services.hearing_held(actor=self.officer, case=c, held_on=self.d(40), outcome="held", summary="当事人委托代理人到场，对违法事实无异议，请求从轻处罚。", opinion="违法事实清楚，证据确凿；当事人提出的从轻理由不成立，建议维持拟处罚意见。")
         with self.on(36):
             services.legal_review_record(actor=self.legal, case=c, reviewed_on=self.d(36), passed=True, opinion="事实清楚，证据确凿，适用依据正确，程序合法，处罚适当。")
         with self.on(34):
@@ -265,7 +287,12 @@ class _Walker:
                 actor=self.leader, case=c, held_on=self.d(34), attendee_ids=_staff_ids("zhifu_leader", "zhifu_depthead", "zhifu_legal"),
                 conclusion="同意按拟处罚意见作出行政处罚决定。",
             )  # fmt: skip
-        return self.decided(c, 33, served_ago=32)
+        c = self.decided(c, 33, served_ago=32)
+        from anjian.cases import execution
+
+        with self.on(10):  # the payment is overdue: the demand for payment (罚款催缴通知书)
+            execution.demand_issue(actor=self.officer, case=c, issued_on=self.d(10))
+        return c
 
     def hearing_requested(self) -> Case:
         c = self.open(

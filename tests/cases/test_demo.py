@@ -60,6 +60,18 @@ def test_the_hearing_was_held_with_its_notice_in_time(demo_cases: str) -> None:
     assert CaseDeadline.objects.filter(case=c, code="payment", active=True).exists()
 
 
+def test_the_demo_shows_evidence_documents_publication_and_a_demand(demo_cases: str) -> None:
+    from anjian.cases.models_evidence import InterviewRecord
+    from anjian.cases.models_publication import Publication
+    from anjian.documents.models import IssuedDocument
+
+    closed = Case.objects.get(status="closed")
+    assert InterviewRecord.objects.filter(case=closed).exists()
+    assert Publication.objects.get(case=closed).status == "released"
+    kinds = set(IssuedDocument.objects.filter(subject_type="cases.case").values_list("kind", flat=True))
+    assert {"case_filing_approval", "penalty_notice", "penalty_decision_unit", "hearing_meeting_notice", "hearing_record", "hearing_report", "fine_demand_notice", "penalty_decision_onsite", "case_referral"} <= kinds
+
+
 def test_the_legal_department_confirmed_the_defence_window_with_a_marked_example(demo_cases: str) -> None:
     row = RuleOverride.objects.get(rule_code="defence_statement")
     assert "示例" in row.source_document and row.effective_from == dt.date(2026, 2, 1)
