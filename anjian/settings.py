@@ -41,6 +41,15 @@ if not SECRET_KEY:
             fh.write(secrets.token_urlsafe(50))
     SECRET_KEY = _key_file.read_text().strip()
 
+# The key of the audit chain (core/audit_chain.py): every audit row carries an HMAC of its content
+# and the sealed chain an HMAC over the previous link. Production sets ANJIAN_AUDIT_KEY (kept apart
+# from the database and its backups: whoever holds it can forge a chain); without it the key is
+# derived from SECRET_KEY, which is enough for a development machine (docs/operator-guide.md).
+AUDIT_KEY = os.environ.get("ANJIAN_AUDIT_KEY", "")
+# Audit rows are kept at least six months (网络安全法第二十一条第三项: 网络日志留存不少于六个月);
+# the purge job refuses a shorter period.
+AUDIT_RETENTION_DAYS = int(os.environ.get("ANJIAN_AUDIT_RETENTION_DAYS", "365"))
+
 ALLOWED_HOSTS = [h for h in os.environ.get("ANJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
