@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle timeout, absolute session lifetime, password expiry (core/accounts.py).
+    "anjian.core.accounts.SessionSecurityMiddleware",
     # Refuses an oversized body from its Content-Length before anything reads it (CSRF's check
     # reads request.POST in process_view, after every __call__ here): issue 8, bodies.
     "anjian.core.middleware.RequestSizeLimitMiddleware",
@@ -143,9 +145,15 @@ DATABASES["default"].setdefault("TEST", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The password policy and the session limits (core/accounts.py; issue 10, item 4), configurable.
+PASSWORD_MIN_LENGTH = int(os.environ.get("ANJIAN_PASSWORD_MIN_LENGTH", "8"))
+PASSWORD_MIN_CLASSES = int(os.environ.get("ANJIAN_PASSWORD_MIN_CLASSES", "3"))
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ANJIAN_PASSWORD_MAX_AGE_DAYS", "90"))
+SESSION_IDLE_MINUTES = int(os.environ.get("ANJIAN_SESSION_IDLE_MINUTES", "30"))
+MAX_SESSIONS = int(os.environ.get("ANJIAN_MAX_SESSIONS", "3"))
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "anjian.core.accounts.PasswordPolicyValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

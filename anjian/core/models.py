@@ -163,3 +163,37 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.key}"
+
+
+class AccountSecurity(models.Model):
+    """When a user's password was last set: the expiry clock (core/accounts.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, primary_key=True, related_name="security")
+    password_changed_at = models.DateTimeField("密码设置时间")
+
+    class Meta:
+        verbose_name = "账号安全信息"
+        verbose_name_plural = "账号安全信息"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.password_changed_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user (the page "我的会话", the limit on concurrent sessions)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField("会话标识", max_length=40, unique=True)
+    created_at = models.DateTimeField("登录时间")
+    last_seen = models.DateTimeField("最近活动时间")
+    ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        indexes = [models.Index(fields=["user", "created_at"], name="usersession_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
