@@ -7,7 +7,7 @@ import decimal
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from anjian.core import audit_chain, context
@@ -119,6 +119,7 @@ def record_about(
         jurisdiction_id=jurisdiction_id, before=before, after=after, note=note,
     )
     event.save(force_insert=True)
+    audit_chain.seal_soon()
     return event
 
 
@@ -161,9 +162,10 @@ def build_event(
         request_id=info.request_id,
         source_ip=info.source_ip,
     )
-    # Tamper evidence: the content HMAC now, the chain once the transaction has committed.
+    # Tamper evidence: the content HMAC now; the chain once the transaction that writes it commits.
     audit_chain.sign(event)
-    audit_chain.seal_soon()
+    if transaction.get_connection().in_atomic_block:
+        audit_chain.seal_soon()
     return event
 
 

@@ -183,16 +183,23 @@ def _apply(updates: list[tuple[int, str, int]]) -> None:
         cur.executemany(f"UPDATE {table} SET chain_seq = %s, chain_mac = %s WHERE id = %s AND chain_seq IS NULL", updates)  # noqa: S608 — the table name is ours
 
 
+def _seal_after_commit() -> None:
+    try:
+        seal(blocking=False)
+    except ChainBroken:
+        pass  # verify reports it; the business action that wrote the event has committed already
+
+
 def seal_soon() -> None:
-    """Seal after the current transaction commits (a no-op when another process is sealing)."""
-
-    def run() -> None:
-        try:
-            seal(blocking=False)
-        except ChainBroken:
-            pass  # verify reports it; the business action that wrote the event has committed already
-
-    transaction.on_commit(run)
+    """Seal once the current transaction commits — one sealing per transaction however many events
+    it wrote (a no-op when another process is sealing). Outside a transaction: seal now."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        _seal_after_commit()
+        return
+    if any(entry[1] is _seal_after_commit for entry in conn.run_on_commit):
+        return
+    transaction.on_commit(_seal_after_commit)
 
 
 # --- verification ----------------------------------------------------------------------------------

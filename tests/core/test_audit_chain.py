@@ -175,3 +175,15 @@ def test_postgresql_refuses_update_and_delete_but_lets_the_sealer_fill_the_chain
         with connection.cursor() as cur:
             cur.execute(f"UPDATE {TABLE} SET chain_mac = 'x' WHERE id = %s", [ev[0].pk])
     assert audit_chain.verify().ok
+
+
+def test_one_sealing_per_transaction_however_many_events(django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            _events(50)
+            j = Jurisdiction.objects.first()
+            for i in range(3):
+                audit.record_about(actor=None, action="enterprise.export", object_type="x", object_id=i, object_repr="导出", jurisdiction_id=j.pk if j else None)
+    assert len(callbacks) == 1
+    assert AuditEvent.objects.filter(chain_seq__isnull=True).count() == 0  # sealed when it committed
+    assert audit_chain.verify().ok
