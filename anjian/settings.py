@@ -41,6 +41,15 @@ if not SECRET_KEY:
             fh.write(secrets.token_urlsafe(50))
     SECRET_KEY = _key_file.read_text().strip()
 
+# The key of the audit chain (core/audit_chain.py): every audit row carries an HMAC of its content
+# and the sealed chain an HMAC over the previous link. Production sets ANJIAN_AUDIT_KEY (kept apart
+# from the database and its backups: whoever holds it can forge a chain); without it the key is
+# derived from SECRET_KEY, which is enough for a development machine (docs/operator-guide.md).
+AUDIT_KEY = os.environ.get("ANJIAN_AUDIT_KEY", "")
+# Audit rows are kept at least six months (网络安全法第二十一条第三项: 网络日志留存不少于六个月);
+# the purge job refuses a shorter period.
+AUDIT_RETENTION_DAYS = int(os.environ.get("ANJIAN_AUDIT_RETENTION_DAYS", "365"))
+
 ALLOWED_HOSTS = [h for h in os.environ.get("ANJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -83,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle timeout, absolute session lifetime, password expiry (core/accounts.py).
+    "anjian.core.accounts.SessionSecurityMiddleware",
     # Refuses an oversized body from its Content-Length before anything reads it (CSRF's check
     # reads request.POST in process_view, after every __call__ here): issue 8, bodies.
     "anjian.core.middleware.RequestSizeLimitMiddleware",
@@ -134,9 +145,15 @@ DATABASES["default"].setdefault("TEST", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The password policy and the session limits (core/accounts.py; issue 10, item 4), configurable.
+PASSWORD_MIN_LENGTH = int(os.environ.get("ANJIAN_PASSWORD_MIN_LENGTH", "8"))
+PASSWORD_MIN_CLASSES = int(os.environ.get("ANJIAN_PASSWORD_MIN_CLASSES", "3"))
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ANJIAN_PASSWORD_MAX_AGE_DAYS", "90"))
+SESSION_IDLE_MINUTES = int(os.environ.get("ANJIAN_SESSION_IDLE_MINUTES", "30"))
+MAX_SESSIONS = int(os.environ.get("ANJIAN_MAX_SESSIONS", "3"))
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "anjian.core.accounts.PasswordPolicyValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -6,12 +6,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from anjian.core import views as core_views
+from anjian.core import views_account as account_views
 from anjian.core.apidocs import RedocView, SwaggerView, redoc_bundle
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT}), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.password_change, name="account-password"),
+    path("account/sessions/end-others/", account_views.end_other_sessions, name="account-end-others"),
     path("healthz", core_views.healthz, name="healthz"),
     path("enterprises/", include("anjian.enterprises.urls")),
     path("inspections/", include("anjian.inspections.urls")),

@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: the suite runs on two shared cores beside a database, where one slow
+# example is the machine, not the code (speed is measured by bench/, not by tests).
+hypothesis_settings.register_profile("anjian", deadline=None)
+hypothesis_settings.load_profile("anjian")
 
 os.environ.setdefault("ANJIAN_ALLOW_DEV_SECRET", "1")
 

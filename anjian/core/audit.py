@@ -7,10 +7,10 @@ import decimal
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
-from anjian.core import context
+from anjian.core import audit_chain, context
 from anjian.core.models import AuditEvent
 
 # The catalogue of action codes (STYLE.md principle 4): code → Chinese label shown in the audit tab.
@@ -42,6 +42,7 @@ ACTIONS: dict[str, str] = {
     "membership.create": "新增任职",
     "agency.head": "指定负责人",
     "agency.remedies": "设置行政复议机关和管辖法院",
+    "audit.purge": "按保存期清理审计记录",
     "demo.load": "生成演示数据",
 }
 
@@ -119,6 +120,7 @@ def record_about(
         jurisdiction_id=jurisdiction_id, before=before, after=after, note=note,
     )
     event.save(force_insert=True)
+    audit_chain.seal_soon()
     return event
 
 
@@ -147,7 +149,7 @@ def build_event(
     if action not in ACTIONS:
         raise KeyError(f"unknown audit action {action!r}: add it to ACTIONS")
     info = context.current()
-    return AuditEvent(
+    event = AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor_name(actor) if name is None else name,
         action=action,
@@ -161,6 +163,11 @@ def build_event(
         request_id=info.request_id,
         source_ip=info.source_ip,
     )
+    # Tamper evidence: the content HMAC now; the chain once the transaction that writes it commits.
+    audit_chain.sign(event)
+    if transaction.get_connection().in_atomic_block:
+        audit_chain.seal_soon()
+    return event
 
 
 def visible(qs: models.QuerySet[AuditEvent], scope: Any) -> models.QuerySet[AuditEvent]:

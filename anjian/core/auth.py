@@ -31,7 +31,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from anjian.core import audit
+from anjian.core import audit, audit_chain
 from anjian.core.errors import ValidationFailed
 from anjian.core.middleware import client_ip
 from anjian.core.scoping import scope_for
@@ -119,6 +119,7 @@ def _record(*, action: str, user: Any, attempted: str, actor: Any, note: str = "
         note=note,
     )
     event.save(force_insert=True)
+    audit_chain.seal_soon()
 
 
 @receiver(user_logged_in, dispatch_uid="anjian.auth.login")
@@ -203,4 +204,5 @@ def login_unlock(*, actor: Any, username: str = "", ip_address: str = "", reason
             name=actor_name or None,
         )
         event.save(force_insert=True)
+    audit_chain.seal_soon()
     return removed

@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from anjian.core.choices import DivisionLevel, JurisdictionKind
 
@@ -83,7 +84,8 @@ class AuditEvent(models.Model):
     is django-simple-history's job; this is who did what, from where, when.
     """
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set when the event is built (not on insert), so that its HMAC covers it (core/audit_chain.py).
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField("操作人姓名", max_length=64, blank=True)
     action = models.CharField("操作代码", max_length=64)
@@ -96,6 +98,11 @@ class AuditEvent(models.Model):
     note = models.TextField("说明", blank=True)
     request_id = models.CharField("请求编号", max_length=64, blank=True)
     source_ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    # Tamper evidence (core/audit_chain.py): the HMAC of the row's content, written with the row;
+    # its place in the chain and the chain's HMAC, written once by the sealer.
+    row_mac = models.CharField("内容校验码", max_length=64, blank=True, editable=False)
+    chain_seq = models.BigIntegerField("链序号", null=True, blank=True, unique=True, editable=False)
+    chain_mac = models.CharField("链校验码", max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -114,6 +121,10 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("审计记录只能追加，不能修改。")
+        if not self.row_mac:
+            from anjian.core.audit_chain import sign
+
+            sign(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
@@ -152,3 +163,37 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.key}"
+
+
+class AccountSecurity(models.Model):
+    """When a user's password was last set: the expiry clock (core/accounts.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, primary_key=True, related_name="security")
+    password_changed_at = models.DateTimeField("密码设置时间")
+
+    class Meta:
+        verbose_name = "账号安全信息"
+        verbose_name_plural = "账号安全信息"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.password_changed_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user (the page "我的会话", the limit on concurrent sessions)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField("会话标识", max_length=40, unique=True)
+    created_at = models.DateTimeField("登录时间")
+    last_seen = models.DateTimeField("最近活动时间")
+    ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        indexes = [models.Index(fields=["user", "created_at"], name="usersession_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -151,7 +151,7 @@ def test_every_auth_action_has_a_chinese_label() -> None:
     from anjian.core.audit import ACTIONS
 
     labels = {k: v for k, v in ACTIONS.items() if k.startswith("auth.")}
-    assert set(labels) == {"auth.login", "auth.logout", "auth.login_failed", "auth.lockout", "auth.login_locked", "auth.unlock"}
+    assert set(labels) == {"auth.login", "auth.logout", "auth.login_failed", "auth.lockout", "auth.login_locked", "auth.unlock", "auth.session_ended", "auth.password_changed"}
     assert all("," not in v and "(" not in v for v in labels.values())
 
 

@@ -42,6 +42,9 @@ ROUTES: dict[str, str] = {
     "login": "public",
     "logout": "public",  # POST only; an anonymous POST just lands on the login page
     "healthz": "public",
+    "account": "login",  # the user's own account: no record id, nobody else's data
+    "account-password": "login",
+    "account-end-others": "login",
     "enterprises:list": "login",
     "enterprises:create": "login",
     "enterprises:export": "login",
