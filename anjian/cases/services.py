@@ -1398,9 +1398,19 @@ def case_close(*, actor: Any, case: Case, closed_on: dt.date) -> Case:
         raise DomainError("案卷中有效执法人员不足两人，不能结案。", code="officers_too_few", article=XZCF_42)
     if Payment.objects.filter(case=c, onsite=True, handed_over_on__isnull=True).exists():
         raise DomainError("当场收缴的罚款尚未登记交至行政机关，不能结案。", code="onsite_not_handed_over", article=f"{XZCF}第七十一条")
+    # The case-file review's veto items (LEGAL.md §8): closing refused while any fails; then the
+    # 结案审批表 is issued in this transaction and recorded on the step (cases.casefile).
+    from anjian.cases import casefile
+
+    refusal = casefile.closing_refusal(c)
+    if refusal is not None:
+        raise refusal
     c.closed_on, c.closed_by = closed_on, actor
     c.save(update_fields=["closed_on", "closed_by"])
-    _step(c, actor=actor, action="case.close", on=closed_on, to=CaseStatus.CLOSED, summary="结案。", article=XZCF_57)
+    doc = casefile.issue_closing_approval(actor=actor, case=c, closed_on=closed_on, approver=audit.actor_name(actor))
+    step = _step(c, actor=actor, action="case.close", on=closed_on, to=CaseStatus.CLOSED, summary=f"结案（{doc.number}）。", article=XZCF_57)
+    step.document = doc
+    step.save(update_fields=["document"])
     return c
 
 
