@@ -1394,8 +1394,6 @@ def case_close(*, actor: Any, case: Case, closed_on: dt.date) -> Case:
     last = CaseStep.objects.filter(case=c).order_by("-on", "-id").values_list("on", flat=True).first()
     closed_on = _day(closed_on, "closed_on", "结案日期", not_before=last, before_label="最后一个办案环节的日期")
     require_other_person(c.proposed_by or c.opened_by, actor, what="结案审批", article=XZCF_57)
-    if c.status == CaseStatus.EXECUTED and CaseOfficer.objects.filter(case=c, active=True, valid=True).count() < 2:
-        raise DomainError("案卷中有效执法人员不足两人，不能结案。", code="officers_too_few", article=XZCF_42)
     if Payment.objects.filter(case=c, onsite=True, handed_over_on__isnull=True).exists():
         raise DomainError("当场收缴的罚款尚未登记交至行政机关，不能结案。", code="onsite_not_handed_over", article=f"{XZCF}第七十一条")
     # The case-file review's veto items (LEGAL.md §8): closing refused while any fails; then the
