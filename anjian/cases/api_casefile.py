@@ -1,9 +1,9 @@
 """API of penalty cases: casefile (included by api_urls under /api/v1/).
 
-``GET cases/<id>/file/``: the case file's index and the veto results of the case-file review;
-``GET cases/<id>/file/download/``: the whole file as a zip (index first). The path
-``cases/<id>/file/`` is also the router's POST action that files the case (立案): a POST here is
-handed to that action unchanged.
+``GET cases/<id>/case-file/``: the case file's index and the veto results of the case-file review;
+``GET cases/<id>/case-file/download/``: the whole file as a zip (index first). Not
+``cases/<id>/file/``: that path is the case API's POST action that files the case (立案), and a
+second view on it would shadow that action for every id.
 """
 
 from __future__ import annotations
@@ -72,12 +72,6 @@ class CaseFileView(APIView):
         case = scoped_case(request.user, pk)
         return Response(file_data(casefile.build_file(case)))
 
-    @extend_schema(exclude=True)  # documented as the router's cases_file_create (立案)
-    def post(self, request: Request, pk: int) -> Any:
-        from anjian.cases.api import CaseViewSet
-
-        return CaseViewSet.as_view({"post": "file_case"})(request._request, pk=str(pk))
-
 
 class CaseFileDownloadView(APIView):
     @extend_schema(summary="案卷下载（zip，卷内目录在前）", operation_id="cases_file_download", responses={(200, "application/zip"): OpenApiTypes.BINARY})
@@ -94,6 +88,6 @@ def zip_response(case: Case) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("cases/<int:pk>/file/", CaseFileView.as_view(), name="case-file"),
-    path("cases/<int:pk>/file/download/", CaseFileDownloadView.as_view(), name="case-file-download"),
+    path("cases/<int:pk>/case-file/", CaseFileView.as_view(), name="case-file"),
+    path("cases/<int:pk>/case-file/download/", CaseFileDownloadView.as_view(), name="case-file-download"),
 ]

@@ -133,7 +133,7 @@ def test_zip_download_has_the_index_first_and_the_documents_in_order(cases_world
     decision = crafted_document(w, c, "penalty_decision_unit", "行政处罚决定书（单位）", D(2026, 3, 6), 93)
     tampered = crafted_document(w, c, "case_filing_approval", "立案审批表", D(2026, 3, 2), 92)
     IssuedDocument.objects.filter(pk=tampered.pk).update(sha256="f" * 64)
-    r = api(w.user("officer_a")).get(f"/api/v1/cases/{c.pk}/file/download/")
+    r = api(w.user("officer_a")).get(f"/api/v1/cases/{c.pk}/case-file/download/")
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"
     z = zipfile.ZipFile(io.BytesIO(r.content))
     names = z.namelist()
@@ -150,7 +150,7 @@ def test_zip_download_has_the_index_first_and_the_documents_in_order(cases_world
     page = Client()
     page.force_login(w.user("officer_a"))
     assert page.get(f"/cases/{c.pk}/file/download/").status_code == 200
-    assert api(w.user("officer_b")).get(f"/api/v1/cases/{c.pk}/file/download/").status_code == 404
+    assert api(w.user("officer_b")).get(f"/api/v1/cases/{c.pk}/case-file/download/").status_code == 404
 
 
 # --- the veto check --------------------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def test_api_file_index_and_veto_results_with_a_constant_query_count(cases_world
     officer = api(w.user("officer_a"))
     crafted_document(w, c, "penalty_notice", "行政处罚告知书", D(2026, 3, 2), 1)
     with CaptureQueriesContext(connection) as small:
-        r = officer.get(f"/api/v1/cases/{c.pk}/file/")
+        r = officer.get(f"/api/v1/cases/{c.pk}/case-file/")
     assert r.status_code == 200
     body = r.json()
     assert body["retention"] == "永久" and body["may_close"] is True and body["veto_failed"] == 0
@@ -320,16 +320,17 @@ def test_api_file_index_and_veto_results_with_a_constant_query_count(cases_world
     for i in range(2, 12):
         crafted_document(w, c, "interview_record", "询问笔录", D(2026, 3, 3), i)
     with CaptureQueriesContext(connection) as big:
-        r = officer.get(f"/api/v1/cases/{c.pk}/file/")
+        r = officer.get(f"/api/v1/cases/{c.pk}/case-file/")
     assert len(r.json()["rows"]) == len(body["rows"]) + 10
     assert len(big.captured_queries) == len(small.captured_queries)
     # Out of scope, missing, overflowing: 404.
-    assert api(w.user("officer_b")).get(f"/api/v1/cases/{c.pk}/file/").status_code == 404
-    assert officer.get("/api/v1/cases/99999999/file/").status_code == 404
-    assert officer.get(f"/api/v1/cases/{'9' * 20}/file/").status_code == 404
-    # The POST on the same path still files a case (立案), answered by the case API.
-    r = officer.post(f"/api/v1/cases/{c.pk}/file/", {"filed_on": "2026-03-02"}, format="json")
-    assert r.status_code in (403, 409) and r.json()["code"] in ("bad_state", "role_refused", "forbidden", "self_approval")
+    assert api(w.user("officer_b")).get(f"/api/v1/cases/{c.pk}/case-file/").status_code == 404
+    assert officer.get("/api/v1/cases/99999999/case-file/").status_code == 404
+    assert officer.get(f"/api/v1/cases/{'9' * 20}/case-file/").status_code == 404
+    # The case file's path leaves cases/<id>/file/ to the case API's filing action (立案).
+    assert officer.post(f"/api/v1/cases/{c.pk}/case-file/", {}, format="json").status_code == 405
+    r = api(w.user("depthead_a")).post(f"/api/v1/cases/{c.pk}/file/", {"filed_on": "2026-03-02"}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "bad_state"
 
 
 def test_case_file_page(cases_world, ent_a, clock, monkeypatch):

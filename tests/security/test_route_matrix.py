@@ -105,6 +105,11 @@ ROUTES: dict[str, str] = {
     "hazards:institutional_create": "object:enterprise",
     "hazards:institutional_done": "object:institutional",
     "documents:download": "object:document",
+    # The case file (issue 9 item 10) and the reminders (item 11).
+    "cases:casefile-detail": "object:case",
+    "cases:casefile-download": "object:case",
+    "cases:casefile-pages": "object:case",
+    "cases:casefile-reminders-read": "login",  # POST only: marks the signed-in person's own reminders read
     "law:deadlines": "login",
     "law:penalties": "login",
     "api-root": "login",
@@ -190,6 +195,8 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/cases/summary/": "login",
     "POST /api/v1/cases/transfer-accept/": "login",
     "GET /api/v1/cases/{id}/": "object:case",
+    "GET /api/v1/cases/{id}/case-file/": "object:case",
+    "GET /api/v1/cases/{id}/case-file/download/": "object:case",
     **{
         f"POST /api/v1/cases/{{id}}/{step}/": "object:case"
         for step in (
@@ -506,6 +513,7 @@ CONTROLS = {
     "hazards:transfer_detail": "transfer",
     "documents:download": "document",
     "GET /api/v1/cases/{id}/": "case",
+    "cases:casefile-detail": "case",
     "hazards:measure": "measure",
     "GET /api/v1/set-asides/{id}/": "set_aside",
     "hazards:two_lists": "enterprise",
