@@ -317,6 +317,7 @@ def cover_context(cf: CaseFile) -> dict[str, Any]:
         "closed_on": c.closed_on.isoformat() if c.closed_on else "",
         "result": result_text(c),
         "officer_names": "、".join(o.staff.name for o in officers) or "（未指派）",
+        "officers": [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in officers],
         "item_count": len(cf.rows) + 1,  # with the index itself
         "page_total": cf.page_total or "",
         "retention": "永久",
@@ -327,7 +328,8 @@ def cover_context(cf: CaseFile) -> dict[str, Any]:
 def index_context(cf: CaseFile) -> dict[str, Any]:
     rows = [{"seq": 1, "title": "卷内目录", "number": "", "date": timezone.localdate().isoformat(), "pages": ""}]
     rows += [{"seq": r["seq"] + 1, "title": r["title"], "number": r["number"], "date": r["date"].isoformat(), "pages": r["pages"]} for r in cf.rows]
-    return {"case_title": cf.case.title, "rows": rows, "pages_note": cf.pages_note}
+    officers = [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in _officer_rows(cf.case)]
+    return {"case_title": cf.case.title, "party": _party(cf.case), "rows": rows, "pages_note": cf.pages_note, "officers": officers}
 
 
 def render_unnumbered(kind_code: str, context: dict[str, Any], case: Case) -> bytes:

@@ -95,10 +95,9 @@ def test_a_full_journey_gets_its_file_in_the_official_order(cases_world, ent_a, 
     # The cover and the index as documents.
     cover = document_text(casefile.render_unnumbered("case_file_cover", casefile.cover_context(cf), c))
     assert "行政处罚案卷" in cover and ent_a.name in cover and "2026年3月2日" in cover and "2026年3月6日" in cover and "保管期限：永久" in cover
-    assert "案卷首页" not in cover or True
     index = document_text(casefile.render_unnumbered("case_file_index", casefile.index_context(cf), c))
     lines = index.splitlines()
-    assert lines[0] == "卷内目录"
+    assert lines[:2] == [c.owner_agency.name, "卷内目录"] and f"当事人：{ent_a.name}" in lines
     assert index.index("卷内目录\t") < index.index("行政处罚决定书（单位）") < index.index("立案审批表") < index.index("结案审批表") < index.index("某新文书")
 
 

@@ -72,6 +72,10 @@ def sample_context(kind: str) -> dict[str, Any]:
             "conclusion": "经复查，上表第1项隐患已整改合格，予以销号；上表第2项隐患未整改合格，责令你单位按照上表所列期限整改完毕。",
             "officers": [dict(o) for o in OFFICERS],
         }
+    from tests.documents.samples_casefile import SAMPLES as casefile_samples
+
+    if kind in casefile_samples:
+        return casefile_samples[kind]()
     raise KeyError(kind)
 
 

@@ -43,7 +43,7 @@ CASE_FILE_COVER = register(
         name="案卷首页",
         number_word="卷首",
         template="case_file_cover.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=False,
         defaults={"retention": RETENTION},
         facts=(
@@ -62,10 +62,11 @@ CASE_FILE_INDEX = register(
         name="卷内目录",
         number_word="卷目",
         template="case_file_index.docx",
-        template_version="2026.1",
+        template_version="2026.2",
         served=False,
         facts=(
             Fact("case_title", "案由"),
+            Fact("party.name", "当事人"),
             Fact("rows", "卷内文件", type="list", item_facts=(Fact("seq", "序号"), Fact("title", "文书名称"))),
         ),
     )

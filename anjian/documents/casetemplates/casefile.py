@@ -39,9 +39,7 @@ def closing_approval() -> DocxDocument:
 
 def case_file_cover() -> DocxDocument:
     doc = _new_document("案卷首页")
-    p(doc, "{{ agency_name }}", "AJ Agency")
-    p(doc, "行政处罚案卷", "AJ Title")
-    p(doc, "", "AJ Flush")
+    header(doc, "行政处罚案卷")
     p(doc, "案　　由：{{ case_title }}", "AJ Flush")
     p(doc, "当 事 人：{{ party.name }}", "AJ Flush")
     p(doc, "{%p if decision_number %}", "AJ Flush")
@@ -50,19 +48,23 @@ def case_file_cover() -> DocxDocument:
     p(doc, "立案日期：{{ filed_on|cn_date }}", "AJ Flush")
     p(doc, "结案日期：{{ closed_on|cn_date }}", "AJ Flush")
     p(doc, "处理结果：{{ result }}", "AJ Flush")
-    p(doc, "承 办 人：{{ officer_names }}", "AJ Flush")
+    p(doc, "{%p for o in officers %}", "AJ Flush")
+    p(doc, "承 办 人：{{ o.name }}　执法证号：{{ o.certificate_no }}", "AJ Flush")
+    p(doc, "{%p endfor %}", "AJ Flush")
     p(doc, "卷内文件：{{ item_count }}件{% if page_total %}，共{{ page_total }}页{% endif %}", "AJ Flush")
     p(doc, "保管期限：{{ retention }}", "AJ Flush")
     p(doc, "{%p if retention_basis %}", "AJ Note")
     p(doc, "保管期限依据：{{ retention_basis }}", "AJ Note")
     p(doc, "{%p endif %}", "AJ Note")
+    seal(doc, mark="")
     return doc
 
 
 def case_file_index() -> DocxDocument:
     doc = _new_document("卷内目录")
-    p(doc, "卷内目录", "AJ Title")
+    header(doc, "卷内目录")
     p(doc, "案由：{{ case_title }}", "AJ Flush")
+    p(doc, "当事人：{{ party.name }}", "AJ Flush")
     table(
         doc,
         [("序号", 14), ("文书名称", 50), ("文号", 40), ("日期", 30), ("页次", 22)],
@@ -72,6 +74,11 @@ def case_file_index() -> DocxDocument:
     p(doc, "{%p if pages_note %}", "AJ Note")
     p(doc, "说明：{{ pages_note }}", "AJ Note")
     p(doc, "{%p endif %}", "AJ Note")
+    # 立卷人: the handlers who put the file together (卷内备考表).
+    p(doc, "{%p for o in officers %}", "AJ Flush")
+    p(doc, "立卷人：{{ o.name }}　执法证号：{{ o.certificate_no }}", "AJ Flush")
+    p(doc, "{%p endfor %}", "AJ Flush")
+    seal(doc, mark="")
     return doc
 
 
