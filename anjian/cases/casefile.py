@@ -122,7 +122,7 @@ EVIDENCE_SOURCES: list[Callable[[Case], list[FileEntry]]] = []
 
 
 def case_documents(case: Case) -> list[IssuedDocument]:
-    """The live documents of the case and of its source inspection or hazard (one query)."""
+    """The live documents of the case and of its source inspection, hazard or transfer."""
     q = Q(subject_type=CASE_SUBJECT, subject_id=str(case.pk))
     inspection_id = None
     if case.finding is not None:
@@ -135,6 +135,13 @@ def case_documents(case: Case) -> list[IssuedDocument]:
         q |= Q(ids, subject_type="hazards.hazard", kind__in=SOURCE_KINDS)
     if inspection_id:
         q |= Q(subject_type="inspections.inspection", subject_id=str(inspection_id), kind__in=SOURCE_KINDS)
+    if case.transfer_id:
+        # A transfer (局队合一) carries the findings of one or more inspections.
+        from anjian.inspections.models import Finding
+
+        inspections: list[str] = [str(i) for i in Finding.objects.filter(transfers=case.transfer_id).values_list("inspection_id", flat=True).distinct()]
+        if inspections:
+            q |= Q(subject_type="inspections.inspection", subject_id__in=inspections, kind__in=SOURCE_KINDS)
     return list(IssuedDocument.objects.filter(q, status=DocumentStatus.ISSUED).order_by("issued_on", "issued_at", "id"))
 
 

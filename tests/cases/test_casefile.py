@@ -427,3 +427,26 @@ def test_reminder_command_and_include(cases_world, ent_a, clock):
     page.force_login(w.user("officer_a"))
     assert page.post("/cases/reminders/read/", {"next": "/cases/"}).status_code == 302
     assert casefile.unread_reminders(w.user("officer_a")) == []
+
+
+def test_documents_of_the_source_inspection_are_in_the_file(cases_world, inspection, clock):
+    from anjian.hazards import services as hazard_services
+    from anjian.inspections import services as insp_services
+    from anjian.org.models import Department, Membership
+
+    w = cases_world
+    team = Department.objects.get(agency=w.agency_a, kind="enforcement")
+    sup = Department.objects.create(agency=w.agency_a, name="危化监管科", kind="supervision")
+    Membership.objects.filter(staff=w.user("officer_a").staff).update(department=team)
+    f = insp_services.finding_add(actor=w.user("officer_a"), inspection=inspection, description="未如实记录安全生产教育培训情况", violation_id="P7")
+    t = hazard_services.transfer_send(actor=w.user("supervisor_a"), enterprise=inspection.enterprise, from_department=sup, to_department=team, facts="未如实记录培训", findings=[f])
+    c = services.transfer_accept_into_case(actor=w.user("officer_a"), transfer=t, title="未如实记录培训案")
+    record = crafted_document(w, c, "inspection_record", "现场检查记录", D(2026, 3, 2), 1)
+    IssuedDocument.objects.filter(pk=record.pk).update(subject_type="inspections.inspection", subject_id=str(inspection.pk))
+    other = crafted_document(w, c, "inspection_record", "现场检查记录", D(2026, 3, 2), 2)
+    IssuedDocument.objects.filter(pk=other.pk).update(subject_type="inspections.inspection", subject_id=str(inspection.pk + 1000))
+    notice = crafted_document(w, c, "penalty_notice", "行政处罚告知书", D(2026, 3, 2), 3)
+    docs = casefile.case_documents(Case.objects.get(pk=c.pk))
+    assert {d.pk for d in docs} == {record.pk, notice.pk}
+    rows = casefile.build_file(Case.objects.get(pk=c.pk), with_veto=False).rows
+    assert [r["kind"] for r in rows] == ["inspection_record", "penalty_notice"]  # 现场检查记录 before 告知书 (LEGAL.md §8)
