@@ -1454,13 +1454,21 @@ def case_close(*, actor: Any, case: Case, closed_on: dt.date) -> Case:
     last = CaseStep.objects.filter(case=c).order_by("-on", "-id").values_list("on", flat=True).first()
     closed_on = _day(closed_on, "closed_on", "结案日期", not_before=last, before_label="最后一个办案环节的日期")
     require_other_person(c.proposed_by or c.opened_by, actor, what="结案审批", article=XZCF_57)
-    if c.status == CaseStatus.EXECUTED and CaseOfficer.objects.filter(case=c, active=True, valid=True).count() < 2:
-        raise DomainError("案卷中有效执法人员不足两人，不能结案。", code="officers_too_few", article=XZCF_42)
     if Payment.objects.filter(case=c, onsite=True, handed_over_on__isnull=True).exists():
         raise DomainError("当场收缴的罚款尚未登记交至行政机关，不能结案。", code="onsite_not_handed_over", article=f"{XZCF}第七十一条")
+    # The case-file review's veto items (LEGAL.md §8): closing refused while any fails; then the
+    # 结案审批表 is issued in this transaction and recorded on the step (cases.casefile).
+    from anjian.cases import casefile
+
+    refusal = casefile.closing_refusal(c)
+    if refusal is not None:
+        raise refusal
     c.closed_on, c.closed_by = closed_on, actor
     c.save(update_fields=["closed_on", "closed_by"])
-    _step(c, actor=actor, action="case.close", on=closed_on, to=CaseStatus.CLOSED, summary="结案。", article=XZCF_57)
+    doc = casefile.issue_closing_approval(actor=actor, case=c, closed_on=closed_on, approver=audit.actor_name(actor))
+    step = _step(c, actor=actor, action="case.close", on=closed_on, to=CaseStatus.CLOSED, summary=f"结案（{doc.number}）。", article=XZCF_57)
+    step.document = doc
+    step.save(update_fields=["document"])
     return c
 
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from anjian.cases import views_casefile as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<int:pk>/file/", views.casefile_detail, name="casefile-detail"),
+    path("<int:pk>/file/download/", views.casefile_download, name="casefile-download"),
+    path("<int:pk>/file/pages/", views.casefile_pages, name="casefile-pages"),
+    path("reminders/read/", views.reminders_read, name="casefile-reminders-read"),
+]

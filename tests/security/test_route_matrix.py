@@ -171,6 +171,11 @@ ROUTES: dict[str, str] = {
             "recusal-decide",
         )
     },  # fmt: skip
+    # The case file (issue 9 item 10) and the reminders (item 11).
+    "cases:casefile-detail": "object:case",
+    "cases:casefile-download": "object:case",
+    "cases:casefile-pages": "object:case",
+    "cases:casefile-reminders-read": "login",  # POST only: marks the signed-in person's own reminders read
     "law:deadlines": "login",
     "law:penalties": "login",
     "api-root": "login",
@@ -266,6 +271,8 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/dishonesty/export/": "login",
     "GET /api/v1/dishonesty/{id}/": "object:dishonesty",
     **{f"POST /api/v1/dishonesty/{{id}}/{step}/": "object:dishonesty" for step in ("decide", "notify", "statement", "publish", "remove")},
+    "GET /api/v1/cases/{id}/case-file/": "object:case",
+    "GET /api/v1/cases/{id}/case-file/download/": "object:case",
     **{
         f"POST /api/v1/cases/{{id}}/{step}/": "object:case"
         for step in (
@@ -641,6 +648,7 @@ CONTROLS = {
     "documents:download": "document",
     "GET /api/v1/cases/{id}/": "case",
     "cases:detail": "case",
+    "cases:casefile-detail": "case",
     "hazards:measure": "measure",
     "GET /api/v1/set-asides/{id}/": "set_aside",
     "hazards:two_lists": "enterprise",
