@@ -121,6 +121,23 @@ class FileEntry:
 EVIDENCE_SOURCES: list[Callable[[Case], list[FileEntry]]] = []
 
 
+def _evidence_files(case: Case) -> list[FileEntry]:
+    """The photos, recordings and scans of the evidence stage (``cases.EvidenceFile``), content-checked
+    with their SHA-256, at the end of the file (LEGAL.md §8: 证照及身份证明复印件、其他证据材料)."""
+    from anjian.cases.models_evidence import EvidenceFile
+
+    return [
+        FileEntry(
+            place=EVIDENCE_PLACE, title=f"证据材料：{f.description[:60]}", date=f.collected_on, kind="evidence_file", file=f.file,
+            file_name=f.original_name, sha256=f.sha256, note=f"{f.get_kind_display()}，来源：{f.source}", order=(f.pk,),
+        )  # fmt: skip
+        for f in EvidenceFile.objects.filter(case=case).order_by("collected_on", "id")
+    ]
+
+
+EVIDENCE_SOURCES.append(_evidence_files)
+
+
 def case_documents(case: Case) -> list[IssuedDocument]:
     """The live documents of the case and of its source inspection, hazard or transfer."""
     q = Q(subject_type=CASE_SUBJECT, subject_id=str(case.pk))
