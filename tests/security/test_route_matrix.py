@@ -75,6 +75,8 @@ ROUTES: dict[str, str] = {
     "inspections:print": "object:inspection",
     "inspections:scan": "object:inspection",
     "inspections:evidence": "object:inspection",
+    "cases:filing-documents": "object:case",
+    "cases:filing-documents-issue": "object:case",
     "inspections:finding_add": "object:inspection",
     **{
         f"cases:{name}": "object:case"
