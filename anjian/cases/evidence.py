@@ -154,10 +154,10 @@ def _party(c: Case) -> dict[str, str]:
 
 
 def _remedies(c: Case) -> dict[str, str]:
-    agency = c.owner_agency
-    review = getattr(agency, "review_body", "") or f"{c.jurisdiction.name}人民政府"
-    court = getattr(agency, "court", "") or f"{c.jurisdiction.name}人民法院"
-    return {"review_body": review, "court": court}
+    """The agency's configured review body and court; refused when not set (never guessed)."""
+    from anjian.org.selectors import agency_remedies
+
+    return agency_remedies(c.owner_agency)
 
 
 def _issue(actor: Any, c: Case, code: str, n: int, ctx: Mapping[str, Any], issued_on: dt.date) -> IssuedDocument:

@@ -243,15 +243,16 @@ def _issue(actor: Any, c: Case, kind: str, context: Mapping[str, Any], issued_on
 
 
 def _court(c: Case) -> str:
-    """The court named by the agency (Agency.court, added by the decision helper), else the
-    jurisdiction's basic court."""
-    agency = c.owner_agency
-    return getattr(agency, "court", "") or f"{agency.jurisdiction.name}人民法院"
+    """The court configured for the agency (Agency.court); refused when not set (never guessed)."""
+    from anjian.org.selectors import agency_remedies
+
+    return agency_remedies(c.owner_agency)["court"]
 
 
 def _review_body(c: Case) -> str:
-    agency = c.owner_agency
-    return getattr(agency, "review_body", "") or f"{agency.jurisdiction.name}人民政府"
+    from anjian.org.selectors import agency_remedies
+
+    return agency_remedies(c.owner_agency)["review_body"]
 
 
 def _in_execution(c: Case, what: str) -> None:

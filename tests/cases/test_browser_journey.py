@@ -32,6 +32,7 @@ def browser(live_server: Any, settings: Any) -> Iterator[Any]:
     # 8 hours would end when the clock moves days ahead.
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     settings.SESSION_COOKIE_AGE = 60 * 24 * 3600
+    settings.SESSION_IDLE_MINUTES = 60 * 24 * 60  # the clock jumps days between steps; the idle timeout has its own tests
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b

@@ -85,7 +85,7 @@ def test_surcharge_paused_during_reconsideration(cases_world, ent_a, clock, medi
     c = served_case(w, ent_a, clock)
     at(clock, D(2026, 3, 25))
     r = execution.remedy_record(actor=w.user("officer_a"), case=c, kind="reconsideration", filed_on=D(2026, 3, 25))
-    assert r.body == "芝罘区人民政府"  # the agency's review body (fallback until Agency.review_body lands)
+    assert r.body == "烟台市芝罘区人民政府"  # the agency's review body (Agency.review_body)
     at(clock, D(2026, 4, 1))
     assert execution.amount_due(c, D(2026, 4, 1)).surcharge == Decimal("600.00")  # only 3/24; paused from 3/25
     with pytest.raises(ValidationFailed):  # the outcome cannot be served before the filing
@@ -238,7 +238,7 @@ def test_demand_reminder_ten_working_days_and_court_application(cases_world, ent
         execution.enforcement_apply(actor=w.user("depthead_a"), case=c, applied_on=D(2026, 9, 22))
     app = execution.enforcement_apply(actor=w.user("leader_a"), case=c, applied_on=D(2026, 9, 22))
     text = document_text(app.file.read())
-    court = getattr(w.agency_a, "court", "") or "芝罘区人民法院"
+    court = w.agency_a.court
     assert app.context["court"] == court and court in text and "烟台市芝罘区应急管理局" in text
     assert reminder.number in text and "肆万元整" in text and "2026年9月8日" in text
     c.refresh_from_db()
@@ -307,7 +307,7 @@ def test_daily_penalty_and_closure_offered_and_taken_up(cases_world, inspection,
         execution.daily_penalty_open(actor=w.user("officer_a"), case=c, on=D(2026, 3, 20))
     with pytest.raises(ValidationFailed):
         execution.closure_request_record(actor=w.user("depthead_a"), case=c, on=D(2026, 3, 20), note="")
-    execution.closure_request_record(actor=w.user("depthead_a"), case=c, on=D(2026, 3, 20), note="芝应急〔2026〕9号，报芝罘区人民政府")
+    execution.closure_request_record(actor=w.user("depthead_a"), case=c, on=D(2026, 3, 20), note="芝应急〔2026〕9号，报烟台市芝罘区人民政府")
     o = execution.offers(c, D(2026, 3, 20)).explain()
     assert o["daily_penalty"]["offered"] is False and o["daily_penalty"]["taken_case"] == new.pk
     assert o["closure_request"]["offered"] is False and o["closure_request"]["requested_on"] == D(2026, 3, 20)

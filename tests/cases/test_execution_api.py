@@ -39,7 +39,7 @@ def test_summary_schedule_and_deferral_over_the_api(cases_world, ent_a, clock, m
     r = officer.get(f"/api/v1/cases/{c.pk}/execution/", {"on": "2026-03-25"})
     assert r.status_code == 200
     assert r.json()["due"]["surcharge"] == "1200.00" and r.json()["due"]["total"] == "21200.00"
-    assert r.json()["court"] == "芝罘区人民法院" and r.json()["offers"]["daily_penalty"]["offered"] is False
+    assert r.json()["court"] == "烟台市芝罘区人民法院" and r.json()["offers"]["daily_penalty"]["offered"] is False
     assert officer.get(f"/api/v1/cases/{c.pk}/execution/", {"on": "25/03/2026"}).status_code in (400, 422)
     assert officer.get(f"/api/v1/cases/{c.pk}/execution/surcharge/", {"on": "9999-12-31"}).status_code in (400, 422)  # bounded horizon
     s = officer.get(f"/api/v1/cases/{c.pk}/execution/surcharge/").json()
@@ -75,7 +75,7 @@ def test_scope_and_bad_ids(cases_world, ent_a, clock, media):  # noqa: F811
     r = officer.post(f"/api/v1/cases/{c.pk}/execution/remedies/", {"kind": "lawsuit", "filed_on": "2026-03-01"}, format="json")
     assert r.status_code in (400, 422) and "filed_on" in r.json()["fields"] and not c.remedies.exists()  # before the service of the decision
     r = officer.post(f"/api/v1/cases/{c.pk}/execution/remedies/", {"kind": "lawsuit", "filed_on": "2026-03-25"}, format="json")
-    assert r.status_code == 201 and r.json()["remedies"][0]["body"] == "芝罘区人民法院"
+    assert r.status_code == 201 and r.json()["remedies"][0]["body"] == "烟台市芝罘区人民法院"
     remedy = c.remedies.get()
     # a remedy id of this case under another case of the same bureau: 404
     other = served_case(w, ent_a, clock, act_date=D(2026, 2, 21))
