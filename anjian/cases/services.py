@@ -1327,6 +1327,12 @@ def decision_served(*, actor: Any, case: Case, method: str, event_date: dt.date,
     served_on, basis = _service(method, event_date, not_before=c.decided_on, recipient=recipient, witness=witness, consent_ref=consent_ref)
     c.decision_served_on, c.decision_service_method, c.decision_service_basis = served_on, method, basis[:200]
     c.save(update_fields=["decision_served_on", "decision_service_method", "decision_service_basis"])
+    if c.decision_document is not None:
+        # The proof of service on the 决定书 itself (送达回证, 行政处罚法 §61), as for the 告知书: the
+        # case file lists it and the document's date of service is the one the clocks ran from.
+        from anjian.documents import services as documents
+
+        documents.service_record(actor=actor, document=c.decision_document, method=method, event_date=event_date, recipient=recipient.strip(), witness=(witness or "").strip(), consent_ref=(consent_ref or "").strip())
     service = _active_deadline(c, "decision_service")
     met = service is None or served_on <= service.due
     if service is not None:

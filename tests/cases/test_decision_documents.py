@@ -101,6 +101,18 @@ def test_a_double_submit_issues_no_second_decision(cases_world: Any, ent_a: Any,
     assert IssuedDocument.objects.filter(kind__startswith="penalty_decision").count() == 1
 
 
+def test_the_service_of_the_decision_is_recorded_on_the_decision_itself(cases_world: Any, ent_a: Any, clock: Any) -> None:
+    from anjian.documents.selectors import date_of_service
+
+    w = cases_world
+    c = noticed_case(w, ent_a)
+    at(clock, D(2026, 3, 9))
+    services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 6))
+    c = services.decision_served(actor=w.user("officer_a"), case=c, method="direct", event_date=D(2026, 3, 9), recipient="李四")
+    assert c.decision_document is not None
+    assert date_of_service(c.decision_document) == D(2026, 3, 9) == c.decision_served_on  # the clocks ran from the recorded service
+
+
 @pytest.mark.parametrize(
     ("change", "code", "words"),
     [
