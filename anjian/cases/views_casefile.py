@@ -1,4 +1,4 @@
-"""Pages of the case file: /cases/<id>/file/ (index, veto results, download) and the reminders."""
+"""Pages of the case file: /cases/<id>/case-file/ (index, veto results, download) and the reminders."""
 
 from __future__ import annotations
 

@@ -75,10 +75,8 @@ def test_a_full_journey_gets_its_file_in_the_official_order(cases_world, ent_a, 
     w = cases_world
     c = executed_case(w, ent_a, clock)
     # Documents the other stages issue, created out of order: the file follows LEGAL.md §8.
+    # (the filing approval, the notice and the decision are issued by the services themselves)
     crafted_document(w, c, "unknown_later_kind", "某新文书", D(2026, 3, 3), 90)
-    crafted_document(w, c, "penalty_notice", "行政处罚告知书", D(2026, 3, 2), 91)
-    crafted_document(w, c, "case_filing_approval", "立案审批表", D(2026, 3, 2), 92)
-    crafted_document(w, c, "penalty_decision_unit", "行政处罚决定书（单位）", D(2026, 3, 6), 93)
     crafted_document(w, c, "collective_discussion_record", "集体讨论记录", D(2026, 3, 5), 94)
     c = services.case_close(actor=w.user("depthead_a"), case=c, closed_on=D(2026, 3, 6))
     closing = IssuedDocument.objects.get(kind="closing_approval", subject_type="cases.case", subject_id=str(c.pk))
@@ -87,9 +85,10 @@ def test_a_full_journey_gets_its_file_in_the_official_order(cases_world, ent_a, 
     assert "结案审批表" in text and ent_a.name in text and "20000" in text.replace(",", "") or "2万" in text
     cf = casefile.build_file(c)
     assert [r["kind"] for r in cf.rows] == [
-        "penalty_decision_unit", "case_filing_approval", "penalty_notice", "collective_discussion_record", "closing_approval", "payment_receipt", "unknown_later_kind",
-    ]  # fmt: skip
-    assert [r["seq"] for r in cf.rows] == list(range(1, 8))
+        "penalty_decision_unit", "case_filing_approval", "penalty_notice", "collective_discussion_record", "service_record", "service_record",
+        "closing_approval", "payment_receipt", "unknown_later_kind",
+    ]  # fmt: skip  (the two proofs of service: the notice's and the decision's)
+    assert [r["seq"] for r in cf.rows] == list(range(1, 10))
     receipt = next(r for r in cf.rows if r["kind"] == "payment_receipt")
     assert receipt["number"] == f"R-{c.pk}" and receipt["date"] == D(2026, 3, 6)
     # The cover and the index as documents.
@@ -98,13 +97,13 @@ def test_a_full_journey_gets_its_file_in_the_official_order(cases_world, ent_a, 
     index = document_text(casefile.render_unnumbered("case_file_index", casefile.index_context(cf), c))
     lines = index.splitlines()
     assert lines[:2] == [c.owner_agency.name, "卷内目录"] and f"当事人：{ent_a.name}" in lines
-    assert index.index("卷内目录\t") < index.index("行政处罚决定书（单位）") < index.index("立案审批表") < index.index("结案审批表") < index.index("某新文书")
+    assert index.index("卷内目录\t") < index.index("行政处罚决定书\t") < index.index("立案审批表") < index.index("结案审批表") < index.index("某新文书")
 
 
 def test_page_counts_are_blank_with_a_note_without_libreoffice(cases_world, ent_a, clock, monkeypatch):
     w = cases_world
     c = executed_case(w, ent_a, clock)
-    d = crafted_document(w, c, "penalty_decision_unit", "行政处罚决定书（单位）", D(2026, 3, 6), 1)
+    d = IssuedDocument.objects.get(subject_type="cases.case", subject_id=str(c.pk), kind="penalty_decision_unit")
     monkeypatch.setattr(casefile, "pdf_available", lambda: False)
     cf = casefile.build_file(c, with_veto=False)
     assert all(r["pages"] == "" for r in cf.rows) and cf.pages_note == casefile.PAGES_NOTE_NO_PDF and cf.page_total is None
@@ -112,8 +111,13 @@ def test_page_counts_are_blank_with_a_note_without_libreoffice(cases_world, ent_
     monkeypatch.setattr(casefile, "pdf_available", lambda: True)
     DocumentPages.objects.create(document=d, sha256=d.sha256, pages=3)
     cf = casefile.build_file(c, with_veto=False)
-    assert cf.rows[0]["pages"] == "1–3" and cf.pages_note == casefile.PAGES_NOTE_NO_FILE  # the receipt has no file
-    assert cf.page_total == 3
+    # The decision is counted; the other documents of the case are not yet: no total, a note says so.
+    assert cf.rows[0]["pages"] == "1–3" and cf.pages_note == casefile.PAGES_NOTE_PENDING and cf.page_total is None
+    for other in IssuedDocument.objects.filter(subject_type="cases.case", subject_id=str(c.pk)).exclude(pk=d.pk):
+        DocumentPages.objects.create(document=other, sha256=other.sha256, pages=1)
+    cf = casefile.build_file(c, with_veto=False)
+    assert cf.pages_note == casefile.PAGES_NOTE_NO_FILE  # all counted; the receipt has no file
+    assert cf.page_total == 3 + IssuedDocument.objects.filter(subject_type="cases.case", subject_id=str(c.pk)).count() - 1
     # A count for an older content of the file does not count.
     DocumentPages.objects.filter(document=d).update(sha256="0" * 64)
     assert casefile.build_file(c, with_veto=False).rows[0]["pages"] == ""
@@ -128,9 +132,8 @@ def test_pdf_page_count_reads_the_page_objects():
 def test_zip_download_has_the_index_first_and_the_documents_in_order(cases_world, ent_a, clock):
     w = cases_world
     c = executed_case(w, ent_a, clock)
-    notice = crafted_document(w, c, "penalty_notice", "行政处罚告知书", D(2026, 3, 2), 91)
-    decision = crafted_document(w, c, "penalty_decision_unit", "行政处罚决定书（单位）", D(2026, 3, 6), 93)
-    tampered = crafted_document(w, c, "case_filing_approval", "立案审批表", D(2026, 3, 2), 92)
+    mine = IssuedDocument.objects.filter(subject_type="cases.case", subject_id=str(c.pk))
+    notice, decision, tampered = (mine.get(kind=k) for k in ("penalty_notice", "penalty_decision_unit", "case_filing_approval"))
     IssuedDocument.objects.filter(pk=tampered.pk).update(sha256="f" * 64)
     r = api(w.user("officer_a")).get(f"/api/v1/cases/{c.pk}/case-file/download/")
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"
@@ -139,7 +142,7 @@ def test_zip_download_has_the_index_first_and_the_documents_in_order(cases_world
     assert names[0] == "000-卷内目录.docx" and names[1] == "001-案卷首页.docx"
     docs = [n for n in names[2:] if n.endswith(".docx")]
     assert docs[0].endswith(decision.download_name) and docs[1].endswith(notice.download_name)
-    assert z.read(docs[0]) == b"\xe8\xa1\x8c\xe6\x94\xbf\xe5\xa4\x84\xe7\xbd\x9a\xe5\x86\xb3\xe5\xae\x9a\xe4\xb9\xa6\xef\xbc\x88\xe5\x8d\x95\xe4\xbd\x8d\xef\xbc\x8993"
+    assert z.read(docs[0]) == decision.file.open("rb").read()
     assert not any(tampered.download_name in n for n in names)  # changed on disk: left out and named
     assert "立案审批表" in z.read("缺失文件说明.txt").decode()
     assert "卷内目录" in document_text(z.read(names[0]))
@@ -148,7 +151,7 @@ def test_zip_download_has_the_index_first_and_the_documents_in_order(cases_world
 
     page = Client()
     page.force_login(w.user("officer_a"))
-    assert page.get(f"/cases/{c.pk}/file/download/").status_code == 200
+    assert page.get(f"/cases/{c.pk}/case-file/download/").status_code == 200
     assert api(w.user("officer_b")).get(f"/api/v1/cases/{c.pk}/case-file/download/").status_code == 404
 
 
@@ -228,7 +231,6 @@ def _other_agency_document(c: Case) -> None:
 def test_each_failing_item_is_found(cases_world, ent_a, clock, mutate, code):
     w = cases_world
     c = executed_case(w, ent_a, clock)
-    crafted_document(w, c, "penalty_notice", "行政处罚告知书", D(2026, 3, 2), 1)
     mutate(c)
     c = Case.objects.select_related("owner_agency", "enterprise", "jurisdiction").get(pk=c.pk)
     items = casefile.veto_check(c)
@@ -261,10 +263,20 @@ def test_key_documents_are_required_once_their_kinds_exist(cases_world, ent_a, c
     fake = SimpleNamespace(code="penalty_decision_unit")
     notice_kind = SimpleNamespace(code="penalty_notice")
     monkeypatch.setattr(registry, "kinds", lambda: [fake, notice_kind])
+    key_docs = IssuedDocument.objects.filter(subject_type="cases.case", subject_id=str(c.pk), kind__in=["penalty_decision_unit", "penalty_notice"])
+    assert key_docs.count() == 2  # issued by the services
+    decision_doc, notice_ids = c.decision_document_id, list(Notice.objects.filter(case=c).values_list("pk", "document_id"))
+    key_docs.update(status="voided", void_reason="测试：视为未签发", voided_at=timezone.now())  # as if never issued
+    Case.objects.filter(pk=c.pk).update(decision_document=None)
+    Notice.objects.filter(case=c).update(document=None)
+    c = Case.objects.get(pk=c.pk)
     failed = {i.code for i in casefile.failed_items(casefile.veto_check(c))}
     assert {"decision_document", "notice_document"} <= failed
-    crafted_document(w, c, "penalty_decision_unit", "行政处罚决定书（单位）", D(2026, 3, 6), 1)
-    crafted_document(w, c, "penalty_notice", "行政处罚告知书", D(2026, 3, 2), 2)
+    key_docs.update(status="issued", void_reason="", voided_at=None)
+    Case.objects.filter(pk=c.pk).update(decision_document=decision_doc)
+    for pk, doc in notice_ids:
+        Notice.objects.filter(pk=pk).update(document=doc)
+    c = Case.objects.get(pk=c.pk)
     items = casefile.veto_check(c)
     assert {"decision_document", "notice_document"} <= codes(items, "passed")
 
@@ -308,13 +320,12 @@ def test_api_file_index_and_veto_results_with_a_constant_query_count(cases_world
     w = cases_world
     c = executed_case(w, ent_a, clock)
     officer = api(w.user("officer_a"))
-    crafted_document(w, c, "penalty_notice", "行政处罚告知书", D(2026, 3, 2), 1)
     with CaptureQueriesContext(connection) as small:
         r = officer.get(f"/api/v1/cases/{c.pk}/case-file/")
     assert r.status_code == 200
     body = r.json()
     assert body["retention"] == "永久" and body["may_close"] is True and body["veto_failed"] == 0
-    assert [row["kind"] for row in body["rows"]][:1] == ["penalty_notice"]
+    assert [row["kind"] for row in body["rows"]][:1] == ["penalty_decision_unit"]  # LEGAL.md §8: the decision first
     assert {v["code"] for v in body["veto"]} >= {"officers_two", "notice_served", "referral"}
     for i in range(2, 12):
         crafted_document(w, c, "interview_record", "询问笔录", D(2026, 3, 3), i)
@@ -326,7 +337,7 @@ def test_api_file_index_and_veto_results_with_a_constant_query_count(cases_world
     assert api(w.user("officer_b")).get(f"/api/v1/cases/{c.pk}/case-file/").status_code == 404
     assert officer.get("/api/v1/cases/99999999/case-file/").status_code == 404
     assert officer.get(f"/api/v1/cases/{'9' * 20}/case-file/").status_code == 404
-    # The case file's path leaves cases/<id>/file/ to the case API's filing action (立案).
+    # The case file's path (case-file/) leaves cases/<id>/file/ to the filing action (立案) of the API and the pages.
     assert officer.post(f"/api/v1/cases/{c.pk}/case-file/", {}, format="json").status_code == 405
     r = api(w.user("depthead_a")).post(f"/api/v1/cases/{c.pk}/file/", {"filed_on": "2026-03-02"}, format="json")
     assert r.status_code == 409 and r.json()["code"] == "bad_state"
@@ -339,29 +350,29 @@ def test_case_file_page(cases_world, ent_a, clock, monkeypatch):
     c = executed_case(w, ent_a, clock)
     page = Client()
     page.force_login(w.user("officer_a"))
-    r = page.get(f"/cases/{c.pk}/file/")
+    r = page.get(f"/cases/{c.pk}/case-file/")
     html = r.content.decode()
     assert r.status_code == 200 and "卷内目录" in html and "案卷评查否决项" in html and 'data-testid="veto-clean"' in html
-    assert f"/cases/{c.pk}/file/download/" in html
+    assert f"/cases/{c.pk}/case-file/download/" in html
     CaseOfficer.objects.filter(case=c).update(valid=False, check_result="无效")
-    assert 'data-testid="veto-failed"' in page.get(f"/cases/{c.pk}/file/").content.decode()
+    assert 'data-testid="veto-failed"' in page.get(f"/cases/{c.pk}/case-file/").content.decode()
     from anjian.cases import views_casefile
 
     monkeypatch.setattr(views_casefile, "pdf_available", lambda: False)
-    r = page.post(f"/cases/{c.pk}/file/pages/", follow=True)
+    r = page.post(f"/cases/{c.pk}/case-file/pages/", follow=True)
     assert r.status_code == 200 and "LibreOffice" in r.content.decode()
     other = Client()
     other.force_login(w.user("officer_b"))
-    assert other.get(f"/cases/{c.pk}/file/").status_code == 404
+    assert other.get(f"/cases/{c.pk}/case-file/").status_code == 404
 
 
 def test_count_pages_stores_the_count_per_document(cases_world, ent_a, clock, monkeypatch):
     w = cases_world
     c = executed_case(w, ent_a, clock)
-    d = crafted_document(w, c, "penalty_notice", "行政处罚告知书", D(2026, 3, 2), 1)
+    d = IssuedDocument.objects.get(subject_type="cases.case", subject_id=str(c.pk), kind="penalty_notice")
     monkeypatch.setattr(casefile, "pdf_available", lambda: True)
     monkeypatch.setattr(casefile, "convert_to_pdf", lambda data: b"<</Type /Page>> <</Type /Page>>")
-    assert casefile.count_pages(c) == 1
+    assert casefile.count_pages(c) == IssuedDocument.objects.filter(subject_type="cases.case", subject_id=str(c.pk)).count()
     assert DocumentPages.objects.get(document=d).pages == 2
     assert casefile.count_pages(c) == 0  # counted once per content
 
@@ -420,7 +431,7 @@ def test_reminder_command_and_include(cases_world, ent_a, clock):
     request = RequestFactory().get("/cases/")
     request.user = w.user("officer_a")
     html = Template("{% load casefile %}{% case_reminders %}").render(Context({"request": request}))
-    assert "办案提醒（1）" in html and f"/cases/{c.pk}/file/" in html
+    assert "办案提醒（1）" in html and f"/cases/{c.pk}/case-file/" in html
     from django.test import Client
 
     page = Client()

@@ -328,6 +328,11 @@ ROUTES: dict[str, str] = {
     "cases:discretion-standard": "object-unbuilt:discretion_standard",
     "cases:discretion-standard-approve": "object-unbuilt:discretion_standard",
     "cases:discretion-standard-end": "object-unbuilt:discretion_standard",
+    "GET /api/v1/discretion-standards/": "login",  # those covering the user's agency only (tests/cases/test_discretion_api.py)
+    "POST /api/v1/discretion-standards/": "login",
+    "GET /api/v1/discretion-standards/{id}/": "object-unbuilt:discretion_standard",
+    "POST /api/v1/discretion-standards/{id}/approve/": "object-unbuilt:discretion_standard",
+    "POST /api/v1/discretion-standards/{id}/end/": "object-unbuilt:discretion_standard",
     # execution (issue 9 item 7): the page, its action forms and the execution API
     "cases:execution": "object:case",
     "cases:execution-action": "object:case",
