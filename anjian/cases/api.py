@@ -100,6 +100,7 @@ class CaseOpenSerializer(serializers.Serializer[Any]):
     person_name = serializers.CharField(required=False, allow_blank=True, default="")
     person_id_number = serializers.CharField(required=False, allow_blank=True, default="")
     person_position = serializers.CharField(required=False, allow_blank=True, default="")
+    person_address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     transfer = serializers.PrimaryKeyRelatedField(queryset=Transfer.objects.all(), required=False, allow_null=True, default=None)
     hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.all(), required=False, allow_null=True, default=None)
     finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True, default=None)

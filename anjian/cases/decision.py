@@ -57,7 +57,7 @@ def party(case: Case) -> dict[str, str]:
     """The party as §59 ¶1(1) names it: a unit by name, code, address and representative; a
     person by name and ID number, with the unit and post where recorded."""
     if case.party_type == PartyType.PERSON:
-        out = {"name": case.person_name, "id_number": case.person_id_number, "position": case.person_position}
+        out = {"name": case.person_name, "id_number": case.person_id_number, "position": case.person_position, "address": case.person_address}
         if case.enterprise is not None:
             out["unit"] = case.enterprise.name
         return out

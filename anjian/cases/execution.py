@@ -711,7 +711,7 @@ def daily_penalty_open(*, actor: Any, case: Case, on: dt.date) -> Case:
     assert check.daily_amount is not None and check.start_date is not None
     new = core.case_open(
         actor=actor, source="other", title=f"拒不改正按日连续处罚：{c.title}"[:200], enterprise=c.enterprise, person_name=c.person_name,
-        person_id_number=c.person_id_number, person_position=c.person_position, discovered_on=on,
+        person_id_number=c.person_id_number, person_position=c.person_position, person_address=c.person_address, discovered_on=on,
         facts=f"当事人被责令改正并受到罚款处罚（案件{c.pk}，罚款{yuan(check.daily_amount)}）后拒不改正，自{check.start_date:%Y年%-m月%-d日}起按原处罚数额按日连续处罚。",
         source_reason=f"{AQSCF_112}；原案件{c.pk}",
     )  # fmt: skip

@@ -93,6 +93,7 @@ class CaseOpenForm(CaseForm):
     person_name = forms.CharField(label="当事人姓名（自然人）", max_length=32, required=False)
     person_id_number = forms.CharField(label="身份证号码", max_length=18, required=False)
     person_position = forms.CharField(label="职务", max_length=64, required=False)
+    person_address = forms.CharField(label="住址", max_length=200, required=False, help_text="当事人为自然人的，决定书须载明其住址。")
     title = forms.CharField(label="案由", max_length=200, error_messages={"required": "请填写案由。"})
     facts = text("违法事实（初步）", "请写明初步查明的违法事实。")
     discovered_on = day("发现日期")

@@ -73,6 +73,7 @@ class Case(models.Model):
     person_name = models.CharField("当事人姓名", max_length=32, blank=True)
     person_id_number = models.CharField("身份证号码", max_length=18, blank=True)
     person_position = models.CharField("职务", max_length=64, blank=True)
+    person_address = models.CharField("住址", max_length=200, blank=True, help_text="自然人当事人的住址（行政处罚法第五十九条第一款第一项：决定书载明当事人的地址）")
     source = models.CharField("案件来源", max_length=16, choices=CaseSource.choices)
     source_reason = models.CharField("来源说明", max_length=500, blank=True)
     transfer = models.ForeignKey(Transfer, verbose_name="移交", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")

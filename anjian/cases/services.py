@@ -441,6 +441,7 @@ def case_open(
     person_name: str = "",
     person_id_number: str = "",
     person_position: str = "",
+    person_address: str = "",
     transfer: Transfer | None = None,
     hazard: Hazard | None = None,
     finding: Finding | None = None,
@@ -513,7 +514,7 @@ def case_open(
     jurisdiction_id = ent.jurisdiction_id if ent is not None else scope.jurisdiction_id
     c = Case(
         jurisdiction_id=jurisdiction_id, owner_agency_id=scope.agency_id, title=title.strip(), party_type=party_type, enterprise=ent,
-        person_name=person_name, person_id_number=person_id_number, person_position=(person_position or "").strip(), source=source,
+        person_name=person_name, person_id_number=person_id_number, person_position=(person_position or "").strip(), person_address=(person_address or "").strip()[:200], source=source,
         source_reason=(source_reason or "").strip(), transfer=transfer if source == CaseSource.TRANSFER else None,
         hazard=hazard if source == CaseSource.HAZARD else None, finding=finding if source == CaseSource.FINDING else None,
         accident=accident if source == CaseSource.ACCIDENT else None, facts=facts.strip(), discovered_on=discovered_on,

@@ -391,7 +391,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             form,
             lambda: _once(request, "case.open", lambda: services.case_open(
                 actor=request.user, source=s, title=d["title"], facts=d["facts"], discovered_on=d["discovered_on"], enterprise=ent,
-                person_name=d["person_name"], person_id_number=d["person_id_number"], person_position=d["person_position"],
+                person_name=d["person_name"], person_id_number=d["person_id_number"], person_position=d["person_position"], person_address=d["person_address"],
                 transfer=linked.get("transfer") if s == CaseSource.TRANSFER else None, hazard=linked.get("hazard") if s == CaseSource.HAZARD else None,
                 finding=linked.get("finding") if s == CaseSource.FINDING else None, accident=acc if s == CaseSource.ACCIDENT else None,
                 source_reason=d["source_reason"], complex_case=d["complex_case"], major_public_interest=d["major_public_interest"], serious_violation=d["serious_violation"],

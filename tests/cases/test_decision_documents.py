@@ -162,12 +162,32 @@ def test_the_api_refuses_the_decision_with_422_naming_the_setting(cases_world: A
     assert client.post(f"/api/v1/cases/{c.pk}/decide/", {"decided_on": "2026-03-06"}, format="json").status_code == 200
 
 
+def test_a_person_without_an_address_cannot_be_decided_against(cases_world: Any, ent_a: Any, clock: Any) -> None:
+    """行政处罚法第五十九条第一款第一项: the decision states the party's address."""
+    w = cases_world
+    c = services.case_open(
+        actor=w.user("officer_a"), source="other", source_reason="事故调查", enterprise=ent_a, person_name="王五", person_id_number=_id_number(),
+        title="主要负责人未履行安全生产管理职责案", facts="王五作为主要负责人未组织制定安全生产规章制度", discovered_on=D(2026, 2, 25),
+    )  # fmt: skip
+    services.case_violation_add(actor=w.user("officer_a"), case=c, violation_id="P4", act_date=D(2026, 2, 20), subject="principal")
+    services.case_file(actor=w.user("depthead_a"), case=c, filed_on=START.date())
+    services.case_assign_officers(actor=w.user("officer_a"), case=c, staff_ids=officers(w))
+    v = c.violations.get()
+    services.case_propose(actor=w.user("officer_a"), case=c, items=[{"violation": v.pk, "amount": Decimal("20000.00"), "reasons": "情节一般"}])
+    services.notice_issue(actor=w.user("officer_a"), case=c, issued_on=START.date())
+    services.notice_served(actor=w.user("officer_a"), case=c, method="direct", event_date=START.date(), recipient="王五")
+    at(clock, D(2026, 3, 16))
+    with pytest.raises(ValidationFailed) as exc:
+        services.decision_make(actor=w.user("leader_a"), case=c, decided_on=D(2026, 3, 16))
+    assert "住址" in str(exc.value.fields) and Case.objects.get(pk=c.pk).status == "notice_served"
+
+
 def test_a_person_is_named_by_id_number_and_unit(cases_world: Any, ent_a: Any, clock: Any) -> None:
     w = cases_world
     number = _id_number()
     c = services.case_open(
         actor=w.user("officer_a"), source="other", source_reason="事故调查", enterprise=ent_a, person_name="王五", person_id_number=number,
-        title="主要负责人未履行安全生产管理职责案", facts="王五作为主要负责人未组织制定安全生产规章制度", discovered_on=D(2026, 2, 25),
+        person_address="烟台市芝罘区南大街1号", title="主要负责人未履行安全生产管理职责案", facts="王五作为主要负责人未组织制定安全生产规章制度", discovered_on=D(2026, 2, 25),
     )  # fmt: skip
     services.case_violation_add(actor=w.user("officer_a"), case=c, violation_id="P4", act_date=D(2026, 2, 20), subject="principal")
     services.case_file(actor=w.user("depthead_a"), case=c, filed_on=START.date())
@@ -184,6 +204,7 @@ def test_a_person_is_named_by_id_number_and_unit(cases_world: Any, ent_a: Any, c
     for fact in [
         "当事人：王五",
         f"身份证号码：{number}",
+        "住址：烟台市芝罘区南大街1号",
         "工作单位及职务：烟台示例化工有限公司",
         "你应当自收到本决定书之日起十五日内",
         "罚款人民币20000.00元（大写：贰万元整）",

@@ -41,7 +41,7 @@ def unit() -> dict[str, Any]:
 
 
 def person() -> dict[str, Any]:
-    return {"party": {"name": PARTY["name"], "id_number": "370602198001011234", "unit": "烟台示例化工有限公司", "position": "安全管理人员"}, **_decision()}
+    return {"party": {"name": PARTY["name"], "id_number": "370602198001011234", "address": "烟台市芝罘区南大街1号", "unit": "烟台示例化工有限公司", "position": "安全管理人员"}, **_decision()}
 
 
 def onsite() -> dict[str, Any]:

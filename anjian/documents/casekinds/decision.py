@@ -40,6 +40,7 @@ UNIT_PARTY = (
 PERSON_PARTY = (
     Fact("party.name", "当事人姓名", article=f"{XZCF_59_1}第一项"),
     Fact("party.id_number", "身份证号码", article=f"{XZCF_59_1}第一项"),
+    Fact("party.address", "当事人住址", article=f"{XZCF_59_1}第一项"),
 )
 OFFICERS = Fact(
     "officers",
