@@ -63,7 +63,10 @@ def _start_on_the_field_form(client: Any, world: Any, ent: Any) -> Inspection:
     return Inspection.objects.get()
 
 
-def test_the_end_time_is_taken_when_the_inspection_is_completed_and_the_record_issues(client: Any, world: Any, ent_a: Any, checklist: Any, calendar: None) -> None:
+def test_the_end_time_is_taken_when_the_inspection_is_completed_and_the_record_issues(client: Any, world: Any, ent_a: Any, checklist: Any, calendar: None, settings: Any) -> None:
+    # The field form keeps the session alive while the officer works (inspections:keepalive); this
+    # test jumps 40 minutes without it, past the 30-minute idle timeout (core/accounts.py).
+    settings.SESSION_IDLE_MINUTES = 120
     with time_machine.travel(at(9, 0), tick=False):
         insp = _start_on_the_field_form(client, world, ent_a)
         # The completion form carries no end time filled in when the page loaded (the old default

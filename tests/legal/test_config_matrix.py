@@ -86,6 +86,11 @@ def _csv_2026_corrected() -> str:
     return "date,kind,name\n" + "\n".join([*rows, "2026-12-21,holiday,更正"]) + "\n"
 
 
+def _standard_body(scope: str) -> dict[str, Any]:
+    cut = {"violation_id": "P12", "subject": "unit", "circumstance": "base", "lenient_to": "10000", "heavy_from": "30000", "note": "逾期未消除一般隐患"}
+    return {"scope": scope, "name": "行政处罚裁量基准", "source_document": SOURCE, "effective_from": "2026-01-01", "cuts": [cut]}
+
+
 A, Z, C = frozenset({"admin_a"}), frozenset({"admin_zone"}), frozenset({"admin_city"})
 NOBODY: frozenset[str] = frozenset()
 READ_ONLY_MODELS = ("calendaryearrevision", "workcalendarday")
@@ -105,6 +110,18 @@ MATRIX: dict[str, list[Scenario]] = {
         Scenario("zone scope", lambda c, o: c.post("/api/v1/law/overrides/", _override_form(ZONE), format="json"), frozenset({"admin_zone", "legal_zone"}), api=True),
         Scenario("city scope", lambda c, o: c.post("/api/v1/law/overrides/", _override_form("370600"), format="json"), frozenset({"admin_city", "legal_city"}), api=True),
         Scenario("whole deployment", lambda c, o: c.post("/api/v1/law/overrides/", _override_form("*"), format="json"), frozenset({"admin_city", "legal_city"}), api=True),
+    ],
+    # local discretion standards (裁量基准) over the API: legal reviewers and administrators of the scope;
+    # approval by someone other than the one who entered it
+    "POST /api/v1/discretion-standards/": [
+        Scenario("district scope", lambda c, o: c.post("/api/v1/discretion-standards/", _standard_body("370602"), format="json"), frozenset({"admin_a", "legal_a"}), api=True),
+        Scenario("city scope", lambda c, o: c.post("/api/v1/discretion-standards/", _standard_body("370600"), format="json"), frozenset({"admin_city", "legal_city"}), api=True),
+    ],
+    "POST /api/v1/discretion-standards/{id}/approve/": [
+        Scenario("district A's pending standard", lambda c, o: c.post(f"/api/v1/discretion-standards/{o['standard'].pk}/approve/", {"opinion": "同意"}, format="json"), frozenset({"admin_a"}), api=True),
+    ],
+    "POST /api/v1/discretion-standards/{id}/end/": [
+        Scenario("district A's approved standard", lambda c, o: c.post(f"/api/v1/discretion-standards/{o['approved_standard'].pk}/end/", {"effective_to": "2026-12-31"}, format="json"), frozenset({"admin_a", "legal_a"}), api=True),
     ],
     # the shared calendar: the city's administrator only
     "admin:legal_calendaryear_upload": [
@@ -232,7 +249,15 @@ def objs(calendar: None, world: Any) -> dict[str, Any]:
     assert statutory is not None and statutory_draft.owner_agency_id is None and statutory_draft.status == "draft"
     own_draft = insp.checklist_create(actor=world.user("admin_a"), code="ZF-1", name="芝罘区自定检查表", kind="bureau", items=[{"text": "一"}])
     day = dt.date(2026, 1, 1)
+    from anjian.legal import discretion as legal_discretion
+
+    body = _standard_body("370602")
+    pending = legal_discretion.standard_create(actor=world.user("legal_a"), scope="370602", name="芝罘区裁量基准（待批）", source_document=SOURCE, effective_from=day, cuts=body["cuts"])
+    approved = legal_discretion.standard_create(actor=world.user("legal_a"), scope="370602", name="芝罘区裁量基准", source_document=SOURCE, effective_from=dt.date(2025, 1, 1), cuts=[{**body["cuts"][0], "violation_id": "P14"}])
+    approved = legal_discretion.standard_approve(actor=world.user("admin_a"), standard=approved, opinion="同意")
     return {
+        "standard": pending,
+        "approved_standard": approved,
         "world": world,
         "override": RuleOverride.objects.create(rule_code="restart_review", scope="370602", effective_from=dt.date(2025, 1, 1), source_document=SOURCE, approver="区局"),
         "catalogue": LegalReviewCatalogueEntry.objects.create(scope="370602", code="R1", name="对单位罚款3万元以上", fine_organisation=30000, source_document=SOURCE, effective_from=day),
