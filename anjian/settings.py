@@ -26,6 +26,9 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("ANJIAN_DEBUG", False)
+# Production mode (issue 10, item 3): no superuser signs in; every power goes through one of the
+# three separated administrator roles (core/admins.py). The demo and development keep ``admin``.
+ANJIAN_PRODUCTION = _env_bool("ANJIAN_PRODUCTION", False)
 SECRET_KEY = os.environ.get("ANJIAN_SECRET_KEY", "")
 if not SECRET_KEY:
     # No key configured: make a random one once and keep it in var/ (mode 0600), so a fresh

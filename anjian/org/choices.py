@@ -36,6 +36,11 @@ class Role(models.TextChoices):
     LEADER = "leader", "局领导"
     OFFICE = "office", "办公室"
     ADMIN = "admin", "系统管理员"
+    # 三员分立 (GB/T 22239-2019 level 3, issue 10 item 3): the system administrator runs the
+    # configuration, the security administrator grants roles and unlocks accounts, the audit
+    # administrator only reads the audit. One person holds at most one of the three.
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 class HeadKind(models.TextChoices):
@@ -51,6 +56,9 @@ class CertificateEventKind(models.TextChoices):
     REVOKED = "revoked", "吊销"
     EXPIRED = "expired", "到期"
 
+
+# The three separated administrator roles (三员分立): mutually exclusive within one person.
+ADMIN_ROLES: tuple[str, ...] = (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 # Roles that may change the ledger of their own agency.
 LEDGER_WRITE_ROLES: tuple[str, ...] = (Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD, Role.ADMIN)

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from anjian.core import audit
+from anjian.core.admins import conflicting
 from anjian.core.errors import ValidationFailed
 from anjian.core.scoping import scope_for
 from anjian.core.validators import date_bounds_error
-from anjian.org.choices import CertificateEventKind
+from anjian.org.choices import CertificateEventKind, Role
 from anjian.org.models import Agency, AgencyHead, Certificate, CertificateEvent, Membership, RoleGrant, Staff
 
 
@@ -63,6 +64,14 @@ def membership_create(
     _date_errors(valid_from=(valid_from, "start"), valid_to=(valid_to, "end"))
     m = Membership(staff=staff, agency=agency, department=department, valid_from=valid_from, valid_to=valid_to, title=title)
     _clean(m)
+    unknown = sorted(set(roles) - set(Role.values))
+    if unknown:
+        raise ValidationFailed(f"未知角色：{'、'.join(unknown)}。", fields={"roles": "角色不存在。"})
+    both = conflicting(roles)
+    if both:
+        # 三员分立 (GB/T 22239-2019 level 3: the administrators' privileges are separated).
+        names = "、".join(Role(r).label for r in both)
+        raise ValidationFailed(f"{names}不能由同一人兼任（三员分立）。", fields={"roles": "系统管理员、安全管理员、审计管理员三者只能择一。"})
     if department is not None and department.agency_id != agency.pk:
         raise ValidationFailed("科室不属于该机关。", fields={"department": "科室不属于该机关。"})
     overlapping = Membership.objects.filter(staff=staff).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
