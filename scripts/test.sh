@@ -21,10 +21,15 @@ step "makemigrations --check";   run $PY manage.py makemigrations --check --dry-
 step "law engine: 100% line coverage"
 run $PY -m pytest -q -p no:django tests/law --cov=anjian.law --cov-report=term-missing:skip-covered --cov-fail-under=100
 
-step "pytest on SQLite"
-run $PY -m pytest -q "$@"
-
+# The two databases' runs go side by side (each is one process, mostly waiting on one core or on
+# PostgreSQL), each with its own var/ directory so that files the tests write (media, the audit
+# anchor) never meet; their logs are printed whole, one after the other.
 pg_url="${ANJIAN_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/anjian}"
+logs=$(mktemp -d)
+step "pytest on SQLite and on PostgreSQL (side by side; logs below)"
+ANJIAN_VAR_DIR="$ANJIAN_VAR_DIR/sqlite" $PY -m pytest -q "$@" > "$logs/sqlite.log" 2>&1 &
+sqlite_pid=$!
+pg_pid=""
 if $PY - "$pg_url" <<'PYEOF'
 import sys, psycopg
 try:
@@ -34,12 +39,20 @@ except Exception as exc:
     sys.exit(1)
 PYEOF
 then
-  step "pytest on PostgreSQL"
-  ANJIAN_DATABASE_URL="$pg_url" run $PY -m pytest -q "$@"
+  ANJIAN_VAR_DIR="$ANJIAN_VAR_DIR/postgresql" ANJIAN_DATABASE_URL="$pg_url" $PY -m pytest -q "$@" > "$logs/postgresql.log" 2>&1 &
+  pg_pid=$!
 elif [ "${CI:-}" = "true" ]; then
   echo "!! PostgreSQL is required on CI"; status=1
 else
   echo "!! PostgreSQL 不可用,跳过 PostgreSQL 测试(CI 上为必跑项)"
+fi
+step "pytest on SQLite"
+wait $sqlite_pid || { echo "!! FAILED: pytest on SQLite"; status=1; }
+cat "$logs/sqlite.log"
+if [ -n "$pg_pid" ]; then
+  step "pytest on PostgreSQL"
+  wait $pg_pid || { echo "!! FAILED: pytest on PostgreSQL"; status=1; }
+  cat "$logs/postgresql.log"
 fi
 echo
 [ $status = 0 ] && echo "==> 全部通过" || echo "==> 有失败项"
