@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from anjian.cases import services
+from anjian.cases import paperwork, services
 from anjian.cases.choices import NEXT_STEP, OPEN_STATUSES, CaseStatus, ExtensionStatus, HearingOutcome, NoPenaltyGround, PartyType, Procedure
 from anjian.cases.models import Case, CaseDeadline, CaseOfficer, CollectiveDiscussion, Hearing, LegalReview, Notice, Payment, Statement, Waiver
 from anjian.cases.models_casefile import DocumentPages, Reminder
@@ -51,7 +51,6 @@ from anjian.org.models import Staff
 
 XZCF = "《中华人民共和国行政处罚法》"
 SOURCE_S8 = "LEGAL.md §8（安全生产监管监察执法文书式样，案卷顺序与案卷评查否决项）"
-CASE_SUBJECT = "cases.case"
 
 # --- the order of the case file -------------------------------------------------------------------------
 # (label of the place in the file, the document kind codes filed there), in the order of LEGAL.md §8.
@@ -140,7 +139,7 @@ EVIDENCE_SOURCES.append(_evidence_files)
 
 def case_documents(case: Case) -> list[IssuedDocument]:
     """The live documents of the case and of its source inspection, hazard or transfer."""
-    q = Q(subject_type=CASE_SUBJECT, subject_id=str(case.pk))
+    q = Q(subject_type=paperwork.SUBJECT_TYPE, subject_id=str(case.pk))
     inspection_id = None
     if case.finding is not None:
         inspection_id = case.finding.inspection_id
@@ -499,7 +498,7 @@ def veto_check(case: Case, *, documents: Sequence[IssuedDocument] | None = None)
 
     # 1. The enforcement body (行政处罚法第二十二条: the agency where the act occurred, within its powers).
     art = f"{XZCF}第二十二条"
-    wrong_docs = [d.number for d in docs if d.subject_type == CASE_SUBJECT and d.agency_id != c.owner_agency_id]
+    wrong_docs = [d.number for d in docs if d.subject_type == paperwork.SUBJECT_TYPE and d.agency_id != c.owner_agency_id]
     if wrong_docs:
         add("enforcement_body", "执法主体合法", FAILED, f"卷内文书{'、'.join(wrong_docs)}不是以办案机关{c.owner_agency.name}的名义制作的。", art, "执法主体不合法")
     elif c.enterprise is not None and c.owner_agency_id not in (c.enterprise.owner_agency_id, c.enterprise.subject_agency_id):
@@ -610,7 +609,7 @@ def _procedure_items(c: Case, *, docs: Sequence[IssuedDocument], notice: Notice 
 
     na_decision = "未作出行政处罚决定。"
     na_summary = "简易程序当场作出决定，当场听取陈述申辩（行政处罚法第五十二条）。"
-    kinds = {d.kind for d in docs if d.subject_type == CASE_SUBJECT}
+    kinds = {d.kind for d in docs if d.subject_type == paperwork.SUBJECT_TYPE}
     decided_on = c.decided_on
 
     # The notice before the decision (§44, §62).
@@ -800,8 +799,6 @@ def closing_refusal(case: Case) -> DomainError | None:
 
 def issue_closing_approval(*, actor: Any, case: Case, closed_on: dt.date, approver: str) -> IssuedDocument:
     """The 结案审批表, issued in the closing's transaction (called by ``services.case_close``)."""
-    from anjian.documents.services import document_issue
-
     officers = _officer_rows(case)
     docs = case_documents(case)
     ctx = {
@@ -816,12 +813,7 @@ def issue_closing_approval(*, actor: Any, case: Case, closed_on: dt.date, approv
         "approver": approver,
         "closed_on": closed_on,
     }
-    agency = case.owner_agency
-    return document_issue(
-        actor=actor, kind_code="closing_approval", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=case.jurisdiction, subject_type=CASE_SUBJECT, subject_id=case.pk, context=ctx, issued_on=closed_on,
-        source=f"case:{case.pk}:closing_approval",
-    )  # fmt: skip
+    return paperwork.issue(actor=actor, case=case, kind="closing_approval", context=ctx, issued_on=closed_on)
 
 
 # --- the daily reminders --------------------------------------------------------------------------------

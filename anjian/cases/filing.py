@@ -3,7 +3,7 @@
 From 立案 to the hearing (行政处罚法 §54–§65): every document is built here from what the case
 already holds — the party, the violations from the catalogue, the proposal, the deadlines the law
 engine computes, the officers and the agency — so nobody retypes a fact. The transitions in
-``cases.services`` call the ``*_context`` functions and :func:`issue` inside their own transaction
+``cases.services`` call the ``*_context`` functions and ``paperwork.issue`` inside their own transaction
 (立案审批表, 行政处罚告知书, 陈述申辩笔录, 听证会通知书, 听证笔录, 听证会报告书) and record the document
 on their ``CaseStep``; the services below issue the documents made on demand (调查报告, 案件处理呈批表,
 the form of the 放弃陈述申辩声明, a separate 听证告知书).
@@ -15,7 +15,7 @@ on-demand services answer a repeated request with the document already issued.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from anjian.cases import services
+from anjian.cases import paperwork, services
 from anjian.cases.choices import CaseSource, CaseStatus, HearingOutcome, PartyType, StatementKind
 from anjian.cases.models import Case, CaseOfficer, CaseStep, CaseViolation, Hearing, Notice, Statement
 from anjian.core import audit
@@ -39,7 +39,6 @@ from anjian.law.errors import LawError
 from anjian.law.money import amount_capitals, amount_cn, range_cn
 from anjian.law.procedure import PenaltyKind
 
-SUBJECT_TYPE = "cases.case"
 XZCF = "《中华人民共和国行政处罚法》"
 
 # The timeline label of a document made on demand (no state change of its own).
@@ -146,21 +145,6 @@ def violation_facts(violations: Sequence[CaseViolation], *, proposed: bool = Fal
 
 def _period(result: DeadlineResult) -> str:
     return f"{chinese_number(result.amount)}{result.unit.label}"
-
-
-def issue(*, actor: Any, case: Case, kind: str, context: Mapping[str, Any], issued_on: dt.date, act: str = "") -> IssuedDocument:
-    """Issue one document of the case in the caller's transaction (``source`` names the act)."""
-    agency = case.owner_agency
-    source = f"case:{case.pk}:{kind}" + (f":{act}" if act else "")
-    return documents.document_issue(
-        actor=actor, kind_code=kind, agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=case.jurisdiction,
-        subject_type=SUBJECT_TYPE, subject_id=case.pk, context=context, issued_on=issued_on, source=source,
-    )  # fmt: skip
-
-
-def attach(step: CaseStep, document: IssuedDocument) -> None:
-    step.document = document
-    step.save(update_fields=["document"])
 
 
 # --- contexts of the documents issued by the transitions -------------------------------------------------------------
@@ -288,13 +272,13 @@ ON_DEMAND_STATES = {CaseStatus.FILED, CaseStatus.NOTICE_ISSUED, CaseStatus.NOTIC
 def _on_demand(*, actor: Any, case: Case, kind: str, act: str, build: Any, what: str) -> tuple[IssuedDocument, bool]:
     """Issue a document made on demand, or return the one already issued for the same act
     (a repeated request is answered, not duplicated); recorded on a ``case.document`` step."""
-    existing = documents.document_for_act(agency_id=case.owner_agency_id, kind_code=kind, source=f"case:{case.pk}:{kind}:{act}")
+    existing = documents.document_for_act(agency_id=case.owner_agency_id, kind_code=kind, source=paperwork.act_source(case, kind, act))
     if existing is not None:
         return existing, False
     context, issued_on = build()
-    doc = issue(actor=actor, case=case, kind=kind, context=context, issued_on=issued_on, act=act)
+    doc = paperwork.issue(actor=actor, case=case, kind=kind, context=context, issued_on=issued_on, act=act)
     step = services._step(case, actor=actor, action="case.document", on=issued_on, summary=f"制作《{doc.title}》（{doc.number}）。{what}", article=doc_basis(kind))
-    attach(step, doc)
+    paperwork.attach(step, doc)
     return doc, True
 
 
@@ -356,7 +340,7 @@ def handling_approval_issue(*, actor: Any, case: Case, evidence: str = "") -> tu
     violations = _proposal_complete(c)
     version = _proposal_version(c)
     if not (evidence or "").strip():
-        report = documents.document_for_act(agency_id=c.owner_agency_id, kind_code="investigation_report", source=f"case:{c.pk}:investigation_report:{version}")
+        report = documents.document_for_act(agency_id=c.owner_agency_id, kind_code="investigation_report", source=paperwork.act_source(c, "investigation_report", version))
         evidence = str(report.context.get("evidence", "")) if report is not None else ""
     text = _evidence(evidence)
     today = services._today()
@@ -440,4 +424,4 @@ def hearing_right_notice_issue(*, actor: Any, case: Case) -> tuple[IssuedDocumen
 # --- reads ----------------------------------------------------------------------------------------------------------------
 def case_documents(*, user: Any, case: Case) -> QuerySet[IssuedDocument]:
     """Every document of the case the user may read, in the order issued."""
-    return document_selectors.document_list(user, SUBJECT_TYPE, case.pk).order_by("issued_on", "issued_at", "id")
+    return document_selectors.document_list(user, paperwork.SUBJECT_TYPE, case.pk).order_by("issued_on", "issued_at", "id")
