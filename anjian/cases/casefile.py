@@ -50,6 +50,9 @@ from anjian.legal import lawcal
 from anjian.org.models import Staff
 
 XZCF = "《中华人民共和国行政处罚法》"
+# The party as the cover, the index and the closing approval name it: its name and, for a unit, its
+# registered address.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "address")
 SOURCE_S8 = "LEGAL.md §8（安全生产监管监察执法文书式样，案卷顺序与案卷评查否决项）"
 
 # --- the order of the case file -------------------------------------------------------------------------
@@ -276,10 +279,6 @@ def build_file(case: Case, *, with_veto: bool = True) -> CaseFile:
                     veto=veto_check(case, documents=docs) if with_veto else [])  # fmt: skip
 
 
-def _officer_rows(case: Case) -> list[CaseOfficer]:
-    return list(CaseOfficer.objects.filter(case=case, active=True).select_related("staff").order_by("order", "id"))
-
-
 def result_text(case: Case) -> str:
     """处理结果 as the closing approval and the cover state it."""
     if case.status == CaseStatus.WITHDRAWN:
@@ -315,13 +314,6 @@ def execution_text(case: Case) -> str:
     return "尚未履行。"
 
 
-def _party(case: Case) -> dict[str, str]:
-    if case.party_type == PartyType.PERSON:
-        return {"name": case.person_name, "address": ""}
-    ent = case.enterprise
-    return {"name": ent.name if ent else "", "address": (ent.registered_address if ent else "") or ""}
-
-
 def _decision_number(case: Case, docs: Iterable[IssuedDocument]) -> str:
     for d in docs:
         if d.kind in DECISION_KINDS:
@@ -331,16 +323,16 @@ def _decision_number(case: Case, docs: Iterable[IssuedDocument]) -> str:
 
 def cover_context(cf: CaseFile) -> dict[str, Any]:
     c = cf.case
-    officers = _officer_rows(c)
+    officers = paperwork.officer_facts(c)
     return {
         "case_title": c.title,
-        "party": _party(c),
+        "party": paperwork.party_facts(c, fields=PARTY_FIELDS, unit_address="registered"),
         "decision_number": next((r["number"] for r in cf.rows if r["kind"] in DECISION_KINDS), ""),
         "filed_on": c.filed_on.isoformat() if c.filed_on else "",
         "closed_on": c.closed_on.isoformat() if c.closed_on else "",
         "result": result_text(c),
-        "officer_names": "、".join(o.staff.name for o in officers) or "（未指派）",
-        "officers": [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in officers],
+        "officer_names": "、".join(o["name"] for o in officers) or "（未指派）",
+        "officers": officers,
         "item_count": len(cf.rows) + 1,  # with the index itself
         "page_total": cf.page_total or "",
         "retention": "永久",
@@ -351,8 +343,8 @@ def cover_context(cf: CaseFile) -> dict[str, Any]:
 def index_context(cf: CaseFile) -> dict[str, Any]:
     rows = [{"seq": 1, "title": "卷内目录", "number": "", "date": timezone.localdate().isoformat(), "pages": ""}]
     rows += [{"seq": r["seq"] + 1, "title": r["title"], "number": r["number"], "date": r["date"].isoformat(), "pages": r["pages"]} for r in cf.rows]
-    officers = [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in _officer_rows(cf.case)]
-    return {"case_title": cf.case.title, "party": _party(cf.case), "rows": rows, "pages_note": cf.pages_note, "officers": officers}
+    officers = paperwork.officer_facts(cf.case)
+    return {"case_title": cf.case.title, "party": paperwork.party_facts(cf.case, fields=PARTY_FIELDS, unit_address="registered"), "rows": rows, "pages_note": cf.pages_note, "officers": officers}
 
 
 def render_unnumbered(kind_code: str, context: dict[str, Any], case: Case) -> bytes:
@@ -799,17 +791,17 @@ def closing_refusal(case: Case) -> DomainError | None:
 
 def issue_closing_approval(*, actor: Any, case: Case, closed_on: dt.date, approver: str) -> IssuedDocument:
     """The 结案审批表, issued in the closing's transaction (called by ``services.case_close``)."""
-    officers = _officer_rows(case)
+    officers = paperwork.officer_facts(case)
     docs = case_documents(case)
     ctx = {
         "case_title": case.title,
-        "party": _party(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS, unit_address="registered"),
         "filed_on": case.filed_on or case.decided_on,
         "decision_number": _decision_number(case, docs),
         "decided_on": case.decided_on,
         "result": result_text(case),
         "execution": execution_text(case),
-        "officers": [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in officers],
+        "officers": officers,
         "approver": approver,
         "closed_on": closed_on,
     }

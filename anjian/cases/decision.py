@@ -23,7 +23,6 @@ from anjian.core.errors import ValidationFailed
 from anjian.documents.choices import DocumentStatus
 from anjian.documents.models import IssuedDocument
 from anjian.documents.rendering import cn_date
-from anjian.hazards import services as hazard_services
 from anjian.law.catalogue import default_catalogue
 from anjian.law.errors import LawError
 from anjian.law.money import amount_capitals
@@ -36,6 +35,8 @@ XZCF = "《中华人民共和国行政处罚法》"
 XZCF_67 = f"{XZCF}第六十七条"
 # §67 ¶3: the party pays within 15 days of receiving the decision (calendar days; LEGAL.md §2).
 PAYMENT_DEADLINE = "自收到本决定书之日起十五日内"
+# §59 ¶1(1): the party's name, code or ID number, address, representative; a person's unit and post.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "id_number", "position", "address", "unit", "legal_representative", "phone", "uscc")
 # One decision per case, whatever its form (unit, person, on the spot): the act all three name.
 DECISION_ACT = "penalty_decision"
 # The evidence kinds of the case (helper "evidence"), listed on the decision when issued for the case.
@@ -53,18 +54,6 @@ def _sentence(text: str) -> str:
 
 def _clause(text: str) -> str:
     return (text or "").strip().rstrip("。；，").rstrip(";,")  # a clause ends in the sentence around it
-
-
-def party(case: Case) -> dict[str, str]:
-    """The party as §59 ¶1(1) names it: a unit by name, code, address and representative; a
-    person by name and ID number, with the unit and post where recorded."""
-    if case.party_type == PartyType.PERSON:
-        out = {"name": case.person_name, "id_number": case.person_id_number, "position": case.person_position, "address": case.person_address}
-        if case.enterprise is not None:
-            out["unit"] = case.enterprise.name
-        return out
-    assert case.enterprise is not None
-    return hazard_services._party(case.enterprise)
 
 
 def _violated(case: Case, citation: str) -> str:
@@ -174,7 +163,7 @@ def _payment(case: Case, total: Decimal, *, collected_onsite: bool = False) -> d
 
 def decision_context(case: Case, notice: Notice, violations: Sequence[CaseViolation], decided_on: dt.date, total: Decimal) -> dict[str, Any]:
     return {
-        "party": party(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS, person_address=True),
         "case_title": case.title,
         "facts": _sentence(case.facts),
         "evidence": _evidence(case, notice),
@@ -197,8 +186,8 @@ def onsite_decision_issue(*, actor: Any, case: Case, violations: Sequence[CaseVi
     collected on the spot only under §68, with the receipt number."""
     assert case.decided_on is not None
     day = case.decided_on
-    officers = [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in case.officer_rows.filter(active=True).select_related("staff").order_by("order")]
-    p = party(case)
+    officers = paperwork.officer_facts(case)
+    p = paperwork.party_facts(case, fields=PARTY_FIELDS, person_address=True)
     p["kind"] = case.party_type
     total = case.fine_total or Decimal("0.00")
     collected = bool(receipt_no) and bool(total)

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from anjian.cases import paperwork
 from anjian.cases import services as case_services
-from anjian.cases.choices import CaseStatus, PartyType
+from anjian.cases.choices import CaseStatus
 from anjian.cases.models import Case, CaseDeadline, CaseOfficer, CaseStep
 from anjian.cases.models_evidence import (
     EvidenceFile,
@@ -58,6 +58,9 @@ XZCF_55 = f"{XZCF}第五十五条"
 XZCF_56 = f"{XZCF}第五十六条"
 XZCF_56_85 = f"{XZCF}第五十六条、第八十五条"
 AQSCF_68 = "《中华人民共和国安全生产法》第六十八条"
+# The party as the evidence records name it: a unit by name, address and representative, a person by
+# name and ID number.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "address", "id_number", "legal_representative")
 
 # The case is under investigation from filing until the decision (行政处罚法 §54–§56).
 INVESTIGATING = (CaseStatus.FILED, CaseStatus.NOTICE_ISSUED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING)
@@ -144,15 +147,6 @@ def _next_seq(model: type[Model], c: Case) -> int:
     return int(model.objects.filter(case=c).aggregate(m=Max("seq"))["m"] or 0) + 1  # type: ignore[attr-defined]
 
 
-def _party(c: Case) -> dict[str, str]:
-    if c.party_type == PartyType.PERSON:
-        return {"name": c.person_name, "address": "", "id_number": c.person_id_number}
-    ent = c.enterprise
-    assert ent is not None
-    site = ent.sites.filter(is_primary=True).first() or ent.sites.first()
-    return {"name": ent.name, "address": (site.address if site else "") or ent.registered_address, "legal_representative": ent.legal_representative or ent.principal}
-
-
 def _remedies(c: Case) -> dict[str, str]:
     """The agency's configured review body and court; refused when not set (never guessed)."""
     from anjian.org.selectors import agency_remedies
@@ -162,7 +156,7 @@ def _remedies(c: Case) -> dict[str, str]:
 
 def _facts(c: Case, ctx: Mapping[str, Any]) -> dict[str, Any]:
     """An evidence record states the case and its party before its own facts."""
-    return {"case_title": c.title, "party": _party(c), **ctx}
+    return {"case_title": c.title, "party": paperwork.party_facts(c, fields=PARTY_FIELDS), **ctx}
 
 
 def _step(c: Case, *, actor: Any, action: str, on: dt.date, summary: str, article: str, document: IssuedDocument | None = None, **kw: Any) -> CaseStep:

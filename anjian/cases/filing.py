@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from anjian.cases import paperwork, services
 from anjian.cases.choices import CaseSource, CaseStatus, HearingOutcome, PartyType, StatementKind
-from anjian.cases.models import Case, CaseOfficer, CaseStep, CaseViolation, Hearing, Notice, Statement
+from anjian.cases.models import Case, CaseStep, CaseViolation, Hearing, Notice, Statement
 from anjian.core import audit
 from anjian.core.errors import DomainError, ValidationFailed
 from anjian.documents import registry
@@ -50,39 +50,14 @@ def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
 
 
-def party_facts(case: Case) -> dict[str, str]:
-    """The party as the documents name it: a unit with its code, representative and address, or a
-    natural person with the ID number (一案一个当事人)."""
-    ent = case.enterprise
-    if case.party_type == PartyType.PERSON:
-        parts = [f"身份证号码：{case.person_id_number}"]
-        if case.person_position:
-            parts.append(f"职务：{case.person_position}")
-        if ent is not None:
-            parts.append(f"工作单位：{ent.name}")
-        return {"name": case.person_name, "you": "", "self": "本人", "details": "；".join(parts), "address": ""}
-    assert ent is not None  # a unit party has its enterprise (constraint case_party_present)
-    site = ent.sites.filter(is_primary=True).first() or ent.sites.first()
-    address = (site.address if site else "") or ent.registered_address
-    rows = [
-        ("统一社会信用代码", ent.uscc or ""),
-        ("法定代表人（负责人）", ent.legal_representative or ent.principal),
-        ("地址", address),
-        ("联系电话", ent.contact_phone or ent.principal_phone),
-    ]
-    details = "；".join(f"{label}：{value}" for label, value in rows if value)
-    return {"name": ent.name, "you": "单位", "self": "本单位", "details": details or ent.name, "address": address}
-
-
-def officer_facts(case: Case) -> list[dict[str, str]]:
-    """The case's active officers with the certificate numbers checked when they were assigned (§42)."""
-    rows = CaseOfficer.objects.filter(case=case, active=True).select_related("staff").order_by("order", "id")
-    return [{"name": r.staff.name, "certificate_no": r.certificate_number} for r in rows]
+# What the notices and reports state of the party: its name, the one line of its particulars, how
+# the notices address it (你单位 / 你, 本单位 / 本人) and, for a unit, the address of its place of business.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "you", "self", "details", "address")
 
 
 def agency_contact(case: Case) -> str:
     agency = case.owner_agency
-    names = "、".join(o["name"] for o in officer_facts(case)[:2])
+    names = "、".join(o["name"] for o in paperwork.officer_facts(case)[:2])
     parts = [f"联系人{names}" if names else f"联系人：{agency.name}承办人员"]
     if agency.phone:
         parts.append(f"电话{agency.phone}")
@@ -170,7 +145,7 @@ def filing_approval_context(case: Case, *, actor: Any, violations: Sequence[Case
     repeat_text = "三年内有同类违法记录：" + "、".join(f"{d:%Y年%-m月%-d日}" for d in repeats) if repeats else "三年内无同类违法记录（初次违法）"
     return {
         "case_title": case.title,
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "source": source,
         "facts": case.facts,
         "discovered_on": case.discovered_on,
@@ -182,7 +157,7 @@ def filing_approval_context(case: Case, *, actor: Any, violations: Sequence[Case
         "proposed_on": _local_date(case.opened_at),
         "approver": audit.actor_name(actor),
         "filed_on": case.filed_on,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
     }
 
 
@@ -192,7 +167,7 @@ def notice_context(case: Case, notice: Notice, *, defence: DeadlineResult, heari
     them (working days, §85) with the end they reach when the notice is served on the day of issue."""
     violations = services._violations(case)
     ctx: dict[str, Any] = {
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "facts": case.facts,
         "violations": violation_facts(violations, proposed=True),
         "penalty_text": penalty_text(violations),
@@ -203,7 +178,7 @@ def notice_context(case: Case, notice: Notice, *, defence: DeadlineResult, heari
         "defence_due": None if defence.provisional else defence.date,
         "hearing_offered": notice.hearing_offered,
         "hearing_reasons": notice.hearing_reasons,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
         "agency_contact": agency_contact(case),
     }
     if notice.hearing_offered and hearing is not None:
@@ -215,27 +190,27 @@ def defence_record_context(case: Case, notice: Notice, statement: Statement) -> 
     """当事人陈述申辩笔录 of an oral statement (§45)."""
     agency = case.owner_agency
     return {
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "notice_number": notice.document.number if notice.document else "",
         "received_on": statement.received_on,
         "place": agency.address or agency.name,
         "statement_kind": StatementKind(statement.kind).label,
         "content": statement.content,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
     }
 
 
 def hearing_notice_context(case: Case, hearing: Hearing) -> dict[str, Any]:
     """听证会通知书 (§64 (2)–(4)): date, place, chair, public or not with the reason."""
     return {
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "requested_on": hearing.requested_on,
         "hearing_date": hearing.hearing_date,
         "place": hearing.place,
         "chair": hearing.chair.name if hearing.chair else "",
         "public": hearing.public,
         "not_public_reason": hearing.not_public_reason,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
         "agency_contact": agency_contact(case),
     }
 
@@ -244,13 +219,13 @@ def hearing_record_context(case: Case, hearing: Hearing) -> dict[str, Any]:
     """听证笔录 (§64(8))."""
     return {
         "case_title": case.title,
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "held_on": hearing.held_on,
         "place": hearing.place,
         "chair": hearing.chair.name if hearing.chair else "",
         "public": hearing.public,
         "not_public_reason": hearing.not_public_reason,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
         "summary": hearing.summary,
     }
 
@@ -318,9 +293,9 @@ def investigation_report_issue(*, actor: Any, case: Case, evidence: str) -> tupl
     def build() -> tuple[dict[str, Any], dt.date]:
         return {
             "case_title": c.title,
-            "party": party_facts(c),
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS),
             "filed_on": c.filed_on,
-            "officers": officer_facts(c),
+            "officers": paperwork.officer_facts(c),
             "facts": c.facts,
             "evidence": text,
             "violations": violation_facts(violations, proposed=True),
@@ -348,14 +323,14 @@ def handling_approval_issue(*, actor: Any, case: Case, evidence: str = "") -> tu
     def build() -> tuple[dict[str, Any], dt.date]:
         return {
             "case_title": c.title,
-            "party": party_facts(c),
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS),
             "facts": c.facts,
             "evidence": text,
             "violations": violation_facts(violations, proposed=True),
             "penalty_text": penalty_text(violations),
             "proposer": audit.actor_name(c.proposed_by),
             "proposed_on": c.proposed_on,
-            "officers": officer_facts(c),
+            "officers": paperwork.officer_facts(c),
         }, today
 
     return _on_demand(actor=actor, case=c, kind="case_handling_approval", act=version, build=build, what="")
@@ -380,12 +355,12 @@ def waiver_form_issue(*, actor: Any, case: Case) -> tuple[IssuedDocument, bool]:
 
     def build() -> tuple[dict[str, Any], dt.date]:
         return {
-            "party": party_facts(c),
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS),
             "notice_number": n.document.number if n.document else "",
             "notice_issued_on": n.issued_on,
             "penalty_text": penalty_text(services._violations(c)),
             "hearing_offered": n.hearing_offered,
-            "officers": officer_facts(c),
+            "officers": paperwork.officer_facts(c),
         }, today
 
     return _on_demand(actor=actor, case=c, kind="waiver_statement", act=str(n.pk), build=build, what="交当事人签署。")
@@ -406,7 +381,7 @@ def hearing_right_notice_issue(*, actor: Any, case: Case) -> tuple[IssuedDocumen
 
     def build() -> tuple[dict[str, Any], dt.date]:
         return {
-            "party": party_facts(c),
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS),
             "notice_number": n.document.number if n.document else "",
             "penalty_text": penalty_text(services._violations(c)),
             "hearing_reasons": n.hearing_reasons,
@@ -414,7 +389,7 @@ def hearing_right_notice_issue(*, actor: Any, case: Case) -> tuple[IssuedDocumen
             "hearing_basis": window.basis,
             "notice_served_on": n.served_on,
             "hearing_due": window.date if n.served_on and not window.provisional else None,
-            "officers": officer_facts(c),
+            "officers": paperwork.officer_facts(c),
             "agency_contact": agency_contact(c),
         }, today
 
