@@ -53,6 +53,9 @@ XZCF = "《中华人民共和国行政处罚法》"
 # The party as the cover, the index and the closing approval name it: its name and, for a unit, its
 # registered address.
 PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "address")
+# What the case file reads of the case itself (the party, the agency, where the case came from),
+# selected with it by the pages and the API that show the file.
+CASE_RELATED = ("owner_agency", "enterprise", "jurisdiction", "finding", "hazard")
 SOURCE_S8 = "LEGAL.md §8（安全生产监管监察执法文书式样，案卷顺序与案卷评查否决项）"
 
 # --- the order of the case file -------------------------------------------------------------------------
