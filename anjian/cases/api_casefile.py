@@ -19,21 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.cases import casefile
+from anjian.cases import casefile, selectors
 from anjian.cases.models import Case
-from anjian.core.errors import NotFound
-from anjian.core.ids import parse_id
-from anjian.core.scoping import get_for_user
 
 _OBJ = OpenApiTypes.OBJECT
-
-
-def scoped_case(user: Any, pk: Any) -> Case:
-    """The case in the user's scope (missing, malformed, overflowing or out of scope: 404)."""
-    ident = parse_id(pk)
-    if ident is None:
-        raise NotFound()
-    return get_for_user(Case.objects.select_related("owner_agency", "enterprise", "jurisdiction", "finding", "hazard"), user, ident)
 
 
 def file_data(cf: casefile.CaseFile) -> dict[str, Any]:
@@ -69,14 +58,14 @@ def file_data(cf: casefile.CaseFile) -> dict[str, Any]:
 class CaseFileView(APIView):
     @extend_schema(summary="案卷：卷内目录与案卷评查否决项", operation_id="cases_file_index", responses={200: _OBJ})
     def get(self, request: Request, pk: int) -> Response:
-        case = scoped_case(request.user, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=casefile.CASE_RELATED, detail=False)
         return Response(file_data(casefile.build_file(case)))
 
 
 class CaseFileDownloadView(APIView):
     @extend_schema(summary="案卷下载（zip，卷内目录在前）", operation_id="cases_file_download", responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int) -> HttpResponse:
-        case = scoped_case(request.user, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=casefile.CASE_RELATED, detail=False)
         return zip_response(case)
 
 

@@ -17,11 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anjian.cases import discretion
-from anjian.cases.models import Case
-from anjian.core.errors import NotFound
-from anjian.core.ids import parse_id
-from anjian.core.scoping import get_for_user
+from anjian.cases import discretion, selectors
 
 
 def _m(value: Decimal | None) -> str | None:
@@ -75,10 +71,7 @@ class CaseComparablesView(APIView):
         responses=inline_serializer("CaseComparables", {"case": serializers.IntegerField(), "results": serializers.ListField(child=_ROW)}),
     )
     def get(self, request: Request, pk: Any) -> Response:
-        ident = parse_id(pk)
-        if ident is None:
-            raise NotFound()
-        case = get_for_user(Case.objects.all(), request.user, ident)
+        case = selectors.case_get(user=request.user, pk=pk, related=(), detail=False)
         rows = discretion.comparables(case, on=timezone.localdate())
         return Response({"case": case.pk, "results": [comparable_data(c) for c in rows]})
 

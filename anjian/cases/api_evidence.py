@@ -21,19 +21,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anjian.cases import evidence as services
+from anjian.cases import selectors
 from anjian.cases.models import Case
 from anjian.cases.models_evidence import EvidenceFile, EvidenceKind, InterviewNotice, InterviewRecord, Preservation, PreservationOutcome, Sample, SurveyRecord
 from anjian.core.api import IdField, JSONParser
 from anjian.core.errors import NotFound, ValidationFailed
 from anjian.core.ids import parse_id
-from anjian.core.scoping import get_for_user
 from anjian.org.models import Staff
 
-
-def _case(request: Request, pk: Any) -> Case:
-    if parse_id(pk) is None:
-        raise NotFound()
-    return get_for_user(Case.objects.select_related("jurisdiction", "owner_agency"), request.user, pk)
+# The evidence services lock and read the case themselves: the views need only its scope and owner.
+CASE_RELATED = ("jurisdiction", "owner_agency")
 
 
 def _child(model: type[Model], case: Case, pk: Any, label: str) -> Any:
@@ -219,7 +216,7 @@ class _CaseList(APIView):
         return self.model.objects.filter(case=case).select_related(*self.related).order_by("seq", "id")  # type: ignore[attr-defined, no-any-return]
 
     def listing(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         return Response(self.out(self.rows(case), many=True).data)
 
     def created(self, obj: Any) -> Response:
@@ -236,7 +233,7 @@ class InterviewListView(_CaseList):
 
     @extend_schema(summary="制作询问笔录", operation_id="case_interviews_create", request=InterviewRecordIn, responses={201: InterviewRecordOut})
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         d = _valid(InterviewRecordIn, request)
         notice_id = d.pop("notice")
         d["notice"] = _child(InterviewNotice, case, notice_id, "询问通知书") if notice_id else None
@@ -252,7 +249,7 @@ class InterviewNoticeListView(_CaseList):
 
     @extend_schema(summary="制作询问通知书", operation_id="case_interview_notices_create", request=InterviewNoticeIn, responses={201: InterviewNoticeOut})
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         return self.created(services.interview_notice_issue(actor=request.user, case=case, **_valid(InterviewNoticeIn, request)))
 
 
@@ -265,7 +262,7 @@ class SurveyListView(_CaseList):
 
     @extend_schema(summary="制作勘验笔录", operation_id="case_surveys_create", request=SurveyIn, responses={201: SurveyOut})
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         return self.created(services.survey_record(actor=request.user, case=case, **_valid(SurveyIn, request)))
 
 
@@ -278,7 +275,7 @@ class SampleListView(_CaseList):
 
     @extend_schema(summary="抽样取证", operation_id="case_samples_create", request=SampleIn, responses={201: SampleOut})
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         d = _valid(SampleIn, request)
         _items(d)
         return self.created(services.sample_record(actor=request.user, case=case, **d))
@@ -294,7 +291,7 @@ class PreservationListView(_CaseList):
 
     @extend_schema(summary="申请先行登记保存证据", operation_id="case_preservations_create", request=PreservationIn, responses={201: PreservationOut})
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         d = _valid(PreservationIn, request)
         _items(d)
         return self.created(services.preservation_request(actor=request.user, case=case, **d))
@@ -306,7 +303,7 @@ class PreservationApproveView(_CaseList):
 
     @extend_schema(summary="审批先行登记保存（机关负责人）", operation_id="case_preservation_approve", request=PreservationApproveIn, responses={200: PreservationOut})
     def post(self, request: Request, pk: Any, pres_pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         p = _child(Preservation, case, pres_pk, "先行登记保存申请")
         done = services.preservation_approve(actor=request.user, preservation=p, **_valid(PreservationApproveIn, request))
         return Response(self.out(self.rows(case).get(pk=done.pk)).data)
@@ -318,7 +315,7 @@ class PreservationDecideView(_CaseList):
 
     @extend_schema(summary="先行登记保存证据处理决定", operation_id="case_preservation_decide", request=PreservationDecideIn, responses={200: PreservationOut})
     def post(self, request: Request, pk: Any, pres_pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         p = _child(Preservation, case, pres_pk, "先行登记保存")
         done = services.preservation_decide(actor=request.user, preservation=p, **_valid(PreservationDecideIn, request))
         return Response(self.out(self.rows(case).get(pk=done.pk)).data)
@@ -338,7 +335,7 @@ class EvidenceFileListView(_CaseList):
 
     @extend_schema(summary="上传证据材料", operation_id="case_evidence_create", request={"multipart/form-data": EvidenceFileIn}, responses={201: EvidenceFileOut})
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, related=CASE_RELATED, detail=False)
         d = _valid(EvidenceFileIn, request)
         upload = d.pop("file")
         collector_id = d.pop("collector")

@@ -41,10 +41,6 @@ def _m(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _case(request: Request, pk: Any) -> Case:
-    return selectors.case_get(user=request.user, pk=pk)
-
-
 def _child(qs: Any, case: Case, pk: Any) -> Any:
     n = parse_id(pk)
     row = qs.filter(case=case, pk=n).first() if n is not None else None
@@ -187,14 +183,14 @@ ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="计算日期�
 class ExecutionView(APIView):
     @extend_schema(parameters=[ON_PARAM], responses=OpenApiTypes.OBJECT, summary="案件执行情况")
     def get(self, request: Request, pk: int) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk)
         return Response(summary(case, _on(request)))
 
 
 class SurchargeView(APIView):
     @extend_schema(parameters=[ON_PARAM], responses=OpenApiTypes.OBJECT, summary="加处罚款逐日计算表（至上限）")
     def get(self, request: Request, pk: int) -> Response:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk)
         on = _on(request)
         parts = execution.surcharge_schedule(case, on)
         for part in parts:
@@ -207,11 +203,11 @@ def _action(ser_class: type[serializers.Serializer[Any]], call: Callable[[Reques
     class ActionView(APIView):
         @extend_schema(request=ser_class, responses=OpenApiTypes.OBJECT, summary=summary_text)
         def post(self, request: Request, pk: int, **kwargs: Any) -> Response:
-            case = _case(request, pk)  # out of scope answers 404 before the body is looked at
+            case = selectors.case_get(user=request.user, pk=pk)  # out of scope answers 404 before the body is looked at
             ser = ser_class(data=request.data)
             ser.is_valid(raise_exception=True)
             call(request, case, dict(ser.validated_data), kwargs)
-            case = _case(request, pk)
+            case = selectors.case_get(user=request.user, pk=pk)
             return Response(summary(case, timezone.localdate()), status=code)
 
     ActionView.__name__ = ActionView.__qualname__ = f"Execution{ser_class.__name__[:-2]}View"

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from anjian.cases import services
+from anjian.cases import paperwork, services
 from anjian.cases.choices import NEXT_STEP, OPEN_STATUSES, CaseStatus, ExtensionStatus, HearingOutcome, NoPenaltyGround, PartyType, Procedure
 from anjian.cases.models import Case, CaseDeadline, CaseOfficer, CollectiveDiscussion, Hearing, LegalReview, Notice, Payment, Statement, Waiver
 from anjian.cases.models_casefile import DocumentPages, Reminder
@@ -50,8 +50,13 @@ from anjian.legal import lawcal
 from anjian.org.models import Staff
 
 XZCF = "《中华人民共和国行政处罚法》"
+# The party as the cover, the index and the closing approval name it: its name and, for a unit, its
+# registered address.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "address")
+# What the case file reads of the case itself (the party, the agency, where the case came from),
+# selected with it by the pages and the API that show the file.
+CASE_RELATED = ("owner_agency", "enterprise", "jurisdiction", "finding", "hazard")
 SOURCE_S8 = "LEGAL.md §8（安全生产监管监察执法文书式样，案卷顺序与案卷评查否决项）"
-CASE_SUBJECT = "cases.case"
 
 # --- the order of the case file -------------------------------------------------------------------------
 # (label of the place in the file, the document kind codes filed there), in the order of LEGAL.md §8.
@@ -140,7 +145,7 @@ EVIDENCE_SOURCES.append(_evidence_files)
 
 def case_documents(case: Case) -> list[IssuedDocument]:
     """The live documents of the case and of its source inspection, hazard or transfer."""
-    q = Q(subject_type=CASE_SUBJECT, subject_id=str(case.pk))
+    q = Q(subject_type=paperwork.SUBJECT_TYPE, subject_id=str(case.pk))
     inspection_id = None
     if case.finding is not None:
         inspection_id = case.finding.inspection_id
@@ -277,10 +282,6 @@ def build_file(case: Case, *, with_veto: bool = True) -> CaseFile:
                     veto=veto_check(case, documents=docs) if with_veto else [])  # fmt: skip
 
 
-def _officer_rows(case: Case) -> list[CaseOfficer]:
-    return list(CaseOfficer.objects.filter(case=case, active=True).select_related("staff").order_by("order", "id"))
-
-
 def result_text(case: Case) -> str:
     """处理结果 as the closing approval and the cover state it."""
     if case.status == CaseStatus.WITHDRAWN:
@@ -316,13 +317,6 @@ def execution_text(case: Case) -> str:
     return "尚未履行。"
 
 
-def _party(case: Case) -> dict[str, str]:
-    if case.party_type == PartyType.PERSON:
-        return {"name": case.person_name, "address": ""}
-    ent = case.enterprise
-    return {"name": ent.name if ent else "", "address": (ent.registered_address if ent else "") or ""}
-
-
 def _decision_number(case: Case, docs: Iterable[IssuedDocument]) -> str:
     for d in docs:
         if d.kind in DECISION_KINDS:
@@ -332,16 +326,16 @@ def _decision_number(case: Case, docs: Iterable[IssuedDocument]) -> str:
 
 def cover_context(cf: CaseFile) -> dict[str, Any]:
     c = cf.case
-    officers = _officer_rows(c)
+    officers = paperwork.officer_facts(c)
     return {
         "case_title": c.title,
-        "party": _party(c),
+        "party": paperwork.party_facts(c, fields=PARTY_FIELDS, unit_address="registered"),
         "decision_number": next((r["number"] for r in cf.rows if r["kind"] in DECISION_KINDS), ""),
         "filed_on": c.filed_on.isoformat() if c.filed_on else "",
         "closed_on": c.closed_on.isoformat() if c.closed_on else "",
         "result": result_text(c),
-        "officer_names": "、".join(o.staff.name for o in officers) or "（未指派）",
-        "officers": [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in officers],
+        "officer_names": "、".join(o["name"] for o in officers) or "（未指派）",
+        "officers": officers,
         "item_count": len(cf.rows) + 1,  # with the index itself
         "page_total": cf.page_total or "",
         "retention": "永久",
@@ -352,8 +346,8 @@ def cover_context(cf: CaseFile) -> dict[str, Any]:
 def index_context(cf: CaseFile) -> dict[str, Any]:
     rows = [{"seq": 1, "title": "卷内目录", "number": "", "date": timezone.localdate().isoformat(), "pages": ""}]
     rows += [{"seq": r["seq"] + 1, "title": r["title"], "number": r["number"], "date": r["date"].isoformat(), "pages": r["pages"]} for r in cf.rows]
-    officers = [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in _officer_rows(cf.case)]
-    return {"case_title": cf.case.title, "party": _party(cf.case), "rows": rows, "pages_note": cf.pages_note, "officers": officers}
+    officers = paperwork.officer_facts(cf.case)
+    return {"case_title": cf.case.title, "party": paperwork.party_facts(cf.case, fields=PARTY_FIELDS, unit_address="registered"), "rows": rows, "pages_note": cf.pages_note, "officers": officers}
 
 
 def render_unnumbered(kind_code: str, context: dict[str, Any], case: Case) -> bytes:
@@ -499,7 +493,7 @@ def veto_check(case: Case, *, documents: Sequence[IssuedDocument] | None = None)
 
     # 1. The enforcement body (行政处罚法第二十二条: the agency where the act occurred, within its powers).
     art = f"{XZCF}第二十二条"
-    wrong_docs = [d.number for d in docs if d.subject_type == CASE_SUBJECT and d.agency_id != c.owner_agency_id]
+    wrong_docs = [d.number for d in docs if d.subject_type == paperwork.SUBJECT_TYPE and d.agency_id != c.owner_agency_id]
     if wrong_docs:
         add("enforcement_body", "执法主体合法", FAILED, f"卷内文书{'、'.join(wrong_docs)}不是以办案机关{c.owner_agency.name}的名义制作的。", art, "执法主体不合法")
     elif c.enterprise is not None and c.owner_agency_id not in (c.enterprise.owner_agency_id, c.enterprise.subject_agency_id):
@@ -610,7 +604,7 @@ def _procedure_items(c: Case, *, docs: Sequence[IssuedDocument], notice: Notice 
 
     na_decision = "未作出行政处罚决定。"
     na_summary = "简易程序当场作出决定，当场听取陈述申辩（行政处罚法第五十二条）。"
-    kinds = {d.kind for d in docs if d.subject_type == CASE_SUBJECT}
+    kinds = {d.kind for d in docs if d.subject_type == paperwork.SUBJECT_TYPE}
     decided_on = c.decided_on
 
     # The notice before the decision (§44, §62).
@@ -800,28 +794,21 @@ def closing_refusal(case: Case) -> DomainError | None:
 
 def issue_closing_approval(*, actor: Any, case: Case, closed_on: dt.date, approver: str) -> IssuedDocument:
     """The 结案审批表, issued in the closing's transaction (called by ``services.case_close``)."""
-    from anjian.documents.services import document_issue
-
-    officers = _officer_rows(case)
+    officers = paperwork.officer_facts(case)
     docs = case_documents(case)
     ctx = {
         "case_title": case.title,
-        "party": _party(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS, unit_address="registered"),
         "filed_on": case.filed_on or case.decided_on,
         "decision_number": _decision_number(case, docs),
         "decided_on": case.decided_on,
         "result": result_text(case),
         "execution": execution_text(case),
-        "officers": [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in officers],
+        "officers": officers,
         "approver": approver,
         "closed_on": closed_on,
     }
-    agency = case.owner_agency
-    return document_issue(
-        actor=actor, kind_code="closing_approval", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=case.jurisdiction, subject_type=CASE_SUBJECT, subject_id=case.pk, context=ctx, issued_on=closed_on,
-        source=f"case:{case.pk}:closing_approval",
-    )  # fmt: skip
+    return paperwork.issue(actor=actor, case=case, kind="closing_approval", context=ctx, issued_on=closed_on)
 
 
 # --- the daily reminders --------------------------------------------------------------------------------

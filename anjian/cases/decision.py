@@ -16,14 +16,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from anjian.cases import paperwork
 from anjian.cases.choices import HearingOutcome, PartyType, StatementForm, StatementKind
-from anjian.cases.models import Case, CaseStep, CaseViolation, CollectiveDiscussion, Hearing, LegalReview, Notice, Statement, Waiver
+from anjian.cases.models import Case, CaseViolation, CollectiveDiscussion, Hearing, LegalReview, Notice, Statement, Waiver
 from anjian.core.errors import ValidationFailed
-from anjian.documents import services as documents
 from anjian.documents.choices import DocumentStatus
 from anjian.documents.models import IssuedDocument
 from anjian.documents.rendering import cn_date
-from anjian.hazards import services as hazard_services
 from anjian.law.catalogue import default_catalogue
 from anjian.law.errors import LawError
 from anjian.law.money import amount_capitals
@@ -36,6 +35,10 @@ XZCF = "《中华人民共和国行政处罚法》"
 XZCF_67 = f"{XZCF}第六十七条"
 # §67 ¶3: the party pays within 15 days of receiving the decision (calendar days; LEGAL.md §2).
 PAYMENT_DEADLINE = "自收到本决定书之日起十五日内"
+# §59 ¶1(1): the party's name, code or ID number, address, representative; a person's unit and post.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "id_number", "position", "address", "unit", "legal_representative", "phone", "uscc")
+# One decision per case, whatever its form (unit, person, on the spot): the act all three name.
+DECISION_ACT = "penalty_decision"
 # The evidence kinds of the case (helper "evidence"), listed on the decision when issued for the case.
 EVIDENCE_KINDS = ("interview_record", "survey_record", "sampling_voucher", "preservation_decision")
 
@@ -51,18 +54,6 @@ def _sentence(text: str) -> str:
 
 def _clause(text: str) -> str:
     return (text or "").strip().rstrip("。；，").rstrip(";,")  # a clause ends in the sentence around it
-
-
-def party(case: Case) -> dict[str, str]:
-    """The party as §59 ¶1(1) names it: a unit by name, code, address and representative; a
-    person by name and ID number, with the unit and post where recorded."""
-    if case.party_type == PartyType.PERSON:
-        out = {"name": case.person_name, "id_number": case.person_id_number, "position": case.person_position, "address": case.person_address}
-        if case.enterprise is not None:
-            out["unit"] = case.enterprise.name
-        return out
-    assert case.enterprise is not None
-    return hazard_services._party(case.enterprise)
 
 
 def _violated(case: Case, citation: str) -> str:
@@ -108,7 +99,7 @@ def _evidence(case: Case, notice: Notice | None) -> list[dict[str, str]]:
     """The evidence on record: the case's evidence documents, the documents of the inspection the
     case came from, the party's statements and the hearing record."""
     out: list[dict[str, str]] = []
-    docs = IssuedDocument.objects.filter(subject_type="cases.case", subject_id=str(case.pk), status=DocumentStatus.ISSUED, kind__in=EVIDENCE_KINDS)
+    docs = IssuedDocument.objects.filter(subject_type=paperwork.SUBJECT_TYPE, subject_id=str(case.pk), status=DocumentStatus.ISSUED, kind__in=EVIDENCE_KINDS)
     out += [{"text": f"{d.title}（{d.number}）"} for d in docs.order_by("issued_on", "id")]
     inspection = (case.finding.inspection if case.finding_id and case.finding else None) or (case.hazard.inspection if case.hazard_id and case.hazard else None)
     if inspection is not None:
@@ -172,7 +163,7 @@ def _payment(case: Case, total: Decimal, *, collected_onsite: bool = False) -> d
 
 def decision_context(case: Case, notice: Notice, violations: Sequence[CaseViolation], decided_on: dt.date, total: Decimal) -> dict[str, Any]:
     return {
-        "party": party(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS, person_address=True),
         "case_title": case.title,
         "facts": _sentence(case.facts),
         "evidence": _evidence(case, notice),
@@ -183,18 +174,11 @@ def decision_context(case: Case, notice: Notice, violations: Sequence[CaseViolat
     }
 
 
-def _issue(actor: Any, case: Case, kind: str, ctx: dict[str, Any], on: dt.date, source: str) -> IssuedDocument:
-    agency = case.owner_agency
-    return documents.document_issue(
-        actor=actor, kind_code=kind, agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=case.jurisdiction,
-        subject_type="cases.case", subject_id=case.pk, context=ctx, issued_on=on, source=source,
-    )  # fmt: skip
-
-
 def decision_issue(*, actor: Any, case: Case, notice: Notice, violations: Sequence[CaseViolation], decided_on: dt.date, total: Decimal) -> IssuedDocument:
     """The 行政处罚决定书 (unit or person) of the decision being made; refused when a fact is missing."""
     kind = "penalty_decision_person" if case.party_type == PartyType.PERSON else "penalty_decision_unit"
-    return _issue(actor, case, kind, decision_context(case, notice, violations, decided_on, total), decided_on, f"case:{case.pk}:penalty_decision")
+    context = decision_context(case, notice, violations, decided_on, total)
+    return paperwork.issue(actor=actor, case=case, kind=kind, context=context, issued_on=decided_on, act_kind=DECISION_ACT)
 
 
 def onsite_decision_issue(*, actor: Any, case: Case, violations: Sequence[CaseViolation], recipient: str, receipt_no: str, collection_impossible_later: bool) -> IssuedDocument:
@@ -202,8 +186,8 @@ def onsite_decision_issue(*, actor: Any, case: Case, violations: Sequence[CaseVi
     collected on the spot only under §68, with the receipt number."""
     assert case.decided_on is not None
     day = case.decided_on
-    officers = [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in case.officer_rows.filter(active=True).select_related("staff").order_by("order")]
-    p = party(case)
+    officers = paperwork.officer_facts(case)
+    p = paperwork.party_facts(case, fields=PARTY_FIELDS, person_address=True)
     p["kind"] = case.party_type
     total = case.fine_total or Decimal("0.00")
     collected = bool(receipt_no) and bool(total)
@@ -214,7 +198,7 @@ def onsite_decision_issue(*, actor: Any, case: Case, violations: Sequence[CaseVi
     }  # fmt: skip
     if collected:
         ctx.update(collected_onsite=True, receipt_no=receipt_no, onsite_ground="依法给予一百元以下罚款" if not collection_impossible_later else "不当场收缴事后难以执行")
-    return _issue(actor, case, "penalty_decision_onsite", ctx, day, f"case:{case.pk}:penalty_decision")
+    return paperwork.issue(actor=actor, case=case, kind="penalty_decision_onsite", context=ctx, issued_on=day, act_kind=DECISION_ACT)
 
 
 def _post(staff: Staff, agency_id: int, day: dt.date) -> str:
@@ -247,21 +231,15 @@ def collective_record_issue(*, actor: Any, case: Case, discussion: CollectiveDis
         "conclusion": _sentence(discussion.conclusion),
         "mitigation": "同意减轻处罚（低于法定罚款下限）。" if discussion.approves_mitigation else "不涉及减轻处罚。",
     }  # fmt: skip
-    return _issue(actor, case, "collective_discussion_record", ctx, discussion.held_on, f"case:{case.pk}:collective_discussion_record:{discussion.pk}")
+    return paperwork.issue(actor=actor, case=case, kind="collective_discussion_record", context=ctx, issued_on=discussion.held_on, act=discussion.pk)
 
 
 def referral_issue(*, actor: Any, case: Case, on: dt.date) -> IssuedDocument:
     """The 案件移送书 (§27 ¶1): to the judicial authority, with the facts, the reason and the materials."""
-    docs = IssuedDocument.objects.filter(subject_type="cases.case", subject_id=str(case.pk), status=DocumentStatus.ISSUED).order_by("issued_on", "id")
+    docs = IssuedDocument.objects.filter(subject_type=paperwork.SUBJECT_TYPE, subject_id=str(case.pk), status=DocumentStatus.ISSUED).order_by("issued_on", "id")
     ctx = {
         "referred_to": case.referred_to, "case_title": case.title, "party": {"name": case.party_name}, "filed_on": case.filed_on,
         "facts": _sentence(case.facts), "reason": _sentence(case.end_reason), "referred_on": on,
         "materials": [{"text": f"{d.title}（{d.number}）", "count": "1份"} for d in docs],
     }  # fmt: skip
-    return _issue(actor, case, "case_referral", ctx, on, f"case:{case.pk}:case_referral")
-
-
-def attach(step: CaseStep, document: IssuedDocument) -> None:
-    """Record the document on the timeline row of the transition that issued it."""
-    step.document = document
-    step.save(update_fields=["document"])
+    return paperwork.issue(actor=actor, case=case, kind="case_referral", context=ctx, issued_on=on)

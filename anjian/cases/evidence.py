@@ -27,8 +27,9 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from anjian.cases import paperwork
 from anjian.cases import services as case_services
-from anjian.cases.choices import CaseStatus, PartyType
+from anjian.cases.choices import CaseStatus
 from anjian.cases.models import Case, CaseDeadline, CaseOfficer, CaseStep
 from anjian.cases.models_evidence import (
     EvidenceFile,
@@ -45,7 +46,6 @@ from anjian.core.duties import require_other_person
 from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
 from anjian.core.scoping import scope_for
 from anjian.core.validators import id_number_error
-from anjian.documents import services as documents
 from anjian.documents.models import IssuedDocument
 from anjian.inspections.evidence import inspect_file
 from anjian.inspections.services import check_officers
@@ -58,6 +58,9 @@ XZCF_55 = f"{XZCF}第五十五条"
 XZCF_56 = f"{XZCF}第五十六条"
 XZCF_56_85 = f"{XZCF}第五十六条、第八十五条"
 AQSCF_68 = "《中华人民共和国安全生产法》第六十八条"
+# The party as the evidence records name it: a unit by name, address and representative, a person by
+# name and ID number.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "address", "id_number", "legal_representative")
 
 # The case is under investigation from filing until the decision (行政处罚法 §54–§56).
 INVESTIGATING = (CaseStatus.FILED, CaseStatus.NOTICE_ISSUED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING)
@@ -144,15 +147,6 @@ def _next_seq(model: type[Model], c: Case) -> int:
     return int(model.objects.filter(case=c).aggregate(m=Max("seq"))["m"] or 0) + 1  # type: ignore[attr-defined]
 
 
-def _party(c: Case) -> dict[str, str]:
-    if c.party_type == PartyType.PERSON:
-        return {"name": c.person_name, "address": "", "id_number": c.person_id_number}
-    ent = c.enterprise
-    assert ent is not None
-    site = ent.sites.filter(is_primary=True).first() or ent.sites.first()
-    return {"name": ent.name, "address": (site.address if site else "") or ent.registered_address, "legal_representative": ent.legal_representative or ent.principal}
-
-
 def _remedies(c: Case) -> dict[str, str]:
     """The agency's configured review body and court; refused when not set (never guessed)."""
     from anjian.org.selectors import agency_remedies
@@ -160,20 +154,15 @@ def _remedies(c: Case) -> dict[str, str]:
     return agency_remedies(c.owner_agency)
 
 
-def _issue(actor: Any, c: Case, code: str, n: int, ctx: Mapping[str, Any], issued_on: dt.date) -> IssuedDocument:
-    agency = c.owner_agency
-    full = {"case_title": c.title, "party": _party(c), **ctx}
-    return documents.document_issue(
-        actor=actor, kind_code=code, agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=c.jurisdiction,
-        subject_type="cases.case", subject_id=c.pk, context=full, issued_on=issued_on, source=f"case:{c.pk}:{code}:{n}",
-    )  # fmt: skip
+def _facts(c: Case, ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """An evidence record states the case and its party before its own facts."""
+    return {"case_title": c.title, "party": paperwork.party_facts(c, fields=PARTY_FIELDS), **ctx}
 
 
 def _step(c: Case, *, actor: Any, action: str, on: dt.date, summary: str, article: str, document: IssuedDocument | None = None, **kw: Any) -> CaseStep:
     step = case_services._step(c, actor=actor, action=action, on=on, summary=summary, article=article, **kw)
     if document is not None:
-        step.document = document
-        step.save(update_fields=["document"])
+        paperwork.attach(step, document)
     return step
 
 
@@ -220,7 +209,7 @@ def interview_notice_issue(*, actor: Any, case: Case, interviewee: str, issued_o
     officers = _officers(c, issued_on, None, actor)
     n = _next_seq(InterviewNotice, c)
     ctx = {"interviewee": who, "appointed_at": appointed_at, "place": where, "bring": (bring or "").strip(), "officers": officers}
-    doc = _issue(actor, c, "interview_notice", n, ctx, issued_on)
+    doc = paperwork.issue(actor=actor, case=c, kind="interview_notice", context=_facts(c, ctx), issued_on=issued_on, act=n)
     notice = InterviewNotice.objects.create(
         case=c, seq=n, interviewee=who, issued_on=issued_on, appointed_at=appointed_at, place=where, bring=(bring or "").strip(), document=doc, issued_by=actor
     )
@@ -276,7 +265,7 @@ def interview_record(
     }
     ctx = {"started_at": started_at, "ended_at": ended_at, "place": where, "officers": officers, "recorder": (recorder or "").strip()[:64] or officers[-1]["name"],
            "interviewee": person, "content": qa, "signer": s, "refusal_note": r}  # fmt: skip
-    doc = _issue(actor, c, "interview_record", n, ctx, day)
+    doc = paperwork.issue(actor=actor, case=c, kind="interview_record", context=_facts(c, ctx), issued_on=day, act=n)
     rec = InterviewRecord.objects.create(
         case=c, seq=n, notice=notice, started_at=started_at, ended_at=ended_at, place=where, officers=officers, recorder=ctx["recorder"], **person,
         content=qa, signer=s, refusal_note=r, document=doc, recorded_by=actor,
@@ -324,7 +313,7 @@ def survey_record(
         "signer": s,
         "refusal_note": r,
     }
-    doc = _issue(actor, c, "survey_record", n, ctx, day)
+    doc = paperwork.issue(actor=actor, case=c, kind="survey_record", context=_facts(c, ctx), issued_on=day, act=n)
     rec = SurveyRecord.objects.create(case=c, seq=n, started_at=started_at, ended_at=ended_at, place=where, officers=officers, participants=who, witness=wit,
                                       findings=found, signer=s, refusal_note=r, document=doc, recorded_by=actor)  # fmt: skip
     _step(c, actor=actor, action="case.survey", on=day, document=doc, article=f"{XZCF_42}、第五十五条",
@@ -353,7 +342,7 @@ def sample_record(
     s, r = _signature(signer, refusal_note, "当事人")
     officers = _officers(c, sampled_on, officer_ids, actor)
     n = _next_seq(Sample, c)
-    doc = _issue(actor, c, "sampling_voucher", n, {"sampled_on": sampled_on, "place": where, "items": rows, "officers": officers, "signer": s, "refusal_note": r}, sampled_on)
+    doc = paperwork.issue(actor=actor, case=c, kind="sampling_voucher", context=_facts(c, {"sampled_on": sampled_on, "place": where, "items": rows, "officers": officers, "signer": s, "refusal_note": r}), issued_on=sampled_on, act=n)
     smp = Sample.objects.create(case=c, seq=n, sampled_on=sampled_on, place=where, items=rows, officers=officers, signer=s, refusal_note=r, document=doc, recorded_by=actor)
     _step(c, actor=actor, action="case.sample", on=sampled_on, document=doc, article=XZCF_56, summary=f"在{where}抽样取证：{items_text(rows)}；{doc.number}。")
     return smp
@@ -412,7 +401,7 @@ def preservation_approve(
     result = case_services._evaluate(c, RULE, day)
     row = case_services._store_deadline(c, replace(result, code=f"{RULE}:{p.seq}"))
     ctx = {"preserved_on": day, "place": p.place, "items": p.items, "officers": officers, "due": row.due, "reason": p.reason, "approver": head.name}
-    doc = _issue(actor, c, "preservation_notice", p.seq, ctx, day)
+    doc = paperwork.issue(actor=actor, case=c, kind="preservation_notice", context=_facts(c, ctx), issued_on=day, act=p.seq)
     p.status, p.preserved_on, p.officers, p.due, p.notice_document = PreservationStatus.PRESERVED, day, officers, row.due, doc
     p.save(update_fields=["approver", "approved_on", "opinion", "status", "preserved_on", "officers", "due", "notice_document"])
     _step(c, actor=actor, action="case.preservation_approve", on=day, document=doc, article=XZCF_56, deadline=row,
@@ -451,7 +440,7 @@ def preservation_decide(*, actor: Any, preservation: Preservation, outcome: str,
         "preserved_on": p.preserved_on, "notice_number": p.notice_document.number if p.notice_document else "", "items": p.items,
         "outcome": outcome, "outcome_text": PreservationOutcome(outcome).label, "detail": text, "late": late, "officers": p.officers, **_remedies(c),
     }  # fmt: skip
-    doc = _issue(actor, c, "preservation_decision", p.seq, ctx, decided_on)
+    doc = paperwork.issue(actor=actor, case=c, kind="preservation_decision", context=_facts(c, ctx), issued_on=decided_on, act=p.seq)
     p.status, p.outcome, p.outcome_detail, p.decided_on, p.decided_late, p.decision_document = PreservationStatus.DECIDED, outcome, text, decided_on, late, doc
     p.save(update_fields=["status", "outcome", "outcome_detail", "decided_on", "decided_late", "decision_document"])
     if row is not None:

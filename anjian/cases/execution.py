@@ -29,9 +29,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from anjian.cases import paperwork
 from anjian.cases import services as core
-from anjian.cases.choices import CaseStatus, PartyType
-from anjian.cases.models import Case, CaseDeadline, CaseOfficer, Payment
+from anjian.cases.choices import CaseStatus
+from anjian.cases.models import Case, CaseDeadline, Payment
 from anjian.cases.models_execution import CaseExecution, Instalment, PaymentPlan, PlanKind, PlanStatus, Remedy, RemedyKind, RemedyOutcome
 from anjian.core import audit
 from anjian.core.duties import require_other_person
@@ -47,6 +48,8 @@ from anjian.org.choices import Role
 XZCF = "《中华人民共和国行政处罚法》"
 XZQZF = "《中华人民共和国行政强制法》"
 XZCF_48 = f"{XZCF}第四十八条"
+# The party as the execution documents name it: its name and, for a unit, its registered address.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "address")
 XZCF_66 = f"{XZCF}第六十六条第二款"
 XZCF_67 = f"{XZCF}第六十七条"
 XZCF_72 = f"{XZCF}第七十二条第一款第（一）项"
@@ -214,32 +217,9 @@ def surcharge_schedule(case: Case, on: dt.date) -> list[dict[str, Any]]:
 
 
 # --- the documents' facts ----------------------------------------------------------------------------------------------
-def _party(c: Case) -> dict[str, str]:
-    if c.party_type == PartyType.PERSON:
-        return {"name": c.person_name, "address": ""}
-    ent = c.enterprise
-    assert ent is not None
-    return {"name": ent.name, "address": ent.registered_address or ""}
-
-
 def _decision_facts(c: Case) -> dict[str, Any]:
     number = IssuedDocument.objects.filter(pk=c.decision_document_id).values_list("number", flat=True).first() if c.decision_document_id else None
     return {"decision_number": number or "（文号未登记）", "decision_date": c.decided_on}
-
-
-def _officers(c: Case) -> list[dict[str, str]]:
-    """The case's officers in charge (行政处罚法 §42: at least two with valid certificates)."""
-    return [{"name": o.staff.name, "certificate_no": o.certificate_number} for o in CaseOfficer.objects.filter(case=c, active=True).select_related("staff").order_by("order", "id")]
-
-
-def _issue(actor: Any, c: Case, kind: str, context: Mapping[str, Any], issued_on: dt.date, *, n: int | None = None) -> IssuedDocument:
-    agency = c.owner_agency
-    context = {**context, "officers": _officers(c)}
-    return documents.document_issue(
-        actor=actor, kind_code=kind, agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=c.jurisdiction,
-        subject_type="cases.case", subject_id=c.pk, context=context, issued_on=issued_on,
-        source=f"case:{c.pk}:{kind}" + (f":{n}" if n is not None else ""),
-    )  # fmt: skip
 
 
 def _court(c: Case) -> str:
@@ -348,19 +328,18 @@ def deferral_decide(*, actor: Any, plan: PaymentPlan, approved: bool, decided_on
     if approved:
         PaymentPlan.objects.filter(case=c, status=PlanStatus.APPROVED).exclude(pk=p.pk).update(status=PlanStatus.REFUSED, decision_note="被新的批准替代")
         ctx = {
-            "party": _party(c), **_decision_facts(c), "kind_label": PlanKind(p.kind).label, "requested_on": p.requested_on,
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS, unit_address="registered"), **_decision_facts(c), "kind_label": PlanKind(p.kind).label, "requested_on": p.requested_on,
             "fine": written(c.fine_total or ZERO), "fine_capitals": capitals(c.fine_total or ZERO),
             "instalments": [{"seq": i.seq, "due": i.due, "amount": written(i.amount), "amount_capitals": capitals(i.amount)} for i in parts],
         }  # fmt: skip
-        doc = _issue(actor, c, "deferral_approval", ctx, decided_on, n=p.pk)
+        doc = paperwork.issue(actor=actor, case=c, kind="deferral_approval", context={**ctx, "officers": paperwork.officer_facts(c)}, issued_on=decided_on, act=p.pk)
         p.document = doc
     p.save()
     text = "批准" + "；".join(f"第{i.seq}期{i.due:%Y年%-m月%-d日}前{yuan(i.amount)}" for i in parts) if approved else "不予批准"
     step = core._step(c, actor=actor, action="case.deferral_decide", on=decided_on, summary=f"{PlanKind(p.kind).label}：{text}。{p.decision_note}", article=XZCF_66,
                       audit_after={"plan": p.pk, "approved": approved})  # fmt: skip
     if doc is not None:
-        step.document = doc
-        step.save(update_fields=["document"])
+        paperwork.attach(step, doc)
     return p
 
 
@@ -507,16 +486,15 @@ def demand_issue(*, actor: Any, case: Case, issued_on: dt.date) -> IssuedDocumen
     if not late:
         first = due.parts[0].due if due.parts else None
         raise DomainError(f"缴纳期限尚未届满（{first:%Y年%-m月%-d日}），不能催缴。" if first else "罚款已缴清。", code="not_overdue", article=XZCF_72)
-    n = IssuedDocument.objects.filter(subject_type="cases.case", subject_id=str(c.pk), kind="fine_demand_notice").count() + 1
+    n = IssuedDocument.objects.filter(subject_type=paperwork.SUBJECT_TYPE, subject_id=str(c.pk), kind="fine_demand_notice").count() + 1
     ctx = {
-        "party": _party(c), **_decision_facts(c), **_amount_facts(due), "payment_due": late[0].due,
+        "party": paperwork.party_facts(c, fields=PARTY_FIELDS, unit_address="registered"), **_decision_facts(c), **_amount_facts(due), "payment_due": late[0].due,
         "daily_surcharge": written(sum((money.round_half_up(p.amount * RATE) for p in late), ZERO)),
     }  # fmt: skip
-    doc = _issue(actor, c, "fine_demand_notice", ctx, issued_on, n=n)
+    doc = paperwork.issue(actor=actor, case=c, kind="fine_demand_notice", context={**ctx, "officers": paperwork.officer_facts(c)}, issued_on=issued_on, act=n)
     step = core._step(c, actor=actor, action="case.fine_demand", on=issued_on, summary=f"催缴罚款{yuan(due.fine)}，截至当日加处罚款{yuan(due.surcharge)}，合计{yuan(due.total)}（{doc.number}）。",
                       article=XZCF_72, audit_after={"document": doc.pk, "total": due.total})  # fmt: skip
-    step.document = doc
-    step.save(update_fields=["document"])
+    paperwork.attach(step, doc)
     return doc
 
 
@@ -580,17 +558,16 @@ def reminder_issue(*, actor: Any, case: Case, issued_on: dt.date) -> IssuedDocum
         raise DomainError("当事人尚未逾期不履行，不能催告。", code="not_overdue", article=XZQZF_54)
     window = _road_to_court(c, issued_on, actor=actor, what="催告履行")
     ctx = {
-        "party": _party(c), **_decision_facts(c), **_amount_facts(due), "decision_served_on": c.decision_served_on,
+        "party": paperwork.party_facts(c, fields=PARTY_FIELDS, unit_address="registered"), **_decision_facts(c), **_amount_facts(due), "decision_served_on": c.decision_served_on,
         "period_text": "自本催告书送达之日起十日内（工作日）履行",
         "manner": "到指定的银行或者通过电子支付系统缴纳罚款和加处罚款",
     }  # fmt: skip
-    doc = _issue(actor, c, "performance_reminder", ctx, issued_on)
+    doc = paperwork.issue(actor=actor, case=c, kind="performance_reminder", context={**ctx, "officers": paperwork.officer_facts(c)}, issued_on=issued_on)
     ex.reminder_document = doc
     ex.save(update_fields=["reminder_document"])
     step = core._step(c, actor=actor, action="case.reminder", on=issued_on, summary=f"催告履行：应缴{yuan(due.total)}（{doc.number}）。申请人民法院强制执行的期限至{window.due:%Y年%-m月%-d日}。",
                       article=f"{XZQZF_35}；{XZQZF_54}", audit_after={"document": doc.pk})  # fmt: skip
-    step.document = doc
-    step.save(update_fields=["document"])
+    paperwork.attach(step, doc)
     return doc
 
 
@@ -639,21 +616,20 @@ def enforcement_apply(*, actor: Any, case: Case, applied_on: dt.date) -> IssuedD
         raise DomainError("当事人已履行，无须申请强制执行。", code="nothing_due")
     court = _court(c)
     ctx = {
-        "court": court, "party": _party(c), **_decision_facts(c), **_amount_facts(due), "decision_served_on": c.decision_served_on,
+        "court": court, "party": paperwork.party_facts(c, fields=PARTY_FIELDS, unit_address="registered"), **_decision_facts(c), **_amount_facts(due), "decision_served_on": c.decision_served_on,
         "reminder_number": ex.reminder_document.number, "reminder_served_on": ex.reminder_served_on,
         "remedy_statement": "被申请人在法定期限内未申请行政复议或者提起行政诉讼，又不履行行政处罚决定" if not Remedy.objects.filter(case=c).exists()
         else "被申请人申请行政复议后，在法定期限内未提起行政诉讼，又不履行行政处罚决定",
         "head_name": staff.name,
     }  # fmt: skip
-    doc = _issue(actor, c, "enforcement_application", ctx, applied_on)
+    doc = paperwork.issue(actor=actor, case=c, kind="enforcement_application", context={**ctx, "officers": paperwork.officer_facts(c)}, issued_on=applied_on)
     ex.application_document, ex.applied_on, ex.court = doc, applied_on, court[:100]
     ex.save(update_fields=["application_document", "applied_on", "court"])
     CaseDeadline.objects.filter(pk__in=[wait.pk, window.pk]).update(met_on=applied_on)
     step = core._step(c, actor=actor, action="case.enforcement_apply", on=applied_on, to=CaseStatus.ENFORCEMENT, deadline=window, met=True,
                       summary=f"向{court}申请强制执行罚款{yuan(due.fine)}及加处罚款{yuan(due.surcharge)}，合计{yuan(due.total)}（{doc.number}）。",
                       article=f"{XZQZF_53}；{XZQZF_55}", audit_after={"document": doc.pk, "court": court})  # fmt: skip
-    step.document = doc
-    step.save(update_fields=["document"])
+    paperwork.attach(step, doc)
     return doc
 
 

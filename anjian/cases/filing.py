@@ -3,7 +3,7 @@
 From 立案 to the hearing (行政处罚法 §54–§65): every document is built here from what the case
 already holds — the party, the violations from the catalogue, the proposal, the deadlines the law
 engine computes, the officers and the agency — so nobody retypes a fact. The transitions in
-``cases.services`` call the ``*_context`` functions and :func:`issue` inside their own transaction
+``cases.services`` call the ``*_context`` functions and ``paperwork.issue`` inside their own transaction
 (立案审批表, 行政处罚告知书, 陈述申辩笔录, 听证会通知书, 听证笔录, 听证会报告书) and record the document
 on their ``CaseStep``; the services below issue the documents made on demand (调查报告, 案件处理呈批表,
 the form of the 放弃陈述申辩声明, a separate 听证告知书).
@@ -15,7 +15,7 @@ on-demand services answer a repeated request with the document already issued.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +23,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from anjian.cases import services
+from anjian.cases import paperwork, services
 from anjian.cases.choices import CaseSource, CaseStatus, HearingOutcome, PartyType, StatementKind
-from anjian.cases.models import Case, CaseOfficer, CaseStep, CaseViolation, Hearing, Notice, Statement
+from anjian.cases.models import Case, CaseStep, CaseViolation, Hearing, Notice, Statement
 from anjian.core import audit
 from anjian.core.errors import DomainError, ValidationFailed
 from anjian.documents import registry
@@ -39,7 +39,6 @@ from anjian.law.errors import LawError
 from anjian.law.money import amount_capitals, amount_cn, range_cn
 from anjian.law.procedure import PenaltyKind
 
-SUBJECT_TYPE = "cases.case"
 XZCF = "《中华人民共和国行政处罚法》"
 
 # The timeline label of a document made on demand (no state change of its own).
@@ -51,39 +50,14 @@ def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
 
 
-def party_facts(case: Case) -> dict[str, str]:
-    """The party as the documents name it: a unit with its code, representative and address, or a
-    natural person with the ID number (一案一个当事人)."""
-    ent = case.enterprise
-    if case.party_type == PartyType.PERSON:
-        parts = [f"身份证号码：{case.person_id_number}"]
-        if case.person_position:
-            parts.append(f"职务：{case.person_position}")
-        if ent is not None:
-            parts.append(f"工作单位：{ent.name}")
-        return {"name": case.person_name, "you": "", "self": "本人", "details": "；".join(parts), "address": ""}
-    assert ent is not None  # a unit party has its enterprise (constraint case_party_present)
-    site = ent.sites.filter(is_primary=True).first() or ent.sites.first()
-    address = (site.address if site else "") or ent.registered_address
-    rows = [
-        ("统一社会信用代码", ent.uscc or ""),
-        ("法定代表人（负责人）", ent.legal_representative or ent.principal),
-        ("地址", address),
-        ("联系电话", ent.contact_phone or ent.principal_phone),
-    ]
-    details = "；".join(f"{label}：{value}" for label, value in rows if value)
-    return {"name": ent.name, "you": "单位", "self": "本单位", "details": details or ent.name, "address": address}
-
-
-def officer_facts(case: Case) -> list[dict[str, str]]:
-    """The case's active officers with the certificate numbers checked when they were assigned (§42)."""
-    rows = CaseOfficer.objects.filter(case=case, active=True).select_related("staff").order_by("order", "id")
-    return [{"name": r.staff.name, "certificate_no": r.certificate_number} for r in rows]
+# What the notices and reports state of the party: its name, the one line of its particulars, how
+# the notices address it (你单位 / 你, 本单位 / 本人) and, for a unit, the address of its place of business.
+PARTY_FIELDS: tuple[paperwork.PartyField, ...] = ("name", "you", "self", "details", "address")
 
 
 def agency_contact(case: Case) -> str:
     agency = case.owner_agency
-    names = "、".join(o["name"] for o in officer_facts(case)[:2])
+    names = "、".join(o["name"] for o in paperwork.officer_facts(case)[:2])
     parts = [f"联系人{names}" if names else f"联系人：{agency.name}承办人员"]
     if agency.phone:
         parts.append(f"电话{agency.phone}")
@@ -148,21 +122,6 @@ def _period(result: DeadlineResult) -> str:
     return f"{chinese_number(result.amount)}{result.unit.label}"
 
 
-def issue(*, actor: Any, case: Case, kind: str, context: Mapping[str, Any], issued_on: dt.date, act: str = "") -> IssuedDocument:
-    """Issue one document of the case in the caller's transaction (``source`` names the act)."""
-    agency = case.owner_agency
-    source = f"case:{case.pk}:{kind}" + (f":{act}" if act else "")
-    return documents.document_issue(
-        actor=actor, kind_code=kind, agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=case.jurisdiction,
-        subject_type=SUBJECT_TYPE, subject_id=case.pk, context=context, issued_on=issued_on, source=source,
-    )  # fmt: skip
-
-
-def attach(step: CaseStep, document: IssuedDocument) -> None:
-    step.document = document
-    step.save(update_fields=["document"])
-
-
 # --- contexts of the documents issued by the transitions -------------------------------------------------------------
 def filing_approval_context(case: Case, *, actor: Any, violations: Sequence[CaseViolation], repeats: Sequence[dt.date]) -> dict[str, Any]:
     """立案审批表: source, party, facts, the limitation (§36) and jurisdiction (§22) checks as done,
@@ -186,7 +145,7 @@ def filing_approval_context(case: Case, *, actor: Any, violations: Sequence[Case
     repeat_text = "三年内有同类违法记录：" + "、".join(f"{d:%Y年%-m月%-d日}" for d in repeats) if repeats else "三年内无同类违法记录（初次违法）"
     return {
         "case_title": case.title,
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "source": source,
         "facts": case.facts,
         "discovered_on": case.discovered_on,
@@ -198,7 +157,7 @@ def filing_approval_context(case: Case, *, actor: Any, violations: Sequence[Case
         "proposed_on": _local_date(case.opened_at),
         "approver": audit.actor_name(actor),
         "filed_on": case.filed_on,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
     }
 
 
@@ -208,7 +167,7 @@ def notice_context(case: Case, notice: Notice, *, defence: DeadlineResult, heari
     them (working days, §85) with the end they reach when the notice is served on the day of issue."""
     violations = services._violations(case)
     ctx: dict[str, Any] = {
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "facts": case.facts,
         "violations": violation_facts(violations, proposed=True),
         "penalty_text": penalty_text(violations),
@@ -219,7 +178,7 @@ def notice_context(case: Case, notice: Notice, *, defence: DeadlineResult, heari
         "defence_due": None if defence.provisional else defence.date,
         "hearing_offered": notice.hearing_offered,
         "hearing_reasons": notice.hearing_reasons,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
         "agency_contact": agency_contact(case),
     }
     if notice.hearing_offered and hearing is not None:
@@ -231,27 +190,27 @@ def defence_record_context(case: Case, notice: Notice, statement: Statement) -> 
     """当事人陈述申辩笔录 of an oral statement (§45)."""
     agency = case.owner_agency
     return {
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "notice_number": notice.document.number if notice.document else "",
         "received_on": statement.received_on,
         "place": agency.address or agency.name,
         "statement_kind": StatementKind(statement.kind).label,
         "content": statement.content,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
     }
 
 
 def hearing_notice_context(case: Case, hearing: Hearing) -> dict[str, Any]:
     """听证会通知书 (§64 (2)–(4)): date, place, chair, public or not with the reason."""
     return {
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "requested_on": hearing.requested_on,
         "hearing_date": hearing.hearing_date,
         "place": hearing.place,
         "chair": hearing.chair.name if hearing.chair else "",
         "public": hearing.public,
         "not_public_reason": hearing.not_public_reason,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
         "agency_contact": agency_contact(case),
     }
 
@@ -260,13 +219,13 @@ def hearing_record_context(case: Case, hearing: Hearing) -> dict[str, Any]:
     """听证笔录 (§64(8))."""
     return {
         "case_title": case.title,
-        "party": party_facts(case),
+        "party": paperwork.party_facts(case, fields=PARTY_FIELDS),
         "held_on": hearing.held_on,
         "place": hearing.place,
         "chair": hearing.chair.name if hearing.chair else "",
         "public": hearing.public,
         "not_public_reason": hearing.not_public_reason,
-        "officers": officer_facts(case),
+        "officers": paperwork.officer_facts(case),
         "summary": hearing.summary,
     }
 
@@ -288,13 +247,13 @@ ON_DEMAND_STATES = {CaseStatus.FILED, CaseStatus.NOTICE_ISSUED, CaseStatus.NOTIC
 def _on_demand(*, actor: Any, case: Case, kind: str, act: str, build: Any, what: str) -> tuple[IssuedDocument, bool]:
     """Issue a document made on demand, or return the one already issued for the same act
     (a repeated request is answered, not duplicated); recorded on a ``case.document`` step."""
-    existing = documents.document_for_act(agency_id=case.owner_agency_id, kind_code=kind, source=f"case:{case.pk}:{kind}:{act}")
+    existing = documents.document_for_act(agency_id=case.owner_agency_id, kind_code=kind, source=paperwork.act_source(case, kind, act))
     if existing is not None:
         return existing, False
     context, issued_on = build()
-    doc = issue(actor=actor, case=case, kind=kind, context=context, issued_on=issued_on, act=act)
+    doc = paperwork.issue(actor=actor, case=case, kind=kind, context=context, issued_on=issued_on, act=act)
     step = services._step(case, actor=actor, action="case.document", on=issued_on, summary=f"制作《{doc.title}》（{doc.number}）。{what}", article=doc_basis(kind))
-    attach(step, doc)
+    paperwork.attach(step, doc)
     return doc, True
 
 
@@ -334,9 +293,9 @@ def investigation_report_issue(*, actor: Any, case: Case, evidence: str) -> tupl
     def build() -> tuple[dict[str, Any], dt.date]:
         return {
             "case_title": c.title,
-            "party": party_facts(c),
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS),
             "filed_on": c.filed_on,
-            "officers": officer_facts(c),
+            "officers": paperwork.officer_facts(c),
             "facts": c.facts,
             "evidence": text,
             "violations": violation_facts(violations, proposed=True),
@@ -356,7 +315,7 @@ def handling_approval_issue(*, actor: Any, case: Case, evidence: str = "") -> tu
     violations = _proposal_complete(c)
     version = _proposal_version(c)
     if not (evidence or "").strip():
-        report = documents.document_for_act(agency_id=c.owner_agency_id, kind_code="investigation_report", source=f"case:{c.pk}:investigation_report:{version}")
+        report = documents.document_for_act(agency_id=c.owner_agency_id, kind_code="investigation_report", source=paperwork.act_source(c, "investigation_report", version))
         evidence = str(report.context.get("evidence", "")) if report is not None else ""
     text = _evidence(evidence)
     today = services._today()
@@ -364,14 +323,14 @@ def handling_approval_issue(*, actor: Any, case: Case, evidence: str = "") -> tu
     def build() -> tuple[dict[str, Any], dt.date]:
         return {
             "case_title": c.title,
-            "party": party_facts(c),
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS),
             "facts": c.facts,
             "evidence": text,
             "violations": violation_facts(violations, proposed=True),
             "penalty_text": penalty_text(violations),
             "proposer": audit.actor_name(c.proposed_by),
             "proposed_on": c.proposed_on,
-            "officers": officer_facts(c),
+            "officers": paperwork.officer_facts(c),
         }, today
 
     return _on_demand(actor=actor, case=c, kind="case_handling_approval", act=version, build=build, what="")
@@ -396,12 +355,12 @@ def waiver_form_issue(*, actor: Any, case: Case) -> tuple[IssuedDocument, bool]:
 
     def build() -> tuple[dict[str, Any], dt.date]:
         return {
-            "party": party_facts(c),
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS),
             "notice_number": n.document.number if n.document else "",
             "notice_issued_on": n.issued_on,
             "penalty_text": penalty_text(services._violations(c)),
             "hearing_offered": n.hearing_offered,
-            "officers": officer_facts(c),
+            "officers": paperwork.officer_facts(c),
         }, today
 
     return _on_demand(actor=actor, case=c, kind="waiver_statement", act=str(n.pk), build=build, what="交当事人签署。")
@@ -422,7 +381,7 @@ def hearing_right_notice_issue(*, actor: Any, case: Case) -> tuple[IssuedDocumen
 
     def build() -> tuple[dict[str, Any], dt.date]:
         return {
-            "party": party_facts(c),
+            "party": paperwork.party_facts(c, fields=PARTY_FIELDS),
             "notice_number": n.document.number if n.document else "",
             "penalty_text": penalty_text(services._violations(c)),
             "hearing_reasons": n.hearing_reasons,
@@ -430,7 +389,7 @@ def hearing_right_notice_issue(*, actor: Any, case: Case) -> tuple[IssuedDocumen
             "hearing_basis": window.basis,
             "notice_served_on": n.served_on,
             "hearing_due": window.date if n.served_on and not window.provisional else None,
-            "officers": officer_facts(c),
+            "officers": paperwork.officer_facts(c),
             "agency_contact": agency_contact(c),
         }, today
 
@@ -440,4 +399,4 @@ def hearing_right_notice_issue(*, actor: Any, case: Case) -> tuple[IssuedDocumen
 # --- reads ----------------------------------------------------------------------------------------------------------------
 def case_documents(*, user: Any, case: Case) -> QuerySet[IssuedDocument]:
     """Every document of the case the user may read, in the order issued."""
-    return document_selectors.document_list(user, SUBJECT_TYPE, case.pk).order_by("issued_on", "issued_at", "id")
+    return document_selectors.document_list(user, paperwork.SUBJECT_TYPE, case.pk).order_by("issued_on", "issued_at", "id")

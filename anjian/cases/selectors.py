@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from anjian.cases.choices import NEXT_STEP, OPEN_STATUSES, CaseStatus
 from anjian.cases.models import Case, CaseDeadline, CaseOfficer, CaseStep
+from anjian.core.errors import NotFound
+from anjian.core.ids import parse_id
 from anjian.core.scoping import get_for_user
 from anjian.hazards.models import Hazard
 
@@ -31,16 +34,31 @@ def case_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[C
     return qs.order_by("-opened_at", "-id")
 
 
-def case_get(*, user: Any, pk: Any) -> Case:
-    """One case with what its page and API detail show (missing and out of scope: 404)."""
-    qs = Case.objects.select_related("enterprise", "owner_agency", "jurisdiction").prefetch_related(
-        "violations",
-        Prefetch("officer_rows", queryset=CaseOfficer.objects.filter(active=True).select_related("staff")),
-        Prefetch("deadlines", queryset=CaseDeadline.objects.filter(active=True).order_by("due")),
-        Prefetch("steps", queryset=CaseStep.objects.order_by("on", "at", "id")),
-        "notices",
-    )
-    return get_for_user(qs, user, pk)
+# What most case pages read of the case itself: the party, the owning agency, the jurisdiction.
+CASE_RELATED = ("enterprise", "owner_agency", "jurisdiction")
+
+
+def case_get(*, user: Any, pk: Any, related: Sequence[str] = CASE_RELATED, detail: bool = True) -> Case:
+    """One case in the user's scope: missing, malformed, overflowing and out of scope all answer 404
+    (the same to the caller, and no query for an id that cannot be one).
+
+    ``related``: the relations the caller reads, selected in the same query. ``detail``: also what
+    the case page and the API detail show (violations, active officers, deadlines, timeline, notices),
+    prefetched; a page that shows one part of the case (evidence, the case file) says ``detail=False``.
+    """
+    ident = parse_id(pk)
+    if ident is None:
+        raise NotFound()
+    qs = Case.objects.select_related(*related)
+    if detail:
+        qs = qs.prefetch_related(
+            "violations",
+            Prefetch("officer_rows", queryset=CaseOfficer.objects.filter(active=True).select_related("staff")),
+            Prefetch("deadlines", queryset=CaseDeadline.objects.filter(active=True).order_by("due")),
+            Prefetch("steps", queryset=CaseStep.objects.order_by("on", "at", "id")),
+            "notices",
+        )
+    return get_for_user(qs, user, ident)
 
 
 def hazards_awaiting_case(*, user: Any) -> QuerySet[Hazard]:

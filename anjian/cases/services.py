@@ -25,6 +25,7 @@ from django.utils import timezone
 from anjian.cases import decision as decision_docs
 from anjian.cases import discretion as case_discretion
 from anjian.cases import measures as case_measures
+from anjian.cases import paperwork
 from anjian.cases.choices import (
     CASE_TRANSITIONS,
     NEXT_STEP,
@@ -690,7 +691,7 @@ def case_file(*, actor: Any, case: Case, filed_on: dt.date) -> Case:
     from anjian.cases import filing as docs
 
     ctx = docs.filing_approval_context(c, actor=actor, violations=violations, repeats=repeats)
-    docs.attach(step, docs.issue(actor=actor, case=c, kind="case_filing_approval", context=ctx, issued_on=filed_on))
+    paperwork.attach(step, paperwork.issue(actor=actor, case=c, kind="case_filing_approval", context=ctx, issued_on=filed_on))
     return c
 
 
@@ -889,9 +890,9 @@ def notice_issue(*, actor: Any, case: Case, issued_on: dt.date) -> Notice:
     from anjian.cases import filing as docs
 
     hearing = _evaluate(c, "hearing_request", issued_on) if n.hearing_offered else None
-    n.document = docs.issue(actor=actor, case=c, kind="penalty_notice", context=docs.notice_context(c, n, defence=defence, hearing=hearing), issued_on=issued_on, act=str(n.pk))
+    n.document = paperwork.issue(actor=actor, case=c, kind="penalty_notice", context=docs.notice_context(c, n, defence=defence, hearing=hearing), issued_on=issued_on, act=str(n.pk))
     n.save(update_fields=["document"])
-    docs.attach(step, n.document)
+    paperwork.attach(step, n.document)
     return n
 
 
@@ -970,7 +971,7 @@ def defence_record(*, actor: Any, case: Case, received_on: dt.date, kind: str, f
         # An oral statement is written down in the 当事人陈述申辩笔录 (§45 ¶1: 充分听取).
         from anjian.cases import filing as docs
 
-        docs.attach(step, docs.issue(actor=actor, case=c, kind="defence_record", context=docs.defence_record_context(c, n, s), issued_on=received_on, act=str(s.pk)))
+        paperwork.attach(step, paperwork.issue(actor=actor, case=c, kind="defence_record", context=docs.defence_record_context(c, n, s), issued_on=received_on, act=str(s.pk)))
     return s
 
 
@@ -1087,7 +1088,7 @@ def hearing_notice(*, actor: Any, case: Case, hearing_date: dt.date, notice_serv
     from anjian.cases import filing as docs
 
     ctx = docs.hearing_notice_context(c, h)
-    docs.attach(step, docs.issue(actor=actor, case=c, kind="hearing_meeting_notice", context=ctx, issued_on=notice_served_on, act=f"{h.pk}:{hearing_date.isoformat()}"))
+    paperwork.attach(step, paperwork.issue(actor=actor, case=c, kind="hearing_meeting_notice", context=ctx, issued_on=notice_served_on, act=f"{h.pk}:{hearing_date.isoformat()}"))
     return h
 
 
@@ -1117,9 +1118,9 @@ def hearing_held(*, actor: Any, case: Case, held_on: dt.date, outcome: str, summ
     if outcome == HearingOutcome.HELD:
         from anjian.cases import filing as docs
 
-        docs.attach(step, docs.issue(actor=actor, case=c, kind="hearing_record", context=docs.hearing_record_context(c, h), issued_on=held_on, act=str(h.pk)))
-        report = docs.issue(actor=actor, case=c, kind="hearing_report", context=docs.hearing_report_context(c, h, opinion=opinion.strip()), issued_on=held_on, act=str(h.pk))
-        docs.attach(_step(c, actor=actor, action="case.document", on=held_on, summary=f"听证会报告书：{opinion.strip()[:200]}", article=f"{XZCF}第六十五条"), report)
+        paperwork.attach(step, paperwork.issue(actor=actor, case=c, kind="hearing_record", context=docs.hearing_record_context(c, h), issued_on=held_on, act=str(h.pk)))
+        report = paperwork.issue(actor=actor, case=c, kind="hearing_report", context=docs.hearing_report_context(c, h, opinion=opinion.strip()), issued_on=held_on, act=str(h.pk))
+        paperwork.attach(_step(c, actor=actor, action="case.document", on=held_on, summary=f"听证会报告书：{opinion.strip()[:200]}", article=f"{XZCF}第六十五条"), report)
     return h
 
 
@@ -1174,7 +1175,7 @@ def collective_discussion_record(*, actor: Any, case: Case, held_on: dt.date, at
     d.attendees.set(staff)
     doc = decision_docs.collective_record_issue(actor=actor, case=c, discussion=d, recorder=audit.actor_name(actor))
     step = _step(c, actor=actor, action="case.collective", on=held_on, summary=f"集体讨论（{'、'.join(d.attendee_names)}）：{d.conclusion[:200]}", article=XZCF_57)
-    decision_docs.attach(step, doc)
+    paperwork.attach(step, doc)
     return d
 
 
@@ -1313,7 +1314,7 @@ def decision_make(*, actor: Any, case: Case, decided_on: dt.date) -> Case:
     step = _step(c, actor=actor, action="case.decide", on=decided_on, to=CaseStatus.DECIDED, deadline=limit, met=True if limit else None,
           summary=f"作出行政处罚决定{doc.number}：{text}；罚款合计{yuan(total)}。当事人不在场的，应于{service.due:%Y年%-m月%-d日}前送达。{measures_text}", article=XZCF_57,
           audit_after={"fine_total": total, "waiver": waiver.pk if waiver else None, "document": doc.number})  # fmt: skip
-    decision_docs.attach(step, doc)
+    paperwork.attach(step, doc)
     _queue_publication(actor, c)
     return c
 
@@ -1449,7 +1450,7 @@ def case_refer(*, actor: Any, case: Case, on: dt.date, referred_to: str, reason:
     c.save(update_fields=["referred_to", "end_reason", "ended_on"])
     doc = decision_docs.referral_issue(actor=actor, case=c, on=on)
     step = _step(c, actor=actor, action="case.refer", on=on, to=CaseStatus.REFERRED, summary=f"移送{c.referred_to}（{doc.number}）：{c.end_reason[:200]}", article=XZCF_27)
-    decision_docs.attach(step, doc)
+    paperwork.attach(step, doc)
     return c
 
 
@@ -1473,9 +1474,7 @@ def case_close(*, actor: Any, case: Case, closed_on: dt.date) -> Case:
     c.closed_on, c.closed_by = closed_on, actor
     c.save(update_fields=["closed_on", "closed_by"])
     doc = casefile.issue_closing_approval(actor=actor, case=c, closed_on=closed_on, approver=audit.actor_name(actor))
-    step = _step(c, actor=actor, action="case.close", on=closed_on, to=CaseStatus.CLOSED, summary=f"结案（{doc.number}）。", article=XZCF_57)
-    step.document = doc
-    step.save(update_fields=["document"])
+    paperwork.attach(_step(c, actor=actor, action="case.close", on=closed_on, to=CaseStatus.CLOSED, summary=f"结案（{doc.number}）。", article=XZCF_57), doc)
     return c
 
 
@@ -1555,7 +1554,7 @@ def case_summary_decide(
     what = "、".join(([f"罚款{yuan(fine)}"] if fine is not None else []) + (["警告"] if warning else []))
     step = _step(c, actor=actor, action="case.summary", on=day, to=CaseStatus.DECIDED, article=f"{XZCF_51}；{XZCF_52}",
           summary=f"当场作出行政处罚决定{doc.number}：{what}；当场交付{recipient.strip()}。" + (f"当事人当场陈述申辩：{c.onsite_statement[:200]}" if c.onsite_statement else "当事人未提出陈述申辩。"))  # fmt: skip
-    decision_docs.attach(step, doc)
+    paperwork.attach(step, doc)
     lines = []
     for code in (["payment"] if fine is not None and not receipt else []) + ["reconsideration_application", "lawsuit_direct"]:
         row = _store_deadline(c, _evaluate(c, code, day))

@@ -65,10 +65,6 @@ def _guard(request: HttpRequest) -> Scope | HttpResponse:
     return scope
 
 
-def _case(request: HttpRequest, pk: Any) -> Case:
-    return selectors.case_get(user=request.user, pk=pk)  # NotFound is the 404 page
-
-
 # --- what a user may do now ------------------------------------------------------------------------
 @dataclass
 class Facts:
@@ -491,7 +487,7 @@ class DeadlineView:
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _case(request, pk)
+    c = selectors.case_get(user=request.user, pk=pk)
     scope = _guard(request)
     if isinstance(scope, HttpResponse):
         return scope
@@ -535,7 +531,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    c = _case(request, pk)
+    c = selectors.case_get(user=request.user, pk=pk)
     step = STEP_BY_SLUG.get(slug)
     if step is None:
         raise NotFound()

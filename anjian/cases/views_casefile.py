@@ -8,15 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from anjian.cases import casefile
-from anjian.cases.api_casefile import scoped_case, zip_response
+from anjian.cases import casefile, selectors
+from anjian.cases.api_casefile import zip_response
 from anjian.documents.rendering import pdf_available
 
 
 @login_required
 @require_GET
 def casefile_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = scoped_case(request.user, pk)  # NotFound is the 404 page (core.middleware)
+    case = selectors.case_get(user=request.user, pk=pk, related=casefile.CASE_RELATED, detail=False)  # NotFound is the 404 page (core.middleware)
     cf = casefile.build_file(case)
     failed = casefile.failed_items(cf.veto)
     unchecked = [i for i in cf.veto if i.status == casefile.UNCHECKED]
@@ -30,14 +30,14 @@ def casefile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def casefile_download(request: HttpRequest, pk: int) -> HttpResponse:
-    return zip_response(scoped_case(request.user, pk))
+    return zip_response(selectors.case_get(user=request.user, pk=pk, related=casefile.CASE_RELATED, detail=False))
 
 
 @login_required
 @require_POST
 def casefile_pages(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue the page count of the file's documents (LibreOffice is slow: a background task)."""
-    case = scoped_case(request.user, pk)
+    case = selectors.case_get(user=request.user, pk=pk, related=casefile.CASE_RELATED, detail=False)
     if not pdf_available():
         messages.warning(request, casefile.PAGES_NOTE_NO_PDF)
     else:

@@ -15,12 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anjian.cases import discretion
-from anjian.cases.models import Case
+from anjian.cases import discretion, selectors
 from anjian.core.duties import is_same_person
 from anjian.core.errors import NotFound
 from anjian.core.ids import parse_id
-from anjian.core.scoping import get_for_user, scope_for
+from anjian.core.scoping import scope_for
 from anjian.core.ui import call_service, refused
 from anjian.law.catalogue import Circumstance, Subject
 from anjian.law.penalties import Band
@@ -56,10 +55,7 @@ def _standard(user: Any, pk: Any) -> DiscretionStandard:
 @login_required
 @require_GET
 def case_discretion(request: HttpRequest, pk: int) -> HttpResponse:
-    ident = parse_id(pk)
-    if ident is None:
-        raise NotFound()
-    case = get_for_user(Case.objects.select_related("owner_agency"), request.user, ident)
+    case = selectors.case_get(user=request.user, pk=pk, related=("owner_agency",), detail=False)
     rows = discretion.comparables(case, on=timezone.localdate())
     band_labels = {b.value: b.label for b in Band}
     return render(request, "cases/discretion/case.html", {"case": case, "rows": rows, "band_labels": band_labels})

@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.cases import evidence as services
+from anjian.cases import selectors
 from anjian.cases import services as case_services
 from anjian.cases.models import Case, CaseOfficer, Recusal
 from anjian.cases.models_evidence import EvidenceFile, EvidenceKind, InterviewNotice, InterviewRecord, Preservation, PreservationOutcome, PreservationStatus, Sample, SurveyRecord
 from anjian.core.duties import is_same_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused
 from anjian.core.ids import parse_id
-from anjian.core.scoping import get_for_user, scope_for
+from anjian.core.scoping import scope_for
 from anjian.core.ui import call_service
 from anjian.org.choices import Role
 
@@ -161,10 +162,6 @@ FORMS: dict[str, tuple[type[forms.Form], str]] = {
 }
 
 
-def _case(request: HttpRequest, pk: int) -> Case:
-    return get_for_user(Case.objects.select_related("jurisdiction", "owner_agency", "enterprise"), request.user, pk)
-
-
 def _download(doc: Any) -> str:
     return reverse("documents:download", args=[doc.pk]) if doc is not None else ""
 
@@ -233,7 +230,7 @@ def evidence_page(
 @require_GET
 @login_required
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    return evidence_page(request, _case(request, pk))
+    return evidence_page(request, selectors.case_get(user=request.user, pk=pk, detail=False))
 
 
 def _post(request: HttpRequest, case: Case, name: str, form: forms.Form, fn: Callable[[dict[str, Any]], Any], done: str) -> HttpResponse:
@@ -252,7 +249,7 @@ def _simple(name: str, fn: Callable[..., Any], done: str) -> Callable[[HttpReque
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        case = _case(request, pk)
+        case = selectors.case_get(user=request.user, pk=pk, detail=False)
         form = cls(request.POST, request.FILES, prefix=prefix)
         return _post(request, case, name, form, lambda d: fn(request, case, d), done)
 
@@ -289,7 +286,7 @@ def _row(model: Any, case: Case, pk: Any) -> Any:
 @login_required
 @require_POST
 def preservation_approve(request: HttpRequest, pk: int, pres_pk: int) -> HttpResponse:
-    case = _case(request, pk)
+    case = selectors.case_get(user=request.user, pk=pk, detail=False)
     p = _row(Preservation, case, pres_pk)
     form = ApproveForm(request.POST, prefix=f"pa{p.pk}")
     return _post(request, case, f"approve-{p.pk}", form, lambda d: services.preservation_approve(actor=request.user, preservation=p, **d), "先行登记保存审批已登记。")
@@ -298,7 +295,7 @@ def preservation_approve(request: HttpRequest, pk: int, pres_pk: int) -> HttpRes
 @login_required
 @require_POST
 def preservation_decide(request: HttpRequest, pk: int, pres_pk: int) -> HttpResponse:
-    case = _case(request, pk)
+    case = selectors.case_get(user=request.user, pk=pk, detail=False)
     p = _row(Preservation, case, pres_pk)
     form = DecideForm(request.POST, prefix=f"pd{p.pk}")
     return _post(request, case, f"decide-{p.pk}", form, lambda d: services.preservation_decide(actor=request.user, preservation=p, **d), "先行登记保存证据处理决定已作出。")
@@ -307,7 +304,7 @@ def preservation_decide(request: HttpRequest, pk: int, pres_pk: int) -> HttpResp
 @login_required
 @require_POST
 def recusal(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk)
+    case = selectors.case_get(user=request.user, pk=pk, detail=False)
     officers = list(CaseOfficer.objects.filter(case=case, active=True).select_related("staff"))
     form = RecusalForm(request.POST, prefix="rc", officers=officers)
 
@@ -321,7 +318,7 @@ def recusal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def recusal_decide(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
-    case = _case(request, pk)
+    case = selectors.case_get(user=request.user, pk=pk, detail=False)
     r = _row(Recusal, case, rec_pk)
     form = RecusalDecideForm(request.POST, prefix=f"rd{r.pk}")
     return _post(request, case, f"recusal-{r.pk}", form, lambda d: case_services.recusal_decide(actor=request.user, recusal=r, **d), "回避决定已登记。")

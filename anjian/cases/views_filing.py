@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from anjian.cases import filing, services
+from anjian.cases import filing, selectors, services
 from anjian.cases.models import Case
 from anjian.core.errors import DomainError, NotFound
-from anjian.core.scoping import get_for_user, scope_for
+from anjian.core.scoping import scope_for
 from anjian.core.ui import call_service
 from anjian.documents import registry
 from anjian.documents.models import IssuedDocument
@@ -38,10 +38,6 @@ ACTIONS: dict[str, tuple[str, type[forms.Form] | None, Callable[..., tuple[Issue
     "waiver-form": ("制作放弃陈述申辩声明（供当事人签字）", None, filing.waiver_form_issue),
     "hearing-right-notice": ("制作听证告知书", None, filing.hearing_right_notice_issue),
 }
-
-
-def _case(request: HttpRequest, pk: int) -> Case:
-    return get_for_user(Case.objects.select_related("jurisdiction", "owner_agency", "enterprise"), request.user, pk)
 
 
 def _available(request: HttpRequest, case: Case) -> list[str]:
@@ -80,13 +76,13 @@ def _kind_name(code: str) -> str:
 
 @login_required
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _case(request, pk))
+    return _page(request, selectors.case_get(user=request.user, pk=pk, detail=False))
 
 
 @login_required
 @require_POST
 def documents_issue(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    case = _case(request, pk)
+    case = selectors.case_get(user=request.user, pk=pk, detail=False)
     if action not in ACTIONS:
         raise NotFound()
     if action not in _available(request, case):

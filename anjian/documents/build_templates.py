@@ -22,7 +22,7 @@ import datetime as dt
 import io
 import sys
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -280,8 +280,8 @@ def officers_block(doc: DocxDocument) -> None:
         _no_wrap(cell)
 
 
-def party_receipt(doc: DocxDocument) -> None:
-    p(doc, "被检查单位负责人（签收）：__________　　年　　月　　日", "AJ Sign")
+# The inspected unit's receipt on a served inspection form.
+INSPECTED_RECEIPT = "被检查单位负责人（签收）：__________　　年　　月　　日"
 
 
 def seal(doc: DocxDocument, mark: str = "（印章）") -> None:
@@ -297,8 +297,32 @@ def seal(doc: DocxDocument, mark: str = "（印章）") -> None:
     t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
+def copies(what: str, *, kept: str = "存档", to: str = "交被检查单位") -> str:
+    """The note of the copies: 本{what}一式两份：一份由{agency}{kept}，一份{to}。"""
+    return f"本{what}一式两份：一份由{{{{ agency_name }}}}{kept}，一份{to}。"
+
+
 def copies_note(doc: DocxDocument, what: str) -> None:
-    p(doc, f"本{what}一式两份：一份由{{{{ agency_name }}}}存档，一份交被检查单位。", "AJ Note")
+    p(doc, copies(what), "AJ Note")
+
+
+# The party's receipt on a served penalty-case document.
+PARTY_RECEIPT = "当事人（签收）：__________　　年　　月　　日"
+
+
+def closing(doc: DocxDocument, *, signs: Sequence[str] = (), officers: bool = True, mark: str = "（印章）", note: str = "") -> None:
+    """The end of a document: a blank line, the officers who sign it (unless ``officers`` is
+    false), the lines signed on the other side (``signs``: a receipt, a signature or the record of
+    its refusal), the 落款 (``mark``: "" for a record, which is signed, not sealed) and the note of
+    the copies."""
+    p(doc, "", "AJ Flush")
+    if officers:
+        officers_block(doc)
+    for line in signs:
+        p(doc, line, "AJ Sign")
+    seal(doc, mark)
+    if note:
+        p(doc, note, "AJ Note")
 
 
 # --- the four forms ----------------------------------------------------------------------------
@@ -327,18 +351,11 @@ def inspection_record() -> DocxDocument:
     p(doc, "本次检查未发现安全生产违法行为和事故隐患。")
     p(doc, "{%p endif %}")
     p(doc, "现场处理情况：{{ handling }}", "AJ Flush")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    p(doc, "{%p if refusal_note %}", "AJ Sign")
-    # AQSCF §68: a refusal to sign is recorded and reported to the agency.
-    p(doc, f"被检查单位负责人拒绝签字。检查人员已依照{AQSCF}第六十八条的规定将情况记录在案，并向本机关报告。", "AJ Sign")
-    p(doc, "拒绝签字情况：{{ refusal_note }}", "AJ Sign")
-    p(doc, "{%p else %}", "AJ Sign")
-    p(doc, "被检查单位负责人：{{ party_signer }}　签名：____________", "AJ Sign")
-    p(doc, "{%p endif %}", "AJ Sign")
-    # A record is signed, not sealed: the agency's name and the date close it.
-    seal(doc, mark="")
-    copies_note(doc, "记录")
+    # AQSCF §68: a refusal to sign is recorded and reported to the agency. A record is signed, not
+    # sealed: the agency's name and the date close it.
+    refusal = f"被检查单位负责人拒绝签字。检查人员已依照{AQSCF}第六十八条的规定将情况记录在案，并向本机关报告。"
+    signs = ["{%p if refusal_note %}", refusal, "拒绝签字情况：{{ refusal_note }}", "{%p else %}", "被检查单位负责人：{{ party_signer }}　签名：____________", "{%p endif %}"]
+    closing(doc, signs=signs, mark="", note=copies("记录"))
     return doc
 
 
@@ -374,11 +391,7 @@ def rectification_order() -> DocxDocument:
         "拒不执行的，责令停产停业整顿，对直接负责的主管人员和其他直接责任人员处五万元以上十万元以下的罚款；构成犯罪的，依法追究刑事责任。",
     )
     p(doc, REMEDIES.format(what="指令"))
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    party_receipt(doc)
-    seal(doc)
-    copies_note(doc, "文书")
+    closing(doc, signs=[INSPECTED_RECEIPT], note=copies("文书"))
     return doc
 
 
@@ -402,11 +415,7 @@ def onsite_measure_decision() -> DocxDocument:
         "经本机关主要负责人批准，通知有关单位停止供电、停止供应民用爆炸物品等，强制你单位履行决定。",
     )
     p(doc, REMEDIES.format(what="决定"))
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    party_receipt(doc)
-    seal(doc)
-    copies_note(doc, "文书")
+    closing(doc, signs=[INSPECTED_RECEIPT], note=copies("文书"))
     return doc
 
 
@@ -432,11 +441,7 @@ def reinspection_opinion() -> DocxDocument:
         f"整改期间，你单位应当采取有效的安全防范措施，确保安全生产。逾期未整改或者整改不符合要求的，本机关将依照{AQSCF}第一百零二条等规定依法处理。",
     )
     p(doc, "{%p endif %}")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    party_receipt(doc)
-    seal(doc)
-    copies_note(doc, "文书")
+    closing(doc, signs=[INSPECTED_RECEIPT], note=copies("文书"))
     return doc
 
 

@@ -112,29 +112,46 @@ def kinds() -> list[DocumentKind]:
     return list(_KINDS.values())
 
 
-# --- facts shared by the inspection forms --------------------------------------------------------
+# --- facts shared by the inspection forms and the penalty-case kinds -----------------------------
 
-XZCF_42 = "《中华人民共和国行政处罚法》第四十二条"
+XZCF = "《中华人民共和国行政处罚法》"
+XZCF_42 = f"{XZCF}第四十二条"
+XZCF_59 = f"{XZCF}第五十九条"
 AQSCF_65 = "《中华人民共和国安全生产法》第六十五条"
 AQSCF_68 = "《中华人民共和国安全生产法》第六十八条"
-XZCF_59 = "《中华人民共和国行政处罚法》第五十九条"
 REMEDIES = "《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
 
-OFFICERS = Fact(
-    "officers",
-    "执法人员（不少于两名，含姓名和执法证号）",
-    type="list",
-    min_items=2,
-    item_facts=(Fact("name", "姓名"), Fact("certificate_no", "执法证号")),
-    # XZCF §42: enforcement by officers holding enforcement qualifications, no fewer than two.
-    article=XZCF_42,
-)
+
+def officers(*, min_items: int = 2, article: str = XZCF_42) -> Fact:
+    """The officers who act, each with the number of the enforcement certificate they show."""
+    return Fact(
+        "officers",
+        "执法人员（不少于两名，含姓名和执法证号）",
+        type="list",
+        min_items=min_items,
+        item_facts=(Fact("name", "姓名"), Fact("certificate_no", "执法证号")),
+        article=article,
+    )
+
+
+def signature(key: str, label: str, *, article: str = "") -> Fact:
+    """Who signs the record on the party's side — or the note that they refused to (AQSCF §68: a
+    refusal to sign is recorded, and the record stands)."""
+    return Fact(key, label, alternatives=("refusal_note",), article=article)
+
+
+# XZCF §42: enforcement by officers holding enforcement qualifications, no fewer than two.
+OFFICERS = officers()
 PARTY_NAME = Fact("party.name", "被检查单位名称")
+# A penalty case's own documents: the case (案由) and its party (a unit or a person).
+CASE_TITLE = Fact("case_title", "案由")
+CASE_PARTY_NAME = Fact("party.name", "当事人")
 # The party's remedies are stated on every served decision (XZCF §59(5)): the reconsideration body
 # (XZFYF §24: for a county-level department, the county government) and the competent court differ
 # per agency and per place (courts may have centralised jurisdiction), so the app supplies them.
 REVIEW_BODY = Fact("review_body", "行政复议机关", article=REMEDIES)
 COURT = Fact("court", "行政诉讼管辖法院", article=REMEDIES)
+REMEDY_FACTS = (REVIEW_BODY, COURT)
 
 
 def _date(ctx: Mapping[str, Any], key: str) -> dt.date | None:
@@ -251,7 +268,7 @@ INSPECTION_RECORD = register(
             Fact("situation", "检查情况", article=AQSCF_68),
             Fact("findings", "检查发现的问题（未发现问题的须明确为空）", type="list", min_items=0, item_facts=(Fact("text", "问题描述"),), article=AQSCF_68),
             Fact("handling", "现场处理情况", article=AQSCF_68),
-            Fact("party_signer", "被检查单位负责人签名或拒绝签字的记录", alternatives=("refusal_note",), article=AQSCF_68),
+            signature("party_signer", "被检查单位负责人签名或拒绝签字的记录", article=AQSCF_68),
         ),
         checks=(_inspection_times,),
     )
@@ -275,8 +292,7 @@ RECTIFICATION_ORDER = register(
             # service) — or each problem's own period on its row (``period_text``).
             Fact("deadline", "整改期限", type="date", alternatives=("deadline_text", "problems[].period_text")),
             OFFICERS,
-            REVIEW_BODY,
-            COURT,
+            *REMEDY_FACTS,
         ),
         checks=(_not_after_issue("inspection_date", "检查日期"), _rectification_deadline),
     )
@@ -302,8 +318,7 @@ ONSITE_MEASURE_DECISION = register(
             Fact("measure", "现场处理措施"),
             Fact("scope", "措施范围（全部、区域或设施设备）"),
             OFFICERS,
-            REVIEW_BODY,
-            COURT,
+            *REMEDY_FACTS,
         ),
         checks=(_not_after_issue("inspection_date", "检查日期"),),
     )

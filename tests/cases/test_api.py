@@ -89,6 +89,17 @@ def test_other_bureaus_neither_see_nor_change_cases(cases_world, ent_a):
     assert api(w.user("outsider")).get("/api/v1/cases/").json()["count"] == 0
 
 
+def test_a_case_is_named_only_by_its_id(cases_world, ent_a):
+    """Every case page and API reads the case through selectors.case_get: an id that is not one
+    (a sign, an underscore, an overflowing number) is 404 like a missing case, not case 12."""
+    w = cases_world
+    c = open_case(w, ent_a)
+    off = api(w.user("officer_a"))
+    assert off.get(f"/api/v1/cases/{c.pk}/").status_code == 200
+    for odd in (f"+{c.pk}", f"0_{c.pk}", "99999999999999999999", "abc"):
+        assert off.get(f"/api/v1/cases/{odd}/").status_code == 404, odd
+
+
 def test_list_query_count_does_not_grow(cases_world, ent_a):
     w = cases_world
     c = api(w.user("officer_a"))

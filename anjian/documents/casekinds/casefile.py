@@ -9,9 +9,9 @@ not numbered documents of their own: their ``number_word`` is kept for a bureau 
 
 from __future__ import annotations
 
-from anjian.documents.registry import OFFICERS, DocumentKind, Fact, register
+from anjian.documents.registry import CASE_PARTY_NAME, CASE_TITLE, OFFICERS, XZCF, DocumentKind, Fact, register
 
-XZCF_57 = "《中华人民共和国行政处罚法》第五十七条"
+XZCF_57 = f"{XZCF}第五十七条"
 # LEGAL.md §8: case files are kept permanently (S).
 RETENTION = "永久"
 
@@ -25,8 +25,8 @@ CLOSING_APPROVAL = register(
         served=False,  # an internal approval; nothing runs from it
         basis=XZCF_57,
         facts=(
-            Fact("case_title", "案由"),
-            Fact("party.name", "当事人"),
+            CASE_TITLE,
+            CASE_PARTY_NAME,
             Fact("filed_on", "立案日期", type="date"),
             Fact("result", "处理结果"),
             Fact("execution", "执行情况"),
@@ -47,8 +47,8 @@ CASE_FILE_COVER = register(
         served=False,
         defaults={"retention": RETENTION},
         facts=(
-            Fact("case_title", "案由"),
-            Fact("party.name", "当事人"),
+            CASE_TITLE,
+            CASE_PARTY_NAME,
             Fact("result", "处理结果"),
             Fact("officer_names", "承办人"),
             Fact("retention", "保管期限"),
@@ -65,8 +65,8 @@ CASE_FILE_INDEX = register(
         template_version="2026.2",
         served=False,
         facts=(
-            Fact("case_title", "案由"),
-            Fact("party.name", "当事人"),
+            CASE_TITLE,
+            CASE_PARTY_NAME,
             Fact("rows", "卷内文件", type="list", item_facts=(Fact("seq", "序号"), Fact("title", "文书名称"))),
         ),
     )

@@ -11,9 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from anjian.documents.registry import COURT, REVIEW_BODY, XZCF_59, DocumentKind, Fact, _date, register
+from anjian.documents.registry import CASE_PARTY_NAME, CASE_TITLE, REMEDY_FACTS, XZCF, XZCF_59, DocumentKind, Fact, _not_after_issue, officers, register
 
-XZCF = "《中华人民共和国行政处罚法》"
 XZCF_27 = f"{XZCF}第二十七条第一款"
 XZCF_51_52 = f"{XZCF}第五十一条、第五十二条"
 XZCF_57 = f"{XZCF}第五十七条第二款"
@@ -30,7 +29,6 @@ VIOLATIONS = Fact(
 )
 FACTS = Fact("facts", "违法事实", article=f"{XZCF_59_1}第二项")
 EVIDENCE = Fact("evidence", "证据（逐项列明）", type="list", min_items=0, item_facts=(Fact("text", "证据名称"),), article=f"{XZCF_59_1}第二项")
-CASE_TITLE = Fact("case_title", "案由")
 UNIT_PARTY = (
     Fact("party.name", "当事人（单位名称）", article=f"{XZCF_59_1}第一项"),
     Fact("party.uscc", "统一社会信用代码", article=f"{XZCF_59_1}第一项"),
@@ -42,14 +40,9 @@ PERSON_PARTY = (
     Fact("party.id_number", "身份证号码", article=f"{XZCF_59_1}第一项"),
     Fact("party.address", "当事人住址", article=f"{XZCF_59_1}第一项"),
 )
-OFFICERS = Fact(
-    "officers",
-    "执法人员（不少于两名，含姓名和执法证号）",
-    type="list",
-    min_items=1,  # the summary procedure: one officer may decide on the spot (§51 with §52 ¶1)
-    item_facts=(Fact("name", "姓名"), Fact("certificate_no", "执法证号")),
-    article=f"{XZCF}第五十二条",
-)
+# The summary procedure: one officer may decide on the spot (§51 with §52 ¶1).
+OFFICERS = officers(min_items=1, article=f"{XZCF}第五十二条")
+FINE_TOTAL = Fact("fine_total", "罚款合计", alternatives=("no_fine",))
 
 
 def _fine_needs_payment(ctx: Mapping[str, Any], issued_on: dt.date) -> dict[str, str]:
@@ -58,16 +51,6 @@ def _fine_needs_payment(ctx: Mapping[str, Any], issued_on: dt.date) -> dict[str,
     if ctx.get("fine_total") and not str(ctx.get("payment_place") or "").strip() and not ctx.get("collected_onsite"):
         return {"payment_place": f"有罚款的决定书须写明缴纳罚款的银行或电子缴款渠道（依据{XZCF_67}），请在执法机关设置中填写。"}
     return {}
-
-
-def _not_after(key: str, label: str) -> Any:
-    def check(ctx: Mapping[str, Any], issued_on: dt.date) -> dict[str, str]:
-        day = _date(ctx, key)
-        if day is not None and day > issued_on:
-            return {key: f"{label}不能晚于文书签发日期。"}
-        return {}
-
-    return check
 
 
 COLLECTIVE_DISCUSSION_RECORD = register(
@@ -81,7 +64,7 @@ COLLECTIVE_DISCUSSION_RECORD = register(
         basis=XZCF_57,
         facts=(
             CASE_TITLE,
-            Fact("party.name", "当事人"),
+            CASE_PARTY_NAME,
             Fact("held_on", "讨论日期", type="date", article=XZCF_57),
             Fact("attendees", "参加人员（姓名和职务）", type="list", min_items=2, item_facts=(Fact("name", "姓名"), Fact("post", "职务")), article=XZCF_57),
             Fact("summary", "案件情况（违法事实和拟处罚意见）"),
@@ -90,7 +73,7 @@ COLLECTIVE_DISCUSSION_RECORD = register(
             Fact("conclusion", "讨论结论", article=XZCF_57),
             Fact("mitigation", "减轻处罚的意见"),
         ),
-        checks=(_not_after("held_on", "讨论日期"),),
+        checks=(_not_after_issue("held_on", "讨论日期"),),
     )
 )
 
@@ -100,10 +83,9 @@ _DECISION_FACTS = (
     EVIDENCE,
     VIOLATIONS,
     Fact("procedure", "告知、陈述申辩（听证）及复核情况", type="list", item_facts=(Fact("text", "内容"),), article=f"{XZCF}第四十四条、第四十五条"),
-    Fact("fine_total", "罚款合计", alternatives=("no_fine",)),
+    FINE_TOTAL,
     Fact("payment_deadline", "缴纳罚款的期限", alternatives=("no_fine",), article=XZCF_67),
-    REVIEW_BODY,
-    COURT,
+    *REMEDY_FACTS,
 )
 
 PENALTY_DECISION_UNIT = register(
@@ -150,13 +132,12 @@ PENALTY_DECISION_ONSITE = register(
             OFFICERS,
             FACTS,
             VIOLATIONS,
-            Fact("fine_total", "罚款合计", alternatives=("no_fine",)),
+            FINE_TOTAL,
             Fact("payment_deadline", "缴纳罚款的期限", alternatives=("no_fine", "collected_onsite"), article=XZCF_67),
             Fact("recipient", "当场交付的签收人", article=f"{XZCF}第五十二条"),
-            REVIEW_BODY,
-            COURT,
+            *REMEDY_FACTS,
         ),
-        checks=(_fine_needs_payment, _not_after("decided_on", "决定日期")),
+        checks=(_fine_needs_payment, _not_after_issue("decided_on", "决定日期")),
     )
 )
 
@@ -172,12 +153,12 @@ CASE_REFERRAL = register(
         facts=(
             Fact("referred_to", "受移送机关", article=XZCF_27),
             CASE_TITLE,
-            Fact("party.name", "当事人"),
+            CASE_PARTY_NAME,
             Fact("facts", "涉嫌犯罪的事实", article=XZCF_27),
             Fact("reason", "移送的理由和依据", article=XZCF_27),
             Fact("materials", "移送的材料（逐项列明）", type="list", min_items=0, item_facts=(Fact("text", "材料名称"),)),
             Fact("referred_on", "移送日期", type="date"),
         ),
-        checks=(_not_after("referred_on", "移送日期"),),
+        checks=(_not_after_issue("referred_on", "移送日期"),),
     )
 )

@@ -11,15 +11,24 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from anjian.documents.registry import COURT, OFFICERS, REVIEW_BODY, DocumentKind, Fact, _date, _datetime, register
+from anjian.documents.registry import (
+    AQSCF_68,
+    CASE_PARTY_NAME,
+    CASE_TITLE,
+    OFFICERS,
+    REMEDY_FACTS,
+    XZCF,
+    DocumentKind,
+    Fact,
+    _date,
+    _datetime,
+    register,
+    signature,
+)
 
-XZCF = "《中华人民共和国行政处罚法》"
 XZCF_55 = f"{XZCF}第五十五条"
 XZCF_56 = f"{XZCF}第五十六条"
-AQSCF_68 = "《中华人民共和国安全生产法》第六十八条"
 
-CASE_TITLE = Fact("case_title", "案由")
-PARTY = Fact("party.name", "当事人")
 ITEMS = Fact("items", "物品（名称、数量）", type="list", item_facts=(Fact("name", "名称"), Fact("quantity", "数量")))
 
 
@@ -83,7 +92,7 @@ INTERVIEW_RECORD = register(
             OFFICERS,
             Fact("interviewee.name", "被询问人姓名"),
             Fact("content", "询问内容（问答）"),
-            Fact("signer", "被询问人签名或拒绝签字的记录", alternatives=("refusal_note",), article=AQSCF_68),
+            signature("signer", "被询问人签名或拒绝签字的记录", article=AQSCF_68),
         ),
         checks=(_span,),
     )
@@ -100,14 +109,14 @@ SURVEY_RECORD = register(
         basis=XZCF_55,
         facts=(
             CASE_TITLE,
-            PARTY,
+            CASE_PARTY_NAME,
             Fact("started_at", "勘验开始时间", type="datetime"),
             Fact("ended_at", "勘验结束时间", type="datetime"),
             Fact("place", "勘验场所"),
             OFFICERS,
             Fact("participants", "当事人或其代理人"),
             Fact("findings", "勘验情况"),
-            Fact("signer", "当事人签名或拒绝签字的记录", alternatives=("refusal_note",), article=AQSCF_68),
+            signature("signer", "当事人签名或拒绝签字的记录", article=AQSCF_68),
         ),
         checks=(_span,),
     )
@@ -124,12 +133,12 @@ SAMPLING_VOUCHER = register(
         basis=XZCF_56,
         facts=(
             CASE_TITLE,
-            PARTY,
+            CASE_PARTY_NAME,
             Fact("sampled_on", "抽样日期", type="date"),
             Fact("place", "抽样地点"),
             ITEMS,
             OFFICERS,
-            Fact("signer", "当事人签名或拒绝签字的记录", alternatives=("refusal_note",)),
+            signature("signer", "当事人签名或拒绝签字的记录"),
         ),
     )
 )
@@ -145,7 +154,7 @@ PRESERVATION_NOTICE = register(
         basis=XZCF_56,
         facts=(
             CASE_TITLE,
-            PARTY,
+            CASE_PARTY_NAME,
             Fact("preserved_on", "登记保存日期", type="date"),
             Fact("place", "保存地点"),
             ITEMS,
@@ -167,14 +176,13 @@ PRESERVATION_DECISION = register(
         basis=XZCF_56,
         facts=(
             CASE_TITLE,
-            PARTY,
+            CASE_PARTY_NAME,
             Fact("preserved_on", "登记保存日期", type="date"),
             Fact("notice_number", "先行登记保存证据通知书文号"),
             ITEMS,
             Fact("outcome_text", "处理决定"),
             OFFICERS,
-            REVIEW_BODY,
-            COURT,
+            *REMEDY_FACTS,
         ),
     )
 )

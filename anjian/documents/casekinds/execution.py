@@ -6,9 +6,8 @@
 
 from __future__ import annotations
 
-from anjian.documents.registry import OFFICERS, PARTY_NAME, DocumentKind, Fact, _not_after_issue, register
+from anjian.documents.registry import OFFICERS, PARTY_NAME, XZCF, DocumentKind, Fact, _not_after_issue, register
 
-XZCF = "《中华人民共和国行政处罚法》"
 XZQZF = "《中华人民共和国行政强制法》"
 XZCF_66 = f"{XZCF}第六十六条"
 XZCF_72 = f"{XZCF}第七十二条"

@@ -7,9 +7,8 @@ exist (调查报告, 案件处理呈批表, the blank waiver form, the separate 
 
 from __future__ import annotations
 
-from anjian.documents.registry import OFFICERS, DocumentKind, Fact, _not_after_issue, register
+from anjian.documents.registry import CASE_TITLE, OFFICERS, XZCF, DocumentKind, Fact, _not_after_issue, register
 
-XZCF = "《中华人民共和国行政处罚法》"
 XZCF_44 = f"{XZCF}第四十四条"
 XZCF_45 = f"{XZCF}第四十五条"
 XZCF_54 = f"{XZCF}第五十四条"
@@ -19,7 +18,6 @@ XZCF_63 = f"{XZCF}第六十三条"
 XZCF_64 = f"{XZCF}第六十四条"
 
 CASE_PARTY = Fact("party.name", "当事人名称（姓名）")
-CASE_TITLE = Fact("case_title", "案由")
 # The violations as the case records them: the act (处罚目录), the provision it breaches and the
 # article that provides the penalty (行政处罚法 §44: 事实、理由、依据).
 VIOLATIONS = Fact(
@@ -38,6 +36,7 @@ PROPOSED = Fact(
 )
 PENALTY_TEXT = Fact("penalty_text", "拟作出的行政处罚（合计）", article=XZCF_44)
 NOTICE_NUMBER = Fact("notice_number", "行政处罚告知书文号")
+AGENCY_CONTACT = Fact("agency_contact", "机关联系人和联系方式")
 
 CASE_FILING_APPROVAL = register(
     DocumentKind(
@@ -136,7 +135,7 @@ PENALTY_NOTICE = register(
             Fact("defence_basis", "陈述申辩期限依据"),
             Fact("hearing_offered", "是否告知听证权利", type="bool", article=XZCF_63),
             OFFICERS,
-            Fact("agency_contact", "机关联系人和联系方式"),
+            AGENCY_CONTACT,
         ),
     )
 )
@@ -158,7 +157,7 @@ HEARING_RIGHT_NOTICE = register(
             Fact("hearing_period", "申请听证期限（工作日）", article=XZCF_64),
             Fact("hearing_basis", "申请听证期限依据"),
             OFFICERS,
-            Fact("agency_contact", "机关联系人和联系方式"),
+            AGENCY_CONTACT,
         ),
     )
 )
@@ -223,7 +222,7 @@ HEARING_MEETING_NOTICE = register(
             Fact("chair", "听证主持人", article=XZCF_64),
             Fact("public", "是否公开举行", type="bool", article=XZCF_64),
             OFFICERS,
-            Fact("agency_contact", "机关联系人和联系方式"),
+            AGENCY_CONTACT,
         ),
     )
 )

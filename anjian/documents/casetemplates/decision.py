@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from docx.document import Document as DocxDocument
 
-from anjian.documents.build_templates import REMEDIES, _new_document, header, officers_block, p, seal, table
+from anjian.documents.build_templates import PARTY_RECEIPT, REMEDIES, _new_document, closing, copies, header, p, seal, table
 
 XZCF = "《中华人民共和国行政处罚法》"
 
@@ -61,10 +61,7 @@ def _decision(you: str, party_lines: list[str]) -> DocxDocument:
     # §59 ¶1(5): the remedies, their bodies and time limits.
     p(doc, REMEDIES.format(what="决定"))
     p(doc, ENFORCEMENT.format(you=you))
-    p(doc, "", "AJ Flush")
-    p(doc, "当事人（签收）：__________　　年　　月　　日", "AJ Sign")
-    seal(doc)
-    p(doc, "本决定书一式两份：一份由{{ agency_name }}存档，一份送达当事人。", "AJ Note")
+    closing(doc, officers=False, signs=[PARTY_RECEIPT], note=copies("决定书", to="送达当事人"))
     return doc
 
 
@@ -118,12 +115,8 @@ def penalty_decision_onsite() -> DocxDocument:
     p(doc, "当事人应当{{ payment_deadline }}，到{{ payment_place }}缴纳罚款。" + SURCHARGE)
     p(doc, "{%p endif %}")
     p(doc, REMEDIES.format(what="决定"))
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    p(doc, "当事人（签收）：{{ recipient }}　签名：__________", "AJ Sign")
-    seal(doc)
     # §52 ¶3: the summary decision is reported to the agency for the record.
-    p(doc, "本决定书一式两份：一份当场交付当事人，一份由执法人员报{{ agency_name }}备案。", "AJ Note")
+    closing(doc, signs=["当事人（签收）：{{ recipient }}　签名：__________"], note="本决定书一式两份：一份当场交付当事人，一份由执法人员报{{ agency_name }}备案。")
     return doc
 
 
@@ -165,11 +158,7 @@ def collective_discussion_record() -> DocxDocument:
     p(doc, "{%p endif %}")
     p(doc, "讨论结论：{{ conclusion }}")
     p(doc, "减轻处罚：{{ mitigation }}")
-    p(doc, "", "AJ Flush")
-    p(doc, "{%p for a in attendees %}", "AJ Sign")
-    p(doc, "参加人员：{{ a.name }}（{{ a.post }}）　签名：__________", "AJ Sign")
-    p(doc, "{%p endfor %}", "AJ Sign")
-    seal(doc, mark="")
+    closing(doc, officers=False, signs=["{%p for a in attendees %}", "参加人员：{{ a.name }}（{{ a.post }}）　签名：__________", "{%p endfor %}"], mark="")
     return doc
 
 

@@ -25,13 +25,25 @@ def _bt() -> ModuleType:
 XZCF = "《中华人民共和国行政处罚法》"
 
 
-def _signature(doc: DocxDocument, who: str, mark: str = "（签名）") -> None:
-    bt = _bt()
-    bt.p(doc, "{%p if refusal_note %}", "AJ Sign")
-    bt.p(doc, f"{who}拒绝签字。拒绝签字情况：{{{{ refusal_note }}}}", "AJ Sign")
-    bt.p(doc, "{%p else %}", "AJ Sign")
-    bt.p(doc, f"{who}{mark}：{{{{ signer }}}}　　　　年　　月　　日", "AJ Sign")
-    bt.p(doc, "{%p endif %}", "AJ Sign")
+def _signature(who: str, mark: str = "（签名）") -> list[str]:
+    """The party's signature or the record of its refusal to sign (the lines of a closing)."""
+    return [
+        "{%p if refusal_note %}",
+        f"{who}拒绝签字。拒绝签字情况：{{{{ refusal_note }}}}",
+        "{%p else %}",
+        f"{who}{mark}：{{{{ signer }}}}　　　　年　　月　　日",
+        "{%p endif %}",
+    ]
+
+
+def _items(doc: DocxDocument) -> None:
+    """The things sampled or preserved, one row each."""
+    _bt().table(
+        doc,
+        [("序号", 14), ("物品名称", 60), ("规格（型号）", 46), ("数量", 36)],
+        "it in items",
+        ["{{ loop.index }}", "{{ it.name }}", "{{ it.spec }}", "{{ it.quantity }}{{ it.unit }}"],
+    )
 
 
 def interview_notice() -> DocxDocument:
@@ -51,10 +63,7 @@ def interview_notice() -> DocxDocument:
     bt.p(doc, "{%p for o in officers %}", "AJ Flush")
     bt.p(doc, "{{ o.name }}　执法证号：{{ o.certificate_no }}", "AJ Flush")
     bt.p(doc, "{%p endfor %}", "AJ Flush")
-    bt.p(doc, "", "AJ Flush")
-    bt.p(doc, "被询问人（签收）：__________　　年　　月　　日", "AJ Sign")
-    bt.seal(doc)
-    bt.copies_note(doc, "通知书")
+    bt.closing(doc, officers=False, signs=["被询问人（签收）：__________　　年　　月　　日"], note=bt.copies("通知书"))
     return doc
 
 
@@ -79,10 +88,7 @@ def interview_record() -> DocxDocument:
     )
     bt.p(doc, "{{ content }}")
     bt.p(doc, "以上笔录已交被询问人核对（或者已向其宣读），被询问人确认无误。", "AJ Body")
-    bt.p(doc, "", "AJ Flush")
-    bt.officers_block(doc)
-    _signature(doc, "被询问人")
-    bt.seal(doc, mark="")
+    bt.closing(doc, signs=_signature("被询问人"), mark="")
     return doc
 
 
@@ -103,13 +109,8 @@ def survey_record() -> DocxDocument:
     bt.p(doc, "{%p endif %}", "AJ Flush")
     bt.p(doc, "我们是{{ agency_name }}的行政执法人员，已出示行政执法证件。现依法对上述场所进行勘验检查，请予配合。")
     bt.p(doc, "勘验情况：{{ findings }}", "AJ Flush")
-    bt.p(doc, "", "AJ Flush")
-    bt.officers_block(doc)
-    _signature(doc, "当事人或其代理人")
-    bt.p(doc, "{%p if witness %}", "AJ Sign")
-    bt.p(doc, "见证人（签名）：{{ witness }}　　　　年　　月　　日", "AJ Sign")
-    bt.p(doc, "{%p endif %}", "AJ Sign")
-    bt.seal(doc, mark="")
+    witness = ["{%p if witness %}", "见证人（签名）：{{ witness }}　　　　年　　月　　日", "{%p endif %}"]
+    bt.closing(doc, signs=[*_signature("当事人或其代理人"), *witness], mark="")
     return doc
 
 
@@ -119,17 +120,8 @@ def sampling_voucher() -> DocxDocument:
     bt.header(doc, "抽样取证凭证")
     bt.p(doc, "{{ party.name }}：", "AJ Flush")
     bt.p(doc, f"为调查{{{{ case_title }}}}一案，依据{XZCF}第五十六条的规定，本机关执法人员于{{{{ sampled_on|cn_date }}}}在{{{{ place }}}}对下列物品进行抽样取证：")
-    bt.table(
-        doc,
-        [("序号", 14), ("物品名称", 60), ("规格（型号）", 46), ("数量", 36)],
-        "it in items",
-        ["{{ loop.index }}", "{{ it.name }}", "{{ it.spec }}", "{{ it.quantity }}{{ it.unit }}"],
-    )
-    bt.p(doc, "", "AJ Flush")
-    bt.officers_block(doc)
-    _signature(doc, "当事人", "（签收）")
-    bt.seal(doc)
-    bt.copies_note(doc, "凭证")
+    _items(doc)
+    bt.closing(doc, signs=_signature("当事人", "（签收）"), note=bt.copies("凭证"))
     return doc
 
 
@@ -143,19 +135,10 @@ def preservation_notice() -> DocxDocument:
         "因调查{{ case_title }}一案，下列证据可能灭失或者以后难以取得，经本机关负责人批准，"
         f"依据{XZCF}第五十六条的规定，本机关于{{{{ preserved_on|cn_date }}}}对下列物品予以先行登记保存：",
     )
-    bt.table(
-        doc,
-        [("序号", 14), ("物品名称", 60), ("规格（型号）", 46), ("数量", 36)],
-        "it in items",
-        ["{{ loop.index }}", "{{ it.name }}", "{{ it.spec }}", "{{ it.quantity }}{{ it.unit }}"],
-    )
+    _items(doc)
     bt.p(doc, "保存地点：{{ place }}", "AJ Flush")
     bt.p(doc, "在此期间，你（单位）或者有关人员不得销毁或者转移上述证据。本机关将于{{ due|cn_date }}前（七个工作日内）依法作出处理决定。")
-    bt.p(doc, "", "AJ Flush")
-    bt.officers_block(doc)
-    bt.p(doc, "当事人（签收）：__________　　年　　月　　日", "AJ Sign")
-    bt.seal(doc)
-    bt.copies_note(doc, "通知书")
+    bt.closing(doc, signs=[bt.PARTY_RECEIPT], note=bt.copies("通知书"))
     return doc
 
 
@@ -165,12 +148,7 @@ def preservation_decision() -> DocxDocument:
     bt.header(doc, "先行登记保存证据处理决定书")
     bt.p(doc, "{{ party.name }}：", "AJ Flush")
     bt.p(doc, "本机关于{{ preserved_on|cn_date }}以{{ notice_number }}《先行登记保存证据通知书》对你（单位）下列物品予以先行登记保存：")
-    bt.table(
-        doc,
-        [("序号", 14), ("物品名称", 60), ("规格（型号）", 46), ("数量", 36)],
-        "it in items",
-        ["{{ loop.index }}", "{{ it.name }}", "{{ it.spec }}", "{{ it.quantity }}{{ it.unit }}"],
-    )
+    _items(doc)
     bt.p(doc, f"依据{XZCF}第五十六条的规定，本机关对上述物品作出如下处理决定：{{{{ outcome_text }}}}。")
     bt.p(doc, "{%p if detail %}")
     bt.p(doc, "具体内容：{{ detail }}")
@@ -179,11 +157,7 @@ def preservation_decision() -> DocxDocument:
     bt.p(doc, "本决定超过七个工作日的处理期限作出，先行登记保存措施已于期满时解除。")
     bt.p(doc, "{%p endif %}")
     bt.p(doc, bt.REMEDIES.format(what="决定"))
-    bt.p(doc, "", "AJ Flush")
-    bt.officers_block(doc)
-    bt.p(doc, "当事人（签收）：__________　　年　　月　　日", "AJ Sign")
-    bt.seal(doc)
-    bt.copies_note(doc, "决定书")
+    bt.closing(doc, signs=[bt.PARTY_RECEIPT], note=bt.copies("决定书"))
     return doc
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from docx.document import Document as DocxDocument
 
-from anjian.documents.build_templates import _new_document, header, officers_block, p, seal, table
+from anjian.documents.build_templates import PARTY_RECEIPT, _new_document, closing, copies, header, p, table
 
 XZCF = "《中华人民共和国行政处罚法》"
 XZQZF = "《中华人民共和国行政强制法》"
@@ -14,11 +14,7 @@ XZQZF = "《中华人民共和国行政强制法》"
 
 def _served_end(doc: DocxDocument) -> None:
     """The officers who serve it, the party's receipt, the seal and the copies (served documents)."""
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    p(doc, "当事人（签收）：__________　　年　　月　　日", "AJ Sign")
-    seal(doc)
-    p(doc, "本文书一式两份：一份由{{ agency_name }}存档，一份交当事人。", "AJ Note")
+    closing(doc, signs=[PARTY_RECEIPT], note=copies("文书", to="交当事人"))
 
 
 def fine_demand_notice() -> DocxDocument:
@@ -118,11 +114,7 @@ def enforcement_application() -> DocxDocument:
     )
     p(doc, f"依照{XZQZF}第五十三条、第五十四条、第五十五条的规定，特申请强制执行。")
     p(doc, "附件：1. 行政处罚决定书及送达回证；2. 履行行政决定催告书及送达回证；3. 当事人的意见及申请人催告情况；4. 申请强制执行标的情况。")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    p(doc, "行政机关负责人（签名）：{{ head_name }}", "AJ Sign")
-    seal(doc)
-    p(doc, "本申请书一式两份：一份由{{ agency_name }}存档，一份报送人民法院。", "AJ Note")
+    closing(doc, signs=["行政机关负责人（签名）：{{ head_name }}"], note=copies("申请书", to="报送人民法院"))
     return doc
 
 

@@ -83,12 +83,13 @@ def _officers_if_any(doc: DocxDocument) -> None:
     p(doc, "{%p endif %}", "AJ Flush")
 
 
-def _receipt(doc: DocxDocument) -> None:
-    p(doc, "当事人（签收）：__________　　年　　月　　日", "AJ Sign")
+def closing(doc: DocxDocument, *, signs: list[str] | None = None, mark: str = "（印章）", note: str = "") -> None:
+    _bt().closing(doc, signs=signs or [], mark=mark, note=note)
 
 
-def _copies(doc: DocxDocument, what: str) -> None:
-    p(doc, f"本{what}一式两份：一份由{{{{ agency_name }}}}存入案卷，一份交当事人。", "AJ Note")
+def _served_end(doc: DocxDocument, what: str) -> None:
+    """The officers who serve it, the party's receipt, the seal and the copies (one to the case file)."""
+    closing(doc, signs=[_bt().PARTY_RECEIPT], note=_bt().copies(what, kept="存入案卷", to="交当事人"))
 
 
 def case_filing_approval() -> DocxDocument:
@@ -144,10 +145,7 @@ def investigation_report() -> DocxDocument:
     )
     p(doc, "{%p endfor %}")
     p(doc, "综上，建议对当事人{{ penalty_text }}。")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    p(doc, "报告日期：{{ proposed_on|chinese_date }}", "AJ Sign")
-    seal(doc, mark="")
+    closing(doc, signs=["报告日期：{{ proposed_on|chinese_date }}"], mark="")
     return doc
 
 
@@ -220,11 +218,7 @@ def penalty_notice() -> DocxDocument:
     p(doc, "{%p endif %}")
     p(doc, f"本机关不得因{_you()}陈述、申辩而给予更重的处罚（{XZCF}第四十五条第二款）。")
     p(doc, "联系人及联系方式：{{ agency_contact }}", "AJ Flush")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    _receipt(doc)
-    seal(doc)
-    _copies(doc, "告知书")
+    _served_end(doc, "告知书")
     return doc
 
 
@@ -245,11 +239,7 @@ def hearing_right_notice() -> DocxDocument:
     p(doc, "上述告知书于{{ notice_served_on|chinese_date }}送达，申请听证期限至{{ hearing_due|chinese_date }}届满。")
     p(doc, "{%p endif %}")
     p(doc, "联系人及联系方式：{{ agency_contact }}", "AJ Flush")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    _receipt(doc)
-    seal(doc)
-    _copies(doc, "告知书")
+    _served_end(doc, "告知书")
     return doc
 
 
@@ -298,9 +288,7 @@ def defence_record() -> DocxDocument:
     p(doc, "{{ content }}")
     p(doc, "以上笔录已向陈述申辩人宣读（或者由其阅读），确认与所述一致。", "AJ Flush")
     p(doc, "陈述申辩人（签名）：______________　　年　　月　　日", "AJ Sign")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    seal(doc, mark="")
+    closing(doc, mark="")
     return doc
 
 
@@ -320,11 +308,7 @@ def hearing_meeting_notice() -> DocxDocument:
     )
     p(doc, "六、参加听证时，请携带身份证明、授权委托书（委托代理的）和有关证据材料。")
     p(doc, "联系人及联系方式：{{ agency_contact }}", "AJ Flush")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    _receipt(doc)
-    seal(doc)
-    _copies(doc, "通知书")
+    _served_end(doc, "通知书")
     return doc
 
 
@@ -350,9 +334,7 @@ def hearing_record() -> DocxDocument:
     p(doc, f"本笔录已交当事人或者其代理人核对无误后签字或者盖章；拒绝签字或者盖章的，由听证主持人在笔录中注明（{XZCF}第六十四条第（八）项）。", "AJ Flush")
     p(doc, "当事人或者委托代理人（签名）：______________", "AJ Sign")
     p(doc, "听证主持人（签名）：______________　　记录人（签名）：______________", "AJ Sign")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    seal(doc, mark="")
+    closing(doc, mark="")
     return doc
 
 
@@ -369,9 +351,7 @@ def hearing_report() -> DocxDocument:
     p(doc, "三、听证主持人意见：{{ opinion }}")
     p(doc, f"本机关将依照{XZCF}第五十七条、第六十五条的规定，根据听证笔录作出决定。")
     p(doc, "听证主持人（签名）：______________", "AJ Sign")
-    p(doc, "", "AJ Flush")
-    officers_block(doc)
-    seal(doc, mark="")
+    closing(doc, mark="")
     return doc
 
 
