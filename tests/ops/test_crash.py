@@ -43,7 +43,7 @@ SECTORS = Enterprise.sectors.through._meta.db_table
 AUDIT = AuditEvent._meta.db_table
 IDEM = IdempotencyKey._meta.db_table
 VENV_BIN = Path(sys.executable).parent
-IMPORT_ROWS = 3 * BATCH
+IMPORT_ROWS = 2 * BATCH
 # Marked so that pytest-django sets up the test database, whose migrated schema the stack copies.
 pytestmark = pytest.mark.django_db
 
