@@ -294,6 +294,8 @@ def create(*, out: Path | None = None, actor: Any = None, log: Callable[[str], N
         db_file = PG_FILE if vendor == "postgresql" else SQLITE_FILE
         log("正在备份数据库……")
         facts = _dump_postgres(sd, tmp / db_file) if vendor == "postgresql" else _dump_sqlite(tmp / db_file)
+        with open(tmp / db_file, "rb+") as fh:
+            os.fsync(fh.fileno())  # on disk before the rename makes the backup count
         files[db_file] = {"sha256": _sha256(tmp / db_file), "size": (tmp / db_file).stat().st_size}
         log("正在复制上传和出具的文件……")
         media_root = Path(settings.MEDIA_ROOT)
@@ -453,13 +455,12 @@ def _pg_counts(sd: dict[str, Any]) -> tuple[int, dict[str, int]]:
     return len(tables), facts["tables"]
 
 
-def _pg_reset(sd: dict[str, Any]) -> None:
-    """Empty the target (drop and recreate the public schema)."""
+def _pg_admin(sd: dict[str, Any], *statements: str) -> None:
     import psycopg
 
     with psycopg.connect(**_pg_conninfo(sd), autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+        for sql in statements:
+            conn.execute(sql)  # type: ignore[arg-type]
 
 
 def _pg_restore(src: Path, manifest: dict[str, Any], sd: dict[str, Any], *, force: bool, work: Path, log: Callable[[str], None]) -> tuple[int, int]:
@@ -469,22 +470,33 @@ def _pg_restore(src: Path, manifest: dict[str, Any], sd: dict[str, Any], *, forc
         raise BackupError(f"无法连接目标数据库{sd.get('NAME')}：{str(exc).strip()[:300]}。请先创建空数据库（createdb）。{UNCHANGED}") from None
     if n_tables and not force:
         raise BackupError(f"目标数据库{sd.get('NAME')}不是空的（已有{n_tables}张表）。恢复须在空数据库上进行；确需覆盖现有数据时加 --force（先备份现有数据）。{UNCHANGED}")
+    kept = None
     if n_tables:
-        log(f"按 --force 清空目标数据库{sd.get('NAME')}……")
-        _pg_reset(sd)
+        # --force: the current data is set aside (the schema renamed), not dropped, until the
+        # restore has passed every check; a failed restore puts it back.
+        kept = f"before_restore_{timezone.localtime():%Y%m%d%H%M%S}"
+        log(f"按 --force 将目标数据库{sd.get('NAME')}的现有数据移至模式{kept}……")
+        _pg_admin(sd, f'ALTER SCHEMA public RENAME TO "{kept}"', "CREATE SCHEMA public")
     args, env = _pg_cli(sd)
     log("正在恢复数据库（pg_restore）……")
     done = subprocess.run(
         ["pg_restore", "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges", "--no-password", *args, "-d", str(sd["NAME"]), str(src / PG_FILE)],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     try:
         if done.returncode != 0:
             raise BackupError(f"pg_restore失败（退出码{done.returncode}）：{done.stderr.strip()[:500]}")
-        return _verify_restored(manifest, database_url(sd), lambda: _pg_counts(sd)[1], work, log)
+        result = _verify_restored(manifest, database_url(sd), lambda: _pg_counts(sd)[1], work, log)
     except BaseException:
-        _pg_reset(sd)  # discard the restore: the target is empty again, as it was (or as --force left it)
+        # Discard the restore: the target is as it was (empty, or its data back from the side).
+        _pg_admin(sd, "DROP SCHEMA IF EXISTS public CASCADE", *([f'ALTER SCHEMA "{kept}" RENAME TO public'] if kept else ["CREATE SCHEMA public"]))
         raise
+    if kept:
+        _pg_admin(sd, f'DROP SCHEMA "{kept}" CASCADE')
+    return result
 
 
 def _sqlite_counts(path: Path) -> dict[str, int]:

@@ -199,8 +199,10 @@ def test_tampered_backup_changes_nothing(world: Any, dirs: dict[str, Path], targ
 
 def test_doctored_audit_row_is_found_after_restore_and_discarded(world: Any, dirs: dict[str, Path], target: Target) -> None:
     """A backup whose hashes are right but whose audit was altered before it was taken: the chain
-    verification of the restored copy fails and the restore is discarded."""
+    verification of the restored copy fails and the restore is discarded — into an empty target,
+    and with --force over a restored one, whose data is back as it was."""
     _data(world)
+    good = _backup(dirs)
     table = AuditEvent._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -208,12 +210,21 @@ def test_doctored_audit_row_is_found_after_restore_and_discarded(world: Any, dir
         cur.execute(f"UPDATE {table} SET note = 'altered' WHERE id = (SELECT MIN(id) FROM {table} WHERE action = 'enterprise.create')")
         if connection.vendor == "postgresql":
             cur.execute("SET session_replication_role = origin")
+    shutil.rmtree(dirs["out"])
     src = _backup(dirs)
     with pytest.raises(CommandError, match="审计链校验未通过") as exc:
         _restore(src, target, dirs)
     assert "写入后被修改" in str(exc.value)
     assert target.tables() == 0
     assert not dirs["restored_media"].exists()
+
+    _restore(good, target, dirs)
+    manifest = json.loads((good / "manifest.json").read_text(encoding="utf-8"))
+    shutil.rmtree(dirs["restored_media"])
+    with pytest.raises(CommandError, match="审计链校验未通过"):
+        _restore(src, target, dirs, "--force")
+    sd = backup.target_settings(target.url)
+    assert (backup._pg_counts(sd)[1] if target.vendor == "postgresql" else backup._sqlite_counts(target.path)) == manifest["tables"]
 
 
 def test_restore_refuses_a_missing_directory_and_another_engine(dirs: dict[str, Path], tmp_path: Path) -> None:
