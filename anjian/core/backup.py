@@ -160,7 +160,7 @@ def target_settings(url: str | None) -> dict[str, Any]:
         try:
             return dict(dj_database_url.parse(url))
         except Exception as exc:
-            raise BackupError(f"目标数据库地址无法识别：{exc}。应为 postgres://用户@主机:端口/库名 或 sqlite:////绝对路径。") from None
+            raise BackupError(f"目标数据库地址无法识别：{exc}。应为形如 postgres://user@host:5432/dbname 或 sqlite:////absolute/path 的地址。") from None
     return dict(connection.settings_dict)
 
 
