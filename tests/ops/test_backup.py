@@ -202,7 +202,7 @@ def test_doctored_audit_row_is_found_after_restore_and_discarded(world: Any, dir
     verification of the restored copy fails and the restore is discarded — into an empty target,
     and with --force over a restored one, whose data is back as it was."""
     _data(world)
-    good = _backup(dirs)
+    good = _backup(dirs).rename(dirs["tmp"] / "good-backup")
     table = AuditEvent._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
