@@ -43,6 +43,8 @@ ACTIONS: dict[str, str] = {
     "agency.head": "指定负责人",
     "agency.remedies": "设置行政复议机关和管辖法院",
     "audit.purge": "按保存期清理审计记录",
+    "backup.create": "备份数据",
+    "backup.restore": "从备份恢复数据",
     "demo.load": "生成演示数据",
 }
 

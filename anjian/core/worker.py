@@ -142,3 +142,77 @@ def health(now: float | None = None) -> dict[str, Any]:
     stale = oldest_age is not None and oldest_age > queue_max_age()
     queue = {"ready": ready.count(), "oldest_age_s": None if oldest_age is None else round(oldest_age, 1), "stale": stale}
     return {"ok": alive and not stale, "worker": worker, "queue": queue}
+
+
+# --- tasks left running by a worker that died ------------------------------------------------------
+class WorkerDied(Exception):
+    """The worker that was running the task ended without finishing it (SIGKILL, power loss)."""
+
+
+# task path → what to tell the task's own records when it was left running (e.g. the import job's
+# page): registered by the app that owns the task (``enterprises.importing``), called with its kwargs.
+ORPHAN_HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+
+def on_orphan(task_path: str) -> Callable[[Callable[[dict[str, Any]], None]], Callable[[dict[str, Any]], None]]:
+    def register(fn: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+        ORPHAN_HANDLERS[task_path] = fn
+        return fn
+
+    return register
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - another user's process: it exists
+        return True
+    return True
+
+
+def recover_orphans(*, own_worker_id: str) -> list[int]:
+    """Mark failed the tasks a dead worker left "running", and let their owners report it.
+
+    db_worker claims a task by setting it RUNNING; a worker killed mid-task (SIGKILL, a crash,
+    power loss) never sets it finished, and no worker picks a RUNNING task again, so the task — and
+    e.g. the import page polling it — would say "running" for ever. A worker starting up reads the
+    heartbeat its predecessor left: tasks last claimed by a worker that no longer beats (or whose
+    process is gone) are failed with ``WorkerDied``. A task is not simply run again: not every task
+    is safe to repeat; the owner's handler says what happened (the import: which rows were written,
+    and that uploading the same file again completes it). Deployments run one worker per
+    ``ANJIAN_VAR_DIR`` (scripts/start.sh), which is what the heartbeat describes."""
+    from django.db import transaction
+    from django.utils.module_loading import import_string
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    beat = read_heartbeat()
+    live = None
+    if beat and beat.get("worker_id") != own_worker_id and _pid_alive(int(beat.get("pid") or 0)) and time.time() - float(beat.get("at") or 0) <= heartbeat_max_age():
+        live = beat.get("worker_id")
+    recovered = []
+    for result in DBTaskResult.objects.running().order_by("started_at"):
+        if live is not None and (result.worker_ids or [None])[-1] == live:
+            continue  # still being run by a live worker
+        with transaction.atomic():
+            locked = DBTaskResult.objects.select_for_update().filter(pk=result.pk, status=TaskResultStatus.RUNNING).first()
+            if locked is None:
+                continue
+            locked.set_failed(WorkerDied(f"后台任务进程（{(result.worker_ids or ['?'])[-1]}）在执行该任务时意外终止，任务未完成。"))
+        logger.warning("task %s (%s) was left running by a dead worker: marked failed", result.pk, result.task_path)
+        try:
+            import_string(result.task_path)  # the task's module registers its handler
+        except ImportError:
+            pass
+        handler = ORPHAN_HANDLERS.get(result.task_path)
+        if handler is not None:
+            try:
+                handler(dict((result.args_kwargs or {}).get("kwargs") or {}))
+            except Exception:
+                logger.exception("task %s: the handler of a task left running failed", result.pk)
+        recovered.append(result.pk)
+    return recovered

@@ -73,7 +73,7 @@ from anjian.core.errors import NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent, Division, Jurisdiction
 from anjian.core.scoping import Scope, scope_for
 from anjian.core.validators import normalize_uscc, uscc_error
-from anjian.core.worker import retry_locked
+from anjian.core.worker import on_orphan, retry_locked
 from anjian.enterprises import services
 from anjian.enterprises.choices import Scale, StandardizationLevel
 from anjian.enterprises.models import Enterprise, Feature, GradingScheme, IndustryClass, Sector, Site
@@ -1238,6 +1238,51 @@ def import_commit_task(*, token: str, user_id: int, request_id: str = "", source
     with context.of_request(request_id, source_ip):
         job = import_commit(actor=actor, token=token)
     return dict(job.meta["result"]["counts"])
+
+
+@on_orphan(f"{__name__}.import_commit_task")
+def import_commit_orphaned(kwargs: dict[str, Any]) -> None:
+    """The worker died while committing (``core.worker.recover_orphans``): the job is failed and
+    says which rows were written — the batches committed before the crash, each whole — exactly as
+    for an import stopped by an error; uploading the same file again completes it."""
+    try:
+        job = Job(str(kwargs.get("token", ""))).load()
+    except NotFound:
+        return
+    if job.meta.get("status") not in ("running", "queued"):
+        return
+    actor = get_user_model().objects.filter(pk=kwargs.get("user_id")).first()
+    lk: Lookups | None = None
+    with context.of_request(kwargs.get("request_id", ""), kwargs.get("source_ip")):
+        if actor is not None:
+            try:
+                lk = Lookups(_require_writer(actor), actor)
+            except (PermissionRefused, ValidationFailed, NotFound):
+                lk = None
+        if actor is not None:
+            _progress_from_audit(job, actor)
+        _import_failed(job, lk, "后台任务进程在导入过程中意外终止（如断电或被强制结束）。")
+
+
+def _progress_from_audit(job: Job, actor: Any) -> None:
+    """What the dead worker committed, from the audit events its batches wrote (one per created or
+    updated unit, in the batch's own transaction): the job's own note of progress is written just
+    after each commit, so a kill between the two would under-report the last batch."""
+    started = job.meta.get("started_at")
+    if not started:
+        return
+    prefix = f"{CHANGE_REASON}：{job.meta['filename']} 第"
+    qs = AuditEvent.objects.filter(actor=actor, action__in=("enterprise.create", "enterprise.update"), at__gte=dt.datetime.fromisoformat(started), note__startswith=prefix)
+    counts = {"create": 0, "update": 0}
+    last = 0
+    for action, note in qs.values_list("action", "note").iterator():
+        counts["create" if action == "enterprise.create" else "update"] += 1
+        tail = note[len(prefix) :].removesuffix("行")
+        if tail.isdigit():
+            last = max(last, int(tail))
+    progress = job.meta.get("progress") or {}
+    if last and last >= int(progress.get("through_row") or 0):
+        job.meta["progress"] = {"through_row": last, "counts": {**(progress.get("counts") or {}), **counts}}
 
 
 # --- workbooks ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.db import OperationalError, close_old_connections
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from anjian.core.worker import Heartbeat, is_locked, retry_locked
+from anjian.core.worker import Heartbeat, is_locked, recover_orphans, retry_locked
 
 logger = logging.getLogger("anjian.worker")
 
@@ -30,6 +30,10 @@ class Worker(db_worker.Worker):
     restart_delay = 2.0
 
     def run(self) -> None:
+        # Before the first beat: the heartbeat file still names the previous worker.
+        recovered = retry_locked(lambda: recover_orphans(own_worker_id=self.worker_id), what="recovering tasks left running")
+        if recovered:
+            logger.warning("worker %s: %d task(s) left running by a dead worker marked failed: %s", self.worker_id, len(recovered), recovered)
         self.heartbeat = Heartbeat(self.worker_id)
         self.heartbeat.start()
         try:
