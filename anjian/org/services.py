@@ -400,7 +400,7 @@ def membership_end(*, actor: Any, membership: Membership, valid_to: dt.date) -> 
     """End a membership on ``valid_to`` (its last day). Never deleted: acts done during it keep
     naming it, and ``valid_on`` answers for any past date."""
     require_manager(actor, membership.agency_id)
-    m = Membership.objects.select_for_update().select_related("staff", "agency").get(pk=membership.pk)
+    m = Membership.objects.select_for_update(of=("self",)).select_related("staff", "agency").get(pk=membership.pk)
     if valid_to is None:
         raise ValidationFailed("请填写任职截止日期。", fields={"valid_to": "请填写截止日期。"})
     _date_errors(valid_to=(valid_to, "end"))
@@ -429,7 +429,7 @@ def membership_roles_set(*, actor: Any, membership: Membership, roles: list[str]
     m = Membership.objects.select_related("staff", "agency").get(pk=membership.pk)
     require_manager(actor, m.agency_id)
     _require_role_granter(actor, m.agency, m.staff)
-    m = Membership.objects.select_for_update().select_related("staff", "agency", "department").get(pk=m.pk)
+    m = Membership.objects.select_for_update(of=("self",)).select_related("staff", "agency", "department").get(pk=m.pk)
     on = on or today()
     _date_errors(on=(on, "start"))
     new_roles = _check_roles(list(roles), m.staff)
