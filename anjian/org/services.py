@@ -230,8 +230,10 @@ def require_staff_manager(actor: Any, staff: Staff) -> Any:
 def _require_role_granter(actor: Any, agency: Agency, staff: Staff) -> None:
     """三员分立: the security administrator of the membership's bureau, never for themselves."""
     scope = scope_for(actor)
-    if not scope.is_member and is_security_admin(actor):
-        return  # the superuser of a development set-up (the demo); refused in production mode
+    if not scope.is_member and getattr(actor, "is_superuser", False):
+        # The superuser that builds the demo (a command, not a signed-in person: in production
+        # mode a superuser cannot sign in, core.admins.production).
+        return
     if not may_grant_roles(actor) or scope.agency_id != agency.pk:
         raise PermissionRefused(GRANT_REFUSED, code="role_refused")
     if scope.staff_id is not None and scope.staff_id == staff.pk:

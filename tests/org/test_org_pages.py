@@ -328,3 +328,13 @@ def test_certificate_list_expiring_and_review_due(org: Any) -> None:
     assert "R1" in due and "R2" not in due and "R3" not in due and "E1" not in due
     assert "12个月内" in body  # the definition is on the page
     assert c2.pk
+
+
+def test_demo_bootstrap_superuser_may_create_memberships_with_roles(org: Any) -> None:
+    """The demo builds the organisation as the superuser, outside any bureau (a command)."""
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser(username="root", password="x-Anjian-2026")
+    s = services.staff_create(actor=root, name="演示人员", kind="civil_servant", agency=org.agency_a)
+    m = services.membership_create(actor=root, staff=s, agency=org.agency_a, roles=["officer"], valid_from=dt.date(2024, 1, 1))
+    assert m.roles == ["officer"]
