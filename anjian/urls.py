@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/", include("anjian.cases.urls")),
     path("public/", include("anjian.cases.urls_public")),  # no login: the penalty decisions made public (安全生产法 §78)
     path("law/", include("anjian.legal.urls")),
+    path("org/", include("anjian.org.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("anjian.api_urls")),
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),

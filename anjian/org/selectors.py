@@ -190,3 +190,161 @@ def staff_for_actor(
         raise ValidationFailed("所选人员不符合要求：" + "".join(problems), fields={field: problems})
     by_id = {s.pk: s for s in Staff.objects.filter(pk__in=wanted)}
     return [by_id[i] for i in wanted]
+
+
+# --- the bureau's own administration (issue 10 item 1) -------------------------------------------
+EXPIRING_DAYS = 60  # the certificate list's "expiring soon" window
+
+
+def one_year_before(day: dt.date) -> dt.date:
+    """The same calendar day a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def annual_review_due(cert: Certificate, day: dt.date, events: list[Any] | None = None) -> bool:
+    """A certificate's annual review is DUE on ``day`` when the certificate is valid that day and
+    neither an annual review (年审通过) nor its issue (发证) is recorded within the twelve months
+    before (from the same calendar day a year earlier up to ``day``). A suspended, revoked or
+    expired certificate is not "due": it is not valid at all, which its status says."""
+    from anjian.org.choices import CertificateEventKind
+
+    evs = events if events is not None else list(cert.events.all())
+    if not cert.status_on(day, evs)[0]:
+        return False
+    since = one_year_before(day)
+    return not any(e.kind in (CertificateEventKind.ANNUAL_REVIEW, CertificateEventKind.ISSUED) and since <= e.date <= day for e in evs)
+
+
+def own_agency(*, user: Any) -> Agency:
+    """The bureau the user acts for (its organisation is the one it manages)."""
+    from anjian.core.errors import NotFound
+
+    scope = scope_for(user)
+    if not scope.is_member:
+        raise NotFound()
+    return Agency.objects.select_related("jurisdiction", "parent").get(pk=scope.agency_id)
+
+
+def managed_staff_ids(*, agency_id: int | None) -> Any:
+    return Membership.objects.filter(agency_id=agency_id).values("staff_id")
+
+
+def managed_staff_get(*, user: Any, pk: Any) -> Staff:
+    """A person of the user's own bureau (any membership there, past or present). Anyone else,
+    missing or out of scope, answers 404."""
+    from anjian.core.errors import NotFound
+
+    scope = scope_for(user)
+    n = parse_id(pk)
+    if not scope.is_member or n is None:
+        raise NotFound()
+    staff = Staff.objects.filter(pk=n, pk__in=managed_staff_ids(agency_id=scope.agency_id)).select_related("user").first()
+    if staff is None:
+        raise NotFound()
+    return staff
+
+
+def managed_department_get(*, user: Any, pk: Any) -> Department:
+    from anjian.core.errors import NotFound
+
+    scope = scope_for(user)
+    n = parse_id(pk)
+    d = Department.objects.filter(pk=n, agency_id=scope.agency_id).select_related("agency").first() if scope.is_member and n is not None else None
+    if d is None:
+        raise NotFound()
+    return d
+
+
+def staff_memberships(staff: Staff) -> list[Membership]:
+    """Every membership of the person, newest first, with its roles."""
+    return list(Membership.objects.filter(staff=staff).select_related("agency", "department").prefetch_related("role_grants").order_by("-valid_from", "-id"))
+
+
+def staff_certificates(staff: Staff) -> list[Certificate]:
+    return list(Certificate.objects.filter(staff=staff).prefetch_related("events").order_by("-valid_to", "-id"))
+
+
+def cert_state(certs: list[Certificate], day: dt.date) -> str:
+    """``valid`` / ``invalid`` (certificates, none valid) / ``none`` for a person on ``day``."""
+    if not certs:
+        return "none"
+    return "valid" if any(c.status_on(day, list(c.events.all()))[0] for c in certs) else "invalid"
+
+
+CERT_STATES = {"valid": "持有效执法证", "invalid": "执法证无效", "none": "无执法证", "expiring": "执法证60日内到期"}
+
+
+def bureau_staff_list(*, user: Any, q: str = "", department: int | None = None, role: str = "", cert: str = "", former: bool = False, day: dt.date | None = None) -> list[Staff]:
+    """The people of the user's own bureau with their current membership and certificates (a fixed
+    number of queries whatever the number of rows). ``former``: also those whose memberships have
+    all ended. Filters: name contains ``q``; current department; current role; certificate state."""
+    scope = scope_for(user)
+    day = day or today()
+    if not scope.is_member:
+        return []
+    own = Membership.objects.filter(agency_id=scope.agency_id)
+    current = own.valid_on(day)
+    base = Staff.objects.filter(pk__in=(own if former else current).values("staff_id"))
+    if q:
+        base = base.filter(name__icontains=q.strip())
+    if department is not None:
+        base = base.filter(pk__in=current.filter(department_id=department).values("staff_id"))
+    if role:
+        base = base.filter(pk__in=current.filter(role_grants__role=role).values("staff_id"))
+    rows = list(
+        base.order_by("name", "id").prefetch_related(
+            Prefetch("memberships", queryset=current.select_related("department").prefetch_related("role_grants"), to_attr="current_memberships"),
+            Prefetch("certificates", queryset=Certificate.objects.prefetch_related("events")),
+        )
+    )
+    soon = day + dt.timedelta(days=EXPIRING_DAYS)
+    out: list[Any] = []
+    for s in rows:
+        certs = list(s.certificates.all())
+        state = cert_state(certs, day)
+        s.cert_state = state  # type: ignore[attr-defined]
+        s.cert_valid = [c for c in certs if c.status_on(day, list(c.events.all()))[0]]  # type: ignore[attr-defined]
+        expiring = any(c.valid_to <= soon for c in s.cert_valid)  # type: ignore[attr-defined]
+        if cert == "expiring" and not expiring:
+            continue
+        if cert in ("valid", "invalid", "none") and state != cert:
+            continue
+        out.append(s)
+    return out
+
+
+def bureau_certificates(*, user: Any, day: dt.date | None = None) -> dict[str, list[Certificate]]:
+    """The certificates of the bureau's current people that need the office's attention:
+    ``expiring`` (valid today, ending within ``EXPIRING_DAYS`` days) and ``review_due``
+    (:func:`annual_review_due`). A fixed number of queries."""
+    scope = scope_for(user)
+    day = day or today()
+    if not scope.is_member:
+        return {"expiring": [], "review_due": []}
+    people = Membership.objects.filter(agency_id=scope.agency_id).valid_on(day).values("staff_id")
+    certs = list(Certificate.objects.filter(staff_id__in=people).select_related("staff").prefetch_related("events").order_by("valid_to", "number"))
+    soon = day + dt.timedelta(days=EXPIRING_DAYS)
+    expiring, due = [], []
+    for c in certs:
+        evs = list(c.events.all())
+        if not c.status_on(day, evs)[0]:
+            continue
+        if c.valid_to <= soon:
+            c.days_left = (c.valid_to - day).days  # type: ignore[attr-defined]
+            expiring.append(c)
+        if annual_review_due(c, day, evs):
+            c.last_review = max((e.date for e in evs if e.kind in ("annual_review", "issued")), default=None)  # type: ignore[attr-defined]
+            due.append(c)
+    return {"expiring": expiring, "review_due": due}
+
+
+def agency_heads(agency: Agency) -> list[AgencyHead]:
+    return list(AgencyHead.objects.filter(agency=agency).select_related("staff").order_by("kind", "-valid_from"))
+
+
+def current_members(agency: Agency, day: dt.date | None = None) -> QuerySet[Staff]:
+    day = day or today()
+    return Staff.objects.filter(pk__in=Membership.objects.valid_on(day).filter(agency=agency).values("staff_id")).order_by("name", "id")

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from anjian.core import audit
-from anjian.core.admins import conflicting
-from anjian.core.errors import ValidationFailed
+from anjian.core import audit, idempotency
+from anjian.core.admins import conflicting, is_security_admin
+from anjian.core.errors import NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import scope_for
 from anjian.core.validators import date_bounds_error
-from anjian.org.choices import CertificateEventKind, Role
-from anjian.org.models import Agency, AgencyHead, Certificate, CertificateEvent, Membership, RoleGrant, Staff
+from anjian.org.choices import CertificateEventKind, DepartmentKind, HeadKind, Role
+from anjian.org.models import Agency, AgencyHead, Certificate, CertificateEvent, Department, Membership, RoleGrant, Staff
 
 
 def _staff_jurisdiction(staff: Staff, actor: Any, agency: Agency | None = None) -> int | None:
@@ -74,6 +75,10 @@ def membership_create(
         raise ValidationFailed(f"{names}不能由同一人兼任（三员分立）。", fields={"roles": "系统管理员、安全管理员、审计管理员三者只能择一。"})
     if department is not None and department.agency_id != agency.pk:
         raise ValidationFailed("科室不属于该机关。", fields={"department": "科室不属于该机关。"})
+    if roles and actor is not None:
+        # A membership with roles is a grant: the security administrator's alone (三员分立). The
+        # demo and the bootstrap commands pass no actor.
+        _require_role_granter(actor, agency, staff)
     overlapping = Membership.objects.filter(staff=staff).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
     if valid_to is not None:
         overlapping = overlapping.filter(valid_from__lte=valid_to)
@@ -157,3 +162,350 @@ def agency_remedies_set(*, actor: Any, agency: Agency, review_body: str, court: 
     after = {"review_body": a.review_body, "court": a.court, "payment_place": a.payment_place}
     audit.record(actor=actor, action="agency.remedies", obj=a, before=before, after=after, jurisdiction_id=a.jurisdiction_id)
     return a
+
+
+# --- the bureau's own administration (issue 10 item 1) -------------------------------------------
+# Each bureau runs its organisation itself: its office (办公室) and its security administrator
+# (安全管理员) manage the bureau's own agency record, departments, staff, memberships and
+# certificates. A city bureau manages the city bureau, a district the district: the city reads the
+# districts' staff but does not change them (ARCHITECTURE.md rule 4: each bureau acts in its own
+# name). Roles are granted and withdrawn by the security administrator only (三员分立,
+# GB/T 22239-2019 level 3); the office registers people, memberships without roles, certificates
+# and departments. Nothing is deleted: a membership is ended, a certificate gets an event.
+
+ORG_MANAGER_ROLES: tuple[str, ...] = (Role.OFFICE, Role.SECURITY_ADMIN)
+MANAGER_REFUSED = "只有本机关的办公室或安全管理员可以管理本机关的组织机构、人员和执法证。"
+GRANT_REFUSED = "只有本机关的安全管理员可以授予或撤销角色（三员分立：安全管理员负责授权，办公室只登记人员和任职）。"
+SELF_GRANT_REFUSED = "不能为自己授予或撤销角色（三员分立：授权须由另一名安全管理员办理）。"
+AGENCY_FIELDS: tuple[str, ...] = ("name", "short_name", "doc_abbr", "address", "phone", "review_body", "court", "payment_place")
+CERT_EVENT_KINDS_BY_HAND: tuple[str, ...] = tuple(CertificateEventKind.values)
+
+
+def may_manage(user: Any) -> bool:
+    """The office or the security administrator of a bureau (display and service check alike)."""
+    scope = scope_for(user)
+    return scope.is_member and scope.has_role(*ORG_MANAGER_ROLES)
+
+
+def may_grant_roles(user: Any) -> bool:
+    """Only the security administrator grants roles; a member of a bureau, acting for it."""
+    return scope_for(user).is_member and is_security_admin(user)
+
+
+def require_manager(actor: Any, agency: Agency | int | None) -> Any:
+    """The actor's scope when it may manage ``agency``'s organisation: 404 when the agency is not
+    even readable to it, 403 when it is readable but another bureau's, or the role is wrong."""
+    scope = scope_for(actor)
+    agency_id = agency.pk if isinstance(agency, Agency) else agency
+    if not scope.is_member:
+        raise PermissionRefused(MANAGER_REFUSED, code="role_refused")
+    if agency_id != scope.agency_id:
+        row = Agency.objects.filter(pk=agency_id).only("name", "jurisdiction_id").first()
+        if row is None or row.jurisdiction_id not in scope.jurisdiction_ids:
+            raise NotFound()
+        raise PermissionRefused(f"{row.name}的组织机构和人员由该机关自行管理，本机关只能查看，不能修改。", code="not_owner")
+    if not scope.has_role(*ORG_MANAGER_ROLES):
+        raise PermissionRefused(MANAGER_REFUSED, code="role_refused")
+    return scope
+
+
+def staff_agency_ids(staff: Staff) -> set[int]:
+    """The agencies the person has ever been a member of (their staff record is theirs to manage)."""
+    return set(Membership.objects.filter(staff=staff).values_list("agency_id", flat=True))
+
+
+def require_staff_manager(actor: Any, staff: Staff) -> Any:
+    """A person is managed by each bureau they are (or were) a member of."""
+    scope = scope_for(actor)
+    agencies = staff_agency_ids(staff)
+    if scope.agency_id in agencies:
+        return require_manager(actor, scope.agency_id)
+    # Not a member of the actor's bureau: the person is another bureau's (or nobody's).
+    readable = Agency.objects.filter(pk__in=agencies, jurisdiction_id__in=scope.jurisdiction_ids).first()
+    if readable is None:
+        raise NotFound()
+    return require_manager(actor, readable)
+
+
+def _require_role_granter(actor: Any, agency: Agency, staff: Staff) -> None:
+    """三员分立: the security administrator of the membership's bureau, never for themselves."""
+    scope = scope_for(actor)
+    if not scope.is_member and getattr(actor, "is_superuser", False):
+        # The superuser that builds the demo (a command, not a signed-in person: in production
+        # mode a superuser cannot sign in, core.admins.production).
+        return
+    if not may_grant_roles(actor) or scope.agency_id != agency.pk:
+        raise PermissionRefused(GRANT_REFUSED, code="role_refused")
+    if scope.staff_id is not None and scope.staff_id == staff.pk:
+        raise PermissionRefused(SELF_GRANT_REFUSED, code="self_grant")
+
+
+def _check_roles(roles: list[str], staff: Staff) -> list[str]:
+    unknown = sorted(set(roles) - set(Role.values))
+    if unknown:
+        raise ValidationFailed(f"未知角色：{'、'.join(unknown)}。", fields={"roles": "角色不存在。"})
+    both = conflicting(roles)
+    if both:
+        names = "、".join(Role(r).label for r in both)
+        raise ValidationFailed(f"{names}不能由同一人兼任（三员分立）。", fields={"roles": "系统管理员、安全管理员、审计管理员三者只能择一。"})
+    if Role.OFFICER in roles and not staff.can_be_officer:
+        raise ValidationFailed("专家和辅助人员不能担任执法人员（只有在编人员可以持证执法）。", fields={"roles": "非在编人员不能担任执法人员。"})
+    return sorted(set(roles))
+
+
+def _text_fields(**values: str | None) -> dict[str, str]:
+    return {k: (v or "").strip() for k, v in values.items() if v is not None}
+
+
+@transaction.atomic
+def agency_update(*, actor: Any, agency: Agency, **changes: str) -> Agency:
+    """Change the bureau's own record: its name, the 文号 abbreviation, the remedies its decisions
+    name (行政处罚法 §59 ¶1(5); body and court may not be blank), where fines are paid (§67), the
+    address and the phone. Fields not given keep their value."""
+    require_manager(actor, agency)
+    unknown = sorted(set(changes) - set(AGENCY_FIELDS))
+    if unknown:
+        raise ValidationFailed("不能修改这些字段。", fields={k: "不能修改。" for k in unknown})
+    a = Agency.objects.select_for_update().get(pk=agency.pk)
+    values = _text_fields(**changes)
+    errors = {}
+    for name, label in (("name", "机关全称"), ("short_name", "简称"), ("doc_abbr", "文书代字"), ("review_body", "行政复议机关"), ("court", "行政诉讼管辖法院")):
+        if name in values and not values[name]:
+            errors[name] = f"请填写{label}。"
+    if errors:
+        raise ValidationFailed("请填写必填项。", fields=errors)
+    before = audit.snapshot(a, list(AGENCY_FIELDS))
+    for k, v in values.items():
+        setattr(a, k, v)
+    _clean(a)
+    after = audit.snapshot(a, list(AGENCY_FIELDS))
+    old, new = audit.diff(before, after)
+    if new:
+        a.save(update_fields=list(new))
+        audit.record(actor=actor, action="agency.update", obj=a, before=old, after=new, jurisdiction_id=a.jurisdiction_id)
+    return a
+
+
+@transaction.atomic
+def agency_head_set(*, actor: Any, agency: Agency, staff: Staff, kind: str, valid_from: dt.date) -> AgencyHead:
+    """The office or security administrator designates the bureau's 负责人 or 主要负责人 from a
+    date (the dated history stays: the previous one ends the day before). The person must be a
+    member of the bureau on that date."""
+    require_manager(actor, agency)
+    if kind not in HeadKind.values:
+        raise ValidationFailed("请选择负责人类别。", fields={"kind": "类别不存在。"})
+    if valid_from is not None and not Membership.objects.valid_on(valid_from).filter(staff=staff, agency=agency).exists():
+        raise ValidationFailed(f"{staff.name}在{valid_from:%Y-%m-%d}不是本机关人员，不能指定为负责人。", fields={"staff": "该人员当日不在本机关任职。"})
+    return agency_head_designate(actor=actor, agency=agency, staff=staff, kind=kind, valid_from=valid_from)
+
+
+@transaction.atomic
+def department_create(*, actor: Any, agency: Agency, name: str, kind: str, sector_group: str = "", setup: str = "") -> Department:
+    require_manager(actor, agency)
+    d = Department(agency=agency, name=(name or "").strip(), kind=kind, sector_group=(sector_group or "").strip(), setup=setup or "")
+    _department_checks(d)
+    d.save()
+    audit.record(actor=actor, action="department.create", obj=d, after=audit.snapshot(d), jurisdiction_id=agency.jurisdiction_id)
+    return d
+
+
+@transaction.atomic
+def department_update(*, actor: Any, department: Department, **changes: str) -> Department:
+    require_manager(actor, department.agency_id)
+    d = Department.objects.select_for_update().get(pk=department.pk)
+    fields = ["name", "kind", "sector_group", "setup"]
+    unknown = sorted(set(changes) - set(fields))
+    if unknown:
+        raise ValidationFailed("不能修改这些字段。", fields={k: "不能修改。" for k in unknown})
+    before = audit.snapshot(d, fields)
+    for k, v in changes.items():
+        setattr(d, k, (v or "").strip())
+    _department_checks(d)
+    old, new = audit.diff(before, audit.snapshot(d, fields))
+    if new:
+        d.save(update_fields=list(new))
+        audit.record(actor=actor, action="department.update", obj=d, before=old, after=new, jurisdiction_id=d.agency.jurisdiction_id)
+    return d
+
+
+def _department_checks(d: Department) -> None:
+    if not d.name:
+        raise ValidationFailed("请填写科室名称。", fields={"name": "请填写科室名称。"})
+    if d.kind != DepartmentKind.ENFORCEMENT and d.setup:
+        raise ValidationFailed("只有执法队伍才区分内设或外设。", fields={"setup": "只有执法队伍才区分内设或外设。"})
+    if Department.objects.filter(agency_id=d.agency_id, name=d.name).exclude(pk=d.pk).exists():
+        raise ValidationFailed("同一机关内科室名称不能重复。", fields={"name": "本机关已有同名科室。"})
+    _clean(d)
+
+
+def _department_of(agency: Agency, department: Department | None) -> None:
+    if department is not None and department.agency_id != agency.pk:
+        raise ValidationFailed("科室不属于该机关。", fields={"department": "科室不属于该机关。"})
+
+
+@transaction.atomic
+def staff_register(
+    *,
+    actor: Any,
+    agency: Agency,
+    name: str,
+    kind: str,
+    valid_from: dt.date,
+    department: Department | None = None,
+    title: str = "",
+    gender: str = "",
+    phone: str = "",
+    legal_qualification_no: str = "",
+    idempotency_key: str | None = None,
+) -> Staff:
+    """A new person of the bureau with a first membership (without roles: the security
+    administrator grants them afterwards). A person always belongs to a bureau, so that only
+    that bureau (and the city, reading) sees them. ``idempotency_key``: a double submit
+    registers the person once."""
+    require_manager(actor, agency)
+
+    def do() -> Staff:
+        return _staff_register(actor=actor, agency=agency, name=name, kind=kind, valid_from=valid_from, department=department, title=title, gender=gender, phone=phone, legal_qualification_no=legal_qualification_no)
+
+    staff, _ = idempotency.once(actor=actor, operation="staff.register", key=idempotency_key, model=Staff, do=do)
+    return staff
+
+
+def _staff_register(
+    *, actor: Any, agency: Agency, name: str, kind: str, valid_from: dt.date, department: Department | None, title: str, gender: str, phone: str, legal_qualification_no: str
+) -> Staff:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写姓名。", fields={"name": "请填写姓名。"})
+    _department_of(agency, department)
+    _date_errors(valid_from=(valid_from, "start"))
+    staff = staff_create(actor=actor, name=name, kind=kind, phone=(phone or "").strip(), gender=gender or "", legal_qualification_no=(legal_qualification_no or "").strip(), agency=agency)
+    membership_create(actor=actor, staff=staff, agency=agency, roles=[], valid_from=valid_from, department=department, title=(title or "").strip())
+    return staff
+
+
+@transaction.atomic
+def membership_add(
+    *, actor: Any, staff: Staff, agency: Agency, valid_from: dt.date, valid_to: dt.date | None = None, department: Department | None = None, title: str = "", roles: list[str] | None = None
+) -> Membership:
+    """A further membership of a person of the bureau (a new post, a return). Roles only by the
+    security administrator (``membership_create`` refuses anyone else)."""
+    require_manager(actor, agency)
+    if agency.pk not in staff_agency_ids(staff):
+        raise NotFound()
+    _department_of(agency, department)
+    return membership_create(actor=actor, staff=staff, agency=agency, roles=list(roles or []), valid_from=valid_from, valid_to=valid_to, department=department, title=(title or "").strip())
+
+
+@transaction.atomic
+def membership_end(*, actor: Any, membership: Membership, valid_to: dt.date) -> Membership:
+    """End a membership on ``valid_to`` (its last day). Never deleted: acts done during it keep
+    naming it, and ``valid_on`` answers for any past date."""
+    require_manager(actor, membership.agency_id)
+    m = Membership.objects.select_for_update(of=("self",)).select_related("staff", "agency").get(pk=membership.pk)
+    if valid_to is None:
+        raise ValidationFailed("请填写任职截止日期。", fields={"valid_to": "请填写截止日期。"})
+    _date_errors(valid_to=(valid_to, "end"))
+    if valid_to < m.valid_from:
+        raise ValidationFailed(f"截止日期不能早于任职起始日期（{m.valid_from:%Y-%m-%d}）。", fields={"valid_to": "截止日期不能早于起始日期。"})
+    if m.valid_to is not None and valid_to >= m.valid_to:
+        raise ValidationFailed(f"该任职已于{m.valid_to:%Y-%m-%d}结束。", fields={"valid_to": "该任职已结束。"})
+    before = {"valid_to": audit.jsonable(m.valid_to)}
+    m.valid_to = valid_to
+    m.save(update_fields=["valid_to"])
+    audit.record(actor=actor, action="membership.end", obj=m, before=before, after={"valid_to": audit.jsonable(valid_to)}, jurisdiction_id=m.agency.jurisdiction_id)
+    return m
+
+
+@transaction.atomic
+def membership_roles_set(*, actor: Any, membership: Membership, roles: list[str], on: dt.date | None = None) -> Membership:
+    """Grant or withdraw roles from ``on`` (default today). Only the security administrator of the
+    membership's bureau, never for themselves (三员分立).
+
+    Roles belong to a dated membership, so changing them in place would rewrite who was an officer
+    on past dates. A membership that began before ``on`` is therefore ended the day before, and a
+    new one with the same department and post and the new roles begins on ``on``; a membership
+    beginning on or after ``on`` is changed in place. Returns the membership holding the roles."""
+    from anjian.org.selectors import today
+
+    m = Membership.objects.select_related("staff", "agency").get(pk=membership.pk)
+    require_manager(actor, m.agency_id)
+    _require_role_granter(actor, m.agency, m.staff)
+    m = Membership.objects.select_for_update(of=("self",)).select_related("staff", "agency", "department").get(pk=m.pk)
+    on = on or today()
+    _date_errors(on=(on, "start"))
+    new_roles = _check_roles(list(roles), m.staff)
+    old_roles = sorted(RoleGrant.objects.filter(membership=m).values_list("role", flat=True))
+    if m.valid_to is not None and m.valid_to < on:
+        raise ValidationFailed(f"该任职已于{m.valid_to:%Y-%m-%d}结束，不能再变更其角色。", fields={"roles": "任职已结束。"})
+    if new_roles == old_roles:
+        return m
+    target = m
+    if m.valid_from < on:
+        end = on - dt.timedelta(days=1)
+        target = Membership.objects.create(staff=m.staff, agency=m.agency, department=m.department, title=m.title, valid_from=on, valid_to=m.valid_to)
+        m.valid_to = end
+        m.save(update_fields=["valid_to"])
+        RoleGrant.objects.bulk_create([RoleGrant(membership=target, role=r) for r in new_roles])
+    else:
+        RoleGrant.objects.filter(membership=m).exclude(role__in=new_roles).delete()
+        RoleGrant.objects.bulk_create([RoleGrant(membership=m, role=r) for r in new_roles if r not in old_roles])
+    user = m.staff.user
+    if Role.ADMIN in new_roles and user is not None and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    audit.record(
+        actor=actor,
+        action="membership.roles",
+        obj=target,
+        before={"roles": old_roles, "membership": m.pk},
+        after={"roles": new_roles, "from": audit.jsonable(on), "membership": target.pk},
+        jurisdiction_id=m.agency.jurisdiction_id,
+    )
+    return target
+
+
+@transaction.atomic
+def certificate_register(*, actor: Any, staff: Staff, number: str, issuer: str, valid_from: dt.date, valid_to: dt.date) -> Certificate:
+    """The office registers a person's 行政执法证 (issued by the provincial government; the
+    validity dates are the certificate's, LEGAL.md §8)."""
+    require_staff_manager(actor, staff)
+    number, issuer = (number or "").strip(), (issuer or "").strip()
+    errors = {}
+    if not number:
+        errors["number"] = "请填写证件编号。"
+    if not issuer:
+        errors["issuer"] = "请填写发证机关。"
+    if errors:
+        raise ValidationFailed("请填写执法证信息。", fields=errors)
+    if not staff.can_be_officer:
+        raise ValidationFailed("只有在编人员可以持有行政执法证。", fields={"number": "专家和辅助人员不能登记执法证。"})
+    if Certificate.objects.filter(number=number).exists():
+        raise ValidationFailed(f"证件编号{number}已登记，不能重复登记。", fields={"number": "该证件编号已登记。"})
+    return certificate_create(actor=actor, staff=staff, number=number, issuer=issuer, valid_from=valid_from, valid_to=valid_to)
+
+
+@transaction.atomic
+def certificate_event_record(*, actor: Any, certificate: Certificate, kind: str, date: dt.date, note: str = "") -> CertificateEvent:
+    """Record an event of a certificate (annual review, suspension …); its history is never edited."""
+    require_staff_manager(actor, certificate.staff)
+    if kind not in CertificateEventKind.values:
+        raise ValidationFailed("请选择事件类别。", fields={"kind": "事件类别不存在。"})
+    return certificate_event_add(actor=actor, certificate=certificate, kind=kind, date=date, note=(note or "").strip())
+
+
+@transaction.atomic
+def staff_legal_qualification_set(*, actor: Any, staff: Staff, number: str) -> Staff:
+    """The person's 法律职业资格证书编号 (required of a first-time legal reviewer, 行政处罚法 §58 ¶2)."""
+    require_staff_manager(actor, staff)
+    s = Staff.objects.select_for_update().get(pk=staff.pk)
+    number = (number or "").strip()
+    if number and not re.fullmatch(r"[A-Za-z0-9\-]{4,32}", number):
+        raise ValidationFailed("法律职业资格证书编号应为4至32位字母或数字。", fields={"legal_qualification_no": "编号格式不正确。"})
+    before = {"legal_qualification_no": s.legal_qualification_no}
+    if number == s.legal_qualification_no:
+        return s
+    s.legal_qualification_no = number
+    s.save(update_fields=["legal_qualification_no"])
+    audit.record(actor=actor, action="staff.legal_qualification", obj=s, before=before, after={"legal_qualification_no": number}, jurisdiction_id=scope_for(actor).jurisdiction_id)
+    return s

@@ -355,6 +355,36 @@ ROUTES: dict[str, str] = {
             "reminder-served",
         )
     },
+    # The bureau's own organisation (issue 10 item 1, anjian/org/views.py and api.py): the pages
+    # without an id act on the user's own bureau; a person or department of another bureau is 404.
+    "org:agency": "login",
+    "org:agency_edit": "login",
+    "org:agency_head": "login",
+    "org:departments": "login",
+    "org:department_create": "login",
+    "org:department_edit": "object:department",
+    "org:staff_list": "login",
+    "org:staff_create": "login",
+    "org:staff_detail": "object:staff",
+    "org:membership_add": "object:staff",
+    "org:membership_end": "object:staff",
+    "org:membership_roles": "object:staff",
+    "org:certificate_add": "object:staff",
+    "org:certificate_event": "object:staff",
+    "org:legal_qualification": "object:staff",
+    "org:certificates": "login",
+    "org:import": "login",
+    "org:import_template": "login",
+    "org:import_preview": "login",  # a per-user token, not a record id
+    "PATCH /api/v1/agencies/{id}/": "object:agency",
+    "POST /api/v1/agencies/{id}/heads/": "object:agency",
+    "POST /api/v1/departments/": "login",  # always the user's own bureau
+    "PATCH /api/v1/departments/{id}/": "object:department",
+    "POST /api/v1/staff/": "login",  # always the user's own bureau
+    **{
+        f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
+        for sub in ("certificates", "certificates/{certificate_pk}/events", "legal-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
+    },
 }
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
 # "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
@@ -584,6 +614,9 @@ def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_pat
         article="应急管理部令第11号", reason="示例", proposed_by=officer_b, proposed_on=today,
     )  # fmt: skip
     return {
+        "agency": world.agency_b,
+        "department": enforcement,
+        "staff": officer_b.staff,
         "publication": publication,
         "dishonesty": dishonesty,
         "world": world,
