@@ -204,7 +204,7 @@ class OtpDevice(models.Model):
     user types a code from it; ``last_t`` refuses a code used twice; ``failures`` and
     ``locked_until`` limit the guessing of codes."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="otp_device")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="anjian_otp_device")  # not "otp_device": django-otp's login signal reads that name
     key = models.CharField("密钥（十六进制）", max_length=80)
     created_at = models.DateTimeField("创建时间")
     confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)

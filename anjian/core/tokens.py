@@ -140,7 +140,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
             return None
         user, reason = active_user_for(key)
         if user is None:
-            raise exceptions.AuthenticationFailed(reason)
+            refused = exceptions.AuthenticationFailed(reason, code="token_refused")
+            refused.anjian_token_refused = True  # type: ignore[attr-defined]
+            raise refused
         return user, None
 
     def authenticate_header(self, request: Any) -> str:

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('last_t', models.BigIntegerField(default=-1, verbose_name='最近使用的时间步')),
                 ('failures', models.PositiveIntegerField(default=0, verbose_name='连续失败次数')),
                 ('locked_until', models.DateTimeField(blank=True, null=True, verbose_name='锁定至')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='otp_device', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='anjian_otp_device', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
             ],
             options={
                 'verbose_name': '动态口令设备',
