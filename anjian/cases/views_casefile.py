@@ -30,7 +30,7 @@ def casefile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def casefile_download(request: HttpRequest, pk: int) -> HttpResponse:
-    return zip_response(scoped_case(request.user, pk))
+    return zip_response(scoped_case(request.user, pk), actor=request.user)
 
 
 @login_required

@@ -118,7 +118,7 @@ def _date(value: str) -> dt.date | None:
 
 def _events(request: HttpRequest, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     user = request.user
-    qs = AuditEvent.objects.all()
+    qs: QuerySet[AuditEvent] = AuditEvent.objects.all()
     if not (user.is_superuser and not admins.production()):
         qs = audit.visible(qs, scope_for(user))
     tz = timezone.get_current_timezone()
