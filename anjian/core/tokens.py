@@ -147,3 +147,16 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Any) -> str:
         return self.keyword
+
+
+try:  # the API reference names the token scheme (drf-spectacular finds extensions by subclassing)
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+    class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+        target_class = "anjian.core.tokens.TokenAuthentication"
+        name = "tokenAuth"
+
+        def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+            return {"type": "apiKey", "in": "header", "name": "Authorization", "description": "个人API令牌（“我的账号”中创建）：`Token <密钥>`"}
+except ImportError:  # pragma: no cover
+    pass

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from anjian.core import accounts, audit, idempotency, otp, tokens
 from anjian.core.auth import LoginForm
 from anjian.core.errors import ValidationFailed
-from anjian.core.models import ApiToken
+from anjian.core.models import ApiToken, UserSession
 
 
 class ChinesePasswordChangeForm(PasswordChangeForm):
@@ -120,7 +120,10 @@ def login_otp(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as e:
             error = e.message
         else:
-            request.session.cycle_key()  # a new session key once both factors are in
+            # A new session key once both factors are in; "my sessions" follows it.
+            previous = request.session.session_key
+            request.session.cycle_key()
+            UserSession.objects.filter(session_key=previous).update(session_key=request.session.session_key or "")
             if kind == "recovery":
                 left = otp.recovery_codes_left(request.user)
                 messages.warning(request, f"已使用一个恢复码，剩余{left}个。恢复码用完前请联系安全管理员重置动态口令，或在“我的账号”中查看。")

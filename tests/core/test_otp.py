@@ -60,6 +60,10 @@ def test_enrol_then_every_login_asks_for_a_code(world: Any, client: Client) -> N
     ok = client.post("/login/otp/", {"code": code, "next": "/enterprises/"})
     assert ok.status_code == 302 and ok["Location"] == "/enterprises/"
     assert client.get("/enterprises/").status_code == 200
+    # a new session key after the second factor, and "my sessions" still knows the session
+    from anjian.core.models import UserSession
+
+    assert UserSession.objects.filter(session_key=client.session.session_key, user=officer).exists()
     # the same code cannot be used twice (replay)
     client.post("/logout/")
     login(client, "officer_a")
