@@ -111,6 +111,9 @@ def login_otp(request: HttpRequest) -> HttpResponse:
     """The second step of the sign-in: a code from the authenticator app, or a recovery code."""
     if request.session.get(otp.STATE) != otp.VERIFY:
         return redirect(_safe_next(request))
+    if otp.device_of(request.user) is None:  # reset by the security administrator meanwhile
+        request.session[otp.STATE] = otp.state_for(request.user)
+        return redirect(_safe_next(request))
     error = ""
     if request.method == "POST":
         try:
