@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from anjian.core import audit, otp
 from anjian.core.models import AccountSecurity, UserSession
+from anjian.core.scoping import scope_for
 
 audit.ACTIONS.update(
     {
@@ -142,7 +143,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         end_session(old)
         audit.record_about(
             actor=user, action="auth.session_ended", object_type="auth.user", object_id=user.pk, object_repr=f"登录名：{user.get_username()}",
-            jurisdiction_id=None, after={"reason": "max_sessions", "limit": max_sessions(), "session_started": old.created_at.isoformat()},
+            jurisdiction_id=scope_for(user).jurisdiction_id, after={"reason": "max_sessions", "limit": max_sessions(), "session_started": old.created_at.isoformat()},
             note=f"同一账号同时在线不超过{max_sessions()}个会话，最早的会话已退出。",
         )  # fmt: skip
 
@@ -192,7 +193,7 @@ class SessionSecurityMiddleware:
             user = request.user
             audit.record_about(
                 actor=user, action="auth.session_ended", object_type="auth.user", object_id=user.pk, object_repr=f"登录名：{user.get_username()}",
-                jurisdiction_id=None, after={"reason": "idle" if "未操作" in reason else "lifetime"}, note=reason,
+                jurisdiction_id=scope_for(user).jurisdiction_id, after={"reason": "idle" if "未操作" in reason else "lifetime"}, note=reason,
             )  # fmt: skip
             logout(request)
             return self._refuse(request, reason, code="session_expired", status=401, to="login")
@@ -240,7 +241,7 @@ def end_other_sessions(*, request: HttpRequest) -> int:
         n += 1
     audit.record_about(
         actor=user, action="auth.session_ended", object_type="auth.user", object_id=user.pk, object_repr=f"登录名：{user.get_username()}",  # type: ignore[union-attr]
-        jurisdiction_id=None, after={"reason": "user", "ended": n}, note=f"用户退出其他{n}个会话。",
+        jurisdiction_id=scope_for(user).jurisdiction_id, after={"reason": "user", "ended": n}, note=f"用户退出其他{n}个会话。",
     )  # fmt: skip
     return n
 

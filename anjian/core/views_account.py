@@ -19,6 +19,7 @@ from anjian.core import accounts, audit, idempotency, otp, tokens
 from anjian.core.auth import LoginForm
 from anjian.core.errors import ValidationFailed
 from anjian.core.models import ApiToken, UserSession
+from anjian.core.scoping import scope_for
 
 
 class ChinesePasswordChangeForm(PasswordChangeForm):
@@ -52,7 +53,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             user = form.save()  # set_password → the policy's password_changed hook restarts the expiry clock
             audit.record_about(
                 actor=user, action="auth.password_changed", object_type="auth.user", object_id=user.pk, object_repr=f"登录名：{user.get_username()}",
-                jurisdiction_id=None, note="本人修改密码",
+                jurisdiction_id=scope_for(user).jurisdiction_id, note="本人修改密码",
             )  # fmt: skip
         update_session_auth_hash(request, user)  # this session stays signed in; the others end (their hash no longer matches)
         request.session[accounts.PASSWORD_EXPIRED] = False

@@ -85,6 +85,18 @@ def test_the_audit_page_shows_own_jurisdiction_only_and_searches(world: Any, aud
         assert r.status_code == 200, bad
 
 
+def test_account_events_carry_the_users_jurisdiction(world: Any, auditors: dict[str, Any], client: Client) -> None:
+    """A password change or an ended session is read by the user's own bureau's audit administrator
+    only (it was written without a jurisdiction, so every bureau's saw it)."""
+    client.force_login(world.user("officer_b"))
+    client.post("/account/sessions/end-others/")
+    ev = AuditEvent.objects.get(action="auth.session_ended")
+    assert ev.jurisdiction_id == world.district_b.pk
+    reader = Client()
+    reader.force_login(auditors["audit_a"])
+    assert "officer_b" not in reader.get("/audit/", {"action": "auth.session_ended"}).content.decode()
+
+
 def test_the_audit_list_runs_a_constant_number_of_queries(world: Any, auditors: dict[str, Any], client: Client, django_assert_max_num_queries: Any) -> None:
     client.force_login(auditors["audit_a"])
     client.get("/audit/")
