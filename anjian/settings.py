@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -154,6 +153,16 @@ PASSWORD_MIN_CLASSES = int(os.environ.get("ANJIAN_PASSWORD_MIN_CLASSES", "3"))
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ANJIAN_PASSWORD_MAX_AGE_DAYS", "90"))
 SESSION_IDLE_MINUTES = int(os.environ.get("ANJIAN_SESSION_IDLE_MINUTES", "30"))
 MAX_SESSIONS = int(os.environ.get("ANJIAN_MAX_SESSIONS", "3"))
+# Personal API tokens (core/tokens.py): every token expires, at most this many days after creation.
+API_TOKEN_MAX_DAYS = int(os.environ.get("ANJIAN_API_TOKEN_MAX_DAYS", "180"))
+# The second factor (core/otp.py): who must have one. A comma-separated list of roles, or "all", or
+# "none". Unset: the administrators, leaders and legal reviewers in production mode
+# (ANJIAN_PRODUCTION=1), nobody otherwise (development, the demo, the tests). A user who enrolled
+# a device is asked for a code at every login whether or not the role requires it.
+_otp_required = os.environ.get("ANJIAN_OTP_REQUIRED_FOR")
+OTP_REQUIRED_FOR: list[str] | None = None if _otp_required is None else [r.strip() for r in _otp_required.split(",") if r.strip() and r.strip() != "none"]
+# Wrong codes in a row before the second factor locks for AXES_COOLOFF_TIME (the password lockout's time).
+OTP_FAILURE_LIMIT = int(os.environ.get("ANJIAN_OTP_FAILURE_LIMIT", "5"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "anjian.core.accounts.PasswordPolicyValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -219,7 +228,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # either count locks. An administrator unlocks early in the admin (登录锁定) or with `anjian unlock USER` (audited).
 AUTHENTICATION_BACKENDS = [
     "anjian.core.auth.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check; refuses a superuser in production mode (core/auth.py).
+    "anjian.core.auth.PasswordBackend",
 ]
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = int(os.environ.get("ANJIAN_LOGIN_FAILURE_LIMIT", "5"))
@@ -239,7 +249,7 @@ AXES_VERBOSE = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "anjian.core.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -7,15 +7,27 @@ from drf_spectacular.views import SpectacularAPIView
 
 from anjian.core import views as core_views
 from anjian.core import views_account as account_views
+from anjian.core import views_admins as admin_views
 from anjian.core.apidocs import RedocView, SwaggerView, redoc_bundle
+from anjian.core.auth import LoginForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT}), name="login"),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=LoginForm, extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT}), name="login"),
+    path("login/otp/", account_views.login_otp, name="login-otp"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account_views.account, name="account"),
     path("account/password/", account_views.password_change, name="account-password"),
     path("account/sessions/end-others/", account_views.end_other_sessions, name="account-end-others"),
+    path("account/otp/", account_views.account_otp, name="account-otp"),
+    path("account/tokens/", account_views.token_create, name="account-token-create"),
+    path("account/tokens/<int:pk>/revoke/", account_views.token_revoke, name="account-token-revoke"),
+    # The separated administrators' pages (core/views_admins.py).
+    path("security/", admin_views.security, name="security"),
+    path("security/unlock/", admin_views.security_unlock, name="security-unlock"),
+    path("security/otp-reset/", admin_views.security_otp_reset, name="security-otp-reset"),
+    path("audit/", admin_views.audit_log, name="audit"),
+    path("audit/verify/", admin_views.audit_verify, name="audit-verify"),
     path("healthz", core_views.healthz, name="healthz"),
     path("enterprises/", include("anjian.enterprises.urls")),
     path("inspections/", include("anjian.inspections.urls")),

@@ -176,6 +176,9 @@ def pytest_configure(config: Any) -> None:
     # Argon2 is the production hasher; tests create many users and need a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # No role must have a second factor unless a test says so (override_settings): the fixtures'
+    # users sign in with their password only (tests/core/test_otp.py tests the requirement).
+    settings.OTP_REQUIRED_FOR = []
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:

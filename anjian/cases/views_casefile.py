@@ -30,7 +30,7 @@ def casefile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def casefile_download(request: HttpRequest, pk: int) -> HttpResponse:
-    return zip_response(selectors.case_get(user=request.user, pk=pk, related=casefile.CASE_RELATED, detail=False))
+    return zip_response(selectors.case_get(user=request.user, pk=pk, related=casefile.CASE_RELATED, detail=False), actor=request.user)
 
 
 @login_required

@@ -27,12 +27,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from anjian.core import audit
+from anjian.core import audit, otp
 from anjian.core.models import AccountSecurity, UserSession
+from anjian.core.scoping import scope_for
 
 audit.ACTIONS.update(
     {
@@ -128,6 +129,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
     request.session[LOGIN_AT] = now.timestamp()
     request.session[SEEN_AT] = now.timestamp()
     request.session[PASSWORD_EXPIRED] = password_expired(user, now)
+    otp.on_login(request, user)
     if not request.session.session_key:
         request.session.save()
     key = request.session.session_key or ""
@@ -141,7 +143,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         end_session(old)
         audit.record_about(
             actor=user, action="auth.session_ended", object_type="auth.user", object_id=user.pk, object_repr=f"登录名：{user.get_username()}",
-            jurisdiction_id=None, after={"reason": "max_sessions", "limit": max_sessions(), "session_started": old.created_at.isoformat()},
+            jurisdiction_id=scope_for(user).jurisdiction_id, after={"reason": "max_sessions", "limit": max_sessions(), "session_started": old.created_at.isoformat()},
             note=f"同一账号同时在线不超过{max_sessions()}个会话，最早的会话已退出。",
         )  # fmt: skip
 
@@ -191,7 +193,7 @@ class SessionSecurityMiddleware:
             user = request.user
             audit.record_about(
                 actor=user, action="auth.session_ended", object_type="auth.user", object_id=user.pk, object_repr=f"登录名：{user.get_username()}",
-                jurisdiction_id=None, after={"reason": "idle" if "未操作" in reason else "lifetime"}, note=reason,
+                jurisdiction_id=scope_for(user).jurisdiction_id, after={"reason": "idle" if "未操作" in reason else "lifetime"}, note=reason,
             )  # fmt: skip
             logout(request)
             return self._refuse(request, reason, code="session_expired", status=401, to="login")
@@ -199,14 +201,26 @@ class SessionSecurityMiddleware:
             s[SEEN_AT] = now
             if s.session_key:
                 UserSession.objects.filter(session_key=s.session_key).update(last_seen=timezone.now())
+        # The second factor before anything else (even the password change): core/otp.py.
+        step = otp.pending(request)
+        if step == otp.ENROL:
+            return self._refuse(request, "您的角色须使用动态口令（第二因素），请先启用。", code="otp_enrol_required", status=403, to="account-otp")
+        if step:
+            return self._refuse(request, "请输入动态口令完成登录。", code="otp_required", status=403, to="login-otp", keep_next=True)
         if s.get(PASSWORD_EXPIRED) and not request.path.startswith(ALLOWED_WHILE_EXPIRED):
             return self._refuse(request, f"密码已使用超过{max_age_days()}天，请先修改密码。", code="password_expired", status=403, to="account-password")
         return None
 
     @staticmethod
-    def _refuse(request: HttpRequest, message: str, *, code: str, status: int, to: str) -> HttpResponse:
+    def _refuse(request: HttpRequest, message: str, *, code: str, status: int, to: str, keep_next: bool = False) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse({"code": code, "message": message, "fields": {}}, status=status, json_dumps_params={"ensure_ascii": False})
+        if keep_next and request.method == "GET" and request.path != "/":
+            from urllib.parse import urlencode
+
+            from django.urls import reverse
+
+            return HttpResponseRedirect(reverse(to) + "?" + urlencode({"next": request.get_full_path()}))
         from django.contrib import messages
 
         if hasattr(request, "_messages"):
@@ -227,7 +241,7 @@ def end_other_sessions(*, request: HttpRequest) -> int:
         n += 1
     audit.record_about(
         actor=user, action="auth.session_ended", object_type="auth.user", object_id=user.pk, object_repr=f"登录名：{user.get_username()}",  # type: ignore[union-attr]
-        jurisdiction_id=None, after={"reason": "user", "ended": n}, note=f"用户退出其他{n}个会话。",
+        jurisdiction_id=scope_for(user).jurisdiction_id, after={"reason": "user", "ended": n}, note=f"用户退出其他{n}个会话。",
     )  # fmt: skip
     return n
 

@@ -1,11 +1,14 @@
 """Admin plumbing (who is a system administrator) and the audit trail.
 
-Who may use it: superusers, and staff users (``is_staff``) holding the role ``admin`` (系统管理员)
+Who may use it: superusers (in development), and staff users (``is_staff``) holding the role ``admin`` (系统管理员)
 in their current membership. Django's own model permissions are not used for these models: a
 staff user without the role sees none of them, whatever permissions it was given.
 
 The legal configuration's admin (calendar, overrides, review catalogue, collective discussion) is
-``anjian.legal.admin``; it uses ``SystemAdminOnly`` from here. Audit events are read-only.
+``anjian.legal.admin``; it uses ``SystemAdminOnly`` from here. The audit trail and the login locks
+are not the system administrator's (三员分立): the audit administrator reads the audit at
+``/audit/`` and the security administrator unlocks at ``/security/``; here only the development
+superuser sees them, read-only.
 """
 
 from __future__ import annotations
@@ -54,8 +57,28 @@ class SystemAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 # -- the audit trail -------------------------------------------------------------------------------
 
 
+def is_development_superuser(request: HttpRequest) -> bool:
+    """The demo's ``admin`` in development; nobody in production mode (三员分立)."""
+    from anjian.core.admins import production
+
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.is_superuser) and not production()
+
+
+class DevelopmentSuperuserOnly(SystemAdminOnly):
+    """Not the system administrator's: people's records (login locks) belong to the security
+    administrator and the audit trail to the audit administrator (三员分立, core/views_admins.py).
+    Only the development superuser still sees these admin pages, read-only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_development_superuser(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_development_superuser(request)
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(SystemAdminOnly):
+class AuditEventAdmin(DevelopmentSuperuserOnly):
     list_display = ["at", "actor_name", "action_label", "object_type", "object_id", "object_repr", "jurisdiction", "source_ip"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_name", "object_id", "object_repr", "request_id", "note"]

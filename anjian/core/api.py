@@ -92,6 +92,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Every API error has one shape: ``{code, message, fields}`` (+ ``article`` for a refused rule)."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.http_status)
+    if getattr(exc, "anjian_token_refused", False):
+        # An unknown, expired or revoked API token (core/tokens.py): 401, whatever authenticator
+        # comes first (DRF would make it 403 because the session's has no WWW-Authenticate).
+        return Response({"code": "token_refused", "message": str(getattr(exc, "detail", "")), "fields": {}}, status=status.HTTP_401_UNAUTHORIZED, headers={"WWW-Authenticate": "Token"})
     if isinstance(exc, DjangoValidationError):
         err = ValidationFailed.from_django(exc)
         return Response(err.as_dict(), status=status.HTTP_400_BAD_REQUEST)

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # The audit of sign-ins listens to Django's and axes' auth signals (core/auth.py).
-        from anjian.core import accounts, auth  # noqa: F401
+        from anjian.core import accounts, auth, checks  # noqa: F401

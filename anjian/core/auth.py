@@ -23,15 +23,17 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from anjian.core import audit, audit_chain
+from anjian.core import admins, audit, audit_chain
 from anjian.core.errors import ValidationFailed
 from anjian.core.middleware import client_ip
 from anjian.core.scoping import scope_for
@@ -83,13 +85,46 @@ def client_ip_for_axes(request: HttpRequest) -> str | None:
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None) -> HttpResponse:
     """The login page again, saying why and for how long, with 429 Too Many Requests."""
     context = {
-        "form": AuthenticationForm(request),
+        "form": LoginForm(request),
         "locked_out": True,
         "lockout_minutes": lockout_minutes(),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "next": request.POST.get("next", "") if request.method == "POST" else "",
     }
     return render(request, "registration/login.html", context, status=429)
+
+
+class PasswordBackend(ModelBackend):
+    """Django's password backend, except that in production mode (``ANJIAN_PRODUCTION=1``) a
+    superuser is refused even with the right password (三员分立: every power goes through one of
+    the three administrator roles). The refusal is a failed login in the audit trail and in axes'
+    count; the login form says why (``LoginForm``)."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and user.is_superuser and admins.production():
+            if request is not None:
+                request.anjian_superuser_refused = True  # type: ignore[attr-defined]
+            raise PermissionDenied(SUPERUSER_REFUSED)
+        return user
+
+
+SUPERUSER_REFUSED = "生产模式下不允许超级管理员账号登录。请使用系统管理员、安全管理员或审计管理员的个人账号登录。"
+
+
+class LoginForm(AuthenticationForm):
+    """The login form; it names the refusal of a superuser in production mode."""
+
+    superuser_refused = False
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError:
+            if getattr(self.request, "anjian_superuser_refused", False):
+                self.superuser_refused = True
+                raise ValidationError(SUPERUSER_REFUSED, code="superuser_refused") from None
+            raise
 
 
 # -- the audit of sign-ins ---------------------------------------------------------------------------
@@ -139,7 +174,10 @@ def _record_failure(request: HttpRequest, attempted: str) -> None:
         return
     request.anjian_failure_recorded = True  # type: ignore[attr-defined]
     action = "auth.login_locked" if getattr(request, "anjian_refused_locked", False) else "auth.login_failed"
-    _record(action=action, user=_user_named(attempted), attempted=attempted, actor=None, note=request.path)
+    note = request.path
+    if getattr(request, "anjian_superuser_refused", False):
+        note = f"{request.path} {SUPERUSER_REFUSED}"
+    _record(action=action, user=_user_named(attempted), attempted=attempted, actor=None, note=note)
 
 
 @receiver(user_login_failed, dispatch_uid="anjian.auth.login_failed")
@@ -191,6 +229,10 @@ def login_unlock(*, actor: Any, username: str = "", ip_address: str = "", reason
         removed = len(found)
         attempts.delete()
         user = _user_named(username)
+        if user is not None:
+            from anjian.core import otp
+
+            otp.clear_lock(user)
         event = audit.build_event(
             actor=actor,
             action="auth.unlock",

@@ -1,8 +1,10 @@
 """Admin page 登录锁定: the current login-failure counts, and the audited unlock (issue 8, item 9).
 
-A bureau's system administrator sees and unlocks the counts of its own staff's login names; a
-superuser sees every count and may also unlock a source address. The unlock goes through
-``anjian.core.auth.login_unlock`` (auth.unlock in the audit trail, naming the administrator).
+三员分立 (issue 10, item 3): only the security administrator unlocks accounts, on its own page
+(``/security/``, core/views_admins.py). The system administrator no longer sees this admin page;
+the development superuser does (and may also unlock a source address). In production the server
+operator's ``anjian unlock`` remains. The unlock goes through ``anjian.core.auth.login_unlock``
+(auth.unlock in the audit trail, naming the administrator).
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from anjian.core.admin import SystemAdminOnly
+from anjian.core.admin import DevelopmentSuperuserOnly
 from anjian.core.auth import login_unlock
 from anjian.core.models import LoginLock
 from anjian.core.scoping import scope_for
 
-REASON = "系统管理员在管理后台解除锁定"
+REASON = "开发环境超级管理员在管理后台解除锁定"
 
 
 def _visible_usernames(request: HttpRequest, usernames: set[str]) -> set[str]:
@@ -33,7 +35,7 @@ def _visible_usernames(request: HttpRequest, usernames: set[str]) -> set[str]:
 
 
 @admin.register(LoginLock)
-class LoginLockAdmin(SystemAdminOnly):
+class LoginLockAdmin(DevelopmentSuperuserOnly):
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked", "path_info"]
     search_fields = ["username", "ip_address"]
     ordering = ["-attempt_time"]

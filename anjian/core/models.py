@@ -197,3 +197,63 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OtpDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238, 30 s, 6 digits; core/otp.py). Unconfirmed until the
+    user types a code from it; ``last_t`` refuses a code used twice; ``failures`` and
+    ``locked_until`` limit the guessing of codes."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="anjian_otp_device")  # not "otp_device": django-otp's login signal reads that name
+    key = models.CharField("密钥（十六进制）", max_length=80)
+    created_at = models.DateTimeField("创建时间")
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    last_t = models.BigIntegerField("最近使用的时间步", default=-1)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "动态口令设备"
+        verbose_name_plural = "动态口令设备"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'已启用' if self.confirmed_at else '未启用'}"
+
+
+class RecoveryCode(models.Model):
+    """One recovery code of a user's second factor: stored as an HMAC only, usable once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField("恢复码摘要", max_length=64)
+    created_at = models.DateTimeField("生成时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+        indexes = [models.Index(fields=["user", "code_hash"], name="recoverycode_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'已使用' if self.used_at else '未使用'}"
+
+
+class ApiToken(models.Model):
+    """A personal API token (我的API令牌; core/tokens.py): the key is shown once and stored as its
+    SHA-256 only; it expires, and its owner may revoke it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=100)
+    key_hash = models.CharField("令牌摘要", max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=12)
+    created_at = models.DateTimeField("创建时间")
+    expires_at = models.DateTimeField("到期时间")
+    last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"

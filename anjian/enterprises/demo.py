@@ -221,6 +221,10 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("city_depthead", "city", (Role.DEPT_HEAD, Role.OFFICER), "危化监管科", "科长"),
     Persona("city_officer", "city", (Role.OFFICER,), "执法支队", "执法队员"),
     Persona("city_legal", "city", (Role.LEGAL_REVIEWER,), "法规科", "法制审核员"),
+    # 三员分立 (issue 10, item 9): the city bureau's security and audit administrators (its system
+    # administrator is the office director of the roster below; zhifu_admin is a district's).
+    Persona("city_security", "city", (Role.SECURITY_ADMIN,), "办公室", "安全管理员"),
+    Persona("city_audit", "city", (Role.AUDIT_ADMIN,), "办公室", "审计管理员"),
     Persona("zhifu_leader", "zhifu", (Role.LEADER,), None, "局长", head=HeadKind.PRINCIPAL_HEAD),
     Persona("zhifu_depthead", "zhifu", (Role.DEPT_HEAD, Role.OFFICER), "危化监管科", "科长"),
     Persona("zhifu_officer", "zhifu", (Role.OFFICER,), "执法大队", "执法队员"),
@@ -513,7 +517,7 @@ class Login:
     @property
     def role_labels(self) -> str:
         if self.username == ADMIN_USERNAME:
-            return "Django超级用户（/admin/）"
+            return "Django超级用户（/admin/；仅供开发，生产模式下不能登录）"
         if not self.roles:
             return "（无角色：专家）"
         return "、".join(f"{Role(r).label}({r})" for r in self.roles)
@@ -1134,6 +1138,22 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
+
+
+def separated_admins_note(logins: Sequence[Login]) -> str:
+    """Which login is which of the three separated administrators, and the list for the crawler."""
+    by_role: dict[str, list[str]] = {Role.ADMIN: [], Role.SECURITY_ADMIN: [], Role.AUDIT_ADMIN: []}
+    for lg in logins:
+        for r in lg.roles:
+            if r in by_role:
+                by_role[r].append(f"{lg.username}（{lg.agency}）")
+    parts = [f"{Role(r).label}：{'、'.join(names) or '无'}" for r, names in by_role.items()]
+    crawl = ",".join(lg.username for lg in logins)
+    return (
+        "三员分立：" + "；".join(parts) + "。安全管理员解锁账号、重置动态口令（/security/），审计管理员查阅和校验审计日志（/audit/）；"
+        f"{ADMIN_USERNAME}仅供开发，生产模式（ANJIAN_PRODUCTION=1）下不能登录。\n"
+        f"全部登录名（可用于 crawl.py --users）：{crawl}"
+    )
 
 
 def logins_table(logins: Sequence[Login], password: str = DEMO_PASSWORD) -> str:

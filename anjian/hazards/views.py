@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anjian.core import idempotency
+from anjian.core import audit, idempotency
 from anjian.core.duties import is_same_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused
 from anjian.core.ids import parse_id
@@ -70,6 +70,8 @@ from anjian.inspections.models import Finding, Inspection
 from anjian.inspections.views import download_url
 from anjian.org.choices import Role
 from anjian.org.models import Membership
+
+audit.ACTIONS.setdefault("hazards.two_lists_export", "导出两个清单")
 
 PAGE_SIZE = 50
 TIMELINE_LIMIT = 300
@@ -984,6 +986,8 @@ def two_lists_export(request: HttpRequest, pk: int) -> HttpResponse:
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # Every export is audited (issue 10, item 5).
+    audit.record(actor=request.user, action="hazards.two_lists_export", obj=ent, note=f"导出两个清单（{n}条问题隐患）")
     response["Content-Disposition"] = content_disposition_header(True, f"{ent.name}-两个清单-{timezone.localdate():%Y%m%d}.xlsx") or ""
     response["Cache-Control"] = "private, no-store"
     return response

@@ -31,11 +31,11 @@ APP = WSGIHandler()
 
 @pytest.fixture
 def officer_token(world: Any, ent_a: Any, ent_b: Any, settings: Any, tmp_path: Any) -> str:
-    from rest_framework.authtoken.models import Token
+    from anjian.core import tokens
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ANJIAN_IMPORT_DIR = tmp_path / "imports"
-    return Token.objects.create(user=world.user("officer_a")).key
+    return tokens.create(actor=world.user("officer_a"), name="schemathesis", days=30)[1]
 
 
 @pytest.fixture(autouse=True)

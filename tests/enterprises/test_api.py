@@ -211,11 +211,11 @@ def test_anonymous_is_refused(world):
 
 
 def test_token_authentication(world, ent_a):
-    from rest_framework.authtoken.models import Token
+    from anjian.core import tokens
 
-    token = Token.objects.create(user=world.user("officer_a"))
+    _, key = tokens.create(actor=world.user("officer_a"), name="测试", days=30)
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert c.get("/api/v1/enterprises/").json()["count"] == 1
 
 

@@ -97,6 +97,17 @@ def _cert_needed(roles) -> bool:
     return bool({Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD} & set(roles))
 
 
+def test_the_printed_logins_name_the_three_administrators(demo_city):
+    """三员分立 (issue 10, item 9): the city bureau's security and audit administrators, said which is
+    which, and one comma-separated line for the crawler's --users."""
+    assert "安全管理员：city_security（烟台市应急管理局）" in demo_city
+    assert "审计管理员：city_audit（烟台市应急管理局）" in demo_city
+    assert "admin仅供开发" in demo_city
+    line = next(ln for ln in demo_city.splitlines() if "crawl.py --users" in ln)
+    names = line.split("：", 1)[1].split(",")
+    assert {"admin", "city_security", "city_audit", "zhifu_admin"} <= set(names)
+
+
 def test_experts_and_auxiliary_staff_are_never_officers(demo_city):
     others = Staff.objects.exclude(kind=StaffKind.CIVIL_SERVANT)
     assert others.filter(kind=StaffKind.EXPERT).exists() and others.filter(kind=StaffKind.AUXILIARY).exists()

@@ -177,10 +177,14 @@ def test_admin_registers_through_the_service(calendar: None, client: Any, staff_
     assert client.post(f"/admin/legal/ruleoverride/{row.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
-def test_admin_audit_trail_is_read_only(calendar: None, client: Any, staff_admin: Any, world: Any) -> None:
+def test_admin_audit_trail_is_read_only(calendar: None, client: Any, staff_admin: Any, world: Any, django_user_model: Any) -> None:
     _create(world.user("legal_a"))
     ev = AuditEvent.objects.get(action="rule.override")
+    # 三员分立: the system administrator does not read the audit trail (the audit administrator
+    # does, at /audit/); in the admin only the development superuser sees it, read-only.
     client.force_login(staff_admin)
+    assert client.get("/admin/core/auditevent/").status_code == 403
+    client.force_login(django_user_model.objects.create_superuser(username="root", password="Anjian-test-2026", email="r@example.invalid"))
     listing = client.get("/admin/core/auditevent/")
     assert listing.status_code == 200 and "登记法定规则覆盖" in listing.content.decode()
     assert client.get(f"/admin/core/auditevent/{ev.pk}/change/").status_code == 200  # view only

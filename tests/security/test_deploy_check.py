@@ -25,6 +25,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
             "ANJIAN_CSRF_TRUSTED_ORIGINS": "https://aj.example.gov.cn",
             "ANJIAN_TRUST_PROXY": "1",
             "ANJIAN_HTTPS": "1",
+            "ANJIAN_PRODUCTION": "1",
         }
     )
     env.update(extra)

@@ -40,7 +40,7 @@ def test_five_failures_lock_and_the_right_password_is_then_refused(world: Any, c
     r = attempt(client, "officer_a", "wrong-password")
     assert r.status_code == 429
     page = r.content.decode()
-    assert "登录失败次数过多（连续5次）" in page and "锁定30分钟" in page and "联系系统管理员解锁" in page
+    assert "登录失败次数过多（连续5次）" in page and "锁定30分钟" in page and "联系安全管理员解锁" in page
 
     r = attempt(client, "officer_a", PASSWORD)
     assert r.status_code == 429 and "锁定" in r.content.decode()
@@ -151,7 +151,10 @@ def test_every_auth_action_has_a_chinese_label() -> None:
     from anjian.core.audit import ACTIONS
 
     labels = {k: v for k, v in ACTIONS.items() if k.startswith("auth.")}
-    assert set(labels) == {"auth.login", "auth.logout", "auth.login_failed", "auth.lockout", "auth.login_locked", "auth.unlock", "auth.session_ended", "auth.password_changed"}
+    assert set(labels) == {
+        "auth.login", "auth.logout", "auth.login_failed", "auth.lockout", "auth.login_locked", "auth.unlock", "auth.session_ended", "auth.password_changed",
+        "auth.otp_enrolled", "auth.otp_failed", "auth.otp_locked", "auth.otp_recovery_used", "auth.otp_reset", "auth.token_created", "auth.token_revoked",
+    }  # fmt: skip
     assert all("," not in v and "(" not in v for v in labels.values())
 
 
@@ -165,35 +168,49 @@ def staff(world: Any, name: str) -> Any:
     return user
 
 
-def test_a_bureau_administrator_unlocks_its_own_staff_in_the_admin(world: Any, client: Client) -> None:
+def test_a_bureau_security_administrator_unlocks_its_own_staff(world: Any, client: Client) -> None:
+    """三员分立: the security administrator unlocks, on its own page, within its bureau only."""
     from axes.models import AccessAttempt
+
+    from tests.conftest import _person
 
     for _ in range(5):
         attempt(client, "officer_a", "wrong-password", ip="10.7.7.7")
     for _ in range(5):
         attempt(client, "officer_b", "wrong-password", ip="10.8.8.8")
-    admin_client = Client()
-    admin_client.force_login(staff(world, "admin_a"))
-    page = admin_client.get("/admin/core/loginlock/")
+    security = Client()
+    security.force_login(_person({}, "security_a", world.agency_a, ["security_admin"], cert=False))
+    page = security.get("/security/")
     assert page.status_code == 200
     listed = page.content.decode()
     assert "officer_a" in listed and "officer_b" not in listed  # another bureau's staff are not shown
 
-    # the other bureau's count cannot be lifted by posting its id either
-    other = AccessAttempt.objects.get(username="officer_b")
-    admin_client.post("/admin/core/loginlock/", {"action": "unlock_usernames", "_selected_action": [other.pk]})
+    # the other bureau's user cannot be unlocked by naming it
+    r = security.post("/security/unlock/", {"username": "officer_b", "reason": "已核实"}, follow=True)
+    assert "不属于本机关管辖" in r.content.decode()
     assert AccessAttempt.objects.filter(username="officer_b").exists()
-    # nor a source address, which only the superuser lifts
-    own = AccessAttempt.objects.get(username="officer_a")
-    admin_client.post("/admin/core/loginlock/", {"action": "unlock_sources", "_selected_action": [own.pk]})
-    assert AccessAttempt.objects.filter(ip_address="10.7.7.7").exists()
+    # a reason is required
+    r = security.post("/security/unlock/", {"username": "officer_a", "reason": ""}, follow=True)
+    assert "原因" in r.content.decode() and AccessAttempt.objects.filter(username="officer_a").exists()
 
-    r = admin_client.post("/admin/core/loginlock/", {"action": "unlock_usernames", "_selected_action": [own.pk]})
+    r = security.post("/security/unlock/", {"username": "officer_a", "reason": "已电话核实为本人"})
     assert r.status_code == 302
     assert not AccessAttempt.objects.filter(username="officer_a").exists()
     assert attempt(client, "officer_a", PASSWORD, ip="10.7.7.9").status_code == 302
     ev = AuditEvent.objects.get(action="auth.unlock")
-    assert ev.actor == world.user("admin_a") and ev.jurisdiction_id == world.district_a.pk and "管理后台" in ev.note
+    assert ev.actor.username == "security_a" and ev.jurisdiction_id == world.district_a.pk and ev.note == "已电话核实为本人"
+
+
+def test_the_system_administrator_no_longer_unlocks(world: Any, client: Client) -> None:
+    """三员分立: neither the admin page 登录锁定 nor the security page is the system administrator's."""
+    for _ in range(5):
+        attempt(client, "officer_a", "wrong-password", ip="10.7.7.7")
+    admin_client = Client()
+    admin_client.force_login(staff(world, "admin_a"))
+    assert admin_client.get("/admin/core/loginlock/").status_code == 403
+    assert admin_client.get("/security/").status_code == 403
+    assert admin_client.post("/security/unlock/", {"username": "officer_a", "reason": "x"}).status_code == 403
+    assert attempt(client, "officer_a", PASSWORD, ip="10.7.7.9").status_code == 429
 
 
 def test_an_officer_has_no_lockout_admin(world: Any, client: Client) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.core.files import uploadedfile
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from anjian.core.models import AuditEvent
 from tests.conftest import PASSWORD
@@ -78,8 +77,10 @@ def test_signed_in_users_may_send_uploads_up_to_the_limit(client: Client, world:
 
 
 def test_a_token_client_is_signed_in_for_the_limit(client: Client, world: Any) -> None:
-    token = Token.objects.create(user=world.user("officer_a"))
-    r = client.post("/api/v1/enterprises/", {"name": "x" * (2 * MB)}, HTTP_AUTHORIZATION=f"Token {token.key}")
+    from anjian.core import tokens
+
+    _, key = tokens.create(actor=world.user("officer_a"), name="测试", days=30)
+    r = client.post("/api/v1/enterprises/", {"name": "x" * (2 * MB)}, HTTP_AUTHORIZATION=f"Token {key}")
     assert r.status_code != 413
     r = client.post("/api/v1/enterprises/", {"name": "x" * (2 * MB)}, HTTP_AUTHORIZATION="Token not-a-real-token")
     assert r.status_code == 413

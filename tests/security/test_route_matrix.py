@@ -45,6 +45,17 @@ ROUTES: dict[str, str] = {
     "account": "login",  # the user's own account: no record id, nobody else's data
     "account-password": "login",
     "account-end-others": "login",
+    # the second factor and the personal API tokens (issue 10, items 2 and 4)
+    "login-otp": "login",  # the second step of the sign-in: the signed-in user's own device
+    "account-otp": "login",
+    "account-token-create": "login",
+    "account-token-revoke": "object-unbuilt:api_token",
+    # the separated administrators' pages (三员分立): 403 for everyone else, scoped inside
+    "security": "login",
+    "security-unlock": "login",
+    "security-otp-reset": "login",
+    "audit": "login",
+    "audit-verify": "login",
     "enterprises:list": "login",
     "enterprises:create": "login",
     "enterprises:export": "login",
@@ -389,6 +400,7 @@ ROUTES: dict[str, str] = {
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
 # "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
 UNBUILT_REASONS: dict[str, str] = {
+    "api_token": "a token belongs to its user, not to a jurisdiction; tests/core/test_api_tokens.py checks that another user's token is 404 and stays unrevoked",
     "discretion_standard": "a standard is legal configuration, not a district record built by b_records; tests/cases/test_discretion.py checks that district A never sees or approves district B's",
 }
 API_PREFIX = "api/v1/"

@@ -54,3 +54,5 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"演示登录账号（密码均为 {demo.DEMO_PASSWORD}）：")
         self.stdout.write(demo.logins_table(logins))
+        self.stdout.write("")
+        self.stdout.write(demo.separated_admins_note(logins))
