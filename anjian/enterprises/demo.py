@@ -233,6 +233,9 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("zhifu_legal", "zhifu", (Role.LEGAL_REVIEWER,), "法规科", "法制审核员"),
     Persona("zhifu_office", "zhifu", (Role.OFFICE,), "办公室", "科员"),
     Persona("zhifu_admin", "zhifu", (Role.ADMIN,), "办公室", "信息化管理员"),
+    # The district bureau administers its own people too (org pages: role grants, unlocks; the audit).
+    Persona("zhifu_security", "zhifu", (Role.SECURITY_ADMIN,), "办公室", "安全管理员"),
+    Persona("zhifu_audit", "zhifu", (Role.AUDIT_ADMIN,), "办公室", "审计管理员"),
     Persona("zhifu_expert", "zhifu", (), None, "安全生产专家", kind=StaffKind.EXPERT),
     Persona("fushan_officer", "fushan", (Role.OFFICER,), "执法大队", "执法队员"),
     Persona("fushan_depthead", "fushan", (Role.DEPT_HEAD, Role.OFFICER), "工贸监管科", "科长"),
