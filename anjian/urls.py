@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from anjian.core import views as core_views
 from anjian.core import views_account as account_views
+from anjian.core import views_pii as pii_views
 from anjian.core.apidocs import RedocView, SwaggerView, redoc_bundle
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("account/password/", account_views.password_change, name="account-password"),
     path("account/sessions/end-others/", account_views.end_other_sessions, name="account-end-others"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("pii/reveal/", pii_views.reveal, name="pii-reveal"),  # the audited reveal of masked personal data (core/pii.py)
     path("enterprises/", include("anjian.enterprises.urls")),
     path("inspections/", include("anjian.inspections.urls")),
     path("hazards/", include("anjian.hazards.urls")),
