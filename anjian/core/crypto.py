@@ -352,7 +352,7 @@ class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
         return MASKERS[self.kind](value)
 
 
-class _EmptyOnlyExact(Exact):
+class _EmptyOnlyExact(Exact):  # type: ignore[type-arg]
     def get_prep_lookup(self) -> Any:
         if self.rhs not in ("", None):
             raise FieldError(f"{self.lhs.target.name}: personal data is encrypted; search it through its blind index (anjian.core.crypto.blind_filter)")
@@ -379,8 +379,8 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        src = model_instance._meta.get_field(self.source)
-        value = blind_index(getattr(model_instance, src.attname) or "", src.kind)  # type: ignore[attr-defined]
+        src: Any = model_instance._meta.get_field(self.source)
+        value = blind_index(getattr(model_instance, src.attname) or "", src.kind)
         setattr(model_instance, self.attname, value)
         return value
 
@@ -422,9 +422,9 @@ def rewrite_table(model: type[models.Model], *, connection: Any, batch: int = 50
     if not fields:
         return out
     qn = connection.ops.quote_name
-    pk = meta.pk.column  # type: ignore[union-attr]
-    cols = [f.column for f in fields]
-    bidx = {f.column: meta.get_field(f.blind_index_field).column for f in fields if f.blind_index_field}
+    pk: str = meta.pk.column  # type: ignore[union-attr,assignment]
+    cols: list[str] = [str(f.column) for f in fields]
+    bidx: dict[str, str] = {str(f.column): str(meta.get_field(f.blind_index_field).column) for f in fields if f.blind_index_field}  # type: ignore[union-attr]
     read_cols = [pk, *cols, *bidx.values()]
     table = qn(meta.db_table)
     last: Any = None
@@ -455,8 +455,8 @@ def rewrite_table(model: type[models.Model], *, connection: Any, batch: int = 50
                         sets[f.column] = encrypt(plain, aad=f.aad())
                     if f.column in bidx and not decrypt_only:
                         want = blind_index(plain, f.kind)
-                        if values[bidx[f.column]] != want:
-                            sets[bidx[f.column]] = want
+                        if values[bidx[str(f.column)]] != want:
+                            sets[bidx[str(f.column)]] = want
                 if sets:
                     out.rewritten += 1
                     updates.append((list(sets), [*sets.values(), values[pk]]))

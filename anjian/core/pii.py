@@ -99,7 +99,7 @@ def pii_reveal(*, actor: Any, target: str, pk: Any, field: str, reason: str) -> 
     limit = int(getattr(settings, "PII_REVEALS_PER_HOUR", 60))
     if _reveals_in_last_hour(actor) >= limit:
         raise PermissionRefused(f"一小时内查看完整个人信息已达{limit}次，请稍后再试。", code="pii_rate_limited")
-    f = obj._meta.get_field(field)
+    f: Any = obj._meta.get_field(field)
     value = getattr(obj, f.attname) or ""
     jurisdiction_id = getattr(obj, "jurisdiction_id", None)
     if jurisdiction_id is None:
