@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from anjian.cases import api_casefile, api_decision, api_discretion, api_evidence, api_execution, api_filing, api_publication
 from anjian.cases.api import CaseViewSet
+from anjian.core.views_pii import PiiRevealView
 from anjian.enterprises.api import EnterpriseViewSet
 from anjian.hazards.api import HazardViewSet, MeasureViewSet, SetAsideViewSet, TransferViewSet
 from anjian.inspections.api import ChecklistViewSet, InspectionViewSet
@@ -33,4 +34,4 @@ case_stage_urls = [
     *api_casefile.urlpatterns,
 ]
 
-urlpatterns = [path("law/", include("anjian.legal.api")), *case_stage_urls, *router.urls]
+urlpatterns = [path("law/", include("anjian.legal.api")), path("pii/reveal/", PiiRevealView.as_view(), name="api-pii-reveal"), *case_stage_urls, *router.urls]

@@ -49,6 +49,16 @@ if not SECRET_KEY:
 # from the database and its backups: whoever holds it can forge a chain); without it the key is
 # derived from SECRET_KEY, which is enough for a development machine (docs/operator-guide.md).
 AUDIT_KEY = os.environ.get("ANJIAN_AUDIT_KEY", "")
+# Personal data at rest (core/crypto.py; issue 10, item 6): ID and telephone numbers of people are
+# stored encrypted. ANJIAN_PII_KEYS is "id:base64,id:base64,…" (32 random bytes each), the first the
+# current key; older keys stay listed until `anjian pii rotate` has re-encrypted every row.
+# ANJIAN_PII_INDEX_KEY keys the blind index (exact search). Without them both are derived from
+# SECRET_KEY, which is enough for a development machine (docs/operator-guide.md).
+PII_KEYS = os.environ.get("ANJIAN_PII_KEYS", "")
+PII_INDEX_KEY = os.environ.get("ANJIAN_PII_INDEX_KEY", "")
+PII_CIPHER = os.environ.get("ANJIAN_PII_CIPHER", "")  # sm4-gcm or aes-gcm; default SM4-GCM where OpenSSL has it
+# Reveals of masked personal data one user may make per hour (anjian/core/pii.py).
+PII_REVEALS_PER_HOUR = int(os.environ.get("ANJIAN_PII_REVEALS_PER_HOUR", "60"))
 # Audit rows are kept at least six months (网络安全法第二十一条第三项: 网络日志留存不少于六个月);
 # the purge job refuses a shorter period.
 AUDIT_RETENTION_DAYS = int(os.environ.get("ANJIAN_AUDIT_RETENTION_DAYS", "365"))

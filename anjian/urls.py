@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from anjian.core import views as core_views
 from anjian.core import views_account as account_views
 from anjian.core import views_admins as admin_views
+from anjian.core import views_pii as pii_views
 from anjian.core.apidocs import RedocView, SwaggerView, redoc_bundle
 from anjian.core.auth import LoginForm
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("audit/", admin_views.audit_log, name="audit"),
     path("audit/verify/", admin_views.audit_verify, name="audit-verify"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("pii/reveal/", pii_views.reveal, name="pii-reveal"),  # the audited reveal of masked personal data (core/pii.py)
     path("enterprises/", include("anjian.enterprises.urls")),
     path("inspections/", include("anjian.inspections.urls")),
     path("hazards/", include("anjian.hazards.urls")),

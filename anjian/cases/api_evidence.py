@@ -24,6 +24,7 @@ from anjian.cases import evidence as services
 from anjian.cases import selectors
 from anjian.cases.models import Case
 from anjian.cases.models_evidence import EvidenceFile, EvidenceKind, InterviewNotice, InterviewRecord, Preservation, PreservationOutcome, Sample, SurveyRecord
+from anjian.core import pii
 from anjian.core.api import IdField, JSONParser
 from anjian.core.errors import NotFound, ValidationFailed
 from anjian.core.ids import parse_id
@@ -61,6 +62,10 @@ class InterviewRecordOut(serializers.ModelSerializer[InterviewRecord]):
             "phone", "address", "content", "signer", "refusal_note", "document", "document_number",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, instance: InterviewRecord) -> dict[str, Any]:
+        # The interviewee's ID and telephone masked (core/pii.py); the full value through POST /api/v1/pii/reveal/.
+        return pii.mask_fields(dict(super().to_representation(instance)), InterviewRecord)
 
 
 class SurveyOut(serializers.ModelSerializer[SurveyRecord]):

@@ -24,6 +24,7 @@ from anjian.cases.choices import (
     StatementForm,
     StatementKind,
 )
+from anjian.core.crypto import BlindIndexField, EncryptedCharField
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
 from anjian.documents.models import IssuedDocument
@@ -71,7 +72,9 @@ class Case(models.Model):
         Enterprise, verbose_name="当事单位（当事人为自然人时为其所在单位）", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     person_name = models.CharField("当事人姓名", max_length=32, blank=True)
-    person_id_number = models.CharField("身份证号码", max_length=18, blank=True)
+    # Encrypted at rest (core/crypto.py); the repeat-offence search goes through the blind index.
+    person_id_number = EncryptedCharField("身份证号码", kind="id", plain_max_length=18, blind_index="person_id_number_bidx")
+    person_id_number_bidx = BlindIndexField("身份证号码检索码", source="person_id_number", db_index=True)
     person_position = models.CharField("职务", max_length=64, blank=True)
     person_address = models.CharField("住址", max_length=200, blank=True, help_text="自然人当事人的住址（行政处罚法第五十九条第一款第一项：决定书载明当事人的地址）")
     source = models.CharField("案件来源", max_length=16, choices=CaseSource.choices)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from anjian.core import audit
+from anjian.core.crypto import BlindIndexField, EncryptedCharField
 from anjian.documents.models import IssuedDocument
 from anjian.org.models import Staff
 
@@ -97,10 +98,11 @@ class InterviewRecord(models.Model):
     officers = _officers_field()
     recorder = models.CharField("记录人", max_length=64, blank=True)
     name = models.CharField("被询问人姓名", max_length=64)
-    id_number = models.CharField("身份证号码", max_length=18, blank=True)
+    id_number = EncryptedCharField("身份证号码", kind="id", plain_max_length=18, blind_index="id_number_bidx")
+    id_number_bidx = BlindIndexField("身份证号码检索码", source="id_number", db_index=True)
     employer = models.CharField("工作单位", max_length=100, blank=True)
     position = models.CharField("职务", max_length=64, blank=True)
-    phone = models.CharField("联系电话", max_length=32, blank=True)
+    phone = EncryptedCharField("联系电话", kind="phone", plain_max_length=32)
     address = models.CharField("住址", max_length=200, blank=True)
     content = models.TextField("询问内容（问答）")
     signer = models.CharField("被询问人签名", max_length=64, blank=True)

@@ -58,6 +58,7 @@ from anjian.cases.models import (
     Waiver,
 )
 from anjian.core import audit
+from anjian.core.crypto import blind_filter
 from anjian.core.duties import require_other_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
@@ -642,7 +643,7 @@ def _previous_dates(case: Case, violation_ids: set[str], before: dt.date) -> lis
     if case.party_type == PartyType.UNIT:
         qs = qs.filter(party_type=PartyType.UNIT, enterprise_id=case.enterprise_id)
     else:
-        qs = qs.filter(party_type=PartyType.PERSON, person_id_number=case.person_id_number)
+        qs = qs.filter(party_type=PartyType.PERSON, **blind_filter("person_id_number", case.person_id_number, model=Case))  # encrypted: by blind index
     dates: set[dt.date] = {d for d in qs.values_list("decided_on", flat=True) if d is not None}
     if case.enterprise_id and case.party_type == PartyType.UNIT:
         # Findings before this act began are earlier records; later ones are this act itself.
@@ -675,7 +676,7 @@ def case_file(*, actor: Any, case: Case, filed_on: dt.date) -> Case:
                 code="limitation_expired", article=XZCF_36,
             )  # fmt: skip
         same = CaseViolation.objects.filter(violation_id=v.violation_id, act_date=v.act_date).exclude(case=c).exclude(case__status=CaseStatus.WITHDRAWN)
-        same = same.filter(case__enterprise_id=c.enterprise_id) if c.party_type == PartyType.UNIT else same.filter(case__person_id_number=c.person_id_number)
+        same = same.filter(case__enterprise_id=c.enterprise_id) if c.party_type == PartyType.UNIT else same.filter(**blind_filter("person_id_number", c.person_id_number, model=Case, prefix="case__"))
         if same.exists():
             raise DomainError(f"当事人的同一违法行为（{v.violation_id}，{v.act_date:%Y年%-m月%-d日}）已在其他案件中处理，不得重复处罚。", code="same_act_other_case", article=XZCF_29)
     earlier = _previous_dates(c, {v.violation_id for v in violations}, filed_on)

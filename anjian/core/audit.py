@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Q
 
-from anjian.core import audit_chain, context
+from anjian.core import audit_chain, context, crypto
 from anjian.core.models import AuditEvent
 
 # The catalogue of action codes (STYLE.md principle 4): code → Chinese label shown in the audit tab.
@@ -46,6 +46,8 @@ ACTIONS: dict[str, str] = {
     "backup.create": "备份数据",
     "backup.restore": "从备份恢复数据",
     "demo.load": "生成演示数据",
+    "pii.reveal": "查看完整个人信息",
+    "pii.rotate": "个人信息密钥轮换",
 }
 
 
@@ -69,7 +71,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name in {"search_text", "updated_at", "created_at", "version"}:
+        if f.name in {"search_text", "updated_at", "created_at", "version"} or isinstance(f, crypto.BlindIndexField):
             continue
         out[f.name] = jsonable(getattr(obj, f.attname))
     return out
@@ -159,8 +161,10 @@ def build_event(
         object_id=str(object_id),
         object_repr=object_repr[:200],
         jurisdiction_id=jurisdiction_id,
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
+        # Personal data encrypted at rest is not copied into the audit in the clear: masked
+        # (370602********1234, 138****5678) under the names of the encrypted fields.
+        before=crypto.mask_named(jsonable(before)) if before is not None else None,
+        after=crypto.mask_named(jsonable(after)) if after is not None else None,
         note=note,
         request_id=info.request_id,
         source_ip=info.source_ip,

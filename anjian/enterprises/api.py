@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anjian.core import idempotency
+from anjian.core import idempotency, pii
 from anjian.core.api import id_params
 from anjian.core.models import Jurisdiction
 from anjian.core.paging import Counted
@@ -44,7 +44,8 @@ class KeyPersonSerializer(serializers.ModelSerializer[KeyPerson]):
 
     def to_representation(self, instance: KeyPerson) -> dict[str, Any]:
         # Listed like the key-people tab: ID numbers masked, also inside a certificate number.
-        return dict(mask_id_fields(super().to_representation(instance)))
+        # Telephones and ID numbers masked for every role; the full value through POST /api/v1/pii/reveal/.
+        return pii.mask_fields(dict(mask_id_fields(super().to_representation(instance))), KeyPerson)
 
 
 class HazardSourceSerializer(serializers.ModelSerializer[MajorHazardSource]):
@@ -74,6 +75,10 @@ class EnterpriseListSerializer(serializers.ModelSerializer[Enterprise]):
             "sectors", "features", "scale", "employees", "risk_grade", "standardization_level", "declared_status",
             "supervision_level", "principal", "contact_phone", "updated_at", "version",
         ]
+
+    def to_representation(self, instance: Enterprise) -> dict[str, Any]:
+        # The principal's and the contact's telephones masked (core/pii.py); reveal through POST /api/v1/pii/reveal/.
+        return pii.mask_fields(dict(super().to_representation(instance)), Enterprise)
 
     # Decoded from class_bits with the table the view puts in the context (no prefetch per link).
     def get_sectors(self, obj: Enterprise) -> list[str]:

@@ -27,7 +27,7 @@ from django_tasks import task
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from anjian.core import audit, context, xlsx
+from anjian.core import audit, context, crypto, xlsx
 from anjian.core.scoping import scope_for
 from anjian.enterprises import selectors
 from anjian.enterprises.choices import OperatingStatus, Scale, StandardizationLevel, SupervisionLevel
@@ -72,9 +72,10 @@ def _row(ent: Enterprise, classes: ClassTable, measures: list[selectors.ActiveMe
         "division": ent.division.name if ent.division is not None else "",
         "legal_representative": ent.legal_representative,
         "principal": ent.principal,
-        "principal_phone": ent.principal_phone,
+        # Telephones masked for every role (core/pii.py); the import reads a matching mask as unchanged.
+        "principal_phone": crypto.mask_phone(ent.principal_phone),
         "contact_name": ent.contact_name,
-        "contact_phone": ent.contact_phone,
+        "contact_phone": crypto.mask_phone(ent.contact_phone),
         "registered_address": ent.registered_address,
         "industry": ent.industry_id or "",
         "sectors": "、".join(c.label for c in classes.sectors_of(ent.class_bits)),

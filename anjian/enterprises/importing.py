@@ -68,7 +68,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 from simple_history.utils import bulk_create_with_history
 
-from anjian.core import audit, context, db, xlsx
+from anjian.core import audit, context, crypto, db, xlsx
 from anjian.core.errors import NotFound, PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent, Division, Jurisdiction
 from anjian.core.scoping import Scope, scope_for
@@ -163,6 +163,8 @@ _ENT_FIELDS = [c.key for c in COLUMNS if c.key in services.EDITABLE_FIELDS]
 # FK values come from the lookups below (they exist); full_clean would query each one per row.
 _CLEAN_EXCLUDE = ["jurisdiction", "owner_agency", "division", "industry", "risk_scheme", "chemical_park", "search_text"]
 _NOT_COMPARED = {"created_at", "updated_at"}
+# Encrypted personal data among the columns (masked in the export).
+_ENCRYPTED = {f.name: f for f in crypto.encrypted_fields(Enterprise) if f.name in _ENT_FIELDS}
 
 _YES = {"是", "Y", "YES", "TRUE", "1", "√"}
 _NO = {"否", "N", "NO", "FALSE", "0", ""}
@@ -456,6 +458,12 @@ class RowChecker:
             ent = Enterprise(jurisdiction=lk.jurisdiction, owner_agency=lk.agency)
         for key in _ENT_FIELDS:
             if key in data:
+                if key in _ENCRYPTED and isinstance(data[key], str) and "*" in data[key]:
+                    # The export masks telephones (core/pii.py): a masked value that matches the
+                    # stored number means "unchanged", so an exported file re-imports as it was.
+                    if existing is None or _ENCRYPTED[key].mask(getattr(existing, key)) != data[key]:
+                        row.fail(key, "号码已脱敏（含*），不能导入；请填写完整号码或留空。")
+                    continue
                 setattr(ent, key, data[key])
         if ent.risk_scheme_id is not None and ent.risk_scheme_id in lk.schemes_by_id:
             ent.risk_scheme = lk.schemes_by_id[ent.risk_scheme_id]
@@ -557,6 +565,13 @@ def bulk_set(objs: list[Any], fields: list[str]) -> None:
     if not objs:
         return
     model = type(objs[0])
+    # Encrypted personal data (core/crypto.py): the blind index travels with its field, since this
+    # write does not go through the fields' pre_save.
+    for f in crypto.encrypted_fields(model):
+        if f.name in fields and f.blind_index_field and f.blind_index_field not in fields:
+            fields = [*fields, f.blind_index_field]
+            for o in objs:
+                setattr(o, f.blind_index_field, crypto.blind_index(getattr(o, f.attname) or "", f.kind))
     pg = connection.vendor == "postgresql"
     if not pg and not (connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 33)):
         model.objects.bulk_update(objs, fields, batch_size=500)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from anjian.core.crypto import BlindIndexField, EncryptedCharField
 from anjian.core.models import Division, Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
 from anjian.core.validators import DateBounds, validate_id_number, validate_phone, validate_uscc
@@ -138,9 +139,12 @@ class Enterprise(models.Model):
     unlicensed = models.BooleanField("无证无照", default=False)
     legal_representative = models.CharField("法定代表人", max_length=32, blank=True)
     principal = models.CharField("主要负责人", max_length=32, blank=True)
-    principal_phone = models.CharField("主要负责人电话", max_length=32, blank=True, validators=[validate_phone])
+    # The principal (主要负责人) and the contact are natural persons: their telephones are encrypted
+    # at rest like a key person's (core/crypto.py); the principal's has a blind index for exact search.
+    principal_phone = EncryptedCharField("主要负责人电话", kind="phone", plain_max_length=32, validators=[validate_phone], blind_index="principal_phone_bidx")
+    principal_phone_bidx = BlindIndexField("主要负责人电话检索码", source="principal_phone", db_index=True)
     contact_name = models.CharField("联系人", max_length=32, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=32, blank=True, validators=[validate_phone])
+    contact_phone = EncryptedCharField("联系电话", kind="phone", plain_max_length=32, validators=[validate_phone])
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="所属辖区", on_delete=models.PROTECT, related_name="+")
     owner_agency = models.ForeignKey(Agency, verbose_name="管理机关", on_delete=models.PROTECT, related_name="+")
     division = models.ForeignKey(Division, verbose_name="所在区县", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -317,8 +321,11 @@ class KeyPerson(models.Model):
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="key_people")
     role = models.CharField("类别", max_length=32, choices=KeyPersonRole.choices)
     name = models.CharField("姓名", max_length=32)
-    id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number])
-    phone = models.CharField("电话", max_length=32, blank=True, validators=[validate_phone])
+    # Encrypted at rest (core/crypto.py), found by exact value through the blind indexes.
+    id_number = EncryptedCharField("身份证号", kind="id", plain_max_length=18, validators=[validate_id_number], blind_index="id_number_bidx")
+    id_number_bidx = BlindIndexField("身份证号检索码", source="id_number", db_index=True)
+    phone = EncryptedCharField("电话", kind="phone", plain_max_length=32, validators=[validate_phone], blind_index="phone_bidx")
+    phone_bidx = BlindIndexField("电话检索码", source="phone", db_index=True)
     certificate_kind = models.CharField("证书类别（作业类别）", max_length=64, blank=True)
     certificate_no = models.CharField("证书编号", max_length=64, blank=True)
     certificate_expiry = models.DateField("证书有效期至", null=True, blank=True, validators=[DateBounds("end")])

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
-from anjian.core import idempotency
+from anjian.core import crypto, idempotency
 from anjian.core.audit import ACTIONS
 from anjian.core.errors import DomainError
 from anjian.core.models import Division
@@ -226,6 +226,8 @@ class _Display:
     def value(self, model: type[models.Model], name: str, value: Any) -> str:
         if value is None or value == "" or value == []:
             return "（空）"
+        if name in crypto.PII_FIELD_KINDS and isinstance(value, str):
+            return crypto.MASKERS[crypto.PII_FIELD_KINDS[name]](value)  # encrypted personal data: masked as everywhere
         if name in ID_FIELDS:
             return mask_id_numbers_in(value)  # the audit tab lists them like the key-people tab
         if isinstance(value, bool):

@@ -42,6 +42,7 @@ ROUTES: dict[str, str] = {
     "login": "public",
     "logout": "public",  # POST only; an anonymous POST just lands on the login page
     "healthz": "public",
+    "pii-reveal": "login",  # POST only; the record's id is in the body, scoped by the service (404, tests/core/test_crypto.py)
     "account": "login",  # the user's own account: no record id, nobody else's data
     "account-password": "login",
     "account-end-others": "login",
@@ -197,6 +198,7 @@ ROUTES: dict[str, str] = {
     "api-redoc": "login",
     "api-redoc-js": "public",  # the Redoc script bundle (a static asset served from the package)
     # ---- API operations (OpenAPI schema) ----
+    "POST /api/v1/pii/reveal/": "login",  # the record's id is in the body, scoped by the service (404, tests/core/test_crypto.py)
     "GET /api/v1/agencies/": "login",
     "GET /api/v1/agencies/{id}/": "login",  # the organisation directory is shared by every bureau
     "GET /api/v1/departments/": "login",
