@@ -53,11 +53,11 @@ def _world() -> Any:
 
 def setup(rows: int) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from rest_framework.authtoken.models import Token
+    from anjian.core import tokens
 
     user = _world()
-    token, _ = Token.objects.get_or_create(user=user)
-    out: dict[str, Any] = {"token": token.key}
+    _, key = tokens.create(actor=user, name="崩溃测试", days=1)
+    out: dict[str, Any] = {"token": key}
     if rows:
         from anjian.enterprises import importing
         from tests.enterprises.test_import import good, xlsx
