@@ -174,6 +174,13 @@ class CertificateEventWriteSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class StaffDetailsSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=32)
+    gender = serializers.ChoiceField(choices=[("", "—"), ("M", "男"), ("F", "女")], required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class LegalQualificationSerializer(serializers.Serializer[Any]):
     legal_qualification_no = serializers.CharField(max_length=32, allow_blank=True)
 
@@ -370,6 +377,15 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet[Staff]):
         ser.is_valid(raise_exception=True)
         services.certificate_event_record(actor=request.user, certificate=cert, **ser.validated_data)
         return _staff_out(staff, status.HTTP_201_CREATED)
+
+    @extend_schema(request=StaffDetailsSerializer, responses=StaffDetailSerializer, summary="更正人员姓名、性别、电话、备注（记入审计）")
+    @action(detail=True, methods=["post"], url_path="details")
+    def details(self, request: Request, pk: str | None = None) -> Response:
+        staff = self._managed(request, pk)
+        ser = StaffDetailsSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        staff = services.staff_details_set(actor=request.user, staff=staff, **ser.validated_data)
+        return _staff_out(staff)
 
     @extend_schema(request=LegalQualificationSerializer, responses=StaffDetailSerializer)
     @action(detail=True, methods=["post"], url_path="legal-qualification")

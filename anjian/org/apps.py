@@ -18,6 +18,7 @@ class OrgConfig(AppConfig):
                 "membership.end": "结束任职",
                 "membership.roles": "变更角色",
                 "staff.legal_qualification": "登记法律职业资格",
+                "staff.update": "更正人员信息",
                 "staff.import": "Excel导入人员和执法证",
             }
         )

@@ -140,6 +140,13 @@ class CertificateEventForm(KeyedForm):
     note = _text("说明", 200, required=False, help_text="暂扣、吊销须写明原因")
 
 
+class StaffDetailsForm(KeyedForm):
+    name = _text("姓名", 32)
+    gender = forms.ChoiceField(label="性别", required=False, choices=[("", "—"), ("M", "男"), ("F", "女")])
+    phone = _text("电话", 32, required=False)
+    note = _text("备注", 200, required=False)
+
+
 class LegalQualificationForm(KeyedForm):
     legal_qualification_no = _text("法律职业资格证书编号", 32, required=False, help_text="留空表示没有")
 

@@ -495,6 +495,33 @@ def certificate_event_record(*, actor: Any, certificate: Certificate, kind: str,
 
 
 @transaction.atomic
+def staff_details_set(*, actor: Any, staff: Staff, name: str, gender: str = "", phone: str = "", note: str = "") -> Staff:
+    """Correct a person's name, gender, phone or remark (a renamed person, a new phone number).
+
+    Audited with the values before and after; the kind (在编/专家/辅助) is not changed here: it
+    decides who may act as an officer, and is fixed at registration."""
+    require_staff_manager(actor, staff)
+    s = Staff.objects.select_for_update().get(pk=staff.pk)
+    values = _text_fields(name=name, gender=gender, phone=phone, note=note)
+    fields: dict[str, str] = {}
+    if not values["name"]:
+        fields["name"] = "请填写姓名。"
+    if values["gender"] not in ("", "M", "F"):
+        fields["gender"] = "性别只能是男或女。"
+    if fields:
+        raise ValidationFailed("人员信息有误，请核对。", fields=fields)
+    before = {k: getattr(s, k) for k in values}
+    if before == values:
+        return s
+    for k, v in values.items():
+        setattr(s, k, v)
+    _clean(s)
+    s.save(update_fields=sorted(values))
+    audit.record(actor=actor, action="staff.update", obj=s, before=before, after=values, jurisdiction_id=scope_for(actor).jurisdiction_id)
+    return s
+
+
+@transaction.atomic
 def staff_legal_qualification_set(*, actor: Any, staff: Staff, number: str) -> Staff:
     """The person's 法律职业资格证书编号 (required of a first-time legal reviewer, 行政处罚法 §58 ¶2)."""
     require_staff_manager(actor, staff)

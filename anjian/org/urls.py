@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/<int:pk>/memberships/<int:mpk>/roles/", views.membership_roles, name="membership_roles"),
     path("staff/<int:pk>/certificates/new/", views.certificate_add, name="certificate_add"),
     path("staff/<int:pk>/certificates/<int:cpk>/events/new/", views.certificate_event, name="certificate_event"),
+    path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/legal-qualification/", views.legal_qualification, name="legal_qualification"),
     path("certificates/", views.certificates, name="certificates"),
     path("import/", views.import_upload, name="import"),

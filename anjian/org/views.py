@@ -328,6 +328,23 @@ def certificate_event(request: HttpRequest, pk: int, cpk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = _staff(request, pk)
+    if not services.may_manage(request.user):
+        return _refuse(request)
+    form = forms.StaffDetailsForm(request.POST or None, initial={"name": staff.name, "gender": staff.gender, "phone": staff.phone, "note": staff.note})
+
+    def done(s: Staff) -> HttpResponse:
+        messages.success(request, "人员信息已保存。")
+        return redirect(_back(staff))
+
+    resp, error, status = _handle(request, form, lambda v: services.staff_details_set(actor=request.user, staff=staff, **v), done)
+    intro = "更正姓名、性别、电话或备注；修改前后的内容记入审计。人员类别在登记时确定，不在此修改。"
+    return resp or _form_page(request, form, error, status, title=f"修改人员信息：{staff.name}", intro=intro, back=_back(staff), crumbs=_crumbs(staff))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def legal_qualification(request: HttpRequest, pk: int) -> HttpResponse:
     staff = _staff(request, pk)
     if not services.may_manage(request.user):

@@ -53,6 +53,7 @@ def _world() -> Any:
 
 def setup(rows: int) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
+
     from anjian.core import tokens
 
     user = _world()

@@ -144,3 +144,17 @@ def test_agency_and_departments_and_heads(org: Any) -> None:
     assert r.status_code == 201
     r = c.post(f"/api/v1/agencies/{org.agency_a.pk}/heads/", {"kind": "principal_head", "staff": org.user("officer_b").staff.pk, "valid_from": "2025-01-01"}, format="json")
     assert r.status_code == 400 and "现职人员" in r.json()["fields"]["staff"][0]
+
+
+def test_staff_details_api(org: Any) -> None:
+    s = org.user("officer_a").staff
+    c = api(org, "security_admin_a")
+    r = c.post(f"/api/v1/staff/{s.pk}/details/", {"name": "李明", "phone": "13805351234"}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["name"] == "李明" and r.json()["phone"] == "13805351234"
+    r = c.post(f"/api/v1/staff/{s.pk}/details/", {"name": "", "gender": "X"}, format="json")
+    assert r.status_code == 400 and {"name", "gender"} <= set(r.json()["fields"])
+    assert api(org, "office_b").post(f"/api/v1/staff/{s.pk}/details/", {"name": "王五"}, format="json").status_code == 404
+    assert api(org, "officer_a").post(f"/api/v1/staff/{s.pk}/details/", {"name": "王五"}, format="json").status_code == 403
+    assert Staff.objects.get(pk=s.pk).name == "李明"
+    assert AuditEvent.objects.filter(action="staff.update", object_id=str(s.pk)).count() == 1

@@ -338,3 +338,24 @@ def test_demo_bootstrap_superuser_may_create_memberships_with_roles(org: Any) ->
     s = services.staff_create(actor=root, name="演示人员", kind="civil_servant", agency=org.agency_a)
     m = services.membership_create(actor=root, staff=s, agency=org.agency_a, roles=["officer"], valid_from=dt.date(2024, 1, 1))
     assert m.roles == ["officer"]
+
+
+def test_staff_details_corrected_and_audited(org: Any) -> None:
+    c = login(org, "office_a")
+    s = org.user("officer_a").staff
+    assert 'data-testid="staff-edit"' in c.get(page("staff_detail", s.pk)).content.decode()
+    r = c.post(page("staff_edit", s.pk), {"name": "张晓明", "gender": "M", "phone": "0535-6611234", "note": "2026年更名"})
+    assert r.status_code == 302
+    s.refresh_from_db()
+    assert (s.name, s.gender, s.phone, s.note) == ("张晓明", "M", "0535-6611234", "2026年更名")
+    ev = AuditEvent.objects.get(action="staff.update", object_id=str(s.pk))
+    assert ev.after["name"] == "张晓明" and ev.before["name"] != "张晓明"
+    # an empty name: a field error in Chinese, nothing changed
+    r = c.post(page("staff_edit", s.pk), {"name": "", "gender": "M"})
+    body = r.content.decode()
+    assert r.status_code == 200 and ("必填" in body or "请填写姓名" in body)
+    assert Staff.objects.get(pk=s.pk).name == "张晓明"
+    # another bureau's office: 404; an officer of the bureau: refused
+    assert login(org, "office_b").get(page("staff_edit", s.pk)).status_code == 404
+    assert login(org, "officer_a").post(page("staff_edit", s.pk), {"name": "改名"}).status_code == 403
+    assert Staff.objects.get(pk=s.pk).name == "张晓明"

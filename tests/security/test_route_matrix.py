@@ -385,6 +385,7 @@ ROUTES: dict[str, str] = {
     "org:certificate_add": "object:staff",
     "org:certificate_event": "object:staff",
     "org:legal_qualification": "object:staff",
+    "org:staff_edit": "object:staff",
     "org:certificates": "login",
     "org:import": "login",
     "org:import_template": "login",
@@ -396,7 +397,7 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/staff/": "login",  # always the user's own bureau
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
-        for sub in ("certificates", "certificates/{certificate_pk}/events", "legal-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
+        for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
     },
 }
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
