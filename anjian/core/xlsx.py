@@ -10,10 +10,15 @@ dates stay typed.
 
 from __future__ import annotations
 
+import hashlib
+import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+
+from anjian.core.errors import ValidationFailed
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,3 +58,47 @@ def put(target: Any, value: Any) -> Any:
         target.data_type = "s"
         target.quotePrefix = True
     return target
+
+
+# --- reading an uploaded .xlsx (the ledger import, the staff import) ------------------------------
+
+
+def unreadable() -> ValidationFailed:
+    return ValidationFailed("无法读取该文件：请上传用Excel或WPS保存的.xlsx文件（不支持.xls、.csv或加密的文件）。", code="import_file")
+
+
+def store_upload(upload: Any, dest: Path, *, limit: int) -> tuple[int, str, int]:
+    """Write an uploaded .xlsx to ``dest`` while checking it: a zip (.xls, .csv or a renamed file
+    are refused), not empty, at most ``limit`` bytes, holding a workbook, and not unpacking to more
+    than 50 × ``limit`` (a zip bomb). Returns (size, SHA-256, unpacked size)."""
+    too_big = ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB，请分成多个文件导入。", code="import_file")
+    if getattr(upload, "size", 0) and upload.size > limit:
+        raise too_big
+    digest = hashlib.sha256()
+    size = 0
+    first = True
+    with open(dest, "wb") as out:
+        for chunk in upload.chunks():
+            if first:
+                # .xlsx is a zip: anything else (.xls, .csv, a renamed file) is refused here.
+                if not chunk.startswith(b"PK\x03\x04"):
+                    raise unreadable()
+                first = False
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            digest.update(chunk)
+            out.write(chunk)
+    if first:
+        raise ValidationFailed("上传的文件是空的。", code="import_file")
+    try:
+        with zipfile.ZipFile(dest) as zf:
+            names = set(zf.namelist())
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise unreadable() from None
+    if "xl/workbook.xml" not in names:
+        raise unreadable()
+    if unpacked > 50 * limit:  # a zip bomb, or a file far larger than any import
+        raise ValidationFailed("文件解压后过大，请分成多个文件导入。", code="import_file")
+    return size, digest.hexdigest(), unpacked

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -42,7 +41,6 @@ import sqlite3
 import struct
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -696,8 +694,7 @@ class Sheet:
     rows: Iterator[tuple[int, tuple[Any, ...]]]
 
 
-def _unreadable() -> ValidationFailed:
-    return ValidationFailed("无法读取该文件：请上传用Excel或WPS保存的.xlsx文件（不支持.xls、.csv或加密的文件）。", code="import_file")
+_unreadable = xlsx.unreadable
 
 
 _SI = f"{{{SHEET_MAIN_NS}}}si"
@@ -1024,37 +1021,7 @@ def remove_old_jobs(root: Path) -> None:
 
 
 def _store(upload: Any, dest: Path) -> tuple[int, str, int]:
-    limit = int(settings.ANJIAN_IMPORT_MAX_BYTES)
-    if getattr(upload, "size", 0) and upload.size > limit:
-        raise ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB，请分成多个文件导入。", code="import_file")
-    digest = hashlib.sha256()
-    size = 0
-    first = True
-    with open(dest, "wb") as out:
-        for chunk in upload.chunks():
-            if first:
-                # .xlsx is a zip: anything else (.xls, .csv, a renamed file) is refused here.
-                if not chunk.startswith(b"PK\x03\x04"):
-                    raise _unreadable()
-                first = False
-            size += len(chunk)
-            if size > limit:
-                raise ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB，请分成多个文件导入。", code="import_file")
-            digest.update(chunk)
-            out.write(chunk)
-    if first:
-        raise ValidationFailed("上传的文件是空的。", code="import_file")
-    try:
-        with zipfile.ZipFile(dest) as zf:
-            names = set(zf.namelist())
-            unpacked = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise _unreadable() from None
-    if "xl/workbook.xml" not in names:
-        raise _unreadable()
-    if unpacked > 50 * limit:  # a zip bomb, or a file far larger than any ledger
-        raise ValidationFailed("文件解压后过大，请分成多个文件导入。", code="import_file")
-    return size, digest.hexdigest(), unpacked
+    return xlsx.store_upload(upload, dest, limit=int(settings.ANJIAN_IMPORT_MAX_BYTES))
 
 
 def sync_preview_max() -> int:

@@ -19,14 +19,12 @@ certificate number already registered.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
 import secrets
 import shutil
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -218,33 +216,12 @@ def import_root() -> Path:
     return root
 
 
-def _unreadable() -> ValidationFailed:
-    return ValidationFailed("无法读取该文件：请上传用Excel或WPS保存的.xlsx文件（不支持.xls、.csv或加密的文件）。", code="import_file")
+_unreadable = xlsx.unreadable
 
 
 def _store(upload: Any, dest: Path) -> tuple[int, str]:
-    limit = int(settings.ANJIAN_IMPORT_MAX_BYTES)
-    digest = hashlib.sha256()
-    size, first = 0, True
-    with open(dest, "wb") as out:
-        for chunk in upload.chunks():
-            if first and not chunk.startswith(b"PK\x03\x04"):
-                raise _unreadable()
-            first = False
-            size += len(chunk)
-            if size > limit:
-                raise ValidationFailed(f"文件超过{limit // (1024 * 1024)}MB。", code="import_file")
-            digest.update(chunk)
-            out.write(chunk)
-    if first:
-        raise ValidationFailed("上传的文件是空的。", code="import_file")
-    try:
-        with zipfile.ZipFile(dest) as zf:
-            if "xl/workbook.xml" not in zf.namelist() or sum(i.file_size for i in zf.infolist()) > 50 * limit:
-                raise _unreadable()
-    except (zipfile.BadZipFile, OSError):
-        raise _unreadable() from None
-    return size, digest.hexdigest()
+    size, sha, _ = xlsx.store_upload(upload, dest, limit=int(settings.ANJIAN_IMPORT_MAX_BYTES))
+    return size, sha
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
