@@ -8,6 +8,7 @@ from anjian.enterprises.api import EnterpriseViewSet
 from anjian.hazards.api import HazardViewSet, MeasureViewSet, SetAsideViewSet, TransferViewSet
 from anjian.inspections.api import ChecklistViewSet, InspectionViewSet
 from anjian.org.api import AgencyViewSet, DepartmentViewSet, StaffViewSet
+from anjian.stats import api_urls as stats_api
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
@@ -34,4 +35,10 @@ case_stage_urls = [
     *api_casefile.urlpatterns,
 ]
 
-urlpatterns = [path("law/", include("anjian.legal.api")), path("pii/reveal/", PiiRevealView.as_view(), name="api-pii-reveal"), *case_stage_urls, *router.urls]
+urlpatterns = [
+    *stats_api.urlpatterns,
+    path("law/", include("anjian.legal.api")),
+    path("pii/reveal/", PiiRevealView.as_view(), name="api-pii-reveal"),
+    *case_stage_urls,
+    *router.urls,
+]
