@@ -181,7 +181,7 @@ def visible(qs: models.QuerySet[AuditEvent], scope: Any) -> models.QuerySet[Audi
     events (calendar loads, overrides registered without an agency). Events about people (staff,
     memberships, certificates: ``org.*``) carry their agency's jurisdiction; one without it (written
     before they did) is not system-wide and is shown to no bureau but the superuser."""
-    return qs.filter(Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids)) | (Q(jurisdiction__isnull=True) & ~Q(object_type__startswith="org.")))
+    return qs.filter(Q(jurisdiction_id__in=sorted(scope.agency_jurisdiction_ids)) | (Q(jurisdiction__isnull=True) & ~Q(object_type__startswith="org.")))
 
 
 def events_for(obj: models.Model, *, object_type: str | None = None) -> models.QuerySet[AuditEvent]:

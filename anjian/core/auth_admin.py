@@ -28,7 +28,7 @@ def _visible_usernames(request: HttpRequest, usernames: set[str]) -> set[str]:
     """The login names among ``usernames`` that belong to staff of the administrator's jurisdictions."""
     if request.user.is_superuser:
         return usernames
-    own = scope_for(request.user).jurisdiction_ids
+    own = scope_for(request.user).agency_jurisdiction_ids
     User = get_user_model()
     users = User._default_manager.filter(**{f"{User.USERNAME_FIELD}__in": sorted(usernames)})
     return {u.get_username() for u in users if scope_for(u).jurisdiction_id in own}

@@ -276,7 +276,7 @@ def target_for(actor: Any, username: str) -> Any:
 def in_jurisdiction(actor: Any, user: Any) -> bool:
     if actor.is_superuser and not admins.production():
         return True
-    return scope_for(user).jurisdiction_id in scope_for(actor).jurisdiction_ids
+    return scope_for(user).jurisdiction_id in scope_for(actor).agency_jurisdiction_ids
 
 
 def reset(*, actor: Any, username: str, reason: str) -> Any:

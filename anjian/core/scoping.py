@@ -28,8 +28,14 @@ class Scope:
     agency_name: str = ""
     agency_level: str = ""
     jurisdiction_id: int | None = None
-    # Jurisdictions whose rows the user may read: its own plus, for the city bureau, the city's.
+    # Jurisdictions whose business rows (ledger, inspections, hazards, cases, documents) the user
+    # may read: its own plus, for the city bureau, the city's. Empty for a person whose only roles
+    # are the separated administrators' (三员分立, issue 10 item 3): they run the system, the
+    # people and the audit, not enforcement, so no business row reaches them.
     jurisdiction_ids: frozenset[int] = field(default_factory=frozenset)
+    # The agency's reach whatever the roles: what its organisation pages (staff, certificates),
+    # the security administrator's accounts and the audit administrator's trail cover.
+    agency_jurisdiction_ids: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -38,6 +44,10 @@ class Scope:
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @property
+    def reads_business(self) -> bool:
+        return bool(self.jurisdiction_ids)
 
 
 EMPTY = Scope()

@@ -142,7 +142,7 @@ def _jurisdictions(request: HttpRequest) -> list[Jurisdiction]:
     user = request.user
     if user.is_superuser and not admins.production():
         return list(Jurisdiction.objects.order_by("code"))
-    return list(Jurisdiction.objects.filter(id__in=sorted(scope_for(user).jurisdiction_ids)).order_by("code"))
+    return list(Jurisdiction.objects.filter(id__in=sorted(scope_for(user).agency_jurisdiction_ids)).order_by("code"))
 
 
 @login_required

@@ -31,10 +31,10 @@ from anjian.law.periods import service_date
 
 # Roles (``org`` vocabulary, passed to us as strings in the Scope) that may void a document: voiding
 # is a correction of the register, decided above the officer who issued it.
-VOID_ROLES: tuple[str, ...] = ("dept_head", "leader", "admin")
+VOID_ROLES: tuple[str, ...] = ("dept_head", "leader")
 # Roles that may record or correct a proof of service: the officers who serve and the office that
 # files the returned receipts.
-SERVICE_ROLES: tuple[str, ...] = ("officer", "supervisor", "office", "dept_head", "leader", "admin")
+SERVICE_ROLES: tuple[str, ...] = ("officer", "supervisor", "office", "dept_head", "leader")
 
 
 def _require_issuer(actor: Any, *, agency_id: int, jurisdiction_id: int, what: str) -> Scope:

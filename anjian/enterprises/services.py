@@ -57,8 +57,8 @@ EDITABLE_FIELDS = [
     "chemical_park",
     "note",
 ]
-TRANSFER_ROLES = (Role.DEPT_HEAD, Role.LEADER, Role.ADMIN)
-SUBJECT_ROLES = (Role.DEPT_HEAD, Role.LEADER, Role.ADMIN)
+TRANSFER_ROLES = (Role.DEPT_HEAD, Role.LEADER)
+SUBJECT_ROLES = (Role.DEPT_HEAD, Role.LEADER)
 
 
 def uscc_taken_message(other: Enterprise, scope: Scope | None) -> str:
@@ -595,7 +595,7 @@ def enterprise_delete(*, actor: Any, enterprise: Enterprise) -> None:
     """Remove a unit registered in error. A unit with any recorded history is never deleted:
     it is closed (申报关闭) instead, because enforcement records must keep their subject."""
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    require_owner(actor, ent, roles=(Role.DEPT_HEAD, Role.ADMIN), what=f"企业“{ent.name}”")
+    require_owner(actor, ent, roles=(Role.DEPT_HEAD,), what=f"企业“{ent.name}”")
     if ent.status_events.exists() or ent.planned_subjects.exists():
         raise DomainError("该企业已有状态变更或执法主体记录，不能删除；如已停业，请登记“关闭”。", code="has_history")
     for check in _delete_guards:

@@ -44,7 +44,7 @@ class AgencyAdmin(SystemAdminOnly):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(jurisdiction_id__in=scope_for(request.user).jurisdiction_ids)
+        return qs.filter(jurisdiction_id__in=scope_for(request.user).agency_jurisdiction_ids)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not is_system_admin(request):

@@ -60,5 +60,6 @@ class CertificateEventKind(models.TextChoices):
 # The three separated administrator roles (三员分立): mutually exclusive within one person.
 ADMIN_ROLES: tuple[str, ...] = (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
-# Roles that may change the ledger of their own agency.
-LEDGER_WRITE_ROLES: tuple[str, ...] = (Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD, Role.ADMIN)
+# Roles that may change the ledger of their own agency. Not the system administrator: 三员分立
+# (issue 10 item 3) gives it the configuration, not the business records.
+LEDGER_WRITE_ROLES: tuple[str, ...] = (Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD)

@@ -14,7 +14,7 @@ from anjian.core.ids import parse_id
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import EMPTY, Scope, scope_for
 from anjian.documents.rendering import cn_date
-from anjian.org.choices import AgencyLevel, HeadKind
+from anjian.org.choices import ADMIN_ROLES, AgencyLevel, HeadKind
 from anjian.org.models import Agency, AgencyHead, Certificate, Department, Membership, Staff
 
 
@@ -41,6 +41,9 @@ def user_scope(user: Any) -> Scope:
     if agency.level == AgencyLevel.CITY:
         # The city bureau reads the whole city: its own jurisdiction and every child of it.
         ids.update(Jurisdiction.objects.filter(parent_id=agency.jurisdiction_id).values_list("id", flat=True))
+    roles = frozenset(membership.roles)
+    # 三员分立: a person whose every role is a separated administrator's reads no business row.
+    business = not roles or bool(roles - set(ADMIN_ROLES))
     return Scope(
         user_id=user.pk,
         staff_id=membership.staff_id,
@@ -49,19 +52,20 @@ def user_scope(user: Any) -> Scope:
         agency_name=agency.name,
         agency_level=agency.level,
         jurisdiction_id=agency.jurisdiction_id,
-        jurisdiction_ids=frozenset(ids),
-        roles=frozenset(membership.roles),
+        jurisdiction_ids=frozenset(ids) if business else frozenset(),
+        agency_jurisdiction_ids=frozenset(ids),
+        roles=roles,
     )
 
 
 def agency_list(*, user: Any) -> QuerySet[Agency]:
     scope = scope_for(user)
-    return Agency.objects.filter(jurisdiction_id__in=scope.jurisdiction_ids).select_related("jurisdiction", "parent")
+    return Agency.objects.filter(jurisdiction_id__in=scope.agency_jurisdiction_ids).select_related("jurisdiction", "parent")
 
 
 def department_list(*, user: Any) -> QuerySet[Department]:
     scope = scope_for(user)
-    return Department.objects.filter(agency__jurisdiction_id__in=scope.jurisdiction_ids).select_related("agency")
+    return Department.objects.filter(agency__jurisdiction_id__in=scope.agency_jurisdiction_ids).select_related("agency")
 
 
 def staff_list(*, user: Any, day: dt.date | None = None) -> QuerySet[Staff]:
@@ -71,7 +75,7 @@ def staff_list(*, user: Any, day: dt.date | None = None) -> QuerySet[Staff]:
     current = Membership.objects.valid_on(day).select_related("agency", "department").prefetch_related("role_grants")
     return (
         Staff.objects.filter(
-            Q(memberships__agency__jurisdiction_id__in=scope.jurisdiction_ids),
+            Q(memberships__agency__jurisdiction_id__in=scope.agency_jurisdiction_ids),
             Q(memberships__valid_from__lte=day),
             Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=day),
         )
@@ -133,9 +137,9 @@ def visible_staff_ids(actor: Any, ids: Iterable[Any], *, on: dt.date, extra_agen
     joint inspection). Anything else is answered as if the id did not exist (no leak)."""
     wanted = clean_ids(ids)
     scope = scope_for(actor)
-    if not wanted or not scope.jurisdiction_ids:
+    if not wanted or not scope.agency_jurisdiction_ids:
         return set()
-    where = Q(agency__jurisdiction_id__in=scope.jurisdiction_ids)
+    where = Q(agency__jurisdiction_id__in=scope.agency_jurisdiction_ids)
     extra = list(extra_agency_ids)
     if extra:
         where |= Q(agency_id__in=extra)

@@ -201,7 +201,7 @@ def require_manager(actor: Any, agency: Agency | int | None) -> Any:
         raise PermissionRefused(MANAGER_REFUSED, code="role_refused")
     if agency_id != scope.agency_id:
         row = Agency.objects.filter(pk=agency_id).only("name", "jurisdiction_id").first()
-        if row is None or row.jurisdiction_id not in scope.jurisdiction_ids:
+        if row is None or row.jurisdiction_id not in scope.agency_jurisdiction_ids:
             raise NotFound()
         raise PermissionRefused(f"{row.name}的组织机构和人员由该机关自行管理，本机关只能查看，不能修改。", code="not_owner")
     if not scope.has_role(*ORG_MANAGER_ROLES):
@@ -221,7 +221,7 @@ def require_staff_manager(actor: Any, staff: Staff) -> Any:
     if scope.agency_id in agencies:
         return require_manager(actor, scope.agency_id)
     # Not a member of the actor's bureau: the person is another bureau's (or nobody's).
-    readable = Agency.objects.filter(pk__in=agencies, jurisdiction_id__in=scope.jurisdiction_ids).first()
+    readable = Agency.objects.filter(pk__in=agencies, jurisdiction_id__in=scope.agency_jurisdiction_ids).first()
     if readable is None:
         raise NotFound()
     return require_manager(actor, readable)

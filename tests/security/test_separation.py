@@ -127,3 +127,31 @@ def test_the_chain_is_verified_from_the_page(world: Any, auditors: dict[str, Any
     r = client.post("/audit/verify/")
     body = r.content.decode()
     assert "校验未通过" in body and f"记录{victim.pk}" in body
+
+
+@pytest.mark.parametrize("who", ["admin_a", "security_a", "audit_a", "audit_city"])
+def test_the_separated_administrators_read_no_business_record(world: Any, auditors: dict[str, Any], ent_a: Any, client: Client, who: str) -> None:
+    """三员分立: the system, security and audit administrators run the system, the people and the
+    audit; a person holding only such a role reads no ledger row, inspection, hazard, case or
+    document of the bureau, in the pages, the API and the navigation."""
+    client.force_login(auditors.get(who) or world.user(who))
+    assert client.get(f"/enterprises/{ent_a.pk}/").status_code == 404
+    assert client.get(f"/api/v1/enterprises/{ent_a.pk}/").status_code == 404
+    listed = client.get("/enterprises/", {"q": ent_a.name[:4]})
+    assert listed.status_code == 200 and ent_a.name not in listed.content.decode()
+    assert client.get("/api/v1/enterprises/").json()["count"] == 0
+    for api in ("/api/v1/inspections/", "/api/v1/hazards/", "/api/v1/cases/"):
+        body = client.get(api).json()
+        assert body.get("count", len(body.get("results", []))) == 0, api
+    page = client.get("/account/").content.decode()
+    assert "企业台账" not in page and "隐患治理" not in page
+
+
+def test_an_administrator_who_also_holds_a_business_role_reads_through_that_role(world: Any, ent_a: Any, client: Client) -> None:
+    """The office's director may also be the system administrator (one of the three, not two of
+    them): the office role reads the ledger; the administrator role adds no ledger write."""
+    user = _person({}, "office_admin_a", world.agency_a, ["office", "admin"], cert=False)
+    client.force_login(user)
+    assert client.get(f"/enterprises/{ent_a.pk}/").status_code == 200
+    edit = client.post(f"/enterprises/{ent_a.pk}/edit/", {"name": ent_a.name, "uscc": ent_a.uscc, "standardization_level": "none", "contact_name": "改名"})
+    assert edit.status_code == 403
