@@ -65,7 +65,15 @@ class StaffSerializer(serializers.ModelSerializer[Staff]):
 
     def get_memberships(self, obj: Staff) -> list[dict[str, Any]]:
         return [
-            {"agency": m.agency_id, "agency_name": m.agency.name, "department": m.department_id, "department_name": m.department.name if m.department else "", "roles": m.roles, "valid_from": m.valid_from, "valid_to": m.valid_to}
+            {
+                "agency": m.agency_id,
+                "agency_name": m.agency.name,
+                "department": m.department_id,
+                "department_name": m.department.name if m.department else "",
+                "roles": m.roles,
+                "valid_from": m.valid_from,
+                "valid_to": m.valid_to,
+            }
             for m in getattr(obj, "current_memberships", [])
         ]
 
@@ -145,6 +153,14 @@ class MembershipAddSerializer(serializers.Serializer[Any]):
     valid_from = _date()
     valid_to = _date(required=False, allow_null=True, default=None)
     roles = serializers.ListField(child=_choice(Role.choices, "角色"), required=False, default=list, max_length=len(Role.values))
+
+
+class TransferInSerializer(serializers.Serializer[Any]):
+    certificate_number = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=32)
+    department = IdField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    valid_from = _date()
 
 
 class MembershipEndSerializer(serializers.Serializer[Any]):
@@ -327,6 +343,22 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet[Staff]):
             raise PermissionRefused(services.GRANT_REFUSED, code="role_refused")
         d["department"] = _own_department(request.user, d.get("department"))
         services.membership_add(actor=request.user, staff=staff, agency=selectors.own_agency(user=request.user), **d)
+        return _staff_out(staff, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransferInSerializer, responses=StaffDetailSerializer, parameters=[IDEMPOTENCY_PARAMETER])
+    @action(detail=False, methods=["post"], url_path="transfer-in")
+    def transfer_in(self, request: Request) -> Response:
+        """调入: a person of another bureau, named by their 执法证 number and name, starts a membership here."""
+        _require_manager(request.user)
+        key = request.headers.get(idempotency.HEADER)
+        first = idempotency.replayed(actor=request.user, operation="staff.transfer_in", key=key, model=Staff)
+        if first is not None:
+            return _staff_out(first)
+        ser = TransferInSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        d["department"] = _own_department(request.user, d.get("department"))
+        staff = services.staff_transfer_in(actor=request.user, agency=selectors.own_agency(user=request.user), idempotency_key=key, **d)
         return _staff_out(staff, status.HTTP_201_CREATED)
 
     def _membership(self, request: Request, staff: Staff, membership_pk: str) -> Membership:

@@ -19,6 +19,7 @@ class OrgConfig(AppConfig):
                 "membership.roles": "变更角色",
                 "staff.legal_qualification": "登记法律职业资格",
                 "staff.update": "更正人员信息",
+                "staff.transfer_in": "人员调入",
                 "staff.import": "Excel导入人员和执法证",
             }
         )

@@ -114,12 +114,29 @@ class MembershipForm(KeyedForm):
         self.order_fields(["department", "title", "valid_from", "valid_to"])
 
 
+class TransferInForm(KeyedForm):
+    """调入: a person from another bureau, named by the two facts on their 执法证."""
+
+    keyed = True
+    certificate_number = _text("执法证编号", 32, help_text="调入人员所持行政执法证上的编号")
+    name = _text("姓名", 32, help_text="与执法证上的姓名一致")
+    title = _text("职务", 32, required=False)
+    valid_from = _date("到任日期", "start", help_text="在本机关任职的第一天；须晚于原机关任职的截止日期")
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"] = _departments(agency)
+        self.order_fields(["certificate_number", "name", "department", "title", "valid_from"])
+
+
 class MembershipEndForm(KeyedForm):
     valid_to = _date("任职截止日期", "end", help_text="任职的最后一天")
 
 
 class RolesForm(KeyedForm):
-    roles = forms.MultipleChoiceField(label="角色", required=False, choices=Role.choices, widget=forms.CheckboxSelectMultiple, help_text="系统管理员、安全管理员、审计管理员三者只能择一（三员分立）")
+    roles = forms.MultipleChoiceField(
+        label="角色", required=False, choices=Role.choices, widget=forms.CheckboxSelectMultiple, help_text="系统管理员、安全管理员、审计管理员三者只能择一（三员分立）"
+    )
     on = _date("生效日期", "start", help_text="自该日起按新角色任职；此前的任职和角色保留原样")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -46,9 +46,7 @@ def _clean(obj: Any) -> None:
 
 
 @transaction.atomic
-def staff_create(
-    *, actor: Any, name: str, kind: str, user: Any = None, phone: str = "", gender: str = "", legal_qualification_no: str = "", agency: Agency | None = None
-) -> Staff:
+def staff_create(*, actor: Any, name: str, kind: str, user: Any = None, phone: str = "", gender: str = "", legal_qualification_no: str = "", agency: Agency | None = None) -> Staff:
     """``agency``: the bureau the person is registered for (its jurisdiction scopes the audit
     event; by default the actor's own bureau)."""
     staff = Staff(name=name, kind=kind, user=user, phone=phone, gender=gender, legal_qualification_no=legal_qualification_no)
@@ -214,11 +212,22 @@ def staff_agency_ids(staff: Staff) -> set[int]:
     return set(Membership.objects.filter(staff=staff).values_list("agency_id", flat=True))
 
 
+def moved_to(staff: Staff, agency_id: int | None) -> Membership | None:
+    """The person's latest membership when it is another bureau's than ``agency_id`` (they moved)."""
+    latest = Membership.objects.filter(staff=staff).select_related("agency").order_by("-valid_from", "-pk").first()
+    return latest if latest is not None and latest.agency_id != agency_id else None
+
+
 def require_staff_manager(actor: Any, staff: Staff) -> Any:
-    """A person is managed by each bureau they are (or were) a member of."""
+    """A person's record (details, certificates, legal qualification) is managed by the bureau of
+    their latest membership: after a transfer (``staff_transfer_in``) the bureau they left keeps
+    reading what happened in its time but no longer changes the record."""
     scope = scope_for(actor)
     agencies = staff_agency_ids(staff)
     if scope.agency_id in agencies:
+        latest = moved_to(staff, scope.agency_id)
+        if latest is not None:
+            raise PermissionRefused(f"该人员已调往{latest.agency.name}（自{latest.valid_from:%Y-%m-%d}起），其信息和执法证由该机关管理，本机关只能查看。", code="not_owner")
         return require_manager(actor, scope.agency_id)
     # Not a member of the actor's bureau: the person is another bureau's (or nobody's).
     readable = Agency.objects.filter(pk__in=agencies, jurisdiction_id__in=scope.agency_jurisdiction_ids).first()
@@ -365,7 +374,18 @@ def staff_register(
     require_manager(actor, agency)
 
     def do() -> Staff:
-        return _staff_register(actor=actor, agency=agency, name=name, kind=kind, valid_from=valid_from, department=department, title=title, gender=gender, phone=phone, legal_qualification_no=legal_qualification_no)
+        return _staff_register(
+            actor=actor,
+            agency=agency,
+            name=name,
+            kind=kind,
+            valid_from=valid_from,
+            department=department,
+            title=title,
+            gender=gender,
+            phone=phone,
+            legal_qualification_no=legal_qualification_no,
+        )
 
     staff, _ = idempotency.once(actor=actor, operation="staff.register", key=idempotency_key, model=Staff, do=do)
     return staff
@@ -379,14 +399,24 @@ def _staff_register(
         raise ValidationFailed("请填写姓名。", fields={"name": "请填写姓名。"})
     _department_of(agency, department)
     _date_errors(valid_from=(valid_from, "start"))
-    staff = staff_create(actor=actor, name=name, kind=kind, phone=(phone or "").strip(), gender=gender or "", legal_qualification_no=(legal_qualification_no or "").strip(), agency=agency)
+    staff = staff_create(
+        actor=actor, name=name, kind=kind, phone=(phone or "").strip(), gender=gender or "", legal_qualification_no=(legal_qualification_no or "").strip(), agency=agency
+    )
     membership_create(actor=actor, staff=staff, agency=agency, roles=[], valid_from=valid_from, department=department, title=(title or "").strip())
     return staff
 
 
 @transaction.atomic
 def membership_add(
-    *, actor: Any, staff: Staff, agency: Agency, valid_from: dt.date, valid_to: dt.date | None = None, department: Department | None = None, title: str = "", roles: list[str] | None = None
+    *,
+    actor: Any,
+    staff: Staff,
+    agency: Agency,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    department: Department | None = None,
+    title: str = "",
+    roles: list[str] | None = None,
 ) -> Membership:
     """A further membership of a person of the bureau (a new post, a return). Roles only by the
     security administrator (``membership_create`` refuses anyone else)."""
@@ -394,7 +424,86 @@ def membership_add(
     if agency.pk not in staff_agency_ids(staff):
         raise NotFound()
     _department_of(agency, department)
-    return membership_create(actor=actor, staff=staff, agency=agency, roles=list(roles or []), valid_from=valid_from, valid_to=valid_to, department=department, title=(title or "").strip())
+    return membership_create(
+        actor=actor, staff=staff, agency=agency, roles=list(roles or []), valid_from=valid_from, valid_to=valid_to, department=department, title=(title or "").strip()
+    )
+
+
+@transaction.atomic
+def staff_transfer_in(
+    *,
+    actor: Any,
+    agency: Agency,
+    certificate_number: str,
+    name: str,
+    valid_from: dt.date,
+    department: Department | None = None,
+    title: str = "",
+    idempotency_key: str | None = None,
+) -> Staff:
+    """A person moving in from another bureau (调入): the receiving bureau names them by their
+    行政执法证 number and name, the two facts on the card they present. Their record (name,
+    certificates and their events, legal qualification, login) moves with them; only a new
+    membership starts here, without roles (the security administrator grants them, 三员分立).
+
+    The old bureau ends its membership first (``membership_end``): one person serves one
+    bureau at a time, and the refusal names the bureau that must do so. Nothing else of the
+    old bureau (its records, acts done by the person there) changes or becomes visible."""
+    require_manager(actor, agency)
+
+    def do() -> Staff:
+        return _staff_transfer_in(actor=actor, agency=agency, certificate_number=certificate_number, name=name, valid_from=valid_from, department=department, title=title)
+
+    staff, _ = idempotency.once(actor=actor, operation="staff.transfer_in", key=idempotency_key, model=Staff, do=do)
+    return staff
+
+
+ALREADY_HERE = "该人员在本机关已有任职（或任职尚未结束），无需调入。"
+TRANSFER_NOT_FOUND = "没有证件编号和姓名都相符的执法人员。请核对执法证上的编号和姓名；没有执法证的人员请直接登记。"
+
+
+def _staff_transfer_in(*, actor: Any, agency: Agency, certificate_number: str, name: str, valid_from: dt.date, department: Department | None, title: str) -> Staff:
+    number = (certificate_number or "").strip()
+    name = (name or "").strip()
+    errors = {}
+    if not number:
+        errors["certificate_number"] = "请填写执法证编号。"
+    if not name:
+        errors["name"] = "请填写姓名。"
+    if errors:
+        raise ValidationFailed("请填写执法证编号和姓名。", fields=errors)
+    _department_of(agency, department)
+    _date_errors(valid_from=(valid_from, "start"))
+    cert = Certificate.objects.select_related("staff").filter(number=number).first()
+    # The same answer for an unknown number and a wrong name: the form is no way to learn who
+    # holds a number.
+    if cert is None or cert.staff.name != name:
+        raise ValidationFailed(TRANSFER_NOT_FOUND, fields={"certificate_number": TRANSFER_NOT_FOUND})
+    staff = Staff.objects.select_for_update().get(pk=cert.staff_id)
+    if Membership.objects.filter(staff=staff, agency=agency).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)).exists():
+        raise ValidationFailed(ALREADY_HERE, fields={"certificate_number": ALREADY_HERE})
+    open_elsewhere = (
+        Membership.objects.filter(staff=staff)
+        .exclude(agency=agency)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+        .select_related("agency")
+        .order_by("valid_from")
+        .first()
+    )
+    if open_elsewhere is not None:
+        until = "长期" if open_elsewhere.valid_to is None else f"至{open_elsewhere.valid_to:%Y-%m-%d}"
+        message = f"该人员在{open_elsewhere.agency.name}的任职（{until}）与调入日期重叠：请{open_elsewhere.agency.name}先登记任职结束（截止日期早于调入日期），再办理调入。"
+        raise ValidationFailed(message, fields={"valid_from": message})
+    previous = Membership.objects.filter(staff=staff).select_related("agency").order_by("-valid_from").first()
+    m = membership_create(actor=actor, staff=staff, agency=agency, roles=[], valid_from=valid_from, department=department, title=(title or "").strip())
+    audit.record(
+        actor=actor,
+        action="staff.transfer_in",
+        obj=staff,
+        after={"membership": m.pk, "valid_from": audit.jsonable(valid_from), "from_agency": previous.agency.name if previous else ""},
+        jurisdiction_id=agency.jurisdiction_id,
+    )
+    return staff
 
 
 @transaction.atomic

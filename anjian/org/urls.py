@@ -13,6 +13,7 @@ urlpatterns = [
     path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/transfer-in/", views.staff_transfer_in, name="staff_transfer_in"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/memberships/new/", views.membership_add, name="membership_add"),
     path("staff/<int:pk>/memberships/<int:mpk>/end/", views.membership_end, name="membership_end"),

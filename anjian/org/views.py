@@ -40,7 +40,9 @@ def _refuse(request: HttpRequest, message: str = REFUSED, back: str | None = Non
     return refused(request, message, back or reverse("home"))
 
 
-def _form_page(request: HttpRequest, form: Any, error: DomainError | None, status: int, *, title: str, back: str, crumbs: list[tuple[str, str]] | None = None, **extra: Any) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: Any, error: DomainError | None, status: int, *, title: str, back: str, crumbs: list[tuple[str, str]] | None = None, **extra: Any
+) -> HttpResponse:
     ctx = {"form": form, "domain_error": error, "title": title, "back": back, "crumbs": crumbs or [], **extra}
     return render(request, "org/form.html", ctx, status=status)
 
@@ -180,6 +182,27 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     return resp or _form_page(request, form, error, status, title="登记人员", intro=intro, back=reverse("org:staff_list"), crumbs=[("人员", reverse("org:staff_list"))])
 
 
+@login_required
+def staff_transfer_in(request: HttpRequest) -> HttpResponse:
+    if not services.may_manage(request.user):
+        return _refuse(request)
+    a = _agency(request)
+    key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
+    first = idempotency.replayed(actor=request.user, operation="staff.transfer_in", key=key, model=Staff)
+    if first is not None:
+        messages.info(request, f"该表单已提交过，“{first.name}”已调入，未重复办理。")
+        return redirect("org:staff_detail", pk=first.pk)
+    form = forms.TransferInForm(request.POST or None, agency=a)
+
+    def done(s: Staff) -> HttpResponse:
+        messages.success(request, f"“{s.name}”已调入本机关，其执法证和法律职业资格随人员转入。角色由安全管理员授予。")
+        return redirect("org:staff_detail", pk=s.pk)
+
+    resp, error, status = _handle(request, form, lambda v: services.staff_transfer_in(actor=request.user, agency=a, idempotency_key=key, **v), done)
+    intro = "从其他机关调入的执法人员：按其执法证上的编号和姓名办理，人员信息、执法证及其年审记录随人员转入，不重复登记。原机关须先登记其任职结束。"
+    return resp or _form_page(request, form, error, status, title="人员调入", intro=intro, back=reverse("org:staff_list"), crumbs=[("人员", reverse("org:staff_list"))])
+
+
 def _staff(request: HttpRequest, pk: int) -> Staff:
     return selectors.managed_staff_get(user=request.user, pk=pk)
 
@@ -215,6 +238,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "on": on,
         "may_grant": services.may_grant_roles(request.user),
+        "moved": services.moved_to(staff, scope_agency.pk),
         "is_self": getattr(request.user, "pk", None) == staff.user_id,
     }
     return render(request, "org/staff_detail.html", ctx)

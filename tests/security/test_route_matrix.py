@@ -378,6 +378,7 @@ ROUTES: dict[str, str] = {
     "org:department_edit": "object:department",
     "org:staff_list": "login",
     "org:staff_create": "login",
+    "org:staff_transfer_in": "login",
     "org:staff_detail": "object:staff",
     "org:membership_add": "object:staff",
     "org:membership_end": "object:staff",
@@ -395,6 +396,7 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/departments/": "login",  # always the user's own bureau
     "PATCH /api/v1/departments/{id}/": "object:department",
     "POST /api/v1/staff/": "login",  # always the user's own bureau
+    "POST /api/v1/staff/transfer-in/": "login",  # always into the user's own bureau
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
         for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
