@@ -168,7 +168,7 @@ class Checker:
             elif number_ and number_ in self.numbers:
                 err(f"执法证编号：与第{self.numbers[number_]}行重复。")
             elif number_ and Certificate.objects.filter(number=number_).exists():
-                err(f"执法证编号：{number_}已登记。")
+                err(f"执法证编号：{number_}已登记（同一人不重复登记；从其他机关调来的人员请用“人员 → 调入”办理）。")
             if len(values["cert_issuer"]) > 64:
                 err("发证机关：不能超过64个字。")
             c_from = self._date(cells.get("cert_from"), "有效期起", "start", r) if values["cert_from"] else None

@@ -72,10 +72,13 @@ def test_template_has_the_columns(org: Any) -> None:
 
 def test_preview_lists_row_errors_and_writes_nothing(org: Any) -> None:
     staff_before = Staff.objects.count()
-    job = importing.import_start(actor=org.user("office_a"), upload=upload(xlsx(GOOD + BAD)))
+    other = Certificate.objects.filter(staff=org.user("officer_b").staff).first()
+    # row 12: a person of another bureau, whose certificate is registered already
+    moved = [["周八", "", "", "", "", "", "2024-01-01", other.number, "山东省人民政府", "2024-01-01", "2029-12-31", ""]]
+    job = importing.import_start(actor=org.user("office_a"), upload=upload(xlsx(GOOD + BAD + moved)))
     assert Staff.objects.count() == staff_before
     meta = job.meta
-    assert meta["counts"] == {"rows": 10, "ok": 3, "rejected": 7}
+    assert meta["counts"] == {"rows": 11, "ok": 3, "rejected": 8}
     errs = {r["row"]: " ".join(r["errors"]) for r in meta["rejected"]}
     assert "姓名：必填。" in errs[5]
     assert "本机关没有“不存在的科”" in errs[6] and "有效期止：早于有效期起" in errs[6]
@@ -84,6 +87,7 @@ def test_preview_lists_row_errors_and_writes_nothing(org: Any) -> None:
     assert "已有在职人员" in errs[9]
     assert "只有在编人员" in errs[10]
     assert "须同时填写" in errs[11]
+    assert f"{other.number}已登记" in errs[12] and "调入" in errs[12]
 
 
 def test_confirm_writes_valid_rows_in_one_go_without_roles(org: Any) -> None:
