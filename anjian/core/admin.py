@@ -59,10 +59,9 @@ class SystemAdminOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
 def is_development_superuser(request: HttpRequest) -> bool:
     """The demo's ``admin`` in development; nobody in production mode (三员分立)."""
-    from anjian.core.admins import production
+    from anjian.core.admins import development_superuser
 
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.is_superuser) and not production()
+    return bool(request.user.is_staff) and development_superuser(request.user)
 
 
 class DevelopmentSuperuserOnly(SystemAdminOnly):

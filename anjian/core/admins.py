@@ -31,21 +31,23 @@ def production() -> bool:
     return bool(getattr(settings, "ANJIAN_PRODUCTION", False))
 
 
-def _superuser(user: Any) -> bool:
-    # In production mode a superuser flag grants nothing (and its login is refused).
-    return bool(getattr(user, "is_superuser", False)) and not production()
+def development_superuser(user: Any) -> bool:
+    """The demo's ``admin`` in development; nobody in production mode, where a superuser flag
+    grants nothing (and its login is refused)."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False)) and not production()
+
 
 
 def is_security_admin(user: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return _superuser(user) or scope_for(user).has_role(SECURITY_ADMIN_ROLE)
+    return development_superuser(user) or scope_for(user).has_role(SECURITY_ADMIN_ROLE)
 
 
 def is_audit_admin(user: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return _superuser(user) or scope_for(user).has_role(AUDIT_ADMIN_ROLE)
+    return development_superuser(user) or scope_for(user).has_role(AUDIT_ADMIN_ROLE)
 
 
 def conflicting(roles: list[str] | set[str] | tuple[str, ...]) -> list[str]:

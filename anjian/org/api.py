@@ -10,6 +10,7 @@ and a refusal of the service 422/409 with its message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -318,19 +319,23 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet[Staff]):
         _require_manager(request.user)
         return staff
 
-    @extend_schema(request=StaffRegisterSerializer, responses=StaffDetailSerializer, parameters=[IDEMPOTENCY_PARAMETER])
-    def create(self, request: Request) -> Response:
+    def _new_person(self, request: Request, *, operation: str, serializer: Any, service: Callable[..., Staff]) -> Response:
+        """Registration and 调入: once per Idempotency-Key, always into the user's own bureau."""
         _require_manager(request.user)
         key = request.headers.get(idempotency.HEADER)
-        first = idempotency.replayed(actor=request.user, operation="staff.register", key=key, model=Staff)
+        first = idempotency.replayed(actor=request.user, operation=operation, key=key, model=Staff)
         if first is not None:
             return _staff_out(first)
-        ser = StaffRegisterSerializer(data=request.data)
+        ser = serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         d["department"] = _own_department(request.user, d.get("department"))
-        staff = services.staff_register(actor=request.user, agency=selectors.own_agency(user=request.user), idempotency_key=key, **d)
+        staff = service(actor=request.user, agency=selectors.own_agency(user=request.user), idempotency_key=key, **d)
         return _staff_out(staff, status.HTTP_201_CREATED)
+
+    @extend_schema(request=StaffRegisterSerializer, responses=StaffDetailSerializer, parameters=[IDEMPOTENCY_PARAMETER])
+    def create(self, request: Request) -> Response:
+        return self._new_person(request, operation="staff.register", serializer=StaffRegisterSerializer, service=services.staff_register)
 
     @extend_schema(request=MembershipAddSerializer, responses=StaffDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -349,17 +354,7 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet[Staff]):
     @action(detail=False, methods=["post"], url_path="transfer-in")
     def transfer_in(self, request: Request) -> Response:
         """调入: a person of another bureau, named by their 执法证 number and name, starts a membership here."""
-        _require_manager(request.user)
-        key = request.headers.get(idempotency.HEADER)
-        first = idempotency.replayed(actor=request.user, operation="staff.transfer_in", key=key, model=Staff)
-        if first is not None:
-            return _staff_out(first)
-        ser = TransferInSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        d["department"] = _own_department(request.user, d.get("department"))
-        staff = services.staff_transfer_in(actor=request.user, agency=selectors.own_agency(user=request.user), idempotency_key=key, **d)
-        return _staff_out(staff, status.HTTP_201_CREATED)
+        return self._new_person(request, operation="staff.transfer_in", serializer=TransferInSerializer, service=services.staff_transfer_in)
 
     def _membership(self, request: Request, staff: Staff, membership_pk: str) -> Membership:
         m = Membership.objects.filter(pk=parse_id(membership_pk) or 0, staff=staff, agency_id=scope_for(request.user).agency_id).first()

@@ -160,47 +160,55 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(request, "org/staff_list.html", {"agency": a, "form": form, "page": page, "total": len(rows), "query": query.urlencode(), "today": selectors.today()})
 
 
+def _new_person_page(request: HttpRequest, *, operation: str, form_class: Any, service: Callable[..., Staff], replayed: str, done: str, title: str, intro: str) -> HttpResponse:
+    """A keyed form that brings a person into the bureau (registration, 调入): a double submit
+    does it once and shows the person."""
+    if not services.may_manage(request.user):
+        return _refuse(request)
+    a = _agency(request)
+    key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
+    first = idempotency.replayed(actor=request.user, operation=operation, key=key, model=Staff)
+    if first is not None:
+        messages.info(request, replayed.format(name=first.name))
+        return redirect("org:staff_detail", pk=first.pk)
+    form = form_class(request.POST or None, agency=a)
+
+    def finished(s: Staff) -> HttpResponse:
+        messages.success(request, done.format(name=s.name))
+        return redirect("org:staff_detail", pk=s.pk)
+
+    resp, error, status = _handle(request, form, lambda v: service(actor=request.user, agency=a, idempotency_key=key, **v), finished)
+    return resp or _form_page(request, form, error, status, title=title, intro=intro, back=reverse("org:staff_list"), crumbs=[("人员", reverse("org:staff_list"))])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest) -> HttpResponse:
-    if not services.may_manage(request.user):
-        return _refuse(request)
-    a = _agency(request)
-    key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
-    first = idempotency.replayed(actor=request.user, operation="staff.register", key=key, model=Staff)
-    if first is not None:
-        messages.info(request, f"该表单已提交过，“{first.name}”已登记，未重复登记。")
-        return redirect("org:staff_detail", pk=first.pk)
-    form = forms.StaffForm(request.POST or None, agency=a)
-
-    def done(s: Staff) -> HttpResponse:
-        messages.success(request, f"已登记人员“{s.name}”。角色由安全管理员授予。")
-        return redirect("org:staff_detail", pk=s.pk)
-
-    resp, error, status = _handle(request, form, lambda v: services.staff_register(actor=request.user, agency=a, idempotency_key=key, **v), done)
-    intro = "登记人员及其在本机关的首个任职。角色（执法人员、法制审核人员等）由安全管理员另行授予（三员分立）。"
-    return resp or _form_page(request, form, error, status, title="登记人员", intro=intro, back=reverse("org:staff_list"), crumbs=[("人员", reverse("org:staff_list"))])
+    return _new_person_page(
+        request,
+        operation="staff.register",
+        form_class=forms.StaffForm,
+        service=services.staff_register,
+        replayed="该表单已提交过，“{name}”已登记，未重复登记。",
+        done="已登记人员“{name}”。角色由安全管理员授予。",
+        title="登记人员",
+        intro="登记人员及其在本机关的首个任职。角色（执法人员、法制审核人员等）由安全管理员另行授予（三员分立）。",
+    )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def staff_transfer_in(request: HttpRequest) -> HttpResponse:
-    if not services.may_manage(request.user):
-        return _refuse(request)
-    a = _agency(request)
-    key = request.POST.get(idempotency.FORM_FIELD) if request.method == "POST" else None
-    first = idempotency.replayed(actor=request.user, operation="staff.transfer_in", key=key, model=Staff)
-    if first is not None:
-        messages.info(request, f"该表单已提交过，“{first.name}”已调入，未重复办理。")
-        return redirect("org:staff_detail", pk=first.pk)
-    form = forms.TransferInForm(request.POST or None, agency=a)
-
-    def done(s: Staff) -> HttpResponse:
-        messages.success(request, f"“{s.name}”已调入本机关，其执法证和法律职业资格随人员转入。角色由安全管理员授予。")
-        return redirect("org:staff_detail", pk=s.pk)
-
-    resp, error, status = _handle(request, form, lambda v: services.staff_transfer_in(actor=request.user, agency=a, idempotency_key=key, **v), done)
-    intro = "从其他机关调入的执法人员：按其执法证上的编号和姓名办理，人员信息、执法证及其年审记录随人员转入，不重复登记。原机关须先登记其任职结束。"
-    return resp or _form_page(request, form, error, status, title="人员调入", intro=intro, back=reverse("org:staff_list"), crumbs=[("人员", reverse("org:staff_list"))])
+    return _new_person_page(
+        request,
+        operation="staff.transfer_in",
+        form_class=forms.TransferInForm,
+        service=services.staff_transfer_in,
+        replayed="该表单已提交过，“{name}”已调入，未重复办理。",
+        done="“{name}”已调入本机关，其执法证和法律职业资格随人员转入。角色由安全管理员授予。",
+        title="人员调入",
+        intro="从其他机关调入的执法人员：按其执法证上的编号和姓名办理，人员信息、执法证及其年审记录随人员转入，不重复登记。原机关须先登记其任职结束。",
+    )
 
 
 def _staff(request: HttpRequest, pk: int) -> Staff:
