@@ -72,3 +72,18 @@ def query_with(context: Any, **changes: Any) -> str:
             params[k] = str(v)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def elided_pages(page: Any) -> list[int | None]:
+    """The page numbers a pager shows: the first and last, two either side of the current one,
+    ``None`` for each gap. Computed here because iterating a long ``page_range`` in a template is
+    slow (thousands of pages on a large list)."""
+    last = page.paginator.num_pages
+    shown = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and out[-1] is not None and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
