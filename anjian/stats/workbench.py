@@ -299,6 +299,11 @@ def _head(roles: tuple[str, ...]) -> Callable[[Context], bool]:
     return lambda ctx: ctx.scope.has_role(*roles) and ctx.is_head
 
 
+def _member(ctx: Context) -> bool:
+    # Set-asides are named to a leader or an expert (an expert holds no role): whoever they are named to.
+    return ctx.scope.is_member
+
+
 def _has(*roles: str) -> Callable[[Context], bool]:
     return lambda ctx: ctx.scope.is_member and ctx.scope.has_role(*roles)
 
@@ -455,7 +460,7 @@ ENTRIES: list[EntryDef] = [
         "approvals",
         "不予认定重大隐患申请待我审核",
         "《重大事故隐患判定标准》",
-        _has(*BUSINESS_ROLES),
+        _member,
         _set_asides,
         _url("hazards:approvals"),
         _set_aside_row,
