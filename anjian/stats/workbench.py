@@ -462,7 +462,7 @@ ENTRIES: list[EntryDef] = [
         "《重大事故隐患判定标准》",
         _member,
         _set_asides,
-        _url("hazards:approvals"),
+        _url("hazards:approvals", anchor="#set-asides"),
         _set_aside_row,
         always=False,
     ),

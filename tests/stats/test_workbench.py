@@ -19,6 +19,7 @@ ROW_MARKERS = {
     # the list page behind a link → the marker of one of its rows
     "/hazards/approvals/#extensions": 'data-testid="extension-row"',
     "/hazards/approvals/#restarts": 'data-testid="restart-row"',
+    "/hazards/approvals/#set-asides": 'data-testid="set-aside-row"',
     "/hazards/transfers/": 'data-testid="transfer-row"',
     "/hazards/": 'data-testid="hazard-row"',
     "/cases/board/": 'data-testid="board-row"',
@@ -132,6 +133,18 @@ def test_city_users_see_the_city(bench_world: Any) -> None:
     assert es["hazard_extensions"]["count"] == 0 and es["case_filing"]["count"] == 0
     es = assert_counts_match(bench_world.w, "officer_city")
     assert es["hazards_due"]["count"] == 2
+
+
+def test_set_aside_named_to_an_expert(bench_world: Any) -> None:
+    from anjian.hazards.models import SetAsideRequest
+
+    bench_world.fill(1)
+    w = bench_world.w
+    h = bench_world.hazard(bench_world.enterprise(), deadline=None, status="open")
+    SetAsideRequest.objects.create(hazard=h, criterion_id="ITC-11-1", reason="粉尘浓度远低于爆炸下限", requested_by=w.user("officer_a"), approver=w.user("expert_a").staff)
+    es = assert_counts_match(w, "expert_a")  # an expert holds no role: the request named to them is their only entry
+    assert list(es) == ["hazard_set_asides"] and es["hazard_set_asides"]["count"] == 1
+    assert "hazard_set_asides" not in entries(w, "leader_a")  # named to someone else
 
 
 # --- never one's own request -----------------------------------------------------------------------
