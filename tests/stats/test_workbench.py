@@ -147,6 +147,49 @@ def test_set_aside_named_to_an_expert(bench_world: Any) -> None:
     assert "hazard_set_asides" not in entries(w, "leader_a")  # named to someone else
 
 
+def test_head_case_steps(bench_world: Any) -> None:
+    """The steps the agency head decides, each once requested by another person (listed) and once by
+    the head (never listed); a leader who is not the head sees none of them."""
+    import datetime as dt
+
+    from anjian.cases.models import DecisionExtension, Recusal
+    from anjian.cases.models_evidence import Preservation
+    from anjian.cases.models_execution import PaymentPlan
+    from anjian.cases.models_publication import DishonestyEntry, Publication
+    from tests.stats.conftest import TODAY
+
+    b, w = bench_world, bench_world.w
+    for by in ("officer_a", "leader_a"):
+        ent = b.enterprise()
+        filed = b.case(ent, status="filed", proposed_by=None)
+        DecisionExtension.objects.create(case=filed, requested_by=w.user(by), requested_on=TODAY, extend_until=TODAY + dt.timedelta(days=60), reason="案情复杂")
+        Preservation.objects.create(case=filed, seq=1, requested_by=w.user(by), requested_on=TODAY, reason="证据可能灭失", place="仓库")
+        Recusal.objects.create(case=filed, staff=w.user(by).staff, applicant="当事人", requested_on=TODAY, reason="与当事人有利害关系", recorded_by=w.user("officer_a2"))
+        served = b.case(ent, status="served", proposed_by=by)
+        PaymentPlan.objects.create(case=served, kind="deferral", requested_on=TODAY, reason="经营困难", requested_by=w.user(by))
+        b.case(ent, status="executed", proposed_by=by)  # awaiting the closing approval
+        Publication.objects.create(
+            case=served, jurisdiction=w.district_a, owner_agency=w.agency_a, enterprise=ent, status="prepared", party_name=ent.name, decided_on=TODAY,
+            agency_name=w.agency_a.name, district_name="芝罘区", text="公开文本", due_on=TODAY + dt.timedelta(days=9), credit_due_on=TODAY + dt.timedelta(days=28), prepared_by=w.user(by), prepared_on=TODAY,
+        )  # fmt: skip
+        DishonestyEntry.objects.create(
+            jurisdiction=w.district_a, owner_agency=w.agency_a, enterprise=ent, condition="unlicensed", condition_text="未依法取得安全生产许可擅自生产经营", article="11号第八条",
+            reason="无证生产", proposed_by=w.user(by), proposed_on=TODAY,
+        )  # fmt: skip
+    es = assert_counts_match(w, "leader_a")
+    for key in ("case_extensions", "case_preservations", "case_recusals", "case_deferrals", "case_close", "publication_release", "dishonesty_decide"):
+        assert es[key]["count"] == 1, key
+    for key in ("case_extensions", "case_preservations", "case_deferrals", "case_close", "publication_release", "dishonesty_decide", "case_recusals"):
+        assert es[key]["items"][0]["url"], key
+    # a leader (and dept head) of the city bureau, not the district's head: none of the district's steps
+    city = entries(w, "leader_city")
+    assert all(key not in city or city[key]["count"] == 0 for key in ("case_extensions", "case_close", "publication_release", "dishonesty_decide"))
+    # the department head closes and releases (not a head: no head-only steps)
+    dh = assert_counts_match(w, "depthead_a")
+    assert dh["case_close"]["count"] == 2 and dh["publication_release"]["count"] == 2
+    assert "case_deferrals" not in dh and "case_extensions" not in dh
+
+
 # --- never one's own request -----------------------------------------------------------------------
 def test_own_requests_never_wait_for_own_approval(bench_world: Any) -> None:
     from anjian.stats import workbench as wb
