@@ -14,7 +14,8 @@ from anjian.core.api import BUSY_BODY, BUSY_RETRY_AFTER, SERVER_ERROR_BODY, is_d
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("enterprises:list")
+    # Every user lands on the workbench (stats, issue 11); by URL name: core never imports stats.
+    return redirect("workbench")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

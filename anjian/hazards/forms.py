@@ -41,12 +41,14 @@ class HazardFilterForm(FilterForm):
     severity = forms.ChoiceField(label="级别", required=False, choices=[("", "全部"), *Severity.choices])
     overdue = forms.ChoiceField(label="逾期", required=False, choices=[("", "全部"), ("1", "逾期未整改")])
     supervised = forms.ChoiceField(label="挂牌督办", required=False, choices=[("", "全部"), ("1", "挂牌督办")])
+    # 整改期限将至 (the workbench links here): rectifying, the deadline within the next N days.
+    due = forms.ChoiceField(label="期限将至", required=False, choices=[("", "全部"), ("7", "7日内届满"), ("30", "30日内届满")])
 
-    FILTER_KEYS = ["q", "enterprise", "status", "severity", "overdue", "supervised"]
+    FILTER_KEYS = ["q", "enterprise", "status", "severity", "overdue", "supervised", "due"]
 
 
 class TransferFilterForm(FilterForm):
-    box = forms.ChoiceField(label="范围", required=False, choices=[("", "全部"), ("inbox", "待我队接收"), ("sent", "我科室发出")])
+    box = forms.ChoiceField(label="范围", required=False, choices=[("", "全部"), ("inbox", "待我队接收"), ("decide", "待我接收或退回"), ("sent", "我科室发出")])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *TransferStatus.choices])
     q = forms.CharField(label="单位", required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": "单位名称", "type": "search"}))
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from anjian.core.scoping import get_for_user, scope_for
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.selectors import ActiveMeasure
-from anjian.hazards.choices import ApprovalStatus, HazardStatus, MeasureScope, MeasureStatus, MeasureType
-from anjian.hazards.models import Hazard, InstitutionalMeasure, Measure, SetAsideRequest, Transfer
+from anjian.hazards.choices import ApprovalStatus, ExtensionStatus, HazardStatus, MeasureScope, MeasureStatus, MeasureType, TransferStatus
+from anjian.hazards.models import DeadlineExtension, Hazard, InstitutionalMeasure, Measure, RestartReview, SetAsideRequest, Transfer
+from anjian.org.choices import Role
 
 STOPPING = (MeasureType.SUSPEND, MeasureType.STOP_FACILITY)
 
@@ -52,6 +55,11 @@ def hazard_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
         qs = qs.filter(overdue_since__isnull=False).exclude(status=HazardStatus.CLOSED)
     if "supervised" in f and str(f["supervised"]).lower() in {"1", "true", "yes"}:
         qs = qs.filter(supervised=True)
+    if "due" in f:
+        # 整改期限将至: rectifying, the stated deadline today or within the next N days, not yet overdue.
+        today = timezone.localdate()
+        days = int(f["due"])
+        qs = qs.filter(status=HazardStatus.RECTIFYING, overdue_since__isnull=True, deadline__gte=today, deadline__lte=today + dt.timedelta(days=days))
     if "q" in f:
         qs = qs.filter(description__icontains=f["q"]) | qs.filter(enterprise__name__icontains=f["q"])
     return qs.order_by("-found_on", "-id")
@@ -70,6 +78,71 @@ def measure_get(*, user: Any, pk: Any) -> Measure:
 
 def transfer_list(*, user: Any) -> QuerySet[Transfer]:
     return Transfer.objects.for_user(user).select_related("enterprise", "from_department", "to_department").order_by("-sent_at")
+
+
+def my_departments(user: Any) -> list[int]:
+    """The departments the user is a member of today."""
+    from anjian.org.models import Membership
+
+    return [d for d in Membership.objects.valid_on(timezone.localdate()).filter(staff__user=user, department__isnull=False).values_list("department_id", flat=True) if d]
+
+
+def transfers_to_decide(*, user: Any, departments: list[int] | None = None) -> QuerySet[Transfer]:
+    """待我接收或退回: the pending transfers of the user's bureau that ``services.may_decide_transfer``
+    lets the user decide — sent to a team the user belongs to (or any, for a leader), never one
+    the user sent (职责分离). The transfer list's ``box=decide`` and the workbench count read this."""
+    from anjian.hazards.services import TRANSFER_DECIDE_ROLES
+
+    scope = scope_for(user)
+    if not scope.has_role(*TRANSFER_DECIDE_ROLES) or scope.agency_id is None:
+        return Transfer.objects.none()
+    qs = transfer_list(user=user).filter(status=TransferStatus.PENDING, owner_agency_id=scope.agency_id).exclude(sent_by=user)
+    if not scope.has_role(Role.LEADER):
+        qs = qs.filter(to_department_id__in=my_departments(user) if departments is None else departments)
+    return qs
+
+
+def transfer_list_filtered(*, user: Any, filters: dict[str, Any], departments: list[int]) -> QuerySet[Transfer]:
+    """The transfer list with its GET filters (``forms.TransferFilterForm``)."""
+    f = filters
+    if f.get("box") == "decide":
+        qs = transfers_to_decide(user=user, departments=departments)
+    else:
+        qs = transfer_list(user=user)
+    qs = qs.select_related("sent_by__staff", "decided_by__staff", "owner_agency")
+    if f.get("box") == "inbox":
+        qs = qs.filter(to_department_id__in=departments)
+    elif f.get("box") == "sent":
+        qs = qs.filter(Q(from_department_id__in=departments) | Q(sent_by=user))
+    if "status" in f:
+        qs = qs.filter(status=f["status"])
+    if "q" in f:
+        qs = qs.filter(enterprise__name__icontains=f["q"])
+    return qs
+
+
+def extensions_to_decide(*, user: Any) -> QuerySet[DeadlineExtension]:
+    """Pending extensions of rectification deadlines the user may decide (``services.may_decide_extension``):
+    an approver of the owning bureau who did not record the request."""
+    from anjian.hazards.services import APPROVE_ROLES
+
+    scope = scope_for(user)
+    if not scope.has_role(*APPROVE_ROLES) or scope.agency_id is None:
+        return DeadlineExtension.objects.none()
+    qs = DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING, hazard__owner_agency_id=scope.agency_id)
+    qs = qs.filter(Q(requested_by__isnull=True) | ~Q(requested_by=user))
+    return qs.select_related("hazard", "hazard__enterprise", "requested_by__staff").order_by("requested_on", "id")
+
+
+def restart_reviews_to_decide(*, user: Any) -> QuerySet[RestartReview]:
+    """Applications to resume production awaiting review by the user: a leader of the bureau that
+    decided the measure, who did not record the application (``services.restart_review_decide``)."""
+    scope = scope_for(user)
+    if not scope.has_role(Role.LEADER) or scope.agency_id is None:
+        return RestartReview.objects.none()
+    qs = RestartReview.objects.filter(reviewed_on__isnull=True, measure__owner_agency_id=scope.agency_id, measure__status=MeasureStatus.ACTIVE)
+    qs = qs.filter(Q(recorded_by__isnull=True) | ~Q(recorded_by=user))
+    return qs.select_related("measure", "measure__enterprise", "recorded_by__staff").order_by("applied_on", "id")
 
 
 def two_lists(*, user: Any, enterprise: Enterprise) -> dict[str, Any]:

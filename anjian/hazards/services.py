@@ -1010,9 +1010,10 @@ def restart_apply(*, actor: Any, measure: Measure, applied_on: dt.date, applicat
     return rr
 
 
-def restart_review_due(review: RestartReview) -> law_deadlines.DeadlineResult:
-    """The agency reviews within 10 days of the application (LEGAL.md §3, CFG)."""
-    return law_deadlines.evaluate("restart_review", review.applied_on, calendar=lawcal.work_calendar(), step_date=review.applied_on)
+def restart_review_due(review: RestartReview, *, calendar: Any = None) -> law_deadlines.DeadlineResult:
+    """The agency reviews within 10 days of the application (LEGAL.md §3, CFG). ``calendar``: the
+    loaded calendar when the caller already holds it (a list of reviews reads it once)."""
+    return law_deadlines.evaluate("restart_review", review.applied_on, calendar=calendar or lawcal.work_calendar(), step_date=review.applied_on)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,7 +69,6 @@ from anjian.inspections.choices import InspectionStatus
 from anjian.inspections.models import Finding, Inspection
 from anjian.inspections.views import download_url
 from anjian.org.choices import Role
-from anjian.org.models import Membership
 
 audit.ACTIONS.setdefault("hazards.two_lists_export", "导出两个清单")
 
@@ -583,15 +582,21 @@ def set_aside_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    """What waits for the user's decision: set-aside requests named to the user, and (for the
-    bureau's approvers) pending extensions recorded by someone else."""
-    scope = scope_for(request.user)
+    """What waits for the user's decision: set-aside requests named to the user, pending extensions
+    recorded by someone else (for the bureau's approvers) and applications to resume production (for
+    its leaders). Each section reads the selector the workbench counts with (``selectors.*_to_decide``)."""
     set_asides = list(selectors.set_aside_list(user=request.user, mine=True)[:PAGE_SIZE])
-    extensions: list[DeadlineExtension] = []
-    if scope.has_role(*services.APPROVE_ROLES):
-        qs = DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING, hazard__owner_agency_id=scope.agency_id or 0).select_related("hazard", "hazard__enterprise", "requested_by__staff").order_by("requested_on", "id")
-        extensions = [e for e in qs[:PAGE_SIZE] if services.may_decide_extension(request.user, e)]
-    return render(request, "hazards/approvals.html", {"set_asides": set_asides, "extensions": extensions})
+    extensions = selectors.extensions_to_decide(user=request.user)
+    restarts = selectors.restart_reviews_to_decide(user=request.user)
+    ctx = {
+        "set_asides": set_asides,
+        "extensions": list(extensions[:PAGE_SIZE]),
+        "extensions_count": extensions.count(),
+        "restarts": list(restarts[:PAGE_SIZE]),
+        "restarts_count": restarts.count(),
+        "may_review_restarts": scope_for(request.user).has_role(Role.LEADER),
+    }
+    return render(request, "hazards/approvals.html", ctx)
 
 
 @login_required
@@ -695,19 +700,11 @@ def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- transfers -------------------------------------------------------------------------------------
 def _my_departments(user: Any) -> list[int]:
-    return [d for d in Membership.objects.valid_on(timezone.localdate()).filter(staff__user=user, department__isnull=False).values_list("department_id", flat=True) if d]
+    return selectors.my_departments(user)
 
 
 def transfer_list_qs(user: Any, f: dict[str, Any], departments: list[int]) -> QuerySet[Transfer]:
-    qs = selectors.transfer_list(user=user).select_related("sent_by__staff", "decided_by__staff", "owner_agency")
-    if f.get("box") == "inbox":
-        qs = qs.filter(to_department_id__in=departments)
-    elif f.get("box") == "sent":
-        qs = qs.filter(Q(from_department_id__in=departments) | Q(sent_by=user))
-    if "status" in f:
-        qs = qs.filter(status=f["status"])
-    if "q" in f:
-        qs = qs.filter(enterprise__name__icontains=f["q"])
+    qs = selectors.transfer_list_filtered(user=user, filters=f, departments=departments)
     return qs.annotate(n_findings=Count("findings", distinct=True), n_hazards=Count("hazards", distinct=True)).order_by("-sent_at", "-id")
 
 

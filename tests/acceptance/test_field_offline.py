@@ -31,7 +31,7 @@ def _login(page: Any, base: str, username: str = "officer_a") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/enterprises/$"))
+    page.wait_for_url(re.compile(r".*/workbench/$"))  # every user lands on the workbench (issue 11)
 
 
 def _ready(page: Any) -> None:

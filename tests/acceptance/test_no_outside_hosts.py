@@ -83,7 +83,7 @@ def login(page: Any, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/enterprises/$"))
+    page.wait_for_url(re.compile(r".*/workbench/$"))  # every user lands on the workbench (issue 11)
 
 
 def visit(page: Any, where: list[str], url: str, ready: str = "main") -> None:

@@ -34,7 +34,8 @@ def test_login_search_edit_and_see_the_audit_entry(world, ent_a, ent_b, page, li
     page.fill("input[name=username]", "officer_a")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/enterprises/")
+    page.wait_for_url(f"{live_server.url}/workbench/")  # every user lands on the workbench (issue 11)
+    page.goto(f"{live_server.url}/enterprises/")
     # a 2-character search; district B's unit never appears
     page.fill("#id_q", "化工")
     page.press("#id_q", "Enter")

@@ -197,6 +197,10 @@ ROUTES: dict[str, str] = {
     "api-docs": "login",
     "api-redoc": "login",
     "api-redoc-js": "public",  # the Redoc script bundle (a static asset served from the package)
+    # ---- the workbench (issue 11 item 3: stats/urls_workbench.py, stats/api_workbench.py) ----
+    "workbench": "login",
+    "workbench-list": "login",  # <key> names an entry (unknown → 404), not a record: each list is the user's own scope
+    "GET /api/v1/workbench/": "login",
     # ---- API operations (OpenAPI schema) ----
     "POST /api/v1/pii/reveal/": "login",  # the record's id is in the body, scoped by the service (404, tests/core/test_crypto.py)
     "GET /api/v1/agencies/": "login",
