@@ -26,7 +26,7 @@ def demo_cases(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("refdata", "load", stdout=StringIO())
         call_command("calendar", "seed", stdout=StringIO())
         call_command("checklists", "sync", stdout=StringIO())
-        call_command("demo", "--enterprises", "120", "--seed", "7", stdout=StringIO())
+        call_command("demo", "--enterprises", "120", "--seed", "7", "--ledger-only", stdout=StringIO())
         out = StringIO()
         call_command("demo_cases", stdout=out)
         yield out.getvalue()

@@ -28,8 +28,8 @@ from anjian.stats import demo
 pytestmark = pytest.mark.django_db
 
 SEED = 11
-# A small city over five months, with the rare events made common so that each kind shows up.
-RATES = dataclasses.replace(demo.Rates(), inspections_per_officer_month=1.6, major_share=0.35, transfer_share=0.3, overdue_transfer_share=0.8)
+# A small city over four months, with the rare events made common so that each kind shows up.
+RATES = dataclasses.replace(demo.Rates(), inspections_per_officer_month=1.2, major_share=0.35, transfer_share=0.3, overdue_transfer_share=0.8)
 
 
 def load_city(enterprises: int = 150) -> None:
@@ -40,11 +40,11 @@ def load_city(enterprises: int = 150) -> None:
 
 @pytest.fixture(scope="module")
 def activity(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """One small city and five months of activity for the module, rolled back at its end."""
+    """One small city and four months of activity for the module, rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_city()
         today = timezone.localdate()
-        result = demo.generate(seed=SEED, rates=RATES, today=today, first=today - dt.timedelta(days=150))
+        result = demo.generate(seed=SEED, rates=RATES, today=today, first=today - dt.timedelta(days=120))
         yield result
         transaction.set_rollback(True)
 

@@ -20,7 +20,7 @@ def _generate(seed: int) -> str:
     """Generate into a savepoint, take the digest, roll the savepoint back."""
     today = timezone.localdate()
     with transaction.atomic():
-        result = demo.generate(seed=seed, rates=RATES, today=today, first=today - dt.timedelta(days=60))
+        result = demo.generate(seed=seed, rates=RATES, scale=0.6, today=today, first=today - dt.timedelta(days=45))
         assert result.counts["inspections"] > 0 and result.refused == {}
         digest = demo.activity_digest()
         transaction.set_rollback(True)
