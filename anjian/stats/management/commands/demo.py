@@ -79,6 +79,8 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write(activity.summary_line(act.counts))
+            if act.refused:  # the rules refused some generated acts: shown, not hidden
+                self.stdout.write(self.style.WARNING("业务规则拒绝的操作（未生成）：" + "，".join(f"{code}{n}次" for code, n in sorted(act.refused.items())) + "。"))
         self._logins(demo.current_logins())
 
     def _logins(self, logins: list[demo.Login]) -> None:
