@@ -57,7 +57,6 @@ from anjian.org.models import Agency, AgencyHead, Certificate, Department, Membe
 
 TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_SCALE = 1.0
-YEAR_START = dt.date(2026, 1, 1)
 
 
 # --- the distributions (plain data: the benchmark's writer reuses them) ---------------------------
