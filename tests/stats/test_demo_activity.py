@@ -29,7 +29,10 @@ pytestmark = pytest.mark.django_db
 
 SEED = 11
 # A small city over four months, with the rare events made common so that each kind shows up.
-RATES = dataclasses.replace(demo.Rates(), inspections_per_officer_month=1.2, major_share=0.35, transfer_share=0.3, overdue_transfer_share=0.8)
+RATES = dataclasses.replace(
+    demo.Rates(), inspections_per_officer_month=1.0, major_share=0.35, transfer_share=0.3, overdue_transfer_share=0.8,
+    outcomes=(("on_time", 50), ("late", 12), ("extended", 18), ("failed", 8), ("open", 12)),
+)  # fmt: skip
 
 
 def load_city(enterprises: int = 150) -> None:
@@ -44,7 +47,7 @@ def activity(django_db_setup: Any, django_db_blocker: Any) -> Any:
     with django_db_blocker.unblock(), transaction.atomic():
         load_city()
         today = timezone.localdate()
-        result = demo.generate(seed=SEED, rates=RATES, today=today, first=today - dt.timedelta(days=120))
+        result = demo.generate(seed=SEED, rates=RATES, today=today, first=today - dt.timedelta(days=100))
         yield result
         transaction.set_rollback(True)
 
