@@ -6,7 +6,7 @@ Prepare once (PostgreSQL, the production database):
     psql -h 127.0.0.1 -U postgres -c 'create database bench_cases'
     export ANJIAN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cases
     .venv/bin/anjian migrate && .venv/bin/anjian refdata load && .venv/bin/anjian calendar seed
-    .venv/bin/anjian checklists sync && .venv/bin/anjian demo && .venv/bin/anjian demo_cases
+    .venv/bin/anjian checklists sync && .venv/bin/anjian demo      # the ledger, the 芝罘区 cases and the year's activity
     .venv/bin/python bench/bench_cases.py --prepare      # adds the bulk rows below (once)
 Run:
     ANJIAN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cases .venv/bin/python bench/bench_cases.py [--n 30]

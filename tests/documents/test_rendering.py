@@ -138,3 +138,24 @@ def test_the_pdf_uses_a_serif_face_and_keeps_each_certificate_number_on_one_line
     signature_lines = [line for line in text.splitlines() if "签名" in line and "执法证号" in line]
     assert len(signature_lines) == 2
     assert "370602201900123456" in signature_lines[0] and "37060200456" in signature_lines[1]
+
+
+def test_a_template_part_is_compiled_once_and_renders_each_context(monkeypatch):
+    """The environment compiles each template part once (the demo and a busy bureau issue the same
+    kinds again and again); each render still gets its own context."""
+    env = rendering.jinja_env()
+    assert env is rendering.jinja_env()
+    compiled: list[str] = []
+    original = type(env).__mro__[1].from_string
+
+    def counting(self, source, globals=None, template_class=None):
+        compiled.append(source)
+        return original(self, source, globals, template_class)
+
+    monkeypatch.setattr(type(env).__mro__[1], "from_string", counting)
+    env._compiled.clear()
+    a = env.from_string("<w:t>{{ party.name }}</w:t>")
+    b = env.from_string("<w:t>{{ party.name }}</w:t>")
+    assert a is b and len(compiled) == 1
+    assert a.render(party={"name": "甲公司"}) == "<w:t>甲公司</w:t>"
+    assert b.render(party={"name": "乙<公司>"}) == "<w:t>乙&lt;公司&gt;</w:t>"  # autoescaped, as before

@@ -36,7 +36,7 @@ def _run(*args: str) -> str:
 def demo_city(django_db_setup, django_db_blocker):
     """One generation for the whole module, rolled back at its end (each test runs in a savepoint)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield _run("--enterprises", str(N), "--seed", "7")
+        yield _run("--enterprises", str(N), "--seed", "7", "--ledger-only")
         transaction.set_rollback(True)
 
 

@@ -3,26 +3,43 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from anjian.cases import demo as cases_demo
 from anjian.core import db
 from anjian.enterprises import demo
+from anjian.stats import demo as activity
 
 
 class Command(BaseCommand):
     help = (
         "生成演示数据：烟台市应急管理局、11个区（市）局和烟台经济技术开发区局，人员、执法证、各角色登录账号，"
-        "以及企业台账（默认3000家）。用法：anjian demo [--enterprises N] [--seed S] [--if-empty]"
+        "企业台账（默认3000家），芝罘区各办案阶段的演示案件，以及本年1月1日至今天的业务数据"
+        "（各机关的监督检查、隐患及整改、延期、复查、现场处理措施、恢复生产审查、移交和文书，均经业务服务办理）。"
+        "用法：anjian demo [--enterprises N] [--seed S] [--activity-scale X] [--no-activity] [--no-cases] [--ledger-only] [--if-empty]"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--enterprises", type=int, default=demo.DEFAULT_ENTERPRISES, help=f"企业数量（默认{demo.DEFAULT_ENTERPRISES}）")
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help=f"随机种子（默认{demo.DEFAULT_SEED}）；同一种子、同一日期生成相同数据")
         parser.add_argument("--if-empty", action="store_true", help="数据库中已有机关时不生成，只列出登录账号")
+        parser.add_argument(
+            "--activity-scale", type=float, default=activity.DEFAULT_SCALE,
+            help=f"业务数据规模：检查次数的倍数（默认{activity.DEFAULT_SCALE:g}，约每名执法人员每月{activity.Rates().inspections_per_officer_month:g}次检查）",
+        )  # fmt: skip
+        parser.add_argument("--no-activity", action="store_true", help="不生成本年的业务数据（检查、隐患、移交等）")
+        parser.add_argument("--no-cases", action="store_true", help="不生成芝罘区的演示案件（可之后运行 anjian demo_cases）")
+        parser.add_argument("--ledger-only", action="store_true", help="只生成机关、人员和企业台账（同 --no-activity --no-cases）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         n = opts["enterprises"]
         if n < 0:
             raise CommandError("企业数量不能为负数。")
+        scale = opts["activity_scale"]
+        if not scale >= 0:
+            raise CommandError("业务数据规模不能为负数。")
+        with_cases = not (opts["no_cases"] or opts["ledger_only"])
+        with_activity = not (opts["no_activity"] or opts["ledger_only"]) and scale > 0
         if demo.has_data():
             if opts["if_empty"]:
                 self.stdout.write("数据库中已有机关数据，未生成演示数据。")
@@ -45,7 +62,26 @@ class Command(BaseCommand):
             f"许可证{c.get('licences', 0)}个（已过期{c.get('licences_expired', 0)}），关键人员{c.get('key_people', 0)}名，"
             f"重大危险源{c.get('hazard_sources', 0)}处，年度计划执法主体{c.get('planned_subjects', 0)}条，经营状态变更{c.get('status_events', 0)}条。"
         )
-        self._logins(result.logins)
+        if with_cases:
+            try:
+                cases = cases_demo.generate(progress=self.stdout.write)
+            except RuntimeError as exc:  # too few units or officers in a tiny demo: the ledger stands
+                self.stdout.write(self.style.WARNING(f"未生成演示案件：{exc}"))
+            else:
+                self.stdout.write(self.style.SUCCESS(f"演示案件已生成（芝罘区），共{len(cases.titles)}件。"))
+        if with_activity:
+            act = activity.generate(seed=opts["seed"], scale=scale, today=timezone.localdate(), progress=self.stdout.write)
+            db.analyze(vacuum=True)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"业务数据已生成：{act.first_day:%Y年%m月%d日}至{act.last_day:%Y年%m月%d日}（规模{act.scale:g}，用时{act.seconds:.1f}秒），"
+                    f"为{act.counts.get('accounts_created', 0)}名执法人员开通了账号（密码同下）。"
+                )
+            )
+            self.stdout.write(activity.summary_line(act.counts))
+            if act.refused:  # the rules refused some generated acts: shown, not hidden
+                self.stdout.write(self.style.WARNING("业务规则拒绝的操作（未生成）：" + "，".join(f"{code}{n}次" for code, n in sorted(act.refused.items())) + "。"))
+        self._logins(demo.current_logins())
 
     def _logins(self, logins: list[demo.Login]) -> None:
         self.stdout.write("")
