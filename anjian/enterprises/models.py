@@ -357,4 +357,4 @@ class MajorHazardSource(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.get_level_display()})"
+        return f"{self.name}（{self.get_level_display()}）"

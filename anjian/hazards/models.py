@@ -236,7 +236,7 @@ class Measure(models.Model):
         indexes = [models.Index(fields=["enterprise", "status"], name="measure_ent_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_measure_type_display()}({self.get_scope_display()})"
+        return f"{self.get_measure_type_display()}（{self.get_scope_display()}）"
 
 
 class RestartReview(models.Model):

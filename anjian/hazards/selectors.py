@@ -23,7 +23,7 @@ def active_measures_for_ledger(enterprise_ids: Iterable[int]) -> dict[int, list[
     out: dict[int, list[ActiveMeasure]] = {}
     for m in Measure.objects.filter(enterprise_id__in=list(enterprise_ids), status=MeasureStatus.ACTIVE, measure_type__in=STOPPING):
         whole = m.measure_type == MeasureType.SUSPEND and m.scope == MeasureScope.UNIT
-        out.setdefault(m.enterprise_id, []).append(ActiveMeasure(whole_unit=whole, description=f"{m.get_measure_type_display()}({m.get_scope_display()})"))
+        out.setdefault(m.enterprise_id, []).append(ActiveMeasure(whole_unit=whole, description=f"{m.get_measure_type_display()}（{m.get_scope_display()}）"))
     return out
 
 
