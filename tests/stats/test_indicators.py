@@ -28,6 +28,7 @@ from tests.conftest import _person, make_uscc
 from tests.inspections.conftest import calendar, officers  # noqa: F401
 
 SH = dt.timezone(dt.timedelta(hours=8))
+A_OFFICERS = ("officer_a", "officer_a2")
 TODAY = dt.date(2026, 9, 20)
 Q3 = "2026-Q3"
 
