@@ -116,7 +116,7 @@ QUERY_PARAMETERS = [
     OpenApiParameter("agency", OpenApiTypes.INT, description="机关编号"),
     OpenApiParameter("sector", OpenApiTypes.STR, description="监管行业代码，如 hazchem.production"),
 ]
-_FIGURE = {
+_FIGURE: dict[str, Any] = {
     "value": serializers.FloatField(allow_null=True, help_text="数值；比率为百分数，分母为0时为空"),
     "numerator": serializers.IntegerField(allow_null=True),
     "denominator": serializers.IntegerField(allow_null=True),

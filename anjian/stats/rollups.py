@@ -39,6 +39,8 @@ from django.utils import timezone
 
 from anjian.core.models import AuditEvent
 from anjian.enterprises.models import Enterprise
+from anjian.hazards.models import Hazard, Measure
+from anjian.inspections.models import Inspection
 from anjian.org.models import Membership
 from anjian.stats import indicators as reg
 from anjian.stats.indicators import BASE, Indicator, Period, bucket, bucket_start, month_ends, staff_on, state_rows, valid_state
@@ -278,15 +280,11 @@ def dirty_from(changed: dict[str, set[str]]) -> dict[str, dt.date]:
 
     if any(t.startswith(ORG_PREFIX) for t in changed):
         note("staff", earliest("staff"))
-    models = {"inspections": ("inspected_on", "Inspection"), "hazards": ("found_on", "Hazard"), "measures": ("decided_on", "Measure")}
-    from anjian.hazards.models import Hazard, Measure
-    from anjian.inspections.models import Inspection
-
-    tables = {"Inspection": Inspection, "Hazard": Hazard, "Measure": Measure}
-    for family, (date_field, model_name) in models.items():
+    dated: dict[str, tuple[Any, str]] = {"inspections": (Inspection.objects, "inspected_on"), "hazards": (Hazard.objects, "found_on"), "measures": (Measure.objects, "decided_on")}
+    for family, (manager, date_field) in dated.items():
         ids = _ids(changed.get(FAMILY_OBJECTS[family], ()))
         if ids:
-            note(family, tables[model_name].objects.filter(pk__in=ids).aggregate(d=Min(date_field))["d"])
+            note(family, manager.filter(pk__in=ids).aggregate(d=Min(date_field))["d"])
     transfer_ids = _ids(changed.get(FAMILY_OBJECTS["transfers"], ()))
     if transfer_ids:
         note("transfers", reg.transfer_rows().filter(pk__in=transfer_ids).aggregate(d=Min("sent_day"))["d"])
