@@ -37,6 +37,9 @@ from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from anjian.cases.choices import CaseStatus
+from anjian.cases.models import Case as PenaltyCase
+from anjian.cases.models import Payment
 from anjian.core.errors import DomainError
 from anjian.enterprises.choices import DeclaredStatus
 from anjian.enterprises.models import Enterprise, EnterpriseStatusEvent
@@ -156,6 +159,15 @@ class Source:
     agency: str = "owner_agency_id"
     enterprise: str = "enterprise_id"  # "pk" for the ledger itself
     sectors: str = "enterprise__sectors"  # the sector link (empty: not cut by sector)
+    # Audited object types whose events change these rows, and the lookup from a row to the
+    # audited object's id: the refresh recomputes from the changed rows' earliest date.
+    audited: tuple[str, ...] = ()
+    audit_path: str = "pk"
+
+    def related(self) -> list[str]:
+        """The relations a drill-down row shows (its jurisdiction and unit)."""
+        paths = [self.jurisdiction] + ([self.enterprise] if self.enterprise not in ("", "pk") else [])
+        return [p.removesuffix("_id") for p in paths]
 
 
 def _local_day(name: str) -> TruncDate:
@@ -193,13 +205,20 @@ def transfer_rows() -> QuerySet[Transfer]:
     return Transfer.objects.annotate(sent_day=_local_day("sent_at"), decided_day=_local_day("decided_at"))
 
 
-LEDGER = Source("ledger", "enterprises_enterprise, enterprises_enterprisestatusevent", enterprise="pk", sectors="sectors")
-KEY_LEDGER = Source("ledger", "enterprises_enterprise, enterprises_majorhazardsource, enterprises_enterprisestatusevent", enterprise="pk", sectors="sectors")
-INSPECTIONS = Source("inspections", "inspections_inspection")
-KEY_INSPECTIONS = Source("inspections", "inspections_inspection, enterprises_enterprise, enterprises_majorhazardsource")
-HAZARDS = Source("hazards", "hazards_hazard")
-MEASURES = Source("measures", "hazards_measure")
-TRANSFERS = Source("transfers", "hazards_transfer")
+LEDGER = Source("ledger", "enterprises_enterprise, enterprises_enterprisestatusevent", enterprise="pk", sectors="sectors", audited=("enterprises.enterprise",))
+KEY_LEDGER = Source(
+    "ledger", "enterprises_enterprise, enterprises_majorhazardsource, enterprises_enterprisestatusevent", enterprise="pk", sectors="sectors", audited=("enterprises.enterprise",)
+)
+INSPECTIONS = Source("inspections", "inspections_inspection", audited=("inspections.inspection",))
+KEY_INSPECTIONS = Source("inspections", "inspections_inspection, enterprises_enterprise, enterprises_majorhazardsource", audited=("inspections.inspection",))
+HAZARDS = Source("hazards", "hazards_hazard", audited=("hazards.hazard",))
+MEASURES = Source("measures", "hazards_measure", audited=("hazards.measure",))
+TRANSFERS = Source("transfers", "hazards_transfer", audited=("hazards.transfer",))
+CASES = Source("cases", "cases_case", audited=("cases.case",))
+PAYMENTS = Source(
+    "cases", "cases_payment, cases_case", jurisdiction="case__jurisdiction_id", agency="case__owner_agency_id", enterprise="case__enterprise_id",
+    sectors="case__enterprise__sectors", audited=("cases.case",), audit_path="case_id",
+)  # fmt: skip
 STAFF = Source("staff", "org_staff, org_membership, org_certificate, org_certificateevent, org_agency", jurisdiction="", agency="", enterprise="", sectors="")
 
 
@@ -227,6 +246,7 @@ class Indicator:
     numerator: str = ""  # ratio/mean
     denominator: str = ""
     target: str = ""  # a target stated by the seed, shown beside the figure
+    scale: int = 1  # a sum kept in hundredths (money in fen, shown in yuan)
 
     @property
     def derived(self) -> bool:
@@ -327,7 +347,7 @@ INDICATORS: list[Indicator] = [
         "inspections",
         "监督检查次数",
         "检查日期在期内、已完成的监督检查（执法检查）次数，含各类检查与整改复查。",
-        "COUNT(已完成检查)，按检查日期",
+        "COUNT（已完成检查），按检查日期",
         "次",
         "count",
         INSPECTIONS,
@@ -338,7 +358,7 @@ INDICATORS: list[Indicator] = [
         "inspections_planned",
         "计划检查次数",
         "期内已完成的计划检查（年度监督检查计划内的检查）次数。",
-        "COUNT(已完成检查，类型 = 计划检查)",
+        "COUNT（已完成检查，类型 = 计划检查）",
         "次",
         "count",
         INSPECTIONS,
@@ -349,7 +369,7 @@ INDICATORS: list[Indicator] = [
         "inspections_random",
         "双随机检查次数",
         "期内已完成的“双随机、一公开”抽查次数。",
-        "COUNT(已完成检查，类型 = 双随机检查)",
+        "COUNT（已完成检查，类型 = 双随机检查）",
         "次",
         "count",
         INSPECTIONS,
@@ -360,7 +380,7 @@ INDICATORS: list[Indicator] = [
         "inspections_unplanned",
         "计划外检查次数",
         "期内已完成的计划外检查次数：投诉举报核查、移交检查、专项检查、事故调查检查和专家诊断。",
-        "COUNT(已完成检查，类型 ∈ {投诉举报核查, 移交检查, 专项检查, 事故调查检查, 专家诊断})",
+        "COUNT（已完成检查，类型 ∈ {投诉举报核查、移交检查、专项检查、事故调查检查、专家诊断}）",
         "次",
         "count",
         INSPECTIONS,
@@ -371,7 +391,7 @@ INDICATORS: list[Indicator] = [
         "inspections_followup",
         "整改复查次数",
         "期内已完成的隐患整改复查次数。",
-        "COUNT(已完成检查，类型 = 整改复查)",
+        "COUNT（已完成检查，类型 = 整改复查）",
         "次",
         "count",
         INSPECTIONS,
@@ -382,7 +402,7 @@ INDICATORS: list[Indicator] = [
         "units_inspected",
         "检查单位数（去重）",
         "期内至少接受过一次已完成监督检查的单位数，同一单位在期内多次检查只计一次；期内迁移辖区的单位在每个辖区各计一次。",
-        "COUNT(DISTINCT 单位, 辖区)，检查日期在期内的已完成检查",
+        "COUNT(DISTINCT 单位， 辖区），检查日期在期内的已完成检查",
         "家",
         "distinct",
         INSPECTIONS,
@@ -393,7 +413,7 @@ INDICATORS: list[Indicator] = [
         "key_units_inspected",
         "重点监管单位检查数（去重）",
         "期内至少接受过一次已完成监督检查的重点监管单位数（重点监管单位的认定同“重点监管单位数”）。",
-        "COUNT(DISTINCT 单位, 辖区)，重点监管单位、检查日期在期内的已完成检查",
+        "COUNT(DISTINCT 单位， 辖区），重点监管单位、检查日期在期内的已完成检查",
         "家",
         "distinct",
         KEY_INSPECTIONS,
@@ -415,7 +435,7 @@ INDICATORS: list[Indicator] = [
         "hazards_found",
         "发现隐患数",
         "发现日期在期内登记的事故隐患数（一般与重大），不论来源。检查发现的问题另计，不等于隐患。",
-        "COUNT(隐患)，按发现日期",
+        "COUNT（隐患），按发现日期",
         "项",
         "count",
         HAZARDS,
@@ -426,7 +446,7 @@ INDICATORS: list[Indicator] = [
         "hazards_found_general",
         "发现一般隐患数",
         "期内发现的一般事故隐患数（按现行认定的级别）。",
-        "COUNT(隐患，级别 = 一般)，按发现日期",
+        "COUNT（隐患，级别 = 一般），按发现日期",
         "项",
         "count",
         HAZARDS,
@@ -437,7 +457,7 @@ INDICATORS: list[Indicator] = [
         "hazards_found_major",
         "发现重大隐患数",
         "期内发现的重大事故隐患数（按现行认定的级别；不予认定申请批准后按一般隐患计）。",
-        "COUNT(隐患，级别 = 重大)，按发现日期",
+        "COUNT（隐患，级别 = 重大），按发现日期",
         "项",
         "count",
         HAZARDS,
@@ -448,7 +468,7 @@ INDICATORS: list[Indicator] = [
         "hazards_rectified",
         "整改销号隐患数",
         "销号日期在期内的隐患数（经复查合格销号，不论何时发现）。",
-        "COUNT(隐患，状态 = 已销号)，按销号日期",
+        "COUNT（隐患，状态 = 已销号），按销号日期",
         "项",
         "count",
         HAZARDS,
@@ -459,7 +479,7 @@ INDICATORS: list[Indicator] = [
         "hazards_rectified_on_time",
         "按期整改隐患数",
         "期内销号的隐患中，在整改期限（含经批准延期的期限）内完成整改的隐患数；尚无期限的，以从未被标记逾期为按期。",
-        "COUNT(已销号隐患，销号日期 ≤ 整改期限届满日)，按销号日期",
+        "COUNT（已销号隐患，销号日期 ≤ 整改期限届满日），按销号日期",
         "项",
         "count",
         HAZARDS,
@@ -470,7 +490,7 @@ INDICATORS: list[Indicator] = [
         "hazards_found_rectified",
         "期内发现且已整改隐患数",
         "期内发现、并在期末日前（含当日）销号的隐患数。",
-        "COUNT(隐患，发现日期在期内，且销号日期 ≤ 期末日)",
+        "COUNT（隐患，发现日期在期内，且销号日期 ≤ 期末日）",
         "项",
         "cohort",
         HAZARDS,
@@ -526,7 +546,7 @@ INDICATORS: list[Indicator] = [
         "major_hazards_cleared",
         "重大隐患销号数",
         "销号日期在期内的重大事故隐患数。",
-        "COUNT(隐患，级别 = 重大，状态 = 已销号)，按销号日期",
+        "COUNT（隐患，级别 = 重大，状态 = 已销号），按销号日期",
         "项",
         "count",
         HAZARDS,
@@ -538,7 +558,7 @@ INDICATORS: list[Indicator] = [
         "onsite_measures",
         "现场处理措施数",
         "决定日期在期内的现场处理措施数（《安全生产法》第六十五条第一款第三项：暂时停产停业、停止使用相关设施设备、从危险区域撤出作业人员）。",
-        "COUNT(措施，性质 = 现场处理措施)，按决定日期",
+        "COUNT（措施，性质 = 现场处理措施），按决定日期",
         "项",
         "count",
         MEASURES,
@@ -549,7 +569,7 @@ INDICATORS: list[Indicator] = [
         "transfers_sent",
         "移交数",
         "期内监管科室移交执法队伍的案件线索数（局队合一），按移交日期。",
-        "COUNT(移交)，按移交日期",
+        "COUNT（移交），按移交日期",
         "件",
         "count",
         TRANSFERS,
@@ -560,7 +580,7 @@ INDICATORS: list[Indicator] = [
         "transfers_accepted",
         "移交接收数",
         "期内执法队伍接收的移交数，按接收日期。",
-        "COUNT(移交，状态 = 已接收)，按接收日期",
+        "COUNT（移交，状态 = 已接收），按接收日期",
         "件",
         "count",
         TRANSFERS,
@@ -571,7 +591,7 @@ INDICATORS: list[Indicator] = [
         "transfer_accept_days",
         "移交接收用时合计",
         "期内接收的移交，自移交之日至接收之日的自然日数之和（同日接收计0日）。",
-        "SUM(接收日期 − 移交日期)，按接收日期",
+        "SUM（接收日期 − 移交日期），按接收日期",
         "日",
         "sum",
         TRANSFERS,
@@ -590,12 +610,74 @@ INDICATORS: list[Indicator] = [
         numerator="transfer_accept_days",
         denominator="transfers_accepted",
     ),
+    # -- penalty cases --
+    Indicator(
+        "cases_filed",
+        "立案数",
+        "立案日期在期内的行政处罚案件数（简易程序当场作出决定的案件不立案，不计入）。",
+        "COUNT（案件，立案日期在期内）",
+        "件",
+        "count",
+        CASES,
+        lambda: PenaltyCase.objects.filter(filed_on__isnull=False),
+        date="filed_on",
+    ),
+    Indicator(
+        "cases_decided",
+        "作出处罚决定数",
+        "处罚决定日期在期内的案件数（含简易程序；决定此后被撤销的仍计入作出当期）。",
+        "COUNT（案件，处罚决定日期在期内）",
+        "件",
+        "count",
+        CASES,
+        lambda: PenaltyCase.objects.filter(decided_on__isnull=False),
+        date="decided_on",
+    ),
+    Indicator(
+        "cases_referred",
+        "移送司法机关数",
+        "期内因涉嫌犯罪移送司法机关的案件数，按移送日期。",
+        "COUNT（案件，状态 = 已移送司法机关），按程序终结日期",
+        "件",
+        "count",
+        CASES,
+        lambda: PenaltyCase.objects.filter(status=CaseStatus.REFERRED, ended_on__isnull=False),
+        date="ended_on",
+    ),
+    Indicator(
+        "fines_decided",
+        "决定罚款金额",
+        "期内作出的处罚决定中罚款的合计金额（不含加处罚款）。",
+        "SUM（罚款合计），按处罚决定日期",
+        "元",
+        "sum",
+        CASES,
+        lambda: PenaltyCase.objects.filter(decided_on__isnull=False, fine_total__isnull=False),
+        date="decided_on",
+        value=lambda row: int(row["fine_total"] * 100),
+        value_fields=("fine_total",),
+        scale=100,
+    ),
+    Indicator(
+        "fines_collected",
+        "罚款收缴金额",
+        "缴纳日期在期内的罚款金额合计（不含加处罚款；罚缴分离，按缴款凭证登记）。",
+        "SUM（缴纳记录中的罚款），按缴纳日期",
+        "元",
+        "sum",
+        PAYMENTS,
+        Payment.objects.all,
+        date="paid_on",
+        value=lambda row: int(row["fine"] * 100),
+        value_fields=("fine",),
+        scale=100,
+    ),
     # -- officers --
     Indicator(
         "staff_in_post",
         "在职在编人员数",
         "期末在本机关有有效任职的在编人员数（不含专家、辅助人员）。",
-        "COUNT(在编人员，任职起始日 ≤ 期末日 ≤ 任职截止日)",
+        "COUNT（在编人员，任职起始日 ≤ 期末日 ≤ 任职截止日）",
         "人",
         "staff",
         STAFF,
@@ -604,7 +686,7 @@ INDICATORS: list[Indicator] = [
         "certified_officers",
         "持证执法人员数",
         "期末在职在编人员中，持有当日有效行政执法证（未到期、未暂扣、未吊销）的人数。",
-        "COUNT(在职在编人员，且有执法证在期末日有效)",
+        "COUNT（在职在编人员，且有执法证在期末日有效）",
         "人",
         "staff",
         STAFF,
@@ -769,4 +851,16 @@ def markdown() -> str:
         if ind.target:
             lines.append(f"- 目标：{ind.target}")
         lines.append("")
+    lines += ["## 尚未纳入的指标", ""]
+    lines += [f"- {text}" for text in NOT_YET]
+    lines.append("")
     return "\n".join(lines)
+
+
+# Asked for but not computable from the data the system keeps today (kept in the document, so
+# that a reader sees what is missing and why).
+NOT_YET = (
+    "具有安全生产相关专业学历和实践经验的执法人员占比（目标75%以上）：人员信息尚无“安全生产相关专业学历、实践经验”的登记项"
+    "（org.Staff 只有法律职业资格证书编号），待人员信息增加该项后加入；目前可看“执法人员持证率”（certified_share）。",
+    "处罚种类（警告、罚款、没收违法所得、责令停产停业、暂扣或吊销许可证）、停产停业与吊销的件数，以及投诉举报、计划完成情况：待相应数据的统计口径确定后加入。",
+)

@@ -132,14 +132,14 @@ def drill_rows(q: Query) -> QuerySet[Any]:
         qs = qs.filter(**{src.sectors: q.sector.code})
     if ind.kind == "distinct":
         qs = ind.distinct_rows(qs)
-    related = ["jurisdiction"] + (["enterprise"] if src.enterprise != "pk" else [])
-    return qs.select_related(*related)
+    return qs.select_related(*src.related())
 
 
 def describe_row(q: Query, obj: Any) -> dict[str, Any]:
     """One row of a drill-down list, the same on the page and in the API."""
     from django.urls import reverse
 
+    from anjian.cases.models import Case, Payment
     from anjian.enterprises.models import Enterprise
     from anjian.hazards.models import Hazard, Measure, Transfer
     from anjian.inspections.models import Inspection
@@ -147,6 +147,22 @@ def describe_row(q: Query, obj: Any) -> dict[str, Any]:
     row: dict[str, Any] = {"id": obj.pk, "date": None, "enterprise": "", "enterprise_id": None, "jurisdiction": "", "text": "", "value": None, "url": ""}
     if isinstance(obj, Staff):
         row.update(enterprise="", text=obj.name, url=reverse("org:staff_detail", args=[obj.pk]))
+        return row
+    if isinstance(obj, Payment):
+        c = obj.case
+        row.update(
+            date=obj.paid_on, enterprise=c.enterprise.name if c.enterprise else c.person_name, enterprise_id=c.enterprise_id, jurisdiction=c.jurisdiction.name,
+            text=f"{c.title}：缴纳罚款{obj.fine}元（凭证{obj.receipt_no}）", value=obj.fine, url=reverse("cases:detail", args=[c.pk]),
+        )  # fmt: skip
+        return row
+    if isinstance(obj, Case):
+        day = getattr(obj, q.indicator.date, None) if q.indicator.date else None
+        fine = f"，罚款{obj.fine_total}元" if obj.fine_total is not None else ""
+        row.update(
+            date=day, enterprise=obj.enterprise.name if obj.enterprise else obj.person_name, enterprise_id=obj.enterprise_id, jurisdiction=obj.jurisdiction.name,
+            text=f"{obj.title}（{obj.get_status_display()}{fine}）", url=reverse("cases:detail", args=[obj.pk]),
+            value=obj.fine_total if q.indicator.kind == "sum" else None,
+        )  # fmt: skip
         return row
     ent = obj if isinstance(obj, Enterprise) else obj.enterprise
     row.update(enterprise=ent.name, enterprise_id=ent.pk, jurisdiction=obj.jurisdiction.name)

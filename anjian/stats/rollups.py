@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -39,8 +39,6 @@ from django.utils import timezone
 
 from anjian.core.models import AuditEvent
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.models import Hazard, Measure
-from anjian.inspections.models import Inspection
 from anjian.org.models import Membership
 from anjian.stats import indicators as reg
 from anjian.stats.indicators import BASE, Indicator, Period, bucket, bucket_start, month_ends, staff_on, state_rows, valid_state
@@ -52,14 +50,8 @@ WATERMARK = "rollups"
 AUDIT_MARGIN = dt.timedelta(minutes=2)
 ONE_DAY = dt.timedelta(days=1)
 
-# Which audited objects change which family's figures (object types as core.audit writes them).
-FAMILY_OBJECTS = {
-    "inspections": "inspections.inspection",
-    "hazards": "hazards.hazard",
-    "measures": "hazards.measure",
-    "transfers": "hazards.transfer",
-    "ledger": "enterprises.enterprise",
-}
+# A unit's changes (sectors, jurisdiction, status, hazard sources) may move every figure that counts it.
+ENTERPRISE = "enterprises.enterprise"
 ORG_PREFIX = "org."
 
 
@@ -249,8 +241,11 @@ def _date_fields(ind: Indicator) -> list[str]:
     return [f for f in (ind.date, ind.origin, ind.start) if f]
 
 
-def earliest(family: str, enterprise_ids: Any = None) -> dt.date | None:
-    """The first day a figure of the family depends on (for ``enterprise_ids``' rows only, if given)."""
+def earliest(family: str, where: Callable[[Indicator], dict[str, Any] | None] | None = None) -> dt.date | None:
+    """The first day a figure of the family depends on; with ``where``, for the rows it selects
+    (per indicator; None leaves the indicator out). Each family has an indicator over all its
+    rows dated by their first date (hazards found, transfers sent …), so the minimum over the
+    family's date fields covers every figure a changed row is in."""
     if family == "staff":
         first = Membership.objects.aggregate(d=Min("valid_from"))["d"]
         return max(first, reg.FLOOR) if first else None
@@ -258,8 +253,11 @@ def earliest(family: str, enterprise_ids: Any = None) -> dt.date | None:
     for ind in families()[family]:
         assert ind.rows is not None and ind.source is not None
         qs = ind.rows()
-        if enterprise_ids is not None:
-            qs = qs.filter(**{f"{ind.source.enterprise}__in": enterprise_ids})
+        if where is not None:
+            lookup = where(ind)
+            if lookup is None:
+                continue
+            qs = qs.filter(**lookup)
         got = qs.order_by().aggregate(**{f"d{i}": Min(f) for i, f in enumerate(_date_fields(ind))})
         days += [d for d in got.values() if d is not None]
     return max(min(days), reg.FLOOR) if days else None
@@ -280,15 +278,16 @@ def dirty_from(changed: dict[str, set[str]]) -> dict[str, dt.date]:
 
     if any(t.startswith(ORG_PREFIX) for t in changed):
         note("staff", earliest("staff"))
-    dated: dict[str, tuple[Any, str]] = {"inspections": (Inspection.objects, "inspected_on"), "hazards": (Hazard.objects, "found_on"), "measures": (Measure.objects, "decided_on")}
-    for family, (manager, date_field) in dated.items():
-        ids = _ids(changed.get(FAMILY_OBJECTS[family], ()))
-        if ids:
-            note(family, manager.filter(pk__in=ids).aggregate(d=Min(date_field))["d"])
-    transfer_ids = _ids(changed.get(FAMILY_OBJECTS["transfers"], ()))
-    if transfer_ids:
-        note("transfers", reg.transfer_rows().filter(pk__in=transfer_ids).aggregate(d=Min("sent_day"))["d"])
-    ent_ids = _ids(changed.get(FAMILY_OBJECTS["ledger"], ()))
+
+    def audited(ind: Indicator) -> dict[str, Any] | None:
+        assert ind.source is not None
+        ids = sorted({i for t in ind.source.audited for i in _ids(changed.get(t, ()))})
+        return {f"{ind.source.audit_path}__in": ids} if ids else None
+
+    for family in fams:
+        if family != "staff" and any(audited(ind) for ind in fams[family]):
+            note(family, earliest(family, audited))
+    ent_ids = _ids(changed.get(ENTERPRISE, ()))
     if ent_ids:
         # A unit's sectors, jurisdiction, status or hazard sources changed: every figure that
         # counted it may move, from its first record on. A deleted unit had no records (the
@@ -297,7 +296,7 @@ def dirty_from(changed: dict[str, set[str]]) -> dict[str, dt.date]:
             note("ledger", earliest("ledger"))
         for family in fams:
             if family != "staff":
-                note(family, earliest(family, ent_ids))
+                note(family, earliest(family, lambda ind: {f"{ind.source.enterprise}__in": ent_ids} if ind.source else None))
     return out
 
 
@@ -433,7 +432,11 @@ def figures(
         keys = set(n_rows) | set(d_rows)
         return _combine(ind, n_total, d_total), {k: _combine(ind, n_rows.get(k, 0), d_rows.get(k, 0)) for k in keys}
     total, rows = _base_figures(ind, period, as_of, jurisdictions=jurisdictions, agency=agency, sector=sector, by=by)
-    return Figure(total), {k: Figure(v) for k, v in rows.items()}
+    return _scaled(ind, total), {k: _scaled(ind, v) for k, v in rows.items()}
+
+
+def _scaled(ind: Indicator, value: int) -> Figure:
+    return Figure(value if ind.scale == 1 else (Decimal(value) / ind.scale).quantize(Decimal(1) / ind.scale))
 
 
 # ---- the check -------------------------------------------------------------------------------------------------

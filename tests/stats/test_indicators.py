@@ -11,6 +11,7 @@ hand (issue 11, "Tests"). The story runs from June to 20 September 2026 (the fro
   measure, open; h3 e2 general found 10 Aug, overdue from 20 Aug, closed 27 Aug;
   h4 e3 general found 2 Sep, overdue from 15 Sep, open;
 * transfers: 芝罘 sent 11 Aug, accepted 14 Aug (3 days); 福山 sent 3 Sep, pending;
+* a penalty case against e2 filed on 28 Aug (not yet decided: no fine);
 * staff (tests/conftest.py world, and a second city officer): in post 8 + 2 + 1 + 3 = 14 civil
   servants, 12 certified (office_a and admin_a hold no certificate).
 """
@@ -31,6 +32,10 @@ SH = dt.timezone(dt.timedelta(hours=8))
 A_OFFICERS = ("officer_a", "officer_a2")
 TODAY = dt.date(2026, 9, 20)
 Q3 = "2026-Q3"
+
+
+def w_officer(world: Any) -> Any:
+    return world.user("officer_a")
 
 
 def _at(traveller: Any, day: dt.date, hour: int = 18) -> None:
@@ -140,6 +145,14 @@ def city(world: Any, calendar: None, settings: Any, tmp_path: Any) -> Any:  # no
         assert hz.hazards_overdue_sweep() == 1  # h3
         _at(t, dt.date(2026, 8, 27))
         _close(world, "officer_a", h3, dt.date(2026, 8, 25), dt.date(2026, 8, 27), A)
+        _at(t, dt.date(2026, 8, 28))
+        from anjian.cases import services as cases
+
+        c = cases.case_open(
+            actor=w_officer(world), source="other", source_reason="复查发现", enterprise=e2, title="未按期整改事故隐患案", facts="隐患逾期未整改", discovered_on=dt.date(2026, 8, 28)
+        )  # fmt: skip
+        cases.case_violation_add(actor=w_officer(world), case=c, violation_id="P12", act_date=dt.date(2026, 8, 27), circumstance="base")
+        cases.case_file(actor=world.user("depthead_a"), case=c, filed_on=dt.date(2026, 8, 28))
         _at(t, dt.date(2026, 9, 2))
         i4 = _inspect(world, "officer_b", e3, dt.date(2026, 9, 2), "planned", B)
         h4 = _hazard(world, "officer_b", i4, dt.date(2026, 9, 2), "除尘管道积尘", 5)
@@ -192,6 +205,11 @@ CITY_Q3: dict[str, Any] = {
     "transfers_accepted": 1,
     "transfer_accept_days": 3,
     "transfer_days_to_accept": Decimal("3.0"),
+    "cases_filed": 1,
+    "cases_decided": 0,
+    "cases_referred": 0,
+    "fines_decided": Decimal("0.00"),
+    "fines_collected": Decimal("0.00"),
     "staff_in_post": 14,
     "certified_officers": 12,
     "certified_share": Decimal("85.7"),

@@ -62,8 +62,9 @@ def test_every_figure_its_rows_and_the_rollup_agree(city: Any) -> None:  # noqa:
             continue
         drill = client.get(f"/api/v1/stats/drill/{key}/", {"period": Q3}).json()
         if ind.kind == "sum":
-            assert sum(row["value"] for row in drill["results"]) == expected
-            assert drill["count"] == CITY_Q3["transfers_accepted"]
+            assert sum(Decimal(str(row["value"])) for row in drill["results"]) == expected, key
+            if key == "transfer_accept_days":
+                assert drill["count"] == CITY_Q3["transfers_accepted"]
         else:
             assert drill["count"] == expected, key
         # The page behind the number shows the same count.
