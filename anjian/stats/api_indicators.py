@@ -60,7 +60,7 @@ def drill_url(q: Query, **override: Any) -> str | None:
 
 
 def zero(ind: Indicator) -> Figure:
-    return Figure(None, 0, 0) if ind.derived else Figure(0)
+    return Figure(None, 0, 0) if ind.derived else rollups.scaled(ind, 0)
 
 
 def group_rows(q: Query, groups: dict[Any, Figure]) -> list[dict[str, Any]]:

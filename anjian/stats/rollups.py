@@ -46,8 +46,9 @@ from anjian.stats.models import Grain, Rollup, RollupWatermark
 
 WATERMARK = "rollups"
 # An audit event is stamped when it is built, inside the transaction of the action; one that
-# commits after a refresh started may carry an earlier time. Events this recent are read again.
-AUDIT_MARGIN = dt.timedelta(minutes=2)
+# commits after a refresh started may carry an earlier time (a ledger import's transaction runs
+# for minutes). Events this recent are read again; those already read are skipped (``seen``).
+AUDIT_MARGIN = dt.timedelta(minutes=30)
 ONE_DAY = dt.timedelta(days=1)
 
 # A unit's changes (sectors, jurisdiction, status, hazard sources) may move every figure that counts it.
@@ -307,18 +308,19 @@ class RefreshResult:
     rows: int = 0
 
 
-def _changes(wm: RollupWatermark) -> tuple[dict[str, set[str]], list[int]]:
-    """Audit events since the last refresh (not read before), by object type."""
+def _changes(wm: RollupWatermark) -> tuple[dict[str, set[str]], list[tuple[int, dt.datetime]]]:
+    """Audit events since the last refresh (not read before), by object type; and every event
+    read (id, time), so that the refresh can remember the recent ones as seen."""
     if wm.at is None:
         return {}, []
     seen = set(wm.seen or [])
     changed: dict[str, set[str]] = defaultdict(set)
-    ids = []
-    for pk, otype, oid in AuditEvent.objects.filter(at__gte=wm.at - AUDIT_MARGIN).order_by().values_list("pk", "object_type", "object_id"):
-        ids.append(pk)
+    read = []
+    for pk, at, otype, oid in AuditEvent.objects.filter(at__gte=wm.at - AUDIT_MARGIN).order_by().values_list("pk", "at", "object_type", "object_id"):
+        read.append((pk, at))
         if pk not in seen:
             changed[otype].add(oid)
-    return dict(changed), ids
+    return dict(changed), read
 
 
 def refresh(*, upto: dt.date | None = None, full: bool = False, today_too: bool = False) -> RefreshResult:
@@ -335,7 +337,7 @@ def refresh(*, upto: dt.date | None = None, full: bool = False, today_too: bool 
         RollupWatermark.objects.get_or_create(name=WATERMARK)
         wm = RollupWatermark.objects.select_for_update().get(name=WATERMARK)
         started = timezone.now()
-        changed, audit_ids = _changes(wm)
+        changed, audit_read = _changes(wm)
         result = RefreshResult(through=wm.through)
         end = max(upto, wm.through or upto)
         dirty = {} if full or wm.through is None else dirty_from(changed)
@@ -354,8 +356,8 @@ def refresh(*, upto: dt.date | None = None, full: bool = False, today_too: bool 
             result.rows += write(family, start, end)
             result.recomputed[family] = (start, end)
         wm.through = end
-        recent = started - AUDIT_MARGIN
-        wm.seen = [pk for pk in AuditEvent.objects.filter(at__gte=recent).order_by().values_list("pk", flat=True)] if audit_ids else []
+        # Only the events read above count as seen: one committed since is read next time.
+        wm.seen = sorted(pk for pk, at in audit_read if at >= started - AUDIT_MARGIN)
         wm.at = started
         wm.save()
         result.through = end
@@ -432,10 +434,10 @@ def figures(
         keys = set(n_rows) | set(d_rows)
         return _combine(ind, n_total, d_total), {k: _combine(ind, n_rows.get(k, 0), d_rows.get(k, 0)) for k in keys}
     total, rows = _base_figures(ind, period, as_of, jurisdictions=jurisdictions, agency=agency, sector=sector, by=by)
-    return _scaled(ind, total), {k: _scaled(ind, v) for k, v in rows.items()}
+    return scaled(ind, total), {k: scaled(ind, v) for k, v in rows.items()}
 
 
-def _scaled(ind: Indicator, value: int) -> Figure:
+def scaled(ind: Indicator, value: int) -> Figure:
     return Figure(value if ind.scale == 1 else (Decimal(value) / ind.scale).quantize(Decimal(1) / ind.scale))
 
 
