@@ -410,17 +410,20 @@ def _base_figures(ind: Indicator, period: Period, as_of: dt.date, *, jurisdictio
     else:
         qs = qs.filter(indicator=ind.stored_name("m" if by == "month" else period.grain), day__gte=period.start, day__lte=as_of)
     groups: dict[Any, int] = defaultdict(int)
+    if not by:
+        return qs.aggregate(v=Sum("value"))["v"] or 0, {}
     if by == "month":
         for day, v in qs.order_by().values("day").annotate(v=Sum("value")).values_list("day", "v"):
             groups[f"{day:%Y-%m}"] += v
-        # A state's figure for the period is its last day's; a flow's is the sum.
-        total = groups.get(f"{as_of:%Y-%m}", 0) if ind.is_state else sum(groups.values())
-        return total, dict(groups)
-    if by:
+    else:
         for k, v in qs.order_by().values(BY_FIELD[by]).annotate(v=Sum("value")).values_list(BY_FIELD[by], "v"):
             groups[k] += v
-        return sum(groups.values()), dict(groups)
-    return qs.aggregate(v=Sum("value"))["v"] or 0, {}
+    if by == "district":
+        return sum(groups.values()), dict(groups)  # every figure is a sum over jurisdictions
+    # Not the sum of the groups: a unit in two sectors (inspected by two agencies, in two months
+    # of the quarter) counts once in the total; a state's total is its last day's.
+    total, _ = _base_figures(ind, period, as_of, jurisdictions=jurisdictions, agency=agency, sector=sector, by="")
+    return total, dict(groups)
 
 
 def figures(

@@ -79,6 +79,8 @@ def test_cuts_and_groups(city: Any) -> None:  # noqa: F811
     def rows(key: str, by: str, **extra: Any) -> dict[Any, Any]:
         r = client.get(f"/api/v1/stats/indicators/{key}/", {"period": Q3, "by": by, **extra})
         assert r.status_code == 200, r.content
+        # The total is the indicator's own, not the sum of the groups.
+        assert r.json()["value"] == client.get(f"/api/v1/stats/indicators/{key}/", {"period": Q3, **extra}).json()["value"]
         return {row["key"]: _value(row["value"]) for row in r.json()["rows"]}
 
     assert rows("units_inspected", "district") == {w.city.pk: 0, w.district_a.pk: 3, w.zone.pk: 0, w.district_b.pk: 1}
@@ -87,6 +89,8 @@ def test_cuts_and_groups(city: Any) -> None:  # noqa: F811
     by_sector = rows("units_inspected", "sector")
     assert by_sector["hazchem.production"] == 2 and by_sector["industry.machinery"] == 3  # e4 is in both
     assert rows("inspections", "month") == {"2026-07": 3, "2026-08": 2, "2026-09": 1}
+    assert rows("units_inspected", "month") == {"2026-07": 1, "2026-08": 2, "2026-09": 1}
+    assert sum(by_sector.values()) == 5 != CITY_Q3["units_inspected"]
     assert rows("hazards_overdue", "month") == {"2026-07": 0, "2026-08": 0, "2026-09": 1}
     assert rows("rectification_rate", "district")[w.district_a.pk] == Decimal("66.7")
     assert rows("certified_officers", "district")[w.district_a.pk] == 6
