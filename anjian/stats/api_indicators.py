@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from anjian.core.api import Pagination
 from anjian.core.models import Jurisdiction
-from anjian.enterprises.models import Sector
+from anjian.enterprises.models import Sector, SectorGroup
 from anjian.org.models import Agency
 from anjian.stats import indicators as reg
 from anjian.stats import rollups
@@ -76,6 +76,9 @@ def group_rows(q: Query, groups: dict[Any, Figure]) -> list[dict[str, Any]]:
     elif q.by == "sector":
         for s in Sector.objects.select_related("group"):
             out.append((s.code, str(s), {"sector": s.code}))
+    elif q.by == "group":
+        for g in SectorGroup.objects.all():
+            out.append((g.code, g.name, {"sector": g.code}))
     elif q.by == "month":
         for me in reg.month_ends(q.period.start, reg.month_end(q.as_of.year, q.as_of.month)):
             out.append((f"{me:%Y-%m}", f"{me.year}年{me.month}月", {"period": f"{me:%Y-%m}"}))
@@ -90,16 +93,14 @@ def cuts_data(q: Query) -> dict[str, Any]:
     return {
         "district": {"id": q.district.pk, "name": q.district.name} if q.district else None,
         "agency": {"id": q.agency.pk, "name": q.agency.name} if q.agency else None,
-        "sector": {"code": q.sector.code, "name": str(q.sector)} if q.sector else None,
+        "sector": {"code": q.sector_code, "name": q.sector_label} if q.sector_code else None,
         "by": q.by or None,
     }
 
 
 def figure_response(q: Query) -> dict[str, Any]:
     rollups.refresh()
-    total, groups = rollups.figures(
-        q.indicator, q.period, q.as_of, jurisdictions=q.jurisdictions, agency=q.agency.pk if q.agency else None, sector=q.sector.code if q.sector else None, by=q.by
-    )
+    total, groups = rollups.figures(q.indicator, q.period, q.as_of, jurisdictions=q.jurisdictions, agency=q.agency.pk if q.agency else None, sector=q.sector_code, by=q.by)
     return {
         "indicator": indicator_data(q.indicator),
         "period": period_data(q),
@@ -114,7 +115,7 @@ QUERY_PARAMETERS = [
     OpenApiParameter("period", OpenApiTypes.STR, required=True, description="统计期间：2026（年度）、2026-Q3（季度）、2026-09（月份）或ytd（本年至今）"),
     OpenApiParameter("district", OpenApiTypes.INT, description="辖区编号（本机关可查看的辖区）"),
     OpenApiParameter("agency", OpenApiTypes.INT, description="机关编号"),
-    OpenApiParameter("sector", OpenApiTypes.STR, description="监管行业代码，如 hazchem.production"),
+    OpenApiParameter("sector", OpenApiTypes.STR, description="监管行业代码（如 hazchem.production）或行业大类代码（hazchem、mine、industry）"),
 ]
 _FIGURE: dict[str, Any] = {
     "value": serializers.FloatField(allow_null=True, help_text="数值；比率为百分数，分母为0时为空"),
@@ -139,7 +140,7 @@ class IndicatorFigureView(APIView):
         summary="指标数值",
         description="从日汇总读取期间数值（先增量更新日汇总）；by 分组时逐辖区、机关、行业或月份列出，每个数值附明细链接。"
         "区（市）局只能查看本辖区；期间有误、未来期间返回400，超出范围的辖区返回404。",
-        parameters=[*QUERY_PARAMETERS, OpenApiParameter("by", OpenApiTypes.STR, enum=["district", "agency", "sector", "month"], description="分组方式")],
+        parameters=[*QUERY_PARAMETERS, OpenApiParameter("by", OpenApiTypes.STR, enum=["district", "agency", "sector", "group", "month"], description="分组方式")],
         responses=inline_serializer(
             "StatsFigure",
             {

@@ -164,6 +164,11 @@ class Source:
     audited: tuple[str, ...] = ()
     audit_path: str = "pk"
 
+    @property
+    def groups(self) -> str:
+        """The sector group (危险化学品, 非煤矿山, 工贸) through the sector link."""
+        return f"{self.sectors}__group" if self.sectors else ""
+
     def related(self) -> list[str]:
         """The relations a drill-down row shows (its jurisdiction and unit)."""
         paths = [self.jurisdiction] + ([self.enterprise] if self.enterprise not in ("", "pk") else [])
@@ -224,7 +229,7 @@ STAFF = Source("staff", "org_staff, org_membership, org_certificate, org_certifi
 
 # ---- the indicators --------------------------------------------------------------------------------------
 
-CUTS = ("district", "agency", "sector", "month")
+CUTS = ("district", "agency", "sector", "group", "month")
 
 
 @dataclass(frozen=True)
@@ -788,18 +793,22 @@ def raw_figures(ind: Indicator, start: dt.date, end: dt.date, dim: str = "") -> 
     qs = ind.period_rows(start, end)
     if ind.kind == "state":
         qs = valid_state(ind, qs)
-    cut = {"agency": src.agency, "sector": src.sectors}.get(dim)
-    group = [src.jurisdiction] + ([cut] if cut else [])
-    if ind.kind == "sum":
-        assert ind.value is not None
-        for row in qs.order_by().values(*group, *ind.value_fields):
-            out[(row[src.jurisdiction], row[cut] if cut else None)] += ind.value(row)
-        return out
-    measure = Count(src.enterprise, distinct=True) if ind.kind == "distinct" else Count("pk")
-    for row in qs.order_by().values(*group).annotate(n=measure):
-        if cut and row[cut] is None:
-            continue  # a unit without a sector is in no sector's figure
-        out[(row[src.jurisdiction], row[cut] if cut else None)] += row["n"]
+    # The sector cut holds both the sectors and their groups (a group's code has no dot); a row
+    # whose unit has two sectors of one group counts once in the group.
+    cuts = {"agency": [src.agency], "sector": [src.sectors, src.groups]}.get(dim, [""])
+    for cut in cuts:
+        group = [src.jurisdiction] + ([cut] if cut else [])
+        if ind.kind == "sum":
+            assert ind.value is not None
+            for row in qs.order_by().values(*group, "pk", *ind.value_fields).distinct():
+                if not cut or row[cut] is not None:
+                    out[(row[src.jurisdiction], row[cut] if cut else None)] += ind.value(row)
+            continue
+        measure = Count(src.enterprise, distinct=True) if ind.kind == "distinct" else Count("pk", distinct=True)
+        for row in qs.order_by().values(*group).annotate(n=measure):
+            if cut and row[cut] is None:
+                continue  # a unit without a sector is in no sector's figure
+            out[(row[src.jurisdiction], row[cut] if cut else None)] += row["n"]
     return out
 
 
@@ -815,7 +824,7 @@ KIND_LABELS = {
     "ratio": "比率（派生）",
     "mean": "平均数（派生）",
 }
-CUT_LABELS = {"district": "辖区", "agency": "机关", "sector": "行业", "month": "月份"}
+CUT_LABELS = {"district": "辖区", "agency": "机关", "sector": "行业", "group": "行业大类", "month": "月份"}
 
 
 def markdown() -> str:
@@ -827,7 +836,7 @@ def markdown() -> str:
         "测试（tests/stats/test_indicators_doc.py）保证本文件与注册表一致；修改指标请改注册表再重新生成。",
         "",
         "每个指标都可按辖区、机关、行业（单位的监管行业；一个单位属于多个行业的，在每个行业各计一次，"
-        "因此各行业之和可能大于合计）和月份切分，统计期间为月份、季度、年度或本年至今（ytd）。"
+        "因此各行业之和可能大于合计）、行业大类（危险化学品、非煤矿山、工贸；同一大类内的多个行业只计一次）和月份切分，统计期间为月份、季度、年度或本年至今（ytd）。"
         "流量指标按期内各日相加；存量指标取期末日（当期未结束的取今天）的时点数；"
         "比率为分子、分母在同一期间、同一切分下之比。",
         "",

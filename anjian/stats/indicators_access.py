@@ -21,14 +21,14 @@ from anjian.core.errors import NotFound, PermissionRefused
 from anjian.core.ids import parse_id
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, scope_for
-from anjian.enterprises.models import Sector
+from anjian.enterprises.models import Sector, SectorGroup
 from anjian.org.choices import ADMIN_ROLES
 from anjian.org.models import Agency, Staff
 from anjian.stats import indicators as reg
 from anjian.stats.indicators import BadPeriod, Indicator, Period
 
-BY_CHOICES = ("district", "agency", "sector", "month")
-BY_LABELS = {"district": "辖区", "agency": "机关", "sector": "行业", "month": "月份"}
+BY_CHOICES = ("district", "agency", "sector", "group", "month")
+BY_LABELS = {"district": "辖区", "agency": "机关", "sector": "行业", "group": "行业大类", "month": "月份"}
 
 
 def reading_scope(user: Any) -> Scope:
@@ -49,7 +49,16 @@ class Query:
     district: Jurisdiction | None = None
     agency: Agency | None = None
     sector: Sector | None = None
+    group: SectorGroup | None = None  # a sector group given as ``sector=`` (hazchem, mine, industry)
     by: str = ""
+
+    @property
+    def sector_code(self) -> str | None:
+        return self.sector.code if self.sector else self.group.code if self.group else None
+
+    @property
+    def sector_label(self) -> str:
+        return str(self.sector) if self.sector else self.group.name if self.group else ""
 
     def params(self, **override: Any) -> dict[str, str]:
         """The query string of this query (for the drill-down links), with ``override`` applied."""
@@ -58,8 +67,8 @@ class Query:
             out["district"] = str(self.district.pk)
         if self.agency:
             out["agency"] = str(self.agency.pk)
-        if self.sector:
-            out["sector"] = self.sector.code
+        if self.sector_code:
+            out["sector"] = self.sector_code
         out.update({k: str(v) for k, v in override.items() if v is not None})
         return out
 
@@ -99,10 +108,10 @@ def parse_query(user: Any, key: str, params: Mapping[str, Any], *, today: dt.dat
     if raw := _text(params, "sector"):
         if "sector" not in ind.cuts:
             raise BadPeriod(f"“{ind.name}”不按行业统计。", code="bad_sector", fields={"sector": "该指标不按行业统计。"})
-        sector = Sector.objects.select_related("group").filter(code=raw).first()
-        if sector is None:
-            raise BadPeriod(f"没有代码为“{raw}”的监管行业。", code="bad_sector", fields={"sector": "行业代码有误。"})
-        q.sector = sector
+        q.sector = Sector.objects.select_related("group").filter(code=raw).first()
+        q.group = None if q.sector else SectorGroup.objects.filter(code=raw).first()
+        if q.sector is None and q.group is None:
+            raise BadPeriod(f"没有代码为“{raw}”的监管行业或行业大类。", code="bad_sector", fields={"sector": "行业代码有误。"})
     return q
 
 
@@ -130,6 +139,9 @@ def drill_rows(q: Query) -> QuerySet[Any]:
         qs = qs.filter(**{src.agency: q.agency.pk})
     if q.sector is not None:
         qs = qs.filter(**{src.sectors: q.sector.code})
+    elif q.group is not None:
+        # Through the sector link: a unit with two sectors of the group would come twice.
+        qs = qs.filter(pk__in=qs.model.objects.filter(**{src.groups: q.group.code}).values("pk"))
     if ind.kind == "distinct":
         qs = ind.distinct_rows(qs)
     return qs.select_related(*src.related())

@@ -38,7 +38,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
 from anjian.core.models import AuditEvent
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, Sector
 from anjian.org.models import Membership
 from anjian.stats import indicators as reg
 from anjian.stats.indicators import BASE, Indicator, Period, bucket, bucket_start, month_ends, staff_on, state_rows, valid_state
@@ -85,36 +85,44 @@ class _Acc:
 
 PLAIN = ("", "a")
 SECTORED = ("s", "as")
+# The passes over a source: no sector; by sector; by sector group (a row counted once per group).
+LEVELS = (("", PLAIN), ("code", SECTORED), ("group", SECTORED))
 
 
-def _grouped(ind: Indicator, qs: Any, *fields: str, sector: bool, measure: Any = None) -> Iterable[dict[str, Any]]:
-    """``qs`` grouped by ``fields`` plus jurisdiction and agency (and sector)."""
+def _grouped(ind: Indicator, qs: Any, *fields: str, level: str) -> Iterable[dict[str, Any]]:
+    """``qs`` grouped by ``fields`` plus jurisdiction and agency (and sector or sector group)."""
     src = ind.source
     assert src is not None
     keys = {"_j": F(src.jurisdiction), "_a": F(src.agency)}
-    if sector:
-        keys["_s"] = F(src.sectors)
-    return qs.order_by().values(*fields, **keys).annotate(_n=measure or Count("pk"))
+    if level:
+        keys["_s"] = F(src.sectors if level == "code" else src.groups)
+    return qs.order_by().values(*fields, **keys).annotate(_n=Count("pk", distinct=level == "group"))
 
 
 def _compute_flow(acc: _Acc, ind: Indicator, start: dt.date, end: dt.date) -> None:
     qs = ind.period_rows(start, end)
-    for sector, grains in ((False, PLAIN), (True, SECTORED)):
+    for level, grains in LEVELS:
         if ind.kind == "sum":
             assert ind.value is not None and ind.source is not None
-            keys = {"_j": F(ind.source.jurisdiction), "_a": F(ind.source.agency), **({"_s": F(ind.source.sectors)} if sector else {})}
-            for row in qs.order_by().values(ind.date, *ind.value_fields, **keys):
+            keys = {"_j": F(ind.source.jurisdiction), "_a": F(ind.source.agency)}
+            if level:
+                keys["_s"] = F(ind.source.sectors if level == "code" else ind.source.groups)
+            for row in qs.order_by().values(ind.date, "pk", *ind.value_fields, **keys).distinct():
                 acc.add(ind.key, row[ind.date], row["_j"], row["_a"], row.get("_s"), ind.value(row), grains=grains)
         else:
-            for row in _grouped(ind, qs, ind.date, sector=sector):
+            for row in _grouped(ind, qs, ind.date, level=level):
                 acc.add(ind.key, row[ind.date], row["_j"], row["_a"], row.get("_s"), row["_n"], grains=grains)
 
 
 def _sectors_of(enterprise_ids: Any) -> dict[int, list[str]]:
+    """Each unit's sectors and sector groups (a group once)."""
+    groups = dict(Sector.objects.values_list("code", "group_id"))
     out: dict[int, list[str]] = defaultdict(list)
     link = Enterprise.sectors.through.objects.filter(enterprise_id__in=enterprise_ids)
     for ent, code in link.values_list("enterprise_id", "sector_id"):
         out[ent].append(code)
+    for codes in out.values():
+        codes += sorted({groups[c] for c in codes if c in groups})
     return out
 
 
@@ -159,8 +167,8 @@ def _compute_distinct(acc: _Acc, ind: Indicator, start: dt.date, end: dt.date) -
 def _compute_cohort(acc: _Acc, ind: Indicator, start: dt.date, end: dt.date) -> None:
     assert ind.rows is not None
     qs = ind.rows().filter(**{f"{ind.date}__gte": start, f"{ind.date}__lte": end})
-    for sector, grains in ((False, PLAIN), (True, SECTORED)):
-        for row in _grouped(ind, qs, ind.date, ind.origin, sector=sector):
+    for level, grains in LEVELS:
+        for row in _grouped(ind, qs, ind.date, ind.origin, level=level):
             left, entered = row[ind.date], row[ind.origin]
             for g in ("m", "q", "y"):
                 if bucket(entered, g) == bucket(left, g):
@@ -176,17 +184,17 @@ def _compute_state(acc: _Acc, ind: Indicator, start: dt.date, end: dt.date) -> N
     before = start - ONE_DAY
     base = valid_state(ind, ind.rows())
     days = snapshot_days(start, end)
-    for sector, grains in ((False, PLAIN), (True, SECTORED)):
+    for cut, grains in LEVELS:
         level: dict[tuple[int, int, str | None], int] = defaultdict(int)
-        for row in _grouped(ind, valid_state(ind, state_rows(ind, before)), sector=sector):
+        for row in _grouped(ind, valid_state(ind, state_rows(ind, before)), level=cut):
             level[(row["_j"], row["_a"], row.get("_s"))] += row["_n"]
         deltas: dict[tuple[int, int, str | None], list[tuple[dt.date, int]]] = defaultdict(list)
         for field_name, sign in ((ind.start, 1), (ind.end, -1)):
             moved = base.filter(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
-            for row in _grouped(ind, moved, field_name, sector=sector):
+            for row in _grouped(ind, moved, field_name, level=cut):
                 deltas[(row["_j"], row["_a"], row.get("_s"))].append((row[field_name], sign * row["_n"]))
         for key in set(level) | set(deltas):
-            if sector and not key[2]:
+            if cut and not key[2]:
                 continue
             changes = sorted(deltas.get(key, []))
             value, i = level.get(key, 0), 0
@@ -394,11 +402,11 @@ def _combine(ind: Indicator, num: int, den: int) -> Figure:
     return Figure(q.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), num, den)
 
 
-BY_FIELD = {"district": "jurisdiction_id", "agency": "agency_id", "sector": "sector"}
+BY_FIELD = {"district": "jurisdiction_id", "agency": "agency_id", "sector": "sector", "group": "sector"}
 
 
 def _base_figures(ind: Indicator, period: Period, as_of: dt.date, *, jurisdictions: Iterable[int], agency: int | None, sector: str | None, by: str) -> tuple[int, dict[Any, int]]:
-    grain = ("a" if agency or by == "agency" else "") + ("s" if sector or by == "sector" else "")
+    grain = ("a" if agency or by == "agency" else "") + ("s" if sector or by in ("sector", "group") else "")
     qs = Rollup.objects.filter(grain=grain, jurisdiction_id__in=sorted(jurisdictions))
     if agency:
         qs = qs.filter(agency_id=agency)

@@ -43,9 +43,7 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
     rollups.refresh()
     rows = []
     for q in queries:
-        total, _ = rollups.figures(
-            q.indicator, q.period, q.as_of, jurisdictions=q.jurisdictions, agency=q.agency.pk if q.agency else None, sector=q.sector.code if q.sector else None
-        )
+        total, _ = rollups.figures(q.indicator, q.period, q.as_of, jurisdictions=q.jurisdictions, agency=q.agency.pk if q.agency else None, sector=q.sector_code)
         rows.append({"ind": q.indicator, "figure": total, "drill": drill_url(q)})
     q0 = queries[0]
     return render(request, "stats/drill_table.html", {"rows": rows, "q": q0, "period": params["period"], "today": timezone.localdate()})

@@ -2,7 +2,8 @@
 hand (issue 11, "Tests"). The story runs from June to 20 September 2026 (the frozen today):
 
 * units (created 15 June): e1 芝罘 危化·生产 with a major hazard source (the one key unit);
-  e2 芝罘 工贸·机械; e3 福山 工贸·机械; e4 芝罘 危化·生产 and 工贸·机械, declared closed on 18 Sept;
+  e2 芝罘 工贸·机械; e3 福山 工贸·机械; e4 芝罘 危化·生产, 工贸·机械 and 工贸·冶金 (two sectors of
+  one group), declared closed on 18 Sept;
 * completed inspections: 20 Jun e2 planned (Q2); 5 Jul e1 planned; 14 Jul e1 re-inspection;
   20 Jul e1 random; 10 Aug e2 complaint; 12 Aug e4 planned by the city bureau; 2 Sep e3 planned
   (福山); and a draft on 5 Sep (e2) that counts nowhere;
@@ -106,7 +107,13 @@ def city(world: Any, calendar: None, settings: Any, tmp_path: Any) -> Any:  # no
         e1 = mk(actor=world.user("officer_a"), jurisdiction=world.district_a, name="芝罘危化一厂", uscc=make_uscc(11), sectors=["hazchem.production"])
         e2 = mk(actor=world.user("officer_a"), jurisdiction=world.district_a, name="芝罘机械二厂", uscc=make_uscc(12), sectors=["industry.machinery"])
         e3 = mk(actor=world.user("officer_b"), jurisdiction=world.district_b, name="福山机械三厂", uscc=make_uscc(13, region="370611"), sectors=["industry.machinery"])
-        e4 = mk(actor=world.user("officer_a"), jurisdiction=world.district_a, name="芝罘综合四厂", uscc=make_uscc(14), sectors=["hazchem.production", "industry.machinery"])
+        e4 = mk(
+            actor=world.user("officer_a"),
+            jurisdiction=world.district_a,
+            name="芝罘综合四厂",
+            uscc=make_uscc(14),
+            sectors=["hazchem.production", "industry.machinery", "industry.metallurgy"],
+        )
         ents.child_create(actor=world.user("officer_a"), enterprise=e1, model=MajorHazardSource, name="液氨储罐区", level=2, substance="液氨", quantity_t=Decimal("50"))
         _at(t, dt.date(2026, 6, 20))
         i0 = _inspect(world, "officer_a", e2, dt.date(2026, 6, 20), "planned", A)

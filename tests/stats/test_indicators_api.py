@@ -90,7 +90,7 @@ def test_cuts_and_groups(city: Any) -> None:  # noqa: F811
     assert by_sector["hazchem.production"] == 2 and by_sector["industry.machinery"] == 3  # e4 is in both
     assert rows("inspections", "month") == {"2026-07": 3, "2026-08": 2, "2026-09": 1}
     assert rows("units_inspected", "month") == {"2026-07": 1, "2026-08": 2, "2026-09": 1}
-    assert sum(by_sector.values()) == 5 != CITY_Q3["units_inspected"]
+    assert sum(by_sector.values()) == 6 != CITY_Q3["units_inspected"]
     assert rows("hazards_overdue", "month") == {"2026-07": 0, "2026-08": 0, "2026-09": 1}
     assert rows("rectification_rate", "district")[w.district_a.pk] == Decimal("66.7")
     assert rows("certified_officers", "district")[w.district_a.pk] == 6
@@ -213,3 +213,24 @@ def test_query_counts_do_not_grow_with_the_data(city: Any) -> None:  # noqa: F81
         ent = ents.enterprise_create(actor=w.user("officer_a"), jurisdiction=w.district_a, name=f"新增单位{n}", uscc=make_uscc(40 + n), sectors=["industry.machinery"])
         _inspect(w, "officer_a", ent, TODAY, "planned", A_OFFICERS)
     assert counts() == before
+
+
+def test_sector_groups_count_a_unit_once(city: Any) -> None:  # noqa: F811
+    """e4 has two 工贸 sectors: it counts once in 工贸, once in each of its sectors."""
+    client = api(city["world"].user("leader_city"))
+
+    def rows(key: str, by: str) -> dict[Any, Any]:
+        r = client.get(f"/api/v1/stats/indicators/{key}/", {"period": Q3, "by": by})
+        assert r.status_code == 200, r.content
+        return {row["key"]: _value(row["value"]) for row in r.json()["rows"]}
+
+    assert rows("units_inspected", "group") == {"hazchem": 2, "mine": 0, "industry": 3}
+    assert rows("inspections", "group") == {"hazchem": 4, "mine": 0, "industry": 3}
+    by_sector = rows("inspections", "sector")
+    assert (by_sector["industry.machinery"], by_sector["industry.metallurgy"]) == (3, 1)
+    assert rows("ledger_units", "group") == {"hazchem": 1, "mine": 0, "industry": 2}
+    for key, value in (("inspections", 3), ("units_inspected", 3), ("hazards_found", 2)):
+        figure = client.get(f"/api/v1/stats/indicators/{key}/", {"period": Q3, "sector": "industry"}).json()
+        drill = client.get(f"/api/v1/stats/drill/{key}/", {"period": Q3, "sector": "industry"}).json()
+        assert figure["value"] == drill["count"] == value, key
+        assert figure["sector"] == {"code": "industry", "name": "工贸"}
