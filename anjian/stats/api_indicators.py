@@ -28,6 +28,7 @@ from anjian.stats import indicators as reg
 from anjian.stats import rollups
 from anjian.stats.indicators import Indicator
 from anjian.stats.indicators_access import Query, describe_row, drill_rows, parse_query, reading_scope
+from anjian.stats.indicators_docs import KIND_LABELS
 from anjian.stats.rollups import Figure
 
 
@@ -40,7 +41,7 @@ def indicator_data(ind: Indicator) -> dict[str, Any]:
         "tables": ind.tables,
         "unit": ind.unit,
         "kind": ind.kind,
-        "kind_label": reg.KIND_LABELS[ind.kind],
+        "kind_label": KIND_LABELS[ind.kind],
         "cuts": list(ind.cuts),
         "numerator": ind.numerator or None,
         "denominator": ind.denominator or None,

@@ -19,6 +19,7 @@ from anjian.stats import rollups
 from anjian.stats.api_indicators import drill_url
 from anjian.stats.indicators import BadPeriod
 from anjian.stats.indicators_access import BY_LABELS, describe_row, drill_rows, parse_query, reading_scope
+from anjian.stats.indicators_docs import KIND_LABELS
 
 PAGE_SIZE = 50
 
@@ -68,6 +69,6 @@ def drill(request: HttpRequest, key: str) -> HttpResponse:
         "rows": [describe_row(q, obj) for obj in page.object_list],
         "query": query.urlencode(),
         "by_labels": BY_LABELS,
-        "kind_label": reg.KIND_LABELS[q.indicator.kind],
+        "kind_label": KIND_LABELS[q.indicator.kind],
     }
     return render(request, "stats/drill.html", ctx)

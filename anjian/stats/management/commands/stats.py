@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from anjian.stats import indicators, rollups
+from anjian.stats import indicators_docs, rollups
 from anjian.stats.tasks import refresh_rollups
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         action = opts["action"]
         if action == "docs":
-            self.stdout.write(indicators.markdown(), ending="")
+            self.stdout.write(indicators_docs.markdown(), ending="")
             return
         if action == "refresh":
             if opts["enqueue"]:
