@@ -401,6 +401,14 @@ ROUTES: dict[str, str] = {
     "PATCH /api/v1/departments/{id}/": "object:department",
     "POST /api/v1/staff/": "login",  # always the user's own bureau
     "POST /api/v1/staff/transfer-in/": "login",  # always into the user's own bureau
+    # The indicators (issue 11 item 2, anjian/stats/*_indicators.py): no record id in the path; the
+    # district, agency and sector in the query are scoped (404 outside, 400 malformed) and an
+    # administrator-only user is refused (tests/stats/test_indicators_api.py).
+    "stats-indicators": "login",
+    "stats-drill": "login",
+    "GET /api/v1/stats/indicators/": "login",
+    "GET /api/v1/stats/indicators/{key}/": "login",
+    "GET /api/v1/stats/drill/{key}/": "login",
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
         for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
