@@ -13,6 +13,7 @@ echo "==> 加载参考数据"
 echo "==> 演示数据(仅在数据库为空时生成:台账、芝罘区案件、本年业务数据)"
 .venv/bin/anjian demo --if-empty
 .venv/bin/anjian ledger refresh
+.venv/bin/anjian stats refresh
 .venv/bin/anjian collectstatic --noinput -v0
 echo "==> 后台任务进程(确认导入、大批量导出),日志 ${ANJIAN_VAR_DIR:-var}/worker.log"
 mkdir -p "${ANJIAN_VAR_DIR:-var}"

@@ -22,7 +22,6 @@ from anjian.core.ids import parse_id
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, scope_for
 from anjian.enterprises.models import Sector, SectorGroup
-from anjian.org.choices import ADMIN_ROLES
 from anjian.org.models import Agency, Staff
 from anjian.stats import indicators as reg
 from anjian.stats.indicators import BadPeriod, Indicator, Period
@@ -33,7 +32,7 @@ BY_LABELS = {"district": "辖区", "agency": "机关", "sector": "行业", "grou
 
 def reading_scope(user: Any) -> Scope:
     scope = scope_for(user)
-    if scope.roles and scope.roles <= set(ADMIN_ROLES):
+    if scope.is_member and not scope.reads_business:  # 三员分立 (core/scoping.py)
         raise PermissionRefused("系统管理员、安全管理员和审计管理员不查阅业务统计数据（三员分立）。", code="admin_only")
     if not scope.jurisdiction_ids:
         raise NotFound()

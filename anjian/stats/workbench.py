@@ -619,7 +619,7 @@ def admin_links(user: Any, scope: Scope) -> list[tuple[str, str, str]]:
 def workbench(user: Any, *, today: dt.date | None = None) -> Workbench:
     ctx = context_for(user, today=today)
     scope = ctx.scope
-    admin_only = bool(scope.roles) and scope.roles <= set(ADMIN_ROLES)
+    admin_only = scope.is_member and not scope.reads_business  # 三员分立 (core/scoping.py)
     entries: list[Entry] = []
     if scope.is_member and not admin_only:
         for d in ENTRIES:
