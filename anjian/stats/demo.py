@@ -471,7 +471,9 @@ class _Simulation:
         )  # fmt: skip
         items = list(insp.items.order_by("order"))
         majors = [i for i in items if _sourced(i.criterion_id, day)]
-        others = [i for i in items if i not in majors]
+        # An item of a criterion whose text is still to be entered (待补录) has nothing an officer
+        # could find wanting: it never becomes a finding.
+        others = [i for i in items if i not in majors and "待补录" not in i.text]
         bad: list[Any] = []
         for _ in range(min(n_findings, len(items))):
             pool = majors if majors and self.rng.random() < self.rates.major_share else others or majors
