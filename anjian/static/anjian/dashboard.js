@@ -63,9 +63,13 @@
       return base({
         legend: { top: 0, data: inds.map(function (i) { return i.name; }) },
         xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: labels.length > 6 ? 30 : 0 } },
-        yAxis: { type: "value" },
+        // Counts on the left axis, rates (%) on the right one.
+        yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" }, splitLine: { show: false } }],
         series: inds.map(function (i) {
-          return { name: i.name, type: "bar", data: i.rows.map(function (r) { return { value: r.value, drill: r.drill }; }) };
+          return {
+            name: i.name, type: "bar", yAxisIndex: i.unit === "%" ? 1 : 0,
+            data: i.rows.map(function (r) { return { value: r.value, drill: r.drill }; })
+          };
         })
       });
     }
