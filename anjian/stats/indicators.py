@@ -44,7 +44,7 @@ from anjian.core.errors import DomainError
 from anjian.enterprises.choices import DeclaredStatus
 from anjian.enterprises.models import Enterprise, EnterpriseStatusEvent
 from anjian.hazards.choices import HazardStatus, MeasureKind, Severity, TransferStatus
-from anjian.hazards.models import Hazard, Measure, Transfer
+from anjian.hazards.models import Hazard, Measure, RectificationReport, Transfer
 from anjian.inspections.choices import InspectionStatus, InspectionType
 from anjian.inspections.models import Inspection
 from anjian.org.choices import StaffKind
@@ -204,6 +204,12 @@ def completed_inspections() -> QuerySet[Inspection]:
 
 UNPLANNED_TYPES = (InspectionType.COMPLAINT, InspectionType.TRANSFER, InspectionType.SPECIAL, InspectionType.ACCIDENT, InspectionType.EXPERT)
 ON_TIME_Q = Q(deadline__isnull=False, closed_on__lte=F("deadline")) | Q(deadline__isnull=True, overdue_since__isnull=True)
+
+
+def reported_hazards() -> QuerySet[Hazard]:
+    """Hazards whose rectification was reported, with the day of the first report."""
+    first = RectificationReport.objects.filter(hazard=OuterRef("pk")).order_by("reported_on", "id").values("reported_on")[:1]
+    return Hazard.objects.annotate(reported_day=Subquery(first)).filter(reported_day__isnull=False)
 
 
 def transfer_rows() -> QuerySet[Transfer]:
@@ -501,6 +507,30 @@ INDICATORS: list[Indicator] = [
         HAZARDS,
         lambda: Hazard.objects.filter(status=HazardStatus.CLOSED),
         date="closed_on",
+        origin="found_on",
+    ),
+    Indicator(
+        "hazards_found_ordered",
+        "期内发现且已责令整改隐患数",
+        "期内发现、并在期末日前（含当日）送达整改指令书（责令限期整改）的隐患数。",
+        "COUNT（隐患，发现日期在期内，且指令书送达日期 ≤ 期末日）",
+        "项",
+        "cohort",
+        HAZARDS,
+        lambda: Hazard.objects.filter(served_on__isnull=False),
+        date="served_on",
+        origin="found_on",
+    ),
+    Indicator(
+        "hazards_found_reported",
+        "期内发现且已报整改完成隐患数",
+        "期内发现、并在期末日前（含当日）报告整改完成的隐患数（以首次整改报告的日期计；复查不合格、重新整改的仍计入）。",
+        "COUNT（隐患，发现日期在期内，且首次整改报告日期 ≤ 期末日）",
+        "项",
+        "cohort",
+        HAZARDS,
+        reported_hazards,
+        date="reported_day",
         origin="found_on",
     ),
     Indicator(

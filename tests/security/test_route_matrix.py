@@ -409,6 +409,9 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/stats/indicators/": "login",
     "GET /api/v1/stats/indicators/{key}/": "login",
     "GET /api/v1/stats/drill/{key}/": "login",
+    # The dashboard (issue 11 item 4, anjian/stats/views_dashboard.py): no record id in the path; a
+    # district out of scope is 404, an administrator-only user 403 (tests/stats/test_dashboard.py).
+    "stats-dashboard": "login",
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
         for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")

@@ -202,6 +202,8 @@ CITY_Q3: dict[str, Any] = {
     "hazards_rectified": 3,
     "hazards_rectified_on_time": 1,
     "hazards_found_rectified": 2,
+    "hazards_found_ordered": 3,  # h1, h3, h4 served; h2 (major, self-check) has no order
+    "hazards_found_reported": 2,  # h1 reported 12 Jul, h3 25 Aug; h4 not reported
     "rectification_rate": Decimal("50.0"),
     "on_time_rate": Decimal("33.3"),
     "hazards_overdue": 1,
@@ -273,6 +275,9 @@ def test_other_periods(city: Any) -> None:
     assert fig("hazards_found_rectified", "2026-Q2") == 0  # h5 closed in July
     assert fig("hazards_found_rectified", "2026") == 3
     assert fig("rectification_rate", "2026") == Decimal("60.0")
+    assert fig("hazards_found_ordered", "2026-Q2") == 1  # h5 found and served on 20 Jun
+    assert fig("hazards_found_reported", "2026-Q2") == 0  # h5 reported on 8 Jul
+    assert (fig("hazards_found_ordered", "2026"), fig("hazards_found_reported", "2026")) == (4, 3)
     assert fig("hazards_overdue", "2026-08") == 0  # h3 closed 27 Aug
     assert fig("ledger_units", "2026-08") == 4  # e4 closed in September
     assert fig("ledger_units", "2026-05") == 0
