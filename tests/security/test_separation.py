@@ -153,6 +153,6 @@ def test_an_administrator_who_also_holds_a_business_role_reads_through_that_role
     user = _person({}, "office_admin_a", world.agency_a, ["office", "admin"], cert=False)
     client.force_login(user)
     assert client.get(f"/enterprises/{ent_a.pk}/").status_code == 200
-    assert 'href="/stats/dashboard/" data-testid="nav-stats"' in client.get("/account/").content.decode()
+    assert 'href="/stats/indicators/" data-testid="nav-stats"' in client.get("/account/").content.decode()
     edit = client.post(f"/enterprises/{ent_a.pk}/edit/", {"name": ent_a.name, "uscc": ent_a.uscc, "standardization_level": "none", "contact_name": "改名"})
     assert edit.status_code == 403
