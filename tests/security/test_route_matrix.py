@@ -412,6 +412,16 @@ ROUTES: dict[str, str] = {
     # The dashboard (issue 11 item 4, anjian/stats/views_dashboard.py): no record id in the path; a
     # district out of scope is 404, an administrator-only user 403 (tests/stats/test_dashboard.py).
     "stats-dashboard": "login",
+    # The .xlsx of the indicators, the drill-down lists and the periodic returns (issue 11 items 5
+    # and 7), and the city's circular: no record id in the path; a district sees its own row only,
+    # a district or an officer may not issue (tests/stats/test_returns.py).
+    "stats-indicators-xlsx": "login",
+    "stats-drill-xlsx": "login",
+    "stats-returns": "login",
+    "stats-returns-xlsx": "login",
+    "stats-returns-circular": "login",
+    "GET /api/v1/stats/returns/": "login",
+    "POST /api/v1/stats/returns/circular/": "login",
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
         for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
