@@ -27,7 +27,7 @@ run $PY -m pytest -q -p no:django tests/law --cov=anjian.law --cov-report=term-m
 pg_url="${ANJIAN_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/anjian}"
 logs=$(mktemp -d)
 step "pytest on SQLite and on PostgreSQL (side by side; logs below)"
-ANJIAN_VAR_DIR="$ANJIAN_VAR_DIR/sqlite" $PY -m pytest -q "$@" > "$logs/sqlite.log" 2>&1 &
+ANJIAN_VAR_DIR="$ANJIAN_VAR_DIR/sqlite" $PY -m pytest -q --durations=25 "$@" > "$logs/sqlite.log" 2>&1 &
 sqlite_pid=$!
 pg_pid=""
 if $PY - "$pg_url" <<'PYEOF'
@@ -39,7 +39,7 @@ except Exception as exc:
     sys.exit(1)
 PYEOF
 then
-  ANJIAN_VAR_DIR="$ANJIAN_VAR_DIR/postgresql" ANJIAN_DATABASE_URL="$pg_url" $PY -m pytest -q "$@" > "$logs/postgresql.log" 2>&1 &
+  ANJIAN_VAR_DIR="$ANJIAN_VAR_DIR/postgresql" ANJIAN_DATABASE_URL="$pg_url" $PY -m pytest -q --durations=25 "$@" > "$logs/postgresql.log" 2>&1 &
   pg_pid=$!
 elif [ "${CI:-}" = "true" ]; then
   echo "!! PostgreSQL is required on CI"; status=1

@@ -695,6 +695,17 @@ def _build_org(*, rng: random.Random, fake: Faker, today: dt.date, admin: Any) -
         holders.append((staff, to_key, False))
         counts["staff_civil_servant"] += 1
     counts["memberships"] = Membership.objects.count()
+    # The seed's 75 % target (安全生产相关专业学历和实践经验): about seven in ten civil servants, so that
+    # some bureaus reach it and some do not. Drawn from its own generator: the main one's sequence
+    # (names, dates) stays as it was.
+    qualify = random.Random("safety-qualification")
+    backgrounds = ("安全工程专业本科", "化学工程与工艺专业本科", "采矿工程专业本科", "安全技术及工程专业硕士", "机械工程专业本科")
+    for staff in Staff.objects.filter(kind=StaffKind.CIVIL_SERVANT).order_by("pk"):
+        if qualify.random() < 0.7:
+            since = _between(qualify, FOUNDED, dt.date(2025, 12, 31))
+            years = qualify.randint(2, 12)
+            Staff.objects.filter(pk=staff.pk).update(safety_qualified_on=since, safety_qualification=f"{qualify.choice(backgrounds)}，从事安全生产监管执法{years}年")
+            counts["safety_qualified"] += 1
 
     # Certificates: valid for login personas; a few expired, suspended or about to expire otherwise.
     others = [h for h in holders if not h[2]]

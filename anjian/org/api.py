@@ -202,6 +202,11 @@ class LegalQualificationSerializer(serializers.Serializer[Any]):
     legal_qualification_no = serializers.CharField(max_length=32, allow_blank=True)
 
 
+class SafetyQualificationSerializer(serializers.Serializer[Any]):
+    qualified_on = serializers.DateField(allow_null=True, help_text="具备安全生产相关专业学历和实践经验之日；不具备的为空")
+    description = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+
+
 class MembershipOutSerializer(serializers.ModelSerializer[Membership]):
     roles = serializers.SerializerMethodField()
 
@@ -233,7 +238,7 @@ class StaffDetailSerializer(serializers.ModelSerializer[Staff]):
 
     class Meta:
         model = Staff
-        fields = ["id", "name", "kind", "gender", "phone", "legal_qualification_no", "memberships", "certificates"]
+        fields = ["id", "name", "kind", "gender", "phone", "legal_qualification_no", "safety_qualified_on", "safety_qualification", "memberships", "certificates"]
 
     def get_memberships(self, obj: Staff) -> list[dict[str, Any]]:
         return list(MembershipOutSerializer(selectors.staff_memberships(obj), many=True).data)
@@ -412,6 +417,15 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet[Staff]):
         ser = StaffDetailsSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         staff = services.staff_details_set(actor=request.user, staff=staff, **ser.validated_data)
+        return _staff_out(staff)
+
+    @extend_schema(request=SafetyQualificationSerializer, responses=StaffDetailSerializer, summary="登记安全生产专业学历和实践经验（在职人员75%以上的目标）")
+    @action(detail=True, methods=["post"], url_path="safety-qualification")
+    def safety_qualification(self, request: Request, pk: str | None = None) -> Response:
+        staff = self._managed(request, pk)
+        ser = SafetyQualificationSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.staff_safety_qualification_set(actor=request.user, staff=staff, **ser.validated_data)
         return _staff_out(staff)
 
     @extend_schema(request=LegalQualificationSerializer, responses=StaffDetailSerializer)

@@ -18,6 +18,7 @@ class OrgConfig(AppConfig):
                 "membership.end": "结束任职",
                 "membership.roles": "变更角色",
                 "staff.legal_qualification": "登记法律职业资格",
+                "staff.safety_qualification": "登记安全生产专业学历和实践经验",
                 "staff.update": "更正人员信息",
                 "staff.transfer_in": "人员调入",
                 "staff.import": "Excel导入人员和执法证",

@@ -168,6 +168,11 @@ class LegalQualificationForm(KeyedForm):
     legal_qualification_no = _text("法律职业资格证书编号", 32, required=False, help_text="留空表示没有")
 
 
+class SafetyQualificationForm(KeyedForm):
+    qualified_on = _date("具备之日", "fact", required=False, help_text="取得安全生产相关专业学历并具备实践经验之日；不具备的留空。")
+    description = _text("专业学历和实践经验", 200, required=False, help_text="如：安全工程专业本科，从事危险化学品安全监管3年")
+
+
 class StaffFilterForm(forms.Form):
     q = forms.CharField(label="姓名", required=False, max_length=32)
     role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])

@@ -109,6 +109,12 @@ class Staff(models.Model):
     gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")], blank=True)
     phone = models.CharField("电话", max_length=32, blank=True)
     legal_qualification_no = models.CharField("法律职业资格证书编号", max_length=32, blank=True, help_text="首次从事法制审核须取得（行政处罚法第五十八条）")
+    # The seed's target: 具有安全生产相关专业学历和实践经验的执法人员数量达到在职人员75%以上 (the
+    # statistics' ``safety_qualified_share``). Dated, so that a period's share counts who had it then.
+    safety_qualified_on = models.DateField(
+        "具备安全生产相关专业学历和实践经验的日期", null=True, blank=True, help_text="具有安全生产相关专业学历并具备实践经验之日；不具备的留空。"
+    )
+    safety_qualification = models.CharField("安全生产专业学历和实践经验", max_length=200, blank=True, help_text="如：安全工程专业本科，从事危险化学品安全监管3年")
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:

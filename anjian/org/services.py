@@ -631,6 +631,34 @@ def staff_details_set(*, actor: Any, staff: Staff, name: str, gender: str = "", 
 
 
 @transaction.atomic
+def staff_safety_qualification_set(*, actor: Any, staff: Staff, qualified_on: dt.date | None, description: str) -> Staff:
+    """Whether and since when the person has a safety-related education and practice (the seed's
+    75 % target for the 在职人员, counted by the statistics at each period's end). Audited."""
+    require_staff_manager(actor, staff)
+    s = Staff.objects.select_for_update().get(pk=staff.pk)
+    description = (description or "").strip()
+    fields: dict[str, str] = {}
+    if qualified_on is not None and (msg := date_bounds_error(qualified_on, "fact")):
+        fields["qualified_on"] = msg
+    if qualified_on is not None and not description:
+        fields["description"] = "请写明专业学历和实践经验（如：安全工程专业本科，从事安全监管3年）。"
+    if len(description) > 200:
+        fields["description"] = "不超过200字。"
+    if fields:
+        raise ValidationFailed("安全生产专业学历和实践经验信息有误。", fields=fields)
+    if qualified_on is None:
+        description = ""
+    before = {"safety_qualified_on": s.safety_qualified_on, "safety_qualification": s.safety_qualification}
+    after = {"safety_qualified_on": qualified_on, "safety_qualification": description}
+    if before == after:
+        return s
+    s.safety_qualified_on, s.safety_qualification = qualified_on, description
+    s.save(update_fields=["safety_qualified_on", "safety_qualification"])
+    audit.record(actor=actor, action="staff.safety_qualification", obj=s, before=before, after=after, jurisdiction_id=scope_for(actor).jurisdiction_id)
+    return s
+
+
+@transaction.atomic
 def staff_legal_qualification_set(*, actor: Any, staff: Staff, number: str) -> Staff:
     """The person's 法律职业资格证书编号 (required of a first-time legal reviewer, 行政处罚法 §58 ¶2)."""
     require_staff_manager(actor, staff)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/<int:pk>/certificates/<int:cpk>/events/new/", views.certificate_event, name="certificate_event"),
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/legal-qualification/", views.legal_qualification, name="legal_qualification"),
+    path("staff/<int:pk>/safety-qualification/", views.safety_qualification, name="safety_qualification"),
     path("certificates/", views.certificates, name="certificates"),
     path("import/", views.import_upload, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),

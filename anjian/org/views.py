@@ -392,6 +392,25 @@ def legal_qualification(request: HttpRequest, pk: int) -> HttpResponse:
     return resp or _form_page(request, form, error, status, title=f"法律职业资格：{staff.name}", intro=intro, back=_back(staff), crumbs=_crumbs(staff))
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_qualification(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = _staff(request, pk)
+    if not services.may_manage(request.user):
+        return _refuse(request)
+    form = forms.SafetyQualificationForm(request.POST or None, initial={"qualified_on": staff.safety_qualified_on, "description": staff.safety_qualification})
+
+    def done(s: Staff) -> HttpResponse:
+        messages.success(request, "安全生产专业学历和实践经验已保存。")
+        return redirect(_back(staff))
+
+    resp, error, status = _handle(
+        request, form, lambda v: services.staff_safety_qualification_set(actor=request.user, staff=staff, qualified_on=v["qualified_on"], description=v["description"]), done
+    )
+    intro = "具有安全生产相关专业学历和实践经验的执法人员数量应达到在职人员的75%以上（危险化学品安全监管执法力量）；调度统计按各期末在职人员计算该比例。"
+    return resp or _form_page(request, form, error, status, title=f"安全生产专业学历和实践经验：{staff.name}", intro=intro, back=_back(staff), crumbs=_crumbs(staff))
+
+
 # --- certificates ------------------------------------------------------------------------------
 @login_required
 @require_GET

@@ -736,6 +736,26 @@ INDICATORS: list[Indicator] = [
         numerator="certified_officers",
         denominator="staff_in_post",
     ),
+    Indicator(
+        "safety_qualified",
+        "具有安全生产相关专业学历和实践经验的人员数",
+        "期末在职在编人员中，已登记具备安全生产相关专业学历和实践经验（具备之日不晚于期末日）的人数。",
+        "COUNT（在职在编人员，且“具备安全生产相关专业学历和实践经验的日期” ≤ 期末日）",
+        "人",
+        "staff",
+        STAFF,
+    ),
+    Indicator(
+        "safety_qualified_share",
+        "具有安全生产相关专业学历和实践经验的人员占比",
+        "期末具有安全生产相关专业学历和实践经验的人员占在职在编人员的比例。",
+        "safety_qualified ÷ staff_in_post × 100%",
+        "%",
+        "ratio",
+        numerator="safety_qualified",
+        denominator="staff_in_post",
+        target="75%以上（具有安全生产相关专业学历和实践经验的执法人员数量达到在职人员75%以上）",
+    ),
 ]
 
 REGISTRY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
@@ -761,9 +781,10 @@ class StaffDay:
 
     in_post: dict[dt.date, dict[tuple[int, int], set[int]]] = field(default_factory=dict)
     certified: dict[dt.date, dict[tuple[int, int], set[int]]] = field(default_factory=dict)
+    qualified: dict[dt.date, dict[tuple[int, int], set[int]]] = field(default_factory=dict)
 
     def members(self, key: str, day: dt.date) -> dict[tuple[int, int], set[int]]:
-        return (self.in_post if key == "staff_in_post" else self.certified).get(day, {})
+        return {"staff_in_post": self.in_post, "certified_officers": self.certified, "safety_qualified": self.qualified}[key].get(day, {})
 
 
 def staff_on(days: Iterable[dt.date]) -> StaffDay:
@@ -779,7 +800,7 @@ def staff_on(days: Iterable[dt.date]) -> StaffDay:
     memberships = list(
         Membership.objects.filter(staff__kind=StaffKind.CIVIL_SERVANT, valid_from__lte=hi)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=lo))
-        .values_list("staff_id", "agency_id", "agency__jurisdiction_id", "valid_from", "valid_to")
+        .values_list("staff_id", "agency_id", "agency__jurisdiction_id", "valid_from", "valid_to", "staff__safety_qualified_on")
         .order_by("staff_id", "-valid_from", "-id")
     )
     certs: dict[int, list[Certificate]] = {}
@@ -792,15 +813,19 @@ def staff_on(days: Iterable[dt.date]) -> StaffDay:
         seen: set[int] = set()
         in_post: dict[tuple[int, int], set[int]] = {}
         certified: dict[tuple[int, int], set[int]] = {}
-        for staff_id, agency_id, jur_id, vfrom, vto in memberships:
+        qualified: dict[tuple[int, int], set[int]] = {}
+        for staff_id, agency_id, jur_id, vfrom, vto, qualified_on in memberships:
             if staff_id in seen or vfrom > day or (vto is not None and vto < day):
                 continue
             seen.add(staff_id)
             in_post.setdefault((jur_id, agency_id), set()).add(staff_id)
             if any(c.status_on(day, events.get(c.pk, []))[0] for c in certs.get(staff_id, [])):
                 certified.setdefault((jur_id, agency_id), set()).add(staff_id)
+            if qualified_on is not None and qualified_on <= day:
+                qualified.setdefault((jur_id, agency_id), set()).add(staff_id)
         out.in_post[day] = in_post
         out.certified[day] = certified
+        out.qualified[day] = qualified
     return out
 
 

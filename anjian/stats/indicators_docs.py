@@ -60,7 +60,5 @@ def markdown() -> str:
 # Asked for but not computable from the data the system keeps today (kept in the document, so
 # that a reader sees what is missing and why).
 NOT_YET = (
-    "具有安全生产相关专业学历和实践经验的执法人员占比（目标75%以上）：人员信息尚无“安全生产相关专业学历、实践经验”的登记项"
-    "（org.Staff 只有法律职业资格证书编号），待人员信息增加该项后加入；目前可看“执法人员持证率”（certified_share）。",
     "处罚种类（警告、罚款、没收违法所得、责令停产停业、暂扣或吊销许可证）、停产停业与吊销的件数，以及投诉举报、计划完成情况：待相应数据的统计口径确定后加入。",
 )

@@ -75,6 +75,7 @@ LINES: tuple[Line, ...] = (
     Line("fines_decided", "high", "罚款金额"),
     Line("cases_referred", "", "移送司法机关"),
     Line("certified_share", "high", "执法人员持证率"),
+    Line("safety_qualified_share", "high", "专业人员占比"),
 )
 BY_KEY = {line.key: line for line in LINES}
 

@@ -390,6 +390,7 @@ ROUTES: dict[str, str] = {
     "org:certificate_add": "object:staff",
     "org:certificate_event": "object:staff",
     "org:legal_qualification": "object:staff",
+    "org:safety_qualification": "object:staff",
     "org:staff_edit": "object:staff",
     "org:certificates": "login",
     "org:import": "login",
@@ -424,7 +425,7 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/stats/returns/circular/": "login",
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
-        for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
+        for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "safety-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
     },
 }
 # Records not built by ``b_records`` (none today): name the reason here, e.g.

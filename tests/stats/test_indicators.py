@@ -14,7 +14,8 @@ hand (issue 11, "Tests"). The story runs from June to 20 September 2026 (the fro
 * transfers: 芝罘 sent 11 Aug, accepted 14 Aug (3 days); 福山 sent 3 Sep, pending;
 * a penalty case against e2 filed on 28 Aug (not yet decided: no fine);
 * staff (tests/conftest.py world, and a second city officer): in post 8 + 2 + 1 + 3 = 14 civil
-  servants, 12 certified (office_a and admin_a hold no certificate).
+  servants, 12 certified (office_a and admin_a hold no certificate); with a safety-related
+  education and practice: officer_a since 2020, officer_a2 since 10 September.
 """
 
 from __future__ import annotations
@@ -181,6 +182,11 @@ def city(world: Any, calendar: None, settings: Any, tmp_path: Any) -> Any:  # no
         _at(t, dt.date(2026, 9, 18))
         ents.enterprise_set_status(actor=world.user("officer_a"), enterprise=e4, status="closed", effective_date=dt.date(2026, 9, 18), reason="注销登记")
         _at(t, TODAY, hour=10)
+        from anjian.org import services as org
+
+        for name, since in (("officer_a", dt.date(2020, 1, 1)), ("officer_a2", dt.date(2026, 9, 10))):
+            staff = world.user(name).staff
+            org.staff_safety_qualification_set(actor=world.user("office_a"), staff=staff, qualified_on=since, description="安全工程专业本科，从事安全监管")
         yield {"world": world, "e": [e1, e2, e3, e4], "h": [h1, h2, h3, h4, h5], "traveller": t}
 
 
@@ -222,6 +228,8 @@ CITY_Q3: dict[str, Any] = {
     "staff_in_post": 14,
     "certified_officers": 12,
     "certified_share": Decimal("85.7"),
+    "safety_qualified": 2,  # officer_a since 2020, officer_a2 since 10 Sep
+    "safety_qualified_share": Decimal("14.3"),
 }
 
 
@@ -283,3 +291,4 @@ def test_other_periods(city: Any) -> None:
     assert fig("ledger_units", "2026-05") == 0
     assert fig("major_hazards_open", "2026-06") == 0
     assert fig("certified_officers", "2026-06") == 12
+    assert (fig("safety_qualified", "2026-06"), fig("safety_qualified", "2026-Q3")) == (1, 2)

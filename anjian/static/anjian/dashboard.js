@@ -51,7 +51,7 @@
       return base({
         tooltip: { trigger: "item", formatter: "{b}：{c}项" },
         series: [{
-          type: "funnel", sort: "none", left: "10%", width: "80%", top: 8, bottom: 8, minSize: "20%",
+          type: "funnel", sort: "none", left: "10%", width: "80%", top: 12, bottom: 28, minSize: "30%",
           label: { show: true, position: "inside", formatter: "{b}：{c}" },
           data: d.funnel.map(function (f) { return { name: f.stage, value: f.value, drill: f.drill }; })
         }]
