@@ -11,6 +11,7 @@ from anjian.core import views_admins as admin_views
 from anjian.core import views_pii as pii_views
 from anjian.core.apidocs import RedocView, SwaggerView, redoc_bundle
 from anjian.core.auth import LoginForm
+from anjian.documents import views_register as documents_views_register
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -35,6 +36,9 @@ urlpatterns = [
     path("inspections/", include("anjian.inspections.urls")),
     path("hazards/", include("anjian.hazards.urls")),
     path("documents/", include("anjian.documents.urls")),
+    # 一文一码: the public verification page a document's QR code points to (no login).
+    path("v/", documents_views_register.verify, name="document-verify"),
+    path("v/<str:code>/", documents_views_register.verify, name="document-verify-code"),
     path("cases/", include("anjian.cases.urls")),
     path("", include("anjian.stats.urls")),  # the workbench, the dashboard, the returns (issue 11)
     path("public/", include("anjian.cases.urls_public")),  # no login: the penalty decisions made public (安全生产法 §78)

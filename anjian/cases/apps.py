@@ -10,3 +10,9 @@ class CasesConfig(AppConfig):
         from anjian.cases import pii
 
         pii.register()  # revealable personal data (core/pii.py)
+
+        from django.urls import reverse
+
+        from anjian.documents import registry
+
+        registry.register_subject("cases.case", "行政处罚案件", lambda pk: reverse("cases:detail", args=[int(pk)]))

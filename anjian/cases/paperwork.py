@@ -35,7 +35,7 @@ def issue(
     source = act_source(case, act_kind or kind, act)
     return documents.document_issue(
         actor=actor, kind_code=kind, agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=case.jurisdiction,
-        subject_type=SUBJECT_TYPE, subject_id=case.pk, context=context, issued_on=issued_on, source=source,
+        subject_type=SUBJECT_TYPE, subject_id=case.pk, enterprise_id=case.enterprise_id, context=context, issued_on=issued_on, source=source,
     )  # fmt: skip
 
 

@@ -60,6 +60,13 @@ class IssuedDocument(models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
     subject_type = models.CharField("所属对象类型", max_length=64, help_text="如：inspections.inspection")
     subject_id = models.CharField("所属对象编号", max_length=64)
+    # The unit (or person) the document is addressed to, for the register's filter and the ledger's
+    # documents tab: the unit's id as the issuing app gives it (documents knows no ledger, rule 1)
+    # and the party's name as the document prints it.
+    enterprise_id = models.BigIntegerField("单位编号", null=True, blank=True)
+    party_name = models.CharField("当事人", max_length=200, blank=True, default="")
+    # 一文一码: the code printed on the document, for the public verification page (80 random bits).
+    verify_code = models.CharField("核验码", max_length=32, unique=True, null=True, blank=True)
     # The act the document records, as the issuing app names it (default "subject_type:subject_id";
     # a measure decision names its hazard and measure). One live document per kind and act.
     source = models.CharField("所记载的事项", max_length=200, blank=True, default="")
@@ -105,6 +112,8 @@ class IssuedDocument(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="document_subject_idx"),
             # The scoped register: WHERE jurisdiction_id IN (…) ORDER BY issued_at DESC.
             models.Index(fields=["jurisdiction", "-issued_at"], name="document_scope_idx"),
+            # The ledger's documents tab: WHERE enterprise_id = … ORDER BY issued_at DESC.
+            models.Index(fields=["enterprise_id", "-issued_at"], name="document_unit_idx"),
         ]
 
     def __str__(self) -> str:

@@ -23,7 +23,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_docx"
 
 # Keys the documents core puts into every rendering context itself; a kind's facts may not use them.
 COMMON_KEYS = frozenset(
-    {"agency_name", "doc_abbr", "number", "year", "seq", "kind_name", "issued_on", "issued_date_cn", "issued_date_chinese"}
+    {"agency_name", "doc_abbr", "number", "year", "seq", "kind_name", "issued_on", "issued_date_cn", "issued_date_chinese", "verify_code", "verify_url", "verify_qr"}
 )
 
 FACT_TYPES = frozenset({"text", "date", "datetime", "list", "bool"})
@@ -110,6 +110,27 @@ def get(code: str) -> DocumentKind:
 
 def kinds() -> list[DocumentKind]:
     return list(_KINDS.values())
+
+
+# --- the records documents belong to (the register's links) -----------------------------------------
+# An app above registers how to name and link its own records (documents knows none of them, rule 1):
+# ``subject_type`` → (label, the record's URL from its id; "" when it has no page).
+_SUBJECTS: dict[str, tuple[str, Callable[[str], str]]] = {}
+
+
+def register_subject(subject_type: str, label: str, url: Callable[[str], str]) -> None:
+    _SUBJECTS[subject_type] = (label, url)
+
+
+def subject_link(subject_type: str, subject_id: str) -> tuple[str, str]:
+    """(label, URL) of the record a document belongs to; a list of ids (an order for several
+    hazards) links to the first."""
+    label, url = _SUBJECTS.get(subject_type, ("", lambda _id: ""))
+    first = str(subject_id).split(",")[0].strip()
+    try:
+        return label, url(first) if first else ""
+    except Exception:  # a record id its app no longer resolves: the row stays, unlinked
+        return label, ""
 
 
 # --- facts shared by the inspection forms and the penalty-case kinds -----------------------------

@@ -152,9 +152,23 @@ def _make_env() -> _Environment:
     return env
 
 
-def common_context(*, kind: DocumentKind, agency_name: str, doc_abbr: str, number: str, year: int, seq: int, issued_on: dt.date) -> dict[str, Any]:
-    """What the core adds to every document: the agency's full name, the 文号 and the date of issue."""
+def verify_url(code: str) -> str:
+    """The public verification page a document's QR code points to (``ANJIAN_PUBLIC_URL``)."""
+    from django.conf import settings
+
+    return f"{str(getattr(settings, 'ANJIAN_PUBLIC_URL', '')).rstrip('/')}/v/{code}/"
+
+
+def common_context(
+    *, kind: DocumentKind, agency_name: str, doc_abbr: str, number: str, year: int, seq: int, issued_on: dt.date, verify_code: str = ""
+) -> dict[str, Any]:
+    """What the core adds to every document: the agency's full name, the 文号, the date of issue and
+    the verification code (一文一码), printed in the footer of every page with its QR code."""
+    from anjian.documents.verification import printed
+
     return {
+        "verify_code": printed(verify_code),
+        "verify_url": verify_url(verify_code) if verify_code else "",
         "agency_name": agency_name,
         "doc_abbr": doc_abbr,
         "number": number,
@@ -175,8 +189,18 @@ def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[
     if not path.is_file():
         raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在，请联系系统管理员。", code="document_template_missing")
     tpl = DocxTemplate(str(path))
+    extra: dict[str, Any] = {"verify_qr": ""}
+    if common.get("verify_url"):
+        import segno
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        png = io.BytesIO()
+        segno.make(str(common["verify_url"]), error="m").save(png, kind="png", scale=4, border=1)
+        png.seek(0)
+        extra["verify_qr"] = InlineImage(tpl, png, width=Mm(16))
     try:
-        tpl.render({**context, **common}, jinja_env(), autoescape=True)
+        tpl.render({**context, **common, **extra}, jinja_env(), autoescape=True)
     except TemplateError as exc:
         raise DomainError(f"《{kind.name}》模板渲染失败：{exc}。文书未签发。", code="document_render_failed") from exc
     props = tpl.docx.core_properties

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from anjian.core.scoping import get_for_user
 from anjian.documents.choices import ServiceStatus
@@ -35,3 +35,65 @@ def date_of_service(document: IssuedDocument) -> dt.date | None:
     """The date periods that run from service start on; ``None`` while the document is not served."""
     record = service_record_current(document)
     return record.served_on if record is not None else None
+
+
+# --- the register (issue 14 item 3) ----------------------------------------------------------------------
+
+SERVICE_STATES = {"served": "已送达", "unserved": "待送达", "none": "无需送达"}
+
+
+def _served_kinds() -> list[str]:
+    from anjian.documents import registry
+
+    return sorted(k.code for k in registry.kinds() if k.served)
+
+
+def document_register(user: Any, filters: dict[str, Any]) -> QuerySet[IssuedDocument]:
+    """The documents register: every document ``user`` may read, filtered, newest first, each with
+    ``is_served`` (an effective proof of service exists)."""
+    qs = IssuedDocument.objects.for_user(user).annotate(
+        is_served=Exists(ServiceRecord.objects.filter(document=OuterRef("pk"), status=ServiceStatus.EFFECTIVE))
+    )
+    if v := filters.get("kind"):
+        qs = qs.filter(kind=v)
+    if v := filters.get("agency"):
+        qs = qs.filter(agency_id=v)
+    if v := filters.get("year"):
+        qs = qs.filter(year=v)
+    if v := filters.get("status"):
+        qs = qs.filter(status=v)
+    if v := filters.get("service"):
+        served_kinds = _served_kinds()
+        if v == "none":
+            qs = qs.exclude(kind__in=served_kinds)
+        else:
+            qs = qs.filter(kind__in=served_kinds, is_served=(v == "served"))
+    if v := filters.get("enterprise"):
+        qs = qs.filter(enterprise_id=v)
+    if v := filters.get("q"):
+        qs = qs.filter(Q(number__icontains=v) | Q(party_name__icontains=v))
+    if v := filters.get("date_from"):
+        qs = qs.filter(issued_on__gte=v)
+    if v := filters.get("date_to"):
+        qs = qs.filter(issued_on__lte=v)
+    return qs.select_related("issued_by").order_by("-issued_at", "-id")
+
+
+def service_state(doc: IssuedDocument, served_kinds: set[str]) -> str:
+    if doc.kind not in served_kinds:
+        return SERVICE_STATES["none"]
+    return SERVICE_STATES["served" if getattr(doc, "is_served", False) else "unserved"]
+
+
+def verification(code: str | None) -> tuple[IssuedDocument | None, str]:
+    """The document a verification code names (any jurisdiction: the page is public) and whether it
+    is current: "valid", "voided", or "superseded" (re-issued for the same act)."""
+    if code is None:
+        return None, ""
+    doc = IssuedDocument.objects.filter(verify_code=code).first()
+    if doc is None:
+        return None, ""
+    if doc.status == "voided":
+        return doc, "voided"
+    later = IssuedDocument.objects.filter(agency_id=doc.agency_id, kind=doc.kind, source=doc.source, status="issued", issued_at__gt=doc.issued_at).exclude(source="").exclude(pk=doc.pk)
+    return doc, ("superseded" if later.exists() else "valid")

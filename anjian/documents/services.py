@@ -21,7 +21,7 @@ from anjian.core.errors import DomainError, NotFound, PermissionRefused, Validat
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, scope_for
 from anjian.core.validators import date_bounds_error
-from anjian.documents import facts, registry
+from anjian.documents import facts, registry, verification
 from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
 from anjian.documents.numbering import allocate_number
@@ -74,6 +74,7 @@ def document_issue(
     issued_on: dt.date,
     source: str | None = None,
     reissue_reason: str = "",
+    enterprise_id: int | None = None,
 ) -> IssuedDocument:
     """Check the facts, number, render, store and audit one document — all in one transaction.
 
@@ -114,7 +115,10 @@ def document_issue(
         # waits here and then sees the first one (its number is returned by the rollback).
         if not reissue_reason:
             _refuse_second(kind, act, agency_id)
-        common = common_context(kind=kind, agency_name=agency_name.strip(), doc_abbr=doc_abbr.strip(), number=number, year=issued_on.year, seq=seq, issued_on=issued_on)
+        code = verification.new_code()
+        common = common_context(
+            kind=kind, agency_name=agency_name.strip(), doc_abbr=doc_abbr.strip(), number=number, year=issued_on.year, seq=seq, issued_on=issued_on, verify_code=code
+        )
         data = render_docx(kind, stored, common)
         digest = sha256_hex(data)
         doc = IssuedDocument(
@@ -129,6 +133,9 @@ def document_issue(
             jurisdiction=jurisdiction,
             subject_type=str(subject_type),
             subject_id=str(subject_id),
+            enterprise_id=enterprise_id,
+            party_name=str(facts.lookup(stored, "party.name") or "")[:200],
+            verify_code=code,
             source=act,
             reissue_reason=reissue_reason,
             context=stored,

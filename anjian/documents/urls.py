@@ -1,9 +1,11 @@
 from django.urls import path
 
-from anjian.documents import views
+from anjian.documents import views, views_register
 
 app_name = "documents"
 
 urlpatterns = [
+    path("", views_register.register, name="register"),
+    path("export/", views_register.register_xlsx, name="register_xlsx"),
     path("<int:pk>/download/", views.document_download, name="download"),
 ]

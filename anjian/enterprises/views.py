@@ -31,6 +31,7 @@ from anjian.core.paging import Counted
 from anjian.core.scoping import Scope, scope_for
 from anjian.core.ui import call_service, refused
 from anjian.core.validators import ID_FIELDS, mask_id_numbers_in
+from anjian.documents import selectors as document_selectors
 from anjian.enterprises import importing, selectors, services
 from anjian.enterprises.forms import (
     ChildForm,
@@ -57,6 +58,7 @@ from anjian.org.choices import LEDGER_WRITE_ROLES, Role
 PAGE_SIZE = 50
 HISTORY_LIMIT = 50
 AUDIT_LIMIT = 100
+DOCUMENTS_SHOWN = 20  # the ledger's documents tab; the register lists them all
 
 
 # --- who may do what (display only; the services decide) ----------------------------------------
@@ -148,6 +150,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "subject_today": selectors.planned_subject_on(ent, today),
         "subjects": subjects,
         "status_events": list(ent.status_events.all()),
+        # The documents addressed to the unit (documents register, issue 14): the latest, and the count.
+        "documents": list(document_selectors.document_list(request.user).filter(enterprise_id=ent.pk).order_by("-issued_at", "-id")[:DOCUMENTS_SHOWN]),
+        "documents_count": document_selectors.document_list(request.user).filter(enterprise_id=ent.pk).count(),
         "history": _history_rows(ent),
         "audit": _audit_rows(ent),
         "may_write": may_write(scope, ent),

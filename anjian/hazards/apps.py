@@ -7,6 +7,9 @@ class HazardsConfig(AppConfig):
     verbose_name = "隐患治理"
 
     def ready(self) -> None:
+        from django.urls import reverse
+
+        from anjian.documents import registry
         from anjian.enterprises import selectors as ent_selectors
         from anjian.enterprises import services as ent_services
         from anjian.hazards import calendar_impact, selectors
@@ -19,3 +22,6 @@ class HazardsConfig(AppConfig):
         impact.register_deadline_provider(calendar_impact.moved_rectification_deadlines)
         # A transfer leaves the old bureau's open hazards with it (docs/architecture.md).
         ent_services.register_transfer_hook(selectors.records_kept_on_transfer)
+        # The documents register links an order to its (first) hazard, a decision to its measure.
+        registry.register_subject("hazards.hazard", "隐患", lambda pk: reverse("hazards:detail", args=[int(pk)]))
+        registry.register_subject("hazards.measure", "现场处理措施", lambda pk: reverse("hazards:measure", args=[int(pk)]))

@@ -427,7 +427,7 @@ def inspection_record_issue(*, actor: Any, inspection: Inspection, issued_on: dt
     }
     doc = documents.document_issue(
         actor=actor, kind_code="inspection_record", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=insp.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx,
+        jurisdiction=insp.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, enterprise_id=insp.enterprise_id, context=ctx,
         issued_on=issued_on or insp.inspected_on,
     )  # fmt: skip
     audit.record(actor=actor, action="inspection.document", obj=insp, after={"document": doc.number})
@@ -476,7 +476,7 @@ def rectification_order_issue(*, actor: Any, hazards: Sequence[Hazard], issued_o
     }  # fmt: skip
     doc = documents.document_issue(
         actor=actor, kind_code="rectification_order", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=locked[0].jurisdiction, subject_type="hazards.hazard", subject_id=",".join(str(h.pk) for h in locked), context=ctx, issued_on=issued_on,
+        jurisdiction=locked[0].jurisdiction, subject_type="hazards.hazard", subject_id=",".join(str(h.pk) for h in locked), enterprise_id=locked[0].enterprise_id, context=ctx, issued_on=issued_on,
     )  # fmt: skip
     for h in locked:
         h.order_document = doc
@@ -799,7 +799,7 @@ def reinspection_opinion_issue(*, actor: Any, inspection: Inspection, issued_on:
     agency = insp.owner_agency
     doc = documents.document_issue(
         actor=actor, kind_code="reinspection_opinion", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-        jurisdiction=insp.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, context=ctx, issued_on=issued_on,
+        jurisdiction=insp.jurisdiction, subject_type="inspections.inspection", subject_id=insp.pk, enterprise_id=insp.enterprise_id, context=ctx, issued_on=issued_on,
     )  # fmt: skip
     Reinspection.objects.filter(pk__in=[r.pk for r in rs]).update(opinion_document=doc)
     for r in rs:
@@ -984,7 +984,7 @@ def measure_decide(
         }
         doc = documents.document_issue(
             actor=actor, kind_code="onsite_measure_decision", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr,
-            jurisdiction=h.jurisdiction, subject_type="hazards.measure", subject_id=m.pk, context=ctx, issued_on=decided_on,
+            jurisdiction=h.jurisdiction, subject_type="hazards.measure", subject_id=m.pk, enterprise_id=h.enterprise_id, context=ctx, issued_on=decided_on,
             source=f"hazards.hazard:{h.pk}:{measure_type}:{scope}:{site.pk if site else ''}:{scope_detail.strip()}"[:200],  # one decision per act
         )  # fmt: skip
         m.decision_document = doc

@@ -5,3 +5,11 @@ class InspectionsConfig(AppConfig):
     name = "anjian.inspections"
     label = "inspections"
     verbose_name = "监督检查"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from anjian.documents import registry
+
+        # The documents register links a document to its inspection (documents knows no app, rule 1).
+        registry.register_subject("inspections.inspection", "监督检查", lambda pk: reverse("inspections:detail", args=[int(pk)]))

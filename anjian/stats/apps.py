@@ -10,3 +10,9 @@ class StatsConfig(AppConfig):
         from anjian.stats import circular
 
         circular.register()  # the 通报 of the periodic returns (documents registry)
+
+        from django.urls import reverse
+
+        from anjian.documents import registry
+
+        registry.register_subject(circular.SUBJECT_TYPE, "季度小结与通报", lambda code: reverse("stats-returns") + f"?period={code}")

@@ -7,21 +7,17 @@ sentence of the circular is made from the return's figures, so it cannot say som
 records do not. Numbered ``〔年〕号`` with the word 通 in the city bureau's series; one live circular
 per period (a second needs the reason it is issued again, ``documents.services.document_issue``).
 
-The template is built by ``python -m anjian.stats.circular`` into ``stats/templates_docx``
+The template is built by ``python -m anjian.stats.circular_template`` into ``stats/templates_docx``
 (reproducible byte for byte, tests/stats/test_returns.py), with the documents core's helpers.
 """
 
 from __future__ import annotations
 
-import io
-import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from docx.document import Document as DocxDocument
 
 from anjian.core.errors import PermissionRefused, ValidationFailed
 from anjian.core.scoping import scope_for
@@ -30,18 +26,15 @@ from anjian.documents import services as documents
 from anjian.documents.models import IssuedDocument
 from anjian.documents.registry import DocumentKind, Fact
 from anjian.org.models import Agency
+from anjian.stats.circular_template import TABLE_LINES, TEMPLATE, TEMPLATE_DIR
 from anjian.stats.returns import Cell, Return, Row, build
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_docx"
-TEMPLATE = "stats_circular.docx"
 KIND_CODE = "stats_circular"
 SUBJECT_TYPE = "stats.return"
 # Who signs a circular for the city bureau: its leaders, or the office that drafts it for them.
 ISSUE_ROLES = ("leader", "office")
 REQUIREMENTS_MAX = 4000
 
-# The columns of the circular's table (A4 portrait: 156 mm of text width).
-TABLE_LINES = ("inspections", "units_inspected", "hazards_found", "hazards_found_major", "rectification_rate", "hazards_overdue", "cases_filed", "fines_decided")
 # The lines the circular names leaders and laggards for.
 HIGHLIGHTS = ("inspections", "hazards_found", "rectification_rate", "hazards_overdue", "cases_filed")
 
@@ -213,58 +206,3 @@ def issue(*, actor: Any, code: str, requirements: str, reissue_reason: str = "")
 def issued(user: Any, code: str) -> list[IssuedDocument]:
     """The circulars of a period the user may read (the city bureau's register)."""
     return list(IssuedDocument.objects.for_user(user).filter(kind=KIND_CODE, subject_type=SUBJECT_TYPE, subject_id=code).order_by("-issued_at"))
-
-
-# ---- the template ----------------------------------------------------------------------------------------------
-
-
-def template() -> DocxDocument:
-    from anjian.documents.build_templates import _new_document, p, seal, table
-
-    doc = _new_document("通报")
-    p(doc, "{{ agency_name }}", "AJ Agency")
-    p(doc, "{{ title }}", "AJ Title")
-    p(doc, "{{ number }}", "AJ Number")
-    p(doc, "{{ addressee }}", "AJ Flush")
-    p(doc, "现将{{ period_label }}全市安全生产监管执法工作情况通报如下。")
-    p(doc, "一、总体情况", "AJ Flush")
-    p(doc, "{%p for s in summary %}")
-    p(doc, "{{ s.text }}")
-    p(doc, "{%p endfor %}")
-    p(doc, "二、各区市情况", "AJ Flush")
-    heads = [("区市", 24.0), ("检查次数", 17.0), ("检查单位", 17.0), ("发现隐患", 17.0), ("重大隐患", 17.0), ("整改率（%）", 18.0), ("逾期未改", 16.0), ("立案", 14.0), ("罚款（万元）", 16.0)]
-    table(doc, heads, "r in rows", ["{{ r.label }}", *(f"{{{{ r.{key} }}}}" for key in TABLE_LINES)])
-    p(doc, "{%p if highlights %}", "AJ Flush")
-    p(doc, "三、横向对比", "AJ Flush")
-    p(doc, "{%p for h in highlights %}")
-    p(doc, "{{ h.text }}")
-    p(doc, "{%p endfor %}")
-    p(doc, "{%p endif %}", "AJ Flush")
-    p(doc, "{% if highlights %}四{% else %}三{% endif %}、下步工作要求", "AJ Flush")
-    p(doc, "{%p for r in requirements %}")
-    p(doc, "{{ r.text }}")
-    p(doc, "{%p endfor %}")
-    p(doc, "说明：{{ source_note }}", "AJ Note")
-    seal(doc)
-    return doc
-
-
-def build_template() -> bytes:
-    from anjian.documents.build_templates import _reproducible
-
-    buf = io.BytesIO()
-    template().save(buf)
-    return _reproducible(buf.getvalue())
-
-
-def main() -> int:
-    TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
-    path = TEMPLATE_DIR / TEMPLATE
-    path.write_bytes(build_template())
-    print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-

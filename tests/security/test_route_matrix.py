@@ -145,7 +145,16 @@ ROUTES: dict[str, str] = {
     "cases:dishonesty-export": "login",
     "cases:dishonesty-detail": "object:dishonesty",
     "cases:dishonesty-act": "object:dishonesty",
-    "public-penalties": "public",  # 安全生产法 §78: released, not withdrawn decisions only (tests/cases/test_publication.py)
+    "public-penalties": "public",
+    # 一文一码 (issue 14 item 2): whether a document is genuine and current, no content, no personal
+    # data, rate-limited (tests/documents/test_register.py).
+    "document-verify": "public",
+    "document-verify-code": "public",
+    # The documents register (issue 14 item 3): scoped lists, no id in the path.
+    "documents:register": "login",
+    "documents:register_xlsx": "login",
+    "GET /api/v1/documents/": "login",
+    "GET /api/v1/documents/{id}/": "object:document",  # 安全生产法 §78: released, not withdrawn decisions only (tests/cases/test_publication.py)
     "cases:list": "login",
     "cases:board": "login",
     "cases:queue": "login",
