@@ -63,6 +63,8 @@ PII_REVEALS_PER_HOUR = int(os.environ.get("ANJIAN_PII_REVEALS_PER_HOUR", "60"))
 # the purge job refuses a shorter period.
 AUDIT_RETENTION_DAYS = int(os.environ.get("ANJIAN_AUDIT_RETENTION_DAYS", "365"))
 
+# Every issued document gets its PDF from LibreOffice in the background (documents/pdf.py).
+ANJIAN_PDF_ON_ISSUE = os.environ.get("ANJIAN_PDF_ON_ISSUE", "1") != "0"
 # Where the public pages are reached from outside (the QR code on every document points here).
 ANJIAN_PUBLIC_URL = os.environ.get("ANJIAN_PUBLIC_URL", "http://127.0.0.1:8000")
 ALLOWED_HOSTS = [h for h in os.environ.get("ANJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]

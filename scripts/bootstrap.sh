@@ -33,3 +33,15 @@ if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
     exit 1
   fi
 fi
+
+# PDF of every issued document (documents/pdf.py): LibreOffice headless and the Noto CJK fonts from
+# Debian, installed when this runs as root; without them PDF is unavailable and everything else works.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> 安装 LibreOffice(生成PDF)与中文字体(apt)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui poppler-utils fonts-noto-cjk >/dev/null; } \
+      || echo "!! 未能安装 LibreOffice:文书PDF不可用(.docx 不受影响)" >&2
+  else
+    echo "!! 未安装 LibreOffice:文书PDF不可用。请以 root 运行 'apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk'" >&2
+  fi
+fi

@@ -176,6 +176,8 @@ def pytest_configure(config: Any) -> None:
     # Argon2 is the production hasher; tests create many users and need a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # No PDF per issued document (LibreOffice, seconds each) unless a test asks (tests/documents/test_pdf.py).
+    settings.ANJIAN_PDF_ON_ISSUE = False
     # No role must have a second factor unless a test says so (override_settings): the fixtures'
     # users sign in with their password only (tests/core/test_otp.py tests the requirement).
     settings.OTP_REQUIRED_FOR = []

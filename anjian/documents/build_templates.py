@@ -190,7 +190,7 @@ def _new_document(title: str) -> DocxDocument:
     # 一文一码 (documents/verification.py): the QR code and the code on every page, one run so
     # that the tags survive WPS/Word editing; empty where the core renders without a code.
     section.footer.add_paragraph(
-        "{% if verify_code %}{{ verify_qr }} 核验码：{{ verify_code }}（扫描二维码或登录本系统“文书核验”页面核对真伪）{% endif %}", style=doc.styles["AJ Footer"]
+        "{% if verify_code %}{{ verify_qr }} 核验码：{{ verify_code }}（扫码核验真伪）{% endif %}", style=doc.styles["AJ Footer"]
     )
 
     props = doc.core_properties

@@ -3,6 +3,16 @@ from django.db import models
 from anjian.law.periods import ServiceMethod as LawServiceMethod
 
 
+class PdfStatus(models.TextChoices):
+    """The PDF made from a document by LibreOffice in the background (documents/pdf.py)."""
+
+    NONE = "", "未生成"
+    PENDING = "pending", "生成中"
+    DONE = "done", "已生成"
+    FAILED = "failed", "生成失败"
+    UNAVAILABLE = "unavailable", "不可用（未安装LibreOffice）"
+
+
 class DocumentStatus(models.TextChoices):
     ISSUED = "issued", "已签发"
     # Voiding never frees the number (ARCHITECTURE.md rule 5): the register shows the gap's reason.

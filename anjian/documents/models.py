@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
-from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
+from anjian.documents.choices import DocumentStatus, PdfStatus, ServiceMethod, ServiceStatus
 
 
 class DocumentCounter(models.Model):
@@ -67,6 +67,12 @@ class IssuedDocument(models.Model):
     party_name = models.CharField("当事人", max_length=200, blank=True, default="")
     # 一文一码: the code printed on the document, for the public verification page (80 random bits).
     verify_code = models.CharField("核验码", max_length=32, unique=True, null=True, blank=True)
+    # The PDF for printing (issue 14 item 1), made by LibreOffice in the background (documents/pdf.py).
+    pdf = models.FileField("PDF文件", upload_to="documents/pdf/%Y/", max_length=255, blank=True)
+    pdf_sha256 = models.CharField("PDF校验值", max_length=64, blank=True)
+    pdf_status = models.CharField("PDF状态", max_length=16, choices=PdfStatus.choices, blank=True, default=PdfStatus.NONE)
+    pdf_attempts = models.PositiveSmallIntegerField("PDF生成次数", default=0)
+    pdf_error = models.CharField("PDF生成失败原因", max_length=200, blank=True)
     # The act the document records, as the issuing app names it (default "subject_type:subject_id";
     # a measure decision names its hazard and measure). One live document per kind and act.
     source = models.CharField("所记载的事项", max_length=200, blank=True, default="")

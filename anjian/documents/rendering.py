@@ -285,7 +285,7 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(data: bytes, *, timeout: int = 180) -> bytes:
+def convert_to_pdf(data: bytes, *, timeout: int = 180, profile: Path | None = None) -> bytes:
     """The PDF of a .docx through LibreOffice headless; a Chinese refusal when it is not installed.
 
     Each conversion uses its own LibreOffice profile, so concurrent conversions do not block each
@@ -301,10 +301,13 @@ def convert_to_pdf(data: bytes, *, timeout: int = 180) -> bytes:
         work = Path(tmp)
         src = work / "document.docx"
         src.write_bytes(data)
-        profile = (work / "profile").as_uri()
+        # A worker's own profile, kept between its conversions (warm); else one for this conversion.
+        if profile is not None:
+            profile.mkdir(parents=True, exist_ok=True)
+        profile_uri = (profile or work / "profile").resolve().as_uri()
         fonts = work / "fonts.conf"
         fonts.write_text(fontconfig_fallbacks(), encoding="utf-8")
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(work), str(src)]
+        cmd = [soffice, f"-env:UserInstallation={profile_uri}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(work), str(src)]
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=timeout, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:

@@ -21,7 +21,7 @@ from anjian.core.errors import DomainError, NotFound, PermissionRefused, Validat
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, scope_for
 from anjian.core.validators import date_bounds_error
-from anjian.documents import facts, registry, verification
+from anjian.documents import facts, pdf, registry, verification
 from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
 from anjian.documents.numbering import allocate_number
@@ -173,6 +173,7 @@ def document_issue(
                 "issued_on": issued_on,
             },
         )
+        pdf.request(doc)  # after the commit: the worker makes the PDF for printing
         if reissue_reason:
             earlier = list(IssuedDocument.objects.filter(agency_id=agency_id, kind=kind.code, source=act, status=DocumentStatus.ISSUED).exclude(pk=doc.pk).values_list("number", flat=True))
             audit.record(actor=actor, action="document.reissue", obj=doc, after={"number": number, "earlier": earlier}, note=reissue_reason)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views_register.register, name="register"),
     path("export/", views_register.register_xlsx, name="register_xlsx"),
     path("<int:pk>/download/", views.document_download, name="download"),
+    path("<int:pk>/pdf/", views.document_pdf, name="pdf"),
+    path("<int:pk>/pdf/again/", views.document_pdf_again, name="pdf_again"),
 ]

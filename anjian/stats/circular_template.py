@@ -13,11 +13,14 @@ from docx.document import Document as DocxDocument
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_docx"
 TEMPLATE = "stats_circular.docx"
 # The columns of the circular's table (A4 portrait: 156 mm of text width).
-TABLE_LINES = ("inspections", "units_inspected", "hazards_found", "hazards_found_major", "rectification_rate", "hazards_overdue", "cases_filed", "fines_decided")
+TABLE_LINES = ("inspections", "hazards_found", "hazards_found_major", "rectification_rate", "hazards_overdue", "cases_filed", "fines_decided")
 
 
 def template() -> DocxDocument:
-    from anjian.documents.build_templates import _new_document, p, seal, table
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from anjian.documents.build_templates import _new_document, _paragraph_style, p, seal, table
 
     doc = _new_document("通报")
     p(doc, "{{ agency_name }}", "AJ Agency")
@@ -30,8 +33,15 @@ def template() -> DocxDocument:
     p(doc, "{{ s.text }}")
     p(doc, "{%p endfor %}")
     p(doc, "二、各区市情况", "AJ Flush")
-    heads = [("区市", 24.0), ("检查次数", 17.0), ("检查单位", 17.0), ("发现隐患", 17.0), ("重大隐患", 17.0), ("整改率（%）", 18.0), ("逾期未改", 16.0), ("立案", 14.0), ("罚款（万元）", 16.0)]
+    heads = [("区市", 22.0), ("检查次数", 18.0), ("发现隐患", 18.0), ("重大隐患", 17.0), ("整改率%", 23.0), ("逾期未改", 19.0), ("立案", 17.0), ("罚款万元", 22.0)]
     table(doc, heads, "r in rows", ["{{ r.label }}", *(f"{{{{ r.{key} }}}}" for key in TABLE_LINES)])
+    # 小五 (9 pt) in this table: eight columns with a rank each on A4 portrait.
+    _paragraph_style(doc, "AJ TableSmall", size=Pt(9), align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
+    _paragraph_style(doc, "AJ TableSmallHead", size=Pt(9), align=WD_ALIGN_PARAGRAPH.CENTER, line=None, bold=True)
+    for i, row in enumerate(doc.tables[-1].rows):
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.style = doc.styles["AJ TableSmallHead" if i == 0 else "AJ TableSmall"]
     p(doc, "{%p if highlights %}", "AJ Flush")
     p(doc, "三、横向对比", "AJ Flush")
     p(doc, "{%p for h in highlights %}")

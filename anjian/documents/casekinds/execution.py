@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from anjian.documents.registry import OFFICERS, PARTY_NAME, XZCF, DocumentKind, Fact, _not_after_issue, register
+from anjian.documents.registry import CASE_PARTY_NAME, OFFICERS, XZCF, DocumentKind, Fact, _not_after_issue, register
 
 XZQZF = "《中华人民共和国行政强制法》"
 XZCF_66 = f"{XZCF}第六十六条"
@@ -32,7 +32,7 @@ FINE_DEMAND_NOTICE = register(
         # XZCF §72 ¶1(1): 到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不得超出罚款的数额.
         basis=XZCF_72,
         facts=(
-            PARTY_NAME,
+            CASE_PARTY_NAME,
             *DECISION,
             Fact("fine", "罚款数额"),
             Fact("fine_capitals", "罚款数额（大写）"),
@@ -60,7 +60,7 @@ DEFERRAL_APPROVAL = register(
         # XZCF §66 ¶2: 当事人确有经济困难，需要延期或者分期缴纳罚款的，经当事人申请和行政机关批准，可以暂缓或者分期缴纳.
         basis=XZCF_66,
         facts=(
-            PARTY_NAME,
+            CASE_PARTY_NAME,
             *DECISION,
             Fact("kind_label", "延期或者分期"),
             Fact("requested_on", "申请日期", type="date"),
@@ -91,7 +91,7 @@ PERFORMANCE_REMINDER = register(
         # 以及当事人依法享有的陈述权和申辩权; §54: 催告书送达十日后当事人仍未履行的，可以申请人民法院强制执行.
         basis=f"{XZQZF_35}；{XZQZF_54}",
         facts=(
-            PARTY_NAME,
+            CASE_PARTY_NAME,
             *DECISION,
             Fact("decision_served_on", "处罚决定书送达日期", type="date"),
             Fact("fine", "罚款数额"),
@@ -120,7 +120,7 @@ ENFORCEMENT_APPLICATION = register(
         basis=f"{XZQZF_53}；{XZQZF_54}；{XZQZF_55}",
         facts=(
             Fact("court", "受理申请的人民法院", article=XZQZF_53),
-            PARTY_NAME,
+            CASE_PARTY_NAME,
             *DECISION,
             Fact("decision_served_on", "处罚决定书送达日期", type="date"),
             Fact("fine", "罚款数额"),

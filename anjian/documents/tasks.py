@@ -1,0 +1,13 @@
+"""Background work of the documents core (django-tasks; run by ``anjian worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from anjian.documents import pdf
+
+
+@task()
+def document_pdf(document_id: int) -> str:
+    """The PDF of one issued document (documents/pdf.py: retries, status on the document)."""
+    return pdf.make(document_id)
