@@ -66,5 +66,5 @@ def document_pdf_again(request: HttpRequest, pk: int) -> HttpResponse:
         pdf.again(actor=request.user, doc=doc)
     except DomainError as exc:
         return render(request, "403.html", {"message": exc.message}, status=exc.http_status)
-    messages.success(request, "已重新排入PDF生成。")
+    messages.success(request, "已排入后台生成PDF，稍后刷新本页。")
     return redirect("documents:pdf", pk=doc.pk)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from anjian.cases import demo as cases_demo
@@ -32,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--ledger-only", action="store_true", help="只生成机关、人员和企业台账（同 --no-activity --no-cases）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        # The demo's hundreds of documents get their PDF when first printed (the register's
+        # "生成PDF"), not all at once from the worker while the newcomer looks around.
+        with override_settings(ANJIAN_PDF_ON_ISSUE=False):
+            self._handle(**opts)
+
+    def _handle(self, **opts: Any) -> None:
         n = opts["enterprises"]
         if n < 0:
             raise CommandError("企业数量不能为负数。")
