@@ -16,3 +16,8 @@ class CasesConfig(AppConfig):
         from anjian.documents import registry
 
         registry.register_subject("cases.case", "行政处罚案件", lambda pk: reverse("cases:detail", args=[int(pk)]))
+
+        from anjian.cases import paperwork
+        from anjian.documents import services as document_services
+
+        document_services.register_service_correction(paperwork.service_corrected)

@@ -222,6 +222,7 @@ ACTIONS.update(
         "hazard.create": "登记隐患",
         "hazard.order": "下达责令限期整改指令书",
         "hazard.served": "指令书送达，整改期限起算",
+        "hazard.service_corrected": "送达登记有误，整改期限撤回待重新起算",
         "hazard.reported": "登记整改完成报告",
         "hazard.extension_request": "申请延期整改",
         "hazard.extension_decide": "审批延期整改",

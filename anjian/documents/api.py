@@ -7,13 +7,15 @@ from typing import Any
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anjian.core.api import Pagination
-from anjian.documents import registry, selectors
+from anjian.core.errors import NotFound
+from anjian.documents import registry, selectors, services
 from anjian.documents.models import IssuedDocument
 from anjian.documents.views_register import RegisterFilterForm
 
@@ -72,3 +74,39 @@ class DocumentViewSet(viewsets.ViewSet):
         selectors.document_get(request.user, pk)  # 404 outside the scope, and for a malformed id
         doc = selectors.document_register(request.user, {}).get(pk=pk)
         return Response(DocumentSerializer(doc, context=self._context()).data)
+
+    @extend_schema(
+        summary="作废文书",
+        description="签发机关的科室负责人或局领导，写明原因；已送达的文书不能作废（须依法作出撤销决定并送达）。文号不再使用。",
+        request=inline_serializer("DocumentVoid", {"reason": serializers.CharField(max_length=500)}),
+        responses=DocumentSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="void")
+    def void(self, request: Request, pk: str | None = None) -> Response:
+        doc = selectors.document_get(request.user, pk)
+        s = ReasonSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.document_void(actor=request.user, document=doc, reason=s.validated_data["reason"])
+        return Response(DocumentSerializer(selectors.document_register(request.user, {}).get(pk=doc.pk), context=self._context()).data)
+
+    @extend_schema(
+        summary="送达记录标为登记有误",
+        description="写明原因；据该送达日期计算的期限（如隐患整改期限）一并撤回，待重新登记送达后起算。单位已据此办理后续事项的，或属于行政处罚案件的，拒绝并说明依据。",
+        request=inline_serializer("ServiceErroneous", {"reason": serializers.CharField(max_length=500)}),
+        responses=DocumentSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path=r"service-records/(?P<record_pk>[^/.]+)/erroneous")
+    def service_erroneous(self, request: Request, pk: str | None = None, record_pk: str | None = None) -> Response:
+        doc = selectors.document_get(request.user, pk)
+        raw = str(record_pk or "")
+        record = doc.service_records.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        if record is None:
+            raise NotFound()
+        s = ReasonSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.service_record_mark_erroneous(actor=request.user, record=record, reason=s.validated_data["reason"])
+        return Response(DocumentSerializer(selectors.document_register(request.user, {}).get(pk=doc.pk), context=self._context()).data)
+
+
+class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(max_length=500, error_messages={"blank": "请写明原因。", "required": "请写明原因。"})

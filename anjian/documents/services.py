@@ -9,7 +9,7 @@ number (rule 5) and the law of service (XZCF §61).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -312,9 +312,22 @@ def service_record(
     return record
 
 
+# Apps whose dates run from a document's service (a hazard's deadline, a case's periods) are told
+# when that service is marked erroneous, inside the same transaction: they recompute what they
+# derived from it, or refuse (a DomainError rolls the marking back). documents knows no app (rule 1).
+ServiceCorrection = Callable[[Any, IssuedDocument, ServiceRecord], None]
+_SERVICE_CORRECTIONS: list[ServiceCorrection] = []
+
+
+def register_service_correction(fn: ServiceCorrection) -> None:
+    if fn not in _SERVICE_CORRECTIONS:
+        _SERVICE_CORRECTIONS.append(fn)
+
+
 @transaction.atomic
 def service_record_mark_erroneous(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceRecord:
-    """Mark a proof of service as entered wrongly. It is kept, stops counting, and a new one may follow."""
+    """Mark a proof of service as entered wrongly. It is kept, stops counting, and a new one may follow.
+    What the apps computed from its date is recomputed by them (``register_service_correction``)."""
     rec = ServiceRecord.objects.select_for_update(of=("self",)).select_related("document").get(pk=record.pk)
     _require_document_owner(actor, rec.document, roles=SERVICE_ROLES, what="更正送达记录")
     if rec.status != ServiceStatus.EFFECTIVE:
@@ -335,6 +348,8 @@ def service_record_mark_erroneous(*, actor: Any, record: ServiceRecord, reason: 
         after={"service_record": rec.pk, "status": ServiceStatus.ERRONEOUS},
         note=reason,
     )
+    for fn in _SERVICE_CORRECTIONS:
+        fn(actor, rec.document, rec)
     return rec
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from anjian.core.errors import DomainError
+from anjian.core.errors import DomainError, NotFound
 from anjian.core.scoping import scope_for
-from anjian.documents import pdf, selectors
+from anjian.core.ui import call_service
+from anjian.documents import pdf, selectors, verification
 from anjian.documents.choices import PdfStatus
 from anjian.documents.rendering import DOCX_MIME, pdf_available, sha256_hex
 
@@ -68,3 +72,79 @@ def document_pdf_again(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "403.html", {"message": exc.message}, status=exc.http_status)
     messages.success(request, "已排入后台生成PDF，稍后刷新本页。")
     return redirect("documents:pdf", pk=doc.pk)
+
+
+# --- one document: its facts, its service, void and erroneous service (issue 14 item 4) -------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=500, error_messages={"required": "请写明原因。"}, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _detail(request: HttpRequest, doc: Any, *, forms_: dict[str, Any] | None = None, errors: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+    from anjian.documents import registry
+    from anjian.documents.services import SERVICE_ROLES, VOID_ROLES
+
+    scope = scope_for(request.user)
+    owner = scope.agency_id == doc.agency_id
+    records = list(doc.service_records.select_related("recorded_by", "marked_by").order_by("-recorded_at", "-id"))
+    served = any(r.status == "effective" for r in records)
+    label, url = registry.subject_link(doc.subject_type, doc.subject_id)
+    same_act = list(selectors.document_list(request.user).filter(agency_id=doc.agency_id, kind=doc.kind, source=doc.source).exclude(source="").exclude(pk=doc.pk).order_by("issued_at"))
+    ctx = {
+        "doc": doc,
+        "kind": registry.get(doc.kind),
+        "records": records,
+        "source_label": label,
+        "source_url": url,
+        "same_act": same_act,
+        "printed_code": verification.printed(doc.verify_code),
+        "may_void": owner and scope.has_role(*VOID_ROLES) and doc.status == "issued" and not served,
+        "may_correct_service": owner and scope.has_role(*SERVICE_ROLES),
+        "forms": forms_ or {},
+        "errors": errors or {},
+    }
+    return render(request, "documents/detail.html", ctx, status=status)
+
+
+@login_required
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.document_get(request.user, pk))
+
+
+@login_required
+@require_POST
+def document_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from anjian.documents import services
+
+    doc = selectors.document_get(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.document_void(actor=request.user, document=doc, reason=form.cleaned_data["reason"]))
+        if done is not None:
+            messages.success(request, f"{doc.number}已作废，文号不再使用。")
+            return redirect("documents:detail", pk=doc.pk)
+    else:
+        error, status = None, 400
+    return _detail(request, doc, forms_={"void": form}, errors={"void": error}, status=status)
+
+
+@login_required
+@require_POST
+def service_erroneous_view(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    from anjian.documents import services
+
+    doc = selectors.document_get(request.user, pk)
+    record = doc.service_records.filter(pk=record_pk).first()
+    if record is None:
+        raise NotFound()
+    form = ReasonForm(request.POST, prefix=f"r{record.pk}")
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.service_record_mark_erroneous(actor=request.user, record=record, reason=form.cleaned_data["reason"]))
+        if done is not None:
+            messages.success(request, "送达记录已标为登记有误；据其计算的期限已撤回，请重新登记送达。")
+            return redirect("documents:detail", pk=doc.pk)
+    else:
+        error, status = None, 400
+    return _detail(request, doc, forms_={f"r{record.pk}": form}, errors={f"r{record.pk}": error}, status=status)

@@ -24,4 +24,9 @@ class HazardsConfig(AppConfig):
         ent_services.register_transfer_hook(selectors.records_kept_on_transfer)
         # The documents register links an order to its (first) hazard, a decision to its measure.
         registry.register_subject("hazards.hazard", "隐患", lambda pk: reverse("hazards:detail", args=[int(pk)]))
+        # An erroneous proof of service takes back the deadlines computed from it.
+        from anjian.documents import services as document_services
+        from anjian.hazards import services as hazard_services
+
+        document_services.register_service_correction(hazard_services.service_corrected)
         registry.register_subject("hazards.measure", "现场处理措施", lambda pk: reverse("hazards:measure", args=[int(pk)]))

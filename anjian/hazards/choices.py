@@ -23,7 +23,8 @@ class HazardStatus(models.TextChoices):
 # The allowed transitions (STYLE.md principle 2): each edge has one service function.
 HAZARD_TRANSITIONS: dict[str, set[str]] = {
     HazardStatus.OPEN: {HazardStatus.RECTIFYING},  # order served
-    HazardStatus.RECTIFYING: {HazardStatus.REPORTED},  # rectification reported
+    # rectification reported; or back before service when its proof is marked erroneous (service_corrected)
+    HazardStatus.RECTIFYING: {HazardStatus.REPORTED, HazardStatus.OPEN},
     HazardStatus.REPORTED: {HazardStatus.CLOSED, HazardStatus.RECTIFYING},  # re-inspection pass / fail
     HazardStatus.CLOSED: set(),
 }

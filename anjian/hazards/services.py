@@ -528,6 +528,40 @@ def rectification_order_served(*, actor: Any, document: IssuedDocument, method: 
     return out
 
 
+def service_corrected(actor: Any, document: IssuedDocument, record: Any) -> None:
+    """The proof of service of an order (or of a failed re-inspection's opinion) was marked
+    erroneous (documents.service_record_mark_erroneous, same transaction): the deadlines that ran
+    from its date no longer run, until a correct service is recorded. Refused once the unit has
+    acted on it (a report, an extension request, a re-inspection): those rest on the deadline."""
+    hs = list(Hazard.objects.select_for_update(of=("self",)).filter(order_document=document, served_on=record.served_on).order_by("pk"))
+    for h in hs:
+        require_owner(actor, h, roles=WRITE_ROLES + (Role.OFFICE,), what="该隐患")
+        acted = (
+            h.status != HazardStatus.RECTIFYING
+            or h.extensions.filter(requested_on__gte=record.served_on).exists()
+            or h.reports.filter(reported_on__gte=record.served_on).exists()
+        )
+        if acted:
+            raise DomainError(
+                f"隐患“{h.description[:20]}”已按该送达日期起算的整改期限办理了后续事项（整改报告、延期申请或复查），"
+                "不能将送达登记标为有误：期限的起算日须与送达日期一致（《中华人民共和国行政处罚法》第六十一条）。",
+                code="service_relied_on",
+            )
+    for h in hs:
+        before = {"served_on": h.served_on, "deadline": h.deadline}
+        note = f"{document.title}{document.number}的送达登记有误，整改期限待重新登记送达后起算"
+        if document.kind == "rectification_order":
+            _event(h, HazardStatus.OPEN, actor, note=note)
+        h.served_on = None
+        h.deadline = None
+        h.deadline_provisional = False
+        h.deadline_rule = ""
+        h.deadline_from_service = False
+        h.overdue_since = None
+        h.save(update_fields=["status", "served_on", "deadline", "deadline_provisional", "deadline_rule", "deadline_from_service", "overdue_since"])
+        audit.record(actor=actor, action="hazard.service_corrected", obj=h, before=before, after={"served_on": None, "deadline": None}, note=note)
+
+
 # --- rectification -------------------------------------------------------------------------------------
 @transaction.atomic
 def hazard_report_rectified(*, actor: Any, hazard: Hazard, reported_on: dt.date, description: str, evidence: IO[bytes] | None = None, evidence_name: str = "") -> RectificationReport:

@@ -154,7 +154,15 @@ ROUTES: dict[str, str] = {
     "documents:register": "login",
     "documents:register_xlsx": "login",
     "GET /api/v1/documents/": "login",
-    "GET /api/v1/documents/{id}/": "object:document",  # 安全生产法 §78: released, not withdrawn decisions only (tests/cases/test_publication.py)
+    "GET /api/v1/documents/{id}/": "object:document",
+    # One document's page, its PDF, void and erroneous service (issue 14 items 1 and 4).
+    "documents:detail": "object:document",
+    "documents:pdf": "object:document",
+    "documents:pdf_again": "object:document",
+    "documents:void": "object:document",
+    "documents:service_erroneous": "object:document",
+    "POST /api/v1/documents/{id}/void/": "object:document",
+    "POST /api/v1/documents/{id}/service-records/{record_pk}/erroneous/": "object:document",  # 安全生产法 §78: released, not withdrawn decisions only (tests/cases/test_publication.py)
     "cases:list": "login",
     "cases:board": "login",
     "cases:queue": "login",
