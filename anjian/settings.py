@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "anjian.inspections",
     "anjian.hazards",
     "anjian.cases",
+    "anjian.complaints",
     "anjian.stats",
 ]
 

@@ -36,8 +36,10 @@ urlpatterns = [
     path("hazards/", include("anjian.hazards.urls")),
     path("documents/", include("anjian.documents.urls")),
     path("cases/", include("anjian.cases.urls")),
+    path("complaints/", include("anjian.complaints.urls")),
     path("", include("anjian.stats.urls")),  # the workbench, the dashboard, the returns (issue 11)
     path("public/", include("anjian.cases.urls_public")),  # no login: the penalty decisions made public (安全生产法 §78)
+    path("public/", include("anjian.complaints.urls_public")),  # no login: complaints and reports, and their status by tracking code
     path("law/", include("anjian.legal.urls")),
     path("org/", include("anjian.org.urls")),
     path("admin/", admin.site.urls),
