@@ -56,7 +56,7 @@ class SubmissionDetailSerializer(SubmissionSerializer):
             *SubmissionSerializer.Meta.fields, "content", "anonymous", "submitter_name", "submitter_id_number", "submitter_phone", "submitter_address",
             "enterprise", "unit_name", "case", "inspection", "officer_names", "assigned_on", "result_text", "measures_text", "public_reply",
             "drafted_on", "approved_on", "extension_status", "extension_reason", "reply_received_on", "review_requested_on", "review_answered_on",
-            "review_text", "re_review_requested_on", "re_review_answered_on", "re_review_text", "decline_reason", "decline_note", "referred_to", "findings", "clocks",
+            "review_text", "re_review_requested_on", "re_review_answered_on", "re_review_text", "decline_reason", "decline_note", "referred_to", "verification", "findings", "clocks",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -162,6 +162,13 @@ class AnswerSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=services.TEXT_MAX)
 
 
+class VerifySerializer(serializers.Serializer[Any]):
+    enterprise_id = IdField(required=False, allow_null=True, default=None)
+    officer_ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=10)
+    inspected_on = day()
+    place = serializers.CharField(max_length=200)
+
+
 class CloseSerializer(serializers.Serializer[Any]):
     closed_on = day()
 
@@ -265,6 +272,11 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"], url_path="re-review-answer")
     def re_review_answer(self, request: Request, pk: str) -> Response:
         return self._step(request, AnswerSerializer, services.re_review_answer)
+
+    @extend_schema(request=VerifySerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str) -> Response:
+        return self._step(request, VerifySerializer, services.report_verify)
 
     @extend_schema(request=CloseSerializer, responses=SubmissionDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -169,6 +169,22 @@ class AnswerForm(StepForm):
     text = text("意见内容")
 
 
+class VerifyForm(StepForm):
+    enterprise_id = forms.IntegerField(label="被举报单位（台账编号，已关联的可不填）", required=False, min_value=1, max_value=2**63 - 1)
+    officer_ids = forms.MultipleChoiceField(label="执法人员（不少于两名）", widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择执法人员。"})
+    inspected_on = day("核查日期")
+    place = line("核查地点", max_length=200, required=True)
+
+    def __init__(self, *args: Any, submission: Submission | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, submission=submission, **kwargs)
+        from anjian.org.choices import Role
+        from anjian.org.models import Membership
+
+        ms = Membership.objects.valid_on(timezone.localdate()).filter(agency_id=submission.owner_agency_id if submission else 0, role_grants__role=Role.OFFICER)
+        staff = Staff.objects.filter(pk__in=ms.values("staff_id")).order_by("name", "id")
+        self.fields["officer_ids"].choices = [(str(x.pk), x.name) for x in staff]  # type: ignore[attr-defined]
+
+
 class CloseForm(StepForm):
     closed_on = day("办结日期")
 

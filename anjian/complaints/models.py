@@ -94,6 +94,8 @@ class Submission(models.Model):
     re_review_answered_on = models.DateField("复核意见日期", null=True, blank=True)
     re_review_text = models.TextField("复核意见", blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
+    # A safety report verified on site (issue 12 item 6): the inspection of type 投诉举报核查 it led to.
+    verification = models.ForeignKey(Inspection, verbose_name="核查检查", null=True, blank=True, on_delete=models.PROTECT, related_name="verified_reports")
 
     objects = ScopedQuerySet.as_manager()
 

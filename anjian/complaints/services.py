@@ -48,6 +48,8 @@ from anjian.core.validators import date_bounds_error, id_number_error, phone_err
 from anjian.documents import services as documents
 from anjian.enterprises.models import Enterprise
 from anjian.inspections import evidence
+from anjian.inspections import services as inspections
+from anjian.inspections.choices import InspectionType
 from anjian.inspections.models import Inspection
 from anjian.org.choices import Role
 from anjian.org.models import Agency, Department, Membership, Staff
@@ -90,6 +92,7 @@ audit.ACTIONS.update(
         "complaint.re_review_request": "登记复核请求",
         "complaint.re_review_answer": "登记复核意见",
         "complaint.close": "办结投诉举报",
+        "complaint.verify": "举报转现场核查",
     }
 )
 
@@ -665,3 +668,31 @@ def submission_close(*, actor: Any, submission: Submission, closed_on: dt.date) 
     s.closed_on = day
     _move(s, Status.CLOSED, actor=actor, action="complaint.close", fields=["closed_on"], after={"closed_on": day})
     return s
+
+
+# --- safety reports: verification on site (issue 12 item 6) ----------------------------------------
+@transaction.atomic
+def report_verify(
+    *, actor: Any, submission: Submission, enterprise_id: int | None = None, officer_ids: Sequence[int], inspected_on: dt.date, place: str
+) -> Inspection:
+    """Verify a safety report on site: an inspection of type 投诉举报核查 of the reported unit,
+    linked to the report; its findings and hazards follow the inspection's own procedure
+    (安全生产法第七十三条: reports are verified and handled). One verification per report."""
+    s = _lock(submission)
+    _require(actor, s, roles=OFFICE, handler_ok=True, what="安排现场核查")
+    if s.kind != Kind.REPORT:
+        raise DomainError("只有安全生产举报转现场核查；行政执法投诉由办公室会同有关科室调查。", code="not_a_report")
+    _state(s, {Status.INVESTIGATING}, "安排现场核查")
+    if s.verification_id is not None:
+        raise DomainError("该举报已安排现场核查，同一举报只建立一次核查检查。", code="verification_exists")
+    enterprise = s.enterprise
+    if enterprise_id:
+        enterprise = get_for_user(Enterprise.objects.all(), actor, enterprise_id)
+    if enterprise is None:
+        raise ValidationFailed("请选择被举报单位（须已在台账中）。", fields={"enterprise_id": "请选择被举报单位。"})
+    insp = inspections.inspection_create(
+        actor=actor, enterprise=enterprise, type=InspectionType.COMPLAINT, inspected_on=inspected_on, started_at=timezone.now(), place=place, officer_ids=officer_ids,
+    )  # fmt: skip
+    s.enterprise, s.verification = enterprise, insp
+    _move(s, s.status, actor=actor, action="complaint.verify", fields=["enterprise", "verification"], after={"inspection": insp.pk, "enterprise": enterprise.pk})
+    return insp
