@@ -36,7 +36,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
 
     class Meta:
         model = Submission
-        fields = ["id", "kind", "kind_label", "channel", "grounds", "summary", "status", "status_label", "received_on", "accepted_on", "replied_on", "closed_on", "owner_agency", "handler"]
+        fields = ["id", "kind", "kind_label", "channel", "grounds", "summary", "status", "status_label", "received_on", "accepted_on", "replied_on", "closed_on", "next_due", "owner_agency", "handler"]
         read_only_fields = fields
 
 
@@ -185,7 +185,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             errors["status"] = "无效的状态。"
         if errors:
             raise ValidationFailed("查询条件有误。", fields=errors)
-        return selectors.submission_list(user=self.request.user, filters={k: p.get(k) for k in ("kind", "status", "channel", "q")})
+        return selectors.submission_list(user=self.request.user, filters={k: p.get(k) for k in ("kind", "status", "channel", "due", "q")})
 
     def get_object(self) -> Submission:
         return selectors.submission_get(user=self.request.user, pk=self.kwargs["pk"])

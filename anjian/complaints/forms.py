@@ -190,8 +190,9 @@ class CloseForm(StepForm):
 
 
 class ListFilterForm(FilterForm):
-    FILTER_KEYS = ["kind", "status", "channel", "q"]
+    FILTER_KEYS = ["kind", "status", "channel", "due", "q"]
     q = forms.CharField(label="事由或单位", required=False, max_length=100)
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *Kind.choices])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Status.choices])
     channel = forms.ChoiceField(label="渠道", required=False, choices=[("", "全部"), *Channel.choices])
+    due = forms.ChoiceField(label="期限", required=False, choices=[("", "全部"), ("week", "七日内届满"), ("overdue", "已逾期")])

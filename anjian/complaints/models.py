@@ -95,6 +95,10 @@ class Submission(models.Model):
     re_review_text = models.TextField("复核意见", blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     # A safety report verified on site (issue 12 item 6): the inspection of type 投诉举报核查 it led to.
+    # A copy of the due date of the bureau's next act (acceptance, then the reply), kept by the
+    # services (``services._refresh_next_due``) so that the workbench and the list find what is
+    # due this week or overdue on an index; the dates themselves come from the legal engine.
+    next_due = models.DateField("下一办理环节届满日", null=True, blank=True, editable=False)
     verification = models.ForeignKey(Inspection, verbose_name="核查检查", null=True, blank=True, on_delete=models.PROTECT, related_name="verified_reports")
 
     objects = ScopedQuerySet.as_manager()
@@ -113,6 +117,8 @@ class Submission(models.Model):
         indexes = [
             # The list: WHERE jurisdiction IN (…) [AND status/kind] ORDER BY received_on DESC.
             models.Index(fields=["jurisdiction", "status", "-received_on"], name="submission_list_idx"),
+            # The workbench and the list's due filters: WHERE jurisdiction IN (…) AND next_due <= ….
+            models.Index(fields=["jurisdiction", "next_due", "id"], name="submission_due_idx"),
         ]
 
     def __str__(self) -> str:

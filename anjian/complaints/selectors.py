@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from anjian.complaints.models import Submission
 from anjian.core.errors import NotFound
@@ -47,6 +49,9 @@ def submission_list(*, user: Any, filters: dict[str, Any] | None = None) -> Quer
         qs = qs.filter(status=filters["status"])
     if filters.get("channel"):
         qs = qs.filter(channel=filters["channel"])
+    if filters.get("due") in ("week", "overdue"):
+        today = timezone.localdate()
+        qs = qs.filter(next_due__lt=today) if filters["due"] == "overdue" else qs.filter(next_due__gte=today, next_due__lte=today + dt.timedelta(days=7))
     if filters.get("q"):
         q = filters["q"]
         qs = qs.filter(Q(summary__icontains=q) | Q(unit_name__icontains=q) | Q(enterprise__name__icontains=q))

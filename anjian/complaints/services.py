@@ -169,13 +169,25 @@ def _state(sub: Submission, allowed: Iterable[str], what: str) -> None:
         raise DomainError(f"该投诉举报当前为“{sub.get_status_display()}”，不能{what}（须处于：{names}）。", code="bad_state")
 
 
+def _next_due(sub: Submission) -> dt.date | None:
+    """The due date of the bureau's next act: acceptance (信访工作条例第二十二条) while registered,
+    the reply (第三十四条) while handled; none after the reply (the review is the higher body's)."""
+    if sub.status == Status.REGISTERED:
+        return clocks.acceptance_due(sub).date
+    if sub.status in HANDLING:
+        due = clocks.handling_due(sub)
+        return due.date if due else None
+    return None
+
+
 def _move(sub: Submission, to: str, *, actor: Any, action: str, fields: Sequence[str], after: dict[str, Any] | None = None, note: str = "") -> None:
     frm = sub.status
     if to != frm:
         if to not in TRANSITIONS[frm]:
             raise DomainError(f"该投诉举报当前为“{Status(frm).label}”，不能转为“{Status(to).label}”。", code="bad_transition")
         sub.status = to
-    sub.save(update_fields=[*fields, "status"])
+    sub.next_due = _next_due(sub)
+    sub.save(update_fields=[*fields, "status", "next_due"])
     audit.record(actor=actor, action=action, obj=sub, before={"status": frm}, after={"status": sub.status, **(after or {})}, note=note[:500])
 
 
@@ -279,6 +291,7 @@ def _create(
         anonymous=anonymous, enterprise=enterprise, unit_name=unit_name, case=case, inspection=inspection, officer_names=officer_names,
         tracking_digest=tracking_digest(code), received_on=received_on, registered_by=actor, **submitter,
     )  # fmt: skip
+    sub.next_due = _next_due(sub)
     sub.save()
     if officers:
         sub.named_officers.set(officers)

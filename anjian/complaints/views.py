@@ -124,7 +124,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     form = f.ListFilterForm(request.GET)
     filters = form.filters()
     page = Paginator(selectors.submission_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    ctx = {"form": form, "page": page, "filters": filters, "may_register": scope.has_role(Role.OFFICE)}
+    ctx = {"form": form, "page": page, "filters": filters, "may_register": scope.has_role(Role.OFFICE), "today": timezone.localdate()}
     return render(request, "complaints/list.html", ctx)
 
 
