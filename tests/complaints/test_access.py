@@ -110,3 +110,18 @@ def test_the_audit_and_the_page_history_show_no_identity(cw: Any, sub: Any) -> N
     assert "登记投诉举报" in body and "受理投诉举报" in body and "交办投诉举报" in body
     for e in AuditEvent.objects.filter(object_type="complaints.submission"):
         assert PHONE not in str(e.after) and "11010519491231002X" not in str(e.after)
+
+
+def test_the_reply_document_is_read_only_by_who_may_read_the_submission(cw: Any) -> None:
+    from anjian.complaints import services
+    from tests.complaints.conftest import START, to_approved
+
+    s, _ = register(cw, officers=["officer_a"])
+    s = to_approved(cw, s)
+    services.submission_reply(actor=cw.user("office_a"), submission=s, replied_on=START.date())
+    s.refresh_from_db()
+    url = f"/documents/{s.reply_document_id}/download/"
+    for name, ok in (("office_a", True), ("leader_a", True), ("officer_a", False), ("supervisor_a", False), ("officer_b", False)):
+        c = Client()
+        c.force_login(cw.user(name))
+        assert c.get(url).status_code == (200 if ok else 404), name
