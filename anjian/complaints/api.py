@@ -50,10 +50,14 @@ class FindingSerializer(serializers.ModelSerializer[GroundFinding]):
 class SubmissionDetailSerializer(SubmissionSerializer):
     findings = FindingSerializer(many=True, read_only=True)
     clocks = serializers.SerializerMethodField()
+    escalation = serializers.SerializerMethodField(help_text="涉及人员死亡的举报：报请县级以上人民政府组织核查处理（安全生产法第七十三条第二款）")
+
+    def get_escalation(self, obj: Submission) -> str:
+        return services.escalation_note(obj)
 
     class Meta(SubmissionSerializer.Meta):
         fields = [
-            *SubmissionSerializer.Meta.fields, "content", "anonymous", "submitter_name", "submitter_id_number", "submitter_phone", "submitter_address",
+            *SubmissionSerializer.Meta.fields, "content", "anonymous", "deaths_alleged", "escalation", "submitter_name", "submitter_id_number", "submitter_phone", "submitter_address",
             "enterprise", "unit_name", "case", "inspection", "officer_names", "assigned_on", "result_text", "measures_text", "public_reply",
             "drafted_on", "approved_on", "extension_status", "extension_reason", "reply_received_on", "review_requested_on", "review_answered_on",
             "review_text", "re_review_requested_on", "re_review_answered_on", "re_review_text", "decline_reason", "decline_note", "referred_to", "verification", "findings", "clocks",
@@ -85,6 +89,7 @@ class RegisterSerializer(serializers.Serializer[Any]):
     inspection_id = IdField(required=False, allow_null=True, default=None)
     officer_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=20)
     officer_names = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    deaths_alleged = serializers.IntegerField(min_value=0, max_value=10000, required=False, default=0)
 
 
 class RegisteredSerializer(SubmissionDetailSerializer):

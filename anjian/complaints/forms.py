@@ -49,6 +49,7 @@ class SubmitterFields(forms.Form):
     summary = line("事由摘要", max_length=200, required=True)
     content = text("具体内容", "请填写投诉举报的具体内容。", rows=6)
     unit_name = line("被举报单位名称（举报时填写）", max_length=200)
+    deaths_alleged = forms.IntegerField(label="举报的事故造成死亡的人数（举报瞒报事故时填写）", required=False, min_value=0, max_value=10000)
     officer_names = line("被投诉的执法人员（投诉时填写，知道的话）", max_length=200)
     anonymous = forms.BooleanField(label="匿名（不留姓名和联系方式，将无法收到书面答复）", required=False)
     submitter_name = line("姓名", max_length=64)
@@ -67,7 +68,7 @@ class RegisterForm(SubmitterFields, StepForm):
     inspection_id = forms.IntegerField(label="涉及的检查编号", required=False, min_value=1, max_value=2**63 - 1)
     officer_ids = forms.MultipleChoiceField(label="被投诉的执法人员（本机关）", required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
 
-    field_order = ["kind", "channel", "received_on", "grounds", "summary", "content", "enterprise_id", "unit_name", "case_id", "inspection_id", "officer_ids", "officer_names",
+    field_order = ["kind", "channel", "received_on", "grounds", "summary", "content", "enterprise_id", "unit_name", "deaths_alleged", "case_id", "inspection_id", "officer_ids", "officer_names",
                    "anonymous", "submitter_name", "submitter_id_number", "submitter_phone", "submitter_address"]  # fmt: skip
 
     def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
@@ -85,7 +86,7 @@ class PublicForm(SubmitterFields):
     # A field people never see and robots fill in.
     website = forms.CharField(required=False, max_length=200, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
-    field_order = ["agency", "kind", "grounds", "summary", "content", "unit_name", "officer_names", "anonymous", "submitter_name", "submitter_id_number", "submitter_phone", "submitter_address"]
+    field_order = ["agency", "kind", "grounds", "summary", "content", "unit_name", "deaths_alleged", "officer_names", "anonymous", "submitter_name", "submitter_id_number", "submitter_phone", "submitter_address"]
 
 
 class StatusForm(forms.Form):

@@ -35,6 +35,9 @@ class Submission(models.Model):
     summary = models.CharField("事由摘要", max_length=200)
     content = models.TextField("投诉举报内容")
     anonymous = models.BooleanField("匿名", default=False)
+    # 安全生产法第七十三条第二款: a report involving deaths is verified and handled under a county-level
+    # (or higher) government; the bureau flags it and reports it up.
+    deaths_alleged = models.PositiveIntegerField("举报涉及的死亡人数", default=0)
     # Encrypted at rest; masked for everyone but the office and the assigned handler (AQSCF §73).
     submitter_name = EncryptedCharField("投诉举报人姓名", kind="name", plain_max_length=64, max_length=512)
     submitter_id_number = EncryptedCharField("身份证号码", kind="id", plain_max_length=18, blind_index="submitter_id_number_bidx")

@@ -63,6 +63,8 @@ XFTL_34 = f"{XFTL}第三十四条"
 XFTL_35 = f"{XFTL}第三十五条"
 XFTL_36 = f"{XFTL}第三十六条"
 AQSCF_73 = "《中华人民共和国安全生产法》第七十三条"
+AQSCF_73_2 = f"{AQSCF_73}第二款"
+DEATHS_MAX = 10000
 
 OFFICE = (Role.OFFICE,)
 APPROVE = (Role.LEADER,)
@@ -283,13 +285,14 @@ def _create(
     officers: Sequence[Staff] = (),
     officer_names: str = "",
     files: Sequence[tuple[IO[bytes], str]] = (),
+    deaths_alleged: int = 0,
     action: str,
 ) -> tuple[Submission, str]:
     code = new_tracking_code()
     sub = Submission(
         jurisdiction=agency.jurisdiction, owner_agency=agency, kind=kind, channel=channel, grounds=grounds, summary=summary, content=content,
         anonymous=anonymous, enterprise=enterprise, unit_name=unit_name, case=case, inspection=inspection, officer_names=officer_names,
-        tracking_digest=tracking_digest(code), received_on=received_on, registered_by=actor, **submitter,
+        tracking_digest=tracking_digest(code), received_on=received_on, registered_by=actor, deaths_alleged=deaths_alleged, **submitter,
     )  # fmt: skip
     sub.next_due = _next_due(sub)
     sub.save()
@@ -298,9 +301,28 @@ def _create(
     _attach(sub, files)
     audit.record(
         actor=actor, action=action, obj=sub,
-        after={"kind": kind, "channel": channel, "grounds": grounds, "received_on": received_on, "anonymous": anonymous, "attachments": len(files)},
+        after={"kind": kind, "channel": channel, "grounds": grounds, "received_on": received_on, "anonymous": anonymous, "attachments": len(files), "deaths_alleged": deaths_alleged},
     )  # fmt: skip
     return sub, code
+
+
+def _deaths(kind: str, value: Any) -> int:
+    """The deaths a report alleges: a whole number, only on a safety report."""
+    if value in (None, ""):
+        return 0
+    if isinstance(value, bool) or not str(value).strip().isdigit() or len(str(value).strip()) > 5 or int(value) > DEATHS_MAX:
+        raise ValidationFailed("死亡人数应为不超过一万的整数。", fields={"deaths_alleged": "请填写整数。"})
+    n = int(value)
+    if n and kind != Kind.REPORT:
+        raise ValidationFailed("死亡人数只在安全生产举报中填写。", fields={"deaths_alleged": "投诉不填写死亡人数。"})
+    return n
+
+
+def escalation_note(sub: Submission) -> str:
+    """The flag shown on a report that alleges deaths (安全生产法第七十三条第二款)."""
+    if sub.kind != Kind.REPORT or not sub.deaths_alleged:
+        return ""
+    return f"举报涉及{sub.deaths_alleged}人死亡：应当报请县级以上人民政府组织核查处理（{AQSCF_73_2}）。"
 
 
 def _common(kind: Any, grounds: Any, summary: Any, content: Any) -> tuple[str, list[str], str, str]:
@@ -334,6 +356,7 @@ def submission_register(
     inspection_id: int | None = None,
     officer_ids: Sequence[int] = (),
     officer_names: str = "",
+    deaths_alleged: int | None = 0,
 ) -> tuple[Submission, str]:
     """The office registers a letter, a call or a visit (制度第三条、第四条). Returns the submission
     and its tracking code, which is told to the submitter once and never stored."""
@@ -344,6 +367,7 @@ def submission_register(
     if channel not in (Channel.LETTER, Channel.PHONE, Channel.VISIT):
         raise ValidationFailed("请选择来信、来电或者来访。", fields={"channel": "请选择来信、来电或者来访。"})
     received_on = _day(received_on, "received_on", "收到日期")
+    deaths = _deaths(kind, deaths_alleged)
     submitter = _submitter(bool(anonymous), submitter_name, submitter_id_number, submitter_phone, submitter_address)
     enterprise = get_for_user(Enterprise.objects.all(), actor, enterprise_id) if enterprise_id else None
     case = get_for_user(Case.objects.all(), actor, case_id) if case_id else None
@@ -360,7 +384,7 @@ def submission_register(
             actor=actor, agency=agency, kind=kind, channel=channel, grounds=grounds_, summary=summary, content=content, received_on=received_on,
             anonymous=bool(anonymous), submitter=submitter, enterprise=enterprise, unit_name=_text(unit_name, "unit_name", "被举报单位名称", max_len=200, required=False),
             case=case, inspection=inspection, officers=officers, officer_names=_text(officer_names, "officer_names", "被投诉人员", max_len=200, required=False),
-            action="complaint.register",
+            deaths_alleged=deaths, action="complaint.register",
         )  # fmt: skip
 
 
@@ -379,14 +403,16 @@ def submission_submit_public(
     unit_name: str = "",
     officer_names: str = "",
     files: Sequence[tuple[IO[bytes], str]] = (),
+    deaths_alleged: int | None = 0,
 ) -> tuple[Submission, str]:
     """A submission from the public page (no login). Everything or nothing is saved: the caller
     shows the tracking code only after this returns, i.e. after the transaction committed."""
     kind, grounds_, summary, content = _common(kind, grounds, summary, content)
+    deaths = _deaths(kind, deaths_alleged)
     submitter = _submitter(bool(anonymous), submitter_name, submitter_id_number, submitter_phone, submitter_address)
     with transaction.atomic():
         return _create(
-            actor=None, agency=agency, kind=kind, channel=Channel.WEB, grounds=grounds_, summary=summary, content=content, received_on=_today(),
+            actor=None, deaths_alleged=deaths, agency=agency, kind=kind, channel=Channel.WEB, grounds=grounds_, summary=summary, content=content, received_on=_today(),
             anonymous=bool(anonymous), submitter=submitter, unit_name=_text(unit_name, "unit_name", "被举报单位名称", max_len=200, required=False),
             officer_names=_text(officer_names, "officer_names", "被投诉人员", max_len=200, required=False), files=files, action="complaint.submit",
         )  # fmt: skip

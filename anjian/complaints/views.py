@@ -167,6 +167,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "clocks": [(c, c.overdue(today)) for c in clocks.clocks(sub)],
         "steps": available_steps(request.user, sub),
         "identity": selectors.may_see_identity(request.user, sub),
+        "escalation": services.escalation_note(sub),
         "events": events,
         "departments": list(sub.departments.all()),
         "officers": list(sub.named_officers.all()),

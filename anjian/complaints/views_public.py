@@ -75,7 +75,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
                     sub, code = services.submission_submit_public(
                         agency=d["agency"], kind=d["kind"], grounds=d["grounds"], summary=d["summary"], content=d["content"], anonymous=d["anonymous"],
                         submitter_name=d["submitter_name"], submitter_id_number=d["submitter_id_number"], submitter_phone=d["submitter_phone"],
-                        submitter_address=d["submitter_address"], unit_name=d["unit_name"], officer_names=d["officer_names"], files=files,
+                        submitter_address=d["submitter_address"], unit_name=d["unit_name"], officer_names=d["officer_names"], files=files, deaths_alleged=d.get("deaths_alleged"),
                     )  # fmt: skip
                     transaction.on_commit(lambda: committed.append(True))
             except ValidationFailed as exc:

@@ -203,3 +203,18 @@ def test_bad_input_is_refused_with_chinese_field_messages(cw: Any) -> None:
         from anjian.complaints import services as s
 
         s.submission_register(actor=cw.user("officer_a"), kind="complaint", channel="letter", grounds=["money"], summary="x", content="y", received_on=START.date(), anonymous=True)
+
+
+def test_a_report_alleging_deaths_is_flagged_for_the_county_government(cw: Any) -> None:
+    from django.test import Client
+
+    sub, _ = register(cw, kind="report", grounds=["concealed_accident"], deaths_alleged=2)
+    assert services.escalation_note(sub) == "举报涉及2人死亡：应当报请县级以上人民政府组织核查处理（《中华人民共和国安全生产法》第七十三条第二款）。"
+    c = Client()
+    c.force_login(cw.user("leader_a"))
+    assert 'data-testid="escalation"' in c.get(f"/complaints/{sub.pk}/").content.decode()
+    with pytest.raises(ValidationFailed) as exc:
+        register(cw, deaths_alleged=1)  # a conduct complaint alleges no deaths
+    assert "deaths_alleged" in exc.value.fields
+    with pytest.raises(ValidationFailed):
+        register(cw, kind="report", grounds=["concealed_accident"], deaths_alleged="99999999999")
