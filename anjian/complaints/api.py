@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anjian.complaints import clocks, selectors, services
-from anjian.complaints.choices import Channel, ComplaintGround, DeclineReason, Kind, ReportGround, Status
-from anjian.complaints.models import GroundFinding, Submission
+from anjian.complaints.choices import Channel, ComplaintGround, DeclineReason, Kind, OutcomeKind, ReportGround, Status
+from anjian.complaints.models import GroundFinding, Outcome, Submission
 from anjian.core import pii
 from anjian.core.api import IdField
 from anjian.core.errors import ValidationFailed
@@ -47,8 +47,16 @@ class FindingSerializer(serializers.ModelSerializer[GroundFinding]):
         read_only_fields = fields
 
 
+class OutcomeSerializer(serializers.ModelSerializer[Outcome]):
+    class Meta:
+        model = Outcome
+        fields = ["kind", "ground", "officer", "case", "note", "done_on"]
+        read_only_fields = fields
+
+
 class SubmissionDetailSerializer(SubmissionSerializer):
     findings = FindingSerializer(many=True, read_only=True)
+    outcomes = OutcomeSerializer(many=True, read_only=True)
     clocks = serializers.SerializerMethodField()
     escalation = serializers.SerializerMethodField(help_text="涉及人员死亡的举报：报请县级以上人民政府组织核查处理（安全生产法第七十三条第二款）")
 
@@ -60,7 +68,7 @@ class SubmissionDetailSerializer(SubmissionSerializer):
             *SubmissionSerializer.Meta.fields, "content", "anonymous", "deaths_alleged", "escalation", "submitter_name", "submitter_id_number", "submitter_phone", "submitter_address",
             "enterprise", "unit_name", "case", "inspection", "officer_names", "assigned_on", "result_text", "measures_text", "public_reply",
             "drafted_on", "approved_on", "extension_status", "extension_reason", "reply_received_on", "review_requested_on", "review_answered_on",
-            "review_text", "re_review_requested_on", "re_review_answered_on", "re_review_text", "decline_reason", "decline_note", "referred_to", "verification", "findings", "clocks",
+            "review_text", "re_review_requested_on", "re_review_answered_on", "re_review_text", "decline_reason", "decline_note", "referred_to", "verification", "findings", "outcomes", "clocks",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -174,6 +182,15 @@ class VerifySerializer(serializers.Serializer[Any]):
     place = serializers.CharField(max_length=200)
 
 
+class OutcomeInSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=OutcomeKind.choices)
+    ground = serializers.ChoiceField(choices=ALL_GROUNDS)
+    officer_id = IdField(required=False, allow_null=True, default=None)
+    case_id = IdField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=services.TEXT_MAX)
+    done_on = day()
+
+
 class CloseSerializer(serializers.Serializer[Any]):
     closed_on = day()
 
@@ -232,6 +249,11 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def findings(self, request: Request, pk: str) -> Response:
         return self._step(request, FindingInSerializer, services.finding_record)
+
+    @extend_schema(request=OutcomeInSerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def outcomes(self, request: Request, pk: str) -> Response:
+        return self._step(request, OutcomeInSerializer, services.outcome_record)
 
     @extend_schema(request=DraftSerializer, responses=SubmissionDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -119,3 +119,11 @@ PUBLIC_STATUS: dict[str, str] = {
     Status.RE_REVIEW: "复核中",
     Status.CLOSED: "已办结",
 }
+
+
+class OutcomeKind(models.TextChoices):
+    """What follows a substantiated ground (the seed's 第六条 to 第八条)."""
+
+    CORRECTION = "correction", "纠正（案件重新审查、决定变更或者撤销等）"
+    ACCOUNTABILITY = "accountability", "移送行政执法过错责任追究"
+    APOLOGY = "apology", "执法人员解释并赔礼道歉"

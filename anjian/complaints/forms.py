@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anjian.complaints.choices import Channel, ComplaintGround, DeclineReason, Kind, ReportGround, Status, ground_label
+from anjian.complaints.choices import Channel, ComplaintGround, DeclineReason, Kind, OutcomeKind, ReportGround, Status, ground_label
 from anjian.complaints.models import Submission
 from anjian.core.ui import FilterForm
 from anjian.enterprises.forms import DateInput, _blank_labels
@@ -184,6 +184,22 @@ class VerifyForm(StepForm):
         ms = Membership.objects.valid_on(timezone.localdate()).filter(agency_id=submission.owner_agency_id if submission else 0, role_grants__role=Role.OFFICER)
         staff = Staff.objects.filter(pk__in=ms.values("staff_id")).order_by("name", "id")
         self.fields["officer_ids"].choices = [(str(x.pk), x.name) for x in staff]  # type: ignore[attr-defined]
+
+
+class OutcomeForm(StepForm):
+    kind = forms.ChoiceField(label="处理结果", choices=OutcomeKind.choices)
+    ground = forms.ChoiceField(label="针对的事项（已认定属实的）")
+    officer_id = forms.TypedChoiceField(label="执法人员（追责、道歉须选择）", coerce=int, required=False, empty_value=None)
+    case_id = forms.IntegerField(label="纠正的案件编号（纠正时填写）", required=False, min_value=1, max_value=2**63 - 1)
+    note = text("情况说明", "请写明过错事实、纠正措施或者道歉情况。")
+    done_on = day("日期")
+
+    def __init__(self, *args: Any, submission: Submission | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, submission=submission, **kwargs)
+        if submission is not None:
+            found = submission.findings.filter(substantiated=True).values_list("ground", flat=True)
+            self.fields["ground"].choices = [(g, ground_label(submission.kind, g)) for g in found]  # type: ignore[attr-defined]
+            self.fields["officer_id"].choices = [("", "—")] + [(x.pk, x.name) for x in submission.named_officers.all()]  # type: ignore[attr-defined]
 
 
 class CloseForm(StepForm):

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from anjian.cases.models import Case
-from anjian.complaints.choices import Channel, DeclineReason, ExtensionStatus, Kind, Status
+from anjian.complaints.choices import Channel, DeclineReason, ExtensionStatus, Kind, OutcomeKind, Status
 from anjian.core.crypto import BlindIndexField, EncryptedCharField
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
@@ -165,3 +165,33 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Outcome(models.Model):
+    """An outcome of a substantiated complaint: the act corrected (制度第六条, linked to the case),
+    the officer referred for fault liability (第七条, naming the officer and the fault), or the
+    officer's explanation and apology recorded (第八条)."""
+
+    submission = models.ForeignKey(Submission, verbose_name="投诉举报", on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField("处理结果", max_length=16, choices=OutcomeKind.choices)
+    ground = models.CharField("针对的事项", max_length=32)
+    officer = models.ForeignKey(Staff, verbose_name="执法人员", null=True, blank=True, on_delete=models.PROTECT, related_name="complaint_outcomes")
+    case = models.ForeignKey(Case, verbose_name="纠正的案件", null=True, blank=True, on_delete=models.PROTECT, related_name="complaint_outcomes")
+    note = models.TextField("情况说明（过错事实、纠正措施或者道歉情况）")
+    done_on = models.DateField("日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["submission", "id"]
+        verbose_name = "投诉处理结果"
+        verbose_name_plural = "投诉处理结果"
+        constraints = [
+            models.CheckConstraint(
+                name="outcome_officer_named",
+                condition=Q(kind=OutcomeKind.CORRECTION) | Q(officer__isnull=False),
+                violation_error_message="责任追究和赔礼道歉须指明执法人员。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -36,10 +36,11 @@ from anjian.complaints.choices import (
     DeclineReason,
     ExtensionStatus,
     Kind,
+    OutcomeKind,
     Status,
     ground_label,
 )
-from anjian.complaints.models import Attachment, GroundFinding, Submission
+from anjian.complaints.models import Attachment, GroundFinding, Outcome, Submission
 from anjian.core import audit, crypto
 from anjian.core.duties import require_other_person
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
@@ -95,6 +96,7 @@ audit.ACTIONS.update(
         "complaint.re_review_answer": "登记复核意见",
         "complaint.close": "办结投诉举报",
         "complaint.verify": "举报转现场核查",
+        "complaint.outcome": "记录投诉处理结果",
     }
 )
 
@@ -735,3 +737,45 @@ def report_verify(
     s.enterprise, s.verification = enterprise, insp
     _move(s, s.status, actor=actor, action="complaint.verify", fields=["enterprise", "verification"], after={"inspection": insp.pk, "enterprise": enterprise.pk})
     return insp
+
+
+# --- outcomes of a substantiated complaint (制度第六条至第八条) ------------------------------------
+OUTCOME_ARTICLES = {OutcomeKind.CORRECTION: f"{SEED}第六条", OutcomeKind.ACCOUNTABILITY: f"{SEED}第七条", OutcomeKind.APOLOGY: f"{SEED}第八条"}
+
+
+@transaction.atomic
+def outcome_record(
+    *, actor: Any, submission: Submission, kind: str, ground: str, note: str, done_on: dt.date, officer_id: int | None = None, case_id: int | None = None
+) -> Outcome:
+    """Record what followed a substantiated ground: a correction (the case re-examined, the
+    decision changed), a referral for fault liability naming the officer and the fault, or the
+    officer's explanation and apology for uncivil conduct. Only on a ground found substantiated,
+    before the reply (the reply states them)."""
+    s = _lock(submission)
+    _require(actor, s, roles=OFFICE, handler_ok=True, what="记录处理结果")
+    if s.kind != Kind.COMPLAINT:
+        raise DomainError("处理结果针对行政执法投诉；安全生产举报按检查和案件程序办理。", code="not_a_complaint")
+    _state(s, {Status.INVESTIGATING, Status.DRAFTED, Status.APPROVED}, "记录处理结果")
+    if kind not in OutcomeKind.values:
+        raise ValidationFailed("请选择处理结果。", fields={"kind": "请选择处理结果。"})
+    article = OUTCOME_ARTICLES[OutcomeKind(kind)]
+    finding = s.findings.filter(ground=ground).first()
+    if finding is None or not finding.substantiated:
+        raise DomainError(f"“{ground_label(s.kind, ground)}”未经调查认定属实，不能据此纠正、追责或者要求道歉（{article}）。", code="not_substantiated", article=article, fields={"ground": ["请选择已认定属实的事项。"]})
+    if kind == OutcomeKind.APOLOGY and ground != "uncivil":
+        raise DomainError(f"赔礼道歉针对调查核实的不文明执法（{article}）。", code="apology_ground", article=article, fields={"ground": ["赔礼道歉针对不文明执法。"]})
+    officer = None
+    if officer_id:
+        officer = s.named_officers.filter(pk=officer_id).first()
+        if officer is None:
+            raise ValidationFailed("执法人员须为投诉所指的本机关人员。", fields={"officer_id": "请从被投诉的执法人员中选择。"})
+    elif kind != OutcomeKind.CORRECTION:
+        raise ValidationFailed("责任追究和赔礼道歉须指明执法人员。", fields={"officer_id": "请选择执法人员。"})
+    case = get_for_user(Case.objects.all(), actor, case_id) if case_id else None
+    if case is not None and case.owner_agency_id != s.owner_agency_id:
+        raise ValidationFailed("纠正的案件须为本机关办理的案件。", fields={"case_id": "请选择本机关的案件。"})
+    note = _text(note, "note", "情况说明", max_len=TEXT_MAX)
+    day = _day(done_on, "done_on", "日期", not_before=s.assigned_on, before_label="交办日期")
+    o = Outcome.objects.create(submission=s, kind=kind, ground=ground, officer=officer, case=case or s.case, note=note, done_on=day, recorded_by=actor)
+    audit.record(actor=actor, action="complaint.outcome", obj=s, after={"kind": kind, "ground": ground, "officer": officer.pk if officer else None, "case": o.case_id}, note=note[:500])
+    return o

@@ -28,7 +28,7 @@ def _page_names() -> list[str]:
 
 
 def _api_paths(pk: int) -> list[tuple[str, str]]:
-    steps = ("accept", "decline", "assign", "findings", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
+    steps = ("accept", "decline", "assign", "findings", "outcomes", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
     return [("get", f"/api/v1/complaints/{pk}/"), *(("post", f"/api/v1/complaints/{pk}/{s}/") for s in steps)]
 
 

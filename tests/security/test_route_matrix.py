@@ -420,7 +420,7 @@ ROUTES: dict[str, str] = {
     "complaints:detail": "object:complaint",
     **{
         f"complaints:step-{slug}": "object:complaint"
-        for slug in ("accept", "decline", "assign", "finding", "draft", "approve", "verify", "extension", "extension-decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
+        for slug in ("accept", "decline", "assign", "finding", "outcome", "draft", "approve", "verify", "extension", "extension-decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
     },
     "public-report": "public",
     "public-report-status": "public",
@@ -429,7 +429,7 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/complaints/{id}/": "object:complaint",
     **{
         f"POST /api/v1/complaints/{{id}}/{step}/": "object:complaint"
-        for step in ("accept", "decline", "assign", "findings", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
+        for step in ("accept", "decline", "assign", "findings", "outcomes", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
     },
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
