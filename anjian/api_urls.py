@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from anjian.cases import api_casefile, api_decision, api_discretion, api_evidence, api_execution, api_filing, api_publication
 from anjian.cases.api import CaseViewSet
+from anjian.complaints.api import SubmissionViewSet
 from anjian.core.views_pii import PiiRevealView
 from anjian.documents.api import DocumentViewSet
 from anjian.enterprises.api import EnterpriseViewSet
@@ -24,6 +25,7 @@ router.register("transfers", TransferViewSet, basename="transfer")
 router.register("set-asides", SetAsideViewSet, basename="set-aside")
 router.register("cases", CaseViewSet, basename="case")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("complaints", SubmissionViewSet, basename="complaint")
 
 # The further stages of penalty cases register their own routes (before the router's, so that a
 # path like cases/<id>/evidence/ is not taken for a case action).

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "anjian.inspections",
     "anjian.hazards",
     "anjian.cases",
+    "anjian.complaints",
     "anjian.stats",
 ]
 
@@ -359,3 +360,11 @@ ANJIAN_MAX_BODY_BYTES = int(
     os.environ.get("ANJIAN_MAX_BODY_BYTES", str(max(ANJIAN_AUDIO_MAX_BYTES, ANJIAN_SCAN_MAX_BYTES, ANJIAN_PHOTO_MAX_BYTES, ANJIAN_IMPORT_MAX_BYTES) + 1024 * 1024))
 )
 ANJIAN_MAX_ANONYMOUS_BODY_BYTES = int(os.environ.get("ANJIAN_MAX_ANONYMOUS_BODY_BYTES", str(1024 * 1024)))
+
+# The public complaint and report page (issue 12, complaints/public.py): submissions and status
+# look-ups per source IP per hour (counted in the cache: set ANJIAN_REDIS_URL so that every worker
+# shares the count), and the size of one attachment (the whole anonymous body is bounded by
+# ANJIAN_MAX_ANONYMOUS_BODY_BYTES besides).
+ANJIAN_PUBLIC_REPORTS_PER_HOUR = int(os.environ.get("ANJIAN_PUBLIC_REPORTS_PER_HOUR", "5"))
+ANJIAN_PUBLIC_STATUS_LOOKUPS_PER_HOUR = int(os.environ.get("ANJIAN_PUBLIC_STATUS_LOOKUPS_PER_HOUR", "30"))
+ANJIAN_COMPLAINT_ATTACHMENT_MAX_BYTES = int(os.environ.get("ANJIAN_COMPLAINT_ATTACHMENT_MAX_BYTES", str(1024 * 1024)))

@@ -40,8 +40,10 @@ urlpatterns = [
     path("v/", documents_views_register.verify, name="document-verify"),
     path("v/<str:code>/", documents_views_register.verify, name="document-verify-code"),
     path("cases/", include("anjian.cases.urls")),
+    path("complaints/", include("anjian.complaints.urls")),
     path("", include("anjian.stats.urls")),  # the workbench, the dashboard, the returns (issue 11)
     path("public/", include("anjian.cases.urls_public")),  # no login: the penalty decisions made public (安全生产法 §78)
+    path("public/", include("anjian.complaints.urls_public")),  # no login: complaints and reports, and their status by tracking code
     path("law/", include("anjian.legal.urls")),
     path("org/", include("anjian.org.urls")),
     path("admin/", admin.site.urls),

@@ -229,7 +229,12 @@ def normalise_phone(value: str) -> str:
     return ("+" if s.startswith("+") else "") + s.replace("+", "")
 
 
-NORMALISERS: dict[str, Callable[[str], str]] = {"id": normalise_id, "phone": normalise_phone}
+def normalise_text(value: str) -> str:
+    """Names and addresses (a complainant's, issue 12): whitespace collapsed."""
+    return " ".join((value or "").split())
+
+
+NORMALISERS: dict[str, Callable[[str], str]] = {"id": normalise_id, "phone": normalise_phone, "name": normalise_text, "text": normalise_text}
 
 
 def blind_index(value: str, kind: str) -> str:
@@ -263,7 +268,21 @@ def mask_phone(value: Any) -> str:
     return "".join("*" if i in hide else ch for i, ch in enumerate(s))
 
 
-MASKERS: dict[str, Callable[[Any], str]] = {"id": mask_id, "phone": mask_phone}
+def mask_name(value: Any) -> str:
+    """张**: the family name kept, the rest hidden."""
+    s = str(value or "")
+    if not s or "*" in s:
+        return s
+    return s[0] + "*" * max(1, len(s) - 1)
+
+
+def mask_text(value: Any) -> str:
+    """An address or other free text: hidden entirely."""
+    s = str(value or "")
+    return "（已隐藏）" if s else ""
+
+
+MASKERS: dict[str, Callable[[Any], str]] = {"id": mask_id, "phone": mask_phone, "name": mask_name, "text": mask_text}
 # Field name → kind of every EncryptedCharField of any model (filled as the models load): the audit
 # masks values under these names (``mask_named``), whichever record's snapshot carries them.
 PII_FIELD_KINDS: dict[str, str] = {}
@@ -282,7 +301,7 @@ def mask_named(data: Any) -> Any:
 class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
     """A CharField whose column holds a token (see the module docstring).
 
-    ``kind`` is ``id`` or ``phone`` (normalisation of the blind index, masking). ``blind_index`` names
+    ``kind`` is ``id``, ``phone``, ``name`` or ``text`` (normalisation of the blind index, masking). ``blind_index`` names
     the companion ``BlindIndexField`` of the same model, kept up to date here in ``pre_save`` (and
     by the companion's own ``pre_save``, so ``save(update_fields=[…])`` naming either is enough).
     ``plain_max_length`` is what forms and validators check; the column is wider (``max_length``).

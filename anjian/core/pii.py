@@ -47,13 +47,16 @@ class Target:
     label: str
     fields: tuple[str, ...]
     get: Callable[[Any, Any], models.Model]
+    # A target with its own rule of who may see the full value (a complainant's identity: the
+    # office and the assigned handler only, issue 12) instead of ``REVEAL_ROLES``.
+    may: Callable[[Any, models.Model], bool] | None = None
 
 
 TARGETS: dict[str, Target] = {}
 
 
-def register(key: str, *, label: str, fields: tuple[str, ...], get: Callable[[Any, Any], models.Model]) -> None:
-    TARGETS[key] = Target(key, label, fields, get)
+def register(key: str, *, label: str, fields: tuple[str, ...], get: Callable[[Any, Any], models.Model], may: Callable[[Any, models.Model], bool] | None = None) -> None:
+    TARGETS[key] = Target(key, label, fields, get, may)
 
 
 def may_reveal(user: Any) -> bool:
@@ -94,8 +97,8 @@ def pii_reveal(*, actor: Any, target: str, pk: Any, field: str, reason: str) -> 
         raise ValidationFailed("查看完整个人信息须填写事由（至少四个字），例如“制作询问通知书核对身份”。", fields={"reason": "请填写查看事由。"})
     if len(reason) > REASON_MAX:
         raise ValidationFailed(f"查看事由不超过{REASON_MAX}个字。", fields={"reason": f"不超过{REASON_MAX}个字。"})
-    if not may_reveal(actor):
-        raise PermissionRefused("您的角色不能查看完整的身份证号码和电话号码。")
+    if not (t.may(actor, obj) if t.may is not None else may_reveal(actor)):
+        raise PermissionRefused("您的角色不能查看完整的身份证号码和电话号码。" if t.may is None else f"您无权查看{t.label}的完整信息。")
     limit = int(getattr(settings, "PII_REVEALS_PER_HOUR", 60))
     if _reveals_in_last_hour(actor) >= limit:
         raise PermissionRefused(f"一小时内查看完整个人信息已达{limit}次，请稍后再试。", code="pii_rate_limited")

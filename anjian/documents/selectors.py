@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from anjian.core.errors import NotFound
 from anjian.core.scoping import get_for_user
 from anjian.documents.choices import ServiceStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
@@ -15,6 +17,8 @@ from anjian.documents.models import IssuedDocument, ServiceRecord
 def document_list(user: Any, subject_type: str | None = None, subject_id: Any = None) -> QuerySet[IssuedDocument]:
     """The documents ``user`` may read, newest first; narrowed to one domain object when given."""
     qs = IssuedDocument.objects.for_user(user)
+    if subject_type is None and SUBJECT_GUARDS:  # guarded subjects: only on their own page
+        qs = qs.exclude(subject_type__in=sorted(SUBJECT_GUARDS))
     if subject_type is not None:
         qs = qs.filter(subject_type=subject_type)
     if subject_id is not None:
@@ -22,9 +26,24 @@ def document_list(user: Any, subject_type: str | None = None, subject_id: Any = 
     return qs
 
 
+# Subjects whose documents are narrower than the jurisdiction: the app that owns the subject
+# registers who may read it (a complaint's 答复意见书 names the complainant, and the officer
+# complained about must not open it). The documents core knows no domain app (rule 1).
+SUBJECT_GUARDS: dict[str, Callable[[Any, str], bool]] = {}
+
+
+def register_subject_guard(subject_type: str, may_read: Callable[[Any, str], bool]) -> None:
+    SUBJECT_GUARDS[subject_type] = may_read
+
+
 def document_get(user: Any, pk: Any) -> IssuedDocument:
-    """One document by id; missing and out of scope both raise ``NotFound``."""
-    return get_for_user(IssuedDocument.objects.all(), user, pk)
+    """One document by id; missing, out of scope and a guarded subject the user may not read all
+    raise ``NotFound``."""
+    doc = get_for_user(IssuedDocument.objects.all(), user, pk)
+    guard = SUBJECT_GUARDS.get(doc.subject_type)
+    if guard is not None and not guard(user, doc.subject_id):
+        raise NotFound()
+    return doc
 
 
 def service_record_current(document: IssuedDocument) -> ServiceRecord | None:
@@ -54,6 +73,10 @@ def document_register(user: Any, filters: dict[str, Any]) -> QuerySet[IssuedDocu
     qs = IssuedDocument.objects.for_user(user).annotate(
         is_served=Exists(ServiceRecord.objects.filter(document=OuterRef("pk"), status=ServiceStatus.EFFECTIVE))
     )
+    # A guarded subject's documents (a complaint's reply names the complainant) are listed on that
+    # subject's own page, under its own rule, never in the jurisdiction-wide register.
+    if SUBJECT_GUARDS:
+        qs = qs.exclude(subject_type__in=sorted(SUBJECT_GUARDS))
     if v := filters.get("kind"):
         qs = qs.filter(kind=v)
     if v := filters.get("agency"):

@@ -34,6 +34,9 @@ from anjian.cases.models_evidence import Preservation, PreservationStatus
 from anjian.cases.models_execution import PaymentPlan, PlanStatus
 from anjian.cases.models_publication import DishonestyEntry, DishonestyStatus, Publication, PublicationStatus
 from anjian.cases.views import CASE_ROLES, WIDE_ROLES
+from anjian.complaints import selectors as complaint_selectors
+from anjian.complaints.choices import Status as ComplaintStatus
+from anjian.complaints.models import Submission
 from anjian.core.scoping import Scope, scope_for
 from anjian.documents import registry
 from anjian.documents.choices import DocumentStatus, ServiceStatus
@@ -435,6 +438,36 @@ def _document_row(ctx: Context, d: Any) -> Item:
     return Item(title=f"{d.title} {d.number}", detail=f"{d.issued_on:%Y-%m-%d}签发，尚未登记送达", url=url, article=f"{XZCF}第六十一条")
 
 
+# 投诉举报 (issue 12 item 8): the office's panel. ``next_due`` is the stored due date of the
+# bureau's next act (acceptance, then the reply), kept by complaints.services; the lists behind the
+# links are the complaints list with the same filters (``complaints.selectors.submission_list``).
+XFTL = "《信访工作条例》"
+
+
+def _submissions(ctx: Context) -> QuerySet[Submission]:
+    return complaint_selectors.submission_list(user=ctx.user).filter(owner_agency_id=ctx.scope.agency_id or 0)
+
+
+def _to_accept(ctx: Context) -> QuerySet[Submission]:
+    return _submissions(ctx).filter(status=ComplaintStatus.REGISTERED).order_by("next_due", "id")
+
+
+def _due_week(ctx: Context) -> QuerySet[Submission]:
+    return complaint_selectors.submission_list(user=ctx.user, filters={"due": "week"}).filter(owner_agency_id=ctx.scope.agency_id or 0).order_by("next_due", "id")
+
+
+def _complaints_overdue(ctx: Context) -> QuerySet[Submission]:
+    return complaint_selectors.submission_list(user=ctx.user, filters={"due": "overdue"}).filter(owner_agency_id=ctx.scope.agency_id or 0).order_by("next_due", "id")
+
+
+def _submission_row(ctx: Context, s: Submission) -> Item:
+    what = "受理" if s.status == ComplaintStatus.REGISTERED else "答复"
+    return Item(
+        title=s.summary, detail=f"{s.get_kind_display()}，{s.received_on:%Y年%-m月%-d日}收到，{what}期限", url=reverse("complaints:detail", args=[s.pk]),
+        due=s.next_due, days_left=_left(ctx, s.next_due), article=f"{XFTL}第二十二条" if what == "受理" else f"{XFTL}第三十四条",
+    )  # fmt: skip
+
+
 def _own(key: str) -> Callable[[Context], str]:
     return lambda ctx: reverse("workbench-list", args=[key])
 
@@ -572,13 +605,16 @@ ENTRIES: list[EntryDef] = [
         _url("hazards:transfers", "box=sent&status=pending"),
         _transfer_row,
     ),
+    EntryDef("complaints_to_accept", "complaints", "投诉举报待受理", f"{XFTL}第二十二条", _has(Role.OFFICE), _to_accept, _url("complaints:list", "status=registered"), _submission_row),
+    EntryDef("complaints_due_week", "complaints", "七日内到期的投诉举报", f"{XFTL}第二十二条、第三十四条", _has(Role.OFFICE), _due_week, _url("complaints:list", "due=week"), _submission_row),
+    EntryDef("complaints_overdue", "complaints", "逾期未受理或者未答复的投诉举报", f"{XFTL}第二十二条、第三十四条", _has(Role.OFFICE), _complaints_overdue, _url("complaints:list", "due=overdue"), _submission_row),
     EntryDef(
         "documents_unserved", "documents", "待登记送达回证的文书", f"{XZCF}第六十一条", _has(*SERVE_ROLES), _unserved, _own("documents_unserved"), _document_row, own_list=True
     ),
 ]
 BY_KEY = {e.key: e for e in ENTRIES}
 OWN_LISTS = {e.key for e in ENTRIES if e.own_list}
-GROUPS = {"approvals": "待我审批", "deadlines": "法定期限", "hazards": "逾期隐患", "transfers": "移交", "documents": "文书送达"}
+GROUPS = {"approvals": "待我审批", "deadlines": "法定期限", "hazards": "逾期隐患", "transfers": "移交", "complaints": "投诉举报", "documents": "文书送达"}
 
 
 def context_for(user: Any, *, today: dt.date | None = None) -> Context:

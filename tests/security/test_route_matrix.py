@@ -440,6 +440,25 @@ ROUTES: dict[str, str] = {
     "stats-returns-circular": "login",
     "GET /api/v1/stats/returns/": "login",
     "POST /api/v1/stats/returns/circular/": "login",
+    # Complaints and reports (issue 12, anjian/complaints): the list and the office's registration
+    # have no id; a submission of another bureau, or one naming the user, is 404
+    # (tests/complaints/test_access.py). The public page and status look-up need no login.
+    "complaints:list": "login",
+    "complaints:new": "login",
+    "complaints:detail": "object:complaint",
+    **{
+        f"complaints:step-{slug}": "object:complaint"
+        for slug in ("accept", "decline", "assign", "finding", "outcome", "draft", "approve", "verify", "extension", "extension-decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
+    },
+    "public-report": "public",
+    "public-report-status": "public",
+    "GET /api/v1/complaints/": "login",
+    "POST /api/v1/complaints/": "login",
+    "GET /api/v1/complaints/{id}/": "object:complaint",
+    **{
+        f"POST /api/v1/complaints/{{id}}/{step}/": "object:complaint"
+        for step in ("accept", "decline", "assign", "findings", "outcomes", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
+    },
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
         for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "safety-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
@@ -673,7 +692,14 @@ def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_pat
         jurisdiction=world.district_b, owner_agency=world.agency_b, enterprise=ent, condition="accident_major", condition_text="发生重大生产安全事故",
         article="应急管理部令第11号", reason="示例", proposed_by=officer_b, proposed_on=today,
     )  # fmt: skip
+    from anjian.complaints.models import Submission
+
+    complaint = Submission.objects.create(
+        jurisdiction=world.district_b, owner_agency=world.agency_b, kind="report", channel="letter", grounds=["hidden_hazard"], summary=SECRET_NAME,
+        content=SECRET_NAME, tracking_digest="b" * 64, received_on=today, anonymous=True,
+    )  # fmt: skip
     return {
+        "complaint": complaint,
         "agency": world.agency_b,
         "department": enforcement,
         "staff": officer_b.staff,

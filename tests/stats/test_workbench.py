@@ -23,6 +23,7 @@ ROW_MARKERS = {
     "/hazards/transfers/": 'data-testid="transfer-row"',
     "/hazards/": 'data-testid="hazard-row"',
     "/cases/board/": 'data-testid="board-row"',
+    "/complaints/": 'data-testid="complaint-row"',
     "/workbench/": 'data-testid="row"',
 }
 

@@ -24,7 +24,7 @@ def pii_tag(context: Any, obj: Any, field: str, target: str) -> SafeString:
     shown = core_pii.masked(obj, field)
     request = context.get("request")
     user = getattr(request, "user", None)
-    if request is None or not _may(user):
+    if request is None or not _may(user, obj, target):
         return format_html('<span class="mono">{}</span>', shown)
     slot = f"pii-{target}-{obj.pk}-{field}"
     return format_html(
@@ -39,5 +39,10 @@ def pii_tag(context: Any, obj: Any, field: str, target: str) -> SafeString:
     )  # fmt: skip
 
 
-def _may(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and core_pii.may_reveal(user))
+def _may(user: Any, obj: Any, target: str) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    t = core_pii.TARGETS.get(target)
+    if t is not None and t.may is not None:
+        return bool(t.may(user, obj))
+    return core_pii.may_reveal(user)
