@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,10 +35,10 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from anjian.hazards.models import Hazard  # noqa: E402
 from anjian.inspections.models import Inspection  # noqa: E402
+from bench._measure import measure  # noqa: E402
 
 USERS = ("zhifu_officer", "zhifu_depthead", "zhifu_leader", "zhifu_legal", "zhifu_office", "city_leader", "zhifu_admin")
 URLS = (
@@ -50,20 +48,6 @@ URLS = (
     ("hazards found Q3 by district", "/api/v1/stats/indicators/hazards_found/?period=2026-Q3&by=district"),
 )
 
-
-def measure(client: Client, url: str, n: int) -> tuple[float, float, int, int]:
-    client.get(url)  # warm
-    times = []
-    status = 0
-    for _ in range(n):
-        t = time.perf_counter()
-        r = client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        status = r.status_code
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    times.sort()
-    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)], len(ctx.captured_queries), status
 
 
 def main() -> None:

@@ -1,0 +1,111 @@
+"""Statistics speed over the issue's data (issue 11, Speed), on PostgreSQL: the dashboard under
+300 ms, the workbench under 100 ms with a query count that does not depend on the data, the
+indicators page and the figure API; the quarterly return (under 1 s, at most 1.5× hand SQL) joins
+through ``measure_return()`` below.
+
+Prepare once (bench/gen_stats_world.py writes the demo city at scale, then refreshes the rollups):
+    psql -h 127.0.0.1 -U postgres -c 'create database bench_stats'
+    export ANJIAN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_stats
+    .venv/bin/python bench/gen_stats_world.py --setup          # 1,000,000 inspections, 3,000,000 hazards
+Run:
+    ANJIAN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_stats .venv/bin/python bench/bench_stats.py [--n 30]
+
+"Server time": the time Django takes to answer through the test client (routing, middleware,
+queries, rendering), without network; DEBUG off; p50/p95 over ``--n`` requests after one warm-up;
+the query count of one more request.
+
+RESULTS — filled in below by the run of the date shown (see the report for the commands).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from anjian.hazards.models import Hazard  # noqa: E402
+from anjian.inspections.models import Inspection  # noqa: E402
+from anjian.stats.models import Rollup  # noqa: E402
+from bench._measure import measure  # noqa: E402
+
+TARGET_DASHBOARD_MS = 300
+TARGET_WORKBENCH_MS = 100
+
+
+def cases() -> list[tuple[str, str, str, int | None]]:
+    """(user, label, url, target ms) of every request measured."""
+    year = timezone.localdate().year
+    q = (timezone.localdate().month - 1) // 3 + 1
+    quarter = f"{year}-Q{q - 1}" if q > 1 else f"{year - 1}-Q4"
+    return [
+        ("city_leader", "dashboard (ytd)", "/stats/dashboard/", TARGET_DASHBOARD_MS),
+        ("city_leader", f"dashboard ({quarter})", f"/stats/dashboard/?period={quarter}", TARGET_DASHBOARD_MS),
+        ("zhifu_leader", "dashboard (ytd)", "/stats/dashboard/", TARGET_DASHBOARD_MS),
+        ("zhifu_officer", "workbench", "/workbench/", TARGET_WORKBENCH_MS),
+        ("zhifu_depthead", "workbench", "/workbench/", TARGET_WORKBENCH_MS),
+        ("zhifu_leader", "workbench", "/workbench/", TARGET_WORKBENCH_MS),
+        ("city_leader", "workbench", "/workbench/", TARGET_WORKBENCH_MS),
+        ("city_leader", "workbench API", "/api/v1/workbench/", TARGET_WORKBENCH_MS),
+        ("city_leader", f"indicators page {year}", f"/stats/indicators/?period={year}", None),
+        ("city_leader", f"figure API hazards_found {quarter} by district", f"/api/v1/stats/indicators/hazards_found/?period={quarter}&by=district", None),
+        ("city_leader", f"figure API rectification_rate {year} by month", f"/api/v1/stats/indicators/rectification_rate/?period={year}&by=month", None),
+        ("zhifu_leader", f"figure API inspections {year} by sector", f"/api/v1/stats/indicators/inspections/?period={year}&by=sector", None),
+    ]
+
+
+def measure_return(n: int) -> list[tuple[str, float, float, int, int, int | None]]:
+    """THE QUARTERLY RETURN (issue 11 item 5, Speed): to be added here once
+    ``anjian/stats/returns.py`` lands — time the city's quarterly return (p50, p95, queries) and the
+    fastest hand-written SQL over the same raw tables in the same run, print the ratio (target:
+    under 1 s and at most 1.5× the hand SQL). Return rows as ``(label, p50, p95, queries, status,
+    target ms)`` to join the table; none until then."""
+    return []
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=30)
+    args = ap.parse_args()
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    print(
+        f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}; inspections {Inspection.objects.count():,}; "
+        f"hazards {Hazard.objects.count():,}; rollup rows {Rollup.objects.count():,}; load {os.getloadavg()[0]:.1f}; n={args.n}"
+    )
+    print(f"{'user':<15}{'request':<48}{'p50 ms':>8}{'p95 ms':>8}{'queries':>8}{'status':>7}  target")
+    clients: dict[str, Client] = {}
+    failed = 0
+    for username, label, url, target in cases():
+        if username not in clients:
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                print(f"{username:<15}(no such demo user)")
+                continue
+            clients[username] = Client()
+            clients[username].force_login(user)
+        p50, p95, queries, status = measure(clients[username], url, args.n)
+        verdict = "" if target is None else f"<{target} ms " + ("ok" if p50 < target else "MISSED")
+        failed += target is not None and p50 >= target
+        print(f"{username:<15}{label:<48}{p50:>8.1f}{p95:>8.1f}{queries:>8}{status:>7}  {verdict}")
+    for label, p50, p95, queries, status, target in measure_return(args.n):
+        verdict = "" if target is None else f"<{target} ms " + ("ok" if p50 < target else "MISSED")
+        print(f"{'city_leader':<15}{label:<48}{p50:>8.1f}{p95:>8.1f}{queries:>8}{status:>7}  {verdict}")
+    print("all targets met" if not failed else f"{failed} target(s) missed")
+
+
+if __name__ == "__main__":
+    main()
