@@ -84,11 +84,18 @@ class Hazard(models.Model):
             models.Index(fields=["status", "deadline"], name="hazard_sweep_idx"),
             models.Index(fields=["jurisdiction", "status", "-found_on"], name="hazard_list_idx"),
             models.Index(fields=["enterprise", "status"], name="hazard_ent_idx"),
-            # The workbench's 逾期未整改 entry and the list it links to (hazard_list overdue=1):
-            # WHERE overdue_since IS NOT NULL AND status <> 'closed' [AND jurisdiction_id IN …]
-            # ORDER BY deadline, id — the count and the first rows from this index alone.
+            # The workbench's 逾期未整改 and 整改期限将至 entries and the lists they link to
+            # (hazard_list overdue=1 / due=N): WHERE <the entry's condition> AND jurisdiction_id IN …
+            # ORDER BY deadline, id — counted and listed from these indexes alone. A district reads
+            # its own range; the city's first rows come in deadline order from the second one.
             models.Index(
-                fields=["deadline", "id"], include=["jurisdiction"], condition=models.Q(overdue_since__isnull=False) & ~models.Q(status="closed"), name="hazard_overdue_idx"
+                fields=["jurisdiction", "deadline", "id"], condition=models.Q(overdue_since__isnull=False) & ~models.Q(status="closed"), name="hazard_overdue_idx"
+            ),
+            models.Index(
+                fields=["deadline", "id"], include=["jurisdiction"], condition=models.Q(overdue_since__isnull=False) & ~models.Q(status="closed"), name="hazard_overdue_city_idx"
+            ),
+            models.Index(
+                fields=["jurisdiction", "deadline", "id"], condition=models.Q(status="rectifying", overdue_since__isnull=True), name="hazard_due_idx"
             ),
             # The statistics' rollups read hazards by each of their dates (stats.rollups: a refresh
             # recomputes the days since the last one; the earliest date of a family).

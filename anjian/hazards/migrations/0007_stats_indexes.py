@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('documents', '0003_one_document_per_act'),
         ('enterprises', '0012_encrypt_existing_personal_data'),
         ('hazards', '0006_full_width_punctuation_in_labels'),
-        ('inspections', '0005_full_width_punctuation_in_labels'),
+        ('inspections', '0006_stats_indexes'),
         ('org', '0004_admin_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -30,7 +30,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='hazard',
-            index=models.Index(condition=models.Q(('overdue_since__isnull', False), models.Q(('status', 'closed'), _negated=True)), fields=['deadline', 'id'], include=('jurisdiction',), name='hazard_overdue_idx'),
+            index=models.Index(condition=models.Q(('overdue_since__isnull', False), models.Q(('status', 'closed'), _negated=True)), fields=['jurisdiction', 'deadline', 'id'], name='hazard_overdue_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='hazard',
+            index=models.Index(condition=models.Q(('overdue_since__isnull', False), models.Q(('status', 'closed'), _negated=True)), fields=['deadline', 'id'], include=('jurisdiction',), name='hazard_overdue_city_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='hazard',
+            index=models.Index(condition=models.Q(('overdue_since__isnull', True), ('status', 'rectifying')), fields=['jurisdiction', 'deadline', 'id'], name='hazard_due_idx'),
         ),
         migrations.AddIndex(
             model_name='hazard',
