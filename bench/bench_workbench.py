@@ -1,9 +1,9 @@
 """Workbench and indicator speed (issue 11): the workbench under 100 ms with a query count that
 does not depend on the data; the indicator figures read from the rollups.
 
-This measures on the demo city with its year of activity (``anjian demo``). The issue's full-size
-data (1,000,000 inspections and 3,000,000 hazards from the demo generator at scale) needs the bulk
-writer, which is not built yet; until then these are demo-size figures.
+This measures on the demo city with its year of activity (``anjian demo``): demo-size figures, for
+every persona. The issue's full-size data (1,000,000 inspections and 3,000,000 hazards) is written
+by bench/gen_stats_world.py and measured by bench/bench_stats.py.
 
 Prepare once (PostgreSQL, the production database):
     psql -h 127.0.0.1 -U postgres -c 'create database bench_workbench'
