@@ -26,9 +26,7 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,7 +40,6 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -50,25 +47,12 @@ from anjian.cases.choices import OPEN_STATUSES, CaseStatus  # noqa: E402
 from anjian.cases.models import Case, CaseDeadline, CaseStep  # noqa: E402
 from anjian.core import db  # noqa: E402
 from anjian.documents.models import IssuedDocument  # noqa: E402
+from bench._measure import measure  # noqa: E402
 
 BIG_CASE_TITLE = "建设项目安全设施未经验收合格投入使用案"  # the demo's hearing case
 OPEN_TARGET = 50_000
 DISTRICT = "370602"
 
-
-def measure(client: Client, url: str, n: int) -> tuple[float, float, int, int]:
-    client.get(url)  # warm
-    times = []
-    status = 0
-    for _ in range(n):
-        t = time.perf_counter()
-        r = client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        status = r.status_code
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    times.sort()
-    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)], len(ctx.captured_queries), status
 
 
 @transaction.atomic

@@ -1,9 +1,9 @@
 """Workbench and indicator speed (issue 11): the workbench under 100 ms with a query count that
 does not depend on the data; the indicator figures read from the rollups.
 
-This measures on the demo city with its year of activity (``anjian demo``). The issue's full-size
-data (1,000,000 inspections and 3,000,000 hazards from the demo generator at scale) needs the bulk
-writer, which is not built yet; until then these are demo-size figures.
+This measures on the demo city with its year of activity (``anjian demo``): demo-size figures, for
+every persona. The issue's full-size data (1,000,000 inspections and 3,000,000 hazards) is written
+by bench/gen_stats_world.py and measured by bench/bench_stats.py.
 
 Prepare once (PostgreSQL, the production database):
     psql -h 127.0.0.1 -U postgres -c 'create database bench_workbench'
@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,10 +35,10 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from anjian.hazards.models import Hazard  # noqa: E402
 from anjian.inspections.models import Inspection  # noqa: E402
+from bench._measure import measure  # noqa: E402
 
 USERS = ("zhifu_officer", "zhifu_depthead", "zhifu_leader", "zhifu_legal", "zhifu_office", "city_leader", "zhifu_admin")
 URLS = (
@@ -50,20 +48,6 @@ URLS = (
     ("hazards found Q3 by district", "/api/v1/stats/indicators/hazards_found/?period=2026-Q3&by=district"),
 )
 
-
-def measure(client: Client, url: str, n: int) -> tuple[float, float, int, int]:
-    client.get(url)  # warm
-    times = []
-    status = 0
-    for _ in range(n):
-        t = time.perf_counter()
-        r = client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        status = r.status_code
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    times.sort()
-    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)], len(ctx.captured_queries), status
 
 
 def main() -> None:

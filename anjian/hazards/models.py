@@ -67,6 +67,9 @@ class Hazard(models.Model):
     supervised_by = models.CharField("督办机关", max_length=100, blank=True)
     supervised_on = models.DateField("督办日期", null=True, blank=True)
     closed_on = models.DateField("销号日期", null=True, blank=True)
+    # The date of the earliest rectification report (kept by hazard_report_rectified): the
+    # statistics count hazards by it (stats.indicators, 期内发现且已报整改完成) and read it by date.
+    first_reported_on = models.DateField("首次报告整改完成日期", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -81,6 +84,26 @@ class Hazard(models.Model):
             models.Index(fields=["status", "deadline"], name="hazard_sweep_idx"),
             models.Index(fields=["jurisdiction", "status", "-found_on"], name="hazard_list_idx"),
             models.Index(fields=["enterprise", "status"], name="hazard_ent_idx"),
+            # The workbench's 逾期未整改 and 整改期限将至 entries and the lists they link to
+            # (hazard_list overdue=1 / due=N): WHERE <the entry's condition> AND jurisdiction_id IN …
+            # ORDER BY deadline, id — counted and listed from these indexes alone. A district reads
+            # its own range; the city's first rows come in deadline order from the second one.
+            models.Index(
+                fields=["jurisdiction", "deadline", "id"], condition=models.Q(overdue_since__isnull=False) & ~models.Q(status="closed"), name="hazard_overdue_idx"
+            ),
+            models.Index(
+                fields=["deadline", "id"], include=["jurisdiction"], condition=models.Q(overdue_since__isnull=False) & ~models.Q(status="closed"), name="hazard_overdue_city_idx"
+            ),
+            models.Index(
+                fields=["jurisdiction", "deadline", "id"], condition=models.Q(status="rectifying", overdue_since__isnull=True), name="hazard_due_idx"
+            ),
+            # The statistics' rollups read hazards by each of their dates (stats.rollups: a refresh
+            # recomputes the days since the last one; the earliest date of a family).
+            models.Index(fields=["found_on"], name="hazard_found_idx"),
+            models.Index(fields=["closed_on"], condition=models.Q(closed_on__isnull=False), name="hazard_closed_idx"),
+            models.Index(fields=["served_on"], condition=models.Q(served_on__isnull=False), name="hazard_served_idx"),
+            models.Index(fields=["overdue_since"], condition=models.Q(overdue_since__isnull=False), name="hazard_overdue_since_idx"),
+            models.Index(fields=["first_reported_on"], condition=models.Q(first_reported_on__isnull=False), name="hazard_reported_idx"),
         ]
 
     def __str__(self) -> str:
@@ -233,7 +256,10 @@ class Measure(models.Model):
         ordering = ["-decided_on", "-id"]
         verbose_name = "措施"
         verbose_name_plural = "措施"
-        indexes = [models.Index(fields=["enterprise", "status"], name="measure_ent_idx")]
+        indexes = [
+            models.Index(fields=["enterprise", "status"], name="measure_ent_idx"),
+            models.Index(fields=["decided_on"], name="measure_decided_idx"),  # the rollups (on-site measures by decision date)
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_measure_type_display()}（{self.get_scope_display()}）"

@@ -586,7 +586,9 @@ def hazard_report_rectified(*, actor: Any, hazard: Hazard, reported_on: dt.date,
         rep.evidence.save(f"{h.pk}-{sha[:16]}{mimetypes.guess_extension(mime) or ''}", File(evidence), save=False)
     rep.save()
     _event(h, HazardStatus.REPORTED, actor, note="整改完成报告", on=reported_on)
-    h.save(update_fields=["status"])
+    if h.first_reported_on is None or reported_on < h.first_reported_on:
+        h.first_reported_on = reported_on
+    h.save(update_fields=["status", "first_reported_on"])
     audit.record(actor=actor, action="hazard.reported", obj=h, after={"reported_on": reported_on})
     return rep
 

@@ -116,6 +116,8 @@ class Inspection(models.Model):
             # Lists by jurisdiction and date; the per-enterprise timeline.
             models.Index(fields=["jurisdiction", "-inspected_on"], name="insp_jur_date_idx"),
             models.Index(fields=["enterprise", "-inspected_on"], name="insp_ent_date_idx"),
+            # The statistics' rollups: completed inspections by date (stats.rollups).
+            models.Index(fields=["inspected_on"], condition=Q(status="completed"), name="insp_done_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -44,7 +44,7 @@ from anjian.core.errors import DomainError
 from anjian.enterprises.choices import DeclaredStatus
 from anjian.enterprises.models import Enterprise, EnterpriseStatusEvent
 from anjian.hazards.choices import HazardStatus, MeasureKind, Severity, TransferStatus
-from anjian.hazards.models import Hazard, Measure, RectificationReport, Transfer
+from anjian.hazards.models import Hazard, Measure, Transfer
 from anjian.inspections.choices import InspectionStatus, InspectionType
 from anjian.inspections.models import Inspection
 from anjian.org.choices import StaffKind
@@ -207,9 +207,9 @@ ON_TIME_Q = Q(deadline__isnull=False, closed_on__lte=F("deadline")) | Q(deadline
 
 
 def reported_hazards() -> QuerySet[Hazard]:
-    """Hazards whose rectification was reported, with the day of the first report."""
-    first = RectificationReport.objects.filter(hazard=OuterRef("pk")).order_by("reported_on", "id").values("reported_on")[:1]
-    return Hazard.objects.annotate(reported_day=Subquery(first)).filter(reported_day__isnull=False)
+    """Hazards whose rectification was reported; ``first_reported_on`` is the day of the first
+    report (kept on the hazard by the service, so that a day's figures are read by an index)."""
+    return Hazard.objects.filter(first_reported_on__isnull=False)
 
 
 def transfer_rows() -> QuerySet[Transfer]:
@@ -530,7 +530,7 @@ INDICATORS: list[Indicator] = [
         "cohort",
         HAZARDS,
         reported_hazards,
-        date="reported_day",
+        date="first_reported_on",
         origin="found_on",
     ),
     Indicator(

@@ -11,8 +11,9 @@ workbench's own drill-down page (``/workbench/<key>/``), which renders the same 
 The rule everywhere: the approver is another person than the requester (``core.duties``): a
 request the user made or recorded is never listed as waiting for the user's approval.
 
-Cost: a fixed number of queries whatever the data — one count and one top-rows query per entry
-that applies, plus the user's departments and whether the user is the agency's head today.
+Cost: a fixed number of queries whatever the data (``_fetch``): one query for every entry's count
+and first rows' ids together, then one query per model for those rows; plus the case board's own,
+the user's departments and whether the user is the agency's head today.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,6 +126,7 @@ class EntryDef:
     always: bool = True  # shown even at 0 (False: only when there is something, e.g. set-asides named to the user)
     # When the list counts in its own way (the case board): (the list's total, its first rows).
     board: Callable[[Context], tuple[int, list[Item]]] | None = None
+    calendar: bool = False  # its rows compute a deadline with the working-day calendar
 
 
 @dataclass
@@ -508,6 +512,7 @@ ENTRIES: list[EntryDef] = [
         _restarts,
         _url("hazards:approvals", anchor="#restarts"),
         _restart_row,
+        calendar=True,
     ),
     EntryDef(
         "transfers_to_decide",
@@ -652,21 +657,93 @@ def admin_links(user: Any, scope: Scope) -> list[tuple[str, str, str]]:
     return out
 
 
+def _related(qs: QuerySet[Any]) -> tuple[bool | list[str], list[Any]]:
+    """The select_related paths (True: all) and prefetch lookups of ``qs``."""
+    sr = qs.query.select_related
+    if sr is True or sr is False:
+        return sr, list(getattr(qs, "_prefetch_related_lookups", ()))
+
+    def paths(tree: dict[str, Any], prefix: str = "") -> list[str]:
+        out = []
+        for k, sub in tree.items():
+            out.append(prefix + k)
+            out += paths(sub, f"{prefix}{k}__") if sub else []
+        return out
+
+    return paths(sr), list(getattr(qs, "_prefetch_related_lookups", ()))
+
+
+def _fetch(querysets: dict[str, QuerySet[Any]]) -> dict[str, tuple[int, list[Any]]]:
+    """Every entry's count and first ``TOP`` rows, in a number of queries that depends on the
+    entries only, never on the data: one query returns each entry's count and its first rows'
+    ids (a UNION ALL of one ``COUNT(*)`` and one ordered ``LIMIT`` per entry, each the entry's
+    own queryset compiled as the list would run it), then one query per model loads those rows
+    with the related rows the entries select — even when there are none, so that the number of
+    queries on an empty database is the number on a full one."""
+    parts: list[str] = []
+    params: list[Any] = []
+    keys = list(querysets)
+    db = "default"
+    for i, key in enumerate(keys):
+        qs = querysets[key]
+        db = qs.db
+        try:
+            count_sql, count_params = qs.order_by().values("pk").query.sql_with_params()
+            top_sql, top_params = qs.values(_wb_pk=F("pk"))[:TOP].query.sql_with_params()
+        except EmptyResultSet:  # a queryset.none(): nothing to count
+            continue
+        parts.append(f"SELECT {i} AS k, NULL AS pk, COUNT(*) AS n FROM ({count_sql}) _wc{i}")  # noqa: S608 (compiled by Django; values are parameters)
+        parts.append(f"SELECT {i} AS k, _wt{i}._wb_pk AS pk, NULL AS n FROM ({top_sql}) _wt{i}")  # noqa: S608 (as above)
+        params += [*count_params, *top_params]
+    counts: dict[str, int] = dict.fromkeys(keys, 0)
+    ids: dict[str, list[Any]] = {k: [] for k in keys}
+    if parts:
+        with connections[db].cursor() as cur:
+            # The rows of each part come in the order of its subquery (its ORDER BY … LIMIT).
+            cur.execute(" UNION ALL ".join(parts), params)
+            for k, pk, n in cur.fetchall():
+                if pk is None:
+                    counts[keys[k]] = int(n)
+                else:
+                    ids[keys[k]].append(pk)
+    by_model: dict[Any, list[str]] = {}
+    for key, qs in querysets.items():
+        by_model.setdefault(qs.model, []).append(key)
+    loaded: dict[tuple[Any, Any], Any] = {}
+    for model, model_keys in by_model.items():
+        select: set[str] = set()
+        every = False
+        prefetch: list[Any] = []
+        for key in model_keys:
+            sr, pf = _related(querysets[key])
+            every = every or sr is True
+            select.update(sr if isinstance(sr, list) else [])
+            prefetch += [p for p in pf if p not in prefetch]
+        wanted = sorted({pk for key in model_keys for pk in ids[key]})
+        # pk 0 never exists: the query runs (and costs the same) when no entry has a row.
+        rows = model._default_manager.filter(pk__in=wanted or [0])
+        rows = rows.select_related() if every else rows.select_related(*sorted(select))
+        for obj in rows.prefetch_related(*prefetch) if prefetch else rows:
+            loaded[(model, obj.pk)] = obj
+    return {key: (counts[key], [loaded[(querysets[key].model, pk)] for pk in ids[key] if (querysets[key].model, pk) in loaded]) for key in keys}
+
+
 def workbench(user: Any, *, today: dt.date | None = None) -> Workbench:
     ctx = context_for(user, today=today)
     scope = ctx.scope
     admin_only = scope.is_member and not scope.reads_business  # 三员分立 (core/scoping.py)
     entries: list[Entry] = []
     if scope.is_member and not admin_only:
-        for d in ENTRIES:
-            if not d.applies(ctx):
-                continue
+        shown = [d for d in ENTRIES if d.applies(ctx)]
+        fetched = _fetch({d.key: d.queryset(ctx) for d in shown if d.board is None})
+        if any(d.calendar for d in shown):
+            ctx.calendar  # noqa: B018 — loaded whether or not a row needs it: the same queries empty or full
+        for d in shown:
             if d.board is not None:
                 count, items = d.board(ctx)
             else:
-                qs = d.queryset(ctx)
-                count = qs.count()
-                items = [d.row(ctx, r) for r in qs[:TOP]]
+                count, objs = fetched[d.key]
+                items = [d.row(ctx, r) for r in objs]
             if count or d.always:
                 entries.append(Entry(d.key, d.group, d.label, count, d.link(ctx), d.article, items))
     deadlines = sorted((i for e in entries if e.group == "deadlines" for i in e.items if i.due is not None), key=lambda i: (i.due, i.title))[: TOP * 2]

@@ -57,6 +57,15 @@ def test_the_data_migrations_that_fill_columns_analyze(module: str, tables: list
 
 
 @pytest.mark.django_db
+def test_the_hazards_first_report_fill_analyzes() -> None:
+    migration = importlib.import_module("anjian.hazards.migrations.0007_stats_indexes")
+    with connection.schema_editor() as editor, CaptureQueriesContext(connection) as ctx:
+        migration.fill(apps, editor)
+    sql = _analyzes(ctx)
+    assert sql and '"hazards_hazard"' in sql[-1]
+
+
+@pytest.mark.django_db
 def test_the_import_confirm_analyzes_the_tables_it_wrote(world: Any, settings: Any, tmp_path: Any) -> None:
     from anjian.enterprises import importing
     from tests.enterprises.test_import import commit, good, preview, xlsx
