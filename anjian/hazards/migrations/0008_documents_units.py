@@ -22,8 +22,8 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hazards", "0006_full_width_punctuation_in_labels"),
-        ("inspections", "0005_full_width_punctuation_in_labels"),
+        ("hazards", "0007_stats_indexes"),
+        ("inspections", "0006_stats_indexes"),
         ("documents", "0004_register_and_verification"),
     ]
 
