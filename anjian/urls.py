@@ -32,6 +32,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("pii/reveal/", pii_views.reveal, name="pii-reveal"),  # the audited reveal of masked personal data (core/pii.py)
     path("enterprises/", include("anjian.enterprises.urls")),
+    path("planning/", include("anjian.planning.urls")),  # annual plans (issue 13)
     path("inspections/", include("anjian.inspections.urls")),
     path("hazards/", include("anjian.hazards.urls")),
     path("documents/", include("anjian.documents.urls")),

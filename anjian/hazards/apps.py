@@ -11,6 +11,7 @@ class HazardsConfig(AppConfig):
         from anjian.enterprises import services as ent_services
         from anjian.hazards import calendar_impact, selectors
         from anjian.legal import impact
+        from anjian.planning import selectors as planning_selectors
 
         # Active measures drive the unit's derived operating status (ARCHITECTURE.md: Measures).
         ent_selectors.register_measure_provider(selectors.active_measures_for_ledger)
@@ -19,3 +20,5 @@ class HazardsConfig(AppConfig):
         impact.register_deadline_provider(calendar_impact.moved_rectification_deadlines)
         # A transfer leaves the old bureau's open hazards with it (docs/architecture.md).
         ent_services.register_transfer_hook(selectors.records_kept_on_transfer)
+        # Open major hazards make a unit a key unit of the annual plan (issue 13, LEGAL.md §6).
+        planning_selectors.register_open_major_hazards_provider(selectors.open_major_hazards_by_unit)

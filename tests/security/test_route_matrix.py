@@ -75,6 +75,19 @@ ROUTES: dict[str, str] = {
     "enterprises:child_create": "object:enterprise",
     "enterprises:child_edit": "object:enterprise",
     "enterprises:child_delete": "object:enterprise",
+    # Annual plans (issue 13, anjian/planning): the list and the capacity act on the user's own
+    # bureau; a plan of another district is 404 (tests/planning/test_plans.py).
+    "planning:list": "login",
+    "planning:capacity": "login",
+    **{f"planning:{name}": "object:plan" for name in ("detail", "item", "submit", "return", "approve", "revise")},
+    "GET /api/v1/plans/": "login",
+    "POST /api/v1/plans/": "login",
+    "GET /api/v1/plans/{id}/": "object:plan",
+    "GET /api/v1/plans/{id}/items/": "object:plan",
+    **{f"POST /api/v1/plans/{{id}}/{step}/": "object:plan" for step in ("items/{item_pk}", "submit", "return", "approve", "revise")},
+    "GET /api/v1/planning/capacity/": "login",
+    "POST /api/v1/planning/capacity/": "login",
+    "GET /api/v1/planning/profiles/": "login",
     "inspections:list": "login",
     "inspections:findings": "login",
     "inspections:keepalive": "login",
@@ -655,7 +668,11 @@ def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_pat
         jurisdiction=world.district_b, owner_agency=world.agency_b, enterprise=ent, condition="accident_major", condition_text="发生重大生产安全事故",
         article="应急管理部令第11号", reason="示例", proposed_by=officer_b, proposed_on=today,
     )  # fmt: skip
+    from anjian.planning import services as planning
+
+    plan = planning.plan_generate(actor=officer_b, year=2026)
     return {
+        "plan": plan,
         "agency": world.agency_b,
         "department": enforcement,
         "staff": officer_b.staff,
@@ -734,6 +751,8 @@ CONTROLS = {
     "hazards:measure": "measure",
     "GET /api/v1/set-asides/{id}/": "set_aside",
     "hazards:two_lists": "enterprise",
+    "planning:detail": "plan",
+    "GET /api/v1/plans/{id}/": "plan",
 }
 
 
