@@ -25,7 +25,7 @@ def test_a_unit_planned_by_the_city_and_a_district_is_flagged_with_both_plans(wo
     district = services.plan_generate(actor=world.user("officer_a"), year=Y)
     assert selectors.plan_conflicts(district) == []  # alone, nothing to compare
     city = services.plan_generate(actor=world.user("officer_city"), year=Y, acknowledge_over_capacity=True)
-    for plan, other in ((district, city), (city, district)):
+    for plan in (district, city):
         found = selectors.plan_conflicts(plan)
         assert [(c.unit_name, c.kind) for c in found] == [("迁移化工", "two_subjects"), ("迁移化工", "over_cap")]
         assert set(found[0].plan_ids) == {district.pk, city.pk}
