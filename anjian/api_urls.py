@@ -9,7 +9,7 @@ from anjian.hazards.api import HazardViewSet, MeasureViewSet, SetAsideViewSet, T
 from anjian.inspections.api import ChecklistViewSet, InspectionViewSet
 from anjian.org.api import AgencyViewSet, DepartmentViewSet, StaffViewSet
 from anjian.planning import api as planning_api
-from anjian.planning.api import PlanViewSet
+from anjian.planning.api import DrawViewSet, PlanViewSet
 from anjian.stats import api_urls as stats_api
 
 router = DefaultRouter()
@@ -18,6 +18,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("staff", StaffViewSet, basename="staff")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("plans", PlanViewSet, basename="plan")
+router.register("draws", DrawViewSet, basename="draw")
 router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("hazards", HazardViewSet, basename="hazard")

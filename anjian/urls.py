@@ -38,6 +38,7 @@ urlpatterns = [
     path("documents/", include("anjian.documents.urls")),
     path("cases/", include("anjian.cases.urls")),
     path("", include("anjian.stats.urls")),  # the workbench, the dashboard, the returns (issue 11)
+    path("public/draws/", include("anjian.planning.urls_public")),  # no login: random draws and their verification (issue 13)
     path("public/", include("anjian.cases.urls_public")),  # no login: the penalty decisions made public (安全生产法 §78)
     path("law/", include("anjian.legal.urls")),
     path("org/", include("anjian.org.urls")),

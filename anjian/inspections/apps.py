@@ -5,3 +5,10 @@ class InspectionsConfig(AppConfig):
     name = "anjian.inspections"
     label = "inspections"
     verbose_name = "监督检查"
+
+    def ready(self) -> None:
+        from anjian.inspections import services
+        from anjian.planning import selectors as planning_selectors
+
+        # A random draw avoids the officers who inspected the unit last time (issue 13 item 5).
+        planning_selectors.register_last_inspectors_provider(services.last_inspectors)

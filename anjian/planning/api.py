@@ -21,7 +21,7 @@ from anjian.core.scoping import scope_for
 from anjian.law import planning as pl
 from anjian.org.models import Agency
 from anjian.planning import selectors, services
-from anjian.planning.models import AnnualPlan, GradingProfile, PlanItem
+from anjian.planning.models import AnnualPlan, Draw, GradingProfile, PlanItem
 
 YEAR_ERRORS: dict[str, Any] = {
     "invalid": "年度应为四位数字。",
@@ -278,3 +278,97 @@ urlpatterns = [
     path("planning/capacity/", CapacityView.as_view(), name="api-planning-capacity"),
     path("planning/profiles/", ProfileListView.as_view(), name="api-planning-profiles"),
 ]
+
+
+# --- random draws (双随机) ------------------------------------------------------------------------------
+class DrawSerializer(serializers.ModelSerializer[Draw]):
+    agency_name = serializers.CharField(source="owner_agency.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Draw
+        fields = [
+            "id",
+            "public_id",
+            "title",
+            "agency_name",
+            "status",
+            "status_label",
+            "filters",
+            "filters_text",
+            "count",
+            "per_inspection",
+            "planned_on",
+            "draw_at",
+            "commitment",
+            "beacon",
+            "seed",
+            "drawn_at",
+            "publish_due",
+        ]
+
+
+class DrawDetailSerializer(DrawSerializer):
+    result = serializers.SerializerMethodField()
+
+    class Meta(DrawSerializer.Meta):
+        fields = DrawSerializer.Meta.fields + ["result"]
+
+    def get_result(self, obj: Draw) -> list[dict[str, Any]]:
+        return selectors.draw_result_rows(obj)
+
+
+class DrawCommitSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=100)
+    filters = serializers.DictField(
+        child=serializers.CharField(max_length=100, allow_blank=True), required=False, default=dict, help_text="企业台账的筛选条件（与台账列表相同的键）"
+    )
+    count = serializers.IntegerField(
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={"invalid": "抽取数量应为整数。", "min_value": "抽取数量至少为1。", "max_value": "抽取数量过大。", "max_string_length": "抽取数量应为整数。"},
+    )
+    per_inspection = serializers.IntegerField(
+        min_value=2,
+        max_value=20,
+        default=2,
+        error_messages={"invalid": "应为整数。", "min_value": "每户至少两名执法人员。", "max_value": "不超过20人。", "max_string_length": "应为整数。"},
+    )
+    planned_on = serializers.DateField(error_messages={"invalid": "日期格式应为YYYY-MM-DD。"})
+    draw_at = serializers.DateTimeField(error_messages={"invalid": "时间格式应为YYYY-MM-DDTHH:MM。"})
+
+
+class BeaconSerializer(serializers.Serializer[Any]):
+    beacon = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Draw]):
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return DrawSerializer if self.action == "list" else DrawDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Draw]:
+        return selectors.draw_list(user=self.request.user)
+
+    def get_object(self) -> Draw:
+        return selectors.draw_get(user=self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]
+
+    @extend_schema(request=DrawCommitSerializer, responses=DrawDetailSerializer, summary="公示抽取条件（对象库、人员库的SHA-256与抽取时间）")
+    def create(self, request: Request) -> Response:
+        ser = DrawCommitSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = services.draw_commit(actor=request.user, **ser.validated_data)
+        return Response(DrawDetailSerializer(d).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=BeaconSerializer, responses=DrawDetailSerializer, summary="到公示时间后抽取")
+    @action(detail=True, methods=["post"])
+    def perform(self, request: Request, pk: str | None = None) -> Response:
+        ser = BeaconSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = services.draw_perform(actor=request.user, draw=self.get_object(), **ser.validated_data)
+        return Response(DrawDetailSerializer(d).data)
+
+    @extend_schema(responses=dict, summary="重新抽取并核对结果")
+    @action(detail=True, methods=["get"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        ok, message = services.draw_verify(self.get_object())
+        return Response({"verified": ok, "message": message})

@@ -15,3 +15,8 @@ PLAN_TRANSITIONS: dict[str, set[str]] = {
     PlanStatus.APPROVED: {PlanStatus.SUPERSEDED},  # when a revised version is approved
     PlanStatus.SUPERSEDED: set(),
 }
+
+
+class DrawStatus(models.TextChoices):
+    COMMITTED = "committed", "已公示抽取条件"
+    DRAWN = "drawn", "已抽取"

@@ -84,3 +84,44 @@ class SubmitForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=300, required=False)
+
+
+class DrawCommitForm(forms.Form):
+    title = forms.CharField(label="抽取事项", max_length=100, error_messages={"required": "请填写抽取事项。"})
+    filters = forms.CharField(
+        label="对象库（企业台账筛选条件）",
+        max_length=500,
+        required=False,
+        help_text="在企业台账筛选后，复制地址栏“?”之后的部分，如 sector=hazchem&standardization=none；留空为本机关可见的全部单位",
+    )
+    count = forms.IntegerField(
+        label="抽取单位数",
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={"invalid": "应为整数。", "min_value": "至少抽取1户。", "max_value": "数量过大。", "required": "请填写抽取单位数。"},
+    )
+    per_inspection = forms.IntegerField(
+        label="每户执法人员数",
+        min_value=2,
+        max_value=20,
+        initial=2,
+        error_messages={"invalid": "应为整数。", "min_value": "每户至少两名执法人员。", "max_value": "不超过20人。", "required": "请填写人数。"},
+    )
+    planned_on = forms.DateField(
+        label="计划检查日期", error_messages={"invalid": "日期格式应为YYYY-MM-DD。", "required": "请填写计划检查日期。"}, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    draw_at = forms.DateTimeField(
+        label="抽取时间（公示）",
+        error_messages={"invalid": "时间格式应为YYYY-MM-DD HH:MM。", "required": "请填写抽取时间。"},
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def clean_filters(self) -> dict[str, str]:
+        from urllib.parse import parse_qsl
+
+        raw = (self.cleaned_data.get("filters") or "").strip().lstrip("?")
+        return {k: v for k, v in parse_qsl(raw) if k != "page" and k != "sort"}
+
+
+class DrawPerformForm(forms.Form):
+    beacon = forms.CharField(label="公开随机数（可空）", max_length=100, required=False, help_text="抽取时公布的外部随机数，如当期彩票开奖号码；记录后任何人可据此复核")

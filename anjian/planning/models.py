@@ -15,7 +15,7 @@ from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
 from anjian.enterprises.models import Enterprise
 from anjian.org.models import Agency
-from anjian.planning.choices import PlanStatus
+from anjian.planning.choices import DrawStatus, PlanStatus
 
 
 class GradingProfile(models.Model):
@@ -166,3 +166,51 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_name} {self.count}次"
+
+
+class DrawQuerySet(ScopedQuerySet["Draw"]):
+    pass
+
+
+class Draw(models.Model):
+    """A random draw (双随机): the pools and parameters committed before the draw, then the result.
+
+    Everything ``anjian.law.draw.run`` needs is stored, so that anyone can re-run it
+    (``anjian draw verify <id>``, the public page)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
+    owner_agency = models.ForeignKey(Agency, verbose_name="组织抽取的机关", on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField("公开编号", unique=True, editable=False)
+    title = models.CharField("抽取事项", max_length=100)
+    status = models.CharField("状态", max_length=16, choices=DrawStatus.choices, default=DrawStatus.COMMITTED)
+    filters = models.JSONField("对象库筛选条件", default=dict, blank=True)
+    filters_text = models.CharField("筛选条件（文字）", max_length=500, blank=True)
+    units = models.JSONField("对象库（单位编号，升序）", default=list)
+    unit_names = models.JSONField("对象库单位名称", default=dict)
+    officers = models.JSONField("执法人员库（人员编号，升序）", default=list)
+    officer_names = models.JSONField("执法人员姓名与证号", default=dict)
+    exclusions = models.JSONField("回避（单位 → 人员）", default=dict, blank=True)
+    count = models.PositiveIntegerField("抽取单位数")
+    per_inspection = models.PositiveSmallIntegerField("每户执法人员数", default=2)
+    planned_on = models.DateField("计划检查日期")
+    draw_at = models.DateTimeField("公布的抽取时间")
+    commitment = models.JSONField("抽取前公示的承诺值", default=dict)
+    beacon = models.CharField("公开随机数", max_length=100, blank=True, help_text="抽取时公布的外部随机数（如当期彩票开奖号码），可空")
+    seed = models.CharField("随机种子", max_length=64, blank=True)
+    result = models.JSONField("抽取结果", default=list, blank=True)
+    publish_due = models.DateField("结果公示期限", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="组织人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("公示时间", auto_now_add=True)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
+
+    objects = DrawQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "双随机抽取"
+        verbose_name_plural = "双随机抽取"
+        indexes = [models.Index(fields=["jurisdiction", "-created_at"], name="draw_jur_created_idx")]  # the draw list
+
+    def __str__(self) -> str:
+        return f"{self.owner_agency.short_name}·{self.title}"

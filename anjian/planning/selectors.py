@@ -39,6 +39,25 @@ def register_open_major_hazards_provider(fn: Callable[[Iterable[int]], dict[int,
         _open_major_hazards.append(fn)
 
 
+# The officers of each unit's last inspection come from ``anjian.inspections`` (a layer above), for
+# the draw's conflict avoidance (回避); registered at start-up (inspections/apps.py).
+_last_inspectors: list[Callable[[Iterable[int]], dict[int, list[int]]]] = []
+
+
+def register_last_inspectors_provider(fn: Callable[[Iterable[int]], dict[int, list[int]]]) -> None:
+    if fn not in _last_inspectors:
+        _last_inspectors.append(fn)
+
+
+def last_inspectors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    ids = list(unit_ids)
+    out: dict[int, list[int]] = {}
+    for provider in _last_inspectors:
+        for k, v in provider(ids).items():
+            out.setdefault(k, []).extend(v)
+    return out
+
+
 def calendar() -> WorkCalendar:
     return lawcal.work_calendar()
 
@@ -197,3 +216,42 @@ def _planned(item: PlanItem, plan: AnnualPlan) -> pl.PlannedCount:
 
 def may_plan(user: Any) -> bool:
     return scope_for(user).has_role(Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
+
+
+# --- draws --------------------------------------------------------------------------------------------
+def draw_officers(agency: Agency, day: dt.date) -> list[tuple[int, str, str]]:
+    """(staff id, name, certificate number) of the agency's officers eligible on ``day``: a
+    membership valid that day with the officer role, a civil servant, a certificate valid that day
+    (its dated events included, LEGAL.md §8). Three queries."""
+    ms = list(Membership.objects.valid_on(day).filter(agency=agency, staff__kind=StaffKind.CIVIL_SERVANT, role_grants__role=Role.OFFICER).select_related("staff").distinct())
+    staff = {m.staff_id: m.staff for m in ms}
+    out = []
+    certs: dict[int, list[Certificate]] = {}
+    for c in Certificate.objects.filter(staff_id__in=list(staff)).prefetch_related("events").order_by("-valid_to"):
+        certs.setdefault(c.staff_id, []).append(c)
+    for sid, s in sorted(staff.items()):
+        for c in certs.get(sid, []):
+            if c.status_on(day, list(c.events.all()))[0]:
+                out.append((sid, s.name, c.number))
+                break
+    return out
+
+
+def draw_list(*, user: Any) -> QuerySet[Any]:
+    from anjian.planning.models import Draw
+
+    return Draw.objects.for_user(user).select_related("owner_agency", "created_by").order_by("-created_at", "-id")
+
+
+def draw_get(*, user: Any, pk: Any) -> Any:
+    from anjian.planning.models import Draw
+
+    return get_for_user(Draw.objects.select_related("owner_agency", "created_by", "drawn_by"), user, pk)
+
+
+def draw_result_rows(d: Any) -> list[dict[str, Any]]:
+    """The result with the names recorded at commitment (the public page shows these)."""
+    return [
+        {"unit": r["unit"], "unit_name": d.unit_names.get(str(r["unit"]), ""), "officers": r["officers"], "officer_names": [d.officer_names.get(str(o), "") for o in r["officers"]]}
+        for r in d.result
+    ]

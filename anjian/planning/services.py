@@ -4,6 +4,8 @@ edits, submission, return, approval and revision. One transaction per action; ro
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -14,13 +16,15 @@ from django.utils import timezone
 from anjian.core import audit
 from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from anjian.core.scoping import require_owner, scope_for
+from anjian.core.validators import date_bounds_error
+from anjian.law import draw as dr
 from anjian.law import planning as pl
 from anjian.law.errors import LawError
 from anjian.org.choices import Role
 from anjian.org.models import Agency
 from anjian.planning import selectors
-from anjian.planning.choices import PlanStatus
-from anjian.planning.models import AnnualPlan, CapacityInput, PlanItem
+from anjian.planning.choices import DrawStatus, PlanStatus
+from anjian.planning.models import AnnualPlan, CapacityInput, Draw, PlanItem
 
 PLAN_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
 APPROVE_ROLES = (Role.LEADER,)
@@ -297,3 +301,113 @@ def item_get(*, actor: Any, plan: AnnualPlan, pk: Any) -> PlanItem:
     if item is None:
         raise NotFound()
     return item
+
+
+# --- random draws (双随机) --------------------------------------------------------------------------
+DRAW_ROLES = (Role.DEPT_HEAD, Role.LEADER)
+PUBLISH_DAYS = 20  # results published within 20 days (LEGAL.md §6, practice, CFG)
+
+
+def _choice_label(form: Any, key: str, value: Any) -> str:
+    flat: dict[str, str] = {}
+    for k, v in getattr(form.fields[key], "choices", []) or []:
+        if isinstance(v, list | tuple):  # an option group
+            flat.update({str(k2): str(v2) for k2, v2 in v})
+        else:
+            flat[str(k)] = str(v)
+    return flat.get(str(value), str(value))
+
+
+def draw_inputs(d: Draw) -> dr.Inputs:
+    """The inputs of ``anjian.law.draw`` as stored on the draw: re-running them is the verification."""
+    return dr.Inputs(
+        units=tuple(d.units), officers=tuple(d.officers), count=d.count, per_inspection=d.per_inspection, draw_at=d.commitment.get("draw_at", ""),
+        exclusions={int(k): tuple(v) for k, v in d.exclusions.items()}, beacon=d.beacon, reference=str(d.public_id),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def draw_commit(
+    *, actor: Any, title: str, filters: Mapping[str, Any], filters_text: str = "", count: Any, per_inspection: Any = 2, planned_on: dt.date, draw_at: dt.datetime
+) -> Draw:
+    """Fix and publish the pools and parameters before the draw (their SHA-256 go public).
+
+    The unit pool is the ledger filtered as the actor's ledger list would be (``filters`` are the
+    ledger's); the officer pool is the bureau's officers with a certificate valid on ``planned_on``;
+    the officers of each unit's last inspection are excluded for it (回避)."""
+    from anjian.enterprises import selectors as ent_selectors
+
+    agency = _actor_agency(actor, DRAW_ROLES)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("请填写抽取事项。", fields={"title": "请填写抽取事项。"})
+    now = timezone.now()
+    if draw_at is None or draw_at <= now:
+        raise ValidationFailed("抽取时间须晚于现在：抽取条件应在抽取前公示。", fields={"draw_at": "抽取时间须晚于现在。"})
+    if planned_on is None or planned_on < timezone.localtime(draw_at).date():
+        raise ValidationFailed("计划检查日期不能早于抽取日期。", fields={"planned_on": "计划检查日期不能早于抽取日期。"})
+    if (msg := date_bounds_error(planned_on, "end")) is not None:
+        raise ValidationFailed(msg, fields={"planned_on": msg})
+    try:
+        n, per = int(str(count)), int(str(per_inspection))
+    except ValueError:
+        raise ValidationFailed("抽取数量和人数应为整数。", fields={"count": "应为整数。"}) from None
+    from anjian.enterprises.forms import EnterpriseFilterForm
+
+    form = EnterpriseFilterForm({k: v for k, v in dict(filters).items() if k in EnterpriseFilterForm.FILTER_KEYS}, scope=scope_for(actor))
+    if not form.is_valid():
+        raise ValidationFailed("对象库筛选条件有误。", fields={f"filters.{k}": [str(m) for m in v] for k, v in form.errors.items()})
+    clean = form.filters()
+    if not filters_text:
+        filters_text = "；".join(f"{form.fields[k].label}：{_choice_label(form, k, v)}" for k, v in clean.items()) or "全部单位"
+    rows = list(ent_selectors.enterprise_list(user=actor, filters=clean).values_list("id", "name"))
+    officers = selectors.draw_officers(agency, planned_on)
+    unit_ids = sorted(r[0] for r in rows)
+    exclusions = {u: sorted(set(v)) for u, v in selectors.last_inspectors(unit_ids).items() if v}
+    d = Draw(
+        jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, public_id=uuid.uuid4(), title=title[:100], filters={k: str(v) for k, v in clean.items()}, filters_text=filters_text[:500],
+        units=unit_ids, unit_names={str(i): name for i, name in rows}, officers=sorted(o[0] for o in officers),
+        officer_names={str(o[0]): f"{o[1]}（执法证{o[2]}）" for o in officers}, exclusions={str(k): v for k, v in exclusions.items()},
+        count=n, per_inspection=per, planned_on=planned_on, draw_at=draw_at, created_by=actor,
+    )  # fmt: skip
+    d.commitment = {"draw_at": timezone.localtime(draw_at).isoformat()}
+    inputs = draw_inputs(d)
+    try:
+        dr.check(inputs)
+    except LawError as exc:
+        raise _law(exc) from None
+    d.commitment = inputs.commitment()
+    d.save()
+    audit.record(actor=actor, action="draw.commit", obj=d, after=d.commitment)
+    return d
+
+
+@transaction.atomic
+def draw_perform(*, actor: Any, draw: Draw, beacon: str = "") -> Draw:
+    """Draw at or after the published time; the result, the seed and the publication date are stored."""
+    d = Draw.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=draw.pk)
+    require_owner(actor, d, roles=DRAW_ROLES, what="该抽取")
+    if d.status != DrawStatus.COMMITTED:
+        raise DomainError("该抽取已完成，不能重复抽取。", code="bad_state")
+    if timezone.now() < d.draw_at:
+        raise DomainError(f"未到公示的抽取时间（{timezone.localtime(d.draw_at):%Y年%m月%d日 %H:%M}），不能抽取。", code="too_early", article=dr.ARTICLE_DRAW)
+    d.beacon = (beacon or "").strip()[:100]
+    try:
+        res = dr.run(draw_inputs(d))
+    except LawError as exc:
+        raise _law(exc) from None
+    d.seed, d.result, d.status, d.drawn_by, d.drawn_at = res.seed, res.as_list(), DrawStatus.DRAWN, actor, timezone.now()
+    d.publish_due = timezone.localdate() + dt.timedelta(days=PUBLISH_DAYS)
+    d.save(update_fields=["beacon", "seed", "result", "status", "drawn_by", "drawn_at", "publish_due"])
+    audit.record(actor=actor, action="draw.perform", obj=d, after={"seed": d.seed, "drawn": len(d.result), "beacon": d.beacon})
+    return d
+
+
+def draw_verify(d: Draw) -> tuple[bool, str]:
+    """Re-run the stored draw; anyone may (the public page, ``anjian draw verify <id>``)."""
+    if d.status != DrawStatus.DRAWN:
+        return False, "尚未抽取。"
+    try:
+        return dr.verify(draw_inputs(d), d.result, d.seed)
+    except LawError as exc:
+        return False, exc.message

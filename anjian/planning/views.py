@@ -23,7 +23,7 @@ from anjian.law import planning as pl
 from anjian.org.models import Agency
 from anjian.planning import selectors, services
 from anjian.planning.choices import PlanStatus
-from anjian.planning.forms import CapacityForm, GenerateForm, ItemForm, ReasonForm, SubmitForm, YearForm
+from anjian.planning.forms import CapacityForm, DrawCommitForm, DrawPerformForm, GenerateForm, ItemForm, ReasonForm, SubmitForm, YearForm
 from anjian.planning.models import AnnualPlan
 
 PAGE_SIZE = 100
@@ -182,3 +182,73 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, ReasonForm, "reason", services.plan_revise, "已建立{plan}（草稿），原版本继续有效，直至新版本批准。")
+
+
+# --- random draws (双随机) ------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def draw_list(request: HttpRequest) -> HttpResponse:
+    agency = _member_agency(request)
+    if agency is None:
+        return refused(request, "您不是执法机关的在职人员，不能查看双随机抽取。", "/")
+    scope = scope_for(request.user)
+    may_draw = scope.has_role(*services.DRAW_ROLES)
+    form = DrawCommitForm(request.POST or None, initial={"per_inspection": 2})
+    error: DomainError | None = None
+    status = 200
+    if request.method == "POST":
+        if not may_draw:
+            return refused(request, "组织双随机抽取须由科室负责人或局领导办理。", "/planning/draws/")
+        if form.is_valid():
+            d, error, status = call_service(form, lambda: services.draw_commit(actor=request.user, **form.cleaned_data))
+            if d is not None:
+                messages.success(request, "抽取条件已公示。到抽取时间后方可抽取。")
+                return redirect("planning:draw", pk=d.pk)
+        status = status if status != 200 else 422
+    draws = list(selectors.draw_list(user=request.user)[:200])
+    return render(request, "planning/draws.html", {"draws": draws, "form": form, "error": error, "may_draw": may_draw}, status=status)
+
+
+def _draw_page(request: HttpRequest, d: Any, *, form: Any = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
+    scope = scope_for(request.user)
+    ok, message = services.draw_verify(d) if d.status == "drawn" else (False, "")
+    ctx = {
+        "d": d, "rows": selectors.draw_result_rows(d), "verified": ok, "verify_message": message, "form": form or DrawPerformForm(), "error": error,
+        "may_perform": d.status == "committed" and scope.agency_id == d.owner_agency_id and scope.has_role(*services.DRAW_ROLES),
+    }  # fmt: skip
+    return render(request, "planning/draw.html", ctx, status=status)
+
+
+@login_required
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _draw_page(request, selectors.draw_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def draw_perform(request: HttpRequest, pk: int) -> HttpResponse:
+    d = selectors.draw_get(user=request.user, pk=pk)
+    form = DrawPerformForm(request.POST)
+    error, status = None, 422
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.draw_perform(actor=request.user, draw=d, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, "抽取完成，结果已公示。")
+            return redirect("planning:draw", pk=d.pk)
+        status = status if status != 200 else 422
+    return _draw_page(request, d, form=form, error=error, status=status)
+
+
+@require_http_methods(["GET"])
+def draw_public(request: HttpRequest, public_id: str) -> HttpResponse:
+    """No login: the committed inputs, the result and its verification, for anyone (双随机、一公开)."""
+    from django.http import Http404
+
+    from anjian.planning.models import Draw
+
+    d = Draw.objects.select_related("owner_agency").filter(public_id=public_id).first()
+    if d is None:
+        raise Http404
+    ok, message = services.draw_verify(d) if d.status == "drawn" else (False, "尚未抽取。")
+    rows = selectors.draw_result_rows(d)
+    return render(request, "planning/draw_public.html", {"d": d, "rows": rows, "verified": ok, "verify_message": message})

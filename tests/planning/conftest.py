@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import make_uscc
-from tests.inspections.conftest import calendar  # noqa: F401
+from tests.inspections.conftest import calendar, checklist  # noqa: F401
 
 Y = 2026
 

@@ -88,6 +88,17 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/planning/capacity/": "login",
     "POST /api/v1/planning/capacity/": "login",
     "GET /api/v1/planning/profiles/": "login",
+    # Random draws (双随机): the staff pages and API scoped like plans; the public page needs no
+    # login and is addressed by the draw's random public id, not its number.
+    "planning:draws": "login",
+    "planning:draw": "object:draw",
+    "planning:draw_perform": "object:draw",
+    "draw-public": "public",
+    "GET /api/v1/draws/": "login",
+    "POST /api/v1/draws/": "login",
+    "GET /api/v1/draws/{id}/": "object:draw",
+    "POST /api/v1/draws/{id}/perform/": "object:draw",
+    "GET /api/v1/draws/{id}/verify/": "object:draw",
     "inspections:list": "login",
     "inspections:findings": "login",
     "inspections:keepalive": "login",
@@ -486,7 +497,7 @@ def enumerate_routes() -> set[str]:
     return keys
 
 
-SAMPLE = {"child": "sites", "upload_id": str(uuid.UUID(int=1)), "year": "2026", "code": "defence_statement", "token": "x" * 32}
+SAMPLE = {"child": "sites", "upload_id": str(uuid.UUID(int=1)), "public_id": str(uuid.UUID(int=1)), "year": "2026", "code": "defence_statement", "token": "x" * 32}
 
 
 def fill(path: str, ident: str, **extra: str) -> str:
@@ -671,8 +682,12 @@ def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_pat
     from anjian.planning import services as planning
 
     plan = planning.plan_generate(actor=officer_b, year=2026)
+    draw = planning.draw_commit(
+        actor=world.user("depthead_b"), title="福山抽查", filters={}, count=1, planned_on=today + dt.timedelta(days=3), draw_at=timezone.now() + dt.timedelta(days=1)
+    )
     return {
         "plan": plan,
+        "draw": draw,
         "agency": world.agency_b,
         "department": enforcement,
         "staff": officer_b.staff,
@@ -752,6 +767,7 @@ CONTROLS = {
     "GET /api/v1/set-asides/{id}/": "set_aside",
     "hazards:two_lists": "enterprise",
     "planning:detail": "plan",
+    "planning:draw": "draw",
     "GET /api/v1/plans/{id}/": "plan",
 }
 
