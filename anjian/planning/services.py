@@ -24,7 +24,7 @@ from anjian.org.choices import Role
 from anjian.org.models import Agency
 from anjian.planning import selectors
 from anjian.planning.choices import DrawStatus, PlanStatus
-from anjian.planning.models import AnnualPlan, CapacityInput, Draw, PlanItem
+from anjian.planning.models import AnnualPlan, CapacityInput, Draw, GradingProfile, PlanItem
 
 PLAN_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
 APPROVE_ROLES = (Role.LEADER,)
@@ -411,3 +411,26 @@ def draw_verify(d: Draw) -> tuple[bool, str]:
         return dr.verify(draw_inputs(d), d.result, d.seed)
     except LawError as exc:
         return False, exc.message
+
+
+# --- grading profiles ----------------------------------------------------------------------------------
+@transaction.atomic
+def profile_load(*, actor: Any, code: str, name: str, province: str, data: Mapping[str, Any], source: str) -> GradingProfile:
+    """Load (or replace) a province's own grading profile, validated by the engine first. It then
+    takes the place of the sample (示例配置) for that province's agencies (LEGAL.md §6: CFG)."""
+    if not (len(province) == 6 and province.isdigit() and province.endswith("0000")):
+        raise ValidationFailed("省份应为6位区划代码，如370000。", fields={"province": "省份应为6位区划代码，如370000。"})
+    if not (source or "").strip():
+        raise ValidationFailed("请填写依据文件。", fields={"source": "请填写依据文件。"})
+    try:
+        pl.profile_from_data(data)
+    except LawError as exc:
+        raise _law(exc) from None
+    row, created = GradingProfile.objects.select_for_update().get_or_create(code=code, defaults={"name": name, "province": province, "data": dict(data)})
+    if row.is_sample and not created:
+        raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
+    before = None if created else {"data": row.data, "source": row.source}
+    row.name, row.province, row.data, row.source, row.is_sample, row.active = name[:100], province, dict(data), source.strip()[:300], False, True
+    row.save()
+    audit.record(actor=actor, action="planning.profile", obj=row, before=before, after={"code": code, "province": province, "source": row.source}, jurisdiction_id=None)
+    return row

@@ -284,3 +284,28 @@ def test_list_endpoints_have_a_fixed_query_count(world: Any, units: dict[str, An
     plan = AnnualPlan.objects.get(year=Y)
     assert plan.items.count() == 36
     assert measure() == before
+
+
+def test_a_province_loads_its_own_profile_by_command(world: Any, tmp_path: Any) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "sd.json"
+    path.write_text(json.dumps(pl.SAMPLE_PROFILE), encoding="utf-8")
+    out = StringIO()
+    call_command("planning", "load-profile", str(path), code="sd-2026", name="山东省分级检查频次", province="370000", source="鲁应急发〔2026〕1号", stdout=out)
+    assert "已载入并启用" in out.getvalue() and selectors.profile_for(world.agency_a).code == "sd-2026"  # type: ignore[union-attr]
+    path.write_text(json.dumps({"rules": []}), encoding="utf-8")
+    with pytest.raises(CommandError, match="至少应有一条规则"):
+        call_command("planning", "load-profile", str(path), code="sd-2027", name="x", province="370000", source="x")
+    with pytest.raises(CommandError, match="区划代码"):
+        call_command("planning", "load-profile", str(path), code="sd-2027", name="x", province="37", source="x")
+    with pytest.raises(CommandError, match="无法读取"):
+        call_command("planning", "load-profile", str(tmp_path / "none.json"), code="x", name="x", province="370000", source="x")
+    with pytest.raises(ValidationFailed, match="示例配置不能被覆盖"):
+        services.profile_load(actor=None, code="sample-shanxi-2025", name="x", province="370000", data=pl.SAMPLE_PROFILE, source="x")
+    with pytest.raises(ValidationFailed):
+        services.profile_load(actor=None, code="x", name="x", province="370000", data=pl.SAMPLE_PROFILE, source=" ")
