@@ -166,7 +166,12 @@ class PlanDetailSerializer(PlanSerializer):
     conflicts = serializers.SerializerMethodField()
 
     class Meta(PlanSerializer.Meta):
-        fields = PlanSerializer.Meta.fields + ["profile_name", "capacity", "fit_summary", "cuts", "conflicts"]
+        fields = PlanSerializer.Meta.fields + ["profile_name", "capacity", "fit_summary", "cuts", "conflicts", "months"]
+
+    months = serializers.SerializerMethodField()
+
+    def get_months(self, obj: AnnualPlan) -> list[dict[str, Any]]:
+        return selectors.plan_months(obj)
 
     def get_conflicts(self, obj: AnnualPlan) -> list[dict[str, Any]]:
         return [{"unit_id": c.unit_id, "unit_name": c.unit_name, "kind": c.kind, "message": c.message, "plan_ids": list(c.plan_ids)} for c in selectors.plan_conflicts(obj)]

@@ -255,3 +255,15 @@ def draw_result_rows(d: Any) -> list[dict[str, Any]]:
         {"unit": r["unit"], "unit_name": d.unit_names.get(str(r["unit"]), ""), "officers": r["officers"], "officer_names": [d.officer_names.get(str(o), "") for o in r["officers"]]}
         for r in d.result
     ]
+
+
+def plan_months(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """The month-by-month schedule: inspections and officer-workdays per month (one query)."""
+    n = [0] * 13
+    days = [Decimal(0)] * 13
+    for months, cost in plan.items.filter(count__gt=0).values_list("months", "cost").iterator(chunk_size=5000):
+        for m in months:
+            if 1 <= m <= 12:
+                n[m] += 1
+                days[m] += cost
+    return [{"month": m, "inspections": n[m], "workdays": str(days[m])} for m in range(1, 13)]

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, F, Sum
 from django.utils import timezone
 
 from anjian.core import audit
@@ -147,6 +148,22 @@ def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowled
         last = AnnualPlan.objects.filter(owner_agency=agency, year=y).order_by("-version").first()
         version = last.version + 1 if last else 1
         previous = last
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent generation of the same year loses cleanly
+            plan = _create_plan(agency=agency, y=y, version=version, cap=cap, profile=profile, fitted=fitted, ack=acknowledge_over_capacity, previous=previous, actor=actor)
+    except IntegrityError:
+        raise DomainError(f"{agency.short_name}{y}年度计划正由他人同时生成，请刷新后查看。", code="plan_exists") from None
+    audit.record(
+        actor=actor, action="plan.generate", obj=plan,
+        after={"year": y, "version": version, "units": len(fitted.proposals), "demand": str(fitted.demand), "available": str(cap.available), "cuts": len(fitted.cuts), "provisional": cap.provisional},
+    )  # fmt: skip
+    return plan
+
+
+def _create_plan(
+    *, agency: Agency, y: int, version: int, cap: pl.Capacity, profile: GradingProfile, fitted: pl.Fit, ack: bool, previous: AnnualPlan | None, actor: Any
+) -> AnnualPlan:
+    acknowledge_over_capacity = ack
     plan = AnnualPlan.objects.create(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, year=y, version=version, provisional=cap.provisional, profile=profile,
         profile_name=str(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
@@ -163,10 +180,6 @@ def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowled
         ],
         batch_size=2000,
     )  # fmt: skip
-    audit.record(
-        actor=actor, action="plan.generate", obj=plan,
-        after={"year": y, "version": version, "units": len(fitted.proposals), "demand": str(fitted.demand), "available": str(cap.available), "cuts": len(fitted.cuts), "provisional": cap.provisional},
-    )  # fmt: skip
     return plan
 
 
@@ -177,8 +190,9 @@ def _locked(plan: AnnualPlan, actor: Any, *, roles: tuple[str, ...] = PLAN_ROLES
 
 
 def _recompute(plan: AnnualPlan) -> None:
-    total = sum((i.cost * i.count for i in plan.items.all().only("cost", "count")), Decimal(0))
-    plan.demand = total
+    # One aggregate, not a loop over the items: a city's plan may hold tens of thousands of units.
+    total = plan.items.aggregate(t=Sum(F("cost") * F("count"), output_field=DecimalField(max_digits=14, decimal_places=2)))["t"]
+    plan.demand = total or Decimal(0)
     if plan.demand <= plan.available:
         plan.over_capacity_ack = False
 

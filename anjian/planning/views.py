@@ -114,6 +114,7 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "error": error,
         "capacity_lines": plan.capacity.get("lines", []),
         "n_key": plan.items.filter(key=True).count(),
+        "months": selectors.plan_months(plan),
     }
     return render(request, "planning/detail.html", ctx, status=status)
 

@@ -309,3 +309,21 @@ def test_a_province_loads_its_own_profile_by_command(world: Any, tmp_path: Any) 
         services.profile_load(actor=None, code="sample-shanxi-2025", name="x", province="370000", data=pl.SAMPLE_PROFILE, source="x")
     with pytest.raises(ValidationFailed):
         services.profile_load(actor=None, code="x", name="x", province="370000", data=pl.SAMPLE_PROFILE, source=" ")
+
+
+def test_a_plan_raised_over_capacity_needs_an_acknowledgement_to_submit(world: Any, units: dict[str, Any]) -> None:
+    capacity(world, deductions={"duty": "700"})  # 39.6 available; generation cuts to 36
+    plan = services.plan_generate(actor=world.user("officer_a"), year=Y)
+    item = plan.items.get(enterprise=units["none"])
+    services.plan_item_update(actor=world.user("officer_a"), item=item, count=4, months=[1, 4, 7, 10])  # 36 + 6 = 42 days
+    plan.refresh_from_db()
+    assert plan.over_capacity and not plan.over_capacity_ack
+    with pytest.raises(ValidationFailed) as info:
+        services.plan_submit(actor=world.user("officer_a"), plan=plan)
+    assert info.value.code == "over_capacity" and "超过可安排的39.60个工作日" in info.value.message
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+    done = services.plan_submit(actor=world.user("officer_a"), plan=plan, acknowledge_over_capacity=True)
+    assert done.status == "submitted" and done.over_capacity_ack
+    months = selectors.plan_months(done)
+    assert [m["inspections"] for m in months][0] >= 1 and sum(m["inspections"] for m in months) == sum(i.count for i in done.items.all())
