@@ -392,8 +392,8 @@ def spread_months(count: int, phase: int) -> tuple[int, ...]:
     """``count`` months spread evenly over the year, shifted by ``phase`` to balance the load."""
     if count <= 0:
         return ()
-    if count >= 12:
-        return tuple(range(1, 13))
+    if count >= 12:  # every month, some twice or more: one month per inspection
+        return tuple(sorted(i * 12 // count + 1 for i in range(count)))
     step = 12 / count
     offset = phase % max(1, int(step))
     return tuple(sorted({int(i * step) + offset + 1 for i in range(count)}))
