@@ -328,7 +328,11 @@ class DrawCommitSerializer(serializers.Serializer[Any]):
     filters = serializers.DictField(
         child=serializers.CharField(max_length=100, allow_blank=True), required=False, default=dict, help_text="企业台账的筛选条件（与台账列表相同的键）"
     )
+    share = serializers.CharField(max_length=10, required=False, allow_blank=True, default="", help_text="抽取比例（0至1，如0.1表示10%），与抽取户数二选一")
     count = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
         min_value=1,
         max_value=1_000_000,
         error_messages={"invalid": "抽取数量应为整数。", "min_value": "抽取数量至少为1。", "max_value": "抽取数量过大。", "max_string_length": "抽取数量应为整数。"},

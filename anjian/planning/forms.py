@@ -94,8 +94,10 @@ class DrawCommitForm(forms.Form):
         required=False,
         help_text="在企业台账筛选后，复制地址栏“?”之后的部分，如 sector=hazchem&standardization=none；留空为本机关可见的全部单位",
     )
+    share = forms.CharField(label="或抽取比例（如0.1）", max_length=10, required=False)
     count = forms.IntegerField(
         label="抽取单位数",
+        required=False,
         min_value=1,
         max_value=1_000_000,
         error_messages={"invalid": "应为整数。", "min_value": "至少抽取1户。", "max_value": "数量过大。", "required": "请填写抽取单位数。"},

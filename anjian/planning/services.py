@@ -5,6 +5,7 @@ edits, submission, return, approval and revision. One transaction per action; ro
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -342,7 +343,16 @@ def draw_inputs(d: Draw) -> dr.Inputs:
 
 @transaction.atomic
 def draw_commit(
-    *, actor: Any, title: str, filters: Mapping[str, Any], filters_text: str = "", count: Any, per_inspection: Any = 2, planned_on: dt.date, draw_at: dt.datetime
+    *,
+    actor: Any,
+    title: str,
+    filters: Mapping[str, Any],
+    filters_text: str = "",
+    count: Any = None,
+    share: Any = None,
+    per_inspection: Any = 2,
+    planned_on: dt.date,
+    draw_at: dt.datetime,
 ) -> Draw:
     """Fix and publish the pools and parameters before the draw (their SHA-256 go public).
 
@@ -362,10 +372,21 @@ def draw_commit(
         raise ValidationFailed("计划检查日期不能早于抽取日期。", fields={"planned_on": "计划检查日期不能早于抽取日期。"})
     if (msg := date_bounds_error(planned_on, "end")) is not None:
         raise ValidationFailed(msg, fields={"planned_on": msg})
+    if (count in (None, "")) == (share in (None, "")):
+        raise ValidationFailed("请填写抽取户数或抽取比例（二选一）。", fields={"count": "请填写抽取户数或抽取比例（二选一）。"})
     try:
-        n, per = int(str(count)), int(str(per_inspection))
+        per = int(str(per_inspection))
+        n = int(str(count)) if count not in (None, "") else 0
     except ValueError:
         raise ValidationFailed("抽取数量和人数应为整数。", fields={"count": "应为整数。"}) from None
+    ratio: Decimal | None = None
+    if share not in (None, ""):
+        try:
+            ratio = pl.to_share(share, "share")
+        except LawError as exc:
+            raise _law(exc) from None
+        if ratio <= 0:
+            raise ValidationFailed("抽取比例应大于0。", fields={"share": "抽取比例应大于0。"})
     from anjian.enterprises.forms import EnterpriseFilterForm
 
     form = EnterpriseFilterForm({k: v for k, v in dict(filters).items() if k in EnterpriseFilterForm.FILTER_KEYS}, scope=scope_for(actor))
@@ -377,6 +398,10 @@ def draw_commit(
     rows = list(ent_selectors.enterprise_list(user=actor, filters=clean).values_list("id", "name"))
     officers = selectors.draw_officers(agency, planned_on)
     unit_ids = sorted(r[0] for r in rows)
+    if ratio is not None:
+        # A share of the pool, rounded up (at least one unit when the pool is not empty).
+        n = int(math.ceil(len(unit_ids) * ratio)) if unit_ids else 0
+        filters_text = f"{filters_text}；按{ratio * 100:.0f}%抽取"
     exclusions = {u: sorted(set(v)) for u, v in selectors.last_inspectors(unit_ids).items() if v}
     d = Draw(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, public_id=uuid.uuid4(), title=title[:100], filters={k: str(v) for k, v in clean.items()}, filters_text=filters_text[:500],

@@ -186,3 +186,13 @@ def test_scope_api_and_pages(world: Any, pool: list[Any]) -> None:
         c.force_login(world.user("depthead_a"))  # a day later: the idle session has ended
         assert c.post(f"/planning/draws/{made.pk}/perform/", {"beacon": ""}).status_code == 302
         assert "核验通过" in c.get(f"/planning/draws/{made.pk}/").content.decode()
+
+
+def test_a_share_of_the_pool(world: Any, pool: list[Any]) -> None:
+    d = commit(world, count=None, share="0.5")
+    assert d.count == 3 and d.filters_text.endswith("按50%抽取")
+    assert commit(world, count=None, share="0.01").count == 1  # rounded up
+    for kw, field in [({"count": None}, "count"), ({"count": 2, "share": "0.5"}, "count"), ({"count": None, "share": "2"}, "share"), ({"count": None, "share": "0"}, "share")]:
+        with pytest.raises(ValidationFailed) as info:
+            commit(world, **kw)
+        assert field in info.value.fields
