@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anjian.core.api import IdField
 from anjian.core.errors import PermissionRefused
 from anjian.core.scoping import scope_for
 from anjian.law import planning as pl
@@ -111,12 +112,16 @@ class ProfileListView(APIView):
 
 
 class ItemSerializer(serializers.ModelSerializer[PlanItem]):
+    department_name = serializers.CharField(source="department.name", read_only=True, default="")
+
     class Meta:
         model = PlanItem
         fields = [
             "id",
             "enterprise",
             "enterprise_name",
+            "department",
+            "department_name",
             "group",
             "rule",
             "grade_label",
@@ -184,6 +189,7 @@ class GenerateSerializer(serializers.Serializer[Any]):
 
 
 class ItemUpdateSerializer(serializers.Serializer[Any]):
+    department = IdField(required=False, allow_null=True, default=None, help_text="承担科室（本机关）")
     count = serializers.IntegerField(
         min_value=0,
         max_value=366,

@@ -62,6 +62,7 @@ class CapacityForm(YearForm):
 
 
 class ItemForm(forms.Form):
+    department = forms.CharField(label="承担科室", max_length=20, required=False)
     count = forms.IntegerField(
         label="检查次数",
         min_value=0,

@@ -14,7 +14,7 @@ from django.db.models import Q
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
 from anjian.enterprises.models import Enterprise
-from anjian.org.models import Agency
+from anjian.org.models import Agency, Department
 from anjian.planning.choices import DrawStatus, PlanStatus
 
 
@@ -151,6 +151,7 @@ class PlanItem(models.Model):
     count = models.PositiveSmallIntegerField("计划检查次数")
     months = models.JSONField("安排月份", default=list, blank=True)
     cut_from = models.PositiveSmallIntegerField("削减前次数", null=True, blank=True)
+    department = models.ForeignKey(Department, verbose_name="承担科室（队伍）", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     edited = models.BooleanField("人工调整", default=False)
     note = models.CharField("备注", max_length=200, blank=True)
 

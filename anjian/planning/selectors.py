@@ -181,7 +181,7 @@ def plan_get(*, user: Any, pk: Any) -> AnnualPlan:
 
 
 def plan_items(plan: AnnualPlan) -> QuerySet[PlanItem]:
-    return plan.items.all().order_by("-key", "-frequency", "enterprise_name", "id")
+    return plan.items.select_related("department").order_by("-key", "-frequency", "enterprise_name", "id")
 
 
 def plan_conflicts(plan: AnnualPlan) -> list[pl.Conflict]:
@@ -267,3 +267,29 @@ def plan_months(plan: AnnualPlan) -> list[dict[str, Any]]:
                 n[m] += 1
                 days[m] += cost
     return [{"month": m, "inspections": n[m], "workdays": str(days[m])} for m in range(1, 13)]
+
+
+def default_teams(agency: Agency) -> dict[str, int | None]:
+    """Sector group → the department that takes it by default: the supervision department of that
+    sector (局队合一), else the enforcement team, else none."""
+    from anjian.org.choices import DepartmentKind
+    from anjian.org.models import Department
+
+    depts = list(Department.objects.filter(agency=agency).order_by("id"))
+    enforcement = next((d.pk for d in depts if d.kind == DepartmentKind.ENFORCEMENT), None)
+    out: dict[str, int | None] = {g: enforcement for g in pl.GROUP_NAMES}
+    for d in depts:
+        if d.kind == DepartmentKind.SUPERVISION and d.sector_group in out:
+            out[d.sector_group] = d.pk
+    return out
+
+
+def plan_team_months(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """Inspections per team (department) and month, for the schedule (one query)."""
+    rows: dict[str, list[int]] = {}
+    for name, months in plan.items.filter(count__gt=0).values_list("department__name", "months").iterator(chunk_size=5000):
+        counts = rows.setdefault(name or "未指定", [0] * 12)
+        for m in months:
+            if 1 <= m <= 12:
+                counts[m - 1] += 1
+    return [{"team": k, "months": v, "total": sum(v)} for k, v in sorted(rows.items())]

@@ -165,6 +165,7 @@ def _create_plan(
     *, agency: Agency, y: int, version: int, cap: pl.Capacity, profile: GradingProfile, fitted: pl.Fit, ack: bool, previous: AnnualPlan | None, actor: Any
 ) -> AnnualPlan:
     acknowledge_over_capacity = ack
+    teams = selectors.default_teams(agency)
     plan = AnnualPlan.objects.create(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, year=y, version=version, provisional=cap.provisional, profile=profile,
         profile_name=str(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
@@ -176,6 +177,7 @@ def _create_plan(
             PlanItem(
                 plan=plan, enterprise_id=p.unit.id, enterprise_name=p.unit.name[:200], group=p.group, rule=p.rule[:120], grade_label=p.grade_label[:40],
                 frequency=p.frequency, cap=p.cap, key=p.key, key_reasons=list(p.key_reasons), cost=p.cost, count=p.count, months=list(p.months), cut_from=p.cut_from,
+                department_id=teams.get(p.group),
             )
             for p in fitted.proposals
         ],
@@ -199,7 +201,7 @@ def _recompute(plan: AnnualPlan) -> None:
 
 
 @transaction.atomic
-def plan_item_update(*, actor: Any, item: PlanItem, count: Any, months: Sequence[Any], note: str = "") -> PlanItem:
+def plan_item_update(*, actor: Any, item: PlanItem, count: Any, months: Sequence[Any], note: str = "", department: Any = None) -> PlanItem:
     """An officer's edit of one unit's count and months, in a draft only; never above the unit's cap."""
     plan = _locked(item.plan, actor)
     if plan.status != PlanStatus.DRAFT:
@@ -219,12 +221,26 @@ def plan_item_update(*, actor: Any, item: PlanItem, count: Any, months: Sequence
         pl.check_item(count=n, months=ms, cap=it.cap)
     except LawError as exc:
         raise _law(exc) from None
-    before = {"count": it.count, "months": it.months, "note": it.note}
+    if department not in (None, ""):
+        from anjian.core.ids import parse_id
+        from anjian.org.models import Department
+
+        dept = Department.objects.filter(pk=parse_id(department), agency_id=plan.owner_agency_id).first() if parse_id(department) else None
+        if dept is None:
+            raise ValidationFailed("承担科室应为本机关的科室。", fields={"department": "承担科室应为本机关的科室。"})
+        it.department = dept
+    before = {"count": it.count, "months": it.months, "note": it.note, "department": item.department_id}
     it.count, it.months, it.note, it.edited = n, sorted(ms), note.strip()[:200], True
-    it.save(update_fields=["count", "months", "note", "edited"])
+    it.save(update_fields=["count", "months", "note", "edited", "department"])
     _recompute(plan)
     plan.save(update_fields=["demand", "over_capacity_ack"])
-    audit.record(actor=actor, action="plan.item", obj=plan, before=before, after={"enterprise": it.enterprise_id, "count": n, "months": it.months, "note": it.note})
+    audit.record(
+        actor=actor,
+        action="plan.item",
+        obj=plan,
+        before=before,
+        after={"enterprise": it.enterprise_id, "count": n, "months": it.months, "note": it.note, "department": it.department_id},
+    )
     return it
 
 
@@ -299,6 +315,7 @@ def plan_revise(*, actor: Any, plan: AnnualPlan, reason: str) -> AnnualPlan:
             PlanItem(
                 plan=new, enterprise_id=i.enterprise_id, enterprise_name=i.enterprise_name, group=i.group, rule=i.rule, grade_label=i.grade_label, frequency=i.frequency,
                 cap=i.cap, key=i.key, key_reasons=i.key_reasons, cost=i.cost, count=i.count, months=i.months, cut_from=i.cut_from, edited=i.edited, note=i.note,
+                department_id=i.department_id,
             )
             for i in p.items.all()
         ],

@@ -20,7 +20,7 @@ from anjian.core.errors import DomainError, PermissionRefused
 from anjian.core.scoping import scope_for
 from anjian.core.ui import call_service, refused
 from anjian.law import planning as pl
-from anjian.org.models import Agency
+from anjian.org.models import Agency, Department
 from anjian.planning import selectors, services
 from anjian.planning.choices import PlanStatus
 from anjian.planning.forms import CapacityForm, DrawCommitForm, DrawPerformForm, GenerateForm, ItemForm, ReasonForm, SubmitForm, YearForm
@@ -115,6 +115,8 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "capacity_lines": plan.capacity.get("lines", []),
         "n_key": plan.items.filter(key=True).count(),
         "months": selectors.plan_months(plan),
+        "teams": selectors.plan_team_months(plan),
+        "departments": list(Department.objects.filter(agency_id=plan.owner_agency_id).order_by("kind", "name")) if owner else [],
     }
     return render(request, "planning/detail.html", ctx, status=status)
 

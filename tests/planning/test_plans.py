@@ -327,3 +327,28 @@ def test_a_plan_raised_over_capacity_needs_an_acknowledgement_to_submit(world: A
     assert done.status == "submitted" and done.over_capacity_ack
     months = selectors.plan_months(done)
     assert [m["inspections"] for m in months][0] >= 1 and sum(m["inspections"] for m in months) == sum(i.count for i in done.items.all())
+
+
+def test_teams_are_assigned_by_sector_and_editable(world: Any, units: dict[str, Any]) -> None:
+    from anjian.org.models import Department
+
+    mine_dept = Department.objects.create(agency=world.agency_a, name="非煤矿山监管科", kind="supervision", sector_group="mine")
+    team = Department.objects.get(agency=world.agency_a, kind="enforcement")
+    plan = services.plan_generate(actor=world.user("officer_a"), year=Y)
+    by_name = {i.enterprise_name: i for i in plan.items.all()}
+    assert by_name["丁露天矿"].department == mine_dept and by_name["甲机械厂"].department == team
+    teams = {t["team"]: t["total"] for t in selectors.plan_team_months(plan)}
+    assert teams == {"非煤矿山监管科": 5, "执法大队": 15}
+    item = by_name["己化工"]
+    services.plan_item_update(actor=world.user("officer_a"), item=item, count=item.count, months=item.months, department=str(mine_dept.pk))
+    item.refresh_from_db()
+    assert item.department == mine_dept
+    other = Department.objects.get(agency=world.agency_b, kind="enforcement")
+    for bad in (other.pk, "abc", "9" * 30):
+        with pytest.raises(ValidationFailed) as info:
+            services.plan_item_update(actor=world.user("officer_a"), item=item, count=item.count, months=item.months, department=bad)
+        assert info.value.fields == {"department": ["承担科室应为本机关的科室。"]}
+    c = Client()
+    c.force_login(world.user("officer_a"))
+    page = c.get(f"/planning/{plan.pk}/").content.decode()
+    assert "非煤矿山监管科（" in page and 'name="department"' in page
