@@ -126,9 +126,7 @@ def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowled
         else:
             what = "已提交审批" if p.status == PlanStatus.SUBMITTED else "已批准"
             raise DomainError(f"{agency.short_name}{y}年度计划（第{p.version}版）{what}，不能重新生成；如需调整，请退回或修订。", code="plan_exists")
-    profile = selectors.profile_for(agency)
-    if profile is None:
-        raise DomainError("尚未配置分级检查频次，不能生成计划。", code="no_profile")
+    profile = selectors.profile_for(agency) or sample_profile_sync()
     try:
         prof = pl.profile_from_data(profile.data)
         row, cap = selectors.capacity_for(agency, y, cal=cal)
@@ -482,6 +480,8 @@ def profile_load(*, actor: Any, code: str, name: str, province: str, data: Mappi
         pl.profile_from_data(data)
     except LawError as exc:
         raise _law(exc) from None
+    if code == SAMPLE_CODE:
+        raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
     row, created = GradingProfile.objects.select_for_update().get_or_create(code=code, defaults={"name": name, "province": province, "data": dict(data)})
     if row.is_sample and not created:
         raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
@@ -489,4 +489,20 @@ def profile_load(*, actor: Any, code: str, name: str, province: str, data: Mappi
     row.name, row.province, row.data, row.source, row.is_sample, row.active = name[:100], province, dict(data), source.strip()[:300], False, True
     row.save()
     audit.record(actor=actor, action="planning.profile", obj=row, before=before, after={"code": code, "province": province, "source": row.source}, jurisdiction_id=None)
+    return row
+
+
+SAMPLE_CODE = "sample-shanxi-2025"
+
+
+def sample_profile_sync() -> GradingProfile:
+    """The shipped sample profile (示例配置), created if missing (the data migration ships it; a
+    database flushed since, e.g. by a test, gets it back here). An existing row is left as it is."""
+    row, _ = GradingProfile.objects.get_or_create(
+        code=SAMPLE_CODE,
+        defaults={
+            "name": "分级检查频次与上限（山西2025）", "province": "", "is_sample": True, "data": pl.SAMPLE_PROFILE, "active": True,
+            "source": "示例配置：山西2025分级分类检查频次上限（国办发〔2024〕54号要求各地公布）；计划频次暂取上限值，请按本省规定调整",
+        },
+    )  # fmt: skip
     return row

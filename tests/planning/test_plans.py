@@ -27,13 +27,16 @@ def counts(plan: AnnualPlan) -> dict[str, int]:
 def test_the_sample_profile_is_shipped_and_labelled(db: Any) -> None:
     from importlib import import_module
 
-    p = GradingProfile.objects.get(code="sample-shanxi-2025")
+    # Shipped by the data migration; ``sample_profile_sync`` returns that row (or recreates it in a
+    # database flushed by a transactional test earlier in the run).
+    p = services.sample_profile_sync()
     assert p.is_sample and str(p).endswith("（示例配置）") and p.province == ""
     assert p.data == import_module("anjian.planning.migrations.0002_sample_profile").SAMPLE == pl.SAMPLE_PROFILE
     pl.profile_from_data(p.data)
 
 
 def test_a_province_profile_replaces_the_sample(world: Any) -> None:
+    services.sample_profile_sync()
     own = GradingProfile.objects.create(code="sd", name="山东省分级检查频次", province="370000", is_sample=False, data=pl.SAMPLE_PROFILE)
     assert selectors.profile_for(world.agency_a) == own
     own.active = False
@@ -352,3 +355,9 @@ def test_teams_are_assigned_by_sector_and_editable(world: Any, units: dict[str, 
     c.force_login(world.user("officer_a"))
     page = c.get(f"/planning/{plan.pk}/").content.decode()
     assert "非煤矿山监管科（" in page and 'name="department"' in page
+
+
+def test_the_sample_profile_comes_back_if_the_table_was_emptied(world: Any, units: dict[str, Any]) -> None:
+    GradingProfile.objects.all().delete()
+    plan = services.plan_generate(actor=world.user("officer_a"), year=Y)
+    assert plan.profile.code == services.SAMPLE_CODE and plan.profile.data == pl.SAMPLE_PROFILE and plan.profile.is_sample
