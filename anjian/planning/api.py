@@ -362,7 +362,7 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return DrawSerializer if self.action == "list" else DrawDetailSerializer
 
     def get_queryset(self) -> QuerySet[Draw]:
-        return selectors.draw_list(user=self.request.user)
+        return selectors.draw_list(user=self.request.user)  # type: ignore[no-any-return]
 
     def get_object(self) -> Draw:
         return selectors.draw_get(user=self.request.user, pk=self.kwargs["pk"])  # type: ignore[no-any-return]

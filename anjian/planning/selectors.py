@@ -240,7 +240,10 @@ def draw_officers(agency: Agency, day: dt.date) -> list[tuple[int, str, str]]:
 def draw_list(*, user: Any) -> QuerySet[Any]:
     from anjian.planning.models import Draw
 
-    return Draw.objects.for_user(user).select_related("owner_agency", "created_by").order_by("-created_at", "-id")
+    # The pools and the result may hold tens of thousands of ids: a list reads the counts from the
+    # commitment instead.
+    heavy = ("units", "unit_names", "officers", "officer_names", "exclusions", "result")
+    return Draw.objects.for_user(user).select_related("owner_agency", "created_by").defer(*heavy).order_by("-created_at", "-id")
 
 
 def draw_get(*, user: Any, pk: Any) -> Any:

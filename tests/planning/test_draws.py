@@ -196,3 +196,28 @@ def test_a_share_of_the_pool(world: Any, pool: list[Any]) -> None:
         with pytest.raises(ValidationFailed) as info:
             commit(world, **kw)
         assert field in info.value.fields
+
+
+def test_draw_lists_have_a_fixed_query_count(world: Any, pool: list[Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    commit(world)
+    api = APIClient()
+    api.force_authenticate(world.user("depthead_a"))
+    c = Client()
+    c.force_login(world.user("depthead_a"))
+
+    def measure() -> list[int]:
+        out = []
+        for call in (lambda: api.get("/api/v1/draws/"), lambda: c.get("/planning/draws/")):
+            with CaptureQueriesContext(connection) as ctx:
+                assert call().status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    before = measure()
+    for _ in range(4):
+        commit(world)
+    assert measure() == before
+    assert "6 / 2" in c.get("/planning/draws/").content.decode()
