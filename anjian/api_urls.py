@@ -10,6 +10,8 @@ from anjian.enterprises.api import EnterpriseViewSet
 from anjian.hazards.api import HazardViewSet, MeasureViewSet, SetAsideViewSet, TransferViewSet
 from anjian.inspections.api import ChecklistViewSet, InspectionViewSet
 from anjian.org.api import AgencyViewSet, DepartmentViewSet, StaffViewSet
+from anjian.planning import api as planning_api
+from anjian.planning.api import DrawViewSet, PlanViewSet
 from anjian.stats import api_urls as stats_api
 
 router = DefaultRouter()
@@ -17,6 +19,8 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("staff", StaffViewSet, basename="staff")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("draws", DrawViewSet, basename="draw")
 router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("hazards", HazardViewSet, basename="hazard")
@@ -44,5 +48,6 @@ urlpatterns = [
     path("law/", include("anjian.legal.api")),
     path("pii/reveal/", PiiRevealView.as_view(), name="api-pii-reveal"),
     *case_stage_urls,
+    *planning_api.urlpatterns,
     *router.urls,
 ]

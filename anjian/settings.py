@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "anjian.documents",
     "anjian.org",
     "anjian.enterprises",
+    "anjian.planning",
     "anjian.inspections",
     "anjian.hazards",
     "anjian.cases",

@@ -245,6 +245,22 @@ ACTIONS.update(
     }
 )
 
+# Annual plans (anjian.planning.services, issue 13).
+ACTIONS.update(
+    {
+        "planning.capacity": "填报计划力量测算",
+        "planning.profile": "载入分级检查频次配置",
+        "plan.generate": "生成年度监督检查计划",
+        "plan.item": "调整计划检查单位",
+        "plan.submit": "提交年度计划审批",
+        "plan.return": "退回年度计划",
+        "plan.approve": "批准年度计划",
+        "plan.revise": "修订已批准的年度计划",
+        "draw.commit": "公示双随机抽取条件",
+        "draw.perform": "双随机抽取",
+    }
+)
+
 # Penalty cases (anjian.cases.services): one code per transition; the timeline shows the label.
 ACTIONS.update(
     {

@@ -14,6 +14,7 @@ class HazardsConfig(AppConfig):
         from anjian.enterprises import services as ent_services
         from anjian.hazards import calendar_impact, selectors
         from anjian.legal import impact
+        from anjian.planning import selectors as planning_selectors
 
         # Active measures drive the unit's derived operating status (ARCHITECTURE.md: Measures).
         ent_selectors.register_measure_provider(selectors.active_measures_for_ledger)
@@ -30,3 +31,5 @@ class HazardsConfig(AppConfig):
 
         document_services.register_service_correction(hazard_services.service_corrected)
         registry.register_subject("hazards.measure", "现场处理措施", lambda pk: reverse("hazards:measure", args=[int(pk)]))
+        # Open major hazards make a unit a key unit of the annual plan (issue 13, LEGAL.md §6).
+        planning_selectors.register_open_major_hazards_provider(selectors.open_major_hazards_by_unit)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from anjian.core.scoping import get_for_user, scope_for
@@ -171,3 +171,9 @@ def set_aside_list(*, user: Any, mine: bool = True) -> QuerySet[SetAsideRequest]
         qs = qs.filter(approver_id=scope_for(user).staff_id or 0, status=ApprovalStatus.PENDING)
     return qs.order_by("-requested_at", "-id")
 
+
+
+def open_major_hazards_by_unit(enterprise_ids: Iterable[int]) -> dict[int, int]:
+    """Major hazards not yet closed (销号), per unit: the annual plan's key-unit rule (issue 13)."""
+    rows = Hazard.objects.filter(enterprise_id__in=list(enterprise_ids), severity="major").exclude(status=HazardStatus.CLOSED)
+    return dict(rows.values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))

@@ -13,3 +13,9 @@ class InspectionsConfig(AppConfig):
 
         # The documents register links a document to its inspection (documents knows no app, rule 1).
         registry.register_subject("inspections.inspection", "监督检查", lambda pk: reverse("inspections:detail", args=[int(pk)]))
+
+        from anjian.inspections import services
+        from anjian.planning import selectors as planning_selectors
+
+        # A random draw avoids the officers who inspected the unit last time (issue 13 item 5).
+        planning_selectors.register_last_inspectors_provider(services.last_inspectors)

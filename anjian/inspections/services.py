@@ -598,3 +598,17 @@ def repeat_history(*, enterprise: Enterprise, item: InspectionItem | Finding, da
     if isinstance(item, Finding):
         qs = qs.exclude(pk=item.pk)
     return list(qs.select_related("inspection")[:20])
+
+
+def last_inspectors(enterprise_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The officers of each unit's latest inspection: a random draw avoids sending them again
+    (issue 13 item 5, 回避). Two queries whatever the number of units."""
+    ids = list(enterprise_ids)
+    latest: dict[int, int] = {}
+    for ent_id, insp_id in Inspection.objects.filter(enterprise_id__in=ids).order_by("enterprise_id", "-inspected_on", "-id").values_list("enterprise_id", "id"):
+        latest.setdefault(ent_id, insp_id)
+    out: dict[int, list[int]] = {}
+    by_insp = {v: k for k, v in latest.items()}
+    for insp_id, staff_id in InspectionOfficer.objects.filter(inspection_id__in=list(by_insp)).values_list("inspection_id", "staff_id"):
+        out.setdefault(by_insp[insp_id], []).append(staff_id)
+    return out

@@ -13,6 +13,8 @@ Modules (spec: LEGAL.md; every rule cites its article in code or in ``rules/*.ya
 * :mod:`anjian.law.surcharge` — late-payment surcharge;
 * :mod:`anjian.law.hazards` — major-hazard criteria catalogues;
 * :mod:`anjian.law.taxonomy` — sector and feature codes;
+* :mod:`anjian.law.draw` — the random draw (双随机): committed pools, a seed from public inputs, verification;
+* :mod:`anjian.law.planning` — the annual plan: capacity, frequencies and caps by grade, key units, fitting, duplicates;
 * :mod:`anjian.law.dishonesty` — the serious-dishonesty list grounds (11号), proposal, listing period;
 * :mod:`anjian.law.errors` — ``LawError`` and its subclasses;
 * :mod:`anjian.law.docgen` — generates ``docs/legal-rules.md``.

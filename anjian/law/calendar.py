@@ -90,26 +90,20 @@ class WorkCalendar:
         loaded = frozenset(loaded_years)
         for year in loaded:
             if year < EARLIEST.year or year > _LAST_YEAR:
-                raise DateOutOfRangeError(
-                    f"年度{year}超出可载入范围（2004年至{_LAST_YEAR}年）", field="loaded_years"
-                )
+                raise DateOutOfRangeError(f"年度{year}超出可载入范围（2004年至{_LAST_YEAR}年）", field="loaded_years")
         clean: dict[date, DayKind] = {}
         for day, raw_kind in exceptions.items():
             check_date(day, "exceptions")
             kind = DayKind(raw_kind)
             if kind not in EXCEPTION_KINDS:
-                raise CalendarError(
-                    f"{day.isoformat()}：例外日只能是法定节假日或调休上班日", field="exceptions"
-                )
+                raise CalendarError(f"{day.isoformat()}：例外日只能是法定节假日或调休上班日", field="exceptions")
             if day.year not in loaded:
                 raise CalendarError(
                     f"{day.isoformat()}所在的{day.year}年未列入已载入年度，不能登记例外日",
                     field="exceptions",
                 )
             if kind is DayKind.MAKEUP_WORKDAY and day.weekday() < 5:
-                raise CalendarError(
-                    f"{day.isoformat()}是周一至周五，不能登记为调休上班日", field="exceptions"
-                )
+                raise CalendarError(f"{day.isoformat()}是周一至周五，不能登记为调休上班日", field="exceptions")
             clean[day] = kind
         self._exceptions: Mapping[date, DayKind] = MappingProxyType(clean)
         self._names: Mapping[date, str] = MappingProxyType(dict(names or {}))
@@ -220,9 +214,7 @@ class WorkCalendar:
         table = self._table_for(ordinal)
         index = bisect_left(table, ordinal) - n
         if index < 0:
-            raise DateOutOfRangeError(
-                f"自{end.isoformat()}向前推算{n}个工作日早于2004年1月1日", field="end"
-            )
+            raise DateOutOfRangeError(f"自{end.isoformat()}向前推算{n}个工作日早于2004年1月1日", field="end")
         return date.fromordinal(table[index])
 
     def next_working_day(self, day: date) -> date:
@@ -264,9 +256,7 @@ _HOLIDAY_NAMES: Final = {
 }
 
 
-def official_schedule_from_chinese_calendar(
-    first_year: int = 2004, last_year: int = 2026
-) -> tuple[dict[date, DayKind], dict[date, str], frozenset[int]]:
+def official_schedule_from_chinese_calendar(first_year: int = 2004, last_year: int = 2026) -> tuple[dict[date, DayKind], dict[date, str], frozenset[int]]:
     """The exception days, their names and the loaded years, from the ``chinese_calendar`` package.
 
     ``chinese_calendar`` 1.11 holds the State Council schedules for 2004–2026 (PLATFORM.md). It

@@ -274,9 +274,7 @@ class PenaltyCatalogue:
         for version in versions:
             if version.in_force_on(on):
                 return version
-        raise RuleNotInForceError(
-            f"违法行为{violation_id}在{on.isoformat()}没有有效的处罚规定", field="violation"
-        )
+        raise RuleNotInForceError(f"违法行为{violation_id}在{on.isoformat()}没有有效的处罚规定", field="violation")
 
     @classmethod
     def from_data(cls, data: Any) -> PenaltyCatalogue:
@@ -302,10 +300,7 @@ class PenaltyCatalogue:
                     pw = f"{aw}.provisions[{pi}]"
                     for vi, raw in enumerate(require(prov, "violations", list, pw)):
                         vw = f"{pw}.violations[{vi}]"
-                        items = tuple(
-                            ViolationItem(require(i, "item", int, vw), require(i, "text", str, vw))
-                            for i in raw.get("items", [])
-                        )
+                        items = tuple(ViolationItem(require(i, "item", int, vw), require(i, "text", str, vw)) for i in raw.get("items", []))
                         violation = Violation(
                             id=require(raw, "id", str, vw),
                             title=require(raw, "title", str, vw),
@@ -316,10 +311,7 @@ class PenaltyCatalogue:
                             article=number,
                             paragraph=prov.get("paragraph"),
                             items=items,
-                            clauses=tuple(
-                                _parse_clause(c, f"{vw}.clauses[{ci}]")
-                                for ci, c in enumerate(require(raw, "clauses", list, vw))
-                            ),
+                            clauses=tuple(_parse_clause(c, f"{vw}.clauses[{ci}]") for ci, c in enumerate(require(raw, "clauses", list, vw))),
                             effective_from=start,
                             effective_to=optional_date(law, "effective_to", lw),
                             source=require(law, "source", str, lw),

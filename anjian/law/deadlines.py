@@ -275,9 +275,7 @@ def case_deadlines(
                     continue
             trigger = base_result.date
         try:
-            result = evaluate(
-                rule.code, trigger, calendar=calendar, overrides=overrides, ruleset=rules
-            )
+            result = evaluate(rule.code, trigger, calendar=calendar, overrides=overrides, ruleset=rules)
         except RuleNotInForceError as exc:
             skipped[rule.code] = exc
             continue
@@ -296,9 +294,7 @@ def _evaluate_base(
     skipped: dict[str, LawError],
 ) -> DeadlineResult | None:
     """A base rule's result when only its derived rule was asked for (``codes`` filter)."""
-    nested = case_deadlines(
-        facts, calendar=calendar, overrides=overrides, codes=[code], ruleset=rules
-    )
+    nested = case_deadlines(facts, calendar=calendar, overrides=overrides, codes=[code], ruleset=rules)
     skipped.update(nested.skipped)
     return nested.results.get(code)
 

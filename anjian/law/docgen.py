@@ -72,9 +72,7 @@ def _semantics(cal: WorkCalendar) -> Iterator[str]:
         "行政复议法第八十八条：三、五、七、十日）：触发日不计入，“N个工作日内”届满于触发日后的第N个工作日；"
         "法定节假日不计，国务院公布的调休上班日计入。"
     )
-    yield (
-        "- **“至少N个工作日前”**（如听证通知）：最迟应在Y日前的第N个工作日（Y日本身不计）当日或者之前。"
-    )
+    yield ("- **“至少N个工作日前”**（如听证通知）：最迟应在Y日前的第N个工作日（Y日本身不计）当日或者之前。")
     yield (
         "- **日历日期间**（民事诉讼法第八十五条，经行政诉讼法第一百零一条、行政复议法第八十八条适用）："
         "开始之日不计入；期间最后一日为法定节假日，或者为非调休上班日的周六、周日的，顺延至其后第一个工作日；"
@@ -85,12 +83,8 @@ def _semantics(cal: WorkCalendar) -> Iterator[str]:
         "同样适用节假日顺延（起诉期限、申请强制执行期限等）。追责时效（行政处罚法第三十六条）是回溯期间，"
         "不是办理期限，不顺延；查封、扣押期限（行政强制法第二十五条）是对当事人的限制上限，不顺延。"
     )
-    yield (
-        "- **“至少N日前”（日历日）**：最迟为Y日减N日，不顺延。"
-    )
-    yield (
-        "- **小时期间**：连续计算，不受节假日影响。"
-    )
+    yield ("- **“至少N日前”（日历日）**：最迟为Y日减N日，不顺延。")
+    yield ("- **小时期间**：连续计算，不受节假日影响。")
     yield (
         "- **临时结果**：计算中查看了某一天是否工作日、而该日所在年度的法定节假日安排尚未载入时，结果标记为临时"
         "（仅按周末推算）。保护当事人的期限（陈述申辩、申请听证、缴纳罚款、申请复议和诉讼等）为临时结果时，"
@@ -118,15 +112,9 @@ def _semantics(cal: WorkCalendar) -> Iterator[str]:
     for label, period, start, n in examples:
         yield _example(label, period(cal, start, n, basis=basis))
     announced = service_date("announcement", D(2026, 9, 10))
-    yield (
-        f"- 公告送达：2026-09-10发出公告，经过30日视为送达 → **{announced.date.isoformat()}**"
-        "（视为送达日是事实，不顺延）"
-    )
+    yield (f"- 公告送达：2026-09-10发出公告，经过30日视为送达 → **{announced.date.isoformat()}**（视为送达日是事实，不顺延）")
     late = evaluate("defence_statement", D(2026, 2, 3), calendar=cal)
-    yield (
-        f"- 2026-02-03送达告知书，陈述申辩期限（原办法，3个工作日） → **{late.date.isoformat()}**，"
-        f"标记为未经核实的默认值"
-    )
+    yield (f"- 2026-02-03送达告知书，陈述申辩期限（原办法，3个工作日） → **{late.date.isoformat()}**，标记为未经核实的默认值")
     yield ""
     yield "### 送达日期（行政处罚法第六十一条；民事诉讼法第八十七条至第九十五条）"
     yield ""
@@ -188,9 +176,7 @@ def _clause(clause: PenaltyClause) -> str:
         extra = f"（违法所得不足{yuan(clause.gains_below)}或者没有）" if clause.gains_below else ""
         what = f"罚款 {amount}{extra}"
     elif clause.measure is Measure.INCOME_SHARE:
-        what = f"罚款：上一年年收入的 {clause.pct_min:.0%}" + (
-            "" if clause.pct_min == clause.pct_max else f"至{clause.pct_max:.0%}"
-        )
+        what = f"罚款：上一年年收入的 {clause.pct_min:.0%}" + ("" if clause.pct_min == clause.pct_max else f"至{clause.pct_max:.0%}")
     elif clause.measure in (Measure.GAINS_MULTIPLE, Measure.AMOUNT_MULTIPLE):
         base = "违法所得" if clause.measure is Measure.GAINS_MULTIPLE else "前款罚款数额"
         what = f"罚款：{base}的 {clause.multiple_min}至{clause.multiple_max} 倍"
@@ -245,14 +231,8 @@ def _config() -> Iterator[str]:
         f"| 简易程序 | 警告，或者罚款：公民 {yuan(SUMMARY_LIMITS[PartyKind.INDIVIDUAL])} 以下、"
         f"法人或者其他组织 {yuan(SUMMARY_LIMITS[PartyKind.ORGANISATION])} 以下 | 行政处罚法第五十一条 | V |"
     )
-    yield (
-        f"| 当场收缴罚款 | 简易程序且罚款 {yuan(ONSITE_COLLECTION_LIMIT)} 以下，或者事后难以执行；"
-        "2个工作日内交至行政机关 | 行政处罚法第六十八条、第七十一条 | V |"
-    )
-    yield (
-        f"| 加处罚款 | 每日罚款数额的 {RATE:.0%}，总额不超过罚款数额；复议、诉讼期间不计 | "
-        "行政处罚法第七十二条、第七十三条；行政强制法第四十五条 | V |"
-    )
+    yield (f"| 当场收缴罚款 | 简易程序且罚款 {yuan(ONSITE_COLLECTION_LIMIT)} 以下，或者事后难以执行；2个工作日内交至行政机关 | 行政处罚法第六十八条、第七十一条 | V |")
+    yield (f"| 加处罚款 | 每日罚款数额的 {RATE:.0%}，总额不超过罚款数额；复议、诉讼期间不计 | 行政处罚法第七十二条、第七十三条；行政强制法第四十五条 | V |")
     yield "| 法制审核 | 第五十八条四项情形 + 本机关法制审核目录 + 承办人员提请 | 行政处罚法第五十八条 | V / 目录CFG |"
     yield "| 集体讨论 | 情节复杂，或者重大违法行为给予较重处罚；减轻处罚低于下限 | 行政处罚法第五十七条 | CFG |"
     yield "| 再次违法回溯期 | 3年 | 执法实践 | CFG |"
@@ -264,22 +244,15 @@ def _config() -> Iterator[str]:
     yield ""
     example = FineRange(Decimal("20000.00"), Decimal("50000.00"), "安全生产法第九十四条")
     bands = discretion_bands(example)
-    yield "裁量档次示例（主要负责人未履行职责，2万至5万元）：" + "；".join(
-        f"{band.label} {bands[band]}" for band in Band
-    )
+    yield "裁量档次示例（主要负责人未履行职责，2万至5万元）：" + "；".join(f"{band.label} {bands[band]}" for band in Band)
     s = surcharge(Decimal("10000.00"), D(2026, 4, 7), until=D(2026, 6, 30))
     yield ""
-    yield (
-        f"加处罚款示例：罚款¥10,000.00，缴纳期限2026-04-07，计至2026-06-30 → 合计 {yuan(s.total)}"
-        f"（计算{s.counted_days}日后达到罚款数额封顶）。"
-    )
+    yield (f"加处罚款示例：罚款¥10,000.00，缴纳期限2026-04-07，计至2026-06-30 → 合计 {yuan(s.total)}（计算{s.counted_days}日后达到罚款数额封顶）。")
     yield ""
 
 
 def _sector_names(codes: frozenset[str]) -> str:
-    for group, codes_of_group in (
-        ("industry", INDUSTRY_SECTORS), ("hazchem", HAZCHEM_SECTORS), ("mine", MINE_SECTORS)
-    ):
+    for group, codes_of_group in (("industry", INDUSTRY_SECTORS), ("hazchem", HAZCHEM_SECTORS), ("mine", MINE_SECTORS)):
         if codes == frozenset(codes_of_group):
             return f"{SECTOR_GROUPS[group]}（全部）"
     return "、".join(SECTORS[c] for c in sorted(codes))
@@ -320,8 +293,7 @@ def render() -> str:
         "",
         "<!-- 由 `python -m anjian.law.docgen > docs/legal-rules.md` 生成，请勿手工编辑；修改规则数据后重新生成。 -->",
         "",
-        "本表由 `anjian/law/rules/` 中的规则数据生成，规格见 LEGAL.md。日历：国务院公布的2004–2026年节假日安排"
-        f"（chinese_calendar 1.11，日历版本 `{cal.version}`）。",
+        f"本表由 `anjian/law/rules/` 中的规则数据生成，规格见 LEGAL.md。日历：国务院公布的2004–2026年节假日安排（chinese_calendar 1.11，日历版本 `{cal.version}`）。",
         "",
         *_semantics(cal),
         *_deadlines(),

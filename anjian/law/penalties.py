@@ -85,7 +85,6 @@ class Band(StrEnum):
         return {"lenient": "从轻", "ordinary": "一般", "heavy": "从重"}[self.value]
 
 
-
 # -- ranges -------------------------------------------------------------------------------------------
 
 
@@ -116,9 +115,7 @@ def _bounds(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal]:
     return lo, hi
 
 
-def _violation(
-    violation: str | Violation, on: dt.date | None, catalogue: PenaltyCatalogue | None
-) -> Violation:
+def _violation(violation: str | Violation, on: dt.date | None, catalogue: PenaltyCatalogue | None) -> Violation:
     if isinstance(violation, Violation):
         return violation
     return (catalogue or default_catalogue()).violation(violation, on)
@@ -150,12 +147,8 @@ def legal_range(
         if c.subject is who and c.circumstance is when and c.measure.is_money
     ]  # fmt: skip
     if any(c.measure is Measure.DAILY_FINE for c in candidates):
-        raise PenaltyClauseError(
-            f"{v.id}按日连续处罚按原处罚数额计算，没有罚款幅度", field="violation", article=basis
-        )
-    if any(c.grade is not None for c in candidates) or any(
-        c.measure is Measure.AMOUNT_MULTIPLE for c in candidates
-    ):
+        raise PenaltyClauseError(f"{v.id}按日连续处罚按原处罚数额计算，没有罚款幅度", field="violation", article=basis)
+    if any(c.grade is not None for c in candidates) or any(c.measure is Measure.AMOUNT_MULTIPLE for c in candidates):
         if level is None:
             raise PenaltyClauseError(f"{v.id}需要事故等级", field="grade", article=basis)
     multiple = next((c for c in candidates if c.measure is Measure.AMOUNT_MULTIPLE), None)
@@ -195,9 +188,7 @@ def legal_range(
     if chosen.measure is Measure.GAINS_MULTIPLE:
         assert chosen.multiple_min is not None and chosen.multiple_max is not None
         low, high = _bounds(gains_amount * chosen.multiple_min, gains_amount * chosen.multiple_max)
-        return FineRange(
-            low, high, basis, f"违法所得的{chosen.multiple_min}至{chosen.multiple_max}倍"
-        )
+        return FineRange(low, high, basis, f"违法所得的{chosen.multiple_min}至{chosen.multiple_max}倍")
     assert chosen.maximum is not None
     return FineRange(chosen.minimum, chosen.maximum, basis, chosen.note)
 
@@ -251,7 +242,6 @@ class DiscretionCuts:
             raise LawError("裁量基准须注明依据文件", field="source", article=XZCF_34)
 
 
-
 def check_cuts(cuts: DiscretionCuts, fine_range: FineRange) -> None:
     """Refuse cut points outside the legal range (both strictly inside; LawError names the article)."""
     low = fine_range.minimum if fine_range.minimum is not None else ZERO
@@ -270,16 +260,12 @@ def _cuts(fine_range: FineRange, config: DiscretionConfig | DiscretionCuts) -> t
         return fine_range.minimum or ZERO, to_amount(config.lenient_to), to_amount(config.heavy_from)
     if fine_range.minimum is None:
         top = fine_range.maximum
-        return ZERO, round_half_up(top * config.max_only_lower), round_half_up(
-            top * config.max_only_upper
-        )
+        return ZERO, round_half_up(top * config.max_only_lower), round_half_up(top * config.max_only_upper)
     low, span = fine_range.minimum, fine_range.maximum - fine_range.minimum
     return low, round_half_up(low + span * config.lower), round_half_up(low + span * config.upper)
 
 
-def discretion_bands(
-    fine_range: FineRange, config: DiscretionConfig | DiscretionCuts | None = None
-) -> dict[Band, FineRange]:
+def discretion_bands(fine_range: FineRange, config: DiscretionConfig | DiscretionCuts | None = None) -> dict[Band, FineRange]:
     """The lenient / ordinary / heavy sub-ranges of a legal range."""
     cfg = config or DiscretionConfig()
     low, a, b = _cuts(fine_range, cfg)
@@ -292,9 +278,7 @@ def discretion_bands(
     }
 
 
-def band_of(
-    amount: Decimal, fine_range: FineRange, config: DiscretionConfig | DiscretionCuts | None = None
-) -> Band | None:
+def band_of(amount: Decimal, fine_range: FineRange, config: DiscretionConfig | DiscretionCuts | None = None) -> Band | None:
     """The band of ``amount``, or ``None`` when it is outside the legal range."""
     value = to_amount(amount)
     if not fine_range.contains(value):
@@ -337,9 +321,7 @@ def check_amount(
     if value == ZERO:
         raise AmountError("罚款金额必须大于零；不予处罚请另行记录", field="amount")
     if value > fine_range.maximum:
-        return AmountCheck(
-            False, f"罚款{amount_cn(value)}超过法定上限{amount_cn(fine_range.maximum)}", fine_range.basis
-        )
+        return AmountCheck(False, f"罚款{amount_cn(value)}超过法定上限{amount_cn(fine_range.maximum)}", fine_range.basis)
     if fine_range.minimum is not None and value < fine_range.minimum:
         if mitigation_ground is None:
             return AmountCheck(
@@ -354,12 +336,8 @@ def check_amount(
                 f"低于法定下限的减轻处罚（{ground.label}）须经集体讨论决定",
                 f"{ground.article}；行政处罚法第五十七条",
             )
-        return AmountCheck(
-            True, f"减轻处罚：{ground.label}，已经集体讨论决定", ground.article, None, True
-        )
-    return AmountCheck(
-        True, "在法定幅度内", fine_range.basis, band_of(value, fine_range, config)
-    )
+        return AmountCheck(True, f"减轻处罚：{ground.label}，已经集体讨论决定", ground.article, None, True)
+    return AmountCheck(True, "在法定幅度内", fine_range.basis, band_of(value, fine_range, config))
 
 
 # -- which rules apply: 行政处罚法 §37 ---------------------------------------------------------------
@@ -409,13 +387,9 @@ def applicable_range(
     except RuleNotInForceError:
         new = None
     if new is None:
-        return ApplicableRange(
-            None, "decision", old, None, "作出处罚决定时，新的规定已不认为该行为违法，适用新的规定"
-        )
+        return ApplicableRange(None, "decision", old, None, "作出处罚决定时，新的规定已不认为该行为违法，适用新的规定")
     if _lighter(new, old):
-        return ApplicableRange(
-            new, "decision", old, new, "作出处罚决定时的规定处罚较轻，适用新的规定"
-        )
+        return ApplicableRange(new, "decision", old, new, "作出处罚决定时的规定处罚较轻，适用新的规定")
     return ApplicableRange(old, "act", old, new, "适用违法行为发生时的规定")
 
 
@@ -493,9 +467,7 @@ def limitation(
     return LimitationResult(expires, years, within)
 
 
-def repeat_offence(
-    earlier: Iterable[dt.date], on: dt.date, *, lookback_years: int = 3
-) -> list[dt.date]:
+def repeat_offence(earlier: Iterable[dt.date], on: dt.date, *, lookback_years: int = 3) -> list[dt.date]:
     """Earlier records on the same item within ``lookback_years`` before ``on`` (CFG practice
     default 3 years, LEGAL.md §4 "Repeat offences"); an empty list means a first offence."""
     if lookback_years < 1:

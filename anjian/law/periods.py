@@ -171,9 +171,7 @@ def working_days_before(
     )  # fmt: skip
 
 
-def _roll(
-    calendar: WorkCalendar, raw: dt.date, roll_forward: bool
-) -> tuple[dt.date, bool]:
+def _roll(calendar: WorkCalendar, raw: dt.date, roll_forward: bool) -> tuple[dt.date, bool]:
     if not roll_forward:
         check_date(raw)
         return raw, False
@@ -415,9 +413,7 @@ def service_date(
         raise ServiceError(f"未知的送达方式：{method}", field="method") from None
     check_date(event_date, "event_date")
     if kind is ServiceMethod.ELECTRONIC and not consent:
-        raise ServiceError(
-            "电子送达须经当事人书面同意", field="consent", article=kind.basis
-        )
+        raise ServiceError("电子送达须经当事人书面同意", field="consent", article=kind.basis)
     if kind is ServiceMethod.REFUSAL and not witnessed:
         raise ServiceError(
             "留置送达须有见证人或者以拍照、录像等方式记录送达过程", field="witnessed",

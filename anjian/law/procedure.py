@@ -158,7 +158,7 @@ def _fine(kinds: frozenset[PenaltyKind], fine: Decimal | None) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class HearingConfig:
-    """"Large amount" thresholds for the hearing right (CFG).
+    """ "Large amount" thresholds for the hearing right (CFG).
 
     Default: the old national values, individual ≥ ¥20,000, organisation ≥ ¥50,000 inclusive
     (原办法 §33); a provincial rule replaces them (e.g. ¥500 / ¥5,000 for non-business acts).
@@ -433,9 +433,7 @@ def summary_procedure_allowed(
     return Permission(tuple(refused))
 
 
-def onsite_collection_allowed(
-    *, summary: bool, fine: Decimal, collection_impossible_later: bool = False
-) -> Permission:
+def onsite_collection_allowed(*, summary: bool, fine: Decimal, collection_impossible_later: bool = False) -> Permission:
     """Whether on-the-spot collection (当场收缴) is allowed (行政处罚法 §68):
     only in a summary case, and only for a fine ≤ ¥100 or when collection later is impossible.
     The money is handed in within 2 working days (deadline ``onsite_fine_handover``, §71)."""

@@ -141,15 +141,9 @@ class DeadlineRule:
             if version.in_force_on(day):
                 return version, False
         last = self.versions[-1]
-        if (
-            last.effective_to is not None
-            and day > last.effective_to
-            and last.after_expiry is AfterExpiry.UNVERIFIED_DEFAULT
-        ):
+        if last.effective_to is not None and day > last.effective_to and last.after_expiry is AfterExpiry.UNVERIFIED_DEFAULT:
             return last, True
-        raise RuleNotInForceError(
-            f"{self.name}（{self.code}）在{day.isoformat()}没有有效的规则版本", field="step_date"
-        )
+        raise RuleNotInForceError(f"{self.name}（{self.code}）在{day.isoformat()}没有有效的规则版本", field="step_date")
 
 
 def _parse_version(data: Any, where: str) -> RuleVersion:
@@ -229,10 +223,7 @@ class RuleSet:
             trigger = require(raw, "trigger", str, where)
             if trigger not in events:
                 raise RuleDataError(f"期限规则{code}的触发事件{trigger}未登记", field=f"{where}.trigger")
-            versions = tuple(
-                _parse_version(v, f"{where}.versions[{i}]")
-                for i, v in enumerate(require(raw, "versions", list, where))
-            )
+            versions = tuple(_parse_version(v, f"{where}.versions[{i}]") for i, v in enumerate(require(raw, "versions", list, where)))
             if not versions:
                 raise RuleDataError(f"期限规则{code}没有版本", field=f"{where}.versions")
             for earlier, later in zip(versions, versions[1:], strict=False):
@@ -313,9 +304,7 @@ _OVERRIDE_FIELD_MESSAGES: Final = {
 }
 
 
-def select_override(
-    code: str, day: dt.date, overrides: Iterable[RuleOverride]
-) -> RuleOverride | None:
+def select_override(code: str, day: dt.date, overrides: Iterable[RuleOverride]) -> RuleOverride | None:
     """The override of ``code`` in force on ``day``: the latest ``effective_from`` wins; two
     different overrides with the same ``effective_from`` are a conflict."""
     best: RuleOverride | None = None
@@ -326,17 +315,14 @@ def select_override(
             best = item
         elif item.effective_from == best.effective_from and item != best:
             raise OverrideError(
-                f"规则{code}在{day.isoformat()}有两条同日生效的不同覆盖（{best.source_document}、"
-                f"{item.source_document}），请法规科处理",
+                f"规则{code}在{day.isoformat()}有两条同日生效的不同覆盖（{best.source_document}、{item.source_document}），请法规科处理",
                 field="overrides",
                 code="override_conflict",
             )
     return best
 
 
-def config_value(
-    key: str, default: Decimal, day: dt.date, overrides: Sequence[RuleOverride] = ()
-) -> tuple[Decimal, RuleOverride | None]:
+def config_value(key: str, default: Decimal, day: dt.date, overrides: Sequence[RuleOverride] = ()) -> tuple[Decimal, RuleOverride | None]:
     """A configurable (CFG) value on ``day``: the override in force, or the shipped default."""
     chosen = select_override(key, day, overrides)
     if chosen is None or chosen.value is None:

@@ -70,9 +70,7 @@ def check_sectors(codes: Iterable[str]) -> frozenset[str]:
     result = frozenset(codes)
     unknown = sorted(result - SECTORS.keys())
     if unknown:
-        raise HazardCriteriaError(
-            f"未知的行业代码：{'、'.join(unknown)}", field="sectors", code="unknown_sector"
-        )
+        raise HazardCriteriaError(f"未知的行业代码：{'、'.join(unknown)}", field="sectors", code="unknown_sector")
     return result
 
 
@@ -81,7 +79,5 @@ def check_features(codes: Iterable[str]) -> frozenset[str]:
     result = frozenset(codes)
     unknown = sorted(result - FEATURES.keys())
     if unknown:
-        raise HazardCriteriaError(
-            f"未知的企业特征代码：{'、'.join(unknown)}", field="features", code="unknown_feature"
-        )
+        raise HazardCriteriaError(f"未知的企业特征代码：{'、'.join(unknown)}", field="features", code="unknown_feature")
     return result

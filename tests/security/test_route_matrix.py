@@ -75,6 +75,30 @@ ROUTES: dict[str, str] = {
     "enterprises:child_create": "object:enterprise",
     "enterprises:child_edit": "object:enterprise",
     "enterprises:child_delete": "object:enterprise",
+    # Annual plans (issue 13, anjian/planning): the list and the capacity act on the user's own
+    # bureau; a plan of another district is 404 (tests/planning/test_plans.py).
+    "planning:list": "login",
+    "planning:capacity": "login",
+    **{f"planning:{name}": "object:plan" for name in ("detail", "item", "submit", "return", "approve", "revise")},
+    "GET /api/v1/plans/": "login",
+    "POST /api/v1/plans/": "login",
+    "GET /api/v1/plans/{id}/": "object:plan",
+    "GET /api/v1/plans/{id}/items/": "object:plan",
+    **{f"POST /api/v1/plans/{{id}}/{step}/": "object:plan" for step in ("items/{item_pk}", "submit", "return", "approve", "revise")},
+    "GET /api/v1/planning/capacity/": "login",
+    "POST /api/v1/planning/capacity/": "login",
+    "GET /api/v1/planning/profiles/": "login",
+    # Random draws (双随机): the staff pages and API scoped like plans; the public page needs no
+    # login and is addressed by the draw's random public id, not its number.
+    "planning:draws": "login",
+    "planning:draw": "object:draw",
+    "planning:draw_perform": "object:draw",
+    "draw-public": "public",
+    "GET /api/v1/draws/": "login",
+    "POST /api/v1/draws/": "login",
+    "GET /api/v1/draws/{id}/": "object:draw",
+    "POST /api/v1/draws/{id}/perform/": "object:draw",
+    "GET /api/v1/draws/{id}/verify/": "object:draw",
     "inspections:list": "login",
     "inspections:findings": "login",
     "inspections:keepalive": "login",
@@ -510,7 +534,7 @@ def enumerate_routes() -> set[str]:
     return keys
 
 
-SAMPLE = {"child": "sites", "upload_id": str(uuid.UUID(int=1)), "year": "2026", "code": "defence_statement", "token": "x" * 32}
+SAMPLE = {"child": "sites", "upload_id": str(uuid.UUID(int=1)), "public_id": str(uuid.UUID(int=1)), "year": "2026", "code": "defence_statement", "token": "x" * 32}
 
 
 def fill(path: str, ident: str, **extra: str) -> str:
@@ -698,8 +722,16 @@ def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_pat
         jurisdiction=world.district_b, owner_agency=world.agency_b, kind="report", channel="letter", grounds=["hidden_hazard"], summary=SECRET_NAME,
         content=SECRET_NAME, tracking_digest="b" * 64, received_on=today, anonymous=True,
     )  # fmt: skip
+    from anjian.planning import services as planning
+
+    plan = planning.plan_generate(actor=officer_b, year=2026)
+    draw = planning.draw_commit(
+        actor=world.user("depthead_b"), title="福山抽查", filters={}, count=1, planned_on=today + dt.timedelta(days=3), draw_at=timezone.now() + dt.timedelta(days=1)
+    )
     return {
         "complaint": complaint,
+        "plan": plan,
+        "draw": draw,
         "agency": world.agency_b,
         "department": enforcement,
         "staff": officer_b.staff,
@@ -778,6 +810,9 @@ CONTROLS = {
     "hazards:measure": "measure",
     "GET /api/v1/set-asides/{id}/": "set_aside",
     "hazards:two_lists": "enterprise",
+    "planning:detail": "plan",
+    "planning:draw": "draw",
+    "GET /api/v1/plans/{id}/": "plan",
 }
 
 

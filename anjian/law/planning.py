@@ -1,0 +1,561 @@
+"""The annual enforcement plan: capacity, frequency by grade, caps, key units, fitting, duplicates.
+
+Pure Python: the Django side (``anjian.planning``) reads the ledger, the memberships and the
+calendar and hands the facts in; everything here is arithmetic on them, shown line by line the way
+a plan document prints it.
+
+Sources (LEGAL.md §6):
+
+* plan yearly by classification and grading and inspect according to plan — AQSCF §62;
+* capacity: total workdays = statutory working days × officers; inspection workdays = total −
+  other enforcement workdays − non-enforcement workdays, split into key and general inspections,
+  keeping a reserve (留有余地) — 安监总政法〔2017〕150号;
+* one planned subject per unit (一企一主体) — provincial rules, the seed;
+* yearly caps per unit by grade, "inspect once for all" — 国办发〔2024〕54号; the caps and grades
+  are provincial configuration (CFG), the shipped values a sample (示例配置, Shanxi 2025);
+* every inspection is made by at least two officers — XZCF §42, so an inspection of N days costs
+  2N officer-workdays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Final
+
+from anjian.law.calendar import WorkCalendar
+from anjian.law.errors import LawError
+
+ARTICLE_PLAN: Final = "《安全生产法》第六十二条"
+ARTICLE_CAPACITY: Final = "安监总政法〔2017〕150号"
+ARTICLE_CAP: Final = "国办发〔2024〕54号"
+ARTICLE_TWO_OFFICERS: Final = "《行政处罚法》第四十二条"
+ARTICLE_ONE_SUBJECT: Final = "省级规定（一企一主体）"
+
+MAX_DAYS: Final = Decimal("1000000")  # no bureau has a million workdays: bounds every entry
+
+
+class PlanningError(LawError):
+    """Planning input that cannot be accepted."""
+
+    default_code = "planning_invalid"
+
+
+# Deduction categories of 安监总政法〔2017〕150号: other enforcement work and non-enforcement work.
+OTHER_ENFORCEMENT: Final = {
+    "licensing": "行政许可",
+    "accident_investigation": "事故调查",
+    "complaint_verification": "投诉举报核查",
+    "joint_enforcement": "联合执法",
+    "training": "执法培训",
+    "review_litigation": "行政复议与诉讼",
+    "assigned_tasks": "上级交办任务",
+}
+NON_ENFORCEMENT: Final = {
+    "duty": "值班",
+    "study": "学习",
+    "meetings": "会议",
+    "leave": "休假",
+}
+CATEGORIES: Final = {**OTHER_ENFORCEMENT, **NON_ENFORCEMENT}
+GROUP_NAMES: Final = {"hazchem": "危险化学品", "mine": "非煤矿山", "industry": "工贸", "other": "其他"}
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def to_days(value: Any, field_name: str) -> Decimal:
+    """A number of workdays: a non-negative decimal with at most one place (half days)."""
+    try:
+        d = Decimal(str(value).strip())
+    except Exception:
+        raise PlanningError("请填写数字。", field=field_name) from None
+    if not d.is_finite() or d < 0:
+        raise PlanningError("不能为负数。", field=field_name)
+    if d > MAX_DAYS:
+        raise PlanningError("数值过大。", field=field_name)
+    if d != d.quantize(Decimal("0.1")):
+        raise PlanningError("最多保留一位小数（半天）。", field=field_name)
+    return d
+
+
+def to_share(value: Any, field_name: str) -> Decimal:
+    """A share between 0 and 1 (e.g. 0.1 = 10%)."""
+    try:
+        d = Decimal(str(value).strip())
+    except Exception:
+        raise PlanningError("请填写0到1之间的小数。", field=field_name) from None
+    if not d.is_finite() or d < 0 or d > 1:
+        raise PlanningError("应在0到1之间（如0.1表示10%）。", field=field_name)
+    return _q(d)
+
+
+# --- capacity ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OfficerSpans:
+    """One officer and the periods of the year in which they count (membership ∩ certificate)."""
+
+    name: str
+    spans: tuple[tuple[date, date], ...]
+
+
+@dataclass(frozen=True)
+class CapacityLine:
+    label: str
+    formula: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Capacity:
+    year: int
+    provisional: bool
+    statutory_days: int
+    officers: int
+    officer_workdays: Decimal
+    total: Decimal
+    other_enforcement: Decimal
+    non_enforcement: Decimal
+    inspection_days: Decimal
+    reserve: Decimal
+    available: Decimal
+    key_days: Decimal
+    general_days: Decimal
+    officers_per_inspection: int
+    lines: tuple[CapacityLine, ...]
+    per_officer: tuple[tuple[str, int], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "provisional": self.provisional,
+            "statutory_days": self.statutory_days,
+            "officers": self.officers,
+            "officer_workdays": str(self.officer_workdays),
+            "total": str(self.total),
+            "other_enforcement": str(self.other_enforcement),
+            "non_enforcement": str(self.non_enforcement),
+            "inspection_days": str(self.inspection_days),
+            "reserve": str(self.reserve),
+            "available": str(self.available),
+            "key_days": str(self.key_days),
+            "general_days": str(self.general_days),
+            "officers_per_inspection": self.officers_per_inspection,
+            "lines": [{"label": ln.label, "formula": ln.formula, "value": str(ln.value)} for ln in self.lines],
+        }
+
+
+def officer_days_in_year(cal: WorkCalendar, year: int, spans: Iterable[tuple[date, date]]) -> int:
+    """Working days of ``year`` covered by ``spans`` (overlaps counted once)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    clipped = sorted((max(a, first), min(b, last)) for a, b in spans if a <= last and b >= first and a <= b)
+    merged: list[list[date]] = []
+    for a, b in clipped:
+        if merged and a <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return sum(cal.working_days_between(a - timedelta(days=1), b) for a, b in merged)
+
+
+def capacity(
+    *,
+    cal: WorkCalendar,
+    year: int,
+    officers: Sequence[OfficerSpans],
+    deductions: Mapping[str, Any],
+    reserve_share: Any,
+    key_share: Any,
+    officers_per_inspection: int = 2,
+) -> Capacity:
+    """The capacity of one agency for ``year`` (安监总政法〔2017〕150号), line by line.
+
+    Officers who count for part of the year (joined, left, certificate valid part of it) count for
+    the working days they are there: the "officers × statutory days" of the rule, made exact.
+    """
+    if year < 2004 or year > 2199:
+        raise PlanningError(f"年度{year}超出可计算范围。", field="year")
+    if officers_per_inspection < 2:
+        raise PlanningError("每次检查的执法人员不得少于两人。", field="officers_per_inspection", article=ARTICLE_TWO_OFFICERS)
+    unknown = sorted(set(deductions) - CATEGORIES.keys())
+    if unknown:
+        raise PlanningError(f"未知的工作日扣除类别：{'、'.join(unknown)}", field="deductions")
+    ded = {k: to_days(v, f"deductions.{k}") for k, v in deductions.items()}
+    reserve_s = to_share(reserve_share, "reserve_share")
+    key_s = to_share(key_share, "key_share")
+    provisional = not cal.is_loaded(year)
+    statutory = cal.working_days_in_year(year)
+    per_officer = tuple((o.name, officer_days_in_year(cal, year, o.spans)) for o in officers)
+    counted = [p for p in per_officer if p[1] > 0]
+    total = Decimal(sum(d for _, d in counted))
+    equivalent = _q(total / statutory) if statutory else Decimal(0)
+    other = sum((ded.get(k, Decimal(0)) for k in OTHER_ENFORCEMENT), Decimal(0))
+    non = sum((ded.get(k, Decimal(0)) for k in NON_ENFORCEMENT), Decimal(0))
+    inspection = total - other - non
+    if inspection < 0:
+        raise PlanningError(f"扣除的工作日（{other + non}）超过总工作日（{total}），请核对各类扣除天数。", field="deductions", article=ARTICLE_CAPACITY)
+    reserve = _q(inspection * reserve_s)
+    available = inspection - reserve
+    key_days = _q(available * key_s)
+    general_days = available - key_days
+    cal_note = "（该年度法定节假日安排尚未载入，按周末推算，属临时结果）" if provisional else ""
+    lines = [
+        CapacityLine("法定工作日", f"{year}年法定工作日{statutory}天{cal_note}", Decimal(statutory)),
+        CapacityLine("执法人员", f"持证执法人员{len(counted)}人，按在岗期间折合{equivalent}人·年", Decimal(len(counted))),
+        CapacityLine("总工作日", f"各执法人员在岗工作日之和（{len(counted)}人，折合{equivalent}人×{statutory}天）", total),
+        *[CapacityLine(f"其他执法工作：{OTHER_ENFORCEMENT[k]}", "按类别填报", ded[k]) for k in OTHER_ENFORCEMENT if k in ded],
+        CapacityLine("其他执法工作日合计", "行政许可、事故调查、投诉举报核查等", other),
+        *[CapacityLine(f"非执法工作：{NON_ENFORCEMENT[k]}", "按类别填报", ded[k]) for k in NON_ENFORCEMENT if k in ded],
+        CapacityLine("非执法工作日合计", "值班、学习、会议、休假", non),
+        CapacityLine("监督检查工作日", f"{total} − {other} − {non}", inspection),
+        CapacityLine("预留工作日（留有余地）", f"{inspection} × {reserve_s}", reserve),
+        CapacityLine("可安排计划检查工作日", f"{inspection} − {reserve}", available),
+        CapacityLine("其中：重点检查", f"{available} × {key_s}", key_days),
+        CapacityLine("其中：一般检查", f"{available} − {key_days}", general_days),
+    ]
+    return Capacity(
+        year=year, provisional=provisional, statutory_days=statutory, officers=len(counted), officer_workdays=total,
+        total=total, other_enforcement=other, non_enforcement=non, inspection_days=inspection, reserve=reserve,
+        available=available, key_days=key_days, general_days=general_days, officers_per_inspection=officers_per_inspection,
+        lines=tuple(lines), per_officer=per_officer,
+    )  # fmt: skip
+
+
+# --- grading profile ----------------------------------------------------------------------------------
+KEY_RULES: Final = {
+    "major_hazard_source": "构成重大危险源",
+    "underground_mine": "地下矿山",
+    "tailings_pond": "尾矿库",
+    "worst_grade": "风险等级为最高一级",
+    "open_major_hazard": "存在未销号的重大事故隐患",
+}
+STANDARDIZATION_KEYS: Final = ("1", "2", "3", "none")
+
+
+@dataclass(frozen=True)
+class FrequencyRule:
+    """Who it applies to (sector groups or features, empty = everyone) and the counts by grade."""
+
+    code: str
+    name: str
+    groups: frozenset[str]
+    features: frozenset[str]
+    basis: str  # "risk_grade" or "standardization"
+    frequency: Mapping[str, int]
+    cap: Mapping[str, int]
+    ungraded: str  # the key used when the unit has no grade
+
+    def applies(self, groups: frozenset[str], features: frozenset[str]) -> bool:
+        return bool(self.groups & groups) or bool(self.features & features)
+
+
+@dataclass(frozen=True)
+class Profile:
+    rules: tuple[FrequencyRule, ...]
+    key_rules: frozenset[str]
+
+
+def profile_from_data(data: Mapping[str, Any]) -> Profile:
+    """Validate a profile's stored data; any fault names the rule and the key."""
+    rules = []
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise PlanningError("分级频次配置至少应有一条规则。", field="rules")
+    for i, r in enumerate(raw_rules, start=1):
+        where = f"第{i}条规则"
+        if not isinstance(r, dict):
+            raise PlanningError(f"{where}格式错误。", field="rules")
+        basis = r.get("basis")
+        if basis not in ("risk_grade", "standardization"):
+            raise PlanningError(f"{where}的依据应为风险等级或标准化等级。", field="rules")
+        freq, cap = r.get("frequency"), r.get("cap")
+        if not isinstance(freq, dict) or not isinstance(cap, dict) or not freq or set(freq) != set(cap):
+            raise PlanningError(f"{where}的频次与上限应列出相同的等级。", field="rules")
+        if basis == "standardization" and set(freq) != set(STANDARDIZATION_KEYS):
+            raise PlanningError(f"{where}应列出标准化一级、二级、三级和未达标。", field="rules")
+        for k in freq:
+            f, c = freq[k], cap[k]
+            if not isinstance(f, int) or not isinstance(c, int) or isinstance(f, bool) or isinstance(c, bool) or f < 0 or c < 1 or c > 366 or f > c:
+                raise PlanningError(f"{where}等级{k}：频次应为不超过上限的非负整数，上限为1至366。", field="rules", article=ARTICLE_CAP)
+        ungraded = r.get("ungraded", "")
+        if ungraded not in freq:
+            raise PlanningError(f"{where}应指定未定级单位按哪一级计。", field="rules")
+        rules.append(
+            FrequencyRule(
+                code=str(r.get("code") or f"rule{i}"), name=str(r.get("name") or where), groups=frozenset(r.get("groups") or ()),
+                features=frozenset(r.get("features") or ()), basis=basis, frequency=dict(freq), cap=dict(cap), ungraded=ungraded,
+            )
+        )  # fmt: skip
+    keys = data.get("key_rules") or []
+    unknown = sorted(set(keys) - KEY_RULES.keys())
+    if unknown:
+        raise PlanningError(f"未知的重点单位规则：{'、'.join(unknown)}", field="key_rules")
+    return Profile(rules=tuple(rules), key_rules=frozenset(keys))
+
+
+# The sample profile of LEGAL.md §6 (Shanxi 2025, 示例配置): caps by grade. The source gives caps
+# only, so the sample plans each unit at its cap; a bureau lowers the frequencies to its own rules.
+SAMPLE_PROFILE: Final[dict[str, Any]] = {
+    "rules": [
+        {
+            "code": "mine", "name": "非煤矿山（按风险等级，A–D由低到高）", "groups": ["mine"], "features": [], "basis": "risk_grade",
+            "frequency": {"A": 1, "B": 1, "C": 2, "D": 4}, "cap": {"A": 1, "B": 1, "C": 2, "D": 4}, "ungraded": "D",
+        },
+        {
+            "code": "hazchem", "name": "危险化学品、金属冶炼（按标准化等级）", "groups": ["hazchem"], "features": ["metal_smelting"], "basis": "standardization",
+            "frequency": {"1": 2, "2": 4, "3": 8, "none": 12}, "cap": {"1": 2, "2": 4, "3": 8, "none": 12}, "ungraded": "none",
+        },
+        {
+            "code": "other", "name": "其他行业（按标准化等级）", "groups": [], "features": [], "basis": "standardization",
+            "frequency": {"1": 1, "2": 2, "3": 4, "none": 6}, "cap": {"1": 1, "2": 2, "3": 4, "none": 6}, "ungraded": "none",
+        },
+    ],
+    "key_rules": sorted(KEY_RULES),
+}  # fmt: skip
+
+
+# --- units and proposals ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the ledger says of one unit, as the plan needs it."""
+
+    id: int
+    name: str
+    groups: frozenset[str]
+    sectors: frozenset[str]
+    features: frozenset[str]
+    risk_grade: str = ""
+    worst_grade: bool = False
+    risk_rank: int = 0  # 0 = lowest risk of its scheme; higher = worse
+    standardization: str = "none"
+    major_hazard_sources: int = 0
+    open_major_hazards: int = 0
+
+
+@dataclass(frozen=True)
+class Proposal:
+    unit: UnitFacts
+    rule: str
+    grade_label: str
+    frequency: int
+    cap: int
+    key_reasons: tuple[str, ...]
+    group: str
+    cost: Decimal  # officer-workdays per inspection
+    count: int
+    months: tuple[int, ...]
+    cut_from: int | None = None
+
+    @property
+    def key(self) -> bool:
+        return bool(self.key_reasons)
+
+    @property
+    def demand(self) -> Decimal:
+        return self.cost * self.count
+
+
+_STD_LABEL: Final = {"1": "标准化一级", "2": "标准化二级", "3": "标准化三级", "none": "标准化未达标"}
+
+
+def key_reasons(unit: UnitFacts, rules: frozenset[str]) -> tuple[str, ...]:
+    """The key-unit rules (LEGAL.md §6, local plans) that the ledger shows the unit meets."""
+    hits = {
+        "major_hazard_source": unit.major_hazard_sources > 0,
+        "underground_mine": "mine.underground" in unit.sectors,
+        "tailings_pond": "mine.tailings" in unit.sectors,
+        "worst_grade": unit.worst_grade,
+        "open_major_hazard": unit.open_major_hazards > 0,
+    }
+    return tuple(KEY_RULES[k] for k in KEY_RULES if k in rules and hits[k])
+
+
+def _grade_key(rule: FrequencyRule, unit: UnitFacts) -> tuple[str, str]:
+    if rule.basis == "risk_grade":
+        if unit.risk_grade in rule.frequency:
+            return unit.risk_grade, f"风险等级{unit.risk_grade}"
+        return rule.ungraded, f"未定级（按{rule.ungraded}级计）"
+    return unit.standardization if unit.standardization in rule.frequency else rule.ungraded, _STD_LABEL.get(unit.standardization, "标准化未达标")
+
+
+def unit_group(unit: UnitFacts) -> str:
+    for g in ("mine", "hazchem", "industry"):
+        if g in unit.groups:
+            return g
+    return "other"
+
+
+def spread_months(count: int, phase: int) -> tuple[int, ...]:
+    """``count`` months spread evenly over the year, shifted by ``phase`` to balance the load."""
+    if count <= 0:
+        return ()
+    if count >= 12:  # every month, some twice or more: one month per inspection
+        return tuple(sorted(i * 12 // count + 1 for i in range(count)))
+    step = 12 / count
+    offset = phase % max(1, int(step))
+    return tuple(sorted({int(i * step) + offset + 1 for i in range(count)}))
+
+
+def propose(units: Iterable[UnitFacts], profile: Profile, *, workdays_per_inspection: Mapping[str, Decimal], officers_per_inspection: int = 2) -> list[Proposal]:
+    """One proposal per unit: the most demanding rule that applies, its frequency (never above its
+    cap, 国办发〔2024〕54号) and months spread over the year."""
+    out: list[Proposal] = []
+    for n, u in enumerate(units):
+        best: tuple[int, int, FrequencyRule, str] | None = None
+        # A rule naming the unit's sectors or features wins over a catch-all rule (其他行业).
+        specific = [r for r in profile.rules if (r.groups or r.features) and r.applies(u.groups, u.features)]
+        for r in specific or [r for r in profile.rules if not r.groups and not r.features]:
+            k, label = _grade_key(r, u)
+            cand = (r.frequency[k], r.cap[k], r, label)
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+        if best is None:
+            continue  # no rule covers the unit: the profile has no catch-all rule
+        freq, cap, rule, label = best
+        group = unit_group(u)
+        per = workdays_per_inspection.get(group, workdays_per_inspection.get("other", Decimal(1)))
+        count = min(freq, cap)
+        out.append(
+            Proposal(
+                unit=u, rule=rule.name, grade_label=label, frequency=freq, cap=cap, key_reasons=key_reasons(u, profile.key_rules),
+                group=group, cost=per * officers_per_inspection, count=count, months=spread_months(count, n),
+            )
+        )  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True)
+class Cut:
+    unit_id: int
+    name: str
+    before: int
+    after: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fit:
+    proposals: tuple[Proposal, ...]
+    demand_before: Decimal
+    demand: Decimal
+    available: Decimal
+    shortfall_before: Decimal  # > 0: what the proposal lacked before cutting
+    over: Decimal  # > 0: still over capacity after cutting (key units only left)
+    cuts: tuple[Cut, ...]
+    key_demand: Decimal
+    summary: str = field(default="")
+
+
+def _risk_order(p: Proposal) -> tuple[int, int, int, int]:
+    # Lowest risk first: the rule's own frequency says how much its grade is watched; then the
+    # unit's grade rank within its scheme; the unit id only to make the order total.
+    return (p.frequency, p.unit.risk_rank, -p.count, p.unit.id)
+
+
+def fit(proposals: Sequence[Proposal], available: Decimal) -> Fit:
+    """Fit the proposals into ``available`` officer-workdays.
+
+    When short, inspections are cut from the lowest-risk units first and never from a key unit:
+    first every general unit is brought down to one inspection (lowest risk first), then, if still
+    short, general units drop to none, lowest risk first. What was cut and why is returned.
+    """
+    before = sum((p.demand for p in proposals), Decimal(0))
+    key_demand = sum((p.demand for p in proposals if p.key), Decimal(0))
+    counts = {i: p.count for i, p in enumerate(proposals)}
+    demand = before
+    order = sorted((i for i, p in enumerate(proposals) if not p.key), key=lambda i: _risk_order(proposals[i]))
+    for floor in (1, 0):
+        for i in order:
+            if demand <= available:
+                break
+            p = proposals[i]
+            while counts[i] > floor and demand > available:
+                counts[i] -= 1
+                demand -= p.cost
+    cuts = []
+    result = []
+    for i, p in enumerate(proposals):
+        if counts[i] != p.count:
+            reason = f"计划力量不足，按风险由低到高削减（{p.grade_label}，一般检查单位）"
+            cuts.append(Cut(p.unit.id, p.unit.name, p.count, counts[i], reason))
+            result.append(Proposal(**{**p.__dict__, "count": counts[i], "months": spread_months(counts[i], i), "cut_from": p.count}))
+        else:
+            result.append(p)
+    shortfall = max(before - available, Decimal(0))
+    over = max(demand - available, Decimal(0))
+    if shortfall == 0:
+        summary = f"计划需要{before}个工作日，可安排{available}个工作日，力量充足。"
+    elif over == 0:
+        summary = f"计划需要{before}个工作日，可安排{available}个工作日，缺口{shortfall}个工作日；已削减{len(cuts)}户一般检查单位共{_count_cut(cuts)}次检查，重点单位未削减。"
+    else:
+        summary = (
+            f"计划需要{before}个工作日，可安排{available}个工作日，缺口{shortfall}个工作日；一般检查单位已全部削减，"
+            f"重点单位需要{key_demand}个工作日，仍超出{over}个工作日。重点单位不得削减，超出部分须经确认后方可保存。"
+        )
+    return Fit(
+        proposals=tuple(result), demand_before=before, demand=demand, available=available, shortfall_before=shortfall,
+        over=over, cuts=tuple(cuts), key_demand=key_demand, summary=summary,
+    )  # fmt: skip
+
+
+def _count_cut(cuts: Iterable[Cut]) -> int:
+    return sum(c.before - c.after for c in cuts)
+
+
+def check_item(*, count: int, months: Sequence[int], cap: int) -> None:
+    """An officer's edit of one item: the count within the unit's cap, one month per inspection."""
+    if count < 0 or count > 366:
+        raise PlanningError("检查次数应为0至366之间的整数。", field="count")
+    if count > cap:
+        raise PlanningError(f"该单位年度检查次数上限为{cap}次（按风险分级公布的上限），不能安排{count}次。", field="count", article=ARTICLE_CAP)
+    bad = [m for m in months if not 1 <= m <= 12]
+    if bad:
+        raise PlanningError("月份应为1至12。", field="months")
+    if len(months) != count:
+        raise PlanningError(f"安排了{count}次检查，应填写{count}个月份（同一月份可重复）。", field="months")
+
+
+# --- one subject, no duplicates ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlannedCount:
+    unit_id: int
+    unit_name: str
+    plan_id: int
+    plan_label: str  # e.g. "芝罘区应急局2026年度计划（第1版）"
+    agency_id: int
+    count: int
+    cap: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    unit_id: int
+    unit_name: str
+    kind: str  # "two_subjects" or "over_cap"
+    message: str
+    plan_ids: tuple[int, ...]
+
+
+def conflicts(rows: Iterable[PlannedCount]) -> list[Conflict]:
+    """Units planned by two agencies (一企一主体) or over their yearly cap across all plans
+    (国办发〔2024〕54号). Inspections outside any plan are not rows here: they are exempt."""
+    by_unit: dict[int, list[PlannedCount]] = {}
+    for r in rows:
+        if r.count > 0:
+            by_unit.setdefault(r.unit_id, []).append(r)
+    out: list[Conflict] = []
+    for unit_id, rs in sorted(by_unit.items()):
+        agencies = {r.agency_id for r in rs}
+        labels = "、".join(r.plan_label for r in rs)
+        name = rs[0].unit_name
+        ids = tuple(r.plan_id for r in rs)
+        if len(agencies) > 1:
+            out.append(Conflict(unit_id, name, "two_subjects", f"{name}同时列入{labels}，违反一企一主体（{ARTICLE_ONE_SUBJECT}）。", ids))
+        total = sum(r.count for r in rs)
+        cap = min(r.cap for r in rs)
+        if total > cap:
+            out.append(Conflict(unit_id, name, "over_cap", f"{name}在{labels}中合计安排{total}次，超过年度上限{cap}次（{ARTICLE_CAP}）。", ids))
+    return out

@@ -1,0 +1,298 @@
+"""Reads of the planning app: the facts handed to ``anjian.law.planning``, and the scoped lists.
+
+Every read of a plan goes through ``AnnualPlan.objects.for_user`` (a district sees its own plans,
+the city all of the city's); another district's plan is a 404 (``get_for_user``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from anjian.core.scoping import get_for_user, scope_for
+from anjian.enterprises.choices import DeclaredStatus, WorseEnd
+from anjian.enterprises.classification import ClassTable
+from anjian.enterprises.models import Enterprise, GradingScheme, MajorHazardSource, PlannedSubject
+from anjian.law import planning as pl
+from anjian.law.calendar import WorkCalendar
+from anjian.legal import lawcal
+from anjian.org.choices import CertificateEventKind, Role, StaffKind
+from anjian.org.models import Agency, Certificate, CertificateEvent, Membership
+from anjian.planning.choices import PlanStatus
+from anjian.planning.models import AnnualPlan, CapacityInput, GradingProfile, PlanItem
+
+DEFAULT_WORKDAYS = {"hazchem": "2", "mine": "2", "industry": "1", "other": "1"}
+DEFAULT_RESERVE = Decimal("0.10")
+DEFAULT_KEY_SHARE = Decimal("0.60")
+
+# Open major hazards per unit come from ``anjian.hazards`` (a layer above): it registers a provider
+# at start-up (hazards/apps.py), as it does for the ledger's measures.
+_open_major_hazards: list[Callable[[Iterable[int]], dict[int, int]]] = []
+
+
+def register_open_major_hazards_provider(fn: Callable[[Iterable[int]], dict[int, int]]) -> None:
+    if fn not in _open_major_hazards:
+        _open_major_hazards.append(fn)
+
+
+# The officers of each unit's last inspection come from ``anjian.inspections`` (a layer above), for
+# the draw's conflict avoidance (回避); registered at start-up (inspections/apps.py).
+_last_inspectors: list[Callable[[Iterable[int]], dict[int, list[int]]]] = []
+
+
+def register_last_inspectors_provider(fn: Callable[[Iterable[int]], dict[int, list[int]]]) -> None:
+    if fn not in _last_inspectors:
+        _last_inspectors.append(fn)
+
+
+def last_inspectors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    ids = list(unit_ids)
+    out: dict[int, list[int]] = {}
+    for provider in _last_inspectors:
+        for k, v in provider(ids).items():
+            out.setdefault(k, []).extend(v)
+    return out
+
+
+def calendar() -> WorkCalendar:
+    return lawcal.work_calendar()
+
+
+# --- capacity ---------------------------------------------------------------------------------------
+def officer_spans(agency: Agency, year: int) -> list[pl.OfficerSpans]:
+    """The officers of ``agency`` in ``year``: civil servants whose membership grants the officer
+    role, counted while a membership and an enforcement certificate are both valid (LEGAL.md §8).
+    Three queries whatever the number of officers."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    memberships = list(
+        Membership.objects.filter(agency=agency, staff__kind=StaffKind.CIVIL_SERVANT, role_grants__role=Role.OFFICER, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .select_related("staff")
+        .distinct()
+    )
+    staff_ids = {m.staff_id for m in memberships}
+    certs: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    ends: dict[int, dt.date] = {}
+    for ev in CertificateEvent.objects.filter(certificate__staff_id__in=staff_ids, kind__in=[CertificateEventKind.REVOKED, CertificateEventKind.EXPIRED]):
+        ends[ev.certificate_id] = min(ends.get(ev.certificate_id, ev.date), ev.date)
+    for c in Certificate.objects.filter(staff_id__in=staff_ids, valid_from__lte=last, valid_to__gte=first):
+        end = c.valid_to if c.pk not in ends else min(c.valid_to, ends[c.pk] - dt.timedelta(days=1))
+        certs.setdefault(c.staff_id, []).append((c.valid_from, end))
+    by_staff: dict[int, tuple[str, list[tuple[dt.date, dt.date]]]] = {}
+    for m in memberships:
+        m_end = m.valid_to or last
+        name, spans = by_staff.setdefault(m.staff_id, (m.staff.name, []))
+        for c_from, c_to in certs.get(m.staff_id, []):
+            a, b = max(m.valid_from, c_from), min(m_end, c_to)
+            if a <= b:
+                spans.append((a, b))
+    return [pl.OfficerSpans(name, tuple(spans)) for name, spans in sorted(by_staff.values())]
+
+
+def capacity_input(agency: Agency, year: int) -> CapacityInput:
+    """The stored inputs, or unsaved defaults when the bureau has entered none for the year."""
+    row = CapacityInput.objects.filter(owner_agency=agency, year=year).first()
+    if row is None:
+        row = CapacityInput(
+            owner_agency=agency, jurisdiction_id=agency.jurisdiction_id, year=year, deductions={}, workdays_per_inspection=dict(DEFAULT_WORKDAYS),
+            reserve_share=DEFAULT_RESERVE, key_share=DEFAULT_KEY_SHARE,
+        )  # fmt: skip
+    return row
+
+
+def workdays_map(row: CapacityInput) -> dict[str, Decimal]:
+    data = {**DEFAULT_WORKDAYS, **(row.workdays_per_inspection or {})}
+    return {k: Decimal(str(v)) for k, v in data.items()}
+
+
+def capacity_for(agency: Agency, year: int, *, cal: WorkCalendar | None = None) -> tuple[CapacityInput, pl.Capacity]:
+    row = capacity_input(agency, year)
+    cap = pl.capacity(
+        cal=cal or calendar(), year=year, officers=officer_spans(agency, year), deductions=row.deductions or {},
+        reserve_share=row.reserve_share, key_share=row.key_share, officers_per_inspection=row.officers_per_inspection,
+    )  # fmt: skip
+    return row, cap
+
+
+# --- grading profile -----------------------------------------------------------------------------
+def province_of(agency: Agency) -> str:
+    return agency.jurisdiction.code[:2] + "0000"
+
+
+def profile_for(agency: Agency) -> GradingProfile | None:
+    """The province's own active profile, else the shipped sample (示例配置)."""
+    rows = list(GradingProfile.objects.filter(active=True, province__in=[province_of(agency), ""]))
+    rows.sort(key=lambda p: (p.province == "", p.code))
+    return rows[0] if rows else None
+
+
+# --- the units of a plan -----------------------------------------------------------------------------
+def subject_units(agency: Agency, year: int) -> QuerySet[Enterprise]:
+    """Units whose planned subject (一企一主体) is ``agency`` for some part of ``year``, not closed."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    subjects = PlannedSubject.objects.filter(agency=agency, valid_from__lte=last).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+    return Enterprise.objects.filter(pk__in=subjects.values("enterprise_id")).exclude(declared_status=DeclaredStatus.CLOSED).order_by("name", "id")
+
+
+def unit_facts(agency: Agency, year: int) -> list[pl.UnitFacts]:
+    """The facts of every unit of the plan, in a fixed number of queries."""
+    table = ClassTable.load()
+    schemes = {s.pk: s for s in GradingScheme.objects.all()}
+    rows = list(subject_units(agency, year).values_list("id", "name", "class_bits", "risk_scheme_id", "risk_grade", "standardization_level"))
+    ids = [r[0] for r in rows]
+    mhs = dict(MajorHazardSource.objects.filter(enterprise_id__in=ids).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
+    open_major: dict[int, int] = {}
+    for provider in _open_major_hazards:
+        for k, v in provider(ids).items():
+            open_major[k] = open_major.get(k, 0) + v
+    out = []
+    for pk, name, bits, scheme_id, grade, std in rows:
+        sectors = frozenset(e.code for e in table.sectors_of(bits))
+        features = frozenset(e.code for e in table.features_of(bits))
+        rank, worst = 0, False
+        scheme = schemes.get(scheme_id) if scheme_id else None
+        if scheme is not None and grade in scheme.grades:
+            grades = list(scheme.grades) if scheme.worse_end == WorseEnd.LAST else list(reversed(scheme.grades))
+            rank = grades.index(grade)
+            worst = rank == len(grades) - 1
+        out.append(
+            pl.UnitFacts(
+                id=pk, name=name, groups=frozenset(s.split(".")[0] for s in sectors), sectors=sectors, features=features, risk_grade=grade,
+                worst_grade=worst, risk_rank=rank, standardization=std, major_hazard_sources=mhs.get(pk, 0), open_major_hazards=open_major.get(pk, 0),
+            )
+        )  # fmt: skip
+    return out
+
+
+# --- plans --------------------------------------------------------------------------------------------
+def plan_list(*, user: Any, year: int | None = None) -> QuerySet[AnnualPlan]:
+    qs = AnnualPlan.objects.for_user(user).select_related("owner_agency", "created_by", "approved_by").annotate(n_items=Count("items"))
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "owner_agency__jurisdiction__code", "-version")
+
+
+def plan_get(*, user: Any, pk: Any) -> AnnualPlan:
+    return get_for_user(AnnualPlan.objects.select_related("owner_agency", "jurisdiction", "created_by", "submitted_by", "approved_by", "previous", "profile"), user, pk)
+
+
+def plan_items(plan: AnnualPlan) -> QuerySet[PlanItem]:
+    return plan.items.select_related("department").order_by("-key", "-frequency", "enterprise_name", "id")
+
+
+def plan_conflicts(plan: AnnualPlan) -> list[pl.Conflict]:
+    """This plan's units checked against every other current plan of the same year (the city's and
+    the districts'): a unit planned by two agencies, or over its cap across them, is flagged with
+    both plans named. Inspections outside any plan are exempt from the cap (LEGAL.md §6)."""
+    ids = list(plan.items.filter(count__gt=0).values_list("enterprise_id", flat=True))
+    others = (
+        PlanItem.objects.filter(enterprise_id__in=ids, plan__year=plan.year, count__gt=0)
+        .exclude(plan__status=PlanStatus.SUPERSEDED)
+        .exclude(plan__owner_agency_id=plan.owner_agency_id)
+        .select_related("plan__owner_agency")
+    )
+    # Per other agency only its latest current version (an approved plan stays in force while its
+    # revision is prepared: counting both would double the unit's inspections).
+    latest: dict[int, int] = {}
+    items = list(others)
+    for i in items:
+        latest[i.plan.owner_agency_id] = max(latest.get(i.plan.owner_agency_id, 0), i.plan.version)
+    rows = [_planned(i, i.plan) for i in items if i.plan.version == latest[i.plan.owner_agency_id]]
+    if not rows:
+        return []
+    mine = plan.items.filter(enterprise_id__in={r.unit_id for r in rows}, count__gt=0)
+    rows += [_planned(i, plan) for i in mine]
+    return pl.conflicts(rows)
+
+
+def _planned(item: PlanItem, plan: AnnualPlan) -> pl.PlannedCount:
+    label = f"{plan.owner_agency.short_name}{plan.year}年度计划（第{plan.version}版，{plan.get_status_display()}）"
+    return pl.PlannedCount(item.enterprise_id, item.enterprise_name, plan.pk, label, plan.owner_agency_id, item.count, item.cap)
+
+
+def may_plan(user: Any) -> bool:
+    return scope_for(user).has_role(Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
+
+
+# --- draws --------------------------------------------------------------------------------------------
+def draw_officers(agency: Agency, day: dt.date) -> list[tuple[int, str, str]]:
+    """(staff id, name, certificate number) of the agency's officers eligible on ``day``: a
+    membership valid that day with the officer role, a civil servant, a certificate valid that day
+    (its dated events included, LEGAL.md §8). Three queries."""
+    ms = list(Membership.objects.valid_on(day).filter(agency=agency, staff__kind=StaffKind.CIVIL_SERVANT, role_grants__role=Role.OFFICER).select_related("staff").distinct())
+    staff = {m.staff_id: m.staff for m in ms}
+    out = []
+    certs: dict[int, list[Certificate]] = {}
+    for c in Certificate.objects.filter(staff_id__in=list(staff)).prefetch_related("events").order_by("-valid_to"):
+        certs.setdefault(c.staff_id, []).append(c)
+    for sid, s in sorted(staff.items()):
+        for c in certs.get(sid, []):
+            if c.status_on(day, list(c.events.all()))[0]:
+                out.append((sid, s.name, c.number))
+                break
+    return out
+
+
+def draw_list(*, user: Any) -> QuerySet[Any]:
+    from anjian.planning.models import Draw
+
+    # The pools and the result may hold tens of thousands of ids: a list reads the counts from the
+    # commitment instead.
+    heavy = ("units", "unit_names", "officers", "officer_names", "exclusions", "result")
+    return Draw.objects.for_user(user).select_related("owner_agency", "created_by").defer(*heavy).order_by("-created_at", "-id")
+
+
+def draw_get(*, user: Any, pk: Any) -> Any:
+    from anjian.planning.models import Draw
+
+    return get_for_user(Draw.objects.select_related("owner_agency", "created_by", "drawn_by"), user, pk)
+
+
+def draw_result_rows(d: Any) -> list[dict[str, Any]]:
+    """The result with the names recorded at commitment (the public page shows these)."""
+    return [
+        {"unit": r["unit"], "unit_name": d.unit_names.get(str(r["unit"]), ""), "officers": r["officers"], "officer_names": [d.officer_names.get(str(o), "") for o in r["officers"]]}
+        for r in d.result
+    ]
+
+
+def plan_months(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """The month-by-month schedule: inspections and officer-workdays per month (one query)."""
+    n = [0] * 13
+    days = [Decimal(0)] * 13
+    for months, cost in plan.items.filter(count__gt=0).values_list("months", "cost").iterator(chunk_size=5000):
+        for m in months:
+            if 1 <= m <= 12:
+                n[m] += 1
+                days[m] += cost
+    return [{"month": m, "inspections": n[m], "workdays": str(days[m])} for m in range(1, 13)]
+
+
+def default_teams(agency: Agency) -> dict[str, int | None]:
+    """Sector group → the department that takes it by default: the supervision department of that
+    sector (局队合一), else the enforcement team, else none."""
+    from anjian.org.choices import DepartmentKind
+    from anjian.org.models import Department
+
+    depts = list(Department.objects.filter(agency=agency).order_by("id"))
+    enforcement = next((d.pk for d in depts if d.kind == DepartmentKind.ENFORCEMENT), None)
+    out: dict[str, int | None] = {g: enforcement for g in pl.GROUP_NAMES}
+    for d in depts:
+        if d.kind == DepartmentKind.SUPERVISION and d.sector_group in out:
+            out[d.sector_group] = d.pk
+    return out
+
+
+def plan_team_months(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """Inspections per team (department) and month, for the schedule (one query)."""
+    rows: dict[str, list[int]] = {}
+    for name, months in plan.items.filter(count__gt=0).values_list("department__name", "months").iterator(chunk_size=5000):
+        counts = rows.setdefault(name or "未指定", [0] * 12)
+        for m in months:
+            if 1 <= m <= 12:
+                counts[m - 1] += 1
+    return [{"team": k, "months": v, "total": sum(v)} for k, v in sorted(rows.items())]

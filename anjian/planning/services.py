@@ -1,0 +1,508 @@
+"""Every write of the planning app (STYLE.md principle 1): capacity inputs, plan generation, item
+edits, submission, return, approval and revision. One transaction per action; roles checked here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, F, Sum
+from django.utils import timezone
+
+from anjian.core import audit
+from anjian.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from anjian.core.scoping import require_owner, scope_for
+from anjian.core.validators import date_bounds_error
+from anjian.law import draw as dr
+from anjian.law import planning as pl
+from anjian.law.errors import LawError
+from anjian.org.choices import Role
+from anjian.org.models import Agency
+from anjian.planning import selectors
+from anjian.planning.choices import DrawStatus, PlanStatus
+from anjian.planning.models import AnnualPlan, CapacityInput, Draw, GradingProfile, PlanItem
+
+PLAN_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
+APPROVE_ROLES = (Role.LEADER,)
+YEAR_MIN, YEAR_MAX = 2004, 2199
+
+
+def _law(exc: LawError) -> ValidationFailed:
+    field = exc.field or "non_field_errors"
+    return ValidationFailed(exc.message, code=exc.code, article=exc.article or "", fields={field: exc.message})
+
+
+def check_year(year: Any) -> int:
+    try:
+        y = int(str(year).strip())
+    except (TypeError, ValueError):
+        raise ValidationFailed("年度应为四位数字。", fields={"year": "年度应为四位数字。"}) from None
+    if not YEAR_MIN <= y <= YEAR_MAX:
+        raise ValidationFailed(f"年度应在{YEAR_MIN}年至{YEAR_MAX}年之间。", fields={"year": f"年度应在{YEAR_MIN}年至{YEAR_MAX}年之间。"})
+    return y
+
+
+def _actor_agency(actor: Any, roles: tuple[str, ...] = PLAN_ROLES) -> Agency:
+    scope = scope_for(actor)
+    if scope.agency_id is None or not scope.reads_business:
+        raise PermissionRefused("您不是执法机关的在职人员，不能编制计划。", code="role_refused")
+    if not scope.has_role(*roles):
+        raise PermissionRefused("编制年度计划须由执法人员、科室负责人或局领导办理。", code="role_refused")
+    return Agency.objects.select_related("jurisdiction").get(pk=scope.agency_id)
+
+
+# --- capacity -----------------------------------------------------------------------------------------
+@transaction.atomic
+def capacity_set(
+    *, actor: Any, year: Any, deductions: Mapping[str, Any], workdays_per_inspection: Mapping[str, Any], reserve_share: Any, key_share: Any, officers_per_inspection: Any = 2
+) -> CapacityInput:
+    """Enter the bureau's deductions per category, days per inspection by sector, reserve and key shares."""
+    agency = _actor_agency(actor, (Role.DEPT_HEAD, Role.LEADER))
+    y = check_year(year)
+    try:
+        opi = int(str(officers_per_inspection))
+    except ValueError:
+        raise ValidationFailed("每次检查执法人员数应为整数。", fields={"officers_per_inspection": "应为整数。"}) from None
+    if not 2 <= opi <= 20:
+        raise ValidationFailed("每次检查的执法人员应为2至20人。", article=pl.ARTICLE_TWO_OFFICERS, fields={"officers_per_inspection": "应为2至20人。"})
+    unknown = sorted(set(workdays_per_inspection) - pl.GROUP_NAMES.keys())
+    if unknown:
+        raise ValidationFailed("未知的行业。", fields={"workdays_per_inspection": f"未知的行业：{'、'.join(unknown)}"})
+    try:
+        per = {k: pl.to_days(v, f"workdays_per_inspection.{k}") for k, v in workdays_per_inspection.items()}
+        for k, v in per.items():
+            if v <= 0 or v > 30:
+                raise pl.PlanningError("每次检查工作日应大于0且不超过30天。", field=f"workdays_per_inspection.{k}")
+        ded = {k: pl.to_days(v, f"deductions.{k}") for k, v in deductions.items() if k in pl.CATEGORIES}
+        unknown = sorted(set(deductions) - pl.CATEGORIES.keys())
+        if unknown:
+            raise pl.PlanningError(f"未知的工作日扣除类别：{'、'.join(unknown)}", field="deductions")
+        reserve = pl.to_share(reserve_share, "reserve_share")
+        key = pl.to_share(key_share, "key_share")
+        # Check the whole computation (deductions not above the total) before anything is written.
+        pl.capacity(
+            cal=selectors.calendar(), year=y, officers=selectors.officer_spans(agency, y), deductions=ded, reserve_share=reserve, key_share=key, officers_per_inspection=opi
+        )
+    except LawError as exc:
+        raise _law(exc) from None
+    row, created = CapacityInput.objects.select_for_update().get_or_create(owner_agency=agency, year=y, defaults={"jurisdiction_id": agency.jurisdiction_id})
+    before = {"deductions": row.deductions, "workdays_per_inspection": row.workdays_per_inspection, "reserve_share": str(row.reserve_share), "key_share": str(row.key_share)}
+    row.deductions = {k: str(v) for k, v in ded.items()}
+    row.workdays_per_inspection = {k: str(v) for k, v in per.items()}
+    row.reserve_share, row.key_share, row.officers_per_inspection, row.updated_by = reserve, key, opi, actor
+    row.save()
+    after = {"deductions": row.deductions, "workdays_per_inspection": row.workdays_per_inspection, "reserve_share": str(reserve), "key_share": str(key)}
+    audit.record(actor=actor, action="planning.capacity", obj=row, before=None if created else before, after=after)
+    return row
+
+
+# --- generation ---------------------------------------------------------------------------------------
+@transaction.atomic
+def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowledge_over_capacity: bool = False) -> AnnualPlan:
+    """Propose the plan of the actor's bureau for ``year``: every unit whose planned subject that
+    year is the bureau (一企一主体), its count and months by the grading profile, fitted into the
+    capacity (lowest-risk general units cut first, never a key unit).
+
+    Refused, with nothing saved: a year whose calendar is not loaded unless ``provisional``; a plan
+    still over capacity after cutting unless ``acknowledge_over_capacity``; a year with a plan in
+    preparation or approved (revise it instead). An earlier draft of the year is replaced."""
+    agency = _actor_agency(actor)
+    y = check_year(year)
+    cal = selectors.calendar()
+    if not cal.is_loaded(y) and not provisional:
+        msg = f"{y}年法定节假日安排尚未载入，工作日只能按周末推算。请先载入该年度日历，或勾选“按临时日历编制”。"
+        raise ValidationFailed(msg, code="calendar_not_loaded", article="LEGAL.md §1（未载入年度不得推测）", fields={"provisional": msg})
+    existing = list(AnnualPlan.objects.select_for_update().filter(owner_agency=agency, year=y).exclude(status=PlanStatus.SUPERSEDED).order_by("-version"))
+    replaced: AnnualPlan | None = None
+    for p in existing:
+        if p.status == PlanStatus.DRAFT:
+            replaced = p
+        else:
+            what = "已提交审批" if p.status == PlanStatus.SUBMITTED else "已批准"
+            raise DomainError(f"{agency.short_name}{y}年度计划（第{p.version}版）{what}，不能重新生成；如需调整，请退回或修订。", code="plan_exists")
+    profile = selectors.profile_for(agency) or sample_profile_sync()
+    try:
+        prof = pl.profile_from_data(profile.data)
+        row, cap = selectors.capacity_for(agency, y, cal=cal)
+        proposals = pl.propose(selectors.unit_facts(agency, y), prof, workdays_per_inspection=selectors.workdays_map(row), officers_per_inspection=row.officers_per_inspection)
+    except LawError as exc:
+        raise _law(exc) from None
+    fitted = pl.fit(proposals, cap.available)
+    if fitted.over > 0 and not acknowledge_over_capacity:
+        msg = fitted.summary + "请确认“计划超出力量”后再生成。"
+        raise ValidationFailed(msg, code="over_capacity", article=pl.ARTICLE_CAPACITY, fields={"acknowledge_over_capacity": msg})
+    version = 1
+    if replaced is not None:
+        version = replaced.version
+        previous = replaced.previous
+        audit.record(actor=actor, action="plan.generate", obj=replaced, note=f"草稿（{len(fitted.proposals)}户）重新生成，原草稿作废")
+        replaced.delete()
+    else:
+        last = AnnualPlan.objects.filter(owner_agency=agency, year=y).order_by("-version").first()
+        version = last.version + 1 if last else 1
+        previous = last
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent generation of the same year loses cleanly
+            plan = _create_plan(agency=agency, y=y, version=version, cap=cap, profile=profile, fitted=fitted, ack=acknowledge_over_capacity, previous=previous, actor=actor)
+    except IntegrityError:
+        raise DomainError(f"{agency.short_name}{y}年度计划正由他人同时生成，请刷新后查看。", code="plan_exists") from None
+    audit.record(
+        actor=actor, action="plan.generate", obj=plan,
+        after={"year": y, "version": version, "units": len(fitted.proposals), "demand": str(fitted.demand), "available": str(cap.available), "cuts": len(fitted.cuts), "provisional": cap.provisional},
+    )  # fmt: skip
+    return plan
+
+
+def _create_plan(
+    *, agency: Agency, y: int, version: int, cap: pl.Capacity, profile: GradingProfile, fitted: pl.Fit, ack: bool, previous: AnnualPlan | None, actor: Any
+) -> AnnualPlan:
+    acknowledge_over_capacity = ack
+    teams = selectors.default_teams(agency)
+    plan = AnnualPlan.objects.create(
+        jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, year=y, version=version, provisional=cap.provisional, profile=profile,
+        profile_name=str(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
+        cuts=[{"unit_id": c.unit_id, "name": c.name, "before": c.before, "after": c.after, "reason": c.reason} for c in fitted.cuts],
+        over_capacity_ack=bool(fitted.over > 0 and acknowledge_over_capacity), previous=previous, created_by=actor,
+    )  # fmt: skip
+    PlanItem.objects.bulk_create(
+        [
+            PlanItem(
+                plan=plan, enterprise_id=p.unit.id, enterprise_name=p.unit.name[:200], group=p.group, rule=p.rule[:120], grade_label=p.grade_label[:40],
+                frequency=p.frequency, cap=p.cap, key=p.key, key_reasons=list(p.key_reasons), cost=p.cost, count=p.count, months=list(p.months), cut_from=p.cut_from,
+                department_id=teams.get(p.group),
+            )
+            for p in fitted.proposals
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    return plan
+
+
+def _locked(plan: AnnualPlan, actor: Any, *, roles: tuple[str, ...] = PLAN_ROLES) -> AnnualPlan:
+    p = AnnualPlan.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=plan.pk)
+    require_owner(actor, p, roles=roles, what="该计划")
+    return p
+
+
+def _recompute(plan: AnnualPlan) -> None:
+    # One aggregate, not a loop over the items: a city's plan may hold tens of thousands of units.
+    total = plan.items.aggregate(t=Sum(F("cost") * F("count"), output_field=DecimalField(max_digits=14, decimal_places=2)))["t"]
+    plan.demand = total or Decimal(0)
+    if plan.demand <= plan.available:
+        plan.over_capacity_ack = False
+
+
+@transaction.atomic
+def plan_item_update(*, actor: Any, item: PlanItem, count: Any, months: Sequence[Any], note: str = "", department: Any = None) -> PlanItem:
+    """An officer's edit of one unit's count and months, in a draft only; never above the unit's cap."""
+    plan = _locked(item.plan, actor)
+    if plan.status != PlanStatus.DRAFT:
+        raise DomainError("只有草稿状态的计划可以调整；已批准的计划请先修订（须说明理由）。", code="plan_not_draft")
+    it = PlanItem.objects.select_for_update().get(pk=item.pk, plan=plan)
+    try:
+        n = int(str(count).strip())
+    except ValueError:
+        raise ValidationFailed("检查次数应为整数。", fields={"count": "检查次数应为整数。"}) from None
+    ms: list[int] = []
+    for m in months:
+        try:
+            ms.append(int(str(m).strip()))
+        except ValueError:
+            raise ValidationFailed("月份应为1至12的整数。", fields={"months": "月份应为1至12的整数。"}) from None
+    try:
+        pl.check_item(count=n, months=ms, cap=it.cap)
+    except LawError as exc:
+        raise _law(exc) from None
+    if department not in (None, ""):
+        from anjian.core.ids import parse_id
+        from anjian.org.models import Department
+
+        dept = Department.objects.filter(pk=parse_id(department), agency_id=plan.owner_agency_id).first() if parse_id(department) else None
+        if dept is None:
+            raise ValidationFailed("承担科室应为本机关的科室。", fields={"department": "承担科室应为本机关的科室。"})
+        it.department = dept
+    before = {"count": it.count, "months": it.months, "note": it.note, "department": item.department_id}
+    it.count, it.months, it.note, it.edited = n, sorted(ms), note.strip()[:200], True
+    it.save(update_fields=["count", "months", "note", "edited", "department"])
+    _recompute(plan)
+    plan.save(update_fields=["demand", "over_capacity_ack"])
+    audit.record(
+        actor=actor,
+        action="plan.item",
+        obj=plan,
+        before=before,
+        after={"enterprise": it.enterprise_id, "count": n, "months": it.months, "note": it.note, "department": it.department_id},
+    )
+    return it
+
+
+# --- approval -------------------------------------------------------------------------------------
+@transaction.atomic
+def plan_submit(*, actor: Any, plan: AnnualPlan, acknowledge_over_capacity: bool = False) -> AnnualPlan:
+    p = _locked(plan, actor)
+    if p.status != PlanStatus.DRAFT:
+        raise DomainError(f"计划当前为“{p.get_status_display()}”，不能提交。", code="bad_state")
+    if p.over_capacity and not (p.over_capacity_ack or acknowledge_over_capacity):
+        msg = f"计划需要{p.demand}个工作日，超过可安排的{p.available}个工作日。请确认“计划超出力量”后再提交，或调减一般检查单位。"
+        raise ValidationFailed(msg, code="over_capacity", article=pl.ARTICLE_CAPACITY, fields={"acknowledge_over_capacity": msg})
+    p.status, p.submitted_by, p.submitted_at, p.return_reason = PlanStatus.SUBMITTED, actor, timezone.now(), ""
+    p.over_capacity_ack = p.over_capacity
+    p.save(update_fields=["status", "submitted_by", "submitted_at", "return_reason", "over_capacity_ack"])
+    audit.record(actor=actor, action="plan.submit", obj=p, after={"status": p.status, "demand": str(p.demand), "available": str(p.available)})
+    return p
+
+
+@transaction.atomic
+def plan_return(*, actor: Any, plan: AnnualPlan, reason: str) -> AnnualPlan:
+    p = _locked(plan, actor, roles=APPROVE_ROLES)
+    if p.status != PlanStatus.SUBMITTED:
+        raise DomainError("只有已提交审批的计划可以退回。", code="bad_state")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写退回理由。", fields={"reason": "请填写退回理由。"})
+    p.status, p.return_reason = PlanStatus.DRAFT, reason[:300]
+    p.save(update_fields=["status", "return_reason"])
+    audit.record(actor=actor, action="plan.return", obj=p, after={"status": p.status, "reason": p.return_reason})
+    return p
+
+
+@transaction.atomic
+def plan_approve(*, actor: Any, plan: AnnualPlan) -> AnnualPlan:
+    """A leader approves; never the person who submitted it. The version it revises is superseded."""
+    p = _locked(plan, actor, roles=APPROVE_ROLES)
+    if p.status != PlanStatus.SUBMITTED:
+        raise DomainError("只有已提交审批的计划可以批准。", code="bad_state")
+    if p.submitted_by_id == getattr(actor, "pk", None):
+        raise PermissionRefused("计划的提交人不能批准自己提交的计划，请由其他局领导审批。", code="self_approval")
+    p.status, p.approved_by, p.approved_at = PlanStatus.APPROVED, actor, timezone.now()
+    p.save(update_fields=["status", "approved_by", "approved_at"])
+    old = AnnualPlan.objects.select_for_update().filter(owner_agency_id=p.owner_agency_id, year=p.year, status=PlanStatus.APPROVED).exclude(pk=p.pk)
+    for o in old:
+        o.status = PlanStatus.SUPERSEDED
+        o.save(update_fields=["status"])
+    audit.record(actor=actor, action="plan.approve", obj=p, after={"status": p.status, "version": p.version, "superseded": [o.pk for o in old]})
+    return p
+
+
+@transaction.atomic
+def plan_revise(*, actor: Any, plan: AnnualPlan, reason: str) -> AnnualPlan:
+    """Change an approved plan: a new draft version with the same items and the reason; the approved
+    version stays in force and readable until the new one is approved."""
+    p = _locked(plan, actor)
+    if p.status != PlanStatus.APPROVED:
+        raise DomainError("只有已批准的计划需要修订；草稿可直接调整。", code="bad_state")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("修订已批准的计划须说明理由。", fields={"reason": "请填写修订理由。"})
+    if AnnualPlan.objects.filter(owner_agency_id=p.owner_agency_id, year=p.year, status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED]).exists():
+        raise DomainError("该年度已有正在修订的计划版本。", code="plan_exists")
+    last = AnnualPlan.objects.filter(owner_agency_id=p.owner_agency_id, year=p.year).order_by("-version").values_list("version", flat=True).first() or p.version
+    new = AnnualPlan.objects.create(
+        jurisdiction_id=p.jurisdiction_id, owner_agency_id=p.owner_agency_id, year=p.year, version=last + 1, provisional=p.provisional, profile_id=p.profile_id,
+        profile_name=p.profile_name, capacity=p.capacity, available=p.available, demand=p.demand, fit_summary=p.fit_summary, cuts=p.cuts,
+        over_capacity_ack=p.over_capacity_ack, previous=p, change_reason=reason[:300], created_by=actor,
+    )  # fmt: skip
+    PlanItem.objects.bulk_create(
+        [
+            PlanItem(
+                plan=new, enterprise_id=i.enterprise_id, enterprise_name=i.enterprise_name, group=i.group, rule=i.rule, grade_label=i.grade_label, frequency=i.frequency,
+                cap=i.cap, key=i.key, key_reasons=i.key_reasons, cost=i.cost, count=i.count, months=i.months, cut_from=i.cut_from, edited=i.edited, note=i.note,
+                department_id=i.department_id,
+            )
+            for i in p.items.all()
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    audit.record(actor=actor, action="plan.revise", obj=new, after={"from_version": p.version, "version": new.version, "reason": new.change_reason})
+    return new
+
+
+def item_get(*, actor: Any, plan: AnnualPlan, pk: Any) -> PlanItem:
+    from anjian.core.ids import parse_id
+
+    n = parse_id(pk)
+    item = PlanItem.objects.filter(plan=plan, pk=n).select_related("plan").first() if n is not None else None
+    if item is None:
+        raise NotFound()
+    return item
+
+
+# --- random draws (双随机) --------------------------------------------------------------------------
+DRAW_ROLES = (Role.DEPT_HEAD, Role.LEADER)
+PUBLISH_DAYS = 20  # results published within 20 days (LEGAL.md §6, practice, CFG)
+
+
+def _choice_label(form: Any, key: str, value: Any) -> str:
+    flat: dict[str, str] = {}
+    for k, v in getattr(form.fields[key], "choices", []) or []:
+        if isinstance(v, list | tuple):  # an option group
+            flat.update({str(k2): str(v2) for k2, v2 in v})
+        else:
+            flat[str(k)] = str(v)
+    return flat.get(str(value), str(value))
+
+
+def draw_inputs(d: Draw) -> dr.Inputs:
+    """The inputs of ``anjian.law.draw`` as stored on the draw: re-running them is the verification."""
+    return dr.Inputs(
+        units=tuple(d.units), officers=tuple(d.officers), count=d.count, per_inspection=d.per_inspection, draw_at=d.commitment.get("draw_at", ""),
+        exclusions={int(k): tuple(v) for k, v in d.exclusions.items()}, beacon=d.beacon, reference=str(d.public_id),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def draw_commit(
+    *,
+    actor: Any,
+    title: str,
+    filters: Mapping[str, Any],
+    filters_text: str = "",
+    count: Any = None,
+    share: Any = None,
+    per_inspection: Any = 2,
+    planned_on: dt.date,
+    draw_at: dt.datetime,
+) -> Draw:
+    """Fix and publish the pools and parameters before the draw (their SHA-256 go public).
+
+    The unit pool is the ledger filtered as the actor's ledger list would be (``filters`` are the
+    ledger's); the officer pool is the bureau's officers with a certificate valid on ``planned_on``;
+    the officers of each unit's last inspection are excluded for it (回避)."""
+    from anjian.enterprises import selectors as ent_selectors
+
+    agency = _actor_agency(actor, DRAW_ROLES)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("请填写抽取事项。", fields={"title": "请填写抽取事项。"})
+    now = timezone.now()
+    if draw_at is None or draw_at <= now:
+        raise ValidationFailed("抽取时间须晚于现在：抽取条件应在抽取前公示。", fields={"draw_at": "抽取时间须晚于现在。"})
+    if planned_on is None or planned_on < timezone.localtime(draw_at).date():
+        raise ValidationFailed("计划检查日期不能早于抽取日期。", fields={"planned_on": "计划检查日期不能早于抽取日期。"})
+    if (msg := date_bounds_error(planned_on, "end")) is not None:
+        raise ValidationFailed(msg, fields={"planned_on": msg})
+    if (count in (None, "")) == (share in (None, "")):
+        raise ValidationFailed("请填写抽取户数或抽取比例（二选一）。", fields={"count": "请填写抽取户数或抽取比例（二选一）。"})
+    try:
+        per = int(str(per_inspection))
+        n = int(str(count)) if count not in (None, "") else 0
+    except ValueError:
+        raise ValidationFailed("抽取数量和人数应为整数。", fields={"count": "应为整数。"}) from None
+    ratio: Decimal | None = None
+    if share not in (None, ""):
+        try:
+            ratio = pl.to_share(share, "share")
+        except LawError as exc:
+            raise _law(exc) from None
+        if ratio <= 0:
+            raise ValidationFailed("抽取比例应大于0。", fields={"share": "抽取比例应大于0。"})
+    from anjian.enterprises.forms import EnterpriseFilterForm
+
+    form = EnterpriseFilterForm({k: v for k, v in dict(filters).items() if k in EnterpriseFilterForm.FILTER_KEYS}, scope=scope_for(actor))
+    if not form.is_valid():
+        raise ValidationFailed("对象库筛选条件有误。", fields={f"filters.{k}": [str(m) for m in v] for k, v in form.errors.items()})
+    clean = form.filters()
+    if not filters_text:
+        filters_text = "；".join(f"{form.fields[k].label}：{_choice_label(form, k, v)}" for k, v in clean.items()) or "全部单位"
+    rows = list(ent_selectors.enterprise_list(user=actor, filters=clean).values_list("id", "name"))
+    officers = selectors.draw_officers(agency, planned_on)
+    unit_ids = sorted(r[0] for r in rows)
+    if ratio is not None:
+        # A share of the pool, rounded up (at least one unit when the pool is not empty).
+        n = int(math.ceil(len(unit_ids) * ratio)) if unit_ids else 0
+        filters_text = f"{filters_text}；按{ratio * 100:.0f}%抽取"
+    exclusions = {u: sorted(set(v)) for u, v in selectors.last_inspectors(unit_ids).items() if v}
+    d = Draw(
+        jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, public_id=uuid.uuid4(), title=title[:100], filters={k: str(v) for k, v in clean.items()}, filters_text=filters_text[:500],
+        units=unit_ids, unit_names={str(i): name for i, name in rows}, officers=sorted(o[0] for o in officers),
+        officer_names={str(o[0]): f"{o[1]}（执法证{o[2]}）" for o in officers}, exclusions={str(k): v for k, v in exclusions.items()},
+        count=n, per_inspection=per, planned_on=planned_on, draw_at=draw_at, created_by=actor,
+    )  # fmt: skip
+    d.commitment = {"draw_at": timezone.localtime(draw_at).isoformat()}
+    inputs = draw_inputs(d)
+    try:
+        dr.check(inputs)
+    except LawError as exc:
+        raise _law(exc) from None
+    d.commitment = inputs.commitment()
+    d.save()
+    audit.record(actor=actor, action="draw.commit", obj=d, after=d.commitment)
+    return d
+
+
+@transaction.atomic
+def draw_perform(*, actor: Any, draw: Draw, beacon: str = "") -> Draw:
+    """Draw at or after the published time; the result, the seed and the publication date are stored."""
+    d = Draw.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=draw.pk)
+    require_owner(actor, d, roles=DRAW_ROLES, what="该抽取")
+    if d.status != DrawStatus.COMMITTED:
+        raise DomainError("该抽取已完成，不能重复抽取。", code="bad_state")
+    if timezone.now() < d.draw_at:
+        raise DomainError(f"未到公示的抽取时间（{timezone.localtime(d.draw_at):%Y年%m月%d日 %H:%M}），不能抽取。", code="too_early", article=dr.ARTICLE_DRAW)
+    d.beacon = (beacon or "").strip()[:100]
+    try:
+        res = dr.run(draw_inputs(d))
+    except LawError as exc:
+        raise _law(exc) from None
+    d.seed, d.result, d.status, d.drawn_by, d.drawn_at = res.seed, res.as_list(), DrawStatus.DRAWN, actor, timezone.now()
+    d.publish_due = timezone.localdate() + dt.timedelta(days=PUBLISH_DAYS)
+    d.save(update_fields=["beacon", "seed", "result", "status", "drawn_by", "drawn_at", "publish_due"])
+    audit.record(actor=actor, action="draw.perform", obj=d, after={"seed": d.seed, "drawn": len(d.result), "beacon": d.beacon})
+    return d
+
+
+def draw_verify(d: Draw) -> tuple[bool, str]:
+    """Re-run the stored draw; anyone may (the public page, ``anjian draw verify <id>``)."""
+    if d.status != DrawStatus.DRAWN:
+        return False, "尚未抽取。"
+    try:
+        return dr.verify(draw_inputs(d), d.result, d.seed)
+    except LawError as exc:
+        return False, exc.message
+
+
+# --- grading profiles ----------------------------------------------------------------------------------
+@transaction.atomic
+def profile_load(*, actor: Any, code: str, name: str, province: str, data: Mapping[str, Any], source: str) -> GradingProfile:
+    """Load (or replace) a province's own grading profile, validated by the engine first. It then
+    takes the place of the sample (示例配置) for that province's agencies (LEGAL.md §6: CFG)."""
+    if not (len(province) == 6 and province.isdigit() and province.endswith("0000")):
+        raise ValidationFailed("省份应为6位区划代码，如370000。", fields={"province": "省份应为6位区划代码，如370000。"})
+    if not (source or "").strip():
+        raise ValidationFailed("请填写依据文件。", fields={"source": "请填写依据文件。"})
+    try:
+        pl.profile_from_data(data)
+    except LawError as exc:
+        raise _law(exc) from None
+    if code == SAMPLE_CODE:
+        raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
+    row, created = GradingProfile.objects.select_for_update().get_or_create(code=code, defaults={"name": name, "province": province, "data": dict(data)})
+    if row.is_sample and not created:
+        raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
+    before = None if created else {"data": row.data, "source": row.source}
+    row.name, row.province, row.data, row.source, row.is_sample, row.active = name[:100], province, dict(data), source.strip()[:300], False, True
+    row.save()
+    audit.record(actor=actor, action="planning.profile", obj=row, before=before, after={"code": code, "province": province, "source": row.source}, jurisdiction_id=None)
+    return row
+
+
+SAMPLE_CODE = "sample-shanxi-2025"
+
+
+def sample_profile_sync() -> GradingProfile:
+    """The shipped sample profile (示例配置), created if missing (the data migration ships it; a
+    database flushed since, e.g. by a test, gets it back here). An existing row is left as it is."""
+    row, _ = GradingProfile.objects.get_or_create(
+        code=SAMPLE_CODE,
+        defaults={
+            "name": "分级检查频次与上限（山西2025）", "province": "", "is_sample": True, "data": pl.SAMPLE_PROFILE, "active": True,
+            "source": "示例配置：山西2025分级分类检查频次上限（国办发〔2024〕54号要求各地公布）；计划频次暂取上限值，请按本省规定调整",
+        },
+    )  # fmt: skip
+    return row

@@ -1,0 +1,257 @@
+"""Planning pages: the plans, the capacity (line by line), a plan with its cuts, conflicts and
+items, and the steps (edit an item, submit, return, approve, revise).
+
+Thin: forms check shape, services decide and write; a plan out of scope is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from anjian.core.errors import DomainError, PermissionRefused
+from anjian.core.scoping import scope_for
+from anjian.core.ui import call_service, refused
+from anjian.law import planning as pl
+from anjian.org.models import Agency, Department
+from anjian.planning import selectors, services
+from anjian.planning.choices import PlanStatus
+from anjian.planning.forms import CapacityForm, DrawCommitForm, DrawPerformForm, GenerateForm, ItemForm, ReasonForm, SubmitForm, YearForm
+from anjian.planning.models import AnnualPlan
+
+PAGE_SIZE = 100
+
+
+def _member_agency(request: HttpRequest) -> Agency | None:
+    scope = scope_for(request.user)
+    if scope.agency_id is None or not scope.reads_business:
+        return None
+    return Agency.objects.select_related("jurisdiction").get(pk=scope.agency_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_list(request: HttpRequest) -> HttpResponse:
+    agency = _member_agency(request)
+    if agency is None:
+        return refused(request, "您不是执法机关的在职人员，不能查看年度计划。", "/")
+    scope = scope_for(request.user)
+    form = GenerateForm(request.POST or None, initial={"year": timezone.localdate().year + (1 if timezone.localdate().month >= 11 else 0)})
+    error: DomainError | None = None
+    status = 200
+    if request.method == "POST":
+        if not selectors.may_plan(request.user):
+            return refused(request, "编制年度计划须由执法人员、科室负责人或局领导办理。", "/planning/")
+        if form.is_valid():
+            plan, error, status = call_service(form, lambda: services.plan_generate(actor=request.user, **form.cleaned_data))
+            if plan is not None:
+                messages.success(request, f"已生成{plan}（草稿）。")
+                return redirect("planning:detail", pk=plan.pk)
+        if status == 200:
+            status = 422
+    plans = list(selectors.plan_list(user=request.user)[:200])
+    return render(
+        request, "planning/list.html", {"plans": plans, "form": form, "error": error, "may_plan": selectors.may_plan(request.user), "agency": agency, "scope": scope}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capacity(request: HttpRequest) -> HttpResponse:
+    agency = _member_agency(request)
+    if agency is None:
+        return refused(request, "您不是执法机关的在职人员，不能查看计划力量测算。", "/")
+    yf = YearForm(request.GET or {"year": timezone.localdate().year})
+    year = yf.cleaned_data["year"] if yf.is_valid() else timezone.localdate().year
+    error: DomainError | None = None
+    status = 200
+    if request.method == "POST":
+        form = CapacityForm(request.POST)
+        if form.is_valid():
+            row, error, status = call_service(form, lambda: services.capacity_set(actor=request.user, **form.service_kwargs()))
+            if row is not None:
+                messages.success(request, f"{row.year}年力量测算已保存。")
+                return redirect(f"{request.path}?year={row.year}")
+        if status == 200:
+            status = 422
+        year = form.cleaned_data.get("year", year) if hasattr(form, "cleaned_data") else year
+    row, cap = selectors.capacity_for(agency, year)
+    if request.method != "POST":
+        initial: dict[str, Any] = {"year": year, "reserve_share": row.reserve_share, "key_share": row.key_share, "officers_per_inspection": row.officers_per_inspection}
+        initial.update({f"ded_{k}": v for k, v in (row.deductions or {}).items()})
+        initial.update({f"per_{k}": v for k, v in selectors.workdays_map(row).items()})
+        form = CapacityForm(initial=initial)
+    may_edit = scope_for(request.user).has_role(*services.APPROVE_ROLES, "dept_head")
+    ctx = {"cap": cap, "row": row, "year": year, "form": form, "error": error, "agency": agency, "may_edit": may_edit, "other": pl.OTHER_ENFORCEMENT, "non": pl.NON_ENFORCEMENT}
+    return render(request, "planning/capacity.html", ctx, status=status)
+
+
+def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | None = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
+    scope = scope_for(request.user)
+    page = Paginator(selectors.plan_items(plan), PAGE_SIZE).get_page(request.GET.get("page"))
+    owner = scope.agency_id == plan.owner_agency_id
+    given = forms or {}
+    ctx = {
+        "plan": plan,
+        "page": page,
+        "conflicts": selectors.plan_conflicts(plan),
+        "owner": owner,
+        "may_edit": owner and plan.status == PlanStatus.DRAFT and scope.has_role(*services.PLAN_ROLES),
+        "may_submit": owner and plan.status == PlanStatus.DRAFT and scope.has_role(*services.PLAN_ROLES),
+        "may_decide": owner and plan.status == PlanStatus.SUBMITTED and scope.has_role(*services.APPROVE_ROLES),
+        "may_revise": owner and plan.status == PlanStatus.APPROVED and scope.has_role(*services.PLAN_ROLES),
+        "submit_form": given.get("submit") or SubmitForm(),
+        "reason_form": given.get("reason") or ReasonForm(),
+        "item_form": given.get("item"),
+        "item_pk": given.get("item_pk"),
+        "error": error,
+        "capacity_lines": plan.capacity.get("lines", []),
+        "n_key": plan.items.filter(key=True).count(),
+        "months": selectors.plan_months(plan),
+        "teams": selectors.plan_team_months(plan),
+        "departments": list(Department.objects.filter(agency_id=plan.owner_agency_id).order_by("kind", "name")) if owner else [],
+    }
+    return render(request, "planning/detail.html", ctx, status=status)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.plan_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    item = services.item_get(actor=request.user, plan=plan, pk=item_pk)
+    form = ItemForm(request.POST)
+    error, status = None, 422
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.plan_item_update(actor=request.user, item=item, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, f"已调整{done.enterprise_name}：{done.count}次。")
+            return redirect("planning:detail", pk=plan.pk)
+        status = status if status != 200 else 422
+    return _detail(request, plan, forms={"item": form, "item_pk": item.pk}, error=error, status=status)
+
+
+def _step(request: HttpRequest, pk: int, form_cls: type, key: str, fn: Any, done_message: str) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    form = form_cls(request.POST)
+    error, status = None, 422
+    if form.is_valid():
+        result, error, status = call_service(form, lambda: fn(actor=request.user, plan=plan, **form.cleaned_data))
+        if result is not None:
+            messages.success(request, done_message.format(plan=result))
+            return redirect("planning:detail", pk=result.pk)
+        status = status if status != 200 else 422
+    if isinstance(error, PermissionRefused) and status == 403 and error.code == "role_refused":
+        return refused(request, error.message, f"/planning/{plan.pk}/")
+    return _detail(request, plan, forms={key: form}, error=error, status=status)
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, SubmitForm, "submit", services.plan_submit, "{plan}已提交审批。")
+
+
+@login_required
+@require_POST
+def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, ReasonForm, "reason", services.plan_return, "{plan}已退回修改。")
+
+
+class _NoFields(ReasonForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.clear()
+
+
+@login_required
+@require_POST
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, _NoFields, "reason", services.plan_approve, "{plan}已批准。")
+
+
+@login_required
+@require_POST
+def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, ReasonForm, "reason", services.plan_revise, "已建立{plan}（草稿），原版本继续有效，直至新版本批准。")
+
+
+# --- random draws (双随机) ------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def draw_list(request: HttpRequest) -> HttpResponse:
+    agency = _member_agency(request)
+    if agency is None:
+        return refused(request, "您不是执法机关的在职人员，不能查看双随机抽取。", "/")
+    scope = scope_for(request.user)
+    may_draw = scope.has_role(*services.DRAW_ROLES)
+    form = DrawCommitForm(request.POST or None, initial={"per_inspection": 2})
+    error: DomainError | None = None
+    status = 200
+    if request.method == "POST":
+        if not may_draw:
+            return refused(request, "组织双随机抽取须由科室负责人或局领导办理。", "/planning/draws/")
+        if form.is_valid():
+            d, error, status = call_service(form, lambda: services.draw_commit(actor=request.user, **form.cleaned_data))
+            if d is not None:
+                messages.success(request, "抽取条件已公示。到抽取时间后方可抽取。")
+                return redirect("planning:draw", pk=d.pk)
+        status = status if status != 200 else 422
+    draws = list(selectors.draw_list(user=request.user)[:200])
+    return render(request, "planning/draws.html", {"draws": draws, "form": form, "error": error, "may_draw": may_draw}, status=status)
+
+
+def _draw_page(request: HttpRequest, d: Any, *, form: Any = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
+    scope = scope_for(request.user)
+    ok, message = services.draw_verify(d) if d.status == "drawn" else (False, "")
+    ctx = {
+        "d": d, "rows": selectors.draw_result_rows(d), "verified": ok, "verify_message": message, "form": form or DrawPerformForm(), "error": error,
+        "may_perform": d.status == "committed" and scope.agency_id == d.owner_agency_id and scope.has_role(*services.DRAW_ROLES),
+    }  # fmt: skip
+    return render(request, "planning/draw.html", ctx, status=status)
+
+
+@login_required
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _draw_page(request, selectors.draw_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def draw_perform(request: HttpRequest, pk: int) -> HttpResponse:
+    d = selectors.draw_get(user=request.user, pk=pk)
+    form = DrawPerformForm(request.POST)
+    error, status = None, 422
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.draw_perform(actor=request.user, draw=d, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, "抽取完成，结果已公示。")
+            return redirect("planning:draw", pk=d.pk)
+        status = status if status != 200 else 422
+    return _draw_page(request, d, form=form, error=error, status=status)
+
+
+@require_http_methods(["GET"])
+def draw_public(request: HttpRequest, public_id: str) -> HttpResponse:
+    """No login: the committed inputs, the result and its verification, for anyone (双随机、一公开)."""
+    from django.http import Http404
+
+    from anjian.planning.models import Draw
+
+    d = Draw.objects.select_related("owner_agency").filter(public_id=public_id).first()
+    if d is None:
+        raise Http404
+    ok, message = services.draw_verify(d) if d.status == "drawn" else (False, "尚未抽取。")
+    rows = selectors.draw_result_rows(d)
+    return render(request, "planning/draw_public.html", {"d": d, "rows": rows, "verified": ok, "verify_message": message})
