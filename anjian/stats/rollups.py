@@ -346,6 +346,10 @@ def refresh(*, upto: dt.date | None = None, full: bool = False, today_too: bool 
         wm = RollupWatermark.objects.select_for_update().get(name=WATERMARK)
         started = timezone.now()
         changed, audit_read = _changes(wm)
+        if full or wm.at is None:
+            # Everything is computed from the tables as they are now: the recent events are in it
+            # (a second refresh must not read them again as changes).
+            audit_read = list(AuditEvent.objects.filter(at__gte=started - AUDIT_MARGIN).order_by().values_list("pk", "at"))
         result = RefreshResult(through=wm.through)
         end = max(upto, wm.through or upto)
         dirty = {} if full or wm.through is None else dirty_from(changed)
