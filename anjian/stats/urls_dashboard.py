@@ -6,4 +6,5 @@ from anjian.stats import views_dashboard as views
 
 urlpatterns = [
     path("stats/dashboard/", views.dashboard, name="stats-dashboard"),
+    path("stats/dashboard/export/", views.dashboard_xlsx, name="stats-dashboard-xlsx"),
 ]

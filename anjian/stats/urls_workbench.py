@@ -7,4 +7,5 @@ from anjian.stats import views_workbench as views
 urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("workbench/<slug:key>/", views.workbench_list, name="workbench-list"),
+    path("workbench/<slug:key>/export/", views.workbench_list_xlsx, name="workbench-list-xlsx"),
 ]

@@ -171,3 +171,54 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "comparison": data["comparison"],
     }
     return render(request, "stats/dashboard.html", {**data, "chart": chart})
+
+
+@login_required
+@require_GET
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    """The dashboard's figures as .xlsx (issue 11 item 7): one sheet per chart, the numbers of its data table."""
+    import io
+
+    from django.utils.http import content_disposition_header
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from anjian.core import xlsx
+
+    try:
+        data = build(request.user, request.GET)
+    except (BadPeriod, PermissionRefused) as exc:
+        return _refused(request, exc)
+    bold = Font(bold=True)
+    wb = Workbook(write_only=True)
+    title = f"调度统计看板：{data['period'].label}（截至{data['as_of']:%Y-%m-%d}）" + (f"，{data['district'].name}" if data["district"] else "")
+    ws = wb.create_sheet("主要数字")
+    ws.append(xlsx.row(ws, [title], font=bold))
+    ws.append(xlsx.row(ws, ["指标", "数值", "单位"], font=bold))
+    for k in data["kpis"]:
+        ws.append(xlsx.row(ws, [k["name"], k["value"], k["unit"]]))
+    for sheet, series in (("月度趋势", data["trends"]), ("行政处罚案件", data["cases"]), ("未销号重大隐患", [data["major_open"]])):
+        ws = wb.create_sheet(sheet)
+        ws.append(xlsx.row(ws, [f"{sheet}（{data['year']}年）"], font=bold))
+        ws.append(xlsx.row(ws, ["指标", *(series[0]["labels"] if series else [])], font=bold))
+        for s in series:
+            ws.append(xlsx.row(ws, [s["name"], *s["values"]]))
+    ws = wb.create_sheet("隐患治理漏斗")
+    ws.append(xlsx.row(ws, ["环节", "指标", "数值"], font=bold))
+    for f in data["funnel"]:
+        ws.append(xlsx.row(ws, [f["stage"], f["name"], f["value"]]))
+    comparison = data["comparison"]
+    ws = wb.create_sheet("辖区对比")
+    if comparison.get("table"):
+        ws.append(xlsx.row(ws, ["辖区", *(f"{i['name']}（{i['order']}排名）" for i in comparison["indicators"])], font=bold))
+        for row in comparison["table"]:
+            ws.append(xlsx.row(ws, [row["label"], *(f"{c['value'] if c['value'] is not None else '—'}（第{c['rank']}）" if c.get("rank") else c["value"] for c in row["cells"])]))
+    else:  # a district sees its own figures and ranks only
+        ws.append(xlsx.row(ws, ["指标", comparison.get("own") or "本辖区", "排名"], font=bold))
+        for i in comparison["indicators"]:
+            ws.append(xlsx.row(ws, [i["name"], i.get("value"), f"第{i['rank']}（共{comparison['peers']}个）" if i.get("rank") else "—"]))
+    buf = io.BytesIO()
+    wb.save(buf)
+    resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = content_disposition_header(True, f"调度统计看板-{data['period'].code}.xlsx") or ""
+    return resp

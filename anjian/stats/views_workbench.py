@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from anjian.stats import workbench as wb
 
 PAGE_SIZE = 50
+EXPORT_MAX = 20000  # a workbench list is what waits for one person or bureau: far fewer rows
 
 
 @login_required
@@ -35,3 +36,34 @@ def workbench_list(request: HttpRequest, key: str) -> HttpResponse:
     rows = [d.row(ctx_, r) for r in page.object_list]
     ctx = {"entry": d, "page": page, "rows": rows, "applies": d.applies(ctx_), "query": ""}
     return render(request, "stats/workbench_list.html", ctx)
+
+
+@login_required
+@require_GET
+def workbench_list_xlsx(request: HttpRequest, key: str) -> HttpResponse:
+    """One workbench list as .xlsx: the same rows as the page (all of them, not one page)."""
+    import io
+
+    from django.utils import timezone
+    from django.utils.http import content_disposition_header
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from anjian.core import xlsx
+
+    if key not in wb.OWN_LISTS:
+        raise Http404()
+    ctx_ = wb.context_for(request.user)
+    d = wb.BY_KEY[key]
+    book = Workbook(write_only=True)
+    ws = book.create_sheet("清单")
+    ws.append(xlsx.row(ws, [f"{d.label}（导出于{timezone.localtime():%Y-%m-%d %H:%M}）"], font=Font(bold=True)))
+    ws.append(xlsx.row(ws, ["事项", "情况", "期限", "剩余天数", "依据"], font=Font(bold=True)))
+    for r in wb.entry_rows(ctx_, key)[:EXPORT_MAX]:
+        item = d.row(ctx_, r)
+        ws.append(xlsx.row(ws, [item.title, item.detail, item.due, item.days_left, item.article]))
+    buf = io.BytesIO()
+    book.save(buf)
+    resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = content_disposition_header(True, f"{d.label}-{timezone.localdate():%Y%m%d}.xlsx") or ""
+    return resp

@@ -460,6 +460,8 @@ ROUTES: dict[str, str] = {
     "stats-indicators-xlsx": "login",
     "stats-drill-xlsx": "login",
     "stats-returns": "login",
+    "stats-dashboard-xlsx": "login",
+    "workbench-list-xlsx": "login",
     "stats-returns-xlsx": "login",
     "stats-returns-circular": "login",
     "GET /api/v1/stats/returns/": "login",

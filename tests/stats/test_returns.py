@@ -266,3 +266,27 @@ def test_indicator_table_and_drill_lists_export(after_q3: Any, client: Any, monk
     assert too_big.status_code == 400 and "缩小范围" in too_big.content.decode()
     client.force_login(w.user("officer_b"))
     assert client.get("/stats/drill/inspections/export/", {"period": Q3, "agency": w.agency_a.pk}).status_code == 404
+
+
+def test_dashboard_and_workbench_lists_export(after_q3: Any, client: Any) -> None:
+    w = after_q3["world"]
+    client.force_login(w.user("leader_city"))
+    book = load_workbook(io.BytesIO(client.get("/stats/dashboard/export/", {"period": Q3}).content))
+    assert book.sheetnames == ["主要数字", "月度趋势", "行政处罚案件", "未销号重大隐患", "隐患治理漏斗", "辖区对比"]
+    kpis = {r[0]: r[1] for r in book["主要数字"].iter_rows(min_row=3, values_only=True)}
+    assert kpis["监督检查次数"] == CITY_Q3["inspections"]
+    assert client.get("/stats/dashboard/export/", {"period": "2027"}).status_code == 400
+    from anjian.stats import workbench as wb
+
+    client.force_login(w.user("officer_a"))
+    for key in sorted(wb.OWN_LISTS):
+        page = client.get(f"/workbench/{key}/")
+        resp = client.get(f"/workbench/{key}/export/")
+        assert resp.status_code == page.status_code == 200, key
+        sheet = load_workbook(io.BytesIO(resp.content)).active
+        assert sheet.max_row - 2 == page.context["page"].paginator.count, key
+    assert client.get("/workbench/nonsense/export/").status_code == 404
+    client.force_login(w.user("officer_b"))  # a district: its own figures and ranks, no other district
+    own = load_workbook(io.BytesIO(client.get("/stats/dashboard/export/", {"period": Q3}).content))
+    text = " ".join(str(c) for row in own["辖区对比"].iter_rows(values_only=True) for c in row if c is not None)
+    assert w.district_a.name not in text
