@@ -56,7 +56,8 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             response["Content-Disposition"] = content_disposition_header(False, doc.download_name.removesuffix(".docx") + ".pdf") or "inline"
             response["Cache-Control"] = "private, no-store"
             return response
-    status = 202 if doc.pdf_status == PdfStatus.PENDING else 409
+    # An informative page, not an error: the .docx is always there (202 while the PDF is being made).
+    status = 202 if doc.pdf_status == PdfStatus.PENDING else 200
     scope = scope_for(request.user)
     may_retry = scope.agency_id == doc.agency_id and scope.has_role(*pdf.RETRY_ROLES)
     return render(request, "documents/pdf_status.html", {"doc": doc, "available": pdf_available(), "may_retry": may_retry}, status=status)
