@@ -271,10 +271,17 @@ def _hazards_overdue(ctx: Context) -> QuerySet[Hazard]:
     return _hazards(ctx, {"overdue": "1"}).order_by("deadline", "id")
 
 
+def _deadline_article(h: Hazard) -> str:
+    """The article that set the deadline (the order to rectify, AQSCF §102) and how it is counted;
+    the calendar's version (kept on the hazard for the record) is not for this list."""
+    counted = (h.deadline_rule or "").split("；日历")[0].strip()
+    return f"{AQSCF}第一百零二条（责令限期整改）" + (f"；期限按{counted}" if counted else "")
+
+
 def _hazard_row(ctx: Context, h: Hazard) -> Item:
     return Item(
         title=f"{h.enterprise.name}：{h.description}", detail=f"{h.get_severity_display()}隐患，{h.get_status_display()}", url=reverse("hazards:detail", args=[h.pk]),
-        due=h.deadline, days_left=_left(ctx, h.deadline), article=h.deadline_rule or f"{AQSCF}第一百零二条", provisional=h.deadline_provisional,
+        due=h.deadline, days_left=_left(ctx, h.deadline), article=_deadline_article(h), provisional=h.deadline_provisional,
     )  # fmt: skip
 
 

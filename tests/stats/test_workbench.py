@@ -310,3 +310,12 @@ def test_query_count_is_constant(bench_world: Any, name: str, django_assert_num_
     bench_world.fill(1)
     with django_assert_num_queries(len(first.captured_queries)):
         assert api.get("/api/v1/workbench/").status_code == 200
+
+
+def test_a_deadline_names_its_article_not_the_calendar_version() -> None:
+    from anjian.hazards.models import Hazard
+    from anjian.stats.workbench import _deadline_article
+
+    h = Hazard(deadline_rule="《民事诉讼法》第八十五条（期间计算）；日历 f4efc35f09ea")
+    assert _deadline_article(h) == "《中华人民共和国安全生产法》第一百零二条（责令限期整改）；期限按《民事诉讼法》第八十五条（期间计算）"
+    assert _deadline_article(Hazard(deadline_rule="")) == "《中华人民共和国安全生产法》第一百零二条（责令限期整改）"
