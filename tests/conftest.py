@@ -42,6 +42,18 @@ class World:
 PASSWORD = "Anjian-test-2026"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(request: Any) -> Any:
+    """Every test starts with an empty cache. The API throttle (6000 requests a minute per user)
+    and the public pages' rate limits count in it; tests reuse the same user ids, so on a fast
+    machine one test's count would throttle the next (429s that depend on the machine's speed)."""
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
+
+
 def _person(world_agencies: dict[str, Any], username: str, agency: Any, roles: list[str], *, kind: str = "civil_servant", cert: bool = True) -> Any:
     from django.contrib.auth import get_user_model
 

@@ -74,7 +74,7 @@ class ItemForm(forms.Form):
 
     def clean_months(self) -> list[str]:
         raw = self.cleaned_data.get("months") or ""
-        for sep in "、，; ；":
+        for sep in ("、", "，", ";", "；", " "):
             raw = raw.replace(sep, ",")
         return [p for p in (x.strip() for x in raw.split(",")) if p]
 
