@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from anjian.documents import registry
 from anjian.documents.build_templates import BUILDERS, build
 from anjian.documents.rendering import cn_date, document_text, jinja_env
+from anjian.documents.rendering import pdf_available as rendering_pdf_available
 from tests.documents.conftest import OFFICERS, PARTY, sample_context
 from tests.documents.text_checks import HAN, chinese_text_problems
 
@@ -107,3 +109,25 @@ def test_dates_and_amounts_in_documents_read_as_people_write_them():
     assert env.from_string("{{ a|amount_capitals }}").render(a=None) == ""
     assert env.from_string("{{ lo|amount_range(hi) }}").render(lo=Decimal("80000"), hi=Decimal("80000")) == "8万元"
     assert env.from_string("{{ lo|amount_range(hi) }}").render(lo="20000", hi="50000") == "2万元至5万元"
+
+
+@pytest.mark.skipif(not rendering_pdf_available() or not shutil.which("pdftotext"), reason="LibreOffice 或 poppler-utils 未安装：PDF 为可选功能（scripts/bootstrap.sh 以 root 运行时安装）")
+@pytest.mark.parametrize("kind", [k.code for k in registry.kinds() if k.template_dir == registry.TEMPLATE_DIR])
+def test_every_kind_prints_its_key_facts_through_libreoffice(world, issue, kind, tmp_path_factory):
+    """Issue 14, Tests: what the party holds is the printed PDF. Every kind converted by LibreOffice,
+    its text extracted by pdftotext: the number, the party, the 落款 date in Chinese numerals, the
+    verification code, and the amounts in figures and capitals where the kind states them."""
+    import subprocess
+
+    from anjian.documents.rendering import convert_to_pdf
+
+    doc = issue(kind, issued_on=dt.date(2026, 6, 5), context=_early_june(kind))
+    profile = tmp_path_factory.getbasetemp() / "libreoffice-profile"  # one warm profile for the run
+    pdf = convert_to_pdf(doc.file.read(), profile=profile)
+    path = tmp_path_factory.mktemp("pdf") / f"{kind}.pdf"
+    path.write_bytes(pdf)
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    for fact in (doc.number, PARTY["name"], "二〇二六年六月五日", doc.verify_code[:4]):
+        assert fact in text, (kind, fact)
+    if kind == "penalty_decision_unit":
+        assert "20000.00元" in text and "贰万元整" in text
