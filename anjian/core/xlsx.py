@@ -11,11 +11,14 @@ dates stay typed.
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl.cell import WriteOnlyCell
 
 from anjian.core.errors import ValidationFailed
@@ -102,3 +105,22 @@ def store_upload(upload: Any, dest: Path, *, limit: int) -> tuple[int, str, int]
     if unpacked > 50 * limit:  # a zip bomb, or a file far larger than any import
         raise ValidationFailed("文件解压后过大，请分成多个文件导入。", code="import_file")
     return size, digest.hexdigest(), unpacked
+
+
+# --- handing a workbook to the browser ------------------------------------------------------------
+
+MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(book: Any, name: str) -> HttpResponse:
+    """An attachment response for ``book`` (an openpyxl Workbook, or its bytes) named ``name``
+    (RFC 6266: the Chinese name travels as ``filename*=utf-8''…``)."""
+    if isinstance(book, (bytes, bytearray)):
+        data = bytes(book)
+    else:
+        buf = io.BytesIO()
+        book.save(buf)
+        data = buf.getvalue()
+    resp = HttpResponse(data, content_type=MIME)
+    resp["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    return resp

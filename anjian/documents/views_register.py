@@ -5,7 +5,6 @@ whether a printed document is genuine and current, never its content or personal
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django import forms
@@ -16,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from anjian.core.validators import date_bounds_error
@@ -107,11 +105,7 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
             d.number, d.title, d.party_name, d.agency_name, d.issued_on, d.get_status_display(), selectors.service_state(d, served),
             f"{label}{d.subject_id}" if label else d.subject_id, d.void_reason, d.issued_by.first_name or d.issued_by.get_username(),
         ]))  # fmt: skip
-    buf = io.BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = content_disposition_header(True, f"文书登记簿-{dt.date.today():%Y%m%d}.xlsx") or ""
-    return resp
+    return xlsx.download(wb, f"文书登记簿-{dt.date.today():%Y%m%d}.xlsx")
 
 
 # --- the public verification page ----------------------------------------------------------------------

@@ -177,9 +177,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
     """The dashboard's figures as .xlsx (issue 11 item 7): one sheet per chart, the numbers of its data table."""
-    import io
-
-    from django.utils.http import content_disposition_header
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -217,8 +214,4 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
         ws.append(xlsx.row(ws, ["指标", comparison.get("own") or "本辖区", "排名"], font=bold))
         for i in comparison["indicators"]:
             ws.append(xlsx.row(ws, [i["name"], i.get("value"), f"第{i['rank']}（共{comparison['peers']}个）" if i.get("rank") else "—"]))
-    buf = io.BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = content_disposition_header(True, f"调度统计看板-{data['period'].code}.xlsx") or ""
-    return resp
+    return xlsx.download(wb, f"调度统计看板-{data['period'].code}.xlsx")

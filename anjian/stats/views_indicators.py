@@ -3,7 +3,6 @@ number (the drill-down), computed by the same definition as the number."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -36,15 +34,20 @@ def _refused(request: HttpRequest, exc: BadPeriod | PermissionRefused) -> HttpRe
     return HttpResponse(loader.render_to_string("400.html", {"message": exc.message}, request=request), status=400)
 
 
+def _every_indicator(request: HttpRequest) -> list[Any]:
+    """Every indicator's query for the period asked (default: year to date) and the cuts."""
+    reading_scope(request.user)
+    params = request.GET.copy()
+    params.setdefault("period", "ytd")
+    return [parse_query(request.user, ind.key, params) for ind in reg.INDICATORS]
+
+
 @login_required
 @require_GET
 def indicator_table(request: HttpRequest) -> HttpResponse:
     """Every indicator's figure for the period (default: year to date), each linked to its rows."""
     try:
-        reading_scope(request.user)
-        params = request.GET.copy()
-        params.setdefault("period", "ytd")
-        queries = [parse_query(request.user, ind.key, params) for ind in reg.INDICATORS]
+        queries = _every_indicator(request)
     except (BadPeriod, PermissionRefused) as exc:
         return _refused(request, exc)
     rollups.refresh()
@@ -53,7 +56,7 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
         total, _ = rollups.figures(q.indicator, q.period, q.as_of, jurisdictions=q.jurisdictions, agency=q.agency.pk if q.agency else None, sector=q.sector_code)
         rows.append({"ind": q.indicator, "figure": total, "drill": drill_url(q)})
     q0 = queries[0]
-    return render(request, "stats/drill_table.html", {"rows": rows, "q": q0, "period": params["period"], "today": timezone.localdate()})
+    return render(request, "stats/drill_table.html", {"rows": rows, "q": q0, "period": request.GET.get("period", "ytd"), "today": timezone.localdate()})
 
 
 @login_required
@@ -82,16 +85,9 @@ def drill(request: HttpRequest, key: str) -> HttpResponse:
 
 # ---- .xlsx (issue 11 item 7: every table exports) ----------------------------------------------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A drill-down list is exported whole up to this many rows; a larger one is narrowed first (by
 # district, agency, sector or month), which keeps the export a request, not a background job.
 DRILL_EXPORT_MAX = 20000
-
-
-def _xlsx_response(data: bytes, name: str) -> HttpResponse:
-    resp = HttpResponse(data, content_type=XLSX)
-    resp["Content-Disposition"] = content_disposition_header(True, name) or ""
-    return resp
 
 
 @login_required
@@ -99,10 +95,7 @@ def _xlsx_response(data: bytes, name: str) -> HttpResponse:
 def indicator_table_xlsx(request: HttpRequest) -> HttpResponse:
     """The indicators page as .xlsx: every indicator's figure with its definition and formula."""
     try:
-        reading_scope(request.user)
-        params = request.GET.copy()
-        params.setdefault("period", "ytd")
-        queries = [parse_query(request.user, ind.key, params) for ind in reg.INDICATORS]
+        queries = _every_indicator(request)
     except (BadPeriod, PermissionRefused) as exc:
         return _refused(request, exc)
     rollups.refresh()
@@ -115,9 +108,7 @@ def indicator_table_xlsx(request: HttpRequest) -> HttpResponse:
         fig, _ = rollups.figures(q.indicator, q.period, q.as_of, jurisdictions=q.jurisdictions, agency=q.agency.pk if q.agency else None, sector=q.sector_code)
         ind = q.indicator
         ws.append(xlsx.row(ws, [ind.key, ind.name, fig.value, ind.unit, fig.numerator, fig.denominator, ind.definition, ind.formula, ind.tables]))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _xlsx_response(buf.getvalue(), f"统计指标-{q0.period.code}.xlsx")
+    return xlsx.download(wb, f"统计指标-{q0.period.code}.xlsx")
 
 
 def _cuts(q: Any) -> str:
@@ -147,6 +138,4 @@ def drill_xlsx(request: HttpRequest, key: str) -> HttpResponse:
         r = describe_row(q, obj)
         values = [r["date"], r["enterprise"] or r["text"], r["text"] if r["enterprise"] else "", r["jurisdiction"]]
         ws.append(xlsx.row(ws, values + ([r["value"]] if ind.kind == "sum" else [])))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _xlsx_response(buf.getvalue(), f"{ind.name}明细-{q.period.code}.xlsx")
+    return xlsx.download(wb, f"{ind.name}明细-{q.period.code}.xlsx")

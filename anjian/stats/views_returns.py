@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from anjian.core import xlsx
 from anjian.core.errors import PermissionRefused
 from anjian.core.scoping import scope_for
 from anjian.core.ui import call_service
@@ -80,10 +80,8 @@ def return_xlsx(request: HttpRequest) -> HttpResponse:
         ret = returns.build(request.user, request.GET.get("period"))
     except (BadPeriod, PermissionRefused) as exc:
         return _refused(request, exc)
-    resp = HttpResponse(returns.workbook(ret), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"{ret.title}.xlsx" if ret.full else f"{ret.title}（{ret.rows[0].label if ret.rows else ''}）.xlsx"
-    resp["Content-Disposition"] = content_disposition_header(True, name) or ""
-    return resp
+    return xlsx.download(returns.workbook(ret), name)
 
 
 @login_required

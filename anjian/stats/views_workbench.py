@@ -42,10 +42,7 @@ def workbench_list(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def workbench_list_xlsx(request: HttpRequest, key: str) -> HttpResponse:
     """One workbench list as .xlsx: the same rows as the page (all of them, not one page)."""
-    import io
-
     from django.utils import timezone
-    from django.utils.http import content_disposition_header
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -62,8 +59,4 @@ def workbench_list_xlsx(request: HttpRequest, key: str) -> HttpResponse:
     for r in wb.entry_rows(ctx_, key)[:EXPORT_MAX]:
         item = d.row(ctx_, r)
         ws.append(xlsx.row(ws, [item.title, item.detail, item.due, item.days_left, item.article]))
-    buf = io.BytesIO()
-    book.save(buf)
-    resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = content_disposition_header(True, f"{d.label}-{timezone.localdate():%Y%m%d}.xlsx") or ""
-    return resp
+    return xlsx.download(book, f"{d.label}-{timezone.localdate():%Y%m%d}.xlsx")
