@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anjian.complaints import clocks, selectors, services
+from anjian.complaints import clocks, records, selectors, services
 from anjian.complaints.choices import Channel, ComplaintGround, DeclineReason, Kind, OutcomeKind, ReportGround, Status
 from anjian.complaints.models import GroundFinding, Outcome, Submission
 from anjian.core import pii
@@ -36,7 +36,23 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
 
     class Meta:
         model = Submission
-        fields = ["id", "kind", "kind_label", "channel", "grounds", "summary", "status", "status_label", "received_on", "accepted_on", "replied_on", "closed_on", "next_due", "owner_agency", "handler"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "channel",
+            "grounds",
+            "summary",
+            "status",
+            "status_label",
+            "received_on",
+            "accepted_on",
+            "replied_on",
+            "closed_on",
+            "next_due",
+            "owner_agency",
+            "handler",
+        ]
         read_only_fields = fields
 
 
@@ -195,6 +211,26 @@ class CloseSerializer(serializers.Serializer[Any]):
     closed_on = day()
 
 
+class RecordFactSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    marked = serializers.BooleanField(help_text="记录本身显示的不符合规定之处（附依据），不是对投诉事项的结论")
+    article = serializers.CharField()
+
+
+class RecordSectionSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    source = serializers.CharField()
+    url = serializers.CharField()
+    facts = RecordFactSerializer(many=True)
+
+
+class GroundRecordsSerializer(serializers.Serializer[Any]):
+    ground = serializers.CharField()
+    label = serializers.CharField()
+    note = serializers.CharField(help_text="系统无可对照记录时的说明")
+    sections = RecordSectionSerializer(many=True)
+
+
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submission]):
     serializer_class = SubmissionSerializer
 
@@ -304,6 +340,14 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str) -> Response:
         return self._step(request, VerifySerializer, services.report_verify)
+
+    @extend_schema(responses=GroundRecordsSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def records(self, request: Request, pk: str) -> Response:
+        """What anjian's own records say on each ground of a conduct complaint (the case, the
+        inspection, the officers it names); facts only, the investigator decides."""
+        sub = self.get_object()
+        return Response(GroundRecordsSerializer(records.as_dicts(records.for_submission(sub)), many=True).data)
 
     @extend_schema(request=CloseSerializer, responses=SubmissionDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from anjian.complaints import clocks, selectors, services
+from anjian.complaints import clocks, records, selectors, services
 from anjian.complaints import forms as f
 from anjian.complaints.choices import HANDLING, TRANSITIONS, ExtensionStatus, Status, ground_label
 from anjian.complaints.models import Submission
@@ -177,6 +177,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "officers": list(sub.named_officers.all()),
         "attachments": list(sub.attachments.all()),
         "outcomes": list(sub.outcomes.select_related("officer", "case")),
+        "records": records.for_submission(sub, today=today),
         "reply_url": download_url(sub.reply_document) if sub.reply_document else "",
         "referral_url": download_url(sub.referral_document) if sub.referral_document else "",
         "today": today,

@@ -481,6 +481,7 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/complaints/": "login",
     "POST /api/v1/complaints/": "login",
     "GET /api/v1/complaints/{id}/": "object:complaint",
+    "GET /api/v1/complaints/{id}/records/": "object:complaint",
     **{
         f"POST /api/v1/complaints/{{id}}/{step}/": "object:complaint"
         for step in ("accept", "decline", "assign", "findings", "outcomes", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
