@@ -149,7 +149,7 @@ class _Walker:
         handler = Staff.objects.select_related("user").get(pk=self.team[0]).user
         if handler is not None:
             self.officer = handler
-        self.units = iter(_units(DISTRICT, 14))
+        self.units = iter(_units(DISTRICT, 15))
 
     def d(self, days_ago: int) -> dt.date:
         return self.today - dt.timedelta(days=days_ago)
@@ -170,6 +170,7 @@ class _Walker:
             ("调查取证中", self.investigating),
             ("告知书已送达，陈述申辩期内", self.notice_running),
             ("当事人已申辩，待决定", self.defended),
+            ("采纳申辩意见后从轻决定", self.defended_then_decided),
             ("书面放弃陈述申辩后决定", self.waived),
             ("简易程序当场收缴", self.summary_onsite),
             ("涉嫌犯罪移送司法机关", self.referred),
@@ -328,6 +329,18 @@ class _Walker:
             services.defence_review(actor=self.officer, statement=c.statements.get(), review="当事人已完成整改，申辩理由部分成立，维持拟处罚意见。")
         c.refresh_from_db()
         return c
+
+    def defended_then_decided(self) -> Case:
+        """Noticed at 12,000 yuan; the party's defence is adopted and the proposal lowered to 8,000
+        before the decision (行政处罚法第四十五条). A demo complaint alleges the penalty was raised
+        after the defence: the records show it was not (complaints/demo.py)."""
+        c = self.to_notice("未对安全设备进行经常性维护保养和定期检测案", "该单位储罐区可燃气体报警器未按照规定定期检测维护。", "P9", "12000.00", item=3, start=52)
+        with self.on(45):
+            services.defence_record(actor=self.officer, case=c, received_on=self.d(45), kind="defence", form="written", content="报警器已于检查次日送检并恢复正常，请求从轻处罚。")
+        c = self.propose(c, "8000.00", "当事人及时改正，采纳申辩意见，从轻处罚", 44)
+        with self.on(44):
+            services.defence_review(actor=self.officer, statement=c.statements.get(), review="当事人已改正，申辩理由成立，予以采纳，从轻处罚。")
+        return self.decided(c, 40, served_ago=39)
 
     def waived(self) -> Case:
         c = self.to_notice("未按照规定制定应急预案案", "该单位未按照规定制定生产安全事故应急救援预案。", "P7", "8000.00", item=6, start=16)

@@ -37,6 +37,7 @@ from anjian.cases.models import Case, CaseDeadline, Notice
 from anjian.complaints.choices import ComplaintGround, Kind
 from anjian.complaints.models import Submission
 from anjian.core.models import AuditEvent
+from anjian.documents.choices import ServiceMethod
 from anjian.inspections.models import Inspection
 from anjian.law.money import amount_cn
 from anjian.law.procedure import PenaltyKind
@@ -80,6 +81,11 @@ class GroundRecords:
 
 def _cn(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
+def _clause(text: str, limit: int = 200) -> str:
+    """Quoted text inside a sentence: cut, without its own closing punctuation."""
+    return text.strip()[:limit].rstrip("。；，！？. ")
 
 
 def _money(amount: Decimal | None) -> str:
@@ -218,7 +224,8 @@ def _defence(case: Case, today: dt.date) -> Section:
             f"{_cn(n.issued_on)}制作行政处罚告知书{doc}：拟罚款合计{_money(n.fine_total)}{_proposal_text(n.proposal)}；{'告知了听证权利' if n.hearing_offered else '未告知听证权利'}。"
         )
         if n.served_on:
-            section.add(f"告知书于{_cn(n.served_on)}送达（{n.service_method or '—'}{('，' + n.service_basis) if n.service_basis else ''}）。")
+            method = str(ServiceMethod(n.service_method).label) if n.service_method in ServiceMethod.values else (n.service_method or "—")
+            section.add(f"告知书于{_cn(n.served_on)}{method}送达{('（' + n.service_basis + '）') if n.service_basis else ''}。")
             last_served = n
         else:
             section.add("告知书没有送达记录。", marked=case.decided_on is not None, article=XZCF_44 if case.decided_on else "")

@@ -36,7 +36,7 @@ def demo_cases(django_db_setup: Any, django_db_blocker: Any) -> Any:
 def test_every_stage_is_there(demo_cases: str) -> None:
     statuses = set(Case.objects.values_list("status", flat=True))
     assert {"draft", "filed", "notice_served", "hearing", "served", "executed", "closed", "no_penalty", "referred"} <= statuses
-    assert "演示案件已生成，共15件" in demo_cases
+    assert "演示案件已生成，共16件" in demo_cases
     # Each case was walked through the services: its steps are recorded, on the days they happened.
     for c in Case.objects.all():
         steps = list(c.steps.order_by("id").values_list("on", flat=True))

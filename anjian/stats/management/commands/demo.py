@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from anjian.cases import demo as cases_demo
+from anjian.complaints import demo as complaints_demo
 from anjian.core import db
 from anjian.enterprises import demo
 from anjian.stats import demo as activity
@@ -88,6 +89,12 @@ class Command(BaseCommand):
             self.stdout.write(activity.summary_line(act.counts))
             if act.refused:  # the rules refused some generated acts: shown, not hidden
                 self.stdout.write(self.style.WARNING("业务规则拒绝的操作（未生成）：" + "，".join(f"{code}{n}次" for code, n in sorted(act.refused.items())) + "。"))
+        if with_cases and with_activity:
+            # After the activity: a complaint names one of its inspections (complaints/demo.py).
+            comp = complaints_demo.generate(today=timezone.localdate(), progress=self.stdout.write)
+            self.stdout.write(self.style.SUCCESS(f"演示投诉举报已生成，共{sum(comp.counts.values())}件。"))
+            if comp.skipped:
+                self.stdout.write(self.style.WARNING("未生成的演示投诉举报：" + "，".join(comp.skipped) + "。"))
         self._logins(demo.current_logins())
 
     def _logins(self, logins: list[demo.Login]) -> None:
