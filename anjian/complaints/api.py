@@ -6,6 +6,7 @@ article}``. The submitter's identity is masked here for everyone (the audited re
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,12 +16,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from anjian.complaints import clocks, records, selectors, services
+from anjian.complaints import clocks, records, reports, selectors, services
 from anjian.complaints.choices import Channel, ComplaintGround, DeclineReason, Kind, OutcomeKind, ReportGround, Status
-from anjian.complaints.models import GroundFinding, Outcome, Submission
+from anjian.complaints.models import GroundFinding, Outcome, RewardRange, Submission
 from anjian.core import pii
 from anjian.core.api import IdField
 from anjian.core.errors import ValidationFailed
+from anjian.core.scoping import scope_for
+from anjian.hazards.choices import Severity
 
 ALL_GROUNDS = sorted({*ComplaintGround.values, *ReportGround.values})
 DATE_ERRORS: dict[str, Any] = {"invalid": "日期格式应为YYYY-MM-DD。", "required": "请填写日期。", "null": "请填写日期。"}
@@ -74,6 +77,7 @@ class SubmissionDetailSerializer(SubmissionSerializer):
     findings = FindingSerializer(many=True, read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True)
     clocks = serializers.SerializerMethodField()
+    handling = serializers.SerializerMethodField(help_text="举报的核查处理情况：核查检查、函询、隐患、移交和立案、奖励（投诉为null）")
     escalation = serializers.SerializerMethodField(help_text="涉及人员死亡的举报：报请县级以上人民政府组织核查处理（安全生产法第七十三条第二款）")
 
     def get_escalation(self, obj: Submission) -> str:
@@ -84,9 +88,12 @@ class SubmissionDetailSerializer(SubmissionSerializer):
             *SubmissionSerializer.Meta.fields, "content", "anonymous", "deaths_alleged", "escalation", "submitter_name", "submitter_id_number", "submitter_phone", "submitter_address",
             "enterprise", "unit_name", "case", "inspection", "officer_names", "assigned_on", "result_text", "measures_text", "public_reply",
             "drafted_on", "approved_on", "extension_status", "extension_reason", "reply_received_on", "review_requested_on", "review_answered_on",
-            "review_text", "re_review_requested_on", "re_review_answered_on", "re_review_text", "decline_reason", "decline_note", "referred_to", "verification", "findings", "outcomes", "clocks",
+            "review_text", "re_review_requested_on", "re_review_answered_on", "re_review_text", "decline_reason", "decline_note", "referred_to", "verification", "inquiry_sent_on", "inquiry_text", "inquiry_answered_on", "inquiry_answer", "handling", "findings", "outcomes", "clocks",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_handling(self, obj: Submission) -> dict[str, Any] | None:
+        return reports.handling(obj) if obj.kind == Kind.REPORT else None
 
     def get_clocks(self, obj: Submission) -> list[dict[str, Any]]:
         return [{"name": c.name, "article": c.article, "due": c.due, "done_on": c.done_on, "late": c.late, "provisional": c.provisional} for c in clocks.clocks(obj)]
@@ -219,16 +226,76 @@ class RecordFactSerializer(serializers.Serializer[Any]):
 
 class RecordSectionSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like the Field attribute
     url = serializers.CharField()
     facts = RecordFactSerializer(many=True)
 
 
 class GroundRecordsSerializer(serializers.Serializer[Any]):
     ground = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     note = serializers.CharField(help_text="系统无可对照记录时的说明")
     sections = RecordSectionSerializer(many=True)
+
+
+class InquirySerializer(serializers.Serializer[Any]):
+    sent_on = day()
+    text = serializers.CharField(max_length=services.TEXT_MAX)
+
+
+class InquiryAnswerSerializer(serializers.Serializer[Any]):
+    answered_on = day()
+    answer = serializers.CharField(max_length=services.TEXT_MAX)
+
+
+class HazardInSerializer(serializers.Serializer[Any]):
+    description = serializers.CharField(max_length=500)
+    location = serializers.CharField(max_length=200)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    found_on = day()
+    major_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    period_days = serializers.IntegerField(min_value=1, max_value=365, required=False, allow_null=True, default=None)
+
+
+class TransferInSerializer(serializers.Serializer[Any]):
+    from_department_id = IdField()
+    to_department_id = IdField()
+    facts = serializers.CharField(max_length=services.TEXT_MAX)
+    suggested_basis = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+AMOUNT = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+class RewardInSerializer(serializers.Serializer[Any]):
+    amount = serializers.DecimalField(**AMOUNT)  # type: ignore[arg-type]
+    reason = serializers.CharField(max_length=services.TEXT_MAX)
+    proposed_on = day()
+
+
+class RewardDecideSerializer(serializers.Serializer[Any]):
+    approved = serializers.BooleanField()
+    decided_on = day()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RewardPaidSerializer(serializers.Serializer[Any]):
+    paid_on = day()
+    payment_ref = serializers.CharField(max_length=64)
+
+
+class RewardRangeSerializer(serializers.ModelSerializer[RewardRange]):
+    class Meta:
+        model = RewardRange
+        fields = ["id", "min_amount", "max_amount", "basis", "effective_from", "set_at"]
+        read_only_fields = fields
+
+
+class RewardRangeInSerializer(serializers.Serializer[Any]):
+    min_amount = serializers.DecimalField(**AMOUNT)  # type: ignore[arg-type]
+    max_amount = serializers.DecimalField(**AMOUNT)  # type: ignore[arg-type]
+    basis = serializers.CharField(max_length=200)
+    effective_from = day()
 
 
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Submission]):
@@ -348,6 +415,55 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         inspection, the officers it names); facts only, the investigator decides."""
         sub = self.get_object()
         return Response(GroundRecordsSerializer(records.as_dicts(records.for_submission(sub)), many=True).data)
+
+    @extend_schema(request=InquirySerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def inquiry(self, request: Request, pk: str) -> Response:
+        return self._step(request, InquirySerializer, reports.inquiry_send)
+
+    @extend_schema(request=InquiryAnswerSerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="inquiry-answer")
+    def inquiry_answer(self, request: Request, pk: str) -> Response:
+        return self._step(request, InquiryAnswerSerializer, reports.inquiry_answer)
+
+    @extend_schema(request=HazardInSerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def hazard(self, request: Request, pk: str) -> Response:
+        return self._step(request, HazardInSerializer, reports.hazard_register)
+
+    @extend_schema(request=TransferInSerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str) -> Response:
+        return self._step(request, TransferInSerializer, reports.transfer_to_enforcement)
+
+    @extend_schema(request=RewardInSerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reward(self, request: Request, pk: str) -> Response:
+        return self._step(request, RewardInSerializer, reports.reward_propose)
+
+    @extend_schema(request=RewardDecideSerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="reward/decide")
+    def reward_decide(self, request: Request, pk: str) -> Response:
+        return self._step(request, RewardDecideSerializer, reports.reward_decide)
+
+    @extend_schema(request=RewardPaidSerializer, responses=SubmissionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="reward/paid")
+    def reward_paid(self, request: Request, pk: str) -> Response:
+        return self._step(request, RewardPaidSerializer, reports.reward_paid)
+
+    @extend_schema(methods=["GET"], responses=RewardRangeSerializer(many=True))
+    @extend_schema(methods=["POST"], request=RewardRangeInSerializer, responses={201: RewardRangeSerializer})
+    @action(detail=False, methods=["get", "post"], url_path="reward-range")
+    def reward_range(self, request: Request) -> Response:
+        """The actor's bureau's reward ranges, newest first; a leader of the bureau adds one."""
+        scope = scope_for(request.user)
+        if request.method == "POST":
+            ser = RewardRangeInSerializer(data=request.data)
+            ser.is_valid(raise_exception=True)
+            r = reports.reward_range_set(actor=request.user, **ser.validated_data)
+            return Response(RewardRangeSerializer(r).data, status=status.HTTP_201_CREATED)
+        rows = RewardRange.objects.filter(agency_id=scope.agency_id or 0).order_by("-effective_from", "-id") if scope.is_member else RewardRange.objects.none()
+        return Response(RewardRangeSerializer(rows, many=True).data)
 
     @extend_schema(request=CloseSerializer, responses=SubmissionDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -127,3 +127,10 @@ class OutcomeKind(models.TextChoices):
     CORRECTION = "correction", "纠正（案件重新审查、决定变更或者撤销等）"
     ACCOUNTABILITY = "accountability", "移送行政执法过错责任追究"
     APOLOGY = "apology", "执法人员解释并赔礼道歉"
+
+
+class RewardStatus(models.TextChoices):
+    PROPOSED = "proposed", "待审批"
+    APPROVED = "approved", "已批准待发放"
+    REFUSED = "refused", "未批准"
+    PAID = "paid", "已发放"

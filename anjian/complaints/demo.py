@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from anjian.cases import demo as cases_demo
 from anjian.cases.models import Case
-from anjian.complaints import services
+from anjian.complaints import reports, services
 from anjian.complaints.models import Submission
 from anjian.core.scoping import scope_for
 from anjian.enterprises import demo as ledger_demo
@@ -143,6 +143,8 @@ class _Walker:
             ("已办结", self.closed),
             ("超过办理期限未答复", self.overdue),
             ("举报隐患，转现场核查", self.report_verified),
+            ("举报经书面函询核实，登记隐患并移交执法队伍", self.report_inquiry_transfer),
+            ("实名举报属实，奖励已发放", self.report_rewarded),
             ("举报瞒报死亡事故，报请县级以上人民政府", self.deaths_report),
             ("福山区网上举报", self.other_district),
         ]
@@ -317,6 +319,59 @@ class _Walker:
         officers = cases_demo._valid_team(DISTRICT, self.d(6), self.d(6), ("zhifu_officer", "zhifu_officer2"))
         with self.on(6):
             services.report_verify(actor=self.handler, submission=sub, officer_ids=officers, inspected_on=self.d(6), place=f"{ent.name}危险化学品仓库")
+        sub.refresh_from_db()
+        return sub
+
+    def _inquired(self, ago: int, summary: str, content: str, answer: str) -> Submission:
+        ent = next(self.units)
+        sub = self.register(ago, kind="report", channel="letter", grounds=["hidden_hazard"], summary=summary, enterprise_id=ent.pk, content=content)
+        sub = self.accept(sub, ago - 1)
+        sub = self.assign(sub, ago - 1)
+        with self.on(ago - 2):
+            reports.inquiry_send(actor=self.handler, submission=sub, sent_on=self.d(ago - 2), text="请于收到本函之日起五日内书面说明举报反映的情况及整改措施。")
+        with self.on(ago - 6):
+            reports.inquiry_answer(actor=self.handler, submission=sub, answered_on=self.d(ago - 6), answer=answer)
+        sub.refresh_from_db()
+        return self.investigate(sub, ago - 6, {"hidden_hazard": (True, "单位书面回复承认存在所反映的隐患。")})
+
+    def report_inquiry_transfer(self) -> Submission:
+        sub = self._inquired(
+            24, "反映某企业动火作业未办理审批", "来信反映：该企业维修车间多次动火作业未办理动火审批，现场无监护人。", "单位书面回复：维修车间确有两次动火作业未办理审批，已停止作业并完善制度。",
+        )  # fmt: skip
+        with self.on(18):
+            reports.hazard_register(
+                actor=self.handler, submission=sub, description="维修车间动火作业未办理动火审批、无现场监护", location="维修车间", severity="general", found_on=self.d(18)
+            )
+        supervision = reports.supervision_departments(sub.owner_agency_id)
+        enforcement = reports.enforcement_departments(sub.owner_agency_id)
+        own = [d for d in supervision if self.handler.staff.memberships.filter(department=d).exists()] or supervision
+        if own and enforcement:
+            with self.on(17):
+                reports.transfer_to_enforcement(
+                    actor=self.handler, submission=sub, from_department_id=own[0].pk, to_department_id=enforcement[0].pk,
+                    facts="该单位维修车间动火作业未履行审批手续、未安排专人现场监护，经举报核实。", suggested_basis="《中华人民共和国安全生产法》第一百零一条第四项",
+                )  # fmt: skip
+        sub.refresh_from_db()
+        return sub
+
+    def report_rewarded(self) -> Submission:
+        sub = self._inquired(
+            60, "反映某企业特种作业人员无证上岗", "来信反映：该企业叉车司机无特种作业操作证上岗。", "单位书面回复：两名叉车司机未取得操作证，已停止其作业并安排培训取证。",
+        )  # fmt: skip
+        sub = self.draft(sub, 50, "举报属实，已责令该单位停止无证人员作业，限期取证。", "经核查，您反映的问题属实，我局已责令该单位整改。感谢您对安全生产工作的支持。")
+        sub = self.approve(sub, 49)
+        sub = self.reply(sub, 48)
+        leader = self.leader
+        with self.on(48):
+            if reports.range_on(sub.owner_agency_id, self.d(48)) is None:
+                reports.reward_range_set(
+                    actor=leader, min_amount="500", max_amount="30000", basis="芝罘区安全生产举报奖励办法（演示配置）", effective_from=dt.date(self.today.year, 1, 1)
+                )
+            reports.reward_propose(actor=self.office, submission=sub, amount="1000", reason="实名举报特种作业人员无证上岗，经核查属实，单位已整改。", proposed_on=self.d(48))
+        with self.on(45):
+            reports.reward_decide(actor=leader, submission=sub, approved=True, decided_on=self.d(45))
+        with self.on(40):
+            reports.reward_paid(actor=self.office, submission=sub, paid_on=self.d(40), payment_ref="芝应急奖〔2026〕3号")
         sub.refresh_from_db()
         return sub
 

@@ -3,6 +3,7 @@ rule). Every date starts at today, a date the next step accepts."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from anjian.complaints.choices import Channel, ComplaintGround, DeclineReason, K
 from anjian.complaints.models import Submission
 from anjian.core.ui import FilterForm
 from anjian.enterprises.forms import DateInput, _blank_labels
+from anjian.hazards.choices import Severity
 from anjian.org.models import Agency, Department, Staff
 
 DATE_ERRORS = {"invalid": "请填写正确的日期。", "required": "请填写日期。"}
@@ -200,6 +202,69 @@ class OutcomeForm(StepForm):
             found = submission.findings.filter(substantiated=True).values_list("ground", flat=True)
             self.fields["ground"].choices = [(g, ground_label(submission.kind, g)) for g in found]  # type: ignore[attr-defined]
             self.fields["officer_id"].choices = [("", "—")] + [(x.pk, x.name) for x in submission.named_officers.all()]  # type: ignore[attr-defined]
+
+
+class InquiryForm(StepForm):
+    sent_on = day("函询日期")
+    text = text("函询事项", "请写明要求被举报单位书面说明的事项和回复期限。", rows=4)
+
+
+class InquiryAnswerForm(StepForm):
+    answered_on = day("单位书面回复日期")
+    answer = text("回复情况", "请写明单位书面回复的情况。", rows=4)
+
+
+class HazardForm(StepForm):
+    description = text("隐患描述", "请填写隐患描述。", rows=3, max_length=500)
+    location = line("隐患部位", max_length=200, required=True)
+    severity = forms.ChoiceField(label="隐患级别", choices=Severity.choices)
+    major_reason = line("认定为重大隐患的理由（未匹配判定标准条目时填写）", max_length=500)
+    period_days = forms.IntegerField(label="整改期限（日，可不填）", required=False, min_value=1, max_value=365)
+    found_on = day("发现日期")
+
+
+class TransferForm(StepForm):
+    from_department_id = forms.TypedChoiceField(label="移交科室", coerce=int)
+    to_department_id = forms.TypedChoiceField(label="接收的执法队伍", coerce=int)
+    facts = text("违法事实", "请写明违法事实。", rows=4)
+    suggested_basis = line("建议适用条款", max_length=300)
+
+    def __init__(self, *args: Any, submission: Submission | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, submission=submission, **kwargs)
+        from anjian.complaints import reports
+
+        agency_id = submission.owner_agency_id if submission else 0
+        self.fields["from_department_id"].choices = [(d.pk, d.name) for d in reports.supervision_departments(agency_id)]  # type: ignore[attr-defined]
+        self.fields["to_department_id"].choices = [(d.pk, d.name) for d in reports.enforcement_departments(agency_id)]  # type: ignore[attr-defined]
+
+
+class RewardForm(StepForm):
+    amount = forms.DecimalField(label="奖励金额（元）", max_digits=12, decimal_places=2, min_value=Decimal("0.01"), error_messages={"invalid": "请填写金额。"})
+    reason = text("奖励理由（核实情况）", "请写明举报核实的情况。", rows=3)
+    proposed_on = day("提出日期")
+
+
+class RewardDecideForm(StepForm):
+    approved = forms.TypedChoiceField(label="审批结果", choices=[("1", "批准"), ("0", "不批准")], coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    decided_on = day("审批日期")
+    note = line("审批意见（不批准时必填）", max_length=500)
+
+
+class RewardPaidForm(StepForm):
+    paid_on = day("发放日期")
+    payment_ref = line("发放凭证号", max_length=64, required=True)
+
+
+class RewardRangeForm(forms.Form):
+    min_amount = forms.DecimalField(label="最低奖励金额（元）", max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    max_amount = forms.DecimalField(label="最高奖励金额（元）", max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    basis = line("依据文件（本机关的举报奖励办法）", max_length=200, required=True)
+    effective_from = day("施行日期")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["effective_from"].initial = timezone.localdate()
+        _blank_labels(self)
 
 
 class CloseForm(StepForm):

@@ -14,12 +14,13 @@ from django.db import models
 from django.db.models import Q
 
 from anjian.cases.models import Case
-from anjian.complaints.choices import Channel, DeclineReason, ExtensionStatus, Kind, OutcomeKind, Status
+from anjian.complaints.choices import Channel, DeclineReason, ExtensionStatus, Kind, OutcomeKind, RewardStatus, Status
 from anjian.core.crypto import BlindIndexField, EncryptedCharField
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
 from anjian.documents.models import IssuedDocument
 from anjian.enterprises.models import Enterprise
+from anjian.hazards.models import Hazard, Transfer
 from anjian.inspections.models import Inspection
 from anjian.org.models import Agency, Department, Staff
 
@@ -103,6 +104,15 @@ class Submission(models.Model):
     # due this week or overdue on an index; the dates themselves come from the legal engine.
     next_due = models.DateField("下一办理环节届满日", null=True, blank=True, editable=False)
     verification = models.ForeignKey(Inspection, verbose_name="核查检查", null=True, blank=True, on_delete=models.PROTECT, related_name="verified_reports")
+    # A safety report verified by a written inquiry to the unit instead (书面函询), and what the
+    # verification led to: hazards registered from the report (隐患来源“举报核查”) and transfers of
+    # the violation to the enforcement team (局队合一), whose status flows back to this page.
+    inquiry_sent_on = models.DateField("函询日期", null=True, blank=True)
+    inquiry_text = models.TextField("函询事项", blank=True)
+    inquiry_answered_on = models.DateField("单位书面回复日期", null=True, blank=True)
+    inquiry_answer = models.TextField("单位书面回复情况", blank=True)
+    hazards = models.ManyToManyField(Hazard, verbose_name="核查登记的隐患", blank=True, related_name="safety_reports")
+    transfers = models.ManyToManyField(Transfer, verbose_name="移交执法队伍", blank=True, related_name="safety_reports")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -195,3 +205,56 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class RewardRange(models.Model):
+    """The bureau's own reward range for verified named safety reports (安全生产法第七十三条第三款:
+    rewards under the rules of the department concerned; the amounts are the bureau's, CFG).
+    Dated, one bureau each: a bureau never sets another's range."""
+
+    agency = models.ForeignKey(Agency, verbose_name="机关", on_delete=models.PROTECT, related_name="+")
+    min_amount = models.DecimalField("最低奖励金额（元）", max_digits=12, decimal_places=2)
+    max_amount = models.DecimalField("最高奖励金额（元）", max_digits=12, decimal_places=2)
+    basis = models.CharField("依据文件", max_length=200)
+    effective_from = models.DateField("施行日期")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设定人", on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField("设定时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency", "-effective_from", "-id"]
+        verbose_name = "举报奖励标准"
+        verbose_name_plural = "举报奖励标准"
+        constraints = [
+            models.CheckConstraint(name="reward_range_order", condition=Q(min_amount__gt=0) & Q(max_amount__gte=models.F("min_amount")), violation_error_message="奖励金额范围有误。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.min_amount}—{self.max_amount}元"
+
+
+class Reward(models.Model):
+    """A reward for a verified named report: proposed inside the bureau's range, approved by a
+    leader other than the proposer, and its payment recorded."""
+
+    submission = models.OneToOneField(Submission, verbose_name="举报", on_delete=models.CASCADE, related_name="reward")
+    amount = models.DecimalField("奖励金额（元）", max_digits=12, decimal_places=2)
+    reason = models.TextField("奖励理由（核实情况）")
+    range_min = models.DecimalField("适用的最低金额", max_digits=12, decimal_places=2)
+    range_max = models.DecimalField("适用的最高金额", max_digits=12, decimal_places=2)
+    range_basis = models.CharField("适用的奖励标准", max_length=200)
+    status = models.CharField("状态", max_length=12, choices=RewardStatus.choices, default=RewardStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+")
+    proposed_on = models.DateField("提出日期")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=500, blank=True)
+    paid_on = models.DateField("发放日期", null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发放登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payment_ref = models.CharField("发放凭证号", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "举报奖励"
+        verbose_name_plural = "举报奖励"
+
+    def __str__(self) -> str:
+        return f"{self.amount}元（{self.get_status_display()}）"

@@ -225,7 +225,7 @@ def _defence(case: Case, today: dt.date) -> Section:
         )
         if n.served_on:
             method = str(ServiceMethod(n.service_method).label) if n.service_method in ServiceMethod.values else (n.service_method or "—")
-            section.add(f"告知书于{_cn(n.served_on)}{method}送达{('（' + n.service_basis + '）') if n.service_basis else ''}。")
+            section.add(f"告知书于{_cn(n.served_on)}送达（{method}{('；' + n.service_basis) if n.service_basis else ''}）。")
             last_served = n
         else:
             section.add("告知书没有送达记录。", marked=case.decided_on is not None, article=XZCF_44 if case.decided_on else "")

@@ -50,7 +50,7 @@ from anjian.documents import services as documents
 from anjian.enterprises.models import Enterprise
 from anjian.inspections import evidence
 from anjian.inspections import services as inspections
-from anjian.inspections.choices import InspectionType
+from anjian.inspections.choices import InspectionStatus, InspectionType
 from anjian.inspections.models import Inspection
 from anjian.org.choices import Role
 from anjian.org.models import Agency, Department, Membership, Staff
@@ -536,6 +536,8 @@ def result_draft(*, actor: Any, submission: Submission, result_text: str, public
     missing = [ground_label(s.kind, g) for g in s.grounds if g not in done]
     if missing:
         raise DomainError(f"尚有事项未记录调查结论：{'、'.join(missing)}。须逐项调查核实后方可拟定处理意见（{SEED_5}）。", code="findings_missing", article=SEED_5)
+    if waiting := verification_open(s):
+        raise DomainError(f"{waiting}（{AQSCF_73}：举报经核查处理后答复举报人）", code="verification_open", article=AQSCF_73)
     s.result_text = _text(result_text, "result_text", "调查处理意见", max_len=TEXT_MAX)
     s.public_reply = _text(public_reply, "public_reply", "答复内容", max_len=TEXT_MAX)
     s.measures_text = _text(measures_text, "measures_text", "纠正措施", max_len=TEXT_MAX, required=False)
@@ -712,6 +714,21 @@ def submission_close(*, actor: Any, submission: Submission, closed_on: dt.date) 
 
 
 # --- safety reports: verification on site (issue 12 item 6) ----------------------------------------
+def verification_open(sub: Submission) -> str:
+    """Why a report's result must wait (the reporter is answered after the verification closes:
+    安全生产法第七十三条, LEGAL.md §7), or "". The inquiry and its answer: complaints/reports.py."""
+    if sub.kind != Kind.REPORT:
+        return ""
+    if sub.verification_id is None and sub.inquiry_sent_on is None:
+        return "举报尚未核查：须现场核查或者书面函询被举报单位后，方可拟定处理意见"
+    if sub.verification is not None and sub.verification.status != InspectionStatus.COMPLETED:
+        return "现场核查的检查尚未完成，完成后方可拟定处理意见"
+    if sub.verification_id is None and sub.inquiry_answered_on is None:
+        return "被举报单位尚未书面回复函询，回复后方可拟定处理意见"
+    return ""
+
+
+
 @transaction.atomic
 def report_verify(
     *, actor: Any, submission: Submission, enterprise_id: int | None = None, officer_ids: Sequence[int], inspected_on: dt.date, place: str

@@ -11,6 +11,7 @@ app_name = "complaints"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.submission_list, name="list"),
     path("new/", views.submission_new, name="new"),
+    path("reward-range/", views.reward_range, name="reward-range"),
     path("<int:pk>/", views.submission_detail, name="detail"),
     *(path(f"<int:pk>/{s.slug}/", views.step_page, {"slug": s.slug}, name=f"step-{s.slug}") for s in views.STEPS),
 ]

@@ -20,10 +20,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from anjian.complaints import clocks, records, selectors, services
+from anjian.complaints import clocks, records, reports, selectors, services
 from anjian.complaints import forms as f
 from anjian.complaints.choices import HANDLING, TRANSITIONS, ExtensionStatus, Status, ground_label
-from anjian.complaints.models import Submission
+from anjian.complaints.models import RewardRange, Submission
 from anjian.core import audit
 from anjian.core.duties import is_same_person
 from anjian.core.errors import DomainError, NotFound
@@ -84,6 +84,25 @@ STEPS: list[Step] = [
     Step("verify", "转现场核查", OF, frozenset({Status.INVESTIGATING}), f.VerifyForm,
          lambda u, s, d: services.report_verify(actor=u, submission=s, enterprise_id=d.get("enterprise_id"), officer_ids=_ids(d["officer_ids"]), inspected_on=d["inspected_on"], place=d["place"]),
          handler_ok=True, when=lambda s: s.kind == "report" and s.verification_id is None, intro="安全生产举报需要现场核实的，建立“投诉举报核查”类型的监督检查，核查发现的问题和隐患按检查程序办理。"),
+    Step("inquiry", "书面函询", OF, frozenset({Status.INVESTIGATING}), f.InquiryForm, lambda u, s, d: reports.inquiry_send(actor=u, submission=s, **d),
+         handler_ok=True, when=lambda s: s.kind == "report" and s.inquiry_sent_on is None and s.verification_id is None,
+         intro="不需要现场核查的，可以书面函询被举报单位，要求其书面说明情况；单位回复后据实处理。"),
+    Step("inquiry-answer", "登记单位书面回复", OF, frozenset({Status.INVESTIGATING}), f.InquiryAnswerForm, lambda u, s, d: reports.inquiry_answer(actor=u, submission=s, **d),
+         handler_ok=True, when=lambda s: s.kind == "report" and s.inquiry_sent_on is not None and s.inquiry_answered_on is None),
+    Step("hazard", "登记核实的隐患", OF, frozenset({Status.INVESTIGATING}), f.HazardForm, lambda u, s, d: reports.hazard_register(actor=u, submission=s, **d),
+         handler_ok=True, when=lambda s: s.kind == "report" and s.enterprise_id is not None and (s.verification_id is not None or s.inquiry_answered_on is not None),
+         intro="举报经核实存在事故隐患的，登记隐患（来源“举报核查”），按隐患排查治理程序督促整改；现场核查发现的隐患在核查检查中登记。"),
+    Step("transfer", "移交执法队伍", OF, frozenset({Status.INVESTIGATING, Status.DRAFTED, Status.APPROVED, Status.REPLIED}), f.TransferForm,
+         lambda u, s, d: reports.transfer_to_enforcement(actor=u, submission=s, **d), handler_ok=True,
+         when=lambda s: s.kind == "report" and s.enterprise_id is not None and (s.hazards.exists() or (s.verification is not None and s.verification.findings.exists())),
+         intro="举报核实的违法行为需要行政处罚的，移交执法队伍立案查处（局队合一），查处情况在本页显示。"),
+    Step("reward", "提出举报奖励", OF, frozenset(reports.REWARDABLE), f.RewardForm, lambda u, s, d: reports.reward_propose(actor=u, submission=s, **d), handler_ok=True,
+         when=lambda s: s.kind == "report" and not s.anonymous and not hasattr(s, "reward") and s.findings.filter(substantiated=True).exists(),
+         intro="对举报属实的实名举报人给予奖励，金额在本机关举报奖励标准范围内（《中华人民共和国安全生产法》第七十三条第三款）。"),
+    Step("reward-decide", "审批举报奖励", LD, frozenset(Status.values), f.RewardDecideForm, lambda u, s, d: reports.reward_decide(actor=u, submission=s, **d),
+         other_than="reward.proposed_by", when=lambda s: hasattr(s, "reward") and s.reward.status == "proposed"),
+    Step("reward-pay", "登记奖励发放", OF, frozenset(Status.values), f.RewardPaidForm, lambda u, s, d: reports.reward_paid(actor=u, submission=s, **d),
+         when=lambda s: hasattr(s, "reward") and s.reward.status == "approved", button="btn-outline-secondary"),
     Step("extension", "申请延长办理期限", OF, frozenset(HANDLING), f.ExtensionForm, lambda u, s, d: services.extension_request(actor=u, submission=s, **d),
          handler_ok=True, when=lambda s: s.extension_status in (ExtensionStatus.NONE, ExtensionStatus.REFUSED), button="btn-outline-secondary"),
     Step("extension-decide", "审批延长办理期限", LD, frozenset(HANDLING), f.ExtensionDecideForm, lambda u, s, d: services.extension_decide(actor=u, submission=s, **d),
@@ -110,9 +129,15 @@ def step_allowed(step: Step, user: Any, sub: Submission) -> bool:
         return False
     if step.target is not None and step.target not in TRANSITIONS[sub.status]:
         return False
-    if step.other_than and is_same_person(getattr(sub, step.other_than), user):
+    if step.other_than and is_same_person(_attr(sub, step.other_than), user):
         return False
     return step.when is None or step.when(sub)
+
+
+def _attr(obj: Any, path: str) -> Any:
+    for name in path.split("."):
+        obj = getattr(obj, name, None)
+    return obj
 
 
 def available_steps(user: Any, sub: Submission) -> list[Step]:
@@ -178,6 +203,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(sub.attachments.all()),
         "outcomes": list(sub.outcomes.select_related("officer", "case")),
         "records": records.for_submission(sub, today=today),
+        "handling": reports.handling(sub) if sub.kind == "report" else None,
+        "waiting": services.verification_open(sub) if sub.status == Status.INVESTIGATING else "",
         "reply_url": download_url(sub.reply_document) if sub.reply_document else "",
         "referral_url": download_url(sub.referral_document) if sub.referral_document else "",
         "today": today,
@@ -210,3 +237,27 @@ def step_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 def due_text(day: dt.date | None) -> str:
     return f"{day:%Y年%-m月%-d日}" if day else "—"
+
+
+@login_required
+def reward_range(request: HttpRequest) -> HttpResponse:
+    """The bureau's own reward range for verified named reports: its history, and a new dated
+    range set by a leader of this bureau only (安全生产法第七十三条第三款; the amounts are CFG)."""
+    scope = _guard(request)
+    if isinstance(scope, HttpResponse):
+        return scope
+    may_set = reports.may_set_range(request.user)
+    form = f.RewardRangeForm(request.POST or None)
+    error: DomainError | None = None
+    status = 200
+    if request.method == "POST":
+        if not may_set:
+            return refused(request, "举报奖励标准由局领导设定。", reverse("complaints:reward-range"))
+        if form.is_valid():
+            done, error, status = call_service(form, lambda: reports.reward_range_set(actor=request.user, **form.cleaned_data))
+            if done is not None:
+                messages.success(request, "已设定举报奖励标准。")
+                return redirect("complaints:reward-range")
+    rows = RewardRange.objects.filter(agency_id=scope.agency_id).select_related("set_by").order_by("-effective_from", "-id")
+    ctx = {"form": form, "rows": rows, "may_set": may_set, "current": reports.range_on(scope.agency_id or 0, timezone.localdate()), "domain_error": error}
+    return render(request, "complaints/reward_range.html", ctx, status=status)

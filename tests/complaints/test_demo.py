@@ -50,6 +50,8 @@ def test_every_stage_is_there(city: Any) -> None:
     assert Submission.objects.filter(kind="report", deaths_alleged__gt=0).exists()
     assert Submission.objects.filter(jurisdiction__code=demo.OTHER_DISTRICT).exists()
     assert Submission.objects.filter(status="replied", outcomes__kind="apology").exists()
+    assert Submission.objects.filter(kind="report", transfers__isnull=False, hazards__source="report").exists()
+    assert Submission.objects.filter(reward__status="paid").exists()
     overdue = Submission.objects.filter(status="investigating", next_due__lt=timezone.localdate())
     assert overdue.exists()
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from anjian.complaints import clocks, services
+from anjian.complaints import clocks, reports, services
 from anjian.complaints.models import Submission
 from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
 from anjian.core.models import AuditEvent
@@ -69,7 +69,7 @@ def test_complaint_full_journey_with_review_and_re_review(cw: Any, clock: Any) -
 
 
 def test_report_journey_with_extension(cw: Any, clock: Any) -> None:
-    sub, _ = register(cw, kind="report", grounds=["hidden_hazard", "unlicensed"], anonymous=True)
+    sub, _ = register(cw, kind="report", grounds=["hidden_hazard", "unlicensed"], anonymous=True, unit_name="某无证加工点")
     assert sub.submitter_name == "" and sub.submitter_phone == ""
     sub = to_investigating(cw, sub)
     h = clocks.handling_due(sub)
@@ -95,6 +95,9 @@ def test_report_journey_with_extension(cw: Any, clock: Any) -> None:
     assert exc.value.code == "extension_once"
     for g in sub.grounds:
         services.finding_record(actor=cw.user("officer_a2"), submission=sub, ground=g, substantiated=True, note="现场核实", recorded_on=D(2026, 4, 21))
+    # verified by a written inquiry and the unit's answer before the result (complaints/reports.py)
+    reports.inquiry_send(actor=cw.user("officer_a2"), submission=sub, sent_on=D(2026, 4, 21), text="请书面说明无证经营和隐患情况。")
+    reports.inquiry_answer(actor=cw.user("officer_a2"), submission=sub, answered_on=D(2026, 4, 21), answer="单位承认，已停业整改。")
     services.result_draft(actor=cw.user("officer_a2"), submission=sub, result_text="举报属实，已立案查处", public_reply="经核查，举报属实，已依法处理。", drafted_on=D(2026, 4, 21))
     services.result_approve(actor=cw.user("leader_a"), submission=sub, approved=True, decided_on=D(2026, 4, 21))
     at(clock, D(2026, 6, 1))  # after the 60 days, inside the extension: in time

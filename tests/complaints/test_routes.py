@@ -16,6 +16,7 @@ from tests.complaints.conftest import register
 
 OUTSIDE = ("officer_a", "supervisor_a", "legal_a", "officer_b", "depthead_b", "officer_zone")
 READERS = ("office_a", "leader_a", "depthead_a", "leader_city")
+NO_ID = ("complaints:list", "complaints:new", "complaints:reward-range")
 
 
 def _page_names() -> list[str]:
@@ -28,7 +29,8 @@ def _page_names() -> list[str]:
 
 
 def _api_paths(pk: int) -> list[tuple[str, str]]:
-    steps = ("accept", "decline", "assign", "findings", "outcomes", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
+    steps = ("accept", "decline", "assign", "findings", "outcomes", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close",
+             "inquiry", "inquiry-answer", "hazard", "transfer", "reward", "reward/decide", "reward/paid")
     return [("get", f"/api/v1/complaints/{pk}/"), *(("post", f"/api/v1/complaints/{pk}/{s}/") for s in steps)]
 
 
@@ -41,13 +43,13 @@ def test_every_route_for_every_persona(cw: Any, name: str) -> None:
     c.force_login(cw.user(name))
     failures = []
     for page in pages:
-        url = reverse(page) if page in ("complaints:list", "complaints:new") else reverse(page, kwargs={"pk": sub.pk})
+        url = reverse(page) if page in NO_ID else reverse(page, kwargs={"pk": sub.pk})
         for method in ("get", "post"):
             r = getattr(c, method)(url, {})
             code = r.status_code
             if code >= 500:
                 failures.append(f"{name} {method} {url}: {code}")
-            elif page in ("complaints:list", "complaints:new"):
+            elif page in NO_ID:
                 continue
             elif name in OUTSIDE or name in ("officer_a2", "admin_a"):
                 if code not in (403, 404):

@@ -474,8 +474,10 @@ ROUTES: dict[str, str] = {
     "complaints:detail": "object:complaint",
     **{
         f"complaints:step-{slug}": "object:complaint"
-        for slug in ("accept", "decline", "assign", "finding", "outcome", "draft", "approve", "verify", "extension", "extension-decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
+        for slug in ("accept", "decline", "assign", "finding", "outcome", "draft", "approve", "verify", "extension", "extension-decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close",
+                     "inquiry", "inquiry-answer", "hazard", "transfer", "reward", "reward-decide", "reward-pay")
     },
+    "complaints:reward-range": "login",
     "public-report": "public",
     "public-report-status": "public",
     "GET /api/v1/complaints/": "login",
@@ -484,8 +486,11 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/complaints/{id}/records/": "object:complaint",
     **{
         f"POST /api/v1/complaints/{{id}}/{step}/": "object:complaint"
-        for step in ("accept", "decline", "assign", "findings", "outcomes", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
+        for step in ("accept", "decline", "assign", "findings", "outcomes", "draft", "approve", "verify", "extension", "extension/decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close",
+                     "inquiry", "inquiry-answer", "hazard", "transfer", "reward", "reward/decide", "reward/paid")
     },
+    "GET /api/v1/complaints/reward-range/": "login",
+    "POST /api/v1/complaints/reward-range/": "login",
     **{
         f"POST /api/v1/staff/{{id}}/{sub}/": "object:staff"
         for sub in ("certificates", "certificates/{certificate_pk}/events", "details", "legal-qualification", "safety-qualification", "memberships", "memberships/{membership_pk}/end", "memberships/{membership_pk}/roles")
