@@ -476,6 +476,16 @@ ROUTES: dict[str, str] = {
         f"complaints:step-{slug}": "object:complaint"
         for slug in ("accept", "decline", "assign", "finding", "outcome", "draft", "approve", "verify", "extension", "extension-decide", "reply", "review-request", "review-answer", "re-review-request", "re-review-answer", "close")
     },
+    # The figures (issue 12 item 9): no id; scoped like the list (tests/complaints/test_figures.py).
+    # An officer's complaint record (item 4): the office and the leaders only, 403 for other
+    # roles, 404 for one's own record or an officer with nothing in scope
+    # (tests/complaints/test_officer_record.py).
+    "complaints-figures": "login",
+    "complaints-figures-xlsx": "login",
+    "complaints:officers": "login",
+    "complaints:officer": "object:staff",
+    "GET /api/v1/complaints/figures/": "login",
+    "GET /api/v1/complaints/officers/{id}/record/": "object:staff",
     "public-report": "public",
     "public-report-status": "public",
     "GET /api/v1/complaints/": "login",
