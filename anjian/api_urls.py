@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from anjian.cases import api_casefile, api_decision, api_discretion, api_evidence, api_execution, api_filing, api_publication
 from anjian.cases.api import CaseViewSet
+from anjian.complaints import api_officers as complaint_officers_api
 from anjian.complaints.api import SubmissionViewSet
 from anjian.core.views_pii import PiiRevealView
 from anjian.documents.api import DocumentViewSet
@@ -49,5 +50,6 @@ urlpatterns = [
     path("pii/reveal/", PiiRevealView.as_view(), name="api-pii-reveal"),
     *case_stage_urls,
     *planning_api.urlpatterns,
+    *complaint_officers_api.urlpatterns,  # an officer's complaint record (issue 12 item 4), before the router
     *router.urls,
 ]

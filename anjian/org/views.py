@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from anjian.core import idempotency
 from anjian.core.errors import DomainError, NotFound
 from anjian.core.ui import call_service, refused
-from anjian.org import forms, importing, selectors, services
+from anjian.org import forms, importing, panels, selectors, services
 from anjian.org.models import Agency, Certificate, Membership, Staff
 
 PAGE_SIZE = 50
@@ -248,6 +248,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_grant": services.may_grant_roles(request.user),
         "moved": services.moved_to(staff, scope_agency.pk),
         "is_self": getattr(request.user, "pk", None) == staff.user_id,
+        "panels": panels.staff_panels(request.user, staff),  # from the apps above org (complaints)
     }
     return render(request, "org/staff_detail.html", ctx)
 

@@ -478,6 +478,16 @@ ROUTES: dict[str, str] = {
                      "inquiry", "inquiry-answer", "hazard", "transfer", "reward", "reward-decide", "reward-pay")
     },
     "complaints:reward-range": "login",
+    # The figures (issue 12 item 9): no id; scoped like the list (tests/complaints/test_figures.py).
+    # An officer's complaint record (item 4): the office and the leaders only, 403 for other
+    # roles, 404 for one's own record or an officer with nothing in scope
+    # (tests/complaints/test_officer_record.py).
+    "complaints-figures": "login",
+    "complaints-figures-xlsx": "login",
+    "complaints:officers": "login",
+    "complaints:officer": "object:staff",
+    "GET /api/v1/complaints/figures/": "login",
+    "GET /api/v1/complaints/officers/{id}/record/": "object:staff",
     "public-report": "public",
     "public-report-status": "public",
     "GET /api/v1/complaints/": "login",
