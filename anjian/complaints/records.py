@@ -231,11 +231,8 @@ def _defence(case: Case, today: dt.date) -> Section:
             section.add("告知书没有送达记录。", marked=case.decided_on is not None, article=XZCF_44 if case.decided_on else "")
         statements = sorted(n.statements.all(), key=lambda s: (s.received_on, s.pk))
         for s in statements:
-            section.add(
-                f"{_cn(s.received_on)}收到{s.get_kind_display()}（{s.get_form_display()}）{'，在期限内' if s.in_time else '，超过期限'}：{s.content[:200]}"
-                + (f"；复核意见：{s.review[:200]}" if s.review else "；没有复核意见记录")
-                + "。"
-            )
+            review = f"；复核意见：{_clause(s.review)}" if s.review else "；没有复核意见记录"
+            section.add(f"{_cn(s.received_on)}收到{s.get_kind_display()}（{s.get_form_display()}）{'，在期限内' if s.in_time else '，超过期限'}：{_clause(s.content)}{review}。")
         if not statements:
             section.add("没有陈述、申辩的记录。")
         for w in n.waivers.all():

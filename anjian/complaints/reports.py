@@ -36,7 +36,7 @@ from anjian.core.duties import require_other_person
 from anjian.core.errors import DomainError, PermissionRefused, ValidationFailed
 from anjian.core.scoping import scope_for
 from anjian.hazards import services as hazards
-from anjian.hazards.choices import HazardSource
+from anjian.hazards.choices import HazardSource, TransferStatus
 from anjian.hazards.models import Hazard, Transfer
 from anjian.org.choices import DepartmentKind, Role
 from anjian.org.models import Agency, Department
@@ -134,6 +134,9 @@ def transfer_to_enforcement(*, actor: Any, submission: Submission, from_departme
     _state(s, VERIFYING | {Status.DRAFTED, Status.APPROVED, Status.REPLIED}, "移交执法队伍")
     if s.enterprise is None:
         raise ValidationFailed("被举报单位须已在台账中。", fields={"facts": "请先在台账中登记被举报单位。"})
+    live = s.transfers.exclude(status=TransferStatus.RETURNED).first()
+    if live is not None:
+        raise DomainError(f"该举报已移交{live.to_department.name}（{live.get_status_display()}），退回后才能重新移交。", code="transfer_exists")
     depts = {d.pk: d for d in Department.objects.filter(agency_id=s.owner_agency_id, pk__in=[_int(from_department_id), _int(to_department_id)])}
     errors = {}
     if _int(from_department_id) not in depts:

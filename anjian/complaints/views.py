@@ -94,7 +94,8 @@ STEPS: list[Step] = [
          intro="举报经核实存在事故隐患的，登记隐患（来源“举报核查”），按隐患排查治理程序督促整改；现场核查发现的隐患在核查检查中登记。"),
     Step("transfer", "移交执法队伍", OF, frozenset({Status.INVESTIGATING, Status.DRAFTED, Status.APPROVED, Status.REPLIED}), f.TransferForm,
          lambda u, s, d: reports.transfer_to_enforcement(actor=u, submission=s, **d), handler_ok=True,
-         when=lambda s: s.kind == "report" and s.enterprise_id is not None and (s.hazards.exists() or (s.verification is not None and s.verification.findings.exists())),
+         when=lambda s: s.kind == "report" and s.enterprise_id is not None and not s.transfers.exclude(status="returned").exists()
+         and (s.hazards.exists() or (s.verification is not None and s.verification.findings.exists())),
          intro="举报核实的违法行为需要行政处罚的，移交执法队伍立案查处（局队合一），查处情况在本页显示。"),
     Step("reward", "提出举报奖励", OF, frozenset(reports.REWARDABLE), f.RewardForm, lambda u, s, d: reports.reward_propose(actor=u, submission=s, **d), handler_ok=True,
          when=lambda s: s.kind == "report" and not s.anonymous and not hasattr(s, "reward") and s.findings.filter(substantiated=True).exists(),

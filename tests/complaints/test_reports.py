@@ -70,6 +70,9 @@ def test_inquiry_then_hazard_then_transfer_flow_back_to_the_report(cw: Any, repo
     assert set(vexc.value.fields) == {"from_department_id", "to_department_id"}
     t = reports.transfer_to_enforcement(actor=cw.user("officer_a2"), submission=sub, from_department_id=cw.dept_a.pk, to_department_id=enforcement.pk, facts="危化品仓库超量储存")
     assert list(t.hazards.all()) == [h]
+    with pytest.raises(DomainError) as exc:  # a double submit does not send a second transfer
+        reports.transfer_to_enforcement(actor=cw.user("officer_a2"), submission=sub, from_department_id=cw.dept_a.pk, to_department_id=enforcement.pk, facts="危化品仓库超量储存")
+    assert exc.value.code == "transfer_exists"
     sub.refresh_from_db()
     flow = reports.handling(sub)
     assert flow["inquiry"]["answered_on"] == D and [x["id"] for x in flow["hazards"]] == [h.pk] and flow["transfers"][0]["status"] == t.get_status_display()
