@@ -95,7 +95,20 @@ def capacity(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | None = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
     scope = scope_for(request.user)
-    page = Paginator(selectors.plan_items(plan), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Planned against done (issue 13 item 7): for a plan in force or superseded, not a draft.
+    progress = selectors.plan_progress(plan) if plan.status in (PlanStatus.APPROVED, PlanStatus.SUPERSEDED) else None
+    overdue_only = progress is not None and request.GET.get("overdue") == "1"
+    items = selectors.plan_items(plan)
+    if overdue_only:
+        assert progress is not None
+        page = Paginator(progress.overdue_ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        by_pk = {i.pk: i for i in items.filter(pk__in=list(page.object_list))}
+        page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+    else:
+        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    if progress is not None:
+        for i in page.object_list:
+            i.progress = progress.items.get(i.pk)
     owner = scope.agency_id == plan.owner_agency_id
     given = forms or {}
     ctx = {
@@ -116,6 +129,8 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "n_key": plan.items.filter(key=True).count(),
         "months": selectors.plan_months(plan),
         "teams": selectors.plan_team_months(plan),
+        "progress": progress,
+        "overdue_only": overdue_only,
         "departments": list(Department.objects.filter(agency_id=plan.owner_agency_id).order_by("kind", "name")) if owner else [],
     }
     return render(request, "planning/detail.html", ctx, status=status)

@@ -84,6 +84,7 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/plans/": "login",
     "GET /api/v1/plans/{id}/": "object:plan",
     "GET /api/v1/plans/{id}/items/": "object:plan",
+    "GET /api/v1/plans/{id}/progress/": "object:plan",
     **{f"POST /api/v1/plans/{{id}}/{step}/": "object:plan" for step in ("items/{item_pk}", "submit", "return", "approve", "revise")},
     "GET /api/v1/planning/capacity/": "login",
     "POST /api/v1/planning/capacity/": "login",
@@ -275,6 +276,8 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/enterprises/{id}/status/": "object:enterprise",
     "POST /api/v1/enterprises/{id}/transfer/": "object:enterprise",
     "GET /api/v1/inspections/": "login",
+    # The plan items a new inspection of a unit may carry out (the unit is scope-checked: 404 outside).
+    "GET /api/v1/inspections/plan-items/": "login",
     "POST /api/v1/inspections/": "login",
     "POST /api/v1/inspections/sync/": "login",
     "GET /api/v1/inspections/{id}/": "object:inspection",
