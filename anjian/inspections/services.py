@@ -362,7 +362,7 @@ def linked_plan_item(value: Any, *, agency: Agency, enterprise: Enterprise, type
     """The plan item ``value`` names, or the Chinese reason it cannot be linked (AQSCF §62: the
     bureau inspects according to its approved plan). An id of another bureau's plan reads as missing."""
     from anjian.core.ids import parse_id
-    from anjian.planning.choices import PlanStatus
+    from anjian.planning.choices import IN_FORCE
 
     n = parse_id(value)
     item = PlanItem.objects.select_related("plan").filter(pk=n, plan__owner_agency_id=agency.pk).first() if n is not None else None
@@ -370,7 +370,7 @@ def linked_plan_item(value: Any, *, agency: Agency, enterprise: Enterprise, type
         return None, "计划检查事项不存在，或不属于本机关的年度计划。"
     if item.enterprise_id != enterprise.pk:
         return None, f"该计划检查事项是“{item.enterprise_name}”的，不是本次被检查单位的（计划检查应对计划中的单位开展）。"
-    if item.plan.status != PlanStatus.APPROVED:
+    if item.plan.status not in IN_FORCE:
         state = item.plan.get_status_display()
         return None, f"该计划检查事项所在的计划（第{item.plan.version}版）为“{state}”，只能关联已批准且在执行中的年度计划（《安全生产法》第六十二条：按年度监督检查计划检查）。"
     if day is not None and item.plan.year != day.year:

@@ -22,7 +22,7 @@ from anjian.core.scoping import scope_for
 from anjian.law import planning as pl
 from anjian.org.models import Agency
 from anjian.planning import selectors, services
-from anjian.planning.choices import PlanStatus
+from anjian.planning.choices import IN_FORCE, PlanStatus
 from anjian.planning.models import AnnualPlan, Draw, GradingProfile, PlanItem
 
 YEAR_ERRORS: dict[str, Any] = {
@@ -165,6 +165,9 @@ class PlanSerializer(serializers.ModelSerializer[AnnualPlan]):
             "created_at",
             "submitted_at",
             "approved_at",
+            "filed_to",
+            "filed_at",
+            "published_at",
         ]
 
 
@@ -250,7 +253,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def items(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
         qs = selectors.plan_items(plan)
-        progress = selectors.plan_progress(plan) if plan.status in (PlanStatus.APPROVED, PlanStatus.SUPERSEDED) else None
+        progress = selectors.plan_progress(plan) if plan.status in (*IN_FORCE, PlanStatus.SUPERSEDED) else None
         if request.query_params.get("overdue") == "1":
             ids = progress.overdue_ids if progress is not None else []
             page_ids = self.paginate_queryset(ids)  # type: ignore[arg-type]
@@ -305,6 +308,16 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ser.is_valid(raise_exception=True)
         new = services.plan_revise(actor=request.user, plan=self.get_object(), **ser.validated_data)
         return self._detail(new, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PlanDetailSerializer, summary="报上级备案（生成年度监督检查计划文书）")
+    @action(detail=True, methods=["post"], url_path="file")
+    def file_(self, request: Request, pk: str | None = None) -> Response:
+        return self._detail(services.plan_file(actor=request.user, plan=self.get_object()))
+
+    @extend_schema(request=None, responses=PlanDetailSerializer, summary="公布（报上级备案后）")
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        return self._detail(services.plan_publish(actor=request.user, plan=self.get_object()))
 
 
 urlpatterns = [

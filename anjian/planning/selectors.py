@@ -23,7 +23,7 @@ from anjian.law.calendar import WorkCalendar
 from anjian.legal import lawcal
 from anjian.org.choices import CertificateEventKind, Role, StaffKind
 from anjian.org.models import Agency, Certificate, CertificateEvent, Membership
-from anjian.planning.choices import PlanStatus
+from anjian.planning.choices import IN_FORCE, PlanStatus
 from anjian.planning.models import AnnualPlan, CapacityInput, GradingProfile, PlanItem
 
 DEFAULT_WORKDAYS = {"hazchem": "2", "mine": "2", "industry": "1", "other": "1"}
@@ -467,7 +467,7 @@ def plan_progress(plan: AnnualPlan, today: dt.date | None = None) -> PlanProgres
 
 def in_force(qs: QuerySet[AnnualPlan]) -> QuerySet[AnnualPlan]:
     """The approved version per agency and year (a superseded one no longer counts)."""
-    return qs.filter(status=PlanStatus.APPROVED)
+    return qs.filter(status__in=IN_FORCE)
 
 
 def completion(*, user: Any, year: int, today: dt.date | None = None) -> dict[str, Any]:
@@ -501,7 +501,7 @@ def plan_item_offer(*, agency_id: int | None, enterprise_id: int, day: dt.date) 
     if agency_id is None:
         return []
     items = list(
-        PlanItem.objects.filter(plan__owner_agency_id=agency_id, plan__year=day.year, plan__status=PlanStatus.APPROVED, enterprise_id=enterprise_id, count__gt=0).select_related(
+        PlanItem.objects.filter(plan__owner_agency_id=agency_id, plan__year=day.year, plan__status__in=IN_FORCE, enterprise_id=enterprise_id, count__gt=0).select_related(
             "plan__owner_agency"
         )
     )

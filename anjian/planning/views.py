@@ -22,7 +22,7 @@ from anjian.core.ui import call_service, refused
 from anjian.law import planning as pl
 from anjian.org.models import Agency, Department
 from anjian.planning import selectors, services
-from anjian.planning.choices import PlanStatus
+from anjian.planning.choices import IN_FORCE, PlanStatus
 from anjian.planning.forms import CapacityForm, DrawCommitForm, DrawPerformForm, GenerateForm, ItemForm, ReasonForm, SubmitForm, YearForm
 from anjian.planning.models import AnnualPlan
 
@@ -96,7 +96,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | None = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
     scope = scope_for(request.user)
     # Planned against done (issue 13 item 7): for a plan in force or superseded, not a draft.
-    progress = selectors.plan_progress(plan) if plan.status in (PlanStatus.APPROVED, PlanStatus.SUPERSEDED) else None
+    progress = selectors.plan_progress(plan) if plan.status in (*IN_FORCE, PlanStatus.SUPERSEDED) else None
     overdue_only = progress is not None and request.GET.get("overdue") == "1"
     items = selectors.plan_items(plan)
     if overdue_only:
@@ -119,7 +119,10 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "may_edit": owner and plan.status == PlanStatus.DRAFT and scope.has_role(*services.PLAN_ROLES),
         "may_submit": owner and plan.status == PlanStatus.DRAFT and scope.has_role(*services.PLAN_ROLES),
         "may_decide": owner and plan.status == PlanStatus.SUBMITTED and scope.has_role(*services.APPROVE_ROLES),
-        "may_revise": owner and plan.status == PlanStatus.APPROVED and scope.has_role(*services.PLAN_ROLES),
+        "may_revise": owner and plan.status in IN_FORCE and scope.has_role(*services.PLAN_ROLES),
+        "may_file": owner and plan.status == PlanStatus.APPROVED and scope.has_role(*services.FILE_ROLES),
+        "may_publish": owner and plan.status == PlanStatus.FILED and scope.has_role(*services.FILE_ROLES),
+        "documents": services.plan_documents(plan),
         "submit_form": given.get("submit") or SubmitForm(),
         "reason_form": given.get("reason") or ReasonForm(),
         "item_form": given.get("item"),
@@ -200,6 +203,27 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, ReasonForm, "reason", services.plan_revise, "已建立{plan}（草稿），原版本继续有效，直至新版本批准。")
+
+
+@login_required
+@require_POST
+def plan_file(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, _NoFields, "reason", services.plan_file, "{plan}已报上级备案，计划文书已生成。")
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, _NoFields, "reason", services.plan_publish, "{plan}已公布。")
+
+
+@login_required
+def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's items, month totals and capacity as .xlsx (计划明细表, filed with the document)."""
+    from anjian.core import xlsx
+
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    return xlsx.download(services.plan_xlsx(plan), f"{plan.owner_agency.short_name}{plan.year}年度监督检查计划-第{plan.version}版.xlsx")
 
 
 # --- random draws (双随机) ------------------------------------------------------------------------------
