@@ -143,26 +143,40 @@ def unit_facts(agency: Agency, year: int) -> list[pl.UnitFacts]:
     """The facts of every unit of the plan, in a fixed number of queries."""
     table = ClassTable.load()
     schemes = {s.pk: s for s in GradingScheme.objects.all()}
-    rows = list(subject_units(agency, year).values_list("id", "name", "class_bits", "risk_scheme_id", "risk_grade", "standardization_level"))
+    units = subject_units(agency, year)
+    rows = list(units.values_list("id", "name", "class_bits", "risk_scheme_id", "risk_grade", "standardization_level"))
     ids = [r[0] for r in rows]
-    mhs = dict(MajorHazardSource.objects.filter(enterprise_id__in=ids).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
+    # A subquery, not an IN list of up to 100,000 ids.
+    mhs = dict(
+        MajorHazardSource.objects.filter(enterprise_id__in=units.order_by().values("id")).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n")
+    )
     open_major: dict[int, int] = {}
     for provider in _open_major_hazards:
         for k, v in provider(ids).items():
             open_major[k] = open_major.get(k, 0) + v
     out = []
+    # Units share a few classifications and grades: each distinct one is decoded once (100,000 units, issue 13 Speed).
+    classes: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+    ranks: dict[tuple[Any, str], tuple[int, bool]] = {}
     for pk, name, bits, scheme_id, grade, std in rows:
-        sectors = frozenset(e.code for e in table.sectors_of(bits))
-        features = frozenset(e.code for e in table.features_of(bits))
-        rank, worst = 0, False
-        scheme = schemes.get(scheme_id) if scheme_id else None
-        if scheme is not None and grade in scheme.grades:
-            grades = list(scheme.grades) if scheme.worse_end == WorseEnd.LAST else list(reversed(scheme.grades))
-            rank = grades.index(grade)
-            worst = rank == len(grades) - 1
+        cls = classes.get(bits)
+        if cls is None:
+            secs = frozenset(e.code for e in table.sectors_of(bits))
+            cls = classes[bits] = (secs, frozenset(e.code for e in table.features_of(bits)), frozenset(s.split(".")[0] for s in secs))
+        sectors, features, groups = cls
+        rw = ranks.get((scheme_id, grade))
+        if rw is None:
+            rank, worst = 0, False
+            scheme = schemes.get(scheme_id) if scheme_id else None
+            if scheme is not None and grade in scheme.grades:
+                grades = list(scheme.grades) if scheme.worse_end == WorseEnd.LAST else list(reversed(scheme.grades))
+                rank = grades.index(grade)
+                worst = rank == len(grades) - 1
+            rw = ranks[(scheme_id, grade)] = (rank, worst)
+        rank, worst = rw
         out.append(
             pl.UnitFacts(
-                id=pk, name=name, groups=frozenset(s.split(".")[0] for s in sectors), sectors=sectors, features=features, risk_grade=grade,
+                id=pk, name=name, groups=groups, sectors=sectors, features=features, risk_grade=grade,
                 worst_grade=worst, risk_rank=rank, standardization=std, major_hazard_sources=mhs.get(pk, 0), open_major_hazards=open_major.get(pk, 0),
             )
         )  # fmt: skip
