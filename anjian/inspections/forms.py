@@ -112,7 +112,7 @@ class InspectionStartForm(forms.Form):
     # approved plan this month (or overdue). The service checks the id (same unit, approved plan).
     plan_item = IdField(label="年度计划检查事项", required=False, widget=forms.Select)
 
-    def __init__(self, *args: Any, scope: Scope, enterprise: Enterprise, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, enterprise: Enterprise, plan_item: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from anjian.planning.selectors import plan_item_label, plan_item_offer
 
@@ -142,7 +142,8 @@ class InspectionStartForm(forms.Form):
                 "site": primary.pk if primary else None,
                 "officers": [str(scope.staff_id)] if scope.staff_id else [],
                 # A unit planned this month: the inspection carries out that item unless changed.
-                "plan_item": str(offer[0].pk) if offer else "",
+                # Opened from the plan's page (?plan_item=): that item when it is offered.
+                "plan_item": next((str(it.pk) for it in offer if str(it.pk) == str(plan_item)), str(offer[0].pk) if offer else ""),
             }
         )
         _blank_labels(self)

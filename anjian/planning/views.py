@@ -20,6 +20,7 @@ from anjian.core.errors import DomainError, PermissionRefused
 from anjian.core.scoping import scope_for
 from anjian.core.ui import call_service, refused
 from anjian.law import planning as pl
+from anjian.org.choices import Role
 from anjian.org.models import Agency, Department
 from anjian.planning import selectors, services
 from anjian.planning.choices import IN_FORCE, PlanStatus
@@ -120,6 +121,8 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "may_submit": owner and plan.status == PlanStatus.DRAFT and scope.has_role(*services.PLAN_ROLES),
         "may_decide": owner and plan.status == PlanStatus.SUBMITTED and scope.has_role(*services.APPROVE_ROLES),
         "may_revise": owner and plan.status in IN_FORCE and scope.has_role(*services.PLAN_ROLES),
+        # Start an inspection from a plan item (the inspections app's roles: officer, supervisor, dept head).
+        "may_inspect": owner and plan.status in IN_FORCE and scope.has_role(Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD),
         "may_file": owner and plan.status == PlanStatus.APPROVED and scope.has_role(*services.FILE_ROLES),
         "may_publish": owner and plan.status == PlanStatus.FILED and scope.has_role(*services.FILE_ROLES),
         "documents": services.plan_documents(plan),
