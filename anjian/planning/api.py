@@ -256,9 +256,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         progress = selectors.plan_progress(plan) if plan.status in (*IN_FORCE, PlanStatus.SUPERSEDED) else None
         if request.query_params.get("overdue") == "1":
             ids = progress.overdue_ids if progress is not None else []
-            page_ids = self.paginate_queryset(ids)  # type: ignore[arg-type]
-            by_pk = {i.pk: i for i in qs.filter(pk__in=list(page_ids or []))}
-            page: Any = [by_pk[i] for i in page_ids or [] if i in by_pk]
+            page_ids: list[int] = list(self.paginate_queryset(ids) or [])  # type: ignore[arg-type]
+            by_pk = {i.pk: i for i in qs.filter(pk__in=page_ids)}
+            page: Any = [by_pk[i] for i in page_ids if i in by_pk]
         else:
             page = self.paginate_queryset(qs)  # type: ignore[arg-type]
         data = ItemSerializer(page, many=True).data

@@ -28,7 +28,7 @@ from anjian.org.choices import Role, StaffKind
 from anjian.org.models import Agency, Membership
 from anjian.planning import selectors, services
 from anjian.planning.choices import PlanStatus
-from anjian.planning.models import AnnualPlan, Draw
+from anjian.planning.models import AnnualPlan, Draw, PlanItem
 
 TZ = ZoneInfo("Asia/Shanghai")
 DONE_SHARE = 0.5  # the share of this month's items carried out so far
@@ -65,9 +65,15 @@ def _work_day(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=1) if today.day > 1 else today
 
 
-def generate(*, seed: int = 20260101, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> PlanningDemo:
-    from anjian.inspections import services as inspections
+# Carries out one plan item: (actor, the item, the two officers' staff ids, the start, the day).
+# The inspections app is a layer above planning: the caller (``anjian demo``, in the stats app)
+# passes the function that starts and completes the linked inspection through its services.
+CarryOut = Callable[[Any, PlanItem, list[int], dt.datetime, dt.date], None]
 
+
+def generate(
+    *, seed: int = 20260101, today: dt.date | None = None, progress: Callable[[str], None] | None = None, carry_out: CarryOut | None = None
+) -> PlanningDemo:
     say = progress or (lambda _m: None)
     started = time.monotonic()
     today = today or timezone.localdate()
@@ -103,7 +109,7 @@ def generate(*, seed: int = 20260101, today: dt.date | None = None, progress: Ca
         officers = [sid for sid, _name, _cert in selectors.draw_officers(agency, day)]
         users = {u.staff.pk: u for u in _users(agency, day, (Role.OFFICER,))}
         team = [sid for sid in officers if sid in users][:2]
-        if len(team) < 2 or not due:
+        if len(team) < 2 or not due or carry_out is None:
             continue
         picked = rng.sample(due, min(DONE_MAX, int(len(due) * DONE_SHARE)))
         actor = users[team[0]]
@@ -114,14 +120,7 @@ def generate(*, seed: int = 20260101, today: dt.date | None = None, progress: Ca
                 start = timezone.now() - dt.timedelta(minutes=90)
             try:
                 with transaction.atomic():
-                    insp = inspections.inspection_create(
-                        actor=actor, enterprise=item.enterprise, type="planned", inspected_on=day, started_at=start,
-                        place=f"{item.enterprise_name}生产经营场所", officer_ids=team, template_ids=[], plan_item_id=item.pk,
-                    )  # fmt: skip
-                    inspections.inspection_complete(
-                        actor=actor, inspection=insp, party_representative=item.enterprise.principal or "现场负责人", party_signature="signed",
-                        ended_at=min(start + dt.timedelta(minutes=75), timezone.now()), summary="按年度监督检查计划开展检查，未发现问题。",
-                    )  # fmt: skip
+                    carry_out(actor, item, team, start, day)
             except DomainError as exc:
                 out.skipped.append(f"{item.enterprise_name}：{exc}")
                 continue

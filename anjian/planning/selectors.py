@@ -7,7 +7,7 @@ the city all of the city's); another district's plan is a 404 (``get_for_user``)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -147,9 +147,7 @@ def unit_facts(agency: Agency, year: int) -> list[pl.UnitFacts]:
     rows = list(units.values_list("id", "name", "class_bits", "risk_scheme_id", "risk_grade", "standardization_level"))
     ids = [r[0] for r in rows]
     # A subquery, not an IN list of up to 100,000 ids.
-    mhs = dict(
-        MajorHazardSource.objects.filter(enterprise_id__in=units.order_by().values("id")).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n")
-    )
+    mhs = dict(MajorHazardSource.objects.filter(enterprise_id__in=units.order_by().values("id")).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
     open_major: dict[int, int] = {}
     for provider in _open_major_hazards:
         for k, v in provider(ids).items():
@@ -431,7 +429,7 @@ class PlanProgress:
         }  # fmt: skip
 
 
-def _progress(year: int, rows: list[tuple[int, int, int, list[int], str | None]], done: dict[tuple[int, int], list[dt.date]], today: dt.date) -> PlanProgress:
+def _progress(year: int, rows: Sequence[tuple[int, int, int, Any, str | None]], done: dict[tuple[int, int], list[dt.date]], today: dt.date) -> PlanProgress:
     """``rows``: (item id, agency id, unit id, months, team name) of the plan(s)."""
     passed, due = months_as_of(year, today)
     planned_m, done_m = [0] * 13, [0] * 13

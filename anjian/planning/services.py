@@ -176,15 +176,47 @@ def _create_plan(
     _insert_items(
         plan.pk,
         (
-            (p.unit.id, p.unit.name[:200], p.group, p.rule[:120], p.grade_label[:40], p.frequency, p.cap, p.key, list(p.key_reasons), p.cost, p.count, list(p.months), p.cut_from, teams.get(p.group))
+            (
+                p.unit.id,
+                p.unit.name[:200],
+                p.group,
+                p.rule[:120],
+                p.grade_label[:40],
+                p.frequency,
+                p.cap,
+                p.key,
+                list(p.key_reasons),
+                p.cost,
+                p.count,
+                list(p.months),
+                p.cut_from,
+                teams.get(p.group),
+            )
             for p in fitted.proposals
         ),
     )
     return plan
 
 
-_ITEM_COLUMNS = ("plan_id", "enterprise_id", "enterprise_name", "group", "rule", "grade_label", "frequency", "cap", "key", "key_reasons", "cost", "count", "months", "cut_from", "department_id", "edited", "note")
-_JSON_COLUMNS = {"key_reasons", "months"}
+_ITEM_COLUMNS = (
+    "plan_id",
+    "enterprise_id",
+    "enterprise_name",
+    "group",
+    "rule",
+    "grade_label",
+    "frequency",
+    "cap",
+    "key",
+    "key_reasons",
+    "cost",
+    "count",
+    "months",
+    "cut_from",
+    "department_id",
+    "edited",
+    "note",
+)
 
 
 def _insert_items(plan_id: int, rows: Any, batch: int = 5000) -> None:
@@ -198,18 +230,30 @@ def _insert_items(plan_id: int, rows: Any, batch: int = 5000) -> None:
 
     table = connection.ops.quote_name(PlanItem._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _ITEM_COLUMNS)
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    marks = ", ".join(f"%s{cast}" if c in _JSON_COLUMNS else "%s" for c in _ITEM_COLUMNS)
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 (column names are constants)
+    marks = ", ".join("%s" for _ in _ITEM_COLUMNS)
+    sql = f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608 (column names are constants)
+    # SQLite: one prepared statement run per row (executemany is fast in-process). PostgreSQL: COPY
+    # (psycopg's client-side cursor sends executemany row by row, and splits a many-row INSERT slowly).
     buf: list[tuple[Any, ...]] = []
+
+    def flush(cur: Any) -> None:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for r in buf:
+                    copy.write_row(r)
+            return
+        cur.executemany(sql + f"({marks})", buf)
+
     with connection.cursor() as cur:
         for ent, name, group, rule, grade, freq, cap, key, reasons, cost, count, months, cut_from, dept in rows:
-            buf.append((plan_id, ent, name, group, rule, grade, freq, cap, key, json.dumps(reasons, ensure_ascii=False), str(cost), count, json.dumps(months), cut_from, dept, False, ""))
+            buf.append(
+                (plan_id, ent, name, group, rule, grade, freq, cap, key, json.dumps(reasons, ensure_ascii=False), str(cost), count, json.dumps(months), cut_from, dept, False, "")
+            )
             if len(buf) >= batch:
-                cur.executemany(sql, buf)
+                flush(cur)
                 buf = []
         if buf:
-            cur.executemany(sql, buf)
+            flush(cur)
 
 
 def _locked(plan: AnnualPlan, actor: Any, *, roles: tuple[str, ...] = PLAN_ROLES) -> AnnualPlan:
@@ -645,11 +689,37 @@ def plan_xlsx(plan: AnnualPlan) -> Any:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("计划明细")
     ws.append(xlsx.row(ws, [f"{plan}（{plan.get_status_display()}）"], font=bold))
-    ws.append(xlsx.row(ws, ["序号", "单位名称", "行业", "分级", "适用规则", "重点单位", "重点依据", "建议频次", "年度上限", "计划次数", "安排月份", "承担科室", "每次工作日（人·日）", "备注"], font=bold))
+    ws.append(
+        xlsx.row(
+            ws,
+            ["序号", "单位名称", "行业", "分级", "适用规则", "重点单位", "重点依据", "建议频次", "年度上限", "计划次数", "安排月份", "承担科室", "每次工作日（人·日）", "备注"],
+            font=bold,
+        )
+    )
     fields = ("enterprise_name", "group", "grade_label", "rule", "key", "key_reasons", "frequency", "cap", "count", "months", "department__name", "cost", "note")
     for i, r in enumerate(plan.items.order_by("-key", "-frequency", "enterprise_name", "id").values_list(*fields).iterator(chunk_size=5000), start=1):
         name, group, grade, rule, key, reasons, freq, cap, count, months, team, cost, note = r
-        ws.append(xlsx.row(ws, [i, name, pl.GROUP_NAMES.get(group, group), grade, rule, "是" if key else "", "、".join(reasons), freq, cap, count, "、".join(str(m) for m in months), team or "", float(cost), note]))
+        ws.append(
+            xlsx.row(
+                ws,
+                [
+                    i,
+                    name,
+                    pl.GROUP_NAMES.get(group, group),
+                    grade,
+                    rule,
+                    "是" if key else "",
+                    "、".join(reasons),
+                    freq,
+                    cap,
+                    count,
+                    "、".join(str(m) for m in months),
+                    team or "",
+                    float(cost),
+                    note,
+                ],
+            )
+        )
     ws = wb.create_sheet("月度安排")
     ws.append(xlsx.row(ws, ["月份", "检查次数", "工作日（人·日）"], font=bold))
     for m in selectors.plan_months(plan):

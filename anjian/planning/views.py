@@ -100,6 +100,7 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
     progress = selectors.plan_progress(plan) if plan.status in (*IN_FORCE, PlanStatus.SUPERSEDED) else None
     overdue_only = progress is not None and request.GET.get("overdue") == "1"
     items = selectors.plan_items(plan)
+    page: Any
     if overdue_only:
         assert progress is not None
         page = Paginator(progress.overdue_ids, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -97,7 +97,7 @@ class Command(BaseCommand):
         """This year's approved plan per bureau, this month's items partly done, one verifiable draw."""
         from anjian.planning import demo as planning_demo
 
-        res = planning_demo.generate(seed=seed, progress=self.stdout.write)
+        res = planning_demo.generate(seed=seed, progress=self.stdout.write, carry_out=_carry_out)
         draw = f"，双随机抽取1次（编号{res.draw_id}，可用 anjian draw verify {res.draw_id} 核验）" if res.draw_id else ""
         self.stdout.write(self.style.SUCCESS(f"年度监督检查计划已生成并批准：{len(res.plans)}个机关，本月按计划完成检查{res.linked}次{draw}（用时{res.seconds:.1f}秒）。"))
         for line in res.skipped[:5]:
@@ -112,3 +112,20 @@ class Command(BaseCommand):
         self.stdout.write(demo.logins_table(logins))
         self.stdout.write("")
         self.stdout.write(demo.separated_admins_note(logins))
+
+
+def _carry_out(actor: Any, item: Any, team: list[int], start: Any, day: Any) -> None:
+    """One plan item done for the demo: an inspection started from the item and completed, through
+    the inspections services (planning, a layer below, cannot call them)."""
+    import datetime as dt
+
+    from anjian.inspections import services as inspections
+
+    insp = inspections.inspection_create(
+        actor=actor, enterprise=item.enterprise, type="planned", inspected_on=day, started_at=start,
+        place=f"{item.enterprise_name}生产经营场所", officer_ids=team, template_ids=[], plan_item_id=item.pk,
+    )  # fmt: skip
+    inspections.inspection_complete(
+        actor=actor, inspection=insp, party_representative=item.enterprise.principal or "现场负责人", party_signature="signed",
+        ended_at=min(start + dt.timedelta(minutes=75), timezone.now()), summary="按年度监督检查计划开展检查，未发现问题。",
+    )  # fmt: skip
