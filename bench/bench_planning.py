@@ -29,6 +29,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.settings")
@@ -51,7 +52,7 @@ SECTORS = [
 ]
 
 
-def populate(units: int, officers: int, pool: int) -> dict[str, object]:
+def populate(units: int, officers: int, pool: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from anjian.enterprises.models import Enterprise, GradingScheme, MajorHazardSource, PlannedSubject, Sector
@@ -113,9 +114,9 @@ def populate(units: int, officers: int, pool: int) -> dict[str, object]:
     return {"agency": agency, "officer": users[0], "head": users[-1]}
 
 
-def timed(label: str, fn: object, target: float) -> tuple[object, float]:
+def timed(label: str, fn: Any, target: float) -> tuple[Any, float]:
     t = time.perf_counter()
-    out = fn()  # type: ignore[operator]
+    out = fn()
     s = time.perf_counter() - t
     print(f"{label}：{s:.2f}秒（目标 < {target:g}秒）{'' if s < target else '  超出目标'}")
     return out, s
