@@ -256,6 +256,8 @@ ACTIONS.update(
         "plan.return": "退回年度计划",
         "plan.approve": "批准年度计划",
         "plan.revise": "修订已批准的年度计划",
+        "plan.file": "年度计划报上级备案",
+        "plan.publish": "公布年度计划",
         "draw.commit": "公示双随机抽取条件",
         "draw.perform": "双随机抽取",
     }

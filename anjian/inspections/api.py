@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -51,7 +51,7 @@ class InspectionListSerializer(serializers.ModelSerializer[Inspection]):
 
     class Meta:
         model = Inspection
-        fields = ["id", "enterprise", "enterprise_name", "agency_name", "type", "status", "inspected_on", "place", "party_signature", "updated_at"]
+        fields = ["id", "enterprise", "enterprise_name", "agency_name", "type", "status", "inspected_on", "place", "party_signature", "plan_item", "updated_at"]
 
 
 class InspectionDetailSerializer(InspectionListSerializer):
@@ -76,6 +76,9 @@ class InspectionCreateSerializer(serializers.Serializer[Any]):
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True, default=None)
     template_ids = serializers.ListField(child=IdField(), required=False, allow_null=True, default=None)
     idempotency_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    plan_item_id = IdField(
+        required=False, allow_null=True, default=None, help_text="年度计划检查事项（本机关已批准计划中该单位的事项；见 /api/v1/inspections/plan-items/?enterprise=）"
+    )
 
 
 class ResultSerializer(serializers.Serializer[Any]):
@@ -150,6 +153,32 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         d["idempotency_key"] = d.get("idempotency_key") or None
         insp = services.inspection_create(actor=request.user, **d)
         return self._detail(insp, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses=dict,
+        summary="新检查可关联的年度计划事项（本机关已批准计划中该单位本月或逾期的事项）",
+        parameters=[OpenApiParameter("enterprise", int, required=True, description="被检查单位")],
+    )
+    @action(detail=False, methods=["get"], url_path="plan-items")
+    def plan_items(self, request: Request) -> Response:
+        from django.utils import timezone
+
+        from anjian.core.errors import ValidationFailed
+        from anjian.core.scoping import scope_for
+        from anjian.planning.selectors import plan_item_label, plan_item_offer
+
+        id_params(request.query_params, ["enterprise"])
+        if not request.query_params.get("enterprise"):
+            raise ValidationFailed("请指定被检查单位。", fields={"enterprise": "请指定被检查单位。"})
+        ent = get_for_user(Enterprise.objects.all(), request.user, request.query_params["enterprise"])
+        offer = plan_item_offer(agency_id=scope_for(request.user).agency_id, enterprise_id=ent.pk, day=timezone.localdate())
+        rows = []
+        for it in offer:
+            p = it.progress  # type: ignore[attr-defined]
+            rows.append(
+                {"id": it.pk, "plan": it.plan_id, "label": plan_item_label(it), "months": it.months, "count": it.count, "overdue": p.overdue, "due_this_month": p.due_this_month}
+            )
+        return Response(rows)
 
     @extend_schema(request=ResultSerializer(many=True), responses=InspectionDetailSerializer)
     @action(detail=True, methods=["post"])

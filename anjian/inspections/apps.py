@@ -19,3 +19,5 @@ class InspectionsConfig(AppConfig):
 
         # A random draw avoids the officers who inspected the unit last time (issue 13 item 5).
         planning_selectors.register_last_inspectors_provider(services.last_inspectors)
+        # Planned against done: the completed inspections linked to plan items (issue 13 item 7).
+        planning_selectors.register_plan_done_provider(services.plan_done)

@@ -108,11 +108,23 @@ class InspectionStartForm(forms.Form):
     # Not required here: the service names the rule (at least two officers with valid certificates).
     officers = forms.MultipleChoiceField(label="执法人员（不少于两人）", widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}), required=False)
     experts = forms.MultipleChoiceField(label="参检专家/辅助人员", widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}), required=False)
+    # The annual plan's item carried out (issue 13 item 7): offered when the unit is in the bureau's
+    # approved plan this month (or overdue). The service checks the id (same unit, approved plan).
+    plan_item = IdField(label="年度计划检查事项", required=False, widget=forms.Select)
 
-    def __init__(self, *args: Any, scope: Scope, enterprise: Enterprise, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, enterprise: Enterprise, plan_item: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from anjian.planning.selectors import plan_item_label, plan_item_offer
+
         today = timezone.localdate()
         now = timezone.localtime()
+        offer = plan_item_offer(agency_id=scope.agency_id, enterprise_id=enterprise.pk, day=today)
+        self.plan_items = offer
+        if offer:
+            self.fields["plan_item"].widget.choices = [("", "不关联（计划外检查）"), *((str(it.pk), plan_item_label(it)) for it in offer)]  # type: ignore[attr-defined]
+        else:
+            # Nothing to offer: the field stays (hidden, empty) so that a posted id is still checked.
+            self.fields["plan_item"].widget = forms.HiddenInput()
         self.fields["officers"].choices = officer_choices(scope, today)  # type: ignore[attr-defined]
         self.fields["experts"].choices = expert_choices(scope, today)  # type: ignore[attr-defined]
         sites = list(enterprise.sites.all())
@@ -129,6 +141,9 @@ class InspectionStartForm(forms.Form):
                 "place": (primary.name if primary else "") or enterprise.registered_address,
                 "site": primary.pk if primary else None,
                 "officers": [str(scope.staff_id)] if scope.staff_id else [],
+                # A unit planned this month: the inspection carries out that item unless changed.
+                # Opened from the plan's page (?plan_item=): that item when it is offered.
+                "plan_item": next((str(it.pk) for it in offer if str(it.pk) == str(plan_item)), str(offer[0].pk) if offer else ""),
             }
         )
         _blank_labels(self)
@@ -150,6 +165,7 @@ class InspectionStartForm(forms.Form):
             "officer_ids": d["officers"],
             "expert_ids": d["experts"],
             "idempotency_key": d["idempotency_key"],
+            "plan_item_id": d.get("plan_item"),
         }
 
 

@@ -101,6 +101,10 @@ class Inspection(models.Model):
     # every participating agency; otherwise a document names only the issuing agency's officers.
     joint = models.BooleanField("联合检查", default=False)
     joint_agencies = models.ManyToManyField(Agency, verbose_name="参加联合检查的机关", blank=True, related_name="+")
+    # The annual plan's item this inspection carries out (issue 13 item 7): set when the inspection
+    # is started from the plan (same unit, an approved plan of the inspecting bureau); empty for an
+    # inspection outside any plan (complaint, accident, transfer, re-inspection).
+    plan_item = models.ForeignKey("planning.PlanItem", verbose_name="年度计划检查事项", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     idempotency_key = models.CharField("幂等键", max_length=64, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

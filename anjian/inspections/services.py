@@ -36,6 +36,7 @@ from anjian.legal import authority
 from anjian.org.choices import Role, StaffKind
 from anjian.org.models import Agency, Certificate, Membership, Staff
 from anjian.org.selectors import staff_for_actor
+from anjian.planning.models import PlanItem
 
 INSPECT_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD)
 
@@ -253,6 +254,7 @@ def inspection_create(
     extra_items: Sequence[dict[str, str]] = (),
     joint_agency_ids: Sequence[int] = (),
     jurisdiction_id: int | None = None,
+    plan_item_id: Any = None,
 ) -> Inspection:
     """Open an inspection. Any bureau with jurisdiction may inspect (the planned subject drives
     plans, not access); the inspection belongs to the inspecting agency.
@@ -264,7 +266,11 @@ def inspection_create(
     valid that day): an id of another bureau's staff is answered like a missing id.
 
     ``jurisdiction_id``: only for a re-inspection of hazards kept by the bureau that ordered them
-    after the unit moved (``hazards.reinspection_start`` passes the hazards' jurisdiction)."""
+    after the unit moved (``hazards.reinspection_start`` passes the hazards' jurisdiction).
+
+    ``plan_item_id``: the annual plan's item this inspection carries out (issue 13 item 7), checked
+    by ``plan_item_error``: the same unit, the inspecting bureau's approved plan of the inspection's
+    year, a planned or random inspection."""
     if idempotency_key:
         existing = Inspection.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -295,6 +301,11 @@ def inspection_create(
     joint = joint_agencies_for(enterprise=enterprise, agency=agency, ids=joint_agency_ids)
     if isinstance(joint, str):
         errors["joint_agency_ids"] = joint
+    plan_item = None
+    if plan_item_id not in (None, ""):
+        plan_item, msg = linked_plan_item(plan_item_id, agency=agency, enterprise=enterprise, type=type, day=inspected_on)
+        if msg:
+            errors["plan_item"] = msg
     if errors:
         raise ValidationFailed("检查信息有误。", fields=errors)
     assert not isinstance(joint, str)
@@ -312,7 +323,7 @@ def inspection_create(
     insp = Inspection(
         jurisdiction_id=record_jurisdiction, owner_agency=agency, enterprise=enterprise, site=site, type=type,
         inspected_on=inspected_on, started_at=started_at, place=place.strip(), certificate_check=officer_check,
-        idempotency_key=idempotency_key or None, created_by=actor, joint=bool(joint),
+        idempotency_key=idempotency_key or None, created_by=actor, joint=bool(joint), plan_item=plan_item,
     )  # fmt: skip
     try:
         with transaction.atomic():
@@ -336,8 +347,51 @@ def inspection_create(
         order += 1
         rows.append(InspectionItem(inspection=insp, order=order, text=(extra.get("text") or "")[:500], legal_basis=extra.get("legal_basis") or ""))
     InspectionItem.objects.bulk_create(rows)
-    audit.record(actor=actor, action="inspection.create", obj=insp, after={"enterprise": enterprise.pk, "type": type, "inspected_on": inspected_on, "officers": [o["name"] for o in officer_check], "items": len(rows)})
+    after = {"enterprise": enterprise.pk, "type": type, "inspected_on": inspected_on, "officers": [o["name"] for o in officer_check], "items": len(rows)}
+    audit.record(actor=actor, action="inspection.create", obj=insp, after={**after, "plan_item": plan_item.pk if plan_item else None})
     return insp
+
+
+# Only these inspections carry out a plan item: the others (complaint, accident, transfer,
+# re-inspection, special, expert) are outside the plan, exempt from the cap and counted separately
+# (LEGAL.md §6, 国办发〔2024〕54号).
+PLAN_TYPES = (InspectionType.PLANNED, InspectionType.RANDOM)
+
+
+def linked_plan_item(value: Any, *, agency: Agency, enterprise: Enterprise, type: str, day: dt.date | None) -> tuple[PlanItem | None, str]:
+    """The plan item ``value`` names, or the Chinese reason it cannot be linked (AQSCF §62: the
+    bureau inspects according to its approved plan). An id of another bureau's plan reads as missing."""
+    from anjian.core.ids import parse_id
+    from anjian.planning.choices import IN_FORCE
+
+    n = parse_id(value)
+    item = PlanItem.objects.select_related("plan").filter(pk=n, plan__owner_agency_id=agency.pk).first() if n is not None else None
+    if item is None:
+        return None, "计划检查事项不存在，或不属于本机关的年度计划。"
+    if item.enterprise_id != enterprise.pk:
+        return None, f"该计划检查事项是“{item.enterprise_name}”的，不是本次被检查单位的（计划检查应对计划中的单位开展）。"
+    if item.plan.status not in IN_FORCE:
+        state = item.plan.get_status_display()
+        return None, f"该计划检查事项所在的计划（第{item.plan.version}版）为“{state}”，只能关联已批准且在执行中的年度计划（《安全生产法》第六十二条：按年度监督检查计划检查）。"
+    if day is not None and item.plan.year != day.year:
+        return None, f"该计划检查事项属于{item.plan.year}年度计划，与检查日期所在年度不符。"
+    if item.count <= 0:
+        return None, "该单位在计划中安排0次检查，不能关联。"
+    if type not in PLAN_TYPES:
+        return None, "只有计划检查或双随机检查可以关联年度计划；投诉举报核查、事故调查、移交、复查等计划外检查单独统计，不计入计划（国办发〔2024〕54号）。"
+    return item, ""
+
+
+def plan_done(year: int, agency_ids: Iterable[int], enterprise_ids: Iterable[int] | None) -> dict[tuple[int, int], list[dt.date]]:
+    """Per (inspecting agency, unit): the dates of completed inspections linked to that agency's plan
+    items of ``year`` (the planning app's execution figures read this). One query."""
+    qs = Inspection.objects.filter(status=InspectionStatus.COMPLETED, plan_item__isnull=False, plan_item__plan__year=year, owner_agency_id__in=list(agency_ids))
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    out: dict[tuple[int, int], list[dt.date]] = {}
+    for agency_id, ent_id, day in qs.order_by().values_list("owner_agency_id", "enterprise_id", "inspected_on").iterator(chunk_size=5000):
+        out.setdefault((agency_id, ent_id), []).append(day)
+    return out
 
 
 def _locked_own(actor: Any, inspection: Inspection) -> Inspection:

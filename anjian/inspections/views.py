@@ -234,7 +234,7 @@ def inspection_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
     templates = services.templates_for(ent, agency_id=scope.agency_id)
     template_ids = [t.pk for t in templates]
     items = planned_items(templates)
-    form = InspectionStartForm(request.POST or None, scope=scope, enterprise=ent)
+    form = InspectionStartForm(request.POST or None, scope=scope, enterprise=ent, plan_item=request.GET.get("plan_item"))
     error, status = None, 200
     posted: dict[int, dict[str, str]] = {}
     if request.method == "POST":

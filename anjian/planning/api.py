@@ -22,6 +22,7 @@ from anjian.core.scoping import scope_for
 from anjian.law import planning as pl
 from anjian.org.models import Agency
 from anjian.planning import selectors, services
+from anjian.planning.choices import IN_FORCE, PlanStatus
 from anjian.planning.models import AnnualPlan, Draw, GradingProfile, PlanItem
 
 YEAR_ERRORS: dict[str, Any] = {
@@ -164,6 +165,9 @@ class PlanSerializer(serializers.ModelSerializer[AnnualPlan]):
             "created_at",
             "submitted_at",
             "approved_at",
+            "filed_to",
+            "filed_at",
+            "published_at",
         ]
 
 
@@ -240,12 +244,33 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         plan = services.plan_generate(actor=request.user, **ser.validated_data)
         return self._detail(plan, status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ItemSerializer(many=True), summary="计划检查单位（分页）")
+    @extend_schema(
+        responses=ItemSerializer(many=True),
+        summary="计划检查单位（分页），已批准的计划附执行情况",
+        parameters=[OpenApiParameter("overdue", str, description="1：只列逾期未检的单位（计划月份已过而未完成）")],
+    )
     @action(detail=True, methods=["get"])
     def items(self, request: Request, pk: str | None = None) -> Response:
-        qs = selectors.plan_items(self.get_object())
-        page = self.paginate_queryset(qs)  # type: ignore[arg-type]
-        return self.get_paginated_response(ItemSerializer(page, many=True).data)
+        plan = self.get_object()
+        qs = selectors.plan_items(plan)
+        progress = selectors.plan_progress(plan) if plan.status in (*IN_FORCE, PlanStatus.SUPERSEDED) else None
+        if request.query_params.get("overdue") == "1":
+            ids = progress.overdue_ids if progress is not None else []
+            page_ids: list[int] = list(self.paginate_queryset(ids) or [])  # type: ignore[arg-type]
+            by_pk = {i.pk: i for i in qs.filter(pk__in=page_ids)}
+            page: Any = [by_pk[i] for i in page_ids if i in by_pk]
+        else:
+            page = self.paginate_queryset(qs)  # type: ignore[arg-type]
+        data = ItemSerializer(page, many=True).data
+        for row in data:
+            p = progress.items.get(row["id"]) if progress is not None else None
+            row["progress"] = {"planned_to_date": p.planned_to_date, "done": p.done, "overdue": p.overdue, "due_this_month": p.due_this_month} if p is not None else None
+        return self.get_paginated_response(data)
+
+    @extend_schema(responses=dict, summary="计划执行情况：按月、按科室计划与完成，完成率，逾期未检")
+    @action(detail=True, methods=["get"])
+    def progress(self, request: Request, pk: str | None = None) -> Response:
+        return Response(selectors.plan_progress(self.get_object()).as_dict())
 
     @extend_schema(request=ItemUpdateSerializer, responses=ItemSerializer, summary="调整单位的检查次数与月份（草稿）")
     @action(detail=True, methods=["post"], url_path=r"items/(?P<item_pk>[^/.]+)")
@@ -283,6 +308,16 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ser.is_valid(raise_exception=True)
         new = services.plan_revise(actor=request.user, plan=self.get_object(), **ser.validated_data)
         return self._detail(new, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PlanDetailSerializer, summary="报上级备案（生成年度监督检查计划文书）")
+    @action(detail=True, methods=["post"], url_path="file")
+    def file_(self, request: Request, pk: str | None = None) -> Response:
+        return self._detail(services.plan_file(actor=request.user, plan=self.get_object()))
+
+    @extend_schema(request=None, responses=PlanDetailSerializer, summary="公布（报上级备案后）")
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        return self._detail(services.plan_publish(actor=request.user, plan=self.get_object()))
 
 
 urlpatterns = [

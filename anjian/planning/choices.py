@@ -5,14 +5,22 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交审批"
     APPROVED = "approved", "已批准"
+    FILED = "filed", "已报上级备案"
+    PUBLISHED = "published", "已公布"
     SUPERSEDED = "superseded", "已被新版本替代"
+
+
+# The version in force: approved, then filed with the level above and published (issue 13 item 6).
+IN_FORCE: tuple[str, ...] = ("approved", "filed", "published")
 
 
 # The allowed transitions (STYLE.md principle 2): each edge has one service function.
 PLAN_TRANSITIONS: dict[str, set[str]] = {
     PlanStatus.DRAFT: {PlanStatus.SUBMITTED},  # plan_submit
     PlanStatus.SUBMITTED: {PlanStatus.APPROVED, PlanStatus.DRAFT},  # plan_approve / plan_return
-    PlanStatus.APPROVED: {PlanStatus.SUPERSEDED},  # when a revised version is approved
+    PlanStatus.APPROVED: {PlanStatus.FILED, PlanStatus.SUPERSEDED},  # plan_file / a revised version approved
+    PlanStatus.FILED: {PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED},  # plan_publish
+    PlanStatus.PUBLISHED: {PlanStatus.SUPERSEDED},
     PlanStatus.SUPERSEDED: set(),
 }
 

@@ -104,6 +104,12 @@ class AnnualPlan(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField("批准时间", null=True, blank=True)
     return_reason = models.CharField("退回理由", max_length=300, blank=True)
+    # Filed with the level above (报上级备案, with the .docx plan document) and published (issue 13 item 6).
+    filed_to = models.CharField("备案机关", max_length=100, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="备案经办人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("备案时间", null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="公布经办人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("公布时间", null=True, blank=True)
 
     objects = AnnualPlanQuerySet.as_manager()
 

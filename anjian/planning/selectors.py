@@ -7,7 +7,8 @@ the city all of the city's); another district's plan is a 404 (``get_for_user``)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,7 @@ from anjian.law.calendar import WorkCalendar
 from anjian.legal import lawcal
 from anjian.org.choices import CertificateEventKind, Role, StaffKind
 from anjian.org.models import Agency, Certificate, CertificateEvent, Membership
-from anjian.planning.choices import PlanStatus
+from anjian.planning.choices import IN_FORCE, PlanStatus
 from anjian.planning.models import AnnualPlan, CapacityInput, GradingProfile, PlanItem
 
 DEFAULT_WORKDAYS = {"hazchem": "2", "mine": "2", "industry": "1", "other": "1"}
@@ -142,26 +143,38 @@ def unit_facts(agency: Agency, year: int) -> list[pl.UnitFacts]:
     """The facts of every unit of the plan, in a fixed number of queries."""
     table = ClassTable.load()
     schemes = {s.pk: s for s in GradingScheme.objects.all()}
-    rows = list(subject_units(agency, year).values_list("id", "name", "class_bits", "risk_scheme_id", "risk_grade", "standardization_level"))
+    units = subject_units(agency, year)
+    rows = list(units.values_list("id", "name", "class_bits", "risk_scheme_id", "risk_grade", "standardization_level"))
     ids = [r[0] for r in rows]
-    mhs = dict(MajorHazardSource.objects.filter(enterprise_id__in=ids).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
+    # A subquery, not an IN list of up to 100,000 ids.
+    mhs = dict(MajorHazardSource.objects.filter(enterprise_id__in=units.order_by().values("id")).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
     open_major: dict[int, int] = {}
     for provider in _open_major_hazards:
         for k, v in provider(ids).items():
             open_major[k] = open_major.get(k, 0) + v
     out = []
+    # Units share a few classifications and grades: each distinct one is decoded once (100,000 units, issue 13 Speed).
+    classes: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+    ranks: dict[tuple[Any, str], tuple[int, bool]] = {}
     for pk, name, bits, scheme_id, grade, std in rows:
-        sectors = frozenset(e.code for e in table.sectors_of(bits))
-        features = frozenset(e.code for e in table.features_of(bits))
-        rank, worst = 0, False
-        scheme = schemes.get(scheme_id) if scheme_id else None
-        if scheme is not None and grade in scheme.grades:
-            grades = list(scheme.grades) if scheme.worse_end == WorseEnd.LAST else list(reversed(scheme.grades))
-            rank = grades.index(grade)
-            worst = rank == len(grades) - 1
+        cls = classes.get(bits)
+        if cls is None:
+            secs = frozenset(e.code for e in table.sectors_of(bits))
+            cls = classes[bits] = (secs, frozenset(e.code for e in table.features_of(bits)), frozenset(s.split(".")[0] for s in secs))
+        sectors, features, groups = cls
+        rw = ranks.get((scheme_id, grade))
+        if rw is None:
+            rank, worst = 0, False
+            scheme = schemes.get(scheme_id) if scheme_id else None
+            if scheme is not None and grade in scheme.grades:
+                grades = list(scheme.grades) if scheme.worse_end == WorseEnd.LAST else list(reversed(scheme.grades))
+                rank = grades.index(grade)
+                worst = rank == len(grades) - 1
+            rw = ranks[(scheme_id, grade)] = (rank, worst)
+        rank, worst = rw
         out.append(
             pl.UnitFacts(
-                id=pk, name=name, groups=frozenset(s.split(".")[0] for s in sectors), sectors=sectors, features=features, risk_grade=grade,
+                id=pk, name=name, groups=groups, sectors=sectors, features=features, risk_grade=grade,
                 worst_grade=worst, risk_rank=rank, standardization=std, major_hazard_sources=mhs.get(pk, 0), open_major_hazards=open_major.get(pk, 0),
             )
         )  # fmt: skip
@@ -296,3 +309,226 @@ def plan_team_months(plan: AnnualPlan) -> list[dict[str, Any]]:
             if 1 <= m <= 12:
                 counts[m - 1] += 1
     return [{"team": k, "months": v, "total": sum(v)} for k, v in sorted(rows.items())]
+
+
+# --- execution (issue 13 item 7) ----------------------------------------------------------------------
+# The completed inspections that carried out plan items come from ``anjian.inspections`` (a layer
+# above, which links an inspection to a ``PlanItem``): it registers a provider at start-up
+# (inspections/apps.py). ``fn(year, agency_ids, enterprise_ids or None)`` answers, per (inspecting
+# agency, unit), the dates of the completed inspections linked to that agency's plan items of
+# ``year`` (any version: an inspection linked to version 1 still counts once version 2 is approved).
+_plan_done: list[Callable[[int, Iterable[int], Iterable[int] | None], dict[tuple[int, int], list[dt.date]]]] = []
+
+
+def register_plan_done_provider(fn: Callable[[int, Iterable[int], Iterable[int] | None], dict[tuple[int, int], list[dt.date]]]) -> None:
+    if fn not in _plan_done:
+        _plan_done.append(fn)
+
+
+def plan_done_dates(year: int, agency_ids: Iterable[int], enterprise_ids: Iterable[int] | None = None) -> dict[tuple[int, int], list[dt.date]]:
+    agencies = list(agency_ids)
+    units = None if enterprise_ids is None else list(enterprise_ids)
+    out: dict[tuple[int, int], list[dt.date]] = {}
+    for provider in _plan_done:
+        for k, v in provider(year, agencies, units).items():
+            out.setdefault(k, []).extend(v)
+    return out
+
+
+def months_as_of(year: int, today: dt.date) -> tuple[int, int]:
+    """(months passed, months due) of ``year`` on ``today``: the months whose last day is before
+    today, and those up to and including today's month. A past year: (12, 12); a future one: (0, 0)."""
+    if today.year < year:
+        return 0, 0
+    if today.year > year:
+        return 12, 12
+    return today.month - 1, today.month
+
+
+@dataclass(frozen=True)
+class ItemProgress:
+    """One plan item on a day.
+
+    * ``planned``: inspections planned in the year (the item's count);
+    * ``planned_to_date``: planned in the months up to and including the current month;
+    * ``done``: completed inspections linked to the item (the bureau's plan of the year, this unit),
+      dated on or before the day;
+    * ``done_counted``: ``done`` but at most ``planned_to_date`` (an inspection ahead of its month
+      does not raise the completion rate above 100 %);
+    * ``overdue``: inspections planned in months that have passed (before the current month) and
+      not matched by a completed inspection: ``max(0, planned in passed months − done)``. A late
+      inspection clears it. An item with ``overdue > 0`` is flagged (逾期未检)."""
+
+    item_id: int
+    enterprise_id: int
+    planned: int
+    planned_to_date: int
+    due_passed: int
+    done: int
+    due_this_month: bool
+
+    @property
+    def done_counted(self) -> int:
+        return min(self.done, self.planned_to_date)
+
+    @property
+    def overdue(self) -> int:
+        return max(0, self.due_passed - self.done)
+
+
+def _rate(done: int, planned: int) -> str | None:
+    """A percentage with one decimal, or None when nothing was planned to date."""
+    if planned <= 0:
+        return None
+    return str((Decimal(done) * 100 / Decimal(planned)).quantize(Decimal("0.1")))
+
+
+@dataclass
+class PlanProgress:
+    year: int
+    as_of: dt.date
+    months_passed: int
+    month_due: int
+    items: dict[int, ItemProgress]
+    months: list[dict[str, Any]]
+    teams: list[dict[str, Any]]
+
+    @property
+    def planned(self) -> int:
+        return sum(i.planned for i in self.items.values())
+
+    @property
+    def planned_to_date(self) -> int:
+        return sum(i.planned_to_date for i in self.items.values())
+
+    @property
+    def done(self) -> int:
+        return sum(i.done for i in self.items.values())
+
+    @property
+    def done_counted(self) -> int:
+        return sum(i.done_counted for i in self.items.values())
+
+    @property
+    def rate(self) -> str | None:
+        return _rate(self.done_counted, self.planned_to_date)
+
+    @property
+    def overdue_ids(self) -> list[int]:
+        return [i.item_id for i in self.items.values() if i.overdue > 0]
+
+    @property
+    def overdue_inspections(self) -> int:
+        return sum(i.overdue for i in self.items.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year, "as_of": self.as_of.isoformat(), "months_passed": self.months_passed, "planned": self.planned,
+            "planned_to_date": self.planned_to_date, "done": self.done, "done_counted": self.done_counted, "rate": self.rate,
+            "overdue_items": len(self.overdue_ids), "overdue_inspections": self.overdue_inspections, "months": self.months, "teams": self.teams,
+        }  # fmt: skip
+
+
+def _progress(year: int, rows: Sequence[tuple[int, int, int, Any, str | None]], done: dict[tuple[int, int], list[dt.date]], today: dt.date) -> PlanProgress:
+    """``rows``: (item id, agency id, unit id, months, team name) of the plan(s)."""
+    passed, due = months_as_of(year, today)
+    planned_m, done_m = [0] * 13, [0] * 13
+    items: dict[int, ItemProgress] = {}
+    teams: dict[str, list[int]] = {}
+    for pk, agency_id, ent_id, months, team in rows:
+        ms = [m for m in months if 1 <= m <= 12]
+        dates = [d for d in done.get((agency_id, ent_id), []) if d.year == year and d <= today]
+        for m in ms:
+            planned_m[m] += 1
+        for d in dates:
+            done_m[d.month] += 1
+        p = ItemProgress(
+            item_id=pk, enterprise_id=ent_id, planned=len(ms), planned_to_date=sum(1 for m in ms if m <= due), due_passed=sum(1 for m in ms if m <= passed),
+            done=len(dates), due_this_month=due == passed + 1 and due in ms,
+        )  # fmt: skip
+        items[pk] = p
+        t = teams.setdefault(team or "未指定", [0, 0, 0, 0, 0])
+        t[0] += p.planned
+        t[1] += p.planned_to_date
+        t[2] += p.done
+        t[3] += p.done_counted
+        t[4] += 1 if p.overdue else 0
+    month_rows = [{"month": m, "planned": planned_m[m], "done": done_m[m], "passed": m <= passed} for m in range(1, 13)]
+    team_rows = [
+        {"team": k, "planned": v[0], "planned_to_date": v[1], "done": v[2], "done_counted": v[3], "rate": _rate(v[3], v[1]), "overdue_items": v[4]}
+        for k, v in sorted(teams.items())
+    ]
+    return PlanProgress(year, today, passed, due, items, month_rows, team_rows)
+
+
+def plan_progress(plan: AnnualPlan, today: dt.date | None = None) -> PlanProgress:
+    """Planned against done for one plan, by month, team and unit (two queries whatever its size).
+
+    Done counts the bureau's completed inspections linked to its plan items of the year (the
+    inspections app records the link), dated on or before ``today``."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    rows = [
+        (pk, plan.owner_agency_id, ent, months, team)
+        for pk, ent, months, team in plan.items.filter(count__gt=0).values_list("id", "enterprise_id", "months", "department__name").iterator(chunk_size=5000)
+    ]
+    done = plan_done_dates(plan.year, [plan.owner_agency_id]) if rows else {}
+    return _progress(plan.year, rows, done, today)
+
+
+def in_force(qs: QuerySet[AnnualPlan]) -> QuerySet[AnnualPlan]:
+    """The approved version per agency and year (a superseded one no longer counts)."""
+    return qs.filter(status__in=IN_FORCE)
+
+
+def completion(*, user: Any, year: int, today: dt.date | None = None) -> dict[str, Any]:
+    """The plan completion rate the statistics read (计划完成率): over the approved plans of
+    ``year`` the user may read, inspections done (counted at most as planned per unit) ÷ inspections
+    planned to date (months up to and including the current one), with the overdue figures.
+    Three queries whatever the number of plans."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    plans = list(in_force(AnnualPlan.objects.for_user(user).filter(year=year)).values_list("id", "owner_agency_id"))
+    agency_of = dict(plans)
+    rows = [
+        (pk, agency_of[plan_id], ent, months, None)
+        for pk, plan_id, ent, months in PlanItem.objects.filter(plan_id__in=list(agency_of), count__gt=0)
+        .values_list("id", "plan_id", "enterprise_id", "months")
+        .iterator(chunk_size=5000)
+    ]
+    done = plan_done_dates(year, set(agency_of.values())) if rows else {}
+    p = _progress(year, rows, done, today)
+    return {
+        "year": year, "as_of": today.isoformat(), "plans": len(plans), "planned": p.planned, "planned_to_date": p.planned_to_date, "done": p.done,
+        "done_counted": p.done_counted, "rate": p.rate, "overdue_items": len(p.overdue_ids), "overdue_inspections": p.overdue_inspections,
+    }  # fmt: skip
+
+
+def plan_item_offer(*, agency_id: int | None, enterprise_id: int, day: dt.date) -> list[PlanItem]:
+    """The plan items a new inspection of the unit may carry out (the start form offers them): the
+    item of the unit in the inspecting bureau's approved plan of ``day``'s year, when it is planned
+    this month or is overdue (planned in a passed month and not yet done). Three queries at most."""
+    if agency_id is None:
+        return []
+    items = list(
+        PlanItem.objects.filter(plan__owner_agency_id=agency_id, plan__year=day.year, plan__status__in=IN_FORCE, enterprise_id=enterprise_id, count__gt=0).select_related(
+            "plan__owner_agency"
+        )
+    )
+    out = []
+    for it in items:
+        done = plan_done_dates(day.year, [agency_id], [enterprise_id]) if any(m < day.month for m in it.months) else {}
+        p = _progress(day.year, [(it.pk, agency_id, enterprise_id, it.months, None)], done, day).items[it.pk]
+        if p.due_this_month or p.overdue:
+            it.progress = p  # type: ignore[attr-defined]
+            out.append(it)
+    return out
+
+
+def plan_item_label(it: PlanItem) -> str:
+    p: ItemProgress | None = getattr(it, "progress", None)
+    when = "、".join(str(m) for m in it.months)
+    extra = f"，逾期未检{p.overdue}次" if p is not None and p.overdue else ""
+    return f"{it.plan.owner_agency.short_name}{it.plan.year}年度计划（第{it.plan.version}版）：计划{it.count}次，安排在{when}月{extra}"

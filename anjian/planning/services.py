@@ -25,7 +25,7 @@ from anjian.law.errors import LawError
 from anjian.org.choices import Role
 from anjian.org.models import Agency
 from anjian.planning import selectors
-from anjian.planning.choices import DrawStatus, PlanStatus
+from anjian.planning.choices import IN_FORCE, DrawStatus, PlanStatus
 from anjian.planning.models import AnnualPlan, CapacityInput, Draw, GradingProfile, PlanItem
 
 PLAN_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
@@ -142,6 +142,9 @@ def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowled
         version = replaced.version
         previous = replaced.previous
         audit.record(actor=actor, action="plan.generate", obj=replaced, note=f"草稿（{len(fitted.proposals)}户）重新生成，原草稿作废")
+        # The draft's items in one statement (a draft has no linked inspection: only a plan in force
+        # can be carried out), not 100,000 rows loaded by the deletion collector (issue 13 Speed).
+        PlanItem.objects.filter(plan=replaced)._raw_delete(PlanItem.objects.db)
         replaced.delete()
     else:
         last = AnnualPlan.objects.filter(owner_agency=agency, year=y).order_by("-version").first()
@@ -170,18 +173,87 @@ def _create_plan(
         cuts=[{"unit_id": c.unit_id, "name": c.name, "before": c.before, "after": c.after, "reason": c.reason} for c in fitted.cuts],
         over_capacity_ack=bool(fitted.over > 0 and acknowledge_over_capacity), previous=previous, created_by=actor,
     )  # fmt: skip
-    PlanItem.objects.bulk_create(
-        [
-            PlanItem(
-                plan=plan, enterprise_id=p.unit.id, enterprise_name=p.unit.name[:200], group=p.group, rule=p.rule[:120], grade_label=p.grade_label[:40],
-                frequency=p.frequency, cap=p.cap, key=p.key, key_reasons=list(p.key_reasons), cost=p.cost, count=p.count, months=list(p.months), cut_from=p.cut_from,
-                department_id=teams.get(p.group),
+    _insert_items(
+        plan.pk,
+        (
+            (
+                p.unit.id,
+                p.unit.name[:200],
+                p.group,
+                p.rule[:120],
+                p.grade_label[:40],
+                p.frequency,
+                p.cap,
+                p.key,
+                list(p.key_reasons),
+                p.cost,
+                p.count,
+                list(p.months),
+                p.cut_from,
+                teams.get(p.group),
             )
             for p in fitted.proposals
-        ],
-        batch_size=2000,
-    )  # fmt: skip
+        ),
+    )
     return plan
+
+
+_ITEM_COLUMNS = (
+    "plan_id",
+    "enterprise_id",
+    "enterprise_name",
+    "group",
+    "rule",
+    "grade_label",
+    "frequency",
+    "cap",
+    "key",
+    "key_reasons",
+    "cost",
+    "count",
+    "months",
+    "cut_from",
+    "department_id",
+    "edited",
+    "note",
+)
+
+
+def _insert_items(plan_id: int, rows: Any, batch: int = 5000) -> None:
+    """Insert a plan's items with one prepared statement (``executemany``): a city's plan holds up
+    to 100,000 units, and building a model instance per item cost most of the generation time
+    (issue 13 Speed). The values are the ones ``PlanItem`` would write (JSON as text, the cost as a
+    decimal string); the row is a fresh plan's, so no signal or audit is skipped."""
+    import json
+
+    from django.db import connection
+
+    table = connection.ops.quote_name(PlanItem._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in _ITEM_COLUMNS)
+    marks = ", ".join("%s" for _ in _ITEM_COLUMNS)
+    sql = f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608 (column names are constants)
+    # SQLite: one prepared statement run per row (executemany is fast in-process). PostgreSQL: COPY
+    # (psycopg's client-side cursor sends executemany row by row, and splits a many-row INSERT slowly).
+    buf: list[tuple[Any, ...]] = []
+
+    def flush(cur: Any) -> None:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for r in buf:
+                    copy.write_row(r)
+            return
+        cur.executemany(sql + f"({marks})", buf)
+
+    with connection.cursor() as cur:
+        for ent, name, group, rule, grade, freq, cap, key, reasons, cost, count, months, cut_from, dept in rows:
+            buf.append(
+                (plan_id, ent, name, group, rule, grade, freq, cap, key, json.dumps(reasons, ensure_ascii=False), str(cost), count, json.dumps(months), cut_from, dept, False, "")
+            )
+            if len(buf) >= batch:
+                flush(cur)
+                buf = []
+        if buf:
+            flush(cur)
 
 
 def _locked(plan: AnnualPlan, actor: Any, *, roles: tuple[str, ...] = PLAN_ROLES) -> AnnualPlan:
@@ -282,7 +354,7 @@ def plan_approve(*, actor: Any, plan: AnnualPlan) -> AnnualPlan:
         raise PermissionRefused("计划的提交人不能批准自己提交的计划，请由其他局领导审批。", code="self_approval")
     p.status, p.approved_by, p.approved_at = PlanStatus.APPROVED, actor, timezone.now()
     p.save(update_fields=["status", "approved_by", "approved_at"])
-    old = AnnualPlan.objects.select_for_update().filter(owner_agency_id=p.owner_agency_id, year=p.year, status=PlanStatus.APPROVED).exclude(pk=p.pk)
+    old = AnnualPlan.objects.select_for_update().filter(owner_agency_id=p.owner_agency_id, year=p.year, status__in=IN_FORCE).exclude(pk=p.pk)
     for o in old:
         o.status = PlanStatus.SUPERSEDED
         o.save(update_fields=["status"])
@@ -295,7 +367,7 @@ def plan_revise(*, actor: Any, plan: AnnualPlan, reason: str) -> AnnualPlan:
     """Change an approved plan: a new draft version with the same items and the reason; the approved
     version stays in force and readable until the new one is approved."""
     p = _locked(plan, actor)
-    if p.status != PlanStatus.APPROVED:
+    if p.status not in IN_FORCE:
         raise DomainError("只有已批准的计划需要修订；草稿可直接调整。", code="bad_state")
     reason = (reason or "").strip()
     if not reason:
@@ -506,3 +578,154 @@ def sample_profile_sync() -> GradingProfile:
         },
     )  # fmt: skip
     return row
+
+
+# --- filing and publication (issue 13 item 6) -------------------------------------------------------------
+FILE_ROLES = (Role.LEADER, Role.DEPT_HEAD, Role.OFFICE)
+SUBJECT_TYPE = "planning.annualplan"
+
+
+def _days(value: Any) -> str:
+    return str(Decimal(str(value)).quantize(Decimal("0.1")))
+
+
+def plan_document_context(plan: AnnualPlan, *, filed_to: str) -> dict[str, Any]:
+    """The facts of the plan document (kind ``annual_plan``), all from the stored version."""
+    cap = plan.capacity or {}
+    rows = list(plan.items.filter(count__gt=0).values_list("key", "count", "cost", "months", "department__name", "enterprise_name", "key_reasons").iterator(chunk_size=5000))
+    split: dict[bool, list[Any]] = {True: [0, 0, Decimal(0)], False: [0, 0, Decimal(0)]}
+    n, days = [0] * 13, [Decimal(0)] * 13
+    teams: dict[str, list[int]] = {}
+    key_units = []
+    for key, count, cost, months, team, name, reasons in rows:
+        s = split[bool(key)]
+        s[0] += 1
+        s[1] += count
+        s[2] += cost * count
+        for m in months:
+            if 1 <= m <= 12:
+                n[m] += 1
+                days[m] += cost
+        t = teams.setdefault(team or "未指定科室", [0, 0])
+        t[0] += count
+        t[1] += count if key else 0
+        if key:
+            key_units.append({"name": name, "reasons": "、".join(reasons), "count": str(count), "months": "、".join(str(m) for m in months)})
+    total = [split[True][0] + split[False][0], split[True][1] + split[False][1], split[True][2] + split[False][2]]
+    return {
+        "plan_year": str(plan.year),
+        "version_label": f"第{plan.version}版" + (f"，修订理由：{plan.change_reason}" if plan.change_reason else ""),
+        "filed_to": filed_to,
+        "approved_on": timezone.localtime(plan.approved_at).date() if plan.approved_at else timezone.localdate(),
+        "profile_name": plan.profile_name,
+        "provisional_note": f"本计划按临时日历测算：{plan.year}年法定节假日安排编制时尚未载入，工作日按周末推算。" if plan.provisional else "",
+        "capacity_lines": [{"label": ln["label"], "formula": ln["formula"], "value": ln["value"]} for ln in cap.get("lines", [])],
+        "split": [
+            {"label": label, "units": str(v[0]), "inspections": str(v[1]), "workdays": _days(v[2])}
+            for label, v in (("重点检查", split[True]), ("一般检查", split[False]), ("合计", total))
+        ],
+        "months": [{"label": f"{m}月", "inspections": str(n[m]), "workdays": _days(days[m])} for m in range(1, 13)]
+        + [{"label": "全年", "inspections": str(sum(n)), "workdays": _days(sum(days, Decimal(0)))}],
+        "teams": [{"text": f"{k}：全年检查{v[0]}次，其中重点检查{v[1]}次。"} for k, v in sorted(teams.items())],
+        "fit_summary": plan.fit_summary or "—",
+        "key_units": key_units,
+    }
+
+
+def _filed_to(agency: Agency) -> str:
+    parent = Agency.objects.filter(pk=agency.parent_id).values_list("name", flat=True).first() if agency.parent_id else None
+    return parent or "上级应急管理部门"
+
+
+@transaction.atomic
+def plan_file(*, actor: Any, plan: AnnualPlan) -> AnnualPlan:
+    """File the approved plan with the level above (报上级备案): the plan document (.docx, kind
+    ``annual_plan``) is issued through the documents engine in the same transaction; the .xlsx of
+    the items goes with it (``planning:xlsx``)."""
+    from anjian.documents import services as documents
+
+    p = _locked(plan, actor, roles=FILE_ROLES)
+    if p.status != PlanStatus.APPROVED:
+        raise DomainError(f"计划当前为“{p.get_status_display()}”：只有已批准的计划可以报上级备案。", code="bad_state")
+    agency = Agency.objects.select_related("jurisdiction").get(pk=p.owner_agency_id)
+    filed_to = _filed_to(agency)
+    doc = documents.document_issue(
+        actor=actor, kind_code="annual_plan", agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=agency.jurisdiction,
+        subject_type=SUBJECT_TYPE, subject_id=p.pk, context=plan_document_context(p, filed_to=filed_to), issued_on=timezone.localdate(),
+    )  # fmt: skip
+    p.status, p.filed_to, p.filed_by, p.filed_at = PlanStatus.FILED, filed_to[:100], actor, timezone.now()
+    p.save(update_fields=["status", "filed_to", "filed_by", "filed_at"])
+    audit.record(actor=actor, action="plan.file", obj=p, after={"status": p.status, "filed_to": filed_to, "document": doc.number})
+    return p
+
+
+@transaction.atomic
+def plan_publish(*, actor: Any, plan: AnnualPlan) -> AnnualPlan:
+    """Publish the filed plan (向社会公布)."""
+    p = _locked(plan, actor, roles=FILE_ROLES)
+    if p.status != PlanStatus.FILED:
+        raise DomainError(f"计划当前为“{p.get_status_display()}”：报上级备案后方可公布。", code="bad_state")
+    p.status, p.published_by, p.published_at = PlanStatus.PUBLISHED, actor, timezone.now()
+    p.save(update_fields=["status", "published_by", "published_at"])
+    audit.record(actor=actor, action="plan.publish", obj=p, after={"status": p.status})
+    return p
+
+
+def plan_documents(plan: AnnualPlan) -> list[Any]:
+    from anjian.documents.models import IssuedDocument
+
+    return list(IssuedDocument.objects.filter(kind="annual_plan", subject_type=SUBJECT_TYPE, subject_id=str(plan.pk)).order_by("-issued_at"))
+
+
+def plan_xlsx(plan: AnnualPlan) -> Any:
+    """The plan's items as a workbook (计划明细表): every unit with its grade, key reasons, count,
+    months and team, then the month totals. Written row by row (a city's plan may hold tens of thousands)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from anjian.core import xlsx
+
+    bold = Font(bold=True)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("计划明细")
+    ws.append(xlsx.row(ws, [f"{plan}（{plan.get_status_display()}）"], font=bold))
+    ws.append(
+        xlsx.row(
+            ws,
+            ["序号", "单位名称", "行业", "分级", "适用规则", "重点单位", "重点依据", "建议频次", "年度上限", "计划次数", "安排月份", "承担科室", "每次工作日（人·日）", "备注"],
+            font=bold,
+        )
+    )
+    fields = ("enterprise_name", "group", "grade_label", "rule", "key", "key_reasons", "frequency", "cap", "count", "months", "department__name", "cost", "note")
+    for i, r in enumerate(plan.items.order_by("-key", "-frequency", "enterprise_name", "id").values_list(*fields).iterator(chunk_size=5000), start=1):
+        name, group, grade, rule, key, reasons, freq, cap, count, months, team, cost, note = r
+        ws.append(
+            xlsx.row(
+                ws,
+                [
+                    i,
+                    name,
+                    pl.GROUP_NAMES.get(group, group),
+                    grade,
+                    rule,
+                    "是" if key else "",
+                    "、".join(reasons),
+                    freq,
+                    cap,
+                    count,
+                    "、".join(str(m) for m in months),
+                    team or "",
+                    float(cost),
+                    note,
+                ],
+            )
+        )
+    ws = wb.create_sheet("月度安排")
+    ws.append(xlsx.row(ws, ["月份", "检查次数", "工作日（人·日）"], font=bold))
+    for m in selectors.plan_months(plan):
+        ws.append(xlsx.row(ws, [f"{m['month']}月", m["inspections"], float(m["workdays"])]))
+    ws = wb.create_sheet("力量测算")
+    ws.append(xlsx.row(ws, ["项目", "算式", "数值"], font=bold))
+    for ln in (plan.capacity or {}).get("lines", []):
+        ws.append(xlsx.row(ws, [ln["label"], ln["formula"], ln["value"]]))
+    return wb

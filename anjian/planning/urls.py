@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/return/", views.plan_return, name="return"),
     path("<int:pk>/approve/", views.plan_approve, name="approve"),
     path("<int:pk>/revise/", views.plan_revise, name="revise"),
+    path("<int:pk>/file/", views.plan_file, name="file"),
+    path("<int:pk>/publish/", views.plan_publish, name="publish"),
+    path("<int:pk>/xlsx/", views.plan_xlsx, name="xlsx"),
 ]

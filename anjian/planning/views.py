@@ -20,9 +20,10 @@ from anjian.core.errors import DomainError, PermissionRefused
 from anjian.core.scoping import scope_for
 from anjian.core.ui import call_service, refused
 from anjian.law import planning as pl
+from anjian.org.choices import Role
 from anjian.org.models import Agency, Department
 from anjian.planning import selectors, services
-from anjian.planning.choices import PlanStatus
+from anjian.planning.choices import IN_FORCE, PlanStatus
 from anjian.planning.forms import CapacityForm, DrawCommitForm, DrawPerformForm, GenerateForm, ItemForm, ReasonForm, SubmitForm, YearForm
 from anjian.planning.models import AnnualPlan
 
@@ -95,7 +96,21 @@ def capacity(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | None = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
     scope = scope_for(request.user)
-    page = Paginator(selectors.plan_items(plan), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Planned against done (issue 13 item 7): for a plan in force or superseded, not a draft.
+    progress = selectors.plan_progress(plan) if plan.status in (*IN_FORCE, PlanStatus.SUPERSEDED) else None
+    overdue_only = progress is not None and request.GET.get("overdue") == "1"
+    items = selectors.plan_items(plan)
+    page: Any
+    if overdue_only:
+        assert progress is not None
+        page = Paginator(progress.overdue_ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        by_pk = {i.pk: i for i in items.filter(pk__in=list(page.object_list))}
+        page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+    else:
+        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    if progress is not None:
+        for i in page.object_list:
+            i.progress = progress.items.get(i.pk)
     owner = scope.agency_id == plan.owner_agency_id
     given = forms or {}
     ctx = {
@@ -106,7 +121,12 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "may_edit": owner and plan.status == PlanStatus.DRAFT and scope.has_role(*services.PLAN_ROLES),
         "may_submit": owner and plan.status == PlanStatus.DRAFT and scope.has_role(*services.PLAN_ROLES),
         "may_decide": owner and plan.status == PlanStatus.SUBMITTED and scope.has_role(*services.APPROVE_ROLES),
-        "may_revise": owner and plan.status == PlanStatus.APPROVED and scope.has_role(*services.PLAN_ROLES),
+        "may_revise": owner and plan.status in IN_FORCE and scope.has_role(*services.PLAN_ROLES),
+        # Start an inspection from a plan item (the inspections app's roles: officer, supervisor, dept head).
+        "may_inspect": owner and plan.status in IN_FORCE and scope.has_role(Role.OFFICER, Role.SUPERVISOR, Role.DEPT_HEAD),
+        "may_file": owner and plan.status == PlanStatus.APPROVED and scope.has_role(*services.FILE_ROLES),
+        "may_publish": owner and plan.status == PlanStatus.FILED and scope.has_role(*services.FILE_ROLES),
+        "documents": services.plan_documents(plan),
         "submit_form": given.get("submit") or SubmitForm(),
         "reason_form": given.get("reason") or ReasonForm(),
         "item_form": given.get("item"),
@@ -116,6 +136,8 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "n_key": plan.items.filter(key=True).count(),
         "months": selectors.plan_months(plan),
         "teams": selectors.plan_team_months(plan),
+        "progress": progress,
+        "overdue_only": overdue_only,
         "departments": list(Department.objects.filter(agency_id=plan.owner_agency_id).order_by("kind", "name")) if owner else [],
     }
     return render(request, "planning/detail.html", ctx, status=status)
@@ -185,6 +207,27 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, ReasonForm, "reason", services.plan_revise, "已建立{plan}（草稿），原版本继续有效，直至新版本批准。")
+
+
+@login_required
+@require_POST
+def plan_file(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, _NoFields, "reason", services.plan_file, "{plan}已报上级备案，计划文书已生成。")
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, _NoFields, "reason", services.plan_publish, "{plan}已公布。")
+
+
+@login_required
+def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's items, month totals and capacity as .xlsx (计划明细表, filed with the document)."""
+    from anjian.core import xlsx
+
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    return xlsx.download(services.plan_xlsx(plan), f"{plan.owner_agency.short_name}{plan.year}年度监督检查计划-第{plan.version}版.xlsx")
 
 
 # --- random draws (双随机) ------------------------------------------------------------------------------

@@ -399,6 +399,17 @@ INDICATORS: list[Indicator] = [
         date="inspected_on",
     ),
     Indicator(
+        "inspections_in_plan",
+        "按年度计划完成的检查次数",
+        "期内已完成、并关联本机关已批准年度监督检查计划中该单位检查事项的检查次数（计划完成率的分子，完成率见年度计划页面）。",
+        "COUNT（已完成检查，关联年度计划检查事项）",
+        "次",
+        "count",
+        INSPECTIONS,
+        lambda: completed_inspections().filter(plan_item__isnull=False),
+        date="inspected_on",
+    ),
+    Indicator(
         "inspections_followup",
         "整改复查次数",
         "期内已完成的隐患整改复查次数。",

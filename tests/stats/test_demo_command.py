@@ -21,7 +21,9 @@ def test_the_command_generates_the_year(django_db_setup: Any, django_db_blocker:
             call_command(*cmd, stdout=StringIO())
         call_command("demo", "--enterprises", "60", "--seed", "3", "--no-cases", "--activity-scale", "0.1", stdout=out)
         text = out.getvalue()
-        assert "业务数据已生成" in text and f"检查{Inspection.objects.count()}次" in text
+        # The year's activity; the plan step then adds inspections linked to this month's plan items.
+        assert "业务数据已生成" in text and f"检查{Inspection.objects.filter(plan_item__isnull=True).count()}次" in text
+        assert "年度监督检查计划已生成并批准" in text
         assert Inspection.objects.exists()
         assert "演示登录账号" in text
         transaction.set_rollback(True)

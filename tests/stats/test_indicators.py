@@ -198,6 +198,7 @@ CITY_Q3: dict[str, Any] = {
     "inspections_planned": 3,
     "inspections_random": 1,
     "inspections_unplanned": 1,
+    "inspections_in_plan": 0,  # no annual plan in this city
     "inspections_followup": 1,
     "units_inspected": 4,
     "key_units_inspected": 1,

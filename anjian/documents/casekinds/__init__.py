@@ -5,4 +5,4 @@ is. Each module calls ``registry.register`` for its kinds; the case services iss
 ``documents.services.document_issue`` with facts taken from the case's records.
 """
 
-from anjian.documents.casekinds import casefile, complaint, decision, evidence, execution, filing, publication  # noqa: F401
+from anjian.documents.casekinds import casefile, complaint, decision, evidence, execution, filing, planning, publication  # noqa: F401

@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 from docx.document import Document as DocxDocument
 
-from anjian.documents.casetemplates import casefile, complaint, decision, evidence, execution, filing, publication
+from anjian.documents.casetemplates import casefile, complaint, decision, evidence, execution, filing, planning, publication
 
 BUILDERS: dict[str, Callable[[], DocxDocument]] = {}
-for _module in (filing, evidence, decision, execution, casefile, publication, complaint):
+for _module in (filing, evidence, decision, execution, casefile, publication, complaint, planning):
     for _name, _builder in _module.BUILDERS.items():
         if _name in BUILDERS:
             raise RuntimeError(f"template {_name} is built twice")

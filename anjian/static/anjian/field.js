@@ -229,6 +229,8 @@
       site: fd.get("site") ? Number(fd.get("site")) : null,
       officer_ids: fd.getAll("officers").map(Number),
       expert_ids: fd.getAll("experts").map(Number),
+      // The annual plan's item carried out (absent when the unit has none this month).
+      plan_item_id: fd.get("plan_item") ? Number(fd.get("plan_item")) : null,
     };
   }
   function writeHeader(h) {
@@ -242,6 +244,7 @@
     set("started_time", h.started_time);
     set("place", h.place);
     set("site", h.site === null ? "" : String(h.site));
+    if (h.plan_item_id !== undefined) set("plan_item", h.plan_item_id === null ? "" : String(h.plan_item_id));
     $all("input[name=officers]", form).forEach(function (el) { el.checked = h.officer_ids.indexOf(Number(el.value)) >= 0; });
     $all("input[name=experts]", form).forEach(function (el) { el.checked = h.expert_ids.indexOf(Number(el.value)) >= 0; });
   }
@@ -668,6 +671,7 @@
               site: h.site,
               officer_ids: h.officer_ids,
               expert_ids: h.expert_ids,
+              plan_item_id: h.plan_item_id || null,
               template_ids: cfg.templateIds,
               idempotency_key: state.idem,
               results: resultsPayload(snapshot, false),

@@ -16,9 +16,9 @@ from anjian.stats import demo as activity
 class Command(BaseCommand):
     help = (
         "生成演示数据：烟台市应急管理局、11个区（市）局和烟台经济技术开发区局，人员、执法证、各角色登录账号，"
-        "企业台账（默认3000家），芝罘区各办案阶段的演示案件，以及本年1月1日至今天的业务数据"
+        "企业台账（默认3000家），芝罘区各办案阶段的演示案件，本年1月1日至今天的业务数据，各机关本年度经批准的监督检查计划和一次双随机抽取"
         "（各机关的监督检查、隐患及整改、延期、复查、现场处理措施、恢复生产审查、移交和文书，均经业务服务办理）。"
-        "用法：anjian demo [--enterprises N] [--seed S] [--activity-scale X] [--no-activity] [--no-cases] [--ledger-only] [--if-empty]"
+        "用法：anjian demo [--enterprises N] [--seed S] [--activity-scale X] [--no-activity] [--no-cases] [--no-plans] [--ledger-only] [--if-empty]"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,6 +31,7 @@ class Command(BaseCommand):
         )  # fmt: skip
         parser.add_argument("--no-activity", action="store_true", help="不生成本年的业务数据（检查、隐患、移交等）")
         parser.add_argument("--no-cases", action="store_true", help="不生成芝罘区的演示案件（可之后运行 anjian demo_cases）")
+        parser.add_argument("--no-plans", action="store_true", help="不生成各机关本年度的监督检查计划和双随机抽取")
         parser.add_argument("--ledger-only", action="store_true", help="只生成机关、人员和企业台账（同 --no-activity --no-cases）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -89,6 +90,8 @@ class Command(BaseCommand):
             self.stdout.write(activity.summary_line(act.counts))
             if act.refused:  # the rules refused some generated acts: shown, not hidden
                 self.stdout.write(self.style.WARNING("业务规则拒绝的操作（未生成）：" + "，".join(f"{code}{n}次" for code, n in sorted(act.refused.items())) + "。"))
+        if not (opts["ledger_only"] or opts["no_plans"]):
+            self._plans(opts["seed"])
         if with_cases and with_activity:
             # After the activity: a complaint names one of its inspections (complaints/demo.py).
             comp = complaints_demo.generate(today=timezone.localdate(), progress=self.stdout.write)
@@ -96,6 +99,16 @@ class Command(BaseCommand):
             if comp.skipped:
                 self.stdout.write(self.style.WARNING("未生成的演示投诉举报：" + "，".join(comp.skipped) + "。"))
         self._logins(demo.current_logins())
+
+    def _plans(self, seed: int) -> None:
+        """This year's approved plan per bureau, this month's items partly done, one verifiable draw."""
+        from anjian.planning import demo as planning_demo
+
+        res = planning_demo.generate(seed=seed, progress=self.stdout.write, carry_out=_carry_out)
+        draw = f"，双随机抽取1次（编号{res.draw_id}，可用 anjian draw verify {res.draw_id} 核验）" if res.draw_id else ""
+        self.stdout.write(self.style.SUCCESS(f"年度监督检查计划已生成并批准：{len(res.plans)}个机关，本月按计划完成检查{res.linked}次{draw}（用时{res.seconds:.1f}秒）。"))
+        for line in res.skipped[:5]:
+            self.stdout.write(self.style.WARNING(f"  未生成：{line}"))
 
     def _logins(self, logins: list[demo.Login]) -> None:
         self.stdout.write("")
@@ -106,3 +119,20 @@ class Command(BaseCommand):
         self.stdout.write(demo.logins_table(logins))
         self.stdout.write("")
         self.stdout.write(demo.separated_admins_note(logins))
+
+
+def _carry_out(actor: Any, item: Any, team: list[int], start: Any, day: Any) -> None:
+    """One plan item done for the demo: an inspection started from the item and completed, through
+    the inspections services (planning, a layer below, cannot call them)."""
+    import datetime as dt
+
+    from anjian.inspections import services as inspections
+
+    insp = inspections.inspection_create(
+        actor=actor, enterprise=item.enterprise, type="planned", inspected_on=day, started_at=start,
+        place=f"{item.enterprise_name}生产经营场所", officer_ids=team, template_ids=[], plan_item_id=item.pk,
+    )  # fmt: skip
+    inspections.inspection_complete(
+        actor=actor, inspection=insp, party_representative=item.enterprise.principal or "现场负责人", party_signature="signed",
+        ended_at=min(start + dt.timedelta(minutes=75), timezone.now()), summary="按年度监督检查计划开展检查，未发现问题。",
+    )  # fmt: skip
