@@ -453,7 +453,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(methods=["GET"], responses=RewardRangeSerializer(many=True))
     @extend_schema(methods=["POST"], request=RewardRangeInSerializer, responses={201: RewardRangeSerializer})
-    @action(detail=False, methods=["get", "post"], url_path="reward-range")
+    @action(detail=False, methods=["get", "post"], url_path="reward-range", pagination_class=None)
     def reward_range(self, request: Request) -> Response:
         """The actor's bureau's reward ranges, newest first; a leader of the bureau adds one."""
         scope = scope_for(request.user)
