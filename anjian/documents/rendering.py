@@ -181,14 +181,18 @@ def common_context(
     }
 
 
-def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[str, Any]) -> bytes:
-    """The rendered .docx as bytes. ``context`` is the normalised facts; ``common`` from :func:`common_context`."""
+def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[str, Any], *, source: bytes | None = None, source_label: str = "") -> bytes:
+    """The rendered .docx as bytes. ``context`` is the normalised facts; ``common`` from :func:`common_context`.
+    ``source``: a bureau's own template (documents/templates.py) instead of the kind's own file."""
     from docxtpl import DocxTemplate
 
-    path = kind.template_path
-    if not path.is_file():
-        raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在，请联系系统管理员。", code="document_template_missing")
-    tpl = DocxTemplate(str(path))
+    if source is not None:
+        tpl = DocxTemplate(io.BytesIO(source))
+    else:
+        path = kind.template_path
+        if not path.is_file():
+            raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在，请联系系统管理员。", code="document_template_missing")
+        tpl = DocxTemplate(str(path))
     extra: dict[str, Any] = {"verify_qr": ""}
     if common.get("verify_url"):
         import segno
@@ -209,7 +213,7 @@ def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[
     props.author = str(common["agency_name"])
     props.last_modified_by = str(common["agency_name"])
     props.identifier = str(common["number"])
-    props.comments = f"模板 {kind.template} 版本 {kind.template_version}"
+    props.comments = f"模板 {source_label}" if source is not None else f"模板 {kind.template} 版本 {kind.template_version}"
     props.revision = 1
     issued = dt.datetime.combine(dt.date.fromisoformat(str(common["issued_on"])), dt.time())
     props.created = issued

@@ -71,7 +71,14 @@ def document_register(user: Any, filters: dict[str, Any]) -> QuerySet[IssuedDocu
     """The documents register: every document ``user`` may read, filtered, newest first, each with
     ``is_served`` (an effective proof of service exists)."""
     qs = IssuedDocument.objects.for_user(user).annotate(
-        is_served=Exists(ServiceRecord.objects.filter(document=OuterRef("pk"), status=ServiceStatus.EFFECTIVE))
+        is_served=Exists(ServiceRecord.objects.filter(document=OuterRef("pk"), status=ServiceStatus.EFFECTIVE)),
+        # superseded_by's rule, as a column: re-issued naming it, or a later live one for the same act
+        is_superseded=Exists(IssuedDocument.objects.filter(replaces=OuterRef("pk"), status="issued"))
+        | Exists(
+            IssuedDocument.objects.filter(
+                agency_id=OuterRef("agency_id"), kind=OuterRef("kind"), source=OuterRef("source"), status="issued", issued_at__gt=OuterRef("issued_at")
+            ).exclude(source="")
+        ),
     )
     # A guarded subject's documents (a complaint's reply names the complainant) are listed on that
     # subject's own page, under its own rule, never in the jurisdiction-wide register.
@@ -118,5 +125,21 @@ def verification(code: str | None) -> tuple[IssuedDocument | None, str]:
         return None, ""
     if doc.status == "voided":
         return doc, "voided"
-    later = IssuedDocument.objects.filter(agency_id=doc.agency_id, kind=doc.kind, source=doc.source, status="issued", issued_at__gt=doc.issued_at).exclude(source="").exclude(pk=doc.pk)
-    return doc, ("superseded" if later.exists() else "valid")
+    return doc, ("superseded" if superseded_by(doc) is not None else "valid")
+
+
+def superseded_by(doc: IssuedDocument) -> IssuedDocument | None:
+    """The live document that replaces ``doc``: one re-issued naming it (``replaces``), or a later
+    live document of the same kind for the same act (a re-issue with its reason by the issuing app).
+    The register, the document's page and the public verification page all use this one rule."""
+    named = IssuedDocument.objects.filter(replaces=doc, status="issued").order_by("issued_at", "id").first()
+    if named is not None:
+        return named
+    if not doc.source:
+        return None
+    return (
+        IssuedDocument.objects.filter(agency_id=doc.agency_id, kind=doc.kind, source=doc.source, status="issued", issued_at__gt=doc.issued_at)
+        .exclude(pk=doc.pk)
+        .order_by("issued_at", "id")
+        .first()
+    )

@@ -78,7 +78,12 @@ def register(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.document_register(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    ctx = {"form": form, "page": page, "rows": rows(list(page.object_list)), "query": query.urlencode(), "filtered": bool(f)}
+    from anjian.core.scoping import scope_for
+    from anjian.documents.printing import BATCH_MAX
+    from anjian.documents.templates import ADMIN_ROLES
+
+    may_templates = scope_for(request.user).is_member and scope_for(request.user).has_role(*ADMIN_ROLES)
+    ctx = {"form": form, "page": page, "rows": rows(list(page.object_list)), "query": query.urlencode(), "filtered": bool(f), "batch_max": BATCH_MAX, "may_templates": may_templates}
     return render(request, "documents/register.html", ctx)
 
 
