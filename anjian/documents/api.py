@@ -18,7 +18,7 @@ from anjian.core.errors import NotFound
 from anjian.documents import printing, registry, selectors, services
 from anjian.documents import templates as doc_templates
 from anjian.documents.models import AgencyTemplate, IssuedDocument, PrintJob
-from anjian.documents.views_register import RegisterFilterForm
+from anjian.documents.views_register import CappedPaginator, RegisterFilterForm
 
 
 class DocumentSerializer(serializers.ModelSerializer[IssuedDocument]):
@@ -61,8 +61,19 @@ FILTERS = [
 ]
 
 
+class RegisterPagination(Pagination):
+    """The register's pages: ``count`` stops at ``COUNT_CAP`` (``count_capped`` says when there are more)."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = bool(getattr(self.page.paginator, "capped", False))  # type: ignore[union-attr]
+        return response
+
+
 class DocumentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
-    pagination_class = Pagination
+    pagination_class = RegisterPagination
     serializer_class = DocumentSerializer
     queryset = IssuedDocument.objects.none()  # the schema's; every read goes through the selectors
 
@@ -74,13 +85,14 @@ class DocumentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         form = RegisterFilterForm(request.query_params)
         if not form.is_valid():  # a malformed query: 400 with the field's Chinese message
             raise serializers.ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
-        page = self.paginate_queryset(selectors.document_register(request.user, form.filters()))
+        page = selectors.mark_superseded(list(self.paginate_queryset(selectors.document_register(request.user, form.filters())) or []))
         return self.get_paginated_response(DocumentSerializer(page, many=True, context=self._context()).data)
 
     @extend_schema(summary="一份文书", responses=DocumentSerializer)
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         selectors.document_get(request.user, pk)  # 404 outside the scope, and for a malformed id
         doc = selectors.document_register(request.user, {}).get(pk=pk)
+        selectors.mark_superseded([doc])
         return Response(DocumentSerializer(doc, context=self._context()).data)
 
     @extend_schema(

@@ -130,6 +130,8 @@ class IssuedDocument(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="document_subject_idx"),
             # The scoped register: WHERE jurisdiction_id IN (…) ORDER BY issued_at DESC.
             models.Index(fields=["jurisdiction", "-issued_at"], name="document_scope_idx"),
+            # superseded_by / mark_superseded: the live documents of one act (agency, kind, source).
+            models.Index(fields=["agency_id", "kind", "source"], name="document_act_idx"),
             # The ledger's documents tab: WHERE enterprise_id = … ORDER BY issued_at DESC.
             models.Index(fields=["enterprise_id", "-issued_at"], name="document_unit_idx"),
         ]

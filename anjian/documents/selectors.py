@@ -70,16 +70,7 @@ def _served_kinds() -> list[str]:
 def document_register(user: Any, filters: dict[str, Any]) -> QuerySet[IssuedDocument]:
     """The documents register: every document ``user`` may read, filtered, newest first, each with
     ``is_served`` (an effective proof of service exists)."""
-    qs = IssuedDocument.objects.for_user(user).annotate(
-        is_served=Exists(ServiceRecord.objects.filter(document=OuterRef("pk"), status=ServiceStatus.EFFECTIVE)),
-        # superseded_by's rule, as a column: re-issued naming it, or a later live one for the same act
-        is_superseded=Exists(IssuedDocument.objects.filter(replaces=OuterRef("pk"), status="issued"))
-        | Exists(
-            IssuedDocument.objects.filter(
-                agency_id=OuterRef("agency_id"), kind=OuterRef("kind"), source=OuterRef("source"), status="issued", issued_at__gt=OuterRef("issued_at")
-            ).exclude(source="")
-        ),
-    )
+    qs = IssuedDocument.objects.for_user(user).annotate(is_served=Exists(ServiceRecord.objects.filter(document=OuterRef("pk"), status=ServiceStatus.EFFECTIVE)))
     # A guarded subject's documents (a complaint's reply names the complainant) are listed on that
     # subject's own page, under its own rule, never in the jurisdiction-wide register.
     if SUBJECT_GUARDS:
@@ -107,6 +98,30 @@ def document_register(user: Any, filters: dict[str, Any]) -> QuerySet[IssuedDocu
     if v := filters.get("date_to"):
         qs = qs.filter(issued_on__lte=v)
     return qs.select_related("issued_by").order_by("-issued_at", "-id")
+
+
+def mark_superseded(docs: list[IssuedDocument]) -> list[IssuedDocument]:
+    """Set ``is_superseded`` on a page of documents (``superseded_by``'s rule) with two queries for
+    the page, not a subquery per row of the register (which the planner runs over every row before
+    the sort when the scope spans several jurisdictions)."""
+    if not docs:
+        return docs
+    ids = [d.pk for d in docs]
+    named = set(IssuedDocument.objects.filter(replaces_id__in=ids, status="issued").values_list("replaces_id", flat=True))
+    acts = {(d.agency_id, d.kind, d.source) for d in docs if d.source}
+    latest: dict[tuple[int, str, str], Any] = {}
+    if acts:
+        q = Q()
+        for agency_id, kind, source in acts:
+            q |= Q(agency_id=agency_id, kind=kind, source=source)
+        for agency_id, kind, source, at in IssuedDocument.objects.filter(q, status="issued").values_list("agency_id", "kind", "source", "issued_at"):
+            key = (agency_id, kind, source)
+            if key not in latest or at > latest[key]:
+                latest[key] = at
+    for d in docs:
+        later = latest.get((d.agency_id, d.kind, d.source))
+        d.is_superseded = d.pk in named or (bool(d.source) and later is not None and later > d.issued_at)  # type: ignore[attr-defined]
+    return docs
 
 
 def service_state(doc: IssuedDocument, served_kinds: set[str]) -> str:
