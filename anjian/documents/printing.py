@@ -31,7 +31,7 @@ from anjian.core.errors import DomainError, NotFound, ValidationFailed
 from anjian.documents import registry, selectors
 from anjian.documents.choices import PdfStatus, PrintJobKind, PrintJobStatus
 from anjian.documents.models import IssuedDocument, PrintJob
-from anjian.documents.rendering import convert_to_pdf, pdf_available, sha256_hex
+from anjian.documents.rendering import convert_many, convert_to_pdf, pdf_available, sha256_hex
 
 # One batch: what an officer prints at once (a day's orders); beyond it the task would hold a worker
 # for minutes. A bundle is a record's own file and is not capped below its size.
@@ -249,15 +249,62 @@ def assemble(title: str, parts: list[tuple[str, IssuedDocument, bytes]], *, bund
     return out.getvalue(), len(writer.pages)
 
 
+# Documents without a PDF are converted by one LibreOffice run per this many (one start-up each),
+# the progress shown after each run.
+CONVERT_CHUNK = 10
+
+
+def _stored_pdf(doc: IssuedDocument) -> bytes | None:
+    if doc.pdf_status != PdfStatus.DONE or not doc.pdf:
+        return None
+    try:
+        with doc.pdf.open("rb") as fh:
+            data = fh.read()
+    except (FileNotFoundError, ValueError):
+        return None
+    return data if sha256_hex(data) == doc.pdf_sha256 else None
+
+
+def _convert_missing(docs: list[IssuedDocument], progress: Callable[[int], None], done: int) -> int:
+    """Convert the documents that have no PDF yet, ``CONVERT_CHUNK`` per LibreOffice run, keeping
+    each PDF on its document; a run that fails leaves its documents to ``_document_pdf`` (one by one,
+    with its retries and its reason)."""
+    from anjian.documents import pdf
+
+    for start in range(0, len(docs), CONVERT_CHUNK):
+        chunk = docs[start : start + CONVERT_CHUNK]
+        sources = []
+        try:
+            for doc in chunk:
+                with doc.file.open("rb") as fh:
+                    data = fh.read()
+                if sha256_hex(data) != doc.sha256:
+                    raise DomainError("changed", code="document_changed")
+                sources.append(data)
+            outs = convert_many(sources, profile=pdf.profile_dir())
+        except (DomainError, OSError):
+            continue  # one by one below, each with its own reason
+        for doc, out in zip(chunk, outs, strict=True):
+            pdf.store(doc, out, attempts=doc.pdf_attempts + 1)
+        done += len(chunk)
+        progress(done)
+    return done
+
+
 def _build(job: PrintJob, progress: Callable[[int], None]) -> tuple[bytes, int]:
-    docs = {d.pk: d for d in IssuedDocument.objects.filter(pk__in=job.document_ids)}
-    parts: list[tuple[str, IssuedDocument, bytes]] = []
-    for n, entry in enumerate(job.entries, start=1):
-        doc = docs.get(int(entry["document"]))
+    by_id = {d.pk: d for d in IssuedDocument.objects.filter(pk__in=job.document_ids)}
+    docs: list[IssuedDocument] = []
+    for entry in job.entries:
+        doc = by_id.get(int(entry["document"]))
         if doc is None:
             raise DomainError("所选文书已不存在。", code="document_missing")
-        parts.append((str(entry["label"]), doc, _document_pdf(doc)))
-        progress(n)
+        docs.append(doc)
+    stored = {d.pk: _stored_pdf(d) for d in docs}
+    ready = sum(1 for v in stored.values() if v is not None)
+    progress(ready)
+    _convert_missing([d for d in docs if stored[d.pk] is None], progress, ready)
+    parts = [(str(entry["label"]), doc, stored[doc.pk] or _document_pdf(doc)) for entry, doc in zip(job.entries, docs, strict=True)]
+    progress(len(parts))
     return assemble(job.title, parts, bundle=job.kind == PrintJobKind.BUNDLE)
 
 
