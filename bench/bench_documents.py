@@ -11,7 +11,24 @@ render, pdf and bundle need no database. ``register --setup`` writes ``--rows`` 
 register is then timed through the test client as the district's officer (server time: routing,
 middleware, queries and rendering, no network; DEBUG off; p50/p95 after one warm-up).
 
-Results: see the issue note (docs/… are not the place for machine-dependent numbers).
+Results of 6 December 2026 on the shared 2-CPU machine (other workers' test suites running, load
+1.7–5.6; timings vary by 2–3× with that load), LibreOffice 7.x headless, PostgreSQL 15:
+
+    render      .docx p50 47.4 ms / p95 65.2 ms; raw python-docx on the same template p50 34.1 ms;
+                ratio 1.39× (load 3.3). Under load 5.6: 164.7 ms vs 105.7 ms (1.56×). About a
+                fifth of the render is the QR code (segno's mask search).
+    pdf         first conversion 2.6 s (new profile); warm profile p50 1.14 s, p95 1.55 s (load 3.2);
+                under load 5.6: p50 4.9 s. Each conversion still starts soffice (the profile is warm,
+                the process is not).
+    bundle 40   every document converted first (none had a PDF), 10 per LibreOffice run: 30.2 s,
+                then index + merge + page numbers 10.0 s: 40.2 s, 122 pages (load 3.7). With one
+                soffice run per document it was 111.7 s. When the PDFs exist (made on issue) the
+                bundle is the last step only: 5–10 s.
+    register    1,000,000 documents of one district (written in 95 s); first page p50 33.9 ms,
+                p95 40.9 ms, 8 queries; page 500 (capped to the last of 200) 52.4 ms; kind + year
+                68.1 ms; API first page 27.7 ms; "number or party contains" 647 ms (a substring
+                search over a million rows: needs a trigram index, not built). The count is capped
+                at 10,000 (an uncapped count took 306 ms of the 276 ms-p50 page before).
 """
 
 from __future__ import annotations
