@@ -28,7 +28,7 @@ Results of 6 December 2026 on the shared 2-CPU machine (other workers' test suit
                 p95 40.9 ms, 8 queries; page 500 (capped to the last of 200) 52.4 ms; kind + year
                 68.1 ms; API first page 27.7 ms; "number or party contains" 647 ms (a substring
                 search over a million rows: needs a trigram index, not built). The count is capped
-                at 10,000 (an uncapped count took 306 ms of the 276 ms-p50 page before).
+                at 10,000 (uncapped, the count alone took about 0.3 s and the first page's p50 was 276 ms).
 """
 
 from __future__ import annotations

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
 
-from anjian.documents.models import IssuedDocument, ServiceRecord
+from anjian.documents.models import AgencyTemplate, IssuedDocument, PrintJob, ServiceRecord
 
 ROOT = "documents"
 # Folders under ROOT that hold files named by rows: the documents (per year), their PDFs, service scans.
-# Anything else under ROOT (the batch and bundle PDFs of documents/batch.py) has its own rows and cleanup.
-OWNED = ("pdf", "service")
-OTHERS = ("bundles",)
+# Folders under ROOT kept out of this: the batch and bundle PDFs (documents/printing.py) and the
+# bureaus' templates (documents/templates.py) have their own rows and are never removed here.
+OTHERS = ("bundles", "templates")
 
 
 def _walk(storage: Storage, path: str) -> Iterator[str]:
@@ -42,6 +42,8 @@ def referenced() -> set[str]:
     for file, pdf in IssuedDocument.objects.values_list("file", "pdf").iterator(chunk_size=5000):
         names.update(n for n in (file, pdf) if n)
     names.update(n for n in ServiceRecord.objects.exclude(scan="").values_list("scan", flat=True).iterator(chunk_size=5000) if n)
+    names.update(AgencyTemplate.objects.values_list("file", flat=True))
+    names.update(n for n in PrintJob.objects.exclude(file="").values_list("file", flat=True) if n)
     return names
 
 

@@ -37,7 +37,10 @@ def test_files_of_rolled_back_issues_are_listed_then_removed(world: Any, issue: 
     bundles = media / "documents" / "bundles"
     bundles.mkdir(parents=True)
     (bundles / "b.pdf").write_bytes(b"%PDF")  # the bundles have their own rows: never touched here
-    for p in (lost_path, kept_path, scan_dir / "stray.jpg", bundles / "b.pdf"):
+    templates = media / "documents" / "templates" / "2026"
+    templates.mkdir(parents=True)
+    (templates / "t.docx").write_bytes(b"PK")  # nor the bureaus' templates
+    for p in (lost_path, kept_path, scan_dir / "stray.jpg", bundles / "b.pdf", templates / "t.docx"):
         _age(p)
     fresh = media / "documents" / "2026" / "just-written.docx"
     fresh.write_bytes(b"in flight")  # a transaction still running: left alone
@@ -53,6 +56,6 @@ def test_files_of_rolled_back_issues_are_listed_then_removed(world: Any, issue: 
     out = io.StringIO()
     call_command("documents_cleanup", "--delete", stdout=out)
     assert "共删除2个" in out.getvalue()
-    assert not lost_path.exists() and kept_path.exists() and fresh.exists() and (bundles / "b.pdf").exists()
+    assert not lost_path.exists() and kept_path.exists() and fresh.exists() and (bundles / "b.pdf").exists() and (templates / "t.docx").exists()
     call_command("documents_cleanup", "--delete", "--min-age-minutes", "0", stdout=io.StringIO())
     assert not fresh.exists() and kept_path.exists()
