@@ -120,13 +120,17 @@ def test_who_may_manage_templates(world: Any, client: Any) -> None:
         assert client.post(f"/api/v1/document-templates/{bad}/activate/").status_code == 404
 
 
-def test_templates_api(world: Any, client: Any) -> None:
+def test_templates_api(world: Any, client: Any, django_assert_max_num_queries: Any) -> None:
     client.force_login(world.user("admin_a"))
     url = "/api/v1/document-templates/"
     missing = client.post(url, {"kind": KIND, "file": SimpleUploadedFile("a.docx", _docx({"party.name }}": "party.nme }}"}))})
     assert missing.status_code == 422 and "{{ party.name }}" in missing.json()["message"]
     ok = client.post(url, {"kind": KIND, "file": SimpleUploadedFile("a.docx", _docx({"责令限期整改指令书": "责令限期整改指令书（乙）"})), "note": "乙"})
     assert ok.status_code == 201 and ok.json()["version"] == 1
+    with django_assert_max_num_queries(8):  # the list: one query for the rows, whatever their number
+        assert len(client.get(url).json()) == 1
+    with django_assert_max_num_queries(12):
+        assert client.get("/documents/templates/").status_code == 200
     assert client.post(url, {"kind": "nope", "file": SimpleUploadedFile("a.docx", _docx())}).status_code in (400, 422)
     assert client.post(f"{url}reset/", {"kind": KIND}, content_type="application/json").status_code == 204
     pk = ok.json()["id"]
