@@ -6,7 +6,7 @@ from anjian.cases.api import CaseViewSet
 from anjian.complaints import api_officers as complaint_officers_api
 from anjian.complaints.api import SubmissionViewSet
 from anjian.core.views_pii import PiiRevealView
-from anjian.documents.api import DocumentViewSet
+from anjian.documents.api import AgencyTemplateViewSet, DocumentViewSet, PrintJobViewSet
 from anjian.enterprises.api import EnterpriseViewSet
 from anjian.hazards.api import HazardViewSet, MeasureViewSet, SetAsideViewSet, TransferViewSet
 from anjian.inspections.api import ChecklistViewSet, InspectionViewSet
@@ -30,6 +30,8 @@ router.register("transfers", TransferViewSet, basename="transfer")
 router.register("set-asides", SetAsideViewSet, basename="set-aside")
 router.register("cases", CaseViewSet, basename="case")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("print-jobs", PrintJobViewSet, basename="print-job")
+router.register("document-templates", AgencyTemplateViewSet, basename="document-template")
 router.register("complaints", SubmissionViewSet, basename="complaint")
 
 # The further stages of penalty cases register their own routes (before the router's, so that a

@@ -870,3 +870,16 @@ def reminders_mark_read(*, actor: Any) -> int:
     if staff_id is None:
         return 0
     return Reminder.objects.filter(staff_id=staff_id, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def bundle(user: Any, subject_id: str) -> tuple[str, list[tuple[str, IssuedDocument]]]:
+    """The case's documents for the printed bundle (documents.printing, issue 14 item 6), in the order
+    of ``FILE_ORDER`` (LEGAL.md §8): the cover first, then each place in turn, by date within it. The
+    bundle makes its own 卷内目录 with page numbers, so an issued index is left out."""
+    from anjian.cases import selectors
+
+    case = selectors.case_get(user=user, pk=subject_id, detail=False)
+    labels = {code: label for label, codes in FILE_ORDER for code in codes}
+    docs = [d for d in case_documents(case) if d.kind != "case_file_index"]
+    docs.sort(key=lambda d: (-1 if d.kind == "case_file_cover" else PLACE.get(d.kind, UNKNOWN_PLACE), d.issued_on, d.issued_at, d.pk))
+    return f"{case.party_name}：{case.title}（案卷）", [(labels.get(d.kind, d.title), d) for d in docs]

@@ -205,6 +205,10 @@ ACTIONS.update(
         "document.service_error": "送达记录标记为登记有误",
         "document.void": "作废文书",
         "document.reissue": "重新签发文书",
+        "document.print": "批量打印或装订文书",
+        "document.template_upload": "上传机关文书模板",
+        "document.template_activate": "恢复机关文书模板版本",
+        "document.template_reset": "恢复系统文书模板",
     }
 )
 

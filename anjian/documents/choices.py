@@ -33,3 +33,15 @@ class ServiceStatus(models.TextChoices):
     EFFECTIVE = "effective", "有效"
     # A record entered wrongly is kept (with the reason) and no longer counts; a new one may follow.
     ERRONEOUS = "erroneous", "登记有误"
+
+
+class PrintJobKind(models.TextChoices):
+    BATCH = "batch", "批量打印"
+    BUNDLE = "bundle", "案卷合订本"
+
+
+class PrintJobStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已生成"
+    FAILED = "failed", "生成失败"

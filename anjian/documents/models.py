@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
-from anjian.documents.choices import DocumentStatus, PdfStatus, ServiceMethod, ServiceStatus
+from anjian.documents.choices import DocumentStatus, PdfStatus, PrintJobKind, PrintJobStatus, ServiceMethod, ServiceStatus
 
 
 class DocumentCounter(models.Model):
@@ -77,6 +77,11 @@ class IssuedDocument(models.Model):
     # a measure decision names its hazard and measure). One live document per kind and act.
     source = models.CharField("所记载的事项", max_length=200, blank=True, default="")
     reissue_reason = models.TextField("重新签发理由", blank=True, default="", help_text="同一事项已有同类文书仍须签发时写明理由（经审计）。")
+    # A re-issue from the document's page (issue 14 item 4) names the document it replaces; that one
+    # is kept, with its file, and shows as superseded (已被替代) in the register and on the public page.
+    # The bureau's own template (issue 14 item 5) it was rendered from; null: the project's template.
+    agency_template = models.ForeignKey("AgencyTemplate", verbose_name="机关模板", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    replaces = models.ForeignKey("self", verbose_name="替代的文书", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
     context = models.JSONField("文书事项", encoder=DjangoJSONEncoder)
     file = models.FileField("文书文件", upload_to="documents/%Y/", max_length=255)
     sha256 = models.CharField("SHA-256校验值", max_length=64)
@@ -111,6 +116,13 @@ class IssuedDocument(models.Model):
                 name="issueddocument_one_per_act",
                 violation_error_message="同一事项已签发过同类文书。",
             ),
+            # A document is replaced once: a second re-issue of the same document is a double submit.
+            models.UniqueConstraint(
+                fields=["replaces"],
+                condition=Q(status=DocumentStatus.ISSUED) & Q(replaces__isnull=False),
+                name="issueddocument_replaced_once",
+                violation_error_message="该文书已被重新签发的文书替代。",
+            ),
             models.CheckConstraint(name="issueddocument_seq_positive", condition=Q(seq__gte=1), violation_error_message="文号序号从1开始。"),
         ]
         indexes = [
@@ -118,6 +130,8 @@ class IssuedDocument(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="document_subject_idx"),
             # The scoped register: WHERE jurisdiction_id IN (…) ORDER BY issued_at DESC.
             models.Index(fields=["jurisdiction", "-issued_at"], name="document_scope_idx"),
+            # superseded_by / mark_superseded: the live documents of one act (agency, kind, source).
+            models.Index(fields=["agency_id", "kind", "source"], name="document_act_idx"),
             # The ledger's documents tab: WHERE enterprise_id = … ORDER BY issued_at DESC.
             models.Index(fields=["enterprise_id", "-issued_at"], name="document_unit_idx"),
         ]
@@ -191,3 +205,74 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document.number} {self.get_method_display()} {self.served_on:%Y-%m-%d}"
+
+
+class PrintJob(models.Model):
+    """One PDF of several documents, made in the background (issue 14 items 6 and 7): a batch
+    chosen in the register, or the bundle (合订本) of a record's documents in the order of the case
+    file with its 卷内目录 and page numbers. Seen only by the user who asked for it; each document
+    in it was in that user's scope when it was asked for (documents/printing.py)."""
+
+    kind = models.CharField("类型", max_length=16, choices=PrintJobKind.choices)
+    title = models.CharField("名称", max_length=200)
+    subject_type = models.CharField("所属对象类型", max_length=64, blank=True, default="")
+    subject_id = models.CharField("所属对象编号", max_length=64, blank=True, default="")
+    # [{"document": id, "label": place in the file}], in print order.
+    entries = models.JSONField("文书清单", encoder=DjangoJSONEncoder)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间")
+    status = models.CharField("状态", max_length=16, choices=PrintJobStatus.choices, default=PrintJobStatus.PENDING)
+    done = models.PositiveIntegerField("已完成份数", default=0)
+    total = models.PositiveIntegerField("总份数", default=0)
+    pages = models.PositiveIntegerField("总页数", default=0)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    file = models.FileField("PDF文件", upload_to="documents/bundles/%Y/", max_length=255, blank=True)
+    sha256 = models.CharField("SHA-256校验值", max_length=64, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "打印任务"
+        verbose_name_plural = "打印任务"
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="printjob_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"
+
+    @property
+    def document_ids(self) -> list[int]:
+        return [int(e["document"]) for e in self.entries]
+
+
+class AgencyTemplate(models.Model):
+    """A bureau's own .docx for a kind (issue 14 item 5): its wording and seal layout, for its own
+    documents only. Versioned per agency and kind; one version is in use (``active``), an earlier one
+    can be put back, and with none in use the project's template is used (documents/templates.py)."""
+
+    agency_id = models.BigIntegerField("机关编号")
+    kind = models.CharField("文书种类", max_length=64)
+    version = models.PositiveIntegerField("版本")
+    file = models.FileField("模板文件", upload_to="documents/templates/%Y/", max_length=255)
+    sha256 = models.CharField("SHA-256校验值", max_length=64)
+    size = models.PositiveIntegerField("文件大小（字节）")
+    original_name = models.CharField("上传文件名", max_length=200)
+    note = models.CharField("说明", max_length=200, blank=True)
+    active = models.BooleanField("使用中", default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        ordering = ["agency_id", "kind", "-version"]
+        verbose_name = "机关文书模板"
+        verbose_name_plural = "机关文书模板"
+        constraints = [
+            models.UniqueConstraint(fields=["agency_id", "kind", "version"], name="agencytemplate_unique_version", violation_error_message="该版本已存在。"),
+            models.UniqueConstraint(fields=["agency_id", "kind"], condition=Q(active=True), name="agencytemplate_one_active", violation_error_message="同一种类只能有一个使用中的模板。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.kind} 第{self.version}版"
+
+    @property
+    def label(self) -> str:
+        return f"机关模板第{self.version}版"

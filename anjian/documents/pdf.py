@@ -76,10 +76,17 @@ def make(pk: int) -> str:
 
             document_pdf.enqueue(pk)
         return f"failed {attempts}: {message}"
+    store(doc, out, attempts=attempts)
+    return PdfStatus.DONE
+
+
+def store(doc: IssuedDocument, out: bytes, *, attempts: int) -> None:
+    """Keep a document's PDF with its hash (after a conversion here or in a batch, documents/printing.py)."""
     name = Path(doc.file.name).with_suffix(".pdf").name
     doc.pdf.save(name, ContentFile(out), save=False)
-    IssuedDocument.objects.filter(pk=pk).update(pdf=doc.pdf.name, pdf_sha256=sha256_hex(out), pdf_status=PdfStatus.DONE, pdf_attempts=attempts, pdf_error="")
-    return PdfStatus.DONE
+    digest = sha256_hex(out)
+    IssuedDocument.objects.filter(pk=doc.pk).update(pdf=doc.pdf.name, pdf_sha256=digest, pdf_status=PdfStatus.DONE, pdf_attempts=attempts, pdf_error="")
+    doc.pdf_sha256, doc.pdf_status, doc.pdf_attempts, doc.pdf_error = digest, PdfStatus.DONE, attempts, ""
 
 
 def again(*, actor: Any, doc: IssuedDocument) -> None:

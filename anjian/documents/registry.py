@@ -133,6 +133,22 @@ def subject_link(subject_type: str, subject_id: str) -> tuple[str, str]:
         return label, ""
 
 
+# --- the documents a record owns, in the order of its file (issue 14 item 6) -------------------------------
+# The app that owns a record (a case, an inspection with its hazards) tells documents which documents
+# belong to it and in what order (LEGAL.md §8): ``provider(user, subject_id)`` returns the bundle's
+# title and [(place in the file, document)], reading only what ``user`` may read (NotFound otherwise).
+BundleProvider = Callable[[Any, str], tuple[str, list[tuple[str, Any]]]]
+_BUNDLES: dict[str, BundleProvider] = {}
+
+
+def register_bundle(subject_type: str, provider: BundleProvider) -> None:
+    _BUNDLES[subject_type] = provider
+
+
+def bundle_provider(subject_type: str) -> BundleProvider | None:
+    return _BUNDLES.get(subject_type)
+
+
 # --- facts shared by the inspection forms and the penalty-case kinds -----------------------------
 
 XZCF = "《中华人民共和国行政处罚法》"

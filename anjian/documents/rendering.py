@@ -181,14 +181,18 @@ def common_context(
     }
 
 
-def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[str, Any]) -> bytes:
-    """The rendered .docx as bytes. ``context`` is the normalised facts; ``common`` from :func:`common_context`."""
+def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[str, Any], *, source: bytes | None = None, source_label: str = "") -> bytes:
+    """The rendered .docx as bytes. ``context`` is the normalised facts; ``common`` from :func:`common_context`.
+    ``source``: a bureau's own template (documents/templates.py) instead of the kind's own file."""
     from docxtpl import DocxTemplate
 
-    path = kind.template_path
-    if not path.is_file():
-        raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在，请联系系统管理员。", code="document_template_missing")
-    tpl = DocxTemplate(str(path))
+    if source is not None:
+        tpl = DocxTemplate(io.BytesIO(source))
+    else:
+        path = kind.template_path
+        if not path.is_file():
+            raise DomainError(f"《{kind.name}》的模板文件{path.name}不存在，请联系系统管理员。", code="document_template_missing")
+        tpl = DocxTemplate(str(path))
     extra: dict[str, Any] = {"verify_qr": ""}
     if common.get("verify_url"):
         import segno
@@ -209,7 +213,7 @@ def render_docx(kind: DocumentKind, context: Mapping[str, Any], common: Mapping[
     props.author = str(common["agency_name"])
     props.last_modified_by = str(common["agency_name"])
     props.identifier = str(common["number"])
-    props.comments = f"模板 {kind.template} 版本 {kind.template_version}"
+    props.comments = f"模板 {source_label}" if source is not None else f"模板 {kind.template} 版本 {kind.template_version}"
     props.revision = 1
     issued = dt.datetime.combine(dt.date.fromisoformat(str(common["issued_on"])), dt.time())
     props.created = issued
@@ -316,3 +320,37 @@ def convert_to_pdf(data: bytes, *, timeout: int = 180, profile: Path | None = No
         if not pdf.is_file():
             raise DomainError("PDF转换失败：LibreOffice未生成文件。", code="pdf_failed")
         return pdf.read_bytes()
+
+
+def convert_many(datas: list[bytes], *, timeout: int = 600, profile: Path | None = None) -> list[bytes]:
+    """The PDFs of several .docx files through one LibreOffice run (one start-up for all: a batch or
+    a bundle whose documents have no PDF yet). Same refusals as :func:`convert_to_pdf`."""
+    soffice = _soffice()
+    if soffice is None:
+        raise DomainError("PDF转换未配置：服务器未安装LibreOffice（soffice），暂不能生成PDF。", code="pdf_not_configured")
+    if not datas:
+        return []
+    with tempfile.TemporaryDirectory(prefix="anjian-pdf-") as tmp:
+        work = Path(tmp)
+        sources = []
+        for i, data in enumerate(datas):
+            src = work / f"document-{i}.docx"
+            src.write_bytes(data)
+            sources.append(str(src))
+        if profile is not None:
+            profile.mkdir(parents=True, exist_ok=True)
+        profile_uri = (profile or work / "profile").resolve().as_uri()
+        fonts = work / "fonts.conf"
+        fonts.write_text(fontconfig_fallbacks(), encoding="utf-8")
+        cmd = [soffice, f"-env:UserInstallation={profile_uri}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(work), *sources]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout, env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise DomainError("PDF转换失败，请稍后重试或联系系统管理员。", code="pdf_failed") from exc
+        out = []
+        for i in range(len(datas)):
+            pdf = work / f"document-{i}.pdf"
+            if not pdf.is_file():
+                raise DomainError("PDF转换失败：LibreOffice未生成文件。", code="pdf_failed")
+            out.append(pdf.read_bytes())
+        return out

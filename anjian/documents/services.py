@@ -21,7 +21,7 @@ from anjian.core.errors import DomainError, NotFound, PermissionRefused, Validat
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import Scope, scope_for
 from anjian.core.validators import date_bounds_error
-from anjian.documents import facts, pdf, registry, verification
+from anjian.documents import facts, pdf, registry, templates, verification
 from anjian.documents.choices import DocumentStatus, ServiceMethod, ServiceStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
 from anjian.documents.numbering import allocate_number
@@ -75,6 +75,7 @@ def document_issue(
     source: str | None = None,
     reissue_reason: str = "",
     enterprise_id: int | None = None,
+    replaces: IssuedDocument | None = None,
 ) -> IssuedDocument:
     """Check the facts, number, render, store and audit one document — all in one transaction.
 
@@ -119,7 +120,9 @@ def document_issue(
         common = common_context(
             kind=kind, agency_name=agency_name.strip(), doc_abbr=doc_abbr.strip(), number=number, year=issued_on.year, seq=seq, issued_on=issued_on, verify_code=code
         )
-        data = render_docx(kind, stored, common)
+        # The bureau's own template in use for this kind, else the project's (documents/templates.py).
+        agency_template, template_bytes, template_version = templates.for_issue(agency_id, kind)
+        data = render_docx(kind, stored, common, source=template_bytes, source_label=template_version)
         digest = sha256_hex(data)
         doc = IssuedDocument(
             kind=kind.code,
@@ -138,10 +141,12 @@ def document_issue(
             verify_code=code,
             source=act,
             reissue_reason=reissue_reason,
+            replaces=replaces,
             context=stored,
             sha256=digest,
             size=len(data),
-            template_version=kind.template_version,
+            template_version=template_version,
+            agency_template=agency_template,
             issued_on=issued_on,
             issued_at=timezone.now(),
             issued_by=actor,
@@ -154,6 +159,8 @@ def document_issue(
                 doc.save()
         except IntegrityError:
             doc.file.delete(save=False)
+            if replaces is not None and IssuedDocument.objects.filter(replaces=replaces, status=DocumentStatus.ISSUED).exists():
+                raise DomainError("该文书已被重新签发的文书替代，不能再次重新签发。", code="document_superseded") from None
             if not reissue_reason:
                 _refuse_second(kind, act, agency_id)  # the one-per-act constraint, when the lock did not serialise
             raise DomainError(f"文号{number}已被使用，请重试。", code="document_number_taken") from None
@@ -168,14 +175,16 @@ def document_issue(
                 "kind": kind.code,
                 "number": number,
                 "sha256": digest,
-                "template_version": kind.template_version,
+                "template_version": template_version,
                 "subject": f"{doc.subject_type}:{doc.subject_id}",
                 "issued_on": issued_on,
             },
         )
         pdf.request(doc)  # after the commit: the worker makes the PDF for printing
         if reissue_reason:
-            earlier = list(IssuedDocument.objects.filter(agency_id=agency_id, kind=kind.code, source=act, status=DocumentStatus.ISSUED).exclude(pk=doc.pk).values_list("number", flat=True))
+            earlier = list(
+                IssuedDocument.objects.filter(agency_id=agency_id, kind=kind.code, source=act, status=DocumentStatus.ISSUED).exclude(pk=doc.pk).values_list("number", flat=True)
+            )
             audit.record(actor=actor, action="document.reissue", obj=doc, after={"number": number, "earlier": earlier}, note=reissue_reason)
     return doc
 
@@ -195,8 +204,7 @@ def _refuse_second(kind: Any, act: str, agency_id: int) -> None:
     first = IssuedDocument.objects.filter(agency_id=agency_id, kind=kind.code, source=act, status=DocumentStatus.ISSUED, reissue_reason="").order_by("id").first()
     if first is not None:
         raise DocumentExists(
-            f"该事项已签发《{kind.name}》（文号{first.number}），同一事项只能签发一份。"
-            "如原文书有误，请先作废原文书再签发；确需重新签发的，须写明理由。",
+            f"该事项已签发《{kind.name}》（文号{first.number}），同一事项只能签发一份。如原文书有误，请先作废原文书再签发；确需重新签发的，须写明理由。",
             document=first,
         )
 
@@ -376,3 +384,81 @@ def document_void(*, actor: Any, document: IssuedDocument, reason: str) -> Issue
     doc.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
     audit.record(actor=actor, action="document.void", obj=doc, before={"status": DocumentStatus.ISSUED}, after={"status": DocumentStatus.VOIDED}, note=reason)
     return doc
+
+
+# --- re-issue from the document's page (issue 14 item 4) ---------------------------------------------------
+# Who may re-issue: as for voiding, a correction of the register decided above the officer.
+REISSUE_ROLES: tuple[str, ...] = VOID_ROLES
+
+# How each kind is re-issued. The app that owns the act registers, per kind, either a hook (called
+# in the same transaction with the old and the new document, to point its records at the new one)
+# or the reason it cannot be re-issued here (a penalty decision's re-issue is a legal act of its
+# own). A kind nobody registered is refused: documents cannot know who else holds the old one.
+ReissueHook = Callable[[Any, IssuedDocument, IssuedDocument], None]
+_REISSUE: dict[str, ReissueHook | None] = {}
+_REISSUE_REFUSED: dict[str, str] = {}
+
+
+def register_reissue(kind_code: str, hook: ReissueHook | None = None) -> None:
+    _REISSUE[kind_code] = hook
+    _REISSUE_REFUSED.pop(kind_code, None)
+
+
+def refuse_reissue(kind_code: str, reason: str) -> None:
+    _REISSUE_REFUSED[kind_code] = reason
+    _REISSUE.pop(kind_code, None)
+
+
+def reissue_refusal(doc: IssuedDocument, *, served: bool | None = None) -> str:
+    """Why ``doc`` cannot be re-issued from its page ("" when it can); the page hides the form then."""
+    if doc.status == DocumentStatus.VOIDED:
+        return "文书已作废，不能重新签发：作废的文书不再有效，如需要，请按原事项重新办理签发。"
+    if doc.kind in _REISSUE_REFUSED:
+        return _REISSUE_REFUSED[doc.kind]
+    if doc.kind not in _REISSUE:
+        return f"《{doc.title}》由业务模块办理，不能在文书页面重新签发。"
+    if served is None:
+        served = doc.service_records.filter(status=ServiceStatus.EFFECTIVE).exists()
+    if served:
+        return "文书已送达当事人，不能重新签发：送达后文书即发生效力，变更须依法作出新的决定并送达（《中华人民共和国行政处罚法》第六十一条）。"
+    if IssuedDocument.objects.filter(replaces=doc, status=DocumentStatus.ISSUED).exists():
+        return "该文书已被重新签发的文书替代，不能再次重新签发。"
+    return ""
+
+
+def document_reissue(*, actor: Any, document: IssuedDocument, reason: str, issued_on: dt.date | None = None) -> IssuedDocument:
+    """Issue ``document`` again from the facts it was issued with: a new number, a new verification
+    code, today's date, the current template, and ``replaces`` naming the old one. The old document
+    and its file are kept; it shows as superseded. Refused (nothing issued, no number used) for a
+    voided or served document, a kind its app does not re-issue here, or a second re-issue."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        old = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+        _require_document_owner(actor, old, roles=REISSUE_ROLES, what="重新签发文书")
+        refusal = reissue_refusal(old)
+        if refusal:
+            code = "document_voided" if old.status == DocumentStatus.VOIDED else "reissue_refused"
+            raise DomainError(refusal, code=code)
+        if not reason:
+            raise ValidationFailed("重新签发必须写明理由。", code="reason_required", fields={"reason": "请写明重新签发的理由。"})
+        new = document_issue(
+            actor=actor,
+            kind_code=old.kind,
+            agency_id=old.agency_id,
+            agency_name=old.agency_name,
+            doc_abbr=old.doc_abbr,
+            jurisdiction=old.jurisdiction,
+            subject_type=old.subject_type,
+            subject_id=old.subject_id,
+            context=old.context,
+            issued_on=issued_on or timezone.localdate(),
+            source=old.source,
+            reissue_reason=f"替代{old.number}：{reason}",
+            enterprise_id=old.enterprise_id,
+            replaces=old,
+        )
+        hook = _REISSUE.get(old.kind)
+        if hook is not None:
+            hook(actor, old, new)
+        audit.record(actor=actor, action="document.reissue", obj=old, before={"number": old.number}, after={"replaced_by": new.number, "document": new.pk}, note=reason)
+    return new

@@ -42,7 +42,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Print": the PDF, opened in the browser; while it is made, or without LibreOffice, a page
+    """ "Print": the PDF, opened in the browser; while it is made, or without LibreOffice, a page
     that says so (the .docx is always there)."""
     doc = selectors.document_get(request.user, pk)
     if doc.pdf_status == PdfStatus.DONE and doc.pdf:
@@ -84,16 +84,23 @@ class ReasonForm(forms.Form):
 
 def _detail(request: HttpRequest, doc: Any, *, forms_: dict[str, Any] | None = None, errors: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     from anjian.documents import registry
-    from anjian.documents.services import SERVICE_ROLES, VOID_ROLES
+    from anjian.documents.services import REISSUE_ROLES, SERVICE_ROLES, VOID_ROLES, reissue_refusal
 
     scope = scope_for(request.user)
     owner = scope.agency_id == doc.agency_id
     records = list(doc.service_records.select_related("recorded_by", "marked_by").order_by("-recorded_at", "-id"))
     served = any(r.status == "effective" for r in records)
     label, url = registry.subject_link(doc.subject_type, doc.subject_id)
-    same_act = list(selectors.document_list(request.user).filter(agency_id=doc.agency_id, kind=doc.kind, source=doc.source).exclude(source="").exclude(pk=doc.pk).order_by("issued_at"))
+    same_act = list(
+        selectors.document_list(request.user).filter(agency_id=doc.agency_id, kind=doc.kind, source=doc.source).exclude(source="").exclude(pk=doc.pk).order_by("issued_at")
+    )
+    refusal = reissue_refusal(doc, served=served)
     ctx = {
         "doc": doc,
+        "superseded_by": selectors.superseded_by(doc),
+        "reissue_refusal": refusal,
+        "owner_staff": owner and scope.has_role(*REISSUE_ROLES),
+        "may_reissue": owner and scope.has_role(*REISSUE_ROLES) and not refusal,
         "kind": registry.get(doc.kind),
         "records": records,
         "source_label": label,
@@ -129,6 +136,23 @@ def document_void_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         error, status = None, 400
     return _detail(request, doc, forms_={"void": form}, errors={"void": error}, status=status)
+
+
+@login_required
+@require_POST
+def document_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from anjian.documents import services
+
+    doc = selectors.document_get(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.document_reissue(actor=request.user, document=doc, reason=form.cleaned_data["reason"]))
+        if done is not None:
+            messages.success(request, f"已重新签发{done.number}，替代{doc.number}；原文书保留，显示为已被替代。")
+            return redirect("documents:detail", pk=done.pk)
+    else:
+        error, status = None, 400
+    return _detail(request, doc, forms_={"reissue": form}, errors={"reissue": error}, status=status)
 
 
 @login_required

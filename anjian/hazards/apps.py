@@ -30,6 +30,11 @@ class HazardsConfig(AppConfig):
         from anjian.hazards import services as hazard_services
 
         document_services.register_service_correction(hazard_services.service_corrected)
+        # A document re-issued before service (its page) is held by the records that held the old one.
+        for code in ("rectification_order", "onsite_measure_decision", "reinspection_opinion"):
+            document_services.register_reissue(code, hazard_services.document_reissued)
+        # An inspection's printed bundle holds the papers of the hazards it found (documents.printing).
+        registry.register_bundle("inspections.inspection", selectors.inspection_bundle)
         registry.register_subject("hazards.measure", "现场处理措施", lambda pk: reverse("hazards:measure", args=[int(pk)]))
         # Open major hazards make a unit a key unit of the annual plan (issue 13, LEGAL.md §6).
         planning_selectors.register_open_major_hazards_provider(selectors.open_major_hazards_by_unit)

@@ -13,7 +13,7 @@ from anjian.core.scoping import get_for_user, scope_for
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.selectors import ActiveMeasure
 from anjian.hazards.choices import ApprovalStatus, ExtensionStatus, HazardStatus, MeasureScope, MeasureStatus, MeasureType, TransferStatus
-from anjian.hazards.models import DeadlineExtension, Hazard, InstitutionalMeasure, Measure, RestartReview, SetAsideRequest, Transfer
+from anjian.hazards.models import DeadlineExtension, Hazard, InstitutionalMeasure, Measure, Reinspection, RestartReview, SetAsideRequest, Transfer
 from anjian.org.choices import Role
 
 STOPPING = (MeasureType.SUSPEND, MeasureType.STOP_FACILITY)
@@ -183,3 +183,34 @@ def open_major_hazards_by_unit(enterprise_ids: Iterable[int]) -> dict[int, int]:
     wanted = set(ids)
     counts = rows.values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n")
     return {e: n for e, n in counts if e in wanted}
+
+
+# The order of an inspection's papers in the file (LEGAL.md §8: 现场检查记录 → 责令改正指令书 →
+# 整改复查意见书 → 强制措施决定书, where the on-site measure decision of AQSCF §65 is filed).
+INSPECTION_BUNDLE_ORDER = (
+    ("inspection_record", "现场检查记录"),
+    ("rectification_order", "责令改正指令书"),
+    ("reinspection_opinion", "整改复查意见书"),
+    ("onsite_measure_decision", "强制措施决定书"),
+)
+
+
+def inspection_bundle(user: Any, subject_id: str) -> tuple[str, list[tuple[str, Any]]]:
+    """An inspection's documents with those of the hazards it found, for the printed bundle
+    (documents.printing, issue 14 item 6): the record, the orders, the re-inspection opinions and the
+    measure decisions, live documents only, each group by date. NotFound outside the user's scope."""
+    from anjian.documents.models import IssuedDocument
+    from anjian.inspections.models import Inspection
+
+    insp = get_for_user(Inspection.objects.select_related("enterprise"), user, subject_id)
+    hazards = Hazard.objects.filter(inspection=insp)
+    ids = {i for i in hazards.values_list("order_document_id", flat=True) if i}
+    ids |= {i for i in Reinspection.objects.filter(Q(hazard__in=hazards) | Q(inspection=insp)).values_list("opinion_document_id", flat=True) if i}
+    ids |= {i for i in Measure.objects.filter(hazard__in=hazards).values_list("decision_document_id", flat=True) if i}
+    docs = IssuedDocument.objects.for_user(user).filter(
+        Q(pk__in=ids) | Q(subject_type="inspections.inspection", subject_id=str(insp.pk)), status="issued", kind__in=[k for k, _ in INSPECTION_BUNDLE_ORDER]
+    )
+    place = {k: i for i, (k, _) in enumerate(INSPECTION_BUNDLE_ORDER)}
+    labels = dict(INSPECTION_BUNDLE_ORDER)
+    ordered = sorted(docs, key=lambda d: (place[d.kind], d.issued_on, d.issued_at, d.pk))
+    return f"{insp.enterprise.name}{insp.inspected_on:%Y年%m月%d日}监督检查", [(labels[d.kind], d) for d in ordered]

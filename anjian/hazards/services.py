@@ -1189,3 +1189,15 @@ def institutional_done(*, actor: Any, measure: InstitutionalMeasure, done_on: dt
     im.save(update_fields=["done_on"])
     audit.record(actor=actor, action="institutional.done", obj=im.enterprise, after={"title": im.title, "done_on": done_on})
     return im
+
+
+def document_reissued(actor: Any, old: IssuedDocument, new: IssuedDocument) -> None:
+    """An order, a measure decision or a re-inspection opinion was re-issued from the document's page
+    before it was served (documents.document_reissue, same transaction): the hazards, measures and
+    re-inspections that held the old one now hold the new one, whose service starts their clocks."""
+    for h in Hazard.objects.select_for_update(of=("self",)).filter(order_document=old).order_by("pk"):
+        h.order_document = new
+        h.save(update_fields=["order_document"])
+        _event(h, h.status, actor, note=f"{old.title}{old.number}重新签发为{new.number}")
+    Reinspection.objects.filter(opinion_document=old).update(opinion_document=new)
+    Measure.objects.filter(decision_document=old).update(decision_document=new)

@@ -13,6 +13,10 @@ class InspectionsConfig(AppConfig):
 
         # The documents register links a document to its inspection (documents knows no app, rule 1).
         registry.register_subject("inspections.inspection", "监督检查", lambda pk: reverse("inspections:detail", args=[int(pk)]))
+        # The 现场检查记录 is found by its inspection (not held by id): a re-issue needs nothing more.
+        from anjian.documents import services as document_services
+
+        document_services.register_reissue("inspection_record")
 
         from anjian.inspections import services
         from anjian.planning import selectors as planning_selectors

@@ -14,5 +14,7 @@ class StatsConfig(AppConfig):
         from django.urls import reverse
 
         from anjian.documents import registry
+        from anjian.documents import services as document_services
 
+        document_services.register_reissue(circular.KIND_CODE)  # found by its period, not held by id
         registry.register_subject(circular.SUBJECT_TYPE, "季度小结与通报", lambda code: reverse("stats-returns") + f"?period={code}")

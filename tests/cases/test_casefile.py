@@ -461,3 +461,19 @@ def test_documents_of_the_source_inspection_are_in_the_file(cases_world, inspect
     assert {d.pk for d in docs} == {record.pk, notice.pk}
     rows = casefile.build_file(Case.objects.get(pk=c.pk), with_veto=False).rows
     assert [r["kind"] for r in rows] == ["inspection_record", "penalty_notice"]  # 现场检查记录 before 告知书 (LEGAL.md §8)
+
+
+def test_the_printed_bundle_follows_the_file_order(cases_world, ent_a, clock, monkeypatch):
+    """The case tells documents which documents belong to it and in what order (issue 14 item 6):
+    the decision before the filing approval and the notice (LEGAL.md §8), another district 404."""
+    from anjian.documents import printing
+
+    monkeypatch.setattr(printing, "pdf_available", lambda: True)  # the job is asked for; its PDF is the task's
+    c = executed_case(cases_world, ent_a, clock)
+    resp = api(cases_world.user("officer_a")).post("/api/v1/print-jobs/bundle/", {"subject_type": "cases.case", "subject_id": str(c.pk)}, format="json")
+    assert resp.status_code == 202, resp.content
+    kinds = [IssuedDocument.objects.get(pk=e["document"]).kind for e in resp.json()["entries"]]
+    assert kinds.index("penalty_decision_unit") < kinds.index("case_filing_approval") < kinds.index("penalty_notice")
+    assert "case_file_index" not in kinds  # the bundle makes its own index, with page numbers
+    other = api(cases_world.user("officer_b")).post("/api/v1/print-jobs/bundle/", {"subject_type": "cases.case", "subject_id": str(c.pk)}, format="json")
+    assert other.status_code == 404

@@ -185,8 +185,31 @@ ROUTES: dict[str, str] = {
     "documents:pdf": "object:document",
     "documents:pdf_again": "object:document",
     "documents:void": "object:document",
+    "documents:reissue": "object:document",  # re-issue (issue 14 item 4): the issuing bureau's heads only (tests/documents/test_reissue.py)
     "documents:service_erroneous": "object:document",
     "POST /api/v1/documents/{id}/void/": "object:document",
+    "POST /api/v1/documents/{id}/reissue/": "object:document",
+    # batch printing and bundles (issue 14 items 6, 7): the ids are in the body (each checked against
+    # the scope, tests/documents/test_printing.py); a job is its requester's alone.
+    "documents:print_batch": "login",
+    "documents:bundle": "login",  # the record's app resolves the id in the user's scope (404 otherwise)
+    "documents:print_job": "object-unbuilt:print_job",
+    "documents:print_job_pdf": "object-unbuilt:print_job",
+    "POST /api/v1/print-jobs/batch/": "login",
+    "POST /api/v1/print-jobs/bundle/": "login",
+    "GET /api/v1/print-jobs/{id}/": "object-unbuilt:print_job",
+    # the bureau's own templates (issue 14 item 5): its administrator, its own agency only
+    # (tests/documents/test_templates.py: another bureau's administrator gets 404, others 403)
+    "documents:templates": "login",
+    "documents:template_kind": "login",
+    "documents:template_upload": "login",
+    "documents:template_reset": "login",
+    "documents:template_activate": "object-unbuilt:agency_template",
+    "documents:template_file": "object-unbuilt:agency_template",
+    "GET /api/v1/document-templates/": "login",
+    "POST /api/v1/document-templates/": "login",
+    "POST /api/v1/document-templates/reset/": "login",
+    "POST /api/v1/document-templates/{id}/activate/": "object-unbuilt:agency_template",
     "POST /api/v1/documents/{id}/service-records/{record_pk}/erroneous/": "object:document",  # 安全生产法 §78: released, not withdrawn decisions only (tests/cases/test_publication.py)
     "cases:list": "login",
     "cases:board": "login",
@@ -512,6 +535,8 @@ ROUTES: dict[str, str] = {
 # Records not built by ``b_records`` (none today): name the reason here, e.g.
 # "x": "needs ... (tests/<app> covers the scope)", and give its routes the kind "object-unbuilt:x".
 UNBUILT_REASONS: dict[str, str] = {
+    "agency_template": "a template belongs to an agency, not to a jurisdiction's records; tests/documents/test_templates.py checks that another bureau's administrator gets 404",
+    "print_job": "a print job belongs to the user who asked for it, not to a jurisdiction; tests/documents/test_printing.py checks that anyone else gets 404",
     "api_token": "a token belongs to its user, not to a jurisdiction; tests/core/test_api_tokens.py checks that another user's token is 404 and stays unrevoked",
     "discretion_standard": "a standard is legal configuration, not a district record built by b_records; tests/cases/test_discretion.py checks that district A never sees or approves district B's",
 }

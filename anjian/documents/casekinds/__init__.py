@@ -6,3 +6,14 @@ is. Each module calls ``registry.register`` for its kinds; the case services iss
 """
 
 from anjian.documents.casekinds import casefile, complaint, decision, evidence, execution, filing, planning, publication  # noqa: F401
+
+
+def _codes(*modules: object) -> tuple[str, ...]:
+    from anjian.documents.registry import DocumentKind
+
+    return tuple(v.code for m in modules for v in vars(m).values() if isinstance(v, DocumentKind))
+
+
+# The kinds of a penalty case (the complaint kinds belong to the complaints app).
+CASE_KIND_CODES = _codes(filing, evidence, decision, execution, publication, casefile)
+COMPLAINT_KIND_CODES = _codes(complaint)
