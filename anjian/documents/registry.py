@@ -50,6 +50,10 @@ class Fact:
     item_facts: tuple[Fact, ...] = ()
     alternatives: tuple[str, ...] = ()
     article: str = ""
+    # False for a fact the kind checks but the paper need not print (the referral's date is its
+    # issue date; a preservation decision names the notice, not the case): a bureau's own
+    # template is not refused for leaving it out (documents/templates.py).
+    printed: bool = True
 
     def __post_init__(self) -> None:
         if self.type not in FACT_TYPES:

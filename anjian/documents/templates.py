@@ -104,7 +104,7 @@ def missing_placeholders(kind: DocumentKind, found: set[str]) -> list[tuple[str,
     """(placeholder, label) of each required fact and core name the template does not read."""
     out = [(key, label) for key, label in REQUIRED_COMMON if not _present(found, key)]
     for fact in kind.facts:
-        if not _present(found, fact.key) and not any(_present(found, alt) for alt in fact.alternatives):
+        if fact.printed and not _present(found, fact.key) and not any(_present(found, alt) for alt in fact.alternatives):
             out.append((fact.key, fact.label))
     return out
 

@@ -139,3 +139,13 @@ def test_templates_api(world: Any, client: Any, django_assert_max_num_queries: A
     client.force_login(world.user("officer_a"))
     assert client.get(url).status_code == 403
     assert client.post(url, {"kind": KIND, "file": SimpleUploadedFile("a.docx", _docx())}).status_code == 403
+
+
+@pytest.mark.parametrize("kind", [k.code for k in registry.kinds()])
+def test_every_project_template_passes_the_upload_check(kind: str) -> None:
+    """A bureau that uploads the project's own template unchanged is never refused: every required
+    fact a kind prints is read by its template (a checked-only fact is ``printed=False``)."""
+    from anjian.documents import templates
+
+    k = registry.get(kind)
+    assert templates.missing_placeholders(k, templates.placeholders(k.template_path.read_bytes())) == []

@@ -50,7 +50,7 @@ CASE_FILE_COVER = register(
             CASE_TITLE,
             CASE_PARTY_NAME,
             Fact("result", "处理结果"),
-            Fact("officer_names", "承办人"),
+            Fact("officer_names", "承办人", alternatives=("officers",)),
             Fact("retention", "保管期限"),
         ),
     )

@@ -157,7 +157,7 @@ CASE_REFERRAL = register(
             Fact("facts", "涉嫌犯罪的事实", article=XZCF_27),
             Fact("reason", "移送的理由和依据", article=XZCF_27),
             Fact("materials", "移送的材料（逐项列明）", type="list", min_items=0, item_facts=(Fact("text", "材料名称"),)),
-            Fact("referred_on", "移送日期", type="date"),
+            Fact("referred_on", "移送日期", type="date", printed=False),  # printed as the issue date
         ),
         checks=(_not_after_issue("referred_on", "移送日期"),),
     )

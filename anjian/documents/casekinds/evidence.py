@@ -7,6 +7,7 @@ Issued by ``anjian.cases.evidence`` with the case's facts.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -175,7 +176,7 @@ PRESERVATION_DECISION = register(
         served=True,
         basis=XZCF_56,
         facts=(
-            CASE_TITLE,
+            dataclasses.replace(CASE_TITLE, printed=False),
             CASE_PARTY_NAME,
             Fact("preserved_on", "登记保存日期", type="date"),
             Fact("notice_number", "先行登记保存证据通知书文号"),
