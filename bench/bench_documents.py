@@ -26,8 +26,9 @@ Results of 6 December 2026 on the shared 2-CPU machine (other workers' test suit
                 bundle is the last step only: 5–10 s.
     register    1,000,000 documents of one district (written in 95 s); first page p50 33.9 ms,
                 p95 40.9 ms, 8 queries; page 500 (capped to the last of 200) 52.4 ms; kind + year
-                68.1 ms; API first page 27.7 ms; "number or party contains" 647 ms (a substring
-                search over a million rows: needs a trigram index, not built). The count is capped
+                68.1 ms; API first page 27.7 ms; "number or party contains" 647 ms without an index, 65.5 ms
+                (p95 107 ms, with CI running beside it) with the trigram indexes of migration
+                documents/0010 (pg_trgm on UPPER(number) and UPPER(party_name)). The count is capped
                 at 10,000 (uncapped, the count alone took about 0.3 s and the first page's p50 was 276 ms).
 """
 
