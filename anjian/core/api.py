@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, parsers, serializers, status
@@ -101,6 +102,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(err.as_dict(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"code": "too_large", "message": "提交的数据过大。", "fields": {}}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation):  # e.g. TooManyFieldsSent: a malformed request, never a 500
+        return Response({"code": "invalid", "message": "提交的数据有误：字段过多或者格式不正确。", "fields": {}}, status=status.HTTP_400_BAD_REQUEST)
     # Imported here, not at the top: rest_framework.views reads DEFAULT_PARSER_CLASSES (this module's
     # JSONParser) when it is first imported, so importing it at the top is a circular import.
     from rest_framework.views import exception_handler as drf_exception_handler

@@ -41,3 +41,14 @@ def test_a_list_of_kinds_still_reaches_the_multiple_choice_field(legal: Any) -> 
     body = {"violation": "0", "act_date": "2026-01-01", "decision_date": "2026-02-01", "kinds": ["fine", "warning"]}
     r = legal.post("/api/v1/law/penalties/check/", json.dumps(body), content_type="application/json")
     assert r.status_code < 500
+
+
+def test_a_multipart_body_with_too_many_fields_is_a_400_not_a_500(legal: Any) -> None:
+    """Found by schemathesis on /api/v1/print-jobs/batch/: Django's TooManyFieldsSent escaped the
+    API's error handler as a 500. Any route: a malformed request is the client's error."""
+    from django.test.client import encode_multipart
+
+    body = encode_multipart("BoUnDaRy", {"documents": ["0"] * 1500})
+    r = legal.post("/api/v1/print-jobs/batch/", body, content_type="multipart/form-data; boundary=BoUnDaRy")
+    assert r.status_code == 400, (r.status_code, r.content[:300])
+    assert r.json()["code"] == "invalid" and set(r.json()) >= {"code", "message", "fields"}
