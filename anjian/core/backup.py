@@ -463,6 +463,14 @@ def _pg_admin(sd: dict[str, Any], *statements: str) -> None:
             conn.execute(sql)  # type: ignore[arg-type]
 
 
+def _pg_extensions_in(sd: dict[str, Any], schema: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(**_pg_conninfo(sd), autocommit=True) as conn:
+        rows = conn.execute("SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = %s AND e.extrelocatable", [schema]).fetchall()
+    return [r[0] for r in rows]
+
+
 def _pg_restore(src: Path, manifest: dict[str, Any], sd: dict[str, Any], *, force: bool, work: Path, log: Callable[[str], None]) -> tuple[int, int]:
     try:
         n_tables, _ = _pg_counts(sd)
@@ -477,6 +485,10 @@ def _pg_restore(src: Path, manifest: dict[str, Any], sd: dict[str, Any], *, forc
         kept = f"before_restore_{timezone.localtime():%Y%m%d%H%M%S}"
         log(f"按 --force 将目标数据库{sd.get('NAME')}的现有数据移至模式{kept}……")
         _pg_admin(sd, f'ALTER SCHEMA public RENAME TO "{kept}"', "CREATE SCHEMA public")
+        # Extensions (pg_trgm, for the documents register's indexes) moved with the schema: bring them
+        # to the new public schema, where the dump's indexes look for their operator classes (the
+        # kept tables' indexes follow them by OID). A failed restore moves them back.
+        _pg_admin(sd, *(f'ALTER EXTENSION "{x}" SET SCHEMA public' for x in _pg_extensions_in(sd, kept)))
     args, env = _pg_cli(sd)
     log("正在恢复数据库（pg_restore）……")
     done = subprocess.run(
@@ -492,6 +504,8 @@ def _pg_restore(src: Path, manifest: dict[str, Any], sd: dict[str, Any], *, forc
         result = _verify_restored(manifest, database_url(sd), lambda: _pg_counts(sd)[1], work, log)
     except BaseException:
         # Discard the restore: the target is as it was (empty, or its data back from the side).
+        if kept:
+            _pg_admin(sd, *(f'ALTER EXTENSION "{x}" SET SCHEMA "{kept}"' for x in _pg_extensions_in(sd, "public")))
         _pg_admin(sd, "DROP SCHEMA IF EXISTS public CASCADE", *([f'ALTER SCHEMA "{kept}" RENAME TO public'] if kept else ["CREATE SCHEMA public"]))
         raise
     if kept:
