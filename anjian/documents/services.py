@@ -137,7 +137,7 @@ def document_issue(
             subject_type=str(subject_type),
             subject_id=str(subject_id),
             enterprise_id=enterprise_id,
-            party_name=str(facts.lookup(stored, "party.name") or "")[:200],
+            party_name=_party_name(stored),
             verify_code=code,
             source=act,
             reissue_reason=reissue_reason,
@@ -397,6 +397,13 @@ REISSUE_ROLES: tuple[str, ...] = VOID_ROLES
 ReissueHook = Callable[[Any, IssuedDocument, IssuedDocument], None]
 _REISSUE: dict[str, ReissueHook | None] = {}
 _REISSUE_REFUSED: dict[str, str] = {}
+
+
+def _party_name(context: Mapping[str, Any]) -> str:
+    """The party's name for the register; "" for a kind that names no party (a circular, a plan,
+    a complaint's reply, whose addressee is guarded)."""
+    party = facts.lookup(context, "party.name")
+    return "" if facts.is_blank(party) else str(party)[:200]
 
 
 def register_reissue(kind_code: str, hook: ReissueHook | None = None) -> None:

@@ -168,6 +168,7 @@ def test_decline_and_referral(cw: Any) -> None:
     other.refresh_from_db()
     assert other.status == "referred" and other.referral_document is not None and other.referral_document.kind == "complaint_referral"
     assert other.referral_document.number.startswith("芝应急诉转")
+    assert other.referral_document.party_name == ""  # a kind that names no party (not a sentinel's repr)
     with pytest.raises(DomainError):
         services.submission_accept(actor=cw.user("office_a"), submission=other, accepted_on=START.date())
 
