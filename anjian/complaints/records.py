@@ -38,6 +38,7 @@ from anjian.complaints.choices import ComplaintGround, Kind
 from anjian.complaints.models import Submission
 from anjian.core.models import AuditEvent
 from anjian.documents.choices import ServiceMethod
+from anjian.documents.rendering import cn_date
 from anjian.inspections.models import Inspection
 from anjian.law.money import amount_cn
 from anjian.law.procedure import PenaltyKind
@@ -80,7 +81,7 @@ class GroundRecords:
 
 
 def _cn(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+    return cn_date(day) if day else "—"
 
 
 def _clause(text: str, limit: int = 200) -> str:

@@ -182,7 +182,7 @@ def handling(sub: Submission) -> dict[str, Any]:
         {"id": h.pk, "description": h.description, "severity": h.get_severity_display(), "status": h.get_status_display(), "deadline": h.deadline, "source": h.get_source_display()}
         for h in hazard_rows
     ]
-    for t in sub.transfers.all():
+    for t in sub.transfers.select_related("to_department").prefetch_related("cases"):
         cases = [{"id": c.pk, "title": c.title, "status": c.get_status_display()} for c in t.cases.all()]
         out["transfers"].append({"id": t.pk, "status": t.get_status_display(), "to": t.to_department.name, "cases": cases})
     reward = Reward.objects.filter(submission=sub).first()

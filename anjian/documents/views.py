@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from anjian.core.scoping import scope_for
 from anjian.core.ui import call_service
 from anjian.documents import pdf, selectors, verification
 from anjian.documents.choices import PdfStatus
+from anjian.documents.models import IssuedDocument
 from anjian.documents.rendering import DOCX_MIME, pdf_available, sha256_hex
 
 
@@ -121,21 +123,30 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.document_get(request.user, pk))
 
 
+def _reason_action(request: HttpRequest, pk: int, key: str, act: Callable[[IssuedDocument, str], IssuedDocument], done_message: Callable[[IssuedDocument, IssuedDocument], str]) -> HttpResponse:
+    """A POST with a reason on the document page (void, re-issue): the service decides; a refusal
+    or a form error shows the page again with that form's message."""
+    doc = selectors.document_get(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: act(doc, form.cleaned_data["reason"]))
+        if done is not None:
+            messages.success(request, done_message(doc, done))
+            return redirect("documents:detail", pk=done.pk)
+    else:
+        error, status = None, 400
+    return _detail(request, doc, forms_={key: form}, errors={key: error}, status=status)
+
+
 @login_required
 @require_POST
 def document_void_view(request: HttpRequest, pk: int) -> HttpResponse:
     from anjian.documents import services
 
-    doc = selectors.document_get(request.user, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        done, error, status = call_service(form, lambda: services.document_void(actor=request.user, document=doc, reason=form.cleaned_data["reason"]))
-        if done is not None:
-            messages.success(request, f"{doc.number}已作废，文号不再使用。")
-            return redirect("documents:detail", pk=doc.pk)
-    else:
-        error, status = None, 400
-    return _detail(request, doc, forms_={"void": form}, errors={"void": error}, status=status)
+    return _reason_action(
+        request, pk, "void", lambda doc, reason: services.document_void(actor=request.user, document=doc, reason=reason),
+        lambda doc, _done: f"{doc.number}已作废，文号不再使用。",
+    )  # fmt: skip
 
 
 @login_required
@@ -143,16 +154,10 @@ def document_void_view(request: HttpRequest, pk: int) -> HttpResponse:
 def document_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
     from anjian.documents import services
 
-    doc = selectors.document_get(request.user, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        done, error, status = call_service(form, lambda: services.document_reissue(actor=request.user, document=doc, reason=form.cleaned_data["reason"]))
-        if done is not None:
-            messages.success(request, f"已重新签发{done.number}，替代{doc.number}；原文书保留，显示为已被替代。")
-            return redirect("documents:detail", pk=done.pk)
-    else:
-        error, status = None, 400
-    return _detail(request, doc, forms_={"reissue": form}, errors={"reissue": error}, status=status)
+    return _reason_action(
+        request, pk, "reissue", lambda doc, reason: services.document_reissue(actor=request.user, document=doc, reason=reason),
+        lambda doc, new: f"已重新签发{new.number}，替代{doc.number}；原文书保留，显示为已被替代。",
+    )  # fmt: skip
 
 
 @login_required
