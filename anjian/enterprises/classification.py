@@ -83,12 +83,15 @@ def assign_masks() -> int:
     free = (1 << b for b in range(MAX_BITS) if (1 << b) not in taken)
     n = 0
     for model in (Sector, Feature):
+        given = []
         for obj in model.objects.select_for_update().filter(mask=None).order_by("code"):
             mask = next(free, None)
             if mask is None:
                 raise TaxonomyFull(
                     f"监管行业与行业领域特征合计超过{MAX_BITS}项，分类位已用完（Enterprise.class_bits 须改为更宽的类型）。"
                 )
-            model.objects.filter(pk=obj.pk).update(mask=mask)
-            n += 1
+            obj.mask = mask
+            given.append(obj)
+        model.objects.bulk_update(given, ["mask"], batch_size=500)
+        n += len(given)
     return n
