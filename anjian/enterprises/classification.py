@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -83,7 +84,7 @@ def assign_masks() -> int:
     free = (1 << b for b in range(MAX_BITS) if (1 << b) not in taken)
     n = 0
     for model in (Sector, Feature):
-        given = []
+        given: list[Any] = []
         for obj in model.objects.select_for_update().filter(mask=None).order_by("code"):
             mask = next(free, None)
             if mask is None:

@@ -34,7 +34,8 @@ def _upsert(model: type[models.Model], rows: Iterable[tuple[str, Mapping[str, An
     if not rows:
         return 0
     fields = list(rows[0][1])
-    existing = {r[0]: r[1:] for r in model.objects.values_list("code", *fields)}  # type: ignore[misc]
+    manager: Any = model._default_manager
+    existing = {r[0]: r[1:] for r in manager.values_list("code", *fields)}
     new, changed = [], []
     for code, values in rows:
         have = existing.get(code)
@@ -42,9 +43,9 @@ def _upsert(model: type[models.Model], rows: Iterable[tuple[str, Mapping[str, An
             new.append(model(code=code, **values))
         elif tuple(values[f] for f in fields) != tuple(have):
             changed.append(model(code=code, **values))
-    model.objects.bulk_create(new, batch_size=500)
+    manager.bulk_create(new, batch_size=500)
     if changed:
-        model.objects.bulk_update(changed, fields, batch_size=500)
+        manager.bulk_update(changed, fields, batch_size=500)
     return len(rows)
 
 
