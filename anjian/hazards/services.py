@@ -549,9 +549,11 @@ def service_corrected(actor: Any, document: IssuedDocument, record: Any) -> None
             )
     for h in hs:
         before = {"served_on": h.served_on, "deadline": h.deadline}
-        note = f"{document.title}{document.number}的送达登记有误，整改期限待重新登记送达后起算"
-        if document.kind == "rectification_order":
-            _event(h, HazardStatus.OPEN, actor, note=note)
+        # The hazard's timeline shows the change: the withdrawn service date and deadline, then (when
+        # the correct service is recorded) the new deadline from that date.
+        was = f"（原登记送达日期{cn_date(h.served_on)}" + (f"，原整改期限至{cn_date(h.deadline)}" if h.deadline else "") + "）"
+        note = f"{document.title}{document.number}的送达登记有误{was}，整改期限待重新登记送达后起算"
+        _event(h, HazardStatus.OPEN if document.kind == "rectification_order" else h.status, actor, note=note)
         h.served_on = None
         h.deadline = None
         h.deadline_provisional = False

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from anjian.core.models import AuditEvent
+from anjian.documents.rendering import cn_date
 from tests.inspections.conftest import calendar, checklist, inspection, officers  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,7 @@ def test_erroneous_service_takes_back_the_deadline(world: Any, client: Any, serv
     from anjian.hazards import services
 
     h = served
+    old_served, old_deadline = h.served_on, h.deadline
     record = h.order_document.service_records.get()
     client.force_login(world.user("officer_a"))
     page = client.get(f"/documents/{h.order_document_id}/").content.decode()
@@ -80,6 +82,9 @@ def test_erroneous_service_takes_back_the_deadline(world: Any, client: Any, serv
     h.refresh_from_db()
     assert (h.status, h.served_on, h.deadline, h.deadline_from_service) == ("open", None, None, False)
     assert AuditEvent.objects.filter(action="hazard.service_corrected").count() == 1
+    # The hazard's own page shows what was withdrawn: the old service date and deadline.
+    hazard_page = client.get(f"/hazards/{h.pk}/").content.decode()
+    assert f"原登记送达日期{cn_date(old_served)}，原整改期限至{cn_date(old_deadline)}" in hazard_page
     # A correct service starts the clock again.
     day = timezone.localdate() - dt.timedelta(days=2)
     services.rectification_order_served(actor=world.user("officer_a"), document=h.order_document, method="direct", event_date=day, recipient="张三")
