@@ -105,7 +105,7 @@
       return;
     }
     var form = target.closest("form");
-    var all = form && form.querySelector('[data-select-all="' + target.name + '"]');
+    var all = form && target.name && window.CSS ? form.querySelector('[data-select-all="' + window.CSS.escape(target.name) + '"]') : null;
     if (all) syncPicks(all);
   });
   // Back to the page from the job: the browser restores the boxes, the count follows.
