@@ -58,9 +58,11 @@ class CaseOfficerSerializer(serializers.ModelSerializer[CaseOfficer]):
 
 
 class CaseDeadlineSerializer(serializers.ModelSerializer[CaseDeadline]):
+    replaced_due = serializers.DateField(source="replaces.due", read_only=True, allow_null=True, help_text="本期限替代的原届满日（原送达登记有误而撤回的期限）；无则为空")
+
     class Meta:
         model = CaseDeadline
-        fields = ["code", "name", "trigger_date", "due", "article", "calendar_version", "provisional", "unverified", "protects_party", "warning", "met_on"]
+        fields = ["code", "name", "trigger_date", "due", "article", "calendar_version", "provisional", "unverified", "protects_party", "warning", "met_on", "replaced_due"]
         read_only_fields = fields
 
 

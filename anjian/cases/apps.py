@@ -21,10 +21,14 @@ class CasesConfig(AppConfig):
 
         registry.register_bundle("cases.case", casefile.bundle)
 
-        from anjian.cases import paperwork
+        # A case document's proof of service marked erroneous in the documents register: the case
+        # withdraws the deadlines computed from it, or refuses once something rests on its date
+        # (行政处罚法 §61; cases/service_correction.py).
+        from anjian.cases import paperwork, service_correction
         from anjian.documents import services as document_services
 
-        document_services.register_service_correction(paperwork.service_corrected)
+        document_services.register_service_correction(service_correction.service_corrected)
+        document_services.register_service_correction_rule(paperwork.SUBJECT_TYPE, roles=service_correction.ROLES, check=service_correction.refusal)
 
         # A penalty case's documents are not re-issued from the document's page: the case holds them
         # step by step, its periods run from their service, and re-issuing a decision is a legal act

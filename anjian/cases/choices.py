@@ -44,12 +44,14 @@ CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.DRAFT: frozenset({CaseStatus.FILED, CaseStatus.WITHDRAWN, CaseStatus.DECIDED}),
     CaseStatus.FILED: frozenset({CaseStatus.NOTICE_ISSUED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED, CaseStatus.WITHDRAWN}),
     CaseStatus.NOTICE_ISSUED: frozenset({CaseStatus.NOTICE_SERVED}),  # notice_served
-    CaseStatus.NOTICE_SERVED: frozenset({CaseStatus.HEARING, CaseStatus.DECIDED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED}),
+    # NOTICE_SERVED → NOTICE_ISSUED and SERVED → DECIDED: the proof of service marked erroneous
+    # before anything rested on its date (service_correction.service_corrected, 行政处罚法 §61).
+    CaseStatus.NOTICE_SERVED: frozenset({CaseStatus.HEARING, CaseStatus.DECIDED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED, CaseStatus.NOTICE_ISSUED}),
     CaseStatus.HEARING: frozenset({CaseStatus.DECIDED, CaseStatus.NO_PENALTY, CaseStatus.REFERRED}),
     CaseStatus.DECIDED: frozenset({CaseStatus.SERVED}),  # decision_served
     # payment_record / execution.instalment_pay; execution.enforcement_apply (行政强制法 §53–§55);
     # execution.remedy_outcome when a reconsideration or lawsuit revokes or voids the decision.
-    CaseStatus.SERVED: frozenset({CaseStatus.EXECUTED, CaseStatus.ENFORCEMENT, CaseStatus.REVOKED}),
+    CaseStatus.SERVED: frozenset({CaseStatus.EXECUTED, CaseStatus.ENFORCEMENT, CaseStatus.REVOKED, CaseStatus.DECIDED}),
     CaseStatus.EXECUTED: frozenset({CaseStatus.CLOSED, CaseStatus.REVOKED}),  # case_close
     CaseStatus.ENFORCEMENT: frozenset({CaseStatus.EXECUTED, CaseStatus.CLOSED, CaseStatus.REVOKED}),
     CaseStatus.REVOKED: frozenset({CaseStatus.CLOSED}),

@@ -586,7 +586,8 @@ def reminder_served(*, actor: Any, case: Case, method: str, event_date: dt.date,
     ex.save(update_fields=["reminder_served_on"])
     wait = core._store_deadline(c, core._evaluate(c, "enforcement_reminder_wait", record.served_on))
     core._step(c, actor=actor, action="case.reminder_served", on=record.served_on, deadline=wait,
-               summary=f"催告书于{record.served_on:%Y年%-m月%-d日}送达；当事人履行期限至{wait.due:%Y年%-m月%-d日}（{wait.article}），届满仍未履行的，可以申请人民法院强制执行。",
+               summary=f"催告书于{record.served_on:%Y年%-m月%-d日}送达；当事人履行期限至{wait.due:%Y年%-m月%-d日}（{wait.article}），届满仍未履行的，可以申请人民法院强制执行。"
+               + (f"原按有误的送达登记计算的期限至{wait.replaces.due:%Y年%-m月%-d日}，已撤回。" if wait.replaces is not None else ""),
                article=wait.article, audit_after={"served_on": record.served_on})  # fmt: skip
     return wait
 

@@ -233,6 +233,15 @@ class CaseDeadline(models.Model):
     active = models.BooleanField("有效", default=True, help_text="被新的送达或批准替代后保留为历史")
     met_on = models.DateField("办结日期", null=True, blank=True)
     computed_at = models.DateTimeField("计算时间", auto_now_add=True)
+    # Withdrawn (never deleted) when the proof of service it ran from is marked erroneous (行政处罚法
+    # §61: the period runs from the date of service, so a wrong date cannot keep running); the row
+    # computed on the correct service then names it (``replaces``) and the case shows old → new.
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_reason = models.CharField("撤回原因", max_length=300, blank=True)
+    replaces = models.OneToOneField(
+        "self", verbose_name="替代的期限", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by",
+        help_text="因送达登记有误撤回、由本期限按重新登记的送达日期替代的原期限",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["case", "due", "id"]

@@ -16,7 +16,6 @@ from typing import Any, Literal
 
 from anjian.cases.choices import PartyType
 from anjian.cases.models import Case, CaseOfficer, CaseStep
-from anjian.core.errors import DomainError
 from anjian.documents import services as documents
 from anjian.documents.models import IssuedDocument
 
@@ -38,19 +37,6 @@ def issue(
         actor=actor, kind_code=kind, agency_id=agency.pk, agency_name=agency.name, doc_abbr=agency.doc_abbr, jurisdiction=case.jurisdiction,
         subject_type=SUBJECT_TYPE, subject_id=case.pk, enterprise_id=case.enterprise_id, context=context, issued_on=issued_on, source=source,
     )  # fmt: skip
-
-
-def service_corrected(actor: Any, document: IssuedDocument, record: Any) -> None:
-    """A case document's proof of service may not be marked erroneous from the documents register:
-    its date started the case's statutory periods (the defence window, the time to pay, the time to
-    seek review), which the case's timeline records as met or running. Refused with the rule named,
-    rather than leaving those periods counted from a date the register no longer holds."""
-    if document.subject_type == SUBJECT_TYPE:
-        raise DomainError(
-            f"《{document.title}》是行政处罚案件的文书，其送达日期是案件法定期限（陈述申辩、缴纳罚款、申请复议或提起诉讼）的起算日"
-            "（《中华人民共和国行政处罚法》第四十五条、第六十一条、第六十七条），不能在文书登记簿中标为登记有误；本系统尚不支持更正案件文书的送达登记，请与法制审核人员联系。",
-            code="case_service_correction",
-        )
 
 
 def act_source(case: Case, kind: str, act: object = None) -> str:

@@ -54,7 +54,7 @@ def case_get(*, user: Any, pk: Any, related: Sequence[str] = CASE_RELATED, detai
         qs = qs.prefetch_related(
             "violations",
             Prefetch("officer_rows", queryset=CaseOfficer.objects.filter(active=True).select_related("staff")),
-            Prefetch("deadlines", queryset=CaseDeadline.objects.filter(active=True).order_by("due")),
+            Prefetch("deadlines", queryset=CaseDeadline.objects.filter(active=True).select_related("replaces").order_by("due")),
             Prefetch("steps", queryset=CaseStep.objects.order_by("on", "at", "id")),
             "notices",
         )

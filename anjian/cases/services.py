@@ -237,14 +237,28 @@ def _evaluate(case: Case, code: str, trigger: dt.date, *, step_date: dt.date | N
 
 
 def _store_deadline(case: Case, result: law_deadlines.DeadlineResult, *, met_on: dt.date | None = None) -> CaseDeadline:
-    """Store a computed deadline as a fact; a previous active row of the same rule becomes history."""
+    """Store a computed deadline as a fact; a previous active row of the same rule becomes history.
+
+    A row of the same rule withdrawn because the service it ran from was marked erroneous
+    (``cases.service_correction``) and not replaced yet is named as the one this row replaces: the
+    case page and the timeline show the old due date next to the new one (行政处罚法 §61)."""
     CaseDeadline.objects.filter(case=case, code=result.code, active=True).update(active=False)
+    withdrawn = CaseDeadline.objects.filter(case=case, code=result.code, withdrawn_at__isnull=False, replaced_by__isnull=True).order_by("-withdrawn_at", "-id").first()
     return CaseDeadline.objects.create(
         case=case, code=result.code, name=result.name, trigger_event=result.trigger_event, trigger_date=result.trigger,
         due=result.date, article=result.basis[:300], rule_version=result.rule_version[:200], calendar_version=result.calendar_version[:100],
         provisional=result.provisional, unverified=result.unverified, protects_party=result.protects_party, warning=result.warning or "",
-        met_on=met_on,
+        met_on=met_on, replaces=withdrawn,
     )  # fmt: skip
+
+
+def _due_text(row: CaseDeadline) -> str:
+    """"…期限至<due>" for a timeline line, with the withdrawn due date it replaces when there is one."""
+    text = f"{row.name}至{row.due:%Y年%-m月%-d日}"
+    old = row.replaces
+    if old is not None:
+        text += f"（原按有误的送达登记计算至{old.due:%Y年%-m月%-d日}，已撤回，现按重新登记的送达日期起算）"
+    return text
 
 
 def _active_deadline(case: Case, code: str) -> CaseDeadline | None:
@@ -934,10 +948,10 @@ def notice_served(*, actor: Any, case: Case, method: str, event_date: dt.date, r
 
         documents.service_record(actor=actor, document=n.document, method=method, event_date=event_date, recipient=n.recipient, witness=n.witness, consent_ref=n.consent_ref)
     defence = _store_deadline(c, _evaluate(c, "defence_statement", served_on))
-    lines = [f"陈述申辩期限至{defence.due:%Y年%-m月%-d日}（{defence.article}）"]
+    lines = [f"{_due_text(defence)}（{defence.article}）"]
     if n.hearing_offered:
         hearing = _store_deadline(c, _evaluate(c, "hearing_request", served_on))
-        lines.append(f"申请听证期限至{hearing.due:%Y年%-m月%-d日}（{hearing.article}）")
+        lines.append(f"{_due_text(hearing)}（{hearing.article}）")
     flags = [r for r in CaseDeadline.objects.filter(case=c, active=True, code__in=["defence_statement", "hearing_request"]) if r.provisional or r.unverified]
     if flags:
         lines.append("注意：" + "；".join(r.warning or f"{r.name}为临时计算" for r in flags))
@@ -1346,7 +1360,7 @@ def decision_served(*, actor: Any, case: Case, method: str, event_date: dt.date,
         codes.insert(0, "payment")
     for code in codes:
         row = _store_deadline(c, _evaluate(c, code, served_on))
-        lines.append(f"{row.name}至{row.due:%Y年%-m月%-d日}")
+        lines.append(_due_text(row))
     _step(c, actor=actor, action="case.decision_served", on=served_on, to=CaseStatus.SERVED, deadline=service, met=met if service else None,
           summary=f"决定书于{served_on:%Y年%-m月%-d日}送达。" + "；".join(lines) + "。", article=basis)  # fmt: skip
     return c

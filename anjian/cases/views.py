@@ -29,6 +29,7 @@ from anjian.cases import forms as f
 from anjian.cases import selectors, services
 from anjian.cases.choices import CASE_TRANSITIONS, NEXT_STEP, OPEN_STATUSES, PROPOSAL_STATUSES, CaseSource, CaseStatus
 from anjian.cases.models import Accident, Case, CaseDeadline, CaseOfficer, Hearing, Notice, Payment, Waiver
+from anjian.cases.service_correction import pending_withdrawn
 from anjian.core import idempotency
 from anjian.core.errors import DomainError, NotFound, ValidationFailed
 from anjian.core.scoping import Scope, get_for_user, scope_for
@@ -509,6 +510,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "steps": steps,
         "deadlines": deadlines,
+        # Deadlines withdrawn with an erroneous proof of service, awaiting the correct one (行政处罚法 §61).
+        "withdrawn": pending_withdrawn(c),
         "officers": list(c.officer_rows.all()),
         "violations": violations,
         "notices": list(c.notices.all()),

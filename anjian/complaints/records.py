@@ -37,7 +37,7 @@ from anjian.cases.models import Case, CaseDeadline, Notice
 from anjian.complaints.choices import ComplaintGround, Kind
 from anjian.complaints.models import Submission
 from anjian.core.models import AuditEvent
-from anjian.documents.choices import ServiceMethod
+from anjian.documents.choices import ServiceMethod, ServiceStatus
 from anjian.documents.rendering import cn_date
 from anjian.inspections.models import Inspection
 from anjian.law.money import amount_cn
@@ -175,13 +175,24 @@ def _officer_certificates(officers: Sequence[Staff], day: dt.date) -> Section:
 
 
 # --- the defence -------------------------------------------------------------------------------------
-def _deadline_fact(d: CaseDeadline, today: dt.date, *, waived: bool = False) -> Fact:
+def _replacements(deadlines: Iterable[CaseDeadline]) -> dict[int, CaseDeadline]:
+    """The row that replaced each withdrawn deadline, by the withdrawn row's id (from the rows read)."""
+    return {d.replaces_id: d for d in deadlines if d.replaces_id is not None}
+
+
+def _deadline_fact(d: CaseDeadline, today: dt.date, *, waived: bool = False, replacements: dict[int, CaseDeadline] | None = None) -> Fact:
     """A deadline of the bureau is met by acting on or before it; a window that protects the
     party (陈述申辩、听证申请) is respected by not deciding before it has run out, unless the party
     waived it in writing (``met_on`` is then the decision's date)."""
     base = f"{d.name}：自{_cn(d.trigger_date)}起算，{_cn(d.due)}届满（{d.article}）"
     if d.provisional:
         base += "，按暂定日历计算"
+    if d.withdrawn_at is not None:
+        # Withdrawn with the erroneous proof of service it ran from (cases/service_correction.py):
+        # neither met nor missed; the row computed on the correct service, if any, is its own fact.
+        new = (replacements or {}).get(d.pk)
+        then = f"，由自{_cn(new.trigger_date)}起算、{_cn(new.due)}届满的期限替代" if new is not None else "，待重新登记送达后重新起算"
+        return Fact(f"{base}；因送达登记有误，于{_cn(timezone.localdate(d.withdrawn_at))}撤回（{d.withdrawn_reason}）{then}。")
     if d.protects_party:
         if d.met_on is None:
             return Fact(f"{base}；{'已届满' if d.due < today else '尚未届满'}，尚未作出决定。")
@@ -212,18 +223,23 @@ def _defence(case: Case, today: dt.date) -> Section:
     section = Section("告知、陈述申辩和处罚数额", case.title, reverse("cases:detail", args=[case.pk]))
     if case.procedure == Procedure.SUMMARY:
         section.add(f"简易程序（当场处罚）。当场陈述申辩记录：{case.onsite_statement or '无'}。")
-    notices = list(case.notices.select_related("document").prefetch_related("statements", "waivers", "hearings").order_by("issued_on", "id"))
+    notices = list(case.notices.select_related("document").prefetch_related("statements", "waivers", "hearings", "document__service_records").order_by("issued_on", "id"))
     if not notices and case.procedure != Procedure.SUMMARY:
         section.add(
             "案件没有行政处罚告知记录。" + ("" if case.decided_on is None else f"处罚决定已于{_cn(case.decided_on)}作出。"), marked=case.decided_on is not None, article=XZCF_44
         )
     windows = [d for d in case.deadlines.all() if d.code in DEFENCE_CODES]
+    replacements = _replacements(windows)
     last_served: Notice | None = None
     for n in notices:
         doc = f"（{n.document.number}）" if n.document is not None else ""
         section.add(
             f"{_cn(n.issued_on)}制作行政处罚告知书{doc}：拟罚款合计{_money(n.fine_total)}{_proposal_text(n.proposal)}；{'告知了听证权利' if n.hearing_offered else '未告知听证权利'}。"
         )
+        erroneous = [r for r in n.document.service_records.all() if r.status == ServiceStatus.ERRONEOUS] if n.document is not None else []
+        for r in sorted(erroneous, key=lambda r: (r.recorded_at, r.pk)):
+            marked_on = f"于{_cn(timezone.localdate(r.marked_at))}" if r.marked_at else ""
+            section.add(f"告知书曾登记于{_cn(r.served_on)}送达，该登记{marked_on}标为有误（{r.error_reason}），据其计算的期限已撤回。")
         if n.served_on:
             method = str(ServiceMethod(n.service_method).label) if n.service_method in ServiceMethod.values else (n.service_method or "—")
             section.add(f"告知书于{_cn(n.served_on)}送达（{method}{('；' + n.service_basis) if n.service_basis else ''}）。")
@@ -242,7 +258,7 @@ def _defence(case: Case, today: dt.date) -> Section:
             section.add(f"{_cn(h.requested_on)}申请听证" + (f"，{_cn(h.held_on)}举行" if h.held_on else "，尚未举行") + "。")
     waived = any(n.waivers.all() for n in notices)
     for d in sorted(windows, key=lambda d: (d.trigger_date, d.pk)):
-        section.facts.append(_deadline_fact(d, today, waived=waived))
+        section.facts.append(_deadline_fact(d, today, waived=waived, replacements=replacements))
     trail: list[tuple[dt.date, str, Decimal]] = [(n.issued_on, "告知", n.fine_total) for n in notices]
     trail += [(r.reviewed_on, "法制审核", r.fine_total) for r in case.legal_reviews.all()]
     trail += [(c.held_on, "集体讨论", c.fine_total) for c in case.discussions.all()]
@@ -268,10 +284,14 @@ def _procedure(case: Case, today: dt.date) -> Section:
     section = Section("案件法定期限和案卷评查", case.title, reverse("cases:detail", args=[case.pk]))
     deadlines = sorted(case.deadlines.all(), key=lambda d: (d.trigger_date, d.due, d.pk))
     active = [d for d in deadlines if d.active]
+    withdrawn = [d for d in deadlines if d.withdrawn_at is not None]
     waived = case.waivers.exists()
     for d in active:
         section.facts.append(_deadline_fact(d, today, waived=waived))
-    replaced = len(deadlines) - len(active)
+    replacements = _replacements(deadlines)
+    for d in withdrawn:
+        section.facts.append(_deadline_fact(d, today, waived=waived, replacements=replacements))
+    replaced = len(deadlines) - len(active) - len(withdrawn)
     if replaced:
         section.add(f"另有{replaced}个期限因重新送达或者批准被替代，保留为历史。")
     if not active:

@@ -229,12 +229,23 @@ class PrintJob(models.Model):
     file = models.FileField("PDF文件", upload_to="documents/bundles/%Y/", max_length=255, blank=True)
     sha256 = models.CharField("SHA-256校验值", max_length=64, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # SHA-256 of what was asked (kind, record, documents in order): one queued or running job per
+    # user and selection, held by the database (printjob_one_active) so that two simultaneous
+    # identical requests make one job. "" on the jobs asked before the key existed.
+    selection_key = models.CharField("所选内容校验值", max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
         verbose_name = "打印任务"
         verbose_name_plural = "打印任务"
         indexes = [models.Index(fields=["requested_by", "-requested_at"], name="printjob_user_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "selection_key"],
+                condition=Q(status__in=[PrintJobStatus.PENDING, PrintJobStatus.RUNNING]) & ~Q(selection_key=""),
+                name="printjob_one_active",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"

@@ -18,12 +18,14 @@ needs no Chinese.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anjian.core import audit
@@ -54,16 +56,33 @@ def _existing(actor: Any, kind: str, entries: list[dict[str, Any]], subject: tup
     return None
 
 
+def selection_key(kind: str, entries: list[dict[str, Any]], subject: tuple[str, str]) -> str:
+    """SHA-256 of what a job prints: its kind, its record and its documents in order, with their places."""
+    payload = {"kind": kind, "subject": list(subject), "documents": [[int(e["document"]), str(e["label"])] for e in entries]}
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
 def _create(actor: Any, kind: str, title: str, entries: list[dict[str, Any]], subject: tuple[str, str] = ("", "")) -> PrintJob:
+    key = selection_key(kind, entries, subject)
     with transaction.atomic():
-        # The user's own row would do for a lock, but jobs are per user: a unique-ish check suffices
-        # (two parallel double-submits make two jobs, each correct).
         found = _existing(actor, kind, entries, subject)
         if found is not None:
             return found
-        job = PrintJob.objects.create(
-            kind=kind, title=title[:200], subject_type=subject[0], subject_id=subject[1], entries=entries, requested_by=actor, requested_at=timezone.now(), total=len(entries)
-        )
+        # Two identical requests at the same moment both pass the check above; the database keeps one
+        # queued or running job per user and selection (constraint printjob_one_active), and the
+        # request that loses the insert answers with the job the other one made.
+        try:
+            with transaction.atomic():
+                job = PrintJob.objects.create(
+                    kind=kind, title=title[:200], subject_type=subject[0], subject_id=subject[1], entries=entries, requested_by=actor, requested_at=timezone.now(),
+                    total=len(entries), selection_key=key,
+                )  # fmt: skip
+        except IntegrityError:
+            same = PrintJob.objects.filter(requested_by=actor, selection_key=key)
+            other = same.filter(status__in=(PrintJobStatus.PENDING, PrintJobStatus.RUNNING)).first() or same.order_by("-requested_at", "-id").first()
+            if other is None:
+                raise
+            return other
         audit.record(actor=actor, action="document.print", obj=job, after={"kind": kind, "documents": [e["document"] for e in entries], "subject": ":".join(subject)})
         pk = job.pk
 

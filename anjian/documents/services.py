@@ -332,12 +332,38 @@ def register_service_correction(fn: ServiceCorrection) -> None:
         _SERVICE_CORRECTIONS.append(fn)
 
 
+# An app may also say, for the documents of its records (by subject type), who may correct their
+# proof of service (the roles that record it there) and why one cannot be corrected now — a
+# read-only check, so that the document page hides the form and shows the reason instead, as it
+# does for re-issue. The hook above still decides, under the app's own lock.
+ServiceCorrectionCheck = Callable[[IssuedDocument, ServiceRecord], str]
+_SERVICE_CORRECTION_RULES: dict[str, tuple[tuple[str, ...], ServiceCorrectionCheck]] = {}
+
+
+def register_service_correction_rule(subject_type: str, *, roles: tuple[str, ...], check: ServiceCorrectionCheck) -> None:
+    _SERVICE_CORRECTION_RULES[subject_type] = (tuple(roles), check)
+
+
+def service_correction_roles(doc: IssuedDocument) -> tuple[str, ...]:
+    """The roles that may mark a proof of service of ``doc`` erroneous."""
+    rule = _SERVICE_CORRECTION_RULES.get(doc.subject_type)
+    return rule[0] if rule is not None else SERVICE_ROLES
+
+
+def service_correction_refusal(doc: IssuedDocument, record: ServiceRecord) -> str:
+    """Why ``record`` cannot be marked erroneous now ("" when it can, or when no app says)."""
+    if record.status != ServiceStatus.EFFECTIVE:
+        return "该送达记录已标记为登记有误。"
+    rule = _SERVICE_CORRECTION_RULES.get(doc.subject_type)
+    return rule[1](doc, record) if rule is not None else ""
+
+
 @transaction.atomic
 def service_record_mark_erroneous(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceRecord:
     """Mark a proof of service as entered wrongly. It is kept, stops counting, and a new one may follow.
     What the apps computed from its date is recomputed by them (``register_service_correction``)."""
     rec = ServiceRecord.objects.select_for_update(of=("self",)).select_related("document").get(pk=record.pk)
-    _require_document_owner(actor, rec.document, roles=SERVICE_ROLES, what="更正送达记录")
+    _require_document_owner(actor, rec.document, roles=service_correction_roles(rec.document), what="更正送达记录")
     if rec.status != ServiceStatus.EFFECTIVE:
         raise DomainError("该送达记录已标记为登记有误。", code="service_already_erroneous")
     reason = (reason or "").strip()

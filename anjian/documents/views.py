@@ -86,12 +86,17 @@ class ReasonForm(forms.Form):
 
 def _detail(request: HttpRequest, doc: Any, *, forms_: dict[str, Any] | None = None, errors: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     from anjian.documents import registry
-    from anjian.documents.services import REISSUE_ROLES, SERVICE_ROLES, VOID_ROLES, reissue_refusal
+    from anjian.documents.services import REISSUE_ROLES, VOID_ROLES, reissue_refusal, service_correction_refusal, service_correction_roles
 
     scope = scope_for(request.user)
     owner = scope.agency_id == doc.agency_id
     records = list(doc.service_records.select_related("recorded_by", "marked_by").order_by("-recorded_at", "-id"))
     served = any(r.status == "effective" for r in records)
+    may_correct_service = owner and scope.has_role(*service_correction_roles(doc))
+    for r in records:
+        # Why this proof of service cannot be marked erroneous now (the app that counts periods from
+        # it says: a case whose party has acted on the notice, say); the form is shown only without.
+        r.correction_refusal = service_correction_refusal(doc, r) if may_correct_service and r.status == "effective" else ""  # type: ignore[attr-defined]
     label, url = registry.subject_link(doc.subject_type, doc.subject_id)
     same_act = list(
         selectors.document_list(request.user).filter(agency_id=doc.agency_id, kind=doc.kind, source=doc.source).exclude(source="").exclude(pk=doc.pk).order_by("issued_at")
@@ -110,7 +115,7 @@ def _detail(request: HttpRequest, doc: Any, *, forms_: dict[str, Any] | None = N
         "same_act": same_act,
         "printed_code": verification.printed(doc.verify_code),
         "may_void": owner and scope.has_role(*VOID_ROLES) and doc.status == "issued" and not served,
-        "may_correct_service": owner and scope.has_role(*SERVICE_ROLES),
+        "may_correct_service": may_correct_service,
         "forms": forms_ or {},
         "errors": errors or {},
     }
@@ -163,7 +168,7 @@ def document_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def service_erroneous_view(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    from anjian.documents import services
+    from anjian.documents import registry, services
 
     doc = selectors.document_get(request.user, pk)
     record = doc.service_records.filter(pk=record_pk).first()
@@ -173,7 +178,9 @@ def service_erroneous_view(request: HttpRequest, pk: int, record_pk: int) -> Htt
     if form.is_valid():
         done, error, status = call_service(form, lambda: services.service_record_mark_erroneous(actor=request.user, record=record, reason=form.cleaned_data["reason"]))
         if done is not None:
-            messages.success(request, "送达记录已标为登记有误；据其计算的期限已撤回，请重新登记送达。")
+            label, url = registry.subject_link(doc.subject_type, doc.subject_id)
+            where = f"请在{label}中重新登记送达。" if url else "请重新登记送达。"
+            messages.success(request, f"送达记录已标为登记有误；据其计算的期限已撤回，{where}")
             return redirect("documents:detail", pk=doc.pk)
     else:
         error, status = None, 400

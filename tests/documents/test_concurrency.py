@@ -53,3 +53,32 @@ def test_concurrent_service_records_keep_one_effective(world, issue):
     ok, errors = race(6, lambda i: services.service_record(actor=user, document=doc, method="direct", event_date=dt.date(2026, 11, 29), recipient=f"签收人{i}"))
     assert len(ok) == 1 and len(errors) == 5 and all(isinstance(e, DomainError) and e.code == "service_already_recorded" for e in errors)
     assert ServiceRecord.objects.filter(document=doc).count() == 1
+
+
+def test_simultaneous_identical_print_requests_make_one_job(world, issue, monkeypatch):
+    """Eight identical batch requests released together: one job, every request answered with it
+    (the partial unique constraint printjob_one_active; documents/printing.py)."""
+    from anjian.documents import printing
+    from anjian.documents.models import PrintJob
+
+    monkeypatch.setattr(printing, "pdf_available", lambda: True)
+    a, b = issue(), issue()
+    user = world.user("officer_a")
+    ok, errors = race(8, lambda i: printing.batch_create(actor=user, document_ids=[a.pk, b.pk]).pk)
+    assert not errors, errors
+    assert len(ok) == 8 and len(set(ok)) == 1
+    assert PrintJob.objects.count() == 1
+
+
+def test_identical_print_requests_past_the_check_still_make_one_job(world, issue, monkeypatch):
+    """The same, with the application's check taken away: only the database keeps them to one."""
+    from anjian.documents import printing
+    from anjian.documents.models import PrintJob
+
+    monkeypatch.setattr(printing, "pdf_available", lambda: True)
+    monkeypatch.setattr(printing, "_existing", lambda *args: None)
+    a, b = issue(), issue()
+    user = world.user("officer_a")
+    ok, errors = race(8, lambda i: printing.batch_create(actor=user, document_ids=[a.pk, b.pk]).pk)
+    assert not errors, errors
+    assert len(set(ok)) == 1 and PrintJob.objects.count() == 1

@@ -1,6 +1,6 @@
 """Void and erroneous service from the document's own page and the API (issue 14 item 4): the roles,
 the reasons, and the deadlines computed from a service taken back with it (or the marking refused
-when the unit has acted on them, or when the document belongs to a penalty case)."""
+when the unit has acted on them). A penalty case's documents: tests/cases/test_service_correction.py."""
 
 from __future__ import annotations
 
@@ -106,20 +106,3 @@ def test_erroneous_service_refused_once_the_unit_acted_on_it(world: Any, client:
     assert record.status == "effective" and h.status == "reported" and h.deadline is not None  # nothing changed
     assert client.post(f"/api/v1/documents/{h.order_document_id}/service-records/999999/erroneous/", {"reason": "x"}, content_type="application/json").status_code == 404
     assert client.post(f"/api/v1/documents/{h.order_document_id}/service-records/abc/erroneous/", {"reason": "x"}, content_type="application/json").status_code == 404
-
-
-def test_a_case_documents_service_is_not_corrected_here(world: Any) -> None:
-    from anjian.core.errors import DomainError
-    from anjian.documents import services
-    from tests.documents.conftest import sample_context
-
-    doc = services.document_issue(
-        actor=world.user("officer_a"), kind_code="rectification_order", agency_id=world.agency_a.pk, agency_name=world.agency_a.name, doc_abbr=world.agency_a.doc_abbr,
-        jurisdiction=world.district_a, subject_type="cases.case", subject_id="1", context=sample_context("rectification_order"), issued_on=dt.date(2026, 11, 28),
-    )  # fmt: skip
-    record = services.service_record(actor=world.user("officer_a"), document=doc, method="direct", event_date=dt.date(2026, 11, 28), recipient="王强")
-    with pytest.raises(DomainError) as exc:
-        services.service_record_mark_erroneous(actor=world.user("officer_a"), record=record, reason="登记错误")
-    assert exc.value.code == "case_service_correction" and "第六十一条" in exc.value.message
-    record.refresh_from_db()
-    assert record.status == "effective"

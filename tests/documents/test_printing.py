@@ -197,3 +197,33 @@ def _text_page(data: bytes, page: int, tmp_path: Any) -> str:
 
 
 assert ISSUED_ON  # the samples' date (conftest)
+
+
+def test_identical_requests_that_both_pass_the_check_make_one_job(world: Any, issue: Any, monkeypatch: Any) -> None:
+    """Two identical requests at the same moment both find no job (``_existing``); the database's
+    constraint printjob_one_active keeps one queued job and the second request answers with it."""
+    a, b = issue("inspection_record"), issue("rectification_order")
+    user = world.user("officer_a")
+    monkeypatch.setattr(printing, "_existing", lambda *args: None)  # as if both checked before either inserted
+    first = printing.batch_create(actor=user, document_ids=[a.pk, b.pk])
+    second = printing.batch_create(actor=user, document_ids=[str(a.pk), str(b.pk)])
+    assert second.pk == first.pk and PrintJob.objects.count() == 1 and len(first.selection_key) == 64
+    other_order = printing.batch_create(actor=user, document_ids=[b.pk, a.pk])  # another selection: another job
+    assert other_order.pk != first.pk
+    assert printing.batch_create(actor=world.user("officer_a2"), document_ids=[a.pk, b.pk]).pk != first.pk  # jobs are per user
+    PrintJob.objects.filter(pk=first.pk).update(status="done")  # a finished job no longer holds the selection
+    again = printing.batch_create(actor=user, document_ids=[a.pk, b.pk])
+    assert again.pk != first.pk and PrintJob.objects.filter(requested_by=user, selection_key=first.selection_key).count() == 2
+
+
+def test_the_register_offers_select_all_on_the_page_with_the_cap(world: Any, client: Any, issue: Any) -> None:
+    issue("inspection_record")
+    client.force_login(world.user("officer_a"))
+    page = client.get("/documents/").content.decode()
+    # The box is shown by app.js (hidden without script: nothing that does nothing), labelled, with
+    # the cap it honours and a live count; the page never carries more rows than one batch.
+    assert 'data-select-all="documents"' in page and f'data-max="{printing.BATCH_MAX}"' in page and 'aria-label="全选本页文书"' in page
+    assert 'data-testid="print-count"' in page and 'aria-live="polite"' in page
+    from anjian.documents.views_register import PAGE_SIZE
+
+    assert PAGE_SIZE <= printing.BATCH_MAX
