@@ -359,3 +359,17 @@ def test_records_speak_with_a_withdrawn_deadline(cases_world: Any, ent_a: Any, c
     assert len(withdrawn) == 1 and "由自2026年3月3日起算、2026年3月6日届满的期限替代" in withdrawn[0].text
     assert any("陈述申辩期限：自2026年3月3日起算" in f.text and "因送达登记有误" not in f.text for f in defence)
     assert any("告知书于2026年3月3日送达" in f.text for f in defence)
+
+
+def test_a_step_recorded_after_its_date_says_when_it_was_recorded(cases_world: Any, ent_a: Any, clock: Any, client: Any) -> None:
+    """The timeline is in the order of the acts' dates; a service entered again a day later, with its
+    true (earlier) date, shows the day it was recorded, so it does not read as preceding the correction."""
+    w = cases_world
+    c = _noticed(w, ent_a)
+    at(clock, D(2026, 3, 3))
+    documents.service_record_mark_erroneous(actor=w.user("officer_a"), record=_notice_record(c), reason="当事人实际于3月3日签收，登记日期有误")
+    at(clock, D(2026, 3, 4))
+    services.notice_served(actor=w.user("officer_a"), case=c, method="direct", event_date=D(2026, 3, 3), recipient="李四")
+    client.force_login(w.user("officer_a"))
+    page = client.get(f"/cases/{c.pk}/").content.decode()
+    assert page.count("登记）") == 1 and "2026-03-03（2026-03-04登记）" in page
