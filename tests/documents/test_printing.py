@@ -74,6 +74,8 @@ def test_batch_double_submit_and_owner_only(world: Any, client: Any, issue: Any)
     assert job.document_ids == [b.pk, a.pk] and job.status == "pending"
     page = client.get(f"/documents/print/{job.pk}/")
     assert page.status_code == 202 and 'http-equiv="refresh"' in page.content.decode() and "0/2" in page.content.decode()
+    listed = page.content.decode().split("文书清单", 1)[1]
+    assert listed.index(b.number) < listed.index(a.number)  # each entry names its number, in the chosen order
     assert client.get(f"/api/v1/print-jobs/{job.pk}/").json()["status"] == "pending"
     client.force_login(world.user("supervisor_a"))  # same bureau, not the one who asked: not found
     assert client.get(f"/documents/print/{job.pk}/").status_code == 404
