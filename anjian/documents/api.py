@@ -55,6 +55,7 @@ FILTERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=["issued", "voided"], description="状态"),
     OpenApiParameter("service", OpenApiTypes.STR, enum=list(selectors.SERVICE_STATES), description="送达：served已送达，unserved待送达，none无需送达"),
     OpenApiParameter("agency", OpenApiTypes.INT, description="签发机关编号"),
+    OpenApiParameter("jurisdiction", OpenApiTypes.INT, description="辖区编号（签发机关所在辖区）"),
     OpenApiParameter("enterprise", OpenApiTypes.INT, description="单位编号"),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="签发日期自"),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description="签发日期至"),

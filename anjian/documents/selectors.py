@@ -79,6 +79,8 @@ def document_register(user: Any, filters: dict[str, Any]) -> QuerySet[IssuedDocu
         qs = qs.filter(kind=v)
     if v := filters.get("agency"):
         qs = qs.filter(agency_id=v)
+    if v := filters.get("jurisdiction"):
+        qs = qs.filter(jurisdiction_id=v)
     if v := filters.get("year"):
         qs = qs.filter(year=v)
     if v := filters.get("status"):

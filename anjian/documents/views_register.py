@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from anjian.core.models import Jurisdiction
 from anjian.core.validators import date_bounds_error
 from anjian.documents import registry, selectors, verification
 from anjian.documents.choices import DocumentStatus
@@ -52,6 +53,7 @@ class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *DocumentStatus.choices])
     service = forms.ChoiceField(label="送达", required=False, choices=[("", "全部"), *selectors.SERVICE_STATES.items()])
     agency = forms.IntegerField(label="签发机关", required=False, min_value=1, max_value=2**53)
+    jurisdiction = forms.IntegerField(label="辖区", required=False, min_value=1, max_value=2**53)
     enterprise = forms.IntegerField(label="单位", required=False, min_value=1, max_value=2**53)
     date_from = forms.DateField(label="签发日期自", required=False)
     date_to = forms.DateField(label="至", required=False)
@@ -98,8 +100,21 @@ def register(request: HttpRequest) -> HttpResponse:
     from anjian.documents.printing import BATCH_MAX
     from anjian.documents.templates import ADMIN_ROLES
 
-    may_templates = scope_for(request.user).is_member and scope_for(request.user).has_role(*ADMIN_ROLES)
+    scope = scope_for(request.user)
+    may_templates = scope.is_member and scope.has_role(*ADMIN_ROLES)
+    # A user whose scope spans several bureaus (the city) chooses one by its jurisdiction; a unit
+    # chosen from the ledger's documents tab is named, with a way back to every unit.
+    jurisdictions = list(Jurisdiction.objects.filter(pk__in=scope.jurisdiction_ids).order_by("code").values_list("pk", "name")) if len(scope.jurisdiction_ids) > 1 else []
+    unit_name = ""
+    if f.get("enterprise"):
+        unit_name = selectors.document_register(request.user, {"enterprise": f["enterprise"]}).values_list("party_name", flat=True).first() or f"单位编号{f['enterprise']}"
+        without_unit = request.GET.copy()
+        without_unit.pop("enterprise", None)
+        without_unit.pop("page", None)
     ctx = {
+        "jurisdictions": jurisdictions,
+        "unit_name": unit_name,
+        "without_unit": without_unit.urlencode() if unit_name else "",
         "form": form,
         "page": page,
         "rows": rows(list(page.object_list)),

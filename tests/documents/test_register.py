@@ -81,6 +81,27 @@ def test_unit_filter_and_the_ledgers_tab(world: Any, client: Any, issue: Any) ->
     assert _numbers(client.get("/documents/", {"enterprise": ent.pk})) == {doc.number}
     page = client.get(f"/enterprises/{ent.pk}/").content.decode()
     assert doc.number in page and other.number not in page and f"?enterprise={ent.pk}" in page
+    # The register names the chosen unit and offers the way back to every unit.
+    register = client.get("/documents/", {"enterprise": ent.pk, "kind": "rectification_order"}).content.decode()
+    assert 'data-testid="register-unit"' in register and "单位：<strong>烟台示例化工有限公司</strong>" in register and 'href="?kind=rectification_order"' in register
+
+
+def test_the_city_chooses_a_district(world: Any, client: Any, docs: dict[str, Any]) -> None:
+    """The city reads every district's documents and narrows them to one by its jurisdiction; a
+    district user, with one jurisdiction, is offered no such choice."""
+    client.force_login(world.user("officer_a"))
+    assert 'data-testid="register-jurisdiction"' not in client.get("/documents/").content.decode()
+    client.force_login(world.user("leader_city"))
+    page = client.get("/documents/")
+    assert 'data-testid="register-jurisdiction"' in page.content.decode() and "福山区" in page.content.decode()
+    everything = {docs[k].number for k in docs}
+    assert _numbers(page) == everything
+    assert _numbers(client.get("/documents/", {"jurisdiction": world.district_b.pk})) == {docs["b_order"].number}
+    api = client.get("/api/v1/documents/", {"jurisdiction": world.district_a.pk}).json()
+    assert {r["number"] for r in api["results"]} == everything - {docs["b_order"].number}
+    assert client.get("/api/v1/documents/", {"jurisdiction": "abc"}).status_code == 400
+    client.force_login(world.user("officer_b"))  # another district's id narrows nothing into view
+    assert _numbers(client.get("/documents/", {"jurisdiction": world.district_a.pk})) == set()
 
 
 def test_bad_filters_and_scope(world: Any, client: Any, docs: dict[str, Any]) -> None:
