@@ -138,7 +138,7 @@ def main() -> None:
         lambda: services.plan_generate(actor=w["officer"], year=args.year, acknowledge_over_capacity=True),
         5,
     )
-    print(f"  计划{plan.items.count()}户，需要{plan.demand}个工作日，可安排{plan.available}个工作日；削减{len(plan.cuts)}户")  # type: ignore[attr-defined]
+    print(f"  计划{plan.items.count()}户，需要{plan.demand}个工作日，可安排{plan.available}个工作日；削减{plan.cut_units}户（{plan.cut_inspections}次）")  # type: ignore[attr-defined]
     draw_at = timezone.now() + dt.timedelta(seconds=2)
     d, _ = timed(
         f"公示抽取条件（对象库{args.pool}家单位）",

@@ -175,7 +175,7 @@ class PlanDetailSerializer(PlanSerializer):
     conflicts = serializers.SerializerMethodField()
 
     class Meta(PlanSerializer.Meta):
-        fields = PlanSerializer.Meta.fields + ["profile_name", "capacity", "fit_summary", "cuts", "conflicts", "months"]
+        fields = PlanSerializer.Meta.fields + ["profile_name", "capacity", "fit_summary", "cut_units", "cut_inspections", "conflicts", "months"]
 
     months = serializers.SerializerMethodField()
 
@@ -247,7 +247,10 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         responses=ItemSerializer(many=True),
         summary="计划检查单位（分页），已批准的计划附执行情况",
-        parameters=[OpenApiParameter("overdue", str, description="1：只列逾期未检的单位（计划月份已过而未完成）")],
+        parameters=[
+            OpenApiParameter("overdue", str, description="1：只列逾期未检的单位（计划月份已过而未完成）"),
+            OpenApiParameter("cut", str, description="1：只列力量不足时被削减检查次数的单位（cut_from 为削减前次数）"),
+        ],
     )
     @action(detail=True, methods=["get"])
     def items(self, request: Request, pk: str | None = None) -> Response:
@@ -260,6 +263,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             by_pk = {i.pk: i for i in qs.filter(pk__in=page_ids)}
             page: Any = [by_pk[i] for i in page_ids if i in by_pk]
         else:
+            if request.query_params.get("cut") == "1":
+                qs = qs.filter(cut_from__isnull=False)
             page = self.paginate_queryset(qs)  # type: ignore[arg-type]
         data = ItemSerializer(page, many=True).data
         for row in data:

@@ -1,7 +1,7 @@
 """Annual enforcement plans (年度监督检查计划): grading profiles, capacity inputs, plans, items.
 
 The arithmetic is in ``anjian.law.planning``; these rows hold the configuration, the inputs the
-bureau entered and what a plan version decided (its capacity lines, cuts and items), so that an
+bureau entered and what a plan version decided (its capacity lines, what was cut and its items), so that an
 approved version reads the same later whatever the ledger or the calendar became.
 """
 
@@ -93,7 +93,10 @@ class AnnualPlan(models.Model):
     available = models.DecimalField("可安排工作日", max_digits=12, decimal_places=2, default=0)
     demand = models.DecimalField("计划需要工作日", max_digits=12, decimal_places=2, default=0)
     fit_summary = models.TextField("力量与削减说明", blank=True)
-    cuts = models.JSONField("削减情况", default=list, blank=True)
+    # What the fit cut: the counts here, the units themselves are the items with ``cut_from`` set
+    # (a city's plan may cut 97,000 units: a list stored on the plan was 10 MB read with every page).
+    cut_units = models.PositiveIntegerField("削减单位数", default=0)
+    cut_inspections = models.PositiveIntegerField("削减检查次数", default=0)
     over_capacity_ack = models.BooleanField("已确认超出力量", default=False)
     previous = models.ForeignKey("self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     change_reason = models.CharField("修订理由", max_length=300, blank=True)
@@ -143,8 +146,10 @@ class AnnualPlan(models.Model):
 class PlanItem(models.Model):
     """One unit in one plan version: how many inspections, in which months, why (grade, key rules)."""
 
-    plan = models.ForeignKey(AnnualPlan, verbose_name="计划", on_delete=models.CASCADE, related_name="items")
-    enterprise = models.ForeignKey(Enterprise, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    # No single-column index on either: the unique (plan, enterprise) and the (enterprise, plan)
+    # index below serve both, and every index is written 100,000 times by a city's plan.
+    plan = models.ForeignKey(AnnualPlan, verbose_name="计划", on_delete=models.CASCADE, related_name="items", db_index=False)
+    enterprise = models.ForeignKey(Enterprise, verbose_name="单位", on_delete=models.PROTECT, related_name="+", db_index=False)
     enterprise_name = models.CharField("单位名称（生成时）", max_length=200)
     group = models.CharField("行业", max_length=16)
     rule = models.CharField("适用规则", max_length=120)

@@ -146,13 +146,16 @@ def unit_facts(agency: Agency, year: int) -> list[pl.UnitFacts]:
     units = subject_units(agency, year)
     rows = list(units.values_list("id", "name", "class_bits", "risk_scheme_id", "risk_grade", "standardization_level"))
     ids = [r[0] for r in rows]
-    # A subquery, not an IN list of up to 100,000 ids.
-    mhs = dict(MajorHazardSource.objects.filter(enterprise_id__in=units.order_by().values("id")).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
+    # Major hazard sources are few (a city registers hundreds to a few thousand): counted per unit
+    # over the whole table and kept for the plan's units here, not joined to 100,000 units (issue 13 Speed).
+    wanted = set(ids)
+    mhs = {e: n for e, n in MajorHazardSource.objects.values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n") if e in wanted}
     open_major: dict[int, int] = {}
     for provider in _open_major_hazards:
         for k, v in provider(ids).items():
             open_major[k] = open_major.get(k, 0) + v
     out = []
+    facts, mhs_get, open_get = pl.UnitFacts, mhs.get, open_major.get
     # Units share a few classifications and grades: each distinct one is decoded once (100,000 units, issue 13 Speed).
     classes: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
     ranks: dict[tuple[Any, str], tuple[int, bool]] = {}
@@ -172,12 +175,8 @@ def unit_facts(agency: Agency, year: int) -> list[pl.UnitFacts]:
                 worst = rank == len(grades) - 1
             rw = ranks[(scheme_id, grade)] = (rank, worst)
         rank, worst = rw
-        out.append(
-            pl.UnitFacts(
-                id=pk, name=name, groups=groups, sectors=sectors, features=features, risk_grade=grade,
-                worst_grade=worst, risk_rank=rank, standardization=std, major_hazard_sources=mhs.get(pk, 0), open_major_hazards=open_major.get(pk, 0),
-            )
-        )  # fmt: skip
+        # Positional: the field order of ``pl.UnitFacts`` (a named tuple, cheap to make 100,000 of).
+        out.append(facts(pk, name, groups, sectors, features, grade, worst, rank, std, mhs_get(pk, 0), open_get(pk, 0)))
     return out
 
 
@@ -201,25 +200,29 @@ def plan_conflicts(plan: AnnualPlan) -> list[pl.Conflict]:
     """This plan's units checked against every other current plan of the same year (the city's and
     the districts'): a unit planned by two agencies, or over its cap across them, is flagged with
     both plans named. Inspections outside any plan are exempt from the cap (LEGAL.md §6)."""
-    ids = list(plan.items.filter(count__gt=0).values_list("enterprise_id", flat=True))
-    others = (
-        PlanItem.objects.filter(enterprise_id__in=ids, plan__year=plan.year, count__gt=0)
-        .exclude(plan__status=PlanStatus.SUPERSEDED)
-        .exclude(plan__owner_agency_id=plan.owner_agency_id)
-        .select_related("plan__owner_agency")
-    )
-    # Per other agency only its latest current version (an approved plan stays in force while its
-    # revision is prepared: counting both would double the unit's inspections).
-    latest: dict[int, int] = {}
-    items = list(others)
-    for i in items:
-        latest[i.plan.owner_agency_id] = max(latest.get(i.plan.owner_agency_id, 0), i.plan.version)
-    rows = [_planned(i, i.plan) for i in items if i.plan.version == latest[i.plan.owner_agency_id]]
-    if not rows:
+    # The other agencies' current plans of the year, the latest version of each (an approved plan
+    # stays in force while its revision is prepared: counting both would double the unit's
+    # inspections). Usually none or a few; then only the units both plans hold are read, found by
+    # intersecting the two id sets here: a join or an IN list over 100,000 units is at the mercy of
+    # the planner's statistics, which a freshly generated plan has not got yet.
+    latest: dict[int, tuple[int, int]] = {}
+    for pk, agency_id, version in (
+        AnnualPlan.objects.filter(year=plan.year)
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .exclude(owner_agency_id=plan.owner_agency_id)
+        .values_list("id", "owner_agency_id", "version")
+    ):
+        if agency_id not in latest or version > latest[agency_id][1]:
+            latest[agency_id] = (pk, version)
+    other_ids = [pk for pk, _v in latest.values()]
+    if not other_ids:
         return []
-    mine = plan.items.filter(enterprise_id__in={r.unit_id for r in rows}, count__gt=0)
-    rows += [_planned(i, plan) for i in mine]
-    return pl.conflicts(rows)
+    theirs = set(PlanItem.objects.filter(plan_id__in=other_ids, count__gt=0).values_list("enterprise_id", flat=True).iterator(chunk_size=10000))
+    common = theirs.intersection(plan.items.filter(count__gt=0).values_list("enterprise_id", flat=True).iterator(chunk_size=10000)) if theirs else set()
+    if not common:
+        return []
+    items = PlanItem.objects.filter(plan_id__in=[*other_ids, plan.pk], enterprise_id__in=sorted(common), count__gt=0).select_related("plan__owner_agency")
+    return pl.conflicts([_planned(i, i.plan) for i in items])
 
 
 def _planned(item: PlanItem, plan: AnnualPlan) -> pl.PlannedCount:
@@ -273,16 +276,35 @@ def draw_result_rows(d: Any) -> list[dict[str, Any]]:
     ]
 
 
-def plan_months(plan: AnnualPlan) -> list[dict[str, Any]]:
-    """The month-by-month schedule: inspections and officer-workdays per month (one query)."""
+def plan_schedule(plan: AnnualPlan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The month-by-month schedule, in one pass over the items (one query): inspections and
+    officer-workdays per month, and inspections per team (department) and month."""
     n = [0] * 13
     days = [Decimal(0)] * 13
-    for months, cost in plan.items.filter(count__gt=0).values_list("months", "cost").iterator(chunk_size=5000):
+    per_team: dict[str, list[int]] = {}
+    for months, cost, team in plan.items.filter(count__gt=0).values_list("months", "cost", "department__name").iterator(chunk_size=5000):
+        counts = per_team.get(team or "未指定")
+        if counts is None:
+            counts = per_team[team or "未指定"] = [0] * 12
         for m in months:
             if 1 <= m <= 12:
                 n[m] += 1
                 days[m] += cost
-    return [{"month": m, "inspections": n[m], "workdays": str(days[m])} for m in range(1, 13)]
+                counts[m - 1] += 1
+    return (
+        [{"month": m, "inspections": n[m], "workdays": str(days[m])} for m in range(1, 13)],
+        [{"team": k, "months": v, "total": sum(v)} for k, v in sorted(per_team.items())],
+    )
+
+
+def plan_months(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """The month-by-month schedule: inspections and officer-workdays per month (one query)."""
+    return plan_schedule(plan)[0]
+
+
+def plan_team_months(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """Inspections per team (department) and month, for the schedule (one query)."""
+    return plan_schedule(plan)[1]
 
 
 def default_teams(agency: Agency) -> dict[str, int | None]:
@@ -298,17 +320,6 @@ def default_teams(agency: Agency) -> dict[str, int | None]:
         if d.kind == DepartmentKind.SUPERVISION and d.sector_group in out:
             out[d.sector_group] = d.pk
     return out
-
-
-def plan_team_months(plan: AnnualPlan) -> list[dict[str, Any]]:
-    """Inspections per team (department) and month, for the schedule (one query)."""
-    rows: dict[str, list[int]] = {}
-    for name, months in plan.items.filter(count__gt=0).values_list("department__name", "months").iterator(chunk_size=5000):
-        counts = rows.setdefault(name or "未指定", [0] * 12)
-        for m in months:
-            if 1 <= m <= 12:
-                counts[m - 1] += 1
-    return [{"team": k, "months": v, "total": sum(v)} for k, v in sorted(rows.items())]
 
 
 # --- execution (issue 13 item 7) ----------------------------------------------------------------------

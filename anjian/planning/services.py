@@ -157,7 +157,7 @@ def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowled
         raise DomainError(f"{agency.short_name}{y}年度计划正由他人同时生成，请刷新后查看。", code="plan_exists") from None
     audit.record(
         actor=actor, action="plan.generate", obj=plan,
-        after={"year": y, "version": version, "units": len(fitted.proposals), "demand": str(fitted.demand), "available": str(cap.available), "cuts": len(fitted.cuts), "provisional": cap.provisional},
+        after={"year": y, "version": version, "units": len(fitted.proposals), "demand": str(fitted.demand), "available": str(cap.available), "cuts": fitted.cut_units, "provisional": cap.provisional},
     )  # fmt: skip
     return plan
 
@@ -170,31 +170,10 @@ def _create_plan(
     plan = AnnualPlan.objects.create(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, year=y, version=version, provisional=cap.provisional, profile=profile,
         profile_name=str(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
-        cuts=[{"unit_id": c.unit_id, "name": c.name, "before": c.before, "after": c.after, "reason": c.reason} for c in fitted.cuts],
+        cut_units=fitted.cut_units, cut_inspections=fitted.cut_inspections,
         over_capacity_ack=bool(fitted.over > 0 and acknowledge_over_capacity), previous=previous, created_by=actor,
     )  # fmt: skip
-    _insert_items(
-        plan.pk,
-        (
-            (
-                p.unit.id,
-                p.unit.name[:200],
-                p.group,
-                p.rule[:120],
-                p.grade_label[:40],
-                p.frequency,
-                p.cap,
-                p.key,
-                list(p.key_reasons),
-                p.cost,
-                p.count,
-                list(p.months),
-                p.cut_from,
-                teams.get(p.group),
-            )
-            for p in fitted.proposals
-        ),
-    )
+    _insert_items(plan.pk, fitted.proposals, teams)
     return plan
 
 
@@ -217,43 +196,87 @@ _ITEM_COLUMNS = (
     "edited",
     "note",
 )
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _insert_items(plan_id: int, rows: Any, batch: int = 5000) -> None:
-    """Insert a plan's items with one prepared statement (``executemany``): a city's plan holds up
-    to 100,000 units, and building a model instance per item cost most of the generation time
-    (issue 13 Speed). The values are the ones ``PlanItem`` would write (JSON as text, the cost as a
-    decimal string); the row is a fresh plan's, so no signal or audit is skipped."""
+def _insert_items(plan_id: int, proposals: Sequence[pl.Proposal], teams: Mapping[str, int | None], batch: int = 20000) -> None:
+    """Insert a fresh plan's items without a model instance per item: a city's plan holds up to
+    100,000 units (issue 13 Speed). The values are the ones ``PlanItem`` would write (JSON as text,
+    the cost as a decimal string); the rows are a fresh plan's, so no signal or audit is skipped.
+
+    PostgreSQL: COPY in text format, the lines built here (psycopg sends ``executemany`` row by row,
+    and adapting every value of every row cost more than the insert). The few distinct rules, grades,
+    key reasons and month spreads are encoded once. SQLite: one prepared statement (``executemany``
+    is fast in-process)."""
     import json
 
     from django.db import connection
 
     table = connection.ops.quote_name(PlanItem._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _ITEM_COLUMNS)
-    marks = ", ".join("%s" for _ in _ITEM_COLUMNS)
-    sql = f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608 (column names are constants)
-    # SQLite: one prepared statement run per row (executemany is fast in-process). PostgreSQL: COPY
-    # (psycopg's client-side cursor sends executemany row by row, and splits a many-row INSERT slowly).
-    buf: list[tuple[Any, ...]] = []
+    months_json: dict[tuple[int, ...], str] = {}
+    reasons_json: dict[tuple[str, ...], str] = {}
 
-    def flush(cur: Any) -> None:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for r in buf:
-                    copy.write_row(r)
-            return
-        cur.executemany(sql + f"({marks})", buf)
+    def jm(months: tuple[int, ...]) -> str:
+        out = months_json.get(months)
+        if out is None:
+            out = months_json[months] = json.dumps(list(months))
+        return out
+
+    def jr(reasons: tuple[str, ...]) -> str:
+        out = reasons_json.get(reasons)
+        if out is None:
+            out = reasons_json[reasons] = json.dumps(list(reasons), ensure_ascii=False)
+        return out
 
     with connection.cursor() as cur:
-        for ent, name, group, rule, grade, freq, cap, key, reasons, cost, count, months, cut_from, dept in rows:
-            buf.append(
-                (plan_id, ent, name, group, rule, grade, freq, cap, key, json.dumps(reasons, ensure_ascii=False), str(cost), count, json.dumps(months), cut_from, dept, False, "")
-            )
-            if len(buf) >= batch:
-                flush(cur)
-                buf = []
-        if buf:
-            flush(cur)
+        if connection.vendor == "postgresql":
+            # The parts shared by the units of one rule and grade, escaped once: (rule, grade, …) → text.
+            middle: dict[tuple[Any, ...], str] = {}
+            esc, null = _COPY_ESCAPES, "\\N"
+            for start in range(0, len(proposals), batch):
+                lines = []
+                for p in proposals[start : start + batch]:
+                    mk = (p.group, p.rule, p.grade_label, p.frequency, p.cap, p.key_reasons, p.cost)
+                    mid = middle.get(mk)
+                    if mid is None:
+                        mid = middle[mk] = "\t".join(
+                            (p.group.translate(esc), p.rule[:120].translate(esc), p.grade_label[:40].translate(esc), str(p.frequency), str(p.cap),
+                             "t" if p.key_reasons else "f", jr(p.key_reasons).translate(esc), str(p.cost))
+                        )  # fmt: skip
+                    dept = teams.get(p.group)
+                    lines.append(
+                        f"{plan_id}\t{p.unit.id}\t{p.unit.name[:200].translate(esc)}\t{mid}\t{p.count}\t{jm(p.months)}\t"
+                        f"{null if p.cut_from is None else p.cut_from}\t{null if dept is None else dept}\tf\t\n"
+                    )
+                with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    copy.write("".join(lines).encode())
+            return
+        marks = ", ".join("%s" for _ in _ITEM_COLUMNS)
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 (column names are constants)
+        for start in range(0, len(proposals), batch):
+            cur.executemany(
+                sql,
+                [
+                    (plan_id, p.unit.id, p.unit.name[:200], p.group, p.rule[:120], p.grade_label[:40], p.frequency, p.cap, bool(p.key_reasons), jr(p.key_reasons),
+                     str(p.cost), p.count, jm(p.months), p.cut_from, teams.get(p.group), False, "")
+                    for p in proposals[start : start + batch]
+                ],
+            )  # fmt: skip
+
+
+def _copy_items(from_plan_id: int, to_plan_id: int) -> None:
+    """A revised version's items: the previous version's rows copied by the database in one
+    ``INSERT … SELECT`` (a city's plan holds up to 100,000 items; nothing passes through Python)."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(PlanItem._meta.db_table)
+    copied = _ITEM_COLUMNS[1:]
+    cols = ", ".join(connection.ops.quote_name(c) for c in copied)
+    with connection.cursor() as cur:
+        # Column names are constants; the ids are parameters.
+        cur.execute(f"INSERT INTO {table} (plan_id, {cols}) SELECT %s, {cols} FROM {table} WHERE plan_id = %s ORDER BY id", [to_plan_id, from_plan_id])  # noqa: S608
 
 
 def _locked(plan: AnnualPlan, actor: Any, *, roles: tuple[str, ...] = PLAN_ROLES) -> AnnualPlan:
@@ -377,20 +400,10 @@ def plan_revise(*, actor: Any, plan: AnnualPlan, reason: str) -> AnnualPlan:
     last = AnnualPlan.objects.filter(owner_agency_id=p.owner_agency_id, year=p.year).order_by("-version").values_list("version", flat=True).first() or p.version
     new = AnnualPlan.objects.create(
         jurisdiction_id=p.jurisdiction_id, owner_agency_id=p.owner_agency_id, year=p.year, version=last + 1, provisional=p.provisional, profile_id=p.profile_id,
-        profile_name=p.profile_name, capacity=p.capacity, available=p.available, demand=p.demand, fit_summary=p.fit_summary, cuts=p.cuts,
+        profile_name=p.profile_name, capacity=p.capacity, available=p.available, demand=p.demand, fit_summary=p.fit_summary, cut_units=p.cut_units, cut_inspections=p.cut_inspections,
         over_capacity_ack=p.over_capacity_ack, previous=p, change_reason=reason[:300], created_by=actor,
     )  # fmt: skip
-    PlanItem.objects.bulk_create(
-        [
-            PlanItem(
-                plan=new, enterprise_id=i.enterprise_id, enterprise_name=i.enterprise_name, group=i.group, rule=i.rule, grade_label=i.grade_label, frequency=i.frequency,
-                cap=i.cap, key=i.key, key_reasons=i.key_reasons, cost=i.cost, count=i.count, months=i.months, cut_from=i.cut_from, edited=i.edited, note=i.note,
-                department_id=i.department_id,
-            )
-            for i in p.items.all()
-        ],
-        batch_size=2000,
-    )  # fmt: skip
+    _copy_items(p.pk, new.pk)
     audit.record(actor=actor, action="plan.revise", obj=new, after={"from_version": p.version, "version": new.version, "reason": new.change_reason})
     return new
 

@@ -99,9 +99,13 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
     # Planned against done (issue 13 item 7): for a plan in force or superseded, not a draft.
     progress = selectors.plan_progress(plan) if plan.status in (*IN_FORCE, PlanStatus.SUPERSEDED) else None
     overdue_only = progress is not None and request.GET.get("overdue") == "1"
+    # The units the fit cut, a page at a time (a city's plan may cut 97,000: never loaded whole).
+    cut_only = not overdue_only and request.GET.get("cut") == "1"
     items = selectors.plan_items(plan)
     page: Any
-    if overdue_only:
+    if cut_only:
+        page = Paginator(items.filter(cut_from__isnull=False), PAGE_SIZE).get_page(request.GET.get("page"))
+    elif overdue_only:
         assert progress is not None
         page = Paginator(progress.overdue_ids, PAGE_SIZE).get_page(request.GET.get("page"))
         by_pk = {i.pk: i for i in items.filter(pk__in=list(page.object_list))}
@@ -113,6 +117,7 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
             i.progress = progress.items.get(i.pk)
     owner = scope.agency_id == plan.owner_agency_id
     given = forms or {}
+    months, teams = selectors.plan_schedule(plan)
     ctx = {
         "plan": plan,
         "page": page,
@@ -134,10 +139,12 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "error": error,
         "capacity_lines": plan.capacity.get("lines", []),
         "n_key": plan.items.filter(key=True).count(),
-        "months": selectors.plan_months(plan),
-        "teams": selectors.plan_team_months(plan),
+        "months": months,
+        "teams": teams,
         "progress": progress,
         "overdue_only": overdue_only,
+        "cut_only": cut_only,
+        "cut_reason": "计划力量不足，按风险由低到高削减一般检查单位，重点单位不削减",
         "departments": list(Department.objects.filter(agency_id=plan.owner_agency_id).order_by("kind", "name")) if owner else [],
     }
     return render(request, "planning/detail.html", ctx, status=status)
