@@ -489,47 +489,82 @@ def _risk_order(p: Proposal) -> tuple[int, int, int, int]:
     return (p.frequency, p.unit.risk_rank, -p.count, p.unit.id)
 
 
-def fit(proposals: Sequence[Proposal], available: Decimal) -> Fit:
-    """Fit the proposals into ``available`` officer-workdays.
+def general_share(*, available: Decimal, key_days: Decimal | None, key_demand: Decimal) -> Decimal:
+    """The workdays general inspections may use.
 
-    When short, inspections are cut from the lowest-risk units first and never from a key unit:
-    first every general unit is brought down to one inspection (lowest risk first), then, if still
-    short, general units drop to none, lowest risk first. What was cut and why is returned.
+    安监总政法〔2017〕150号 (LEGAL.md §6) splits the inspection workdays into key and general
+    inspections, and the plan document prints that split: general inspections are fitted into
+    their own share, not into the total. Key units are never cut, so what they need beyond the key
+    share is taken from the general share; key days they do not need are not lent to general
+    inspections (the bureau sets the key share on the capacity page). Without ``key_days`` (no
+    split) the general share is whatever the key units leave. Negative: the key units alone need
+    more than the whole capacity."""
+    reserved = key_demand if key_days is None else max(key_demand, key_days)
+    return available - reserved
+
+
+def share_check(*, key_demand: Decimal, general_demand: Decimal, available: Decimal, key_days: Decimal | None) -> tuple[Decimal, str]:
+    """How far a plan is over its capacity, share by share, and the sentence that says so ("" when not)."""
+    budget = general_share(available=available, key_days=key_days, key_demand=key_demand)
+    over = max(general_demand - budget, Decimal(0))
+    if over == 0:
+        return over, ""
+    if budget < 0:
+        return over, f"重点单位需要{key_demand}个工作日、一般检查需要{general_demand}个工作日，比可安排的{available}个工作日多{over}个"
+    if key_days is not None and key_demand > key_days:
+        why = f"可安排{available}个工作日，重点单位需要{key_demand}个，不得削减"
+    elif key_days is not None:
+        why = f"可安排{available}个工作日，其中重点检查份额{key_days}个，不调剂给一般检查"
+    else:
+        why = f"可安排{available}个工作日，重点单位需要{key_demand}个"
+    return over, f"一般检查需要{general_demand}个工作日，比一般检查可安排的{budget}个多{over}个（{why}）"
+
+
+def fit(proposals: Sequence[Proposal], available: Decimal, *, key_days: Decimal | None = None) -> Fit:
+    """Fit the proposals into ``available`` officer-workdays, of which ``key_days`` are the key
+    inspections' share (None: no split, the total only).
+
+    General inspections are fitted into their own share (``general_share``). When short,
+    inspections are cut from the lowest-risk units first and never from a key unit: first every
+    general unit is brought down to one inspection (lowest risk first), then, if still short,
+    general units drop to none, lowest risk first. What was cut and why is returned.
     """
     # Integer arithmetic (a Decimal division per unit cost most of the fit at 100,000 units, issue
-    # 13 Speed): every cost is a whole number of 10**-digits days, and demand <= available exactly
-    # when the integer demand <= floor(available * 10**digits).
+    # 13 Speed): every cost is a whole number of 10**-digits days, and demand <= share exactly
+    # when the integer demand <= floor(share * 10**digits).
     distinct = {p.cost for p in proposals}
     digits = max((max(0, -int(c.as_tuple().exponent)) for c in distinct), default=0)
     scale = 10**digits
     cost_int = {c: int(c * scale) for c in distinct}
     costs = [cost_int[p.cost] for p in proposals]
     counts = [p.count for p in proposals]
-    limit = math.floor(available * scale)
     before_int = key_int = 0
     for p, c in zip(proposals, costs, strict=True):
         before_int += c * p.count
         if p.key_reasons:
             key_int += c * p.count
-    demand_int = before_int
-    if demand_int > limit:
+    key_demand = Decimal(key_int).scaleb(-digits)
+    budget = general_share(available=available, key_days=key_days, key_demand=key_demand)
+    limit = math.floor(budget * scale)
+    general_int = before_int - key_int
+    if general_int > limit:
         # The sort keys made once and compared as plain tuples (no key function called per unit).
         order = [k[-1] for k in sorted((*_risk_order(p), i) for i, p in enumerate(proposals) if not p.key_reasons)]
         for floor in (1, 0):
             for i in order:
-                if demand_int <= limit:
+                if general_int <= limit:
                     break
                 c = costs[i]
                 # As many inspections as close the gap, at most down to the floor (one step, not one
                 # inspection at a time). A cost of 0 closes nothing.
                 k = counts[i] - floor
                 if c > 0:
-                    need = (demand_int - limit + c - 1) // c
+                    need = (general_int - limit + c - 1) // c
                     k = need if need < k else k
                 if k > 0:
                     counts[i] -= k
-                    demand_int -= k * c
-    before, key_demand, demand = (Decimal(n).scaleb(-digits) for n in (before_int, key_int, demand_int))
+                    general_int -= k * c
+    before, demand, general_before = (Decimal(n).scaleb(-digits) for n in (before_int, key_int + general_int, before_int - key_int))
     result = list(proposals)
     cut_units = cut_inspections = 0
     for i, p in enumerate(proposals):
@@ -537,15 +572,25 @@ def fit(proposals: Sequence[Proposal], available: Decimal) -> Fit:
             cut_units += 1
             cut_inspections += p.count - counts[i]
             result[i] = _new(Proposal, (p.unit, p.rule, p.grade_label, p.frequency, p.cap, p.key_reasons, p.group, p.cost, counts[i], spread_months(counts[i], i), p.count))
-    shortfall = max(before - available, Decimal(0))
-    over = max(demand - available, Decimal(0))
+    shortfall = max(general_before - budget, Decimal(0))
+    over = max(demand - key_demand - budget, Decimal(0))
+    split = ""
+    if key_days is not None:
+        split = f"（重点检查{key_demand}个、一般检查{general_before}个）"
+    head = f"计划需要{before}个工作日{split}，可安排{available}个工作日"
+    if key_days is not None:
+        head += f"（重点检查{key_days}个、一般检查{available - key_days}个）"
+        if key_demand > key_days:
+            head += f"；重点单位需要的工作日超出重点检查份额{key_demand - key_days}个，重点单位不得削减，从一般检查份额中安排"
     if shortfall == 0:
-        summary = f"计划需要{before}个工作日，可安排{available}个工作日，力量充足。"
+        summary = f"{head}，力量充足。"
     elif over == 0:
-        summary = f"计划需要{before}个工作日，可安排{available}个工作日，缺口{shortfall}个工作日；已削减{cut_units}户一般检查单位共{cut_inspections}次检查，重点单位未削减。"
+        summary = f"{head}，缺口{shortfall}个工作日；已削减{cut_units}户一般检查单位共{cut_inspections}次检查，重点单位未削减。"
+        if key_days is not None and key_demand < key_days:
+            summary += f"重点检查份额中未用的{key_days - key_demand}个工作日按重点、一般检查分别测算，不调剂给一般检查。"
     else:
         summary = (
-            f"计划需要{before}个工作日，可安排{available}个工作日，缺口{shortfall}个工作日；一般检查单位已全部削减，"
+            f"{head}，缺口{shortfall}个工作日；一般检查单位已全部削减，"
             f"重点单位需要{key_demand}个工作日，仍超出{over}个工作日。重点单位不得削减，超出部分须经确认后方可保存。"
         )
     return Fit(

@@ -7,6 +7,8 @@ approved version reads the same later whatever the ledger or the calendar became
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,7 @@ from django.db.models import Q
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
 from anjian.enterprises.models import Enterprise
+from anjian.law import planning as pl
 from anjian.org.models import Agency, Department
 from anjian.planning.choices import DrawStatus, PlanStatus
 
@@ -92,6 +95,10 @@ class AnnualPlan(models.Model):
     capacity = models.JSONField("力量测算（生成时）", default=dict)
     available = models.DecimalField("可安排工作日", max_digits=12, decimal_places=2, default=0)
     demand = models.DecimalField("计划需要工作日", max_digits=12, decimal_places=2, default=0)
+    # The key/general split of the capacity (安监总政法〔2017〕150号, LEGAL.md §6): general
+    # inspections are fitted and checked against their own share (``law.planning.general_share``).
+    key_available = models.DecimalField("重点检查可安排工作日", max_digits=12, decimal_places=2, default=0)
+    key_demand = models.DecimalField("重点检查需要工作日", max_digits=12, decimal_places=2, default=0)
     fit_summary = models.TextField("力量与削减说明", blank=True)
     # What the fit cut: the counts here, the units themselves are the items with ``cut_from`` set
     # (a city's plan may cut 97,000 units: a list stored on the plan was 10 MB read with every page).
@@ -139,8 +146,21 @@ class AnnualPlan(models.Model):
         return f"{self.owner_agency.short_name}{self.year}年度监督检查计划（第{self.version}版）"
 
     @property
+    def general_demand(self) -> Decimal:
+        return self.demand - self.key_demand
+
+    @property
+    def general_available(self) -> Decimal:
+        """The general inspections' share: what the key units leave of the capacity, at most the general share."""
+        return pl.general_share(available=self.available, key_days=self.key_available, key_demand=self.key_demand)
+
+    def capacity_check(self) -> tuple[Decimal, str]:
+        """How far over its capacity the plan is, share by share, and the sentence that says so."""
+        return pl.share_check(key_demand=self.key_demand, general_demand=self.general_demand, available=self.available, key_days=self.key_available)
+
+    @property
     def over_capacity(self) -> bool:
-        return self.demand > self.available
+        return self.capacity_check()[0] > 0
 
 
 class PlanItem(models.Model):

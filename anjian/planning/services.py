@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, F, Sum
+from django.db.models import DecimalField, F, Q, Sum
 from django.utils import timezone
 
 from anjian.core import audit
@@ -133,7 +133,9 @@ def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowled
         proposals = pl.propose(selectors.unit_facts(agency, y), prof, workdays_per_inspection=selectors.workdays_map(row), officers_per_inspection=row.officers_per_inspection)
     except LawError as exc:
         raise _law(exc) from None
-    fitted = pl.fit(proposals, cap.available)
+    # General inspections are fitted into their own share of the capacity, as the plan document
+    # prints it (安监总政法〔2017〕150号, LEGAL.md §6: inspection workdays split into key and general).
+    fitted = pl.fit(proposals, cap.available, key_days=cap.key_days)
     if fitted.over > 0 and not acknowledge_over_capacity:
         msg = fitted.summary + "请确认“计划超出力量”后再生成。"
         raise ValidationFailed(msg, code="over_capacity", article=pl.ARTICLE_CAPACITY, fields={"acknowledge_over_capacity": msg})
@@ -170,7 +172,7 @@ def _create_plan(
     plan = AnnualPlan.objects.create(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, year=y, version=version, provisional=cap.provisional, profile=profile,
         profile_name=str(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
-        cut_units=fitted.cut_units, cut_inspections=fitted.cut_inspections,
+        key_available=cap.key_days, key_demand=fitted.key_demand, cut_units=fitted.cut_units, cut_inspections=fitted.cut_inspections,
         over_capacity_ack=bool(fitted.over > 0 and acknowledge_over_capacity), previous=previous, created_by=actor,
     )  # fmt: skip
     _insert_items(plan.pk, fitted.proposals, teams)
@@ -287,9 +289,11 @@ def _locked(plan: AnnualPlan, actor: Any, *, roles: tuple[str, ...] = PLAN_ROLES
 
 def _recompute(plan: AnnualPlan) -> None:
     # One aggregate, not a loop over the items: a city's plan may hold tens of thousands of units.
-    total = plan.items.aggregate(t=Sum(F("cost") * F("count"), output_field=DecimalField(max_digits=14, decimal_places=2)))["t"]
-    plan.demand = total or Decimal(0)
-    if plan.demand <= plan.available:
+    days = F("cost") * F("count")
+    out = DecimalField(max_digits=14, decimal_places=2)
+    totals = plan.items.aggregate(t=Sum(days, output_field=out), k=Sum(days, filter=Q(key=True), output_field=out))
+    plan.demand, plan.key_demand = totals["t"] or Decimal(0), totals["k"] or Decimal(0)
+    if not plan.over_capacity:
         plan.over_capacity_ack = False
 
 
@@ -326,7 +330,7 @@ def plan_item_update(*, actor: Any, item: PlanItem, count: Any, months: Sequence
     it.count, it.months, it.note, it.edited = n, sorted(ms), note.strip()[:200], True
     it.save(update_fields=["count", "months", "note", "edited", "department"])
     _recompute(plan)
-    plan.save(update_fields=["demand", "over_capacity_ack"])
+    plan.save(update_fields=["demand", "key_demand", "over_capacity_ack"])
     audit.record(
         actor=actor,
         action="plan.item",
@@ -343,8 +347,9 @@ def plan_submit(*, actor: Any, plan: AnnualPlan, acknowledge_over_capacity: bool
     p = _locked(plan, actor)
     if p.status != PlanStatus.DRAFT:
         raise DomainError(f"计划当前为“{p.get_status_display()}”，不能提交。", code="bad_state")
-    if p.over_capacity and not (p.over_capacity_ack or acknowledge_over_capacity):
-        msg = f"计划需要{p.demand}个工作日，超过可安排的{p.available}个工作日。请确认“计划超出力量”后再提交，或调减一般检查单位。"
+    over, why = p.capacity_check()
+    if over > 0 and not (p.over_capacity_ack or acknowledge_over_capacity):
+        msg = f"计划需要{p.demand}个工作日：{why}。请确认“计划超出力量”后再提交，或调减一般检查单位。"
         raise ValidationFailed(msg, code="over_capacity", article=pl.ARTICLE_CAPACITY, fields={"acknowledge_over_capacity": msg})
     p.status, p.submitted_by, p.submitted_at, p.return_reason = PlanStatus.SUBMITTED, actor, timezone.now(), ""
     p.over_capacity_ack = p.over_capacity
@@ -401,6 +406,7 @@ def plan_revise(*, actor: Any, plan: AnnualPlan, reason: str) -> AnnualPlan:
     new = AnnualPlan.objects.create(
         jurisdiction_id=p.jurisdiction_id, owner_agency_id=p.owner_agency_id, year=p.year, version=last + 1, provisional=p.provisional, profile_id=p.profile_id,
         profile_name=p.profile_name, capacity=p.capacity, available=p.available, demand=p.demand, fit_summary=p.fit_summary, cut_units=p.cut_units, cut_inspections=p.cut_inspections,
+        key_available=p.key_available, key_demand=p.key_demand,
         over_capacity_ack=p.over_capacity_ack, previous=p, change_reason=reason[:300], created_by=actor,
     )  # fmt: skip
     _copy_items(p.pk, new.pk)
@@ -633,16 +639,35 @@ def plan_document_context(plan: AnnualPlan, *, filed_to: str) -> dict[str, Any]:
         "profile_name": plan.profile_name,
         "provisional_note": f"本计划按临时日历测算：{plan.year}年法定节假日安排编制时尚未载入，工作日按周末推算。" if plan.provisional else "",
         "capacity_lines": [{"label": ln["label"], "formula": ln["formula"], "value": ln["value"]} for ln in cap.get("lines", [])],
+        # Each part against its own share, as the fit and the submission check it (LEGAL.md §6).
         "split": [
-            {"label": label, "units": str(v[0]), "inspections": str(v[1]), "workdays": _days(v[2])}
-            for label, v in (("重点检查", split[True]), ("一般检查", split[False]), ("合计", total))
+            {"label": label, "units": str(v[0]), "inspections": str(v[1]), "workdays": _days(v[2]), "available": _cap_days(max(avail, Decimal(0)))}
+            for label, v, avail in (("重点检查", split[True], plan.key_available), ("一般检查", split[False], plan.general_available), ("合计", total, plan.available))
         ],
+        "share_check": _share_check_text(plan),
         "months": [{"label": f"{m}月", "inspections": str(n[m]), "workdays": _days(days[m])} for m in range(1, 13)]
         + [{"label": "全年", "inspections": str(sum(n)), "workdays": _days(sum(days, Decimal(0)))}],
         "teams": [{"text": f"{k}：全年检查{v[0]}次，其中重点检查{v[1]}次。"} for k, v in sorted(teams.items())],
         "fit_summary": plan.fit_summary or "—",
         "key_units": key_units,
     }
+
+
+def _cap_days(value: Any) -> str:
+    """Capacity figures with the two places the capacity lines print (e.g. 401.76)."""
+    return str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def _share_check_text(plan: AnnualPlan) -> str:
+    """What the submission checked, in the document's words: each part against its own share."""
+    over, why = plan.capacity_check()
+    if over > 0:
+        return f"经核对，{why}；超出部分已于提交时确认。" if plan.over_capacity_ack else f"经核对，{why}。"
+    extra = f"（重点单位超出重点检查份额的{plan.key_demand - plan.key_available}个工作日从一般检查份额中安排）" if plan.key_demand > plan.key_available else ""
+    return (
+        f"经核对，重点检查需要{_days(plan.key_demand)}个工作日，可安排{_cap_days(plan.key_available)}个；"
+        f"一般检查需要{_days(plan.general_demand)}个工作日，未超过一般检查可安排的{_cap_days(plan.general_available)}个{extra}。"
+    )
 
 
 def _filed_to(agency: Agency) -> str:

@@ -144,6 +144,7 @@ def _detail(request: HttpRequest, plan: AnnualPlan, *, forms: dict[str, Any] | N
         "progress": progress,
         "overdue_only": overdue_only,
         "cut_only": cut_only,
+        "share_check": plan.capacity_check()[1],
         "cut_reason": "计划力量不足，按风险由低到高削减一般检查单位，重点单位不削减",
         "departments": list(Department.objects.filter(agency_id=plan.owner_agency_id).order_by("kind", "name")) if owner else [],
     }

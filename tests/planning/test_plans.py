@@ -99,6 +99,31 @@ def test_short_capacity_cuts_lowest_risk_general_units_never_key_units(world: An
     assert rows["count"] == 4 and all(r["cut_from"] is not None and r["cut_from"] > r["count"] for r in rows["results"])
 
 
+def test_general_inspections_keep_to_their_share_even_when_the_total_would_hold_them(world: Any, units: dict[str, Any]) -> None:
+    # 669.60 days, 97 % of them the key share (649.51): general inspections get 20.09 although the
+    # total (58 needed) would hold everything. The plan document prints that split; the fit and the
+    # submission check it (LEGAL.md §6, 安监总政法〔2017〕150号).
+    capacity(world, key_share="0.97")
+    plan = services.plan_generate(actor=world.user("officer_a"), year=Y)
+    assert (plan.key_available, plan.key_demand) == (Decimal("649.51"), 32) and plan.general_available == Decimal("20.09")
+    assert plan.general_demand <= Decimal("20.09") and plan.cut_units > 0 and not plan.over_capacity
+    assert counts(plan)["戊露天矿"] == 4 and counts(plan)["己化工"] == 4  # key units untouched
+    assert "不调剂给一般检查" in plan.fit_summary and "一般检查20.09个" in plan.fit_summary
+    # Raising a general unit past the share makes the plan over capacity although the total fits.
+    item = plan.items.get(enterprise=units["std3"])
+    assert (item.cut_from, item.count) == (4, 1)  # the lowest-risk general unit with inspections to spare
+    services.plan_item_update(actor=world.user("officer_a"), item=item, count=4, months=[1, 4, 7, 10])
+    plan.refresh_from_db()
+    assert plan.demand == 58 < plan.available and plan.over_capacity
+    with pytest.raises(ValidationFailed) as info:
+        services.plan_submit(actor=world.user("officer_a"), plan=plan)
+    assert "比一般检查可安排的20.09个多" in info.value.message and "重点检查份额649.51个，不调剂给一般检查" in info.value.message
+    c = Client()
+    c.force_login(world.user("officer_a"))
+    page = c.get(f"/planning/{plan.pk}/").content.decode()
+    assert 'data-testid="share-check"' in page and "649.51" in page and "比一般检查可安排的20.09个多" in page
+
+
 def test_over_capacity_needs_an_acknowledgement_and_saves_nothing_without(world: Any, units: dict[str, Any]) -> None:
     capacity(world, deductions={"duty": "730"})  # 12.6 available, key units alone need 32
     with pytest.raises(ValidationFailed) as info:
@@ -342,7 +367,8 @@ def test_a_plan_raised_over_capacity_needs_an_acknowledgement_to_submit(world: A
     assert plan.over_capacity and not plan.over_capacity_ack
     with pytest.raises(ValidationFailed) as info:
         services.plan_submit(actor=world.user("officer_a"), plan=plan)
-    assert info.value.code == "over_capacity" and "超过可安排的39.60个工作日" in info.value.message
+    assert info.value.code == "over_capacity" and "一般检查需要10.00个工作日，比一般检查可安排的7.60个多2.40个" in info.value.message
+    assert "重点单位需要32.00个，不得削减" in info.value.message
     plan.refresh_from_db()
     assert plan.status == "draft"
     done = services.plan_submit(actor=world.user("officer_a"), plan=plan, acknowledge_over_capacity=True)
