@@ -253,7 +253,7 @@ ACTIONS.update(
 ACTIONS.update(
     {
         "planning.capacity": "填报计划力量测算",
-        "planning.profile": "载入分级检查频次配置",
+        "planning.profile": "建立、修改或载入分级检查频次配置",
         "plan.generate": "生成年度监督检查计划",
         "plan.item": "调整计划检查单位",
         "plan.submit": "提交年度计划审批",

@@ -298,6 +298,42 @@ def profile_from_data(data: Mapping[str, Any]) -> Profile:
     return Profile(rules=tuple(rules), key_rules=frozenset(keys))
 
 
+GRADE_KEY_MAX: Final = 8
+
+
+def check_profile(data: Mapping[str, Any]) -> Profile:
+    """A profile as a province edits it (LEGAL.md §6: grades and caps are provincial, CFG).
+
+    Beyond ``profile_from_data`` (frequency per grade and standardization level within the yearly
+    cap, the ungraded key, known key-unit rules): every unit must be covered, so one rule names no
+    sector group or feature (a catch-all; without it a unit matching no rule would silently drop
+    out of every plan); sector groups are the plan's own (危险化学品、非煤矿山、工贸、其他); rule
+    codes and names are given and distinct; grade keys are short; features are listed as text."""
+    prof = profile_from_data(data)
+    codes: set[str] = set()
+    names: set[str] = set()
+    for i, (raw, rule) in enumerate(zip(data["rules"], prof.rules, strict=True), start=1):
+        where = f"第{i}条规则"
+        if not str(raw.get("code") or "").strip() or not str(raw.get("name") or "").strip():
+            raise PlanningError(f"{where}应有编码和名称。", field="rules")
+        if rule.code in codes or rule.name in names:
+            raise PlanningError(f"{where}的编码或名称与前面的规则重复。", field="rules")
+        codes.add(rule.code)
+        names.add(rule.name)
+        if len(rule.name) > 60:
+            raise PlanningError(f"{where}的名称过长（不超过60字）。", field="rules")
+        unknown = sorted(rule.groups - GROUP_NAMES.keys())
+        if unknown:
+            raise PlanningError(f"{where}的行业“{'、'.join(unknown)}”不是计划的行业（{'、'.join(GROUP_NAMES)}）。", field="rules")
+        if any(not isinstance(f, str) or not f.strip() for f in raw.get("features") or ()):
+            raise PlanningError(f"{where}的企业特征应为编码文字。", field="rules")
+        if any(not isinstance(k, str) or not 0 < len(k) <= GRADE_KEY_MAX for k in rule.frequency):
+            raise PlanningError(f"{where}的等级名称应为1至{GRADE_KEY_MAX}个字符。", field="rules")
+    if not any(not r.groups and not r.features for r in prof.rules):
+        raise PlanningError("应有一条不限行业和特征的规则（兜底规则），否则不符合任何规则的单位不会列入计划。", field="rules")
+    return prof
+
+
 # The sample profile of LEGAL.md §6 (Shanxi 2025, 示例配置): caps by grade. The source gives caps
 # only, so the sample plans each unit at its cap; a bureau lowers the frequencies to its own rules.
 SAMPLE_PROFILE: Final[dict[str, Any]] = {

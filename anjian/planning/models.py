@@ -34,6 +34,11 @@ class GradingProfile(models.Model):
     source = models.CharField("依据", max_length=300, blank=True)
     data = models.JSONField("频次、上限与重点单位规则", default=dict)
     active = models.BooleanField("启用", default=True)
+    # Every change is a new version (``GradingProfileVersion``); a plan records the version it was
+    # generated with. Changed only by the bureau at the top of the deployment (the province's rules
+    # apply to every bureau of it), through ``services.profile_update``.
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -43,6 +48,28 @@ class GradingProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name + ("（示例配置）" if self.is_sample else "")
+
+
+class GradingProfileVersion(models.Model):
+    """One version of a grading profile, as it read when saved: never changed afterwards."""
+
+    profile = models.ForeignKey(GradingProfile, verbose_name="配置", on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField("版本")
+    name = models.CharField("名称", max_length=100)
+    source = models.CharField("依据", max_length=300, blank=True)
+    data = models.JSONField("频次、上限与重点单位规则")
+    reason = models.CharField("修改理由", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["profile", "-version"]
+        verbose_name = "分级检查频次配置版本"
+        verbose_name_plural = "分级检查频次配置版本"
+        constraints = [models.UniqueConstraint(fields=["profile", "version"], name="profileversion_one", violation_error_message="该版本已存在。")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
 
 
 class CapacityInputQuerySet(ScopedQuerySet["CapacityInput"]):
@@ -92,6 +119,9 @@ class AnnualPlan(models.Model):
     provisional = models.BooleanField("按临时日历测算", default=False, help_text="该年度法定节假日安排尚未载入，工作日按周末推算")
     profile = models.ForeignKey(GradingProfile, verbose_name="分级频次配置", on_delete=models.PROTECT, related_name="+")
     profile_name = models.CharField("配置名称（生成时）", max_length=120)
+    profile_version = models.ForeignKey(
+        "GradingProfileVersion", verbose_name="配置版本（生成时）", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="空：本功能上线前生成的计划，未记录版本"
+    )
     capacity = models.JSONField("力量测算（生成时）", default=dict)
     available = models.DecimalField("可安排工作日", max_digits=12, decimal_places=2, default=0)
     demand = models.DecimalField("计划需要工作日", max_digits=12, decimal_places=2, default=0)
@@ -246,3 +276,4 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_agency.short_name}·{self.title}"
+

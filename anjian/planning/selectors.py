@@ -24,7 +24,7 @@ from anjian.legal import lawcal
 from anjian.org.choices import CertificateEventKind, Role, StaffKind
 from anjian.org.models import Agency, Certificate, CertificateEvent, Membership
 from anjian.planning.choices import IN_FORCE, PlanStatus
-from anjian.planning.models import AnnualPlan, CapacityInput, GradingProfile, PlanItem
+from anjian.planning.models import AnnualPlan, CapacityInput, GradingProfile, GradingProfileVersion, PlanItem
 
 DEFAULT_WORKDAYS = {"hazchem": "2", "mine": "2", "industry": "1", "other": "1"}
 DEFAULT_RESERVE = Decimal("0.10")
@@ -131,6 +131,35 @@ def profile_for(agency: Agency) -> GradingProfile | None:
     return rows[0] if rows else None
 
 
+def profiles_visible(user: Any) -> QuerySet[GradingProfile]:
+    """The profiles a user of a bureau may read: the sample (示例配置) and their own province's.
+    Another province's profile is not theirs to see (a 404, ``profile_get``)."""
+    from anjian.legal import authority
+
+    # Configuration, not business rows: the separated system administrator (三员分立), who runs the
+    # configuration but reads no business record, sees them too.
+    scope = scope_for(user)
+    if scope.agency_id is None:
+        return GradingProfile.objects.none()
+    province = authority.province_code(authority.actor_jurisdiction_code(user) or "") or ""
+    return GradingProfile.objects.filter(province__in=["", province]).select_related("updated_by").order_by("-province", "code")
+
+
+def profile_get(*, user: Any, pk: Any) -> GradingProfile:
+    from anjian.core.errors import NotFound
+    from anjian.core.ids import parse_id
+
+    n = parse_id(pk)
+    row = profiles_visible(user).filter(pk=n).first() if n is not None else None
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def profile_versions(profile: GradingProfile) -> QuerySet[GradingProfileVersion]:
+    return profile.versions.select_related("created_by").order_by("-version")
+
+
 # --- the units of a plan -----------------------------------------------------------------------------
 def subject_units(agency: Agency, year: int) -> QuerySet[Enterprise]:
     """Units whose planned subject (一企一主体) is ``agency`` for some part of ``year``, not closed."""
@@ -189,7 +218,7 @@ def plan_list(*, user: Any, year: int | None = None) -> QuerySet[AnnualPlan]:
 
 
 def plan_get(*, user: Any, pk: Any) -> AnnualPlan:
-    return get_for_user(AnnualPlan.objects.select_related("owner_agency", "jurisdiction", "created_by", "submitted_by", "approved_by", "previous", "profile"), user, pk)
+    return get_for_user(AnnualPlan.objects.select_related("owner_agency", "jurisdiction", "created_by", "submitted_by", "approved_by", "previous", "profile", "profile_version"), user, pk)
 
 
 def plan_items(plan: AnnualPlan) -> QuerySet[PlanItem]:
@@ -543,3 +572,4 @@ def plan_item_label(it: PlanItem) -> str:
     when = "、".join(str(m) for m in it.months)
     extra = f"，逾期未检{p.overdue}次" if p is not None and p.overdue else ""
     return f"{it.plan.owner_agency.short_name}{it.plan.year}年度计划（第{it.plan.version}版）：计划{it.count}次，安排在{when}月{extra}"
+

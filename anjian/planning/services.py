@@ -26,7 +26,7 @@ from anjian.org.choices import Role
 from anjian.org.models import Agency
 from anjian.planning import selectors
 from anjian.planning.choices import IN_FORCE, DrawStatus, PlanStatus
-from anjian.planning.models import AnnualPlan, CapacityInput, Draw, GradingProfile, PlanItem
+from anjian.planning.models import AnnualPlan, CapacityInput, Draw, GradingProfile, GradingProfileVersion, PlanItem
 
 PLAN_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
 APPROVE_ROLES = (Role.LEADER,)
@@ -171,7 +171,7 @@ def _create_plan(
     teams = selectors.default_teams(agency)
     plan = AnnualPlan.objects.create(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, year=y, version=version, provisional=cap.provisional, profile=profile,
-        profile_name=str(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
+        profile_name=str(profile), profile_version=profile_version_row(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
         key_available=cap.key_days, key_demand=fitted.key_demand, cut_units=fitted.cut_units, cut_inspections=fitted.cut_inspections,
         over_capacity_ack=bool(fitted.over > 0 and acknowledge_over_capacity), previous=previous, created_by=actor,
     )  # fmt: skip
@@ -405,7 +405,7 @@ def plan_revise(*, actor: Any, plan: AnnualPlan, reason: str) -> AnnualPlan:
     last = AnnualPlan.objects.filter(owner_agency_id=p.owner_agency_id, year=p.year).order_by("-version").values_list("version", flat=True).first() or p.version
     new = AnnualPlan.objects.create(
         jurisdiction_id=p.jurisdiction_id, owner_agency_id=p.owner_agency_id, year=p.year, version=last + 1, provisional=p.provisional, profile_id=p.profile_id,
-        profile_name=p.profile_name, capacity=p.capacity, available=p.available, demand=p.demand, fit_summary=p.fit_summary, cut_units=p.cut_units, cut_inspections=p.cut_inspections,
+        profile_name=p.profile_name, profile_version_id=p.profile_version_id, capacity=p.capacity, available=p.available, demand=p.demand, fit_summary=p.fit_summary, cut_units=p.cut_units, cut_inspections=p.cut_inspections,
         key_available=p.key_available, key_demand=p.key_demand,
         over_capacity_ack=p.over_capacity_ack, previous=p, change_reason=reason[:300], created_by=actor,
     )  # fmt: skip
@@ -559,27 +559,147 @@ def draw_verify(d: Draw) -> tuple[bool, str]:
 
 
 # --- grading profiles ----------------------------------------------------------------------------------
+# Who changes a province's profile (issue 13 item 4). The frequencies and caps are the province's
+# rules (国办发〔2024〕54号; LEGAL.md §6: CFG) and apply to every bureau of it, so one rule of
+# ``anjian.legal.authority`` decides: a change is made by the agency whose jurisdiction it covers, and
+# only the bureau at the top of the deployment (the city bureau) covers the province. A district or
+# zone bureau cannot change the profile its neighbours plan with. Within that bureau: its leaders
+# (the frequencies are an enforcement decision) and its system administrator (三员分立: the
+# administrator runs the configuration). Every change is validated, audited and kept as a version.
+PROFILE_ROLES = (Role.LEADER, Role.ADMIN)
+PROFILE_WHAT = "分级检查频次配置"
+
+
+def profile_may_edit(actor: Any, province: str) -> bool:
+    """Whether ``actor`` may change (or create) the profile of ``province`` (buttons are shown only then)."""
+    from anjian.legal import authority
+
+    return authority.may_write_scope(actor, province, roles=PROFILE_ROLES)
+
+
+def _require_profile_authority(actor: Any, province: str) -> None:
+    from anjian.legal import authority
+
+    authority.require_role(actor, roles=PROFILE_ROLES, message=f"{PROFILE_WHAT}只能由市级应急管理部门的局领导或系统管理员变更。")
+    authority.require_scope(actor, province, what=PROFILE_WHAT, roles=PROFILE_ROLES, field="province")
+
+
+def _check_profile_data(data: Any) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ValidationFailed("配置格式错误。", fields={"data": "配置应为对象（含 rules 与 key_rules）。"})
+    try:
+        pl.check_profile(data)
+    except LawError as exc:
+        raise ValidationFailed(exc.message, code=exc.code, article=exc.article or pl.ARTICLE_CAP, fields={"data": exc.message}) from None
+    from anjian.enterprises.models import Feature
+
+    features = set(Feature.objects.values_list("code", flat=True))
+    for i, r in enumerate(data["rules"], start=1):
+        unknown = sorted(set(r.get("features") or ()) - features)
+        if unknown:
+            msg = f"第{i}条规则的企业特征“{'、'.join(unknown)}”不在企业分类表中。"
+            raise ValidationFailed(msg, fields={"data": msg})
+    # Only the keys the engine reads are stored.
+    keep = ("code", "name", "groups", "features", "basis", "frequency", "cap", "ungraded")
+    return {"rules": [{k: r[k] for k in keep if k in r} for r in data["rules"]], "key_rules": sorted(set(data.get("key_rules") or []))}
+
+
+def _text(value: Any, field: str, label: str, max_length: int, *, required: bool = True) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationFailed(f"请填写{label}。", fields={field: f"请填写{label}。"})
+    if len(text) > max_length:
+        raise ValidationFailed(f"{label}不超过{max_length}字。", fields={field: f"{label}不超过{max_length}字。"})
+    return text
+
+
+def profile_version_row(profile: GradingProfile) -> GradingProfileVersion:
+    """The stored version the profile reads as now (written if missing: a profile created before
+    versions were kept, or the sample recreated in a flushed database)."""
+    row, _ = GradingProfileVersion.objects.get_or_create(
+        profile=profile, version=profile.version, defaults={"name": profile.name, "source": profile.source, "data": profile.data, "reason": "载入"}
+    )
+    return row
+
+
+def _new_version(row: GradingProfile, *, actor: Any, reason: str) -> GradingProfileVersion:
+    return GradingProfileVersion.objects.create(profile=row, version=row.version, name=row.name, source=row.source, data=row.data, reason=reason[:300], created_by=actor)
+
+
+@transaction.atomic
+def profile_create(*, actor: Any, name: str, source: str, reason: str = "", data: Mapping[str, Any] | None = None) -> GradingProfile:
+    """The province's own profile, from ``data`` or else from the sample's values (示例配置) to be
+    adjusted. The province is the actor's (the top bureau's); one profile per province is edited here
+    (``planning load-profile`` may load more by code)."""
+    from anjian.legal import authority
+
+    code_of = authority.actor_jurisdiction_code(actor)
+    province = authority.province_code(code_of or "") or ""
+    _require_profile_authority(actor, province)
+    name = _text(name, "name", "名称", 100)
+    source = _text(source, "source", "依据文件", 300)
+    clean = _check_profile_data(pl.SAMPLE_PROFILE if data is None else data)
+    if GradingProfile.objects.select_for_update().filter(province=province, is_sample=False).exists():
+        raise DomainError(f"本省（{province}）已有分级检查频次配置，请修改该配置。", code="profile_exists")
+    row = GradingProfile.objects.create(
+        code=f"{province}-{uuid.uuid4().hex[:8]}", name=name, province=province, is_sample=False, source=source, data=clean, active=True, version=1, updated_by=actor
+    )
+    _new_version(row, actor=actor, reason=reason.strip() or "建立本省配置")
+    audit.record(actor=actor, action="planning.profile", obj=row, after={"version": 1, "province": province, "name": name, "source": source, "data": clean}, jurisdiction_id=None)
+    return row
+
+
+@transaction.atomic
+def profile_update(
+    *, actor: Any, profile: GradingProfile, data: Mapping[str, Any], name: str, source: str, reason: str, active: bool | None = None
+) -> GradingProfile:
+    """Change a province's profile: validated by the engine, saved as a new version with its
+    reason, audited (before and after). The sample (示例配置) is never changed: a province builds its
+    own from it. Plans already generated keep the version they were made with."""
+    row = GradingProfile.objects.select_for_update().get(pk=profile.pk)
+    if row.is_sample or not row.province:
+        raise DomainError("示例配置不能修改：请以示例配置为基础建立本省配置。", code="profile_sample")
+    _require_profile_authority(actor, row.province)
+    name = _text(name, "name", "名称", 100)
+    source = _text(source, "source", "依据文件", 300)
+    reason = _text(reason, "reason", "修改理由", 300)
+    clean = _check_profile_data(data)
+    new_active = row.active if active is None else bool(active)
+    if (clean, name, source, new_active) == (row.data, row.name, row.source, row.active):
+        raise ValidationFailed("配置没有变化。", fields={"data": "配置没有变化。"})
+    before = {"version": row.version, "name": row.name, "source": row.source, "data": row.data, "active": row.active}
+    row.name, row.source, row.data, row.active, row.version, row.updated_by = name, source, clean, new_active, row.version + 1, actor
+    row.save()
+    _new_version(row, actor=actor, reason=reason)
+    audit.record(
+        actor=actor, action="planning.profile", obj=row, before=before,
+        after={"version": row.version, "name": name, "source": source, "data": clean, "active": new_active, "reason": reason}, jurisdiction_id=None,
+    )  # fmt: skip
+    return row
+
+
 @transaction.atomic
 def profile_load(*, actor: Any, code: str, name: str, province: str, data: Mapping[str, Any], source: str) -> GradingProfile:
-    """Load (or replace) a province's own grading profile, validated by the engine first. It then
-    takes the place of the sample (示例配置) for that province's agencies (LEGAL.md §6: CFG)."""
+    """Load (or replace) a province's own grading profile from the operator's command line,
+    validated by the engine first and kept as a new version. It then takes the place of the sample
+    (示例配置) for that province's agencies (LEGAL.md §6: CFG)."""
     if not (len(province) == 6 and province.isdigit() and province.endswith("0000")):
         raise ValidationFailed("省份应为6位区划代码，如370000。", fields={"province": "省份应为6位区划代码，如370000。"})
     if not (source or "").strip():
         raise ValidationFailed("请填写依据文件。", fields={"source": "请填写依据文件。"})
-    try:
-        pl.profile_from_data(data)
-    except LawError as exc:
-        raise _law(exc) from None
+    clean = _check_profile_data(data)
     if code == SAMPLE_CODE:
         raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
-    row, created = GradingProfile.objects.select_for_update().get_or_create(code=code, defaults={"name": name, "province": province, "data": dict(data)})
+    row, created = GradingProfile.objects.select_for_update().get_or_create(code=code, defaults={"name": name, "province": province, "data": clean})
     if row.is_sample and not created:
         raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
-    before = None if created else {"data": row.data, "source": row.source}
-    row.name, row.province, row.data, row.source, row.is_sample, row.active = name[:100], province, dict(data), source.strip()[:300], False, True
+    before = None if created else {"version": row.version, "data": row.data, "source": row.source}
+    row.name, row.province, row.data, row.source, row.is_sample, row.active = name[:100], province, clean, source.strip()[:300], False, True
+    row.version = 1 if created else row.version + 1
+    row.updated_by = actor
     row.save()
-    audit.record(actor=actor, action="planning.profile", obj=row, before=before, after={"code": code, "province": province, "source": row.source}, jurisdiction_id=None)
+    _new_version(row, actor=actor, reason="命令行载入")
+    audit.record(actor=actor, action="planning.profile", obj=row, before=before, after={"code": code, "province": province, "source": row.source, "version": row.version}, jurisdiction_id=None)
     return row
 
 
@@ -636,7 +756,7 @@ def plan_document_context(plan: AnnualPlan, *, filed_to: str) -> dict[str, Any]:
         "version_label": f"第{plan.version}版" + (f"，修订理由：{plan.change_reason}" if plan.change_reason else ""),
         "filed_to": filed_to,
         "approved_on": timezone.localtime(plan.approved_at).date() if plan.approved_at else timezone.localdate(),
-        "profile_name": plan.profile_name,
+        "profile_name": plan.profile_name + (f"（第{plan.profile_version.version}版）" if plan.profile_version_id and plan.profile_version else ""),
         "provisional_note": f"本计划按临时日历测算：{plan.year}年法定节假日安排编制时尚未载入，工作日按周末推算。" if plan.provisional else "",
         "capacity_lines": [{"label": ln["label"], "formula": ln["formula"], "value": ln["value"]} for ln in cap.get("lines", [])],
         # Each part against its own share, as the fit and the submission check it (LEGAL.md §6).

@@ -24,7 +24,18 @@ from anjian.org.choices import Role
 from anjian.org.models import Agency, Department
 from anjian.planning import selectors, services
 from anjian.planning.choices import IN_FORCE, PlanStatus
-from anjian.planning.forms import CapacityForm, DrawCommitForm, DrawPerformForm, GenerateForm, ItemForm, ReasonForm, SubmitForm, YearForm
+from anjian.planning.forms import (
+    CapacityForm,
+    DrawCommitForm,
+    DrawPerformForm,
+    GenerateForm,
+    ItemForm,
+    ProfileCreateForm,
+    ProfileEditForm,
+    ReasonForm,
+    SubmitForm,
+    YearForm,
+)
 from anjian.planning.models import AnnualPlan
 
 PAGE_SIZE = 100
@@ -306,3 +317,90 @@ def draw_public(request: HttpRequest, public_id: str) -> HttpResponse:
     ok, message = services.draw_verify(d) if d.status == "drawn" else (False, "尚未抽取。")
     rows = selectors.draw_result_rows(d)
     return render(request, "planning/draw_public.html", {"d": d, "rows": rows, "verified": ok, "verify_message": message})
+
+
+# --- grading profiles (issue 13 item 4) -----------------------------------------------------------------
+def _province(request: HttpRequest) -> str:
+    from anjian.legal import authority
+
+    return authority.province_code(authority.actor_jurisdiction_code(request.user) or "") or ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_list(request: HttpRequest) -> HttpResponse:
+    """The profiles this bureau plans with (its province's own, else the sample), and for the top
+    bureau's leaders and administrator, a province profile built from the sample."""
+    scope = scope_for(request.user)
+    if scope.agency_id is None:
+        return refused(request, "您不是执法机关的在职人员，不能查看分级检查频次配置。", "/")
+    agency = Agency.objects.select_related("jurisdiction").get(pk=scope.agency_id)
+    province = _province(request)
+    rows = list(selectors.profiles_visible(request.user))
+    own = [p for p in rows if p.province == province and not p.is_sample]
+    may_create = not own and services.profile_may_edit(request.user, province)
+    form = ProfileCreateForm(request.POST or None)
+    error: DomainError | None = None
+    status = 200
+    if request.method == "POST":
+        if not services.profile_may_edit(request.user, province):
+            return refused(request, "分级检查频次配置只能由市级应急管理部门的局领导或系统管理员变更。", "/planning/profiles/")
+        if form.is_valid():
+            row, error, status = call_service(form, lambda: services.profile_create(actor=request.user, **form.cleaned_data))
+            if row is not None:
+                messages.success(request, f"已建立{row}（第1版，以示例配置为基础），请按本省规定调整频次和上限。")
+                return redirect("planning:profile", pk=row.pk)
+        status = status if status != 200 else 422
+    in_use = selectors.profile_for(agency)
+    ctx = {"rows": rows, "form": form, "error": error, "may_create": may_create, "province": province, "in_use": in_use}
+    return render(request, "planning/profiles.html", ctx, status=status)
+
+
+def _profile_page(request: HttpRequest, row: Any, *, form: Any = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
+    may_edit = not row.is_sample and bool(row.province) and services.profile_may_edit(request.user, row.province)
+    versions = list(selectors.profile_versions(row))
+    shown = None
+    if request.method == "GET" and request.GET.get("version"):
+        shown = next((v for v in versions if str(v.version) == request.GET["version"]), None)
+    if form is None and may_edit and shown is None:
+        form = ProfileEditForm(data_of=row.data, initial={"name": row.name, "source": row.source, "key_rules": row.data.get("key_rules") or [], "active": row.active})
+    data = shown.data if shown is not None else row.data
+    ctx = {
+        "row": row, "form": form if may_edit else None, "error": error, "versions": versions, "shown": shown, "data": data,
+        "rules": _rules_view(data), "key_rules": [(k, label, k in (data.get("key_rules") or [])) for k, label in pl.KEY_RULES.items()],
+    }  # fmt: skip
+    return render(request, "planning/profile.html", ctx, status=status)
+
+
+def _rules_view(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A rule as a reader sees it: whom it applies to, its basis and its counts per grade."""
+    out = []
+    for r in data.get("rules") or []:
+        scope = "、".join([pl.GROUP_NAMES.get(g, g) for g in r.get("groups") or []] + list(r.get("features") or [])) or "其他行业（兜底规则）"
+        basis = "风险等级" if r.get("basis") == "risk_grade" else "安全生产标准化等级"
+        out.append({"name": r.get("name", ""), "scope": scope, "basis": basis, "ungraded": r.get("ungraded", ""), "grades": [(g, f, r["cap"].get(g)) for g, f in r["frequency"].items()]})
+    return out
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    row = selectors.profile_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        return _profile_page(request, row)
+    if row.is_sample or not services.profile_may_edit(request.user, row.province):
+        return refused(request, "示例配置不能修改；本省配置只能由市级应急管理部门的局领导或系统管理员变更。", f"/planning/profiles/{row.pk}/")
+    form = ProfileEditForm(request.POST, data_of=row.data)
+    error, status = None, 422
+    if form.is_valid():
+        d = form.cleaned_data
+        done, error, status = call_service(
+            form,
+            lambda: services.profile_update(actor=request.user, profile=row, data=form.profile_data(), name=d["name"], source=d["source"], reason=d["reason"], active=d["active"]),
+        )
+        if done is not None:
+            messages.success(request, f"已保存{done}（第{done.version}版）。此后生成的计划按新版本编制，已生成的计划不变。")
+            return redirect("planning:profile", pk=row.pk)
+        status = status if status != 200 else 422
+    return _profile_page(request, row, form=form, error=error, status=status)
+

@@ -171,6 +171,33 @@ def test_bad_profiles_are_refused(data: dict[str, Any]) -> None:
         pl.profile_from_data(data)
 
 
+def _rule(i: int, **kw: Any) -> dict[str, Any]:
+    return {"code": f"r{i}", "name": f"规则{i}", **GOOD_RULE, **kw}
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"rules": [_rule(1, code="")]}, "应有编码和名称"),
+        ({"rules": [_rule(1), _rule(2, code="r1")]}, "重复"),
+        ({"rules": [_rule(1, name="名" * 61)]}, "名称过长"),
+        ({"rules": [_rule(1, groups=["moon"])]}, "不是计划的行业"),
+        ({"rules": [_rule(1, features=[" "]), _rule(2)]}, "企业特征应为编码文字"),
+        ({"rules": [_rule(1, basis="risk_grade", frequency={"ABCDEFGHI": 1}, cap={"ABCDEFGHI": 1}, ungraded="ABCDEFGHI")]}, "等级名称"),
+        ({"rules": [_rule(1, groups=["mine"])]}, "兜底规则"),
+        ({"rules": []}, "至少应有一条规则"),
+    ],
+)
+def test_a_province_edit_is_checked_beyond_the_engine(data: dict[str, Any], words: str) -> None:
+    with pytest.raises(pl.PlanningError) as info:
+        pl.check_profile(data)
+    assert words in info.value.message
+
+
+def test_the_sample_passes_the_edit_check() -> None:
+    assert pl.check_profile(pl.SAMPLE_PROFILE) == sample()
+
+
 def test_months_spread_over_the_year() -> None:
     assert pl.spread_months(0, 0) == ()
     assert pl.spread_months(1, 0) == (1,) and pl.spread_months(1, 5) == (6,)

@@ -403,9 +403,13 @@ def test_teams_are_assigned_by_sector_and_editable(world: Any, units: dict[str, 
 
 
 def test_the_sample_profile_comes_back_if_the_table_was_emptied(world: Any, units: dict[str, Any]) -> None:
+    from anjian.planning.models import GradingProfileVersion
+
+    GradingProfileVersion.objects.all().delete()
     GradingProfile.objects.all().delete()
     plan = services.plan_generate(actor=world.user("officer_a"), year=Y)
     assert plan.profile.code == services.SAMPLE_CODE and plan.profile.data == pl.SAMPLE_PROFILE and plan.profile.is_sample
+    assert plan.profile_version is not None and (plan.profile_version.version, plan.profile_version.data) == (1, pl.SAMPLE_PROFILE)
 
 
 def test_unit_names_with_copy_control_characters_are_stored_as_they_are(world: Any, units: dict[str, Any]) -> None:

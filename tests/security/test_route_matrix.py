@@ -89,6 +89,14 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/planning/capacity/": "login",
     "POST /api/v1/planning/capacity/": "login",
     "GET /api/v1/planning/profiles/": "login",
+    # Grading profiles (issue 13 item 4): a province's configuration, not a district's record; who
+    # may change one is the configuration matrix's (tests/legal/test_config_matrix.py) and
+    # tests/planning/test_profiles.py's concern.
+    "planning:profiles": "login",
+    "planning:profile": "object-unbuilt:grading_profile",
+    "POST /api/v1/planning/profiles/": "login",
+    "GET /api/v1/planning/profiles/{id}/": "object-unbuilt:grading_profile",
+    "PUT /api/v1/planning/profiles/{id}/": "object-unbuilt:grading_profile",
     # Random draws (双随机): the staff pages and API scoped like plans; the public page needs no
     # login and is addressed by the draw's random public id, not its number.
     "planning:draws": "login",
@@ -539,6 +547,7 @@ UNBUILT_REASONS: dict[str, str] = {
     "print_job": "a print job belongs to the user who asked for it, not to a jurisdiction; tests/documents/test_printing.py checks that anyone else gets 404",
     "api_token": "a token belongs to its user, not to a jurisdiction; tests/core/test_api_tokens.py checks that another user's token is 404 and stays unrevoked",
     "discretion_standard": "a standard is legal configuration, not a district record built by b_records; tests/cases/test_discretion.py checks that district A never sees or approves district B's",
+    "grading_profile": "a profile belongs to a province, not a district; tests/planning/test_profiles.py checks that another province's profile is 404 to every user here",
 }
 API_PREFIX = "api/v1/"
 SKIP_PREFIXES = ("admin/", "static/", "media/")
