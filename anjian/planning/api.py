@@ -22,8 +22,8 @@ from anjian.core.scoping import scope_for
 from anjian.law import planning as pl
 from anjian.org.models import Agency
 from anjian.planning import selectors, services
-from anjian.planning.choices import IN_FORCE, PlanStatus
-from anjian.planning.models import AnnualPlan, Draw, GradingProfile, GradingProfileVersion, PlanItem
+from anjian.planning.choices import IN_FORCE, PlanStatus, RelationKind
+from anjian.planning.models import AnnualPlan, DeclaredRelation, Draw, GradingProfile, GradingProfileVersion, PlanItem
 
 YEAR_ERRORS: dict[str, Any] = {
     "invalid": "年度应为四位数字。",
@@ -505,3 +505,49 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ok, message = services.draw_verify(self.get_object())
         return Response({"verified": ok, "message": message})
 
+
+# --- declared relations (利害关系申报, 回避) ---------------------------------------------------------------
+class RelationSerializer(serializers.ModelSerializer[DeclaredRelation]):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+    agency_name = serializers.CharField(source="owner_agency.name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = DeclaredRelation
+        fields = ["id", "staff", "staff_name", "agency_name", "enterprise", "enterprise_name", "kind", "kind_label", "description", "declared_on", "ended_on", "end_reason"]
+
+
+class RelationDeclareSerializer(serializers.Serializer[Any]):
+    enterprise = serializers.CharField(max_length=30, help_text="单位的台账编号或统一社会信用代码（在本人可查看的台账范围内）")
+    kind = serializers.ChoiceField(choices=RelationKind.choices, error_messages={"invalid_choice": "请选择关系类别。"})
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text="“其他”须说明")
+
+
+class EndSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=300, help_text="终止理由（如：已转让股份）")
+
+
+class RelationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DeclaredRelation]):
+    """本人申报的利害关系；办公室、局领导可查看本机关及下级机关人员的申报。"""
+
+    serializer_class = RelationSerializer
+
+    def get_queryset(self) -> QuerySet[DeclaredRelation]:
+        return selectors.relations_visible(self.request.user)  # type: ignore[no-any-return]
+
+    @extend_schema(request=RelationDeclareSerializer, responses=RelationSerializer, summary="申报本人与单位的利害关系（双随机抽取据此回避）")
+    def create(self, request: Request) -> Response:
+        ser = RelationDeclareSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        row = services.relation_declare(actor=request.user, **ser.validated_data)
+        return Response(RelationSerializer(selectors.relation_get(user=request.user, pk=row.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndSerializer, responses=RelationSerializer, summary="终止本人的申报（须说明理由）")
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        row = selectors.relation_get(user=request.user, pk=pk)
+        ser = EndSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        done = services.relation_end(actor=request.user, relation=row, **ser.validated_data)
+        return Response(RelationSerializer(selectors.relation_get(user=request.user, pk=done.pk)).data)

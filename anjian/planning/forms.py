@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from anjian.law import planning as pl
+from anjian.planning.choices import RelationKind
 from anjian.planning.services import YEAR_MAX, YEAR_MIN
 
 YEAR_MESSAGES = {
@@ -193,3 +194,13 @@ class ProfileEditForm(forms.Form):
             rules.append(rule)
         return {"rules": rules, "key_rules": list(d.get("key_rules") or [])}
 
+
+# --- declared relations (回避, issue 13 item 5) ---------------------------------------------------------
+class RelationForm(forms.Form):
+    enterprise = forms.CharField(label="单位（统一社会信用代码或台账编号）", max_length=30, error_messages={"required": "请填写单位的统一社会信用代码或台账编号。"})
+    kind = forms.ChoiceField(label="关系", choices=[("", "请选择"), *RelationKind.choices], error_messages={"required": "请选择关系类别。", "invalid_choice": "请选择关系类别。"})
+    description = forms.CharField(label="说明（“其他”须填写）", max_length=300, required=False)
+
+
+class EndRelationForm(forms.Form):
+    reason = forms.CharField(label="终止理由", max_length=300, error_messages={"required": "请填写终止理由。"})

@@ -17,8 +17,8 @@ from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
 from anjian.enterprises.models import Enterprise
 from anjian.law import planning as pl
-from anjian.org.models import Agency, Department
-from anjian.planning.choices import DrawStatus, PlanStatus
+from anjian.org.models import Agency, Department, Staff
+from anjian.planning.choices import DrawStatus, PlanStatus, RelationKind
 
 
 class GradingProfile(models.Model):
@@ -252,6 +252,9 @@ class Draw(models.Model):
     officers = models.JSONField("执法人员库（人员编号，升序）", default=list)
     officer_names = models.JSONField("执法人员姓名与证号", default=dict)
     exclusions = models.JSONField("回避（单位 → 人员）", default=dict, blank=True)
+    # Where each exclusion came from (the union is ``exclusions``, which the commitment hashes):
+    # {"last_inspection": {unit: [staff]}, "declared": {unit: [staff]}}. Verification checks the union.
+    exclusion_sources = models.JSONField("回避依据", default=dict, blank=True)
     count = models.PositiveIntegerField("抽取单位数")
     per_inspection = models.PositiveSmallIntegerField("每户执法人员数", default=2)
     planned_on = models.DateField("计划检查日期")
@@ -277,3 +280,43 @@ class Draw(models.Model):
     def __str__(self) -> str:
         return f"{self.owner_agency.short_name}·{self.title}"
 
+
+class DeclaredRelationQuerySet(ScopedQuerySet["DeclaredRelation"]):
+    def active(self) -> DeclaredRelationQuerySet:
+        return self.filter(ended_on__isnull=True)  # type: ignore[return-value]
+
+
+class DeclaredRelation(models.Model):
+    """An officer's declared relation with a unit (利害关系申报, 回避: 《行政处罚法》第四十三条).
+
+    Declared by the officer for themself; read by them and by the office and the leaders of the
+    bureaus whose jurisdiction covers theirs. While it is not ended, a random draw never puts the
+    officer on that unit, and the draw records the exclusion (``Draw.exclusion_sources``)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
+    owner_agency = models.ForeignKey(Agency, verbose_name="所在机关", on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(Staff, verbose_name="申报人", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("关系", max_length=24, choices=RelationKind.choices)
+    description = models.CharField("说明", max_length=300, blank=True)
+    declared_on = models.DateField("申报日期")
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申报账号", on_delete=models.PROTECT, related_name="+")
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+    end_reason = models.CharField("终止理由", max_length=300, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = DeclaredRelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_on", "-id"]
+        verbose_name = "利害关系申报"
+        verbose_name_plural = "利害关系申报"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "enterprise", "kind"], condition=Q(ended_on__isnull=True), name="relation_one_open", violation_error_message="已申报该关系，尚未终止。"
+            )
+        ]
+        indexes = [models.Index(fields=["staff", "ended_on"], name="relation_staff_idx")]  # the draw: the pool's officers' open relations
+
+    def __str__(self) -> str:
+        return f"{self.staff.name}与{self.enterprise.name}（{self.get_kind_display()}）"

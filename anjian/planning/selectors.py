@@ -297,6 +297,13 @@ def draw_get(*, user: Any, pk: Any) -> Any:
     return get_for_user(Draw.objects.select_related("owner_agency", "created_by", "drawn_by"), user, pk)
 
 
+def draw_exclusion_counts(d: Any) -> dict[str, int]:
+    """How many (unit, officer) pairs each ground excluded: the public page shows the counts only
+    (who declared what is not published)."""
+    src = d.exclusion_sources or {}
+    return {k: sum(len(v) for v in (src.get(k) or {}).values()) for k in ("last_inspection", "declared")} if src else {}
+
+
 def draw_result_rows(d: Any) -> list[dict[str, Any]]:
     """The result with the names recorded at commitment (the public page shows these)."""
     return [
@@ -572,4 +579,46 @@ def plan_item_label(it: PlanItem) -> str:
     when = "、".join(str(m) for m in it.months)
     extra = f"，逾期未检{p.overdue}次" if p is not None and p.overdue else ""
     return f"{it.plan.owner_agency.short_name}{it.plan.year}年度计划（第{it.plan.version}版）：计划{it.count}次，安排在{when}月{extra}"
+
+
+# --- declared relations (回避, issue 13 item 5) -------------------------------------------------------------
+RELATION_READ_ROLES = (Role.OFFICE, Role.LEADER)
+
+
+def relations_visible(user: Any) -> QuerySet[Any]:
+    """The user's own declarations, and for the office and the leaders every declaration of the
+    bureaus in their scope (the city's office sees the districts'). Nobody else's."""
+    from anjian.planning.models import DeclaredRelation
+
+    scope = scope_for(user)
+    if scope.staff_id is None:
+        return DeclaredRelation.objects.none()
+    own = Q(staff_id=scope.staff_id)
+    if scope.has_role(*RELATION_READ_ROLES) and scope.jurisdiction_ids:
+        own |= Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids))
+    return DeclaredRelation.objects.filter(own).select_related("staff", "enterprise", "owner_agency").order_by("ended_on", "-declared_on", "-id")
+
+
+def relation_get(*, user: Any, pk: Any) -> Any:
+    from anjian.core.errors import NotFound
+    from anjian.core.ids import parse_id
+
+    n = parse_id(pk)
+    row = relations_visible(user).filter(pk=n).first() if n is not None else None
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def declared_exclusions(unit_ids: Iterable[int], officer_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Unit → the pool's officers who declared a relation with it and have not ended it. One query
+    over the officers' open declarations (few), kept for the pool's units here."""
+    from anjian.planning.models import DeclaredRelation
+
+    units = set(unit_ids)
+    out: dict[int, set[int]] = {}
+    for ent, staff in DeclaredRelation.objects.active().filter(staff_id__in=list(officer_ids)).values_list("enterprise_id", "staff_id"):
+        if ent in units:
+            out.setdefault(ent, set()).add(staff)
+    return {k: sorted(v) for k, v in out.items()}
 

@@ -26,7 +26,7 @@ from anjian.org.choices import Role
 from anjian.org.models import Agency
 from anjian.planning import selectors
 from anjian.planning.choices import IN_FORCE, DrawStatus, PlanStatus
-from anjian.planning.models import AnnualPlan, CapacityInput, Draw, GradingProfile, GradingProfileVersion, PlanItem
+from anjian.planning.models import AnnualPlan, CapacityInput, DeclaredRelation, Draw, GradingProfile, GradingProfileVersion, PlanItem
 
 PLAN_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
 APPROVE_ROLES = (Role.LEADER,)
@@ -508,11 +508,18 @@ def draw_commit(
         # A share of the pool, rounded up (at least one unit when the pool is not empty).
         n = int(math.ceil(len(unit_ids) * ratio)) if unit_ids else 0
         filters_text = f"{filters_text}；按{ratio * 100:.0f}%抽取"
-    exclusions = {u: sorted(set(v)) for u, v in selectors.last_inspectors(unit_ids).items() if v}
+    # 回避: the officers of each unit's last inspection, and the officers' declared relations (利害关系
+    # 申报, 《行政处罚法》第四十三条). Both are kept apart on the draw and their union goes into the
+    # committed inputs, so that verification re-runs the draw with them.
+    pool = {o[0] for o in officers}
+    last = {u: sorted(set(v) & pool) for u, v in selectors.last_inspectors(unit_ids).items() if set(v) & pool}
+    declared = selectors.declared_exclusions(unit_ids, pool)
+    exclusions = {u: sorted(set(last.get(u, ())) | set(declared.get(u, ()))) for u in set(last) | set(declared)}
     d = Draw(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, public_id=uuid.uuid4(), title=title[:100], filters={k: str(v) for k, v in clean.items()}, filters_text=filters_text[:500],
         units=unit_ids, unit_names={str(i): name for i, name in rows}, officers=sorted(o[0] for o in officers),
         officer_names={str(o[0]): f"{o[1]}（执法证{o[2]}）" for o in officers}, exclusions={str(k): v for k, v in exclusions.items()},
+        exclusion_sources={"last_inspection": {str(k): v for k, v in last.items()}, "declared": {str(k): v for k, v in declared.items()}},
         count=n, per_inspection=per, planned_on=planned_on, draw_at=draw_at, created_by=actor,
     )  # fmt: skip
     d.commitment = {"draw_at": timezone.localtime(draw_at).isoformat()}
@@ -552,10 +559,79 @@ def draw_verify(d: Draw) -> tuple[bool, str]:
     """Re-run the stored draw; anyone may (the public page, ``anjian draw verify <id>``)."""
     if d.status != DrawStatus.DRAWN:
         return False, "尚未抽取。"
+    if d.exclusion_sources:
+        # The committed exclusions are exactly the last inspections' and the declared relations'.
+        union: dict[str, set[int]] = {}
+        for part in d.exclusion_sources.values():
+            for u, staff in part.items():
+                union.setdefault(str(u), set()).update(int(x) for x in staff)
+        if {u: sorted(v) for u, v in union.items() if v} != {str(u): sorted(int(x) for x in v) for u, v in d.exclusions.items() if v}:
+            return False, "回避记录（上次检查人员与申报的利害关系）与抽取时公示的回避名单不一致。"
     try:
         return dr.verify(draw_inputs(d), d.result, d.seed)
     except LawError as exc:
         return False, exc.message
+
+
+# --- declared relations (利害关系申报, 回避: issue 13 item 5) --------------------------------------------------
+@transaction.atomic
+def relation_declare(*, actor: Any, enterprise: Any, kind: str, description: str = "") -> DeclaredRelation:
+    """An officer declares, for themself, a relation with a unit of their ledger scope (the unit by
+    its ledger number or its 统一社会信用代码). From then on no draw puts them on that unit."""
+    from anjian.enterprises.models import Enterprise
+    from anjian.planning.choices import RelationKind
+
+    scope = scope_for(actor)
+    if scope.staff_id is None or scope.agency_id is None or not scope.reads_business:
+        raise PermissionRefused("只有执法机关的在职人员可以申报利害关系。", code="role_refused")
+    if kind not in RelationKind.values:
+        raise ValidationFailed("请选择关系类别。", fields={"kind": "请选择关系类别。"})
+    description = (description or "").strip()
+    if kind == RelationKind.OTHER and not description:
+        raise ValidationFailed("“其他”关系须说明。", fields={"description": "请说明是何种关系。"})
+    if len(description) > 300:
+        raise ValidationFailed("说明不超过300字。", fields={"description": "说明不超过300字。"})
+    ent = enterprise if isinstance(enterprise, Enterprise) else None
+    if ent is None:
+        from anjian.core.ids import parse_id
+
+        raw = str(enterprise or "").strip().upper()
+        qs = Enterprise.objects.for_user(actor)
+        ent = qs.filter(uscc=raw).first() if len(raw) == 18 else None
+        if ent is None and parse_id(raw) is not None:
+            ent = qs.filter(pk=parse_id(raw)).first()
+        if ent is None:
+            msg = "在您可查看的企业台账中没有找到该单位（请填写统一社会信用代码或台账编号）。"
+            raise ValidationFailed(msg, fields={"enterprise": msg})
+    elif not Enterprise.objects.for_user(actor).filter(pk=ent.pk).exists():
+        raise NotFound()
+    agency = Agency.objects.get(pk=scope.agency_id)
+    if DeclaredRelation.objects.active().filter(staff_id=scope.staff_id, enterprise=ent, kind=kind).exists():
+        raise DomainError(f"您已申报与{ent.name}的该项关系，尚未终止。", code="relation_exists")
+    row = DeclaredRelation.objects.create(
+        jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, staff_id=scope.staff_id, enterprise=ent, kind=kind, description=description,
+        declared_on=timezone.localdate(), declared_by=actor,
+    )  # fmt: skip
+    audit.record(actor=actor, action="planning.relation", obj=row, after={"enterprise": ent.pk, "kind": kind})
+    return row
+
+
+@transaction.atomic
+def relation_end(*, actor: Any, relation: DeclaredRelation, reason: str) -> DeclaredRelation:
+    """The declaring officer ends their declaration (the relation no longer exists), with a reason.
+    Draws committed before keep it (their committed inputs never change)."""
+    row = DeclaredRelation.objects.select_for_update().get(pk=relation.pk)
+    if row.staff_id != scope_for(actor).staff_id:
+        raise PermissionRefused("只有申报人本人可以终止其申报。", code="not_owner")
+    if row.ended_on is not None:
+        raise DomainError("该申报已终止。", code="bad_state")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写终止理由。", fields={"reason": "请填写终止理由（如：已转让股份）。"})
+    row.ended_on, row.end_reason = timezone.localdate(), reason[:300]
+    row.save(update_fields=["ended_on", "end_reason"])
+    audit.record(actor=actor, action="planning.relation_end", obj=row, after={"ended_on": row.ended_on.isoformat(), "reason": row.end_reason})
+    return row
 
 
 # --- grading profiles ----------------------------------------------------------------------------------

@@ -28,11 +28,13 @@ from anjian.planning.forms import (
     CapacityForm,
     DrawCommitForm,
     DrawPerformForm,
+    EndRelationForm,
     GenerateForm,
     ItemForm,
     ProfileCreateForm,
     ProfileEditForm,
     ReasonForm,
+    RelationForm,
     SubmitForm,
     YearForm,
 )
@@ -279,6 +281,7 @@ def _draw_page(request: HttpRequest, d: Any, *, form: Any = None, error: DomainE
     ok, message = services.draw_verify(d) if d.status == "drawn" else (False, "")
     ctx = {
         "d": d, "rows": selectors.draw_result_rows(d), "verified": ok, "verify_message": message, "form": form or DrawPerformForm(), "error": error,
+        "exclusion_counts": selectors.draw_exclusion_counts(d),
         "may_perform": d.status == "committed" and scope.agency_id == d.owner_agency_id and scope.has_role(*services.DRAW_ROLES),
     }  # fmt: skip
     return render(request, "planning/draw.html", ctx, status=status)
@@ -316,7 +319,7 @@ def draw_public(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     ok, message = services.draw_verify(d) if d.status == "drawn" else (False, "尚未抽取。")
     rows = selectors.draw_result_rows(d)
-    return render(request, "planning/draw_public.html", {"d": d, "rows": rows, "verified": ok, "verify_message": message})
+    return render(request, "planning/draw_public.html", {"d": d, "rows": rows, "verified": ok, "verify_message": message, "exclusion_counts": selectors.draw_exclusion_counts(d)})
 
 
 # --- grading profiles (issue 13 item 4) -----------------------------------------------------------------
@@ -404,3 +407,57 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status = status if status != 200 else 422
     return _profile_page(request, row, form=form, error=error, status=status)
 
+
+# --- declared relations (利害关系申报, 回避: issue 13 item 5) -------------------------------------------------
+def _relations_page(request: HttpRequest, *, form: Any = None, error: DomainError | None = None, end_pk: int | None = None, end_form: Any = None, status: int = 200) -> HttpResponse:
+    scope = scope_for(request.user)
+    page = Paginator(selectors.relations_visible(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "form": form or RelationForm(), "error": error, "page": page, "staff_id": scope.staff_id, "reads_all": scope.has_role(*selectors.RELATION_READ_ROLES),
+        "end_pk": end_pk, "end_form": end_form,
+    }  # fmt: skip
+    return render(request, "planning/relations.html", ctx, status=status)
+
+
+def _may_declare(request: HttpRequest) -> bool:
+    scope = scope_for(request.user)
+    return scope.staff_id is not None and scope.agency_id is not None and scope.reads_business
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relations(request: HttpRequest) -> HttpResponse:
+    """An officer declares their own relations with units; the office and the leaders read those of
+    the bureaus in their scope. The draw excludes every open declaration."""
+    if not _may_declare(request):
+        return refused(request, "您不是执法机关的在职人员，不能申报或查看利害关系。", "/")
+    if request.method == "GET":
+        return _relations_page(request)
+    form = RelationForm(request.POST)
+    error: DomainError | None = None
+    status = 422
+    if form.is_valid():
+        row, error, status = call_service(form, lambda: services.relation_declare(actor=request.user, **form.cleaned_data))
+        if row is not None:
+            messages.success(request, f"已申报：{row}。此后的双随机抽取不会抽取您检查该单位。")
+            return redirect("planning:relations")
+        status = status if status != 200 else 422
+    return _relations_page(request, form=form, error=error, status=status)
+
+
+@login_required
+@require_POST
+def relation_end(request: HttpRequest, pk: int) -> HttpResponse:
+    row = selectors.relation_get(user=request.user, pk=pk)
+    form = EndRelationForm(request.POST)
+    error: DomainError | None = None
+    status = 422
+    if form.is_valid():
+        done, error, status = call_service(form, lambda: services.relation_end(actor=request.user, relation=row, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, f"已终止申报：{done}。")
+            return redirect("planning:relations")
+        if isinstance(error, PermissionRefused):
+            return refused(request, error.message, "/planning/relations/")
+        status = status if status != 200 else 422
+    return _relations_page(request, error=error, end_pk=row.pk, end_form=form, status=status)

@@ -103,6 +103,13 @@ ROUTES: dict[str, str] = {
     "planning:draw": "object:draw",
     "planning:draw_perform": "object:draw",
     "draw-public": "public",
+    # Declared relations (利害关系申报, 回避; issue 13 item 5): one's own, and the office's and
+    # leaders' reading in scope; ending another district's declaration is 404.
+    "planning:relations": "login",
+    "planning:relation_end": "object:relation",
+    "GET /api/v1/planning/relations/": "login",
+    "POST /api/v1/planning/relations/": "login",
+    "POST /api/v1/planning/relations/{id}/end/": "object:relation",
     "GET /api/v1/draws/": "login",
     "POST /api/v1/draws/": "login",
     "GET /api/v1/draws/{id}/": "object:draw",
@@ -783,7 +790,9 @@ def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_pat
     draw = planning.draw_commit(
         actor=world.user("depthead_b"), title="福山抽查", filters={}, count=1, planned_on=today + dt.timedelta(days=3), draw_at=timezone.now() + dt.timedelta(days=1)
     )
+    relation = planning.relation_declare(actor=officer_b, enterprise=str(ent.pk), kind="kinship", description=SECRET_NAME)
     return {
+        "relation": relation,
         "complaint": complaint,
         "plan": plan,
         "draw": draw,
