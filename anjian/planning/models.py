@@ -150,6 +150,10 @@ class AnnualPlan(models.Model):
     filed_at = models.DateTimeField("备案时间", null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="公布经办人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    # What the public page shows of a published plan, fixed when it is published (a published
+    # version never changes): totals by month, by key/general and by sector group; no unit, person
+    # or internal note (``selectors.plan_public_summary``).
+    public_summary = models.JSONField("公布的汇总", default=dict, blank=True)
 
     objects = AnnualPlanQuerySet.as_manager()
 

@@ -622,3 +622,49 @@ def declared_exclusions(unit_ids: Iterable[int], officer_ids: Iterable[int]) -> 
             out.setdefault(ent, set()).add(staff)
     return {k: sorted(v) for k, v in out.items()}
 
+
+# --- the public page of published plans (issue 13 item 6) -------------------------------------------------
+def plan_public_summary(plan: AnnualPlan) -> dict[str, Any]:
+    """What may be published of a plan: the totals only (units and inspections by key/general, by
+    sector group and by month). No unit's name, no person, no internal note. One query."""
+    units = inspections = 0
+    key = [0, 0]
+    groups: dict[str, int] = {}
+    months = [0] * 12
+    for is_key, group, count, ms in plan.items.filter(count__gt=0).values_list("key", "group", "count", "months").iterator(chunk_size=5000):
+        units += 1
+        inspections += count
+        if is_key:
+            key[0] += 1
+            key[1] += count
+        groups[group] = groups.get(group, 0) + count
+        for m in ms:
+            if 1 <= m <= 12:
+                months[m - 1] += 1
+    return {
+        "units": units, "inspections": inspections, "key_units": key[0], "key_inspections": key[1], "general_units": units - key[0], "general_inspections": inspections - key[1],
+        "groups": [{"group": g, "label": pl.GROUP_NAMES.get(g, g), "inspections": groups[g]} for g in pl.GROUP_NAMES if g in groups], "months": months,
+    }  # fmt: skip
+
+
+def public_agencies() -> list[dict[str, Any]]:
+    """The bureaus with a published plan or a draw, for the public index (two queries)."""
+    from anjian.planning.models import Draw
+
+    plans = dict(AnnualPlan.objects.filter(published_at__isnull=False).values("owner_agency_id").annotate(n=Count("id")).values_list("owner_agency_id", "n"))
+    draws = dict(Draw.objects.values("owner_agency_id").annotate(n=Count("id")).values_list("owner_agency_id", "n"))
+    rows = Agency.objects.filter(pk__in=set(plans) | set(draws)).select_related("jurisdiction").order_by("jurisdiction__code")
+    return [{"agency": a, "code": a.jurisdiction.code, "plans": plans.get(a.pk, 0), "draws": draws.get(a.pk, 0)} for a in rows]
+
+
+def public_plans(agency: Agency) -> list[AnnualPlan]:
+    """The agency's plans ever published, newest year and version first (a published version
+    replaced by a newer one stays listed, marked)."""
+    return list(AnnualPlan.objects.filter(owner_agency=agency, published_at__isnull=False).only("id", "year", "version", "status", "published_at", "public_summary", "owner_agency_id").order_by("-year", "-version"))
+
+
+def public_draws(agency: Agency) -> list[Any]:
+    from anjian.planning.models import Draw
+
+    heavy = ("units", "unit_names", "officers", "officer_names", "exclusions", "exclusion_sources", "result", "filters")
+    return list(Draw.objects.filter(owner_agency=agency).defer(*heavy).order_by("-created_at", "-id"))

@@ -426,7 +426,13 @@ def item_get(*, actor: Any, plan: AnnualPlan, pk: Any) -> PlanItem:
 
 # --- random draws (双随机) --------------------------------------------------------------------------
 DRAW_ROLES = (Role.DEPT_HEAD, Role.LEADER)
-PUBLISH_DAYS = 20  # results published within 20 days (LEGAL.md §6, practice, CFG)
+PUBLISH_DAYS = 20  # results published within 20 days by default (LEGAL.md §6, practice, CFG): settings.ANJIAN_DRAW_PUBLISH_DAYS
+
+
+def publish_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "ANJIAN_DRAW_PUBLISH_DAYS", PUBLISH_DAYS))
 
 
 def _choice_label(form: Any, key: str, value: Any) -> str:
@@ -549,7 +555,9 @@ def draw_perform(*, actor: Any, draw: Draw, beacon: str = "") -> Draw:
     except LawError as exc:
         raise _law(exc) from None
     d.seed, d.result, d.status, d.drawn_by, d.drawn_at = res.seed, res.as_list(), DrawStatus.DRAWN, actor, timezone.now()
-    d.publish_due = timezone.localdate() + dt.timedelta(days=PUBLISH_DAYS)
+    # The result is public from now (the draw's public page and the bureau's published plans page);
+    # the due date is what the configured period allows, and the public page shows both.
+    d.publish_due = timezone.localdate() + dt.timedelta(days=publish_days())
     d.save(update_fields=["beacon", "seed", "result", "status", "drawn_by", "drawn_at", "publish_due"])
     audit.record(actor=actor, action="draw.perform", obj=d, after={"seed": d.seed, "drawn": len(d.result), "beacon": d.beacon})
     return d
@@ -895,12 +903,14 @@ def plan_file(*, actor: Any, plan: AnnualPlan) -> AnnualPlan:
 
 @transaction.atomic
 def plan_publish(*, actor: Any, plan: AnnualPlan) -> AnnualPlan:
-    """Publish the filed plan (向社会公布)."""
+    """Publish the filed plan (向社会公布): its totals appear on the bureau's public page
+    (``planning:public-plans``), without any unit, person or internal note."""
     p = _locked(plan, actor, roles=FILE_ROLES)
     if p.status != PlanStatus.FILED:
         raise DomainError(f"计划当前为“{p.get_status_display()}”：报上级备案后方可公布。", code="bad_state")
     p.status, p.published_by, p.published_at = PlanStatus.PUBLISHED, actor, timezone.now()
-    p.save(update_fields=["status", "published_by", "published_at"])
+    p.public_summary = selectors.plan_public_summary(p)  # what the public page shows, fixed now
+    p.save(update_fields=["status", "published_by", "published_at", "public_summary"])
     audit.record(actor=actor, action="plan.publish", obj=p, after={"status": p.status})
     return p
 

@@ -307,6 +307,72 @@ def draw_perform(request: HttpRequest, pk: int) -> HttpResponse:
     return _draw_page(request, d, form=form, error=error, status=status)
 
 
+# --- public pages (no login) ------------------------------------------------------------------------------------
+PUBLIC_PER_MINUTE = 30
+
+
+def _public_limited(request: HttpRequest) -> bool:
+    """At most ``ANJIAN_PUBLIC_PLANS_PER_MINUTE`` requests a minute from one address to the public plan
+    and draw pages (the pattern of the documents' verification page: the cache, per process without
+    Redis). A draw's page re-runs the draw; nothing here may be used to load the server."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    limit = int(getattr(settings, "ANJIAN_PUBLIC_PLANS_PER_MINUTE", PUBLIC_PER_MINUTE))
+    key = f"planning-public:{request.META.get('REMOTE_ADDR', '')}:{int(dt.datetime.now().timestamp()) // 60}"
+    cache.add(key, 0, timeout=120)
+    try:
+        n = cache.incr(key)
+    except ValueError:
+        n = 1
+    return n > limit
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "planning/public_limited.html", status=429)
+
+
+@require_http_methods(["GET"])
+def public_plans_index(request: HttpRequest) -> HttpResponse:
+    """No login: the bureaus that have published a plan or hold a draw."""
+    if _public_limited(request):
+        return _too_many(request)
+    return render(request, "planning/public_plans_index.html", {"rows": selectors.public_agencies()})
+
+
+@require_http_methods(["GET"])
+def public_plans(request: HttpRequest, code: str) -> HttpResponse:
+    """No login: one bureau's published plans (year, version, totals by key/general, sector group and
+    month; no unit, person or internal note) and its draws, each linked to its public page, with
+    whether the result was published within the configured days."""
+    from django.http import Http404
+
+    if _public_limited(request):
+        return _too_many(request)
+    agency = Agency.objects.select_related("jurisdiction").filter(jurisdiction__code=code[:32]).order_by("pk").first()
+    if agency is None:
+        raise Http404
+    import datetime as dt
+
+    today, days = timezone.localdate(), services.publish_days()
+    draws = []
+    for d in selectors.public_draws(agency):
+        if d.status == "drawn":
+            # The result is public from the draw (its page and this one): on time when that is by the due date.
+            published_on = timezone.localtime(d.drawn_at).date()
+            due = d.publish_due or published_on
+            draws.append({"d": d, "published_on": published_on, "due": due, "state": "on_time" if published_on <= due else "late"})
+        else:
+            due = timezone.localtime(d.draw_at).date() + dt.timedelta(days=days)
+            state = "waiting" if d.draw_at > timezone.now() else ("overdue" if today > due else "due")
+            draws.append({"d": d, "published_on": None, "due": due, "state": state})
+    plans = selectors.public_plans(agency)
+    ctx = {"agency": agency, "plans": plans, "draws": draws, "publish_days": days, "current_ids": {p.pk for p in plans if p.status == PlanStatus.PUBLISHED}}
+    return render(request, "planning/public_plans.html", ctx)
+
+
 @require_http_methods(["GET"])
 def draw_public(request: HttpRequest, public_id: str) -> HttpResponse:
     """No login: the committed inputs, the result and its verification, for anyone (双随机、一公开)."""
@@ -314,7 +380,9 @@ def draw_public(request: HttpRequest, public_id: str) -> HttpResponse:
 
     from anjian.planning.models import Draw
 
-    d = Draw.objects.select_related("owner_agency").filter(public_id=public_id).first()
+    if _public_limited(request):
+        return _too_many(request)
+    d = Draw.objects.select_related("owner_agency__jurisdiction").filter(public_id=public_id).first()
     if d is None:
         raise Http404
     ok, message = services.draw_verify(d) if d.status == "drawn" else (False, "尚未抽取。")

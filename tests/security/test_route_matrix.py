@@ -103,6 +103,9 @@ ROUTES: dict[str, str] = {
     "planning:draw": "object:draw",
     "planning:draw_perform": "object:draw",
     "draw-public": "public",
+    # The bureaus' published plans (totals only) and their draws, no login (issue 13 item 6).
+    "public-plans": "public",
+    "public-plans-agency": "public",
     # Declared relations (利害关系申报, 回避; issue 13 item 5): one's own, and the office's and
     # leaders' reading in scope; ending another district's declaration is 404.
     "planning:relations": "login",
