@@ -42,16 +42,17 @@ def register_open_major_hazards_provider(fn: Callable[[Iterable[int]], dict[int,
 
 # The officers of each unit's last inspection come from ``anjian.inspections`` (a layer above), for
 # the draw's conflict avoidance (回避); registered at start-up (inspections/apps.py).
-_last_inspectors: list[Callable[[Iterable[int]], dict[int, list[int]]]] = []
+_last_inspectors: list[Callable[[Any], dict[int, list[int]]]] = []
 
 
-def register_last_inspectors_provider(fn: Callable[[Iterable[int]], dict[int, list[int]]]) -> None:
+def register_last_inspectors_provider(fn: Callable[[Any], dict[int, list[int]]]) -> None:
     if fn not in _last_inspectors:
         _last_inspectors.append(fn)
 
 
-def last_inspectors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
-    ids = list(unit_ids)
+def last_inspectors(unit_ids: Iterable[int] | QuerySet[Any]) -> dict[int, list[int]]:
+    """``unit_ids``: ids, or a queryset of ids (handed to the providers as a subquery)."""
+    ids: Any = unit_ids if hasattr(unit_ids, "query") else list(unit_ids)
     out: dict[int, list[int]] = {}
     for provider in _last_inspectors:
         for k, v in provider(ids).items():

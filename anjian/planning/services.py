@@ -507,7 +507,8 @@ def draw_commit(
     clean = form.filters()
     if not filters_text:
         filters_text = "；".join(f"{form.fields[k].label}：{_choice_label(form, k, v)}" for k, v in clean.items()) or "全部单位"
-    rows = list(ent_selectors.enterprise_list(user=actor, filters=clean).values_list("id", "name"))
+    pool = ent_selectors.enterprise_list(user=actor, filters=clean)
+    rows = list(pool.values_list("id", "name"))
     officers = selectors.draw_officers(agency, planned_on)
     unit_ids = sorted(r[0] for r in rows)
     if ratio is not None:
@@ -517,9 +518,10 @@ def draw_commit(
     # 回避: the officers of each unit's last inspection, and the officers' declared relations (利害关系
     # 申报, 《行政处罚法》第四十三条). Both are kept apart on the draw and their union goes into the
     # committed inputs, so that verification re-runs the draw with them.
-    pool = {o[0] for o in officers}
-    last = {u: sorted(set(v) & pool) for u, v in selectors.last_inspectors(unit_ids).items() if set(v) & pool}
-    declared = selectors.declared_exclusions(unit_ids, pool)
+    staff = {o[0] for o in officers}
+    # The pool's ids as a subquery (up to 50,000 units: not a parameter each).
+    last = {u: sorted(set(v) & staff) for u, v in selectors.last_inspectors(pool.order_by().values("id")).items() if set(v) & staff}
+    declared = selectors.declared_exclusions(unit_ids, staff)
     exclusions = {u: sorted(set(last.get(u, ())) | set(declared.get(u, ()))) for u in set(last) | set(declared)}
     d = Draw(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, public_id=uuid.uuid4(), title=title[:100], filters={k: str(v) for k, v in clean.items()}, filters_text=filters_text[:500],
