@@ -12,7 +12,7 @@ from anjian.hazards.api import HazardViewSet, MeasureViewSet, SetAsideViewSet, T
 from anjian.inspections.api import ChecklistViewSet, InspectionViewSet
 from anjian.org.api import AgencyViewSet, DepartmentViewSet, StaffViewSet
 from anjian.planning import api as planning_api
-from anjian.planning.api import DrawViewSet, PlanViewSet
+from anjian.planning.api import DrawViewSet, PlanViewSet, RelationViewSet
 from anjian.stats import api_urls as stats_api
 
 router = DefaultRouter()
@@ -22,6 +22,7 @@ router.register("staff", StaffViewSet, basename="staff")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("draws", DrawViewSet, basename="draw")
+router.register("planning/relations", RelationViewSet, basename="relation")  # 利害关系申报 (回避, issue 13 item 5)
 router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("hazards", HazardViewSet, basename="hazard")

@@ -369,3 +369,9 @@ ANJIAN_MAX_ANONYMOUS_BODY_BYTES = int(os.environ.get("ANJIAN_MAX_ANONYMOUS_BODY_
 ANJIAN_PUBLIC_REPORTS_PER_HOUR = int(os.environ.get("ANJIAN_PUBLIC_REPORTS_PER_HOUR", "5"))
 ANJIAN_PUBLIC_STATUS_LOOKUPS_PER_HOUR = int(os.environ.get("ANJIAN_PUBLIC_STATUS_LOOKUPS_PER_HOUR", "30"))
 ANJIAN_COMPLAINT_ATTACHMENT_MAX_BYTES = int(os.environ.get("ANJIAN_COMPLAINT_ATTACHMENT_MAX_BYTES", str(1024 * 1024)))
+
+# Random draws (issue 13, planning): the results are published within this many days of the draw
+# (practice: 20 days on the credit publicity system, LEGAL.md §6, CFG); and the public plan and draw
+# pages answer at most this many requests a minute per source IP (the draw page re-runs the draw).
+ANJIAN_DRAW_PUBLISH_DAYS = int(os.environ.get("ANJIAN_DRAW_PUBLISH_DAYS", "20"))
+ANJIAN_PUBLIC_PLANS_PER_MINUTE = int(os.environ.get("ANJIAN_PUBLIC_PLANS_PER_MINUTE", "30"))

@@ -43,7 +43,7 @@ urlpatterns = [
     path("cases/", include("anjian.cases.urls")),
     path("complaints/", include("anjian.complaints.urls")),
     path("", include("anjian.stats.urls")),  # the workbench, the dashboard, the returns (issue 11)
-    path("public/draws/", include("anjian.planning.urls_public")),  # no login: random draws and their verification (issue 13)
+    path("public/", include("anjian.planning.urls_public")),  # no login: random draws and their verification, published plans (issue 13)
     path("public/", include("anjian.cases.urls_public")),  # no login: the penalty decisions made public (安全生产法 §78)
     path("public/", include("anjian.complaints.urls_public")),  # no login: complaints and reports, and their status by tracking code
     path("law/", include("anjian.legal.urls")),

@@ -253,7 +253,9 @@ ACTIONS.update(
 ACTIONS.update(
     {
         "planning.capacity": "填报计划力量测算",
-        "planning.profile": "载入分级检查频次配置",
+        "planning.profile": "建立、修改或载入分级检查频次配置",
+        "planning.relation": "申报利害关系（回避）",
+        "planning.relation_end": "终止利害关系申报",
         "plan.generate": "生成年度监督检查计划",
         "plan.item": "调整计划检查单位",
         "plan.submit": "提交年度计划审批",

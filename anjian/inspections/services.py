@@ -654,15 +654,20 @@ def repeat_history(*, enterprise: Enterprise, item: InspectionItem | Finding, da
     return list(qs.select_related("inspection")[:20])
 
 
-def last_inspectors(enterprise_ids: Iterable[int]) -> dict[int, list[int]]:
+def last_inspectors(enterprise_ids: Iterable[int] | QuerySet[Any]) -> dict[int, list[int]]:
     """The officers of each unit's latest inspection: a random draw avoids sending them again
-    (issue 13 item 5, 回避). Two queries whatever the number of units."""
-    ids = list(enterprise_ids)
+    (issue 13 item 5, 回避). ``enterprise_ids`` may be a queryset of ids (the draw's pool, up to
+    50,000 units): it is then a subquery, not an IN list of 50,000 parameters, which cost the
+    draw's commitment half a second on PostgreSQL with no inspection at all. The latest
+    inspections' officers are read in chunks. Queries: one, plus one per 5,000 units inspected."""
+    ids: Any = enterprise_ids if hasattr(enterprise_ids, "query") else list(enterprise_ids)
     latest: dict[int, int] = {}
-    for ent_id, insp_id in Inspection.objects.filter(enterprise_id__in=ids).order_by("enterprise_id", "-inspected_on", "-id").values_list("enterprise_id", "id"):
+    for ent_id, insp_id in Inspection.objects.filter(enterprise_id__in=ids).order_by("enterprise_id", "-inspected_on", "-id").values_list("enterprise_id", "id").iterator(chunk_size=5000):
         latest.setdefault(ent_id, insp_id)
     out: dict[int, list[int]] = {}
     by_insp = {v: k for k, v in latest.items()}
-    for insp_id, staff_id in InspectionOfficer.objects.filter(inspection_id__in=list(by_insp)).values_list("inspection_id", "staff_id"):
-        out.setdefault(by_insp[insp_id], []).append(staff_id)
+    wanted = list(by_insp)
+    for start in range(0, len(wanted), 5000):
+        for insp_id, staff_id in InspectionOfficer.objects.filter(inspection_id__in=wanted[start : start + 5000]).values_list("inspection_id", "staff_id"):
+            out.setdefault(by_insp[insp_id], []).append(staff_id)
     return out

@@ -24,7 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Final
+from functools import lru_cache
+from typing import Any, Final, NamedTuple
 
 from anjian.law.calendar import WorkCalendar
 from anjian.law.errors import LawError
@@ -297,6 +298,42 @@ def profile_from_data(data: Mapping[str, Any]) -> Profile:
     return Profile(rules=tuple(rules), key_rules=frozenset(keys))
 
 
+GRADE_KEY_MAX: Final = 8
+
+
+def check_profile(data: Mapping[str, Any]) -> Profile:
+    """A profile as a province edits it (LEGAL.md §6: grades and caps are provincial, CFG).
+
+    Beyond ``profile_from_data`` (frequency per grade and standardization level within the yearly
+    cap, the ungraded key, known key-unit rules): every unit must be covered, so one rule names no
+    sector group or feature (a catch-all; without it a unit matching no rule would silently drop
+    out of every plan); sector groups are the plan's own (危险化学品、非煤矿山、工贸、其他); rule
+    codes and names are given and distinct; grade keys are short; features are listed as text."""
+    prof = profile_from_data(data)
+    codes: set[str] = set()
+    names: set[str] = set()
+    for i, (raw, rule) in enumerate(zip(data["rules"], prof.rules, strict=True), start=1):
+        where = f"第{i}条规则"
+        if not str(raw.get("code") or "").strip() or not str(raw.get("name") or "").strip():
+            raise PlanningError(f"{where}应有编码和名称。", field="rules")
+        if rule.code in codes or rule.name in names:
+            raise PlanningError(f"{where}的编码或名称与前面的规则重复。", field="rules")
+        codes.add(rule.code)
+        names.add(rule.name)
+        if len(rule.name) > 60:
+            raise PlanningError(f"{where}的名称过长（不超过60字）。", field="rules")
+        unknown = sorted(rule.groups - GROUP_NAMES.keys())
+        if unknown:
+            raise PlanningError(f"{where}的行业“{'、'.join(unknown)}”不是计划的行业（{'、'.join(GROUP_NAMES)}）。", field="rules")
+        if any(not isinstance(f, str) or not f.strip() for f in raw.get("features") or ()):
+            raise PlanningError(f"{where}的企业特征应为编码文字。", field="rules")
+        if any(not isinstance(k, str) or not 0 < len(k) <= GRADE_KEY_MAX for k in rule.frequency):
+            raise PlanningError(f"{where}的等级名称应为1至{GRADE_KEY_MAX}个字符。", field="rules")
+    if not any(not r.groups and not r.features for r in prof.rules):
+        raise PlanningError("应有一条不限行业和特征的规则（兜底规则），否则不符合任何规则的单位不会列入计划。", field="rules")
+    return prof
+
+
 # The sample profile of LEGAL.md §6 (Shanxi 2025, 示例配置): caps by grade. The source gives caps
 # only, so the sample plans each unit at its cap; a bureau lowers the frequencies to its own rules.
 SAMPLE_PROFILE: Final[dict[str, Any]] = {
@@ -319,8 +356,10 @@ SAMPLE_PROFILE: Final[dict[str, Any]] = {
 
 
 # --- units and proposals ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class UnitFacts:
+# UnitFacts and Proposal are named tuples, not dataclasses: a city's plan makes 100,000 of each, and a
+# frozen dataclass's __init__ (one object.__setattr__ per field) cost a second of the generation
+# (issue 13 Speed). Their fields are read by name as before.
+class UnitFacts(NamedTuple):
     """What the ledger says of one unit, as the plan needs it."""
 
     id: int
@@ -336,8 +375,7 @@ class UnitFacts:
     open_major_hazards: int = 0
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(NamedTuple):
     unit: UnitFacts
     rule: str
     grade_label: str
@@ -346,7 +384,7 @@ class Proposal:
     key_reasons: tuple[str, ...]
     group: str
     cost: Decimal  # officer-workdays per inspection
-    count: int
+    count: int  # type: ignore[assignment]  # the planned inspections (hides tuple.count, never used on a proposal)
     months: tuple[int, ...]
     cut_from: int | None = None
 
@@ -359,6 +397,7 @@ class Proposal:
         return self.cost * self.count
 
 
+_new: Final = tuple.__new__
 _STD_LABEL: Final = {"1": "标准化一级", "2": "标准化二级", "3": "标准化三级", "none": "标准化未达标"}
 
 
@@ -389,52 +428,76 @@ def unit_group(unit: UnitFacts) -> str:
     return "other"
 
 
+@lru_cache(maxsize=4096)
+def _spread(count: int, offset: int) -> tuple[int, ...]:
+    step = 12 / count
+    return tuple(sorted({int(i * step) + offset + 1 for i in range(count)}))
+
+
+_STEP: Final = {n: max(1, int(12 / n)) for n in range(1, 12)}  # months between inspections, for 1–11 a year
+
+
 def spread_months(count: int, phase: int) -> tuple[int, ...]:
     """``count`` months spread evenly over the year, shifted by ``phase`` to balance the load."""
     if count <= 0:
         return ()
     if count >= 12:  # every month, some twice or more: one month per inspection
         return tuple(sorted(i * 12 // count + 1 for i in range(count)))
-    step = 12 / count
-    offset = phase % max(1, int(step))
-    return tuple(sorted({int(i * step) + offset + 1 for i in range(count)}))
+    # Only the phase modulo the step matters: the few distinct spreads are computed once.
+    return _spread(count, phase % _STEP[count])
+
+
+def _best_rule(profile: Profile, u: UnitFacts) -> tuple[int, int, FrequencyRule, str] | None:
+    best: tuple[int, int, FrequencyRule, str] | None = None
+    # A rule naming the unit's sectors or features wins over a catch-all rule (其他行业).
+    specific = [r for r in profile.rules if (r.groups or r.features) and r.applies(u.groups, u.features)]
+    for r in specific or [r for r in profile.rules if not r.groups and not r.features]:
+        k, label = _grade_key(r, u)
+        cand = (r.frequency[k], r.cap[k], r, label)
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    return best
 
 
 def propose(units: Iterable[UnitFacts], profile: Profile, *, workdays_per_inspection: Mapping[str, Decimal], officers_per_inspection: int = 2) -> list[Proposal]:
     """One proposal per unit: the most demanding rule that applies, its frequency (never above its
     cap, 国办发〔2024〕54号) and months spread over the year."""
     out: list[Proposal] = []
+    # The rule, grade, key reasons and cost depend only on these facts of a unit, which units share
+    # (a city has a few dozen combinations): each is decided once.
+    decided: dict[tuple[Any, ...], tuple[str, str, int, int, tuple[str, ...], str, Decimal, int] | None] = {}
     for n, u in enumerate(units):
-        best: tuple[int, int, FrequencyRule, str] | None = None
-        # A rule naming the unit's sectors or features wins over a catch-all rule (其他行业).
-        specific = [r for r in profile.rules if (r.groups or r.features) and r.applies(u.groups, u.features)]
-        for r in specific or [r for r in profile.rules if not r.groups and not r.features]:
-            k, label = _grade_key(r, u)
-            cand = (r.frequency[k], r.cap[k], r, label)
-            if best is None or cand[:2] > best[:2]:
-                best = cand
-        if best is None:
+        sig = (u.groups, u.features, u.sectors, u.risk_grade, u.standardization, u.worst_grade, u.major_hazard_sources > 0, u.open_major_hazards > 0)
+        d = decided.get(sig, False)
+        if d is False:
+            best = _best_rule(profile, u)
+            if best is None:
+                d = None
+            else:
+                freq, cap, rule, label = best
+                group = unit_group(u)
+                per = workdays_per_inspection.get(group, workdays_per_inspection.get("other", Decimal(1)))
+                d = (rule.name, label, freq, cap, key_reasons(u, profile.key_rules), group, per * officers_per_inspection, min(freq, cap))
+            decided[sig] = d
+        if d is None:
             continue  # no rule covers the unit: the profile has no catch-all rule
-        freq, cap, rule, label = best
-        group = unit_group(u)
-        per = workdays_per_inspection.get(group, workdays_per_inspection.get("other", Decimal(1)))
-        count = min(freq, cap)
-        out.append(
-            Proposal(
-                unit=u, rule=rule.name, grade_label=label, frequency=freq, cap=cap, key_reasons=key_reasons(u, profile.key_rules),
-                group=group, cost=per * officers_per_inspection, count=count, months=spread_months(count, n),
-            )
-        )  # fmt: skip
+        rule_name, label, freq, cap, reasons, group, cost, count = d
+        # tuple.__new__ with the fields in order: what Proposal(...) does, without its Python-level call.
+        out.append(_new(Proposal, (u, rule_name, label, freq, cap, reasons, group, cost, count, spread_months(count, n), None)))
     return out
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(NamedTuple):
     unit_id: int
     name: str
     before: int
     after: int
     reason: str
+
+
+def cut_reason(grade_label: str) -> str:
+    """Why a general unit's inspections were cut (the same words on the page and in the document)."""
+    return f"计划力量不足，按风险由低到高削减（{grade_label}，一般检查单位）"
 
 
 @dataclass(frozen=True)
@@ -445,9 +508,15 @@ class Fit:
     available: Decimal
     shortfall_before: Decimal  # > 0: what the proposal lacked before cutting
     over: Decimal  # > 0: still over capacity after cutting (key units only left)
-    cuts: tuple[Cut, ...]
     key_demand: Decimal
     summary: str = field(default="")
+    cut_units: int = 0
+    cut_inspections: int = 0
+
+    @property
+    def cuts(self) -> tuple[Cut, ...]:
+        """What was cut and why, unit by unit (computed on demand: up to 100,000 units)."""
+        return tuple(Cut(p.unit.id, p.unit.name, p.cut_from, p.count, cut_reason(p.grade_label)) for p in self.proposals if p.cut_from is not None)
 
 
 def _risk_order(p: Proposal) -> tuple[int, int, int, int]:
@@ -456,57 +525,114 @@ def _risk_order(p: Proposal) -> tuple[int, int, int, int]:
     return (p.frequency, p.unit.risk_rank, -p.count, p.unit.id)
 
 
-def fit(proposals: Sequence[Proposal], available: Decimal) -> Fit:
-    """Fit the proposals into ``available`` officer-workdays.
+def general_share(*, available: Decimal, key_days: Decimal | None, key_demand: Decimal) -> Decimal:
+    """The workdays general inspections may use.
 
-    When short, inspections are cut from the lowest-risk units first and never from a key unit:
-    first every general unit is brought down to one inspection (lowest risk first), then, if still
-    short, general units drop to none, lowest risk first. What was cut and why is returned.
+    安监总政法〔2017〕150号 (LEGAL.md §6) splits the inspection workdays into key and general
+    inspections, and the plan document prints that split: general inspections are fitted into
+    their own share, not into the total. Key units are never cut, so what they need beyond the key
+    share is taken from the general share; key days they do not need are not lent to general
+    inspections (the bureau sets the key share on the capacity page). Without ``key_days`` (no
+    split) the general share is whatever the key units leave. Negative: the key units alone need
+    more than the whole capacity."""
+    reserved = key_demand if key_days is None else max(key_demand, key_days)
+    return available - reserved
+
+
+def share_check(*, key_demand: Decimal, general_demand: Decimal, available: Decimal, key_days: Decimal | None) -> tuple[Decimal, str]:
+    """How far a plan is over its capacity, share by share, and the sentence that says so ("" when not)."""
+    budget = general_share(available=available, key_days=key_days, key_demand=key_demand)
+    over = max(general_demand - budget, Decimal(0))
+    if over == 0:
+        return over, ""
+    if budget < 0:
+        return over, f"重点单位需要{key_demand}个工作日、一般检查需要{general_demand}个工作日，比可安排的{available}个工作日多{over}个"
+    if key_days is not None and key_demand > key_days:
+        why = f"可安排{available}个工作日，重点单位需要{key_demand}个，不得削减"
+    elif key_days is not None:
+        why = f"可安排{available}个工作日，其中重点检查份额{key_days}个，不调剂给一般检查"
+    else:
+        why = f"可安排{available}个工作日，重点单位需要{key_demand}个"
+    return over, f"一般检查需要{general_demand}个工作日，比一般检查可安排的{budget}个多{over}个（{why}）"
+
+
+def fit(proposals: Sequence[Proposal], available: Decimal, *, key_days: Decimal | None = None) -> Fit:
+    """Fit the proposals into ``available`` officer-workdays, of which ``key_days`` are the key
+    inspections' share (None: no split, the total only).
+
+    General inspections are fitted into their own share (``general_share``). When short,
+    inspections are cut from the lowest-risk units first and never from a key unit: first every
+    general unit is brought down to one inspection (lowest risk first), then, if still short,
+    general units drop to none, lowest risk first. What was cut and why is returned.
     """
-    before = sum((p.demand for p in proposals), Decimal(0))
-    key_demand = sum((p.demand for p in proposals if p.key), Decimal(0))
-    counts = {i: p.count for i, p in enumerate(proposals)}
-    demand = before
-    order = sorted((i for i, p in enumerate(proposals) if not p.key), key=lambda i: _risk_order(proposals[i]))
-    for floor in (1, 0):
-        for i in order:
-            if demand <= available:
-                break
-            p = proposals[i]
-            # As many inspections as close the gap, at most down to the floor (one step, not one
-            # inspection at a time: 100,000 units, issue 13 Speed). A cost of 0 closes nothing.
-            k = min(counts[i] - floor, math.ceil((demand - available) / p.cost)) if p.cost > 0 else counts[i] - floor
-            k = max(k, 0)
-            counts[i] -= k
-            demand -= k * p.cost
-    cuts = []
-    result = []
+    # Integer arithmetic (a Decimal division per unit cost most of the fit at 100,000 units, issue
+    # 13 Speed): every cost is a whole number of 10**-digits days, and demand <= share exactly
+    # when the integer demand <= floor(share * 10**digits).
+    distinct = {p.cost for p in proposals}
+    digits = max((max(0, -int(c.as_tuple().exponent)) for c in distinct), default=0)
+    scale = 10**digits
+    cost_int = {c: int(c * scale) for c in distinct}
+    costs = [cost_int[p.cost] for p in proposals]
+    counts = [p.count for p in proposals]
+    before_int = key_int = 0
+    for p, c in zip(proposals, costs, strict=True):
+        before_int += c * p.count
+        if p.key_reasons:
+            key_int += c * p.count
+    key_demand = Decimal(key_int).scaleb(-digits)
+    budget = general_share(available=available, key_days=key_days, key_demand=key_demand)
+    limit = math.floor(budget * scale)
+    general_int = before_int - key_int
+    if general_int > limit:
+        # The sort keys made once and compared as plain tuples (no key function called per unit).
+        order = [k[-1] for k in sorted((*_risk_order(p), i) for i, p in enumerate(proposals) if not p.key_reasons)]
+        for floor in (1, 0):
+            for i in order:
+                if general_int <= limit:
+                    break
+                c = costs[i]
+                # As many inspections as close the gap, at most down to the floor (one step, not one
+                # inspection at a time). A cost of 0 closes nothing.
+                k = counts[i] - floor
+                if c > 0:
+                    need = (general_int - limit + c - 1) // c
+                    k = need if need < k else k
+                if k > 0:
+                    counts[i] -= k
+                    general_int -= k * c
+    before, demand, general_before = (Decimal(n).scaleb(-digits) for n in (before_int, key_int + general_int, before_int - key_int))
+    result = list(proposals)
+    cut_units = cut_inspections = 0
     for i, p in enumerate(proposals):
         if counts[i] != p.count:
-            reason = f"计划力量不足，按风险由低到高削减（{p.grade_label}，一般检查单位）"
-            cuts.append(Cut(p.unit.id, p.unit.name, p.count, counts[i], reason))
-            result.append(Proposal(**{**p.__dict__, "count": counts[i], "months": spread_months(counts[i], i), "cut_from": p.count}))
-        else:
-            result.append(p)
-    shortfall = max(before - available, Decimal(0))
-    over = max(demand - available, Decimal(0))
+            cut_units += 1
+            cut_inspections += p.count - counts[i]
+            result[i] = _new(Proposal, (p.unit, p.rule, p.grade_label, p.frequency, p.cap, p.key_reasons, p.group, p.cost, counts[i], spread_months(counts[i], i), p.count))
+    shortfall = max(general_before - budget, Decimal(0))
+    over = max(demand - key_demand - budget, Decimal(0))
+    split = ""
+    if key_days is not None:
+        split = f"（重点检查{key_demand}个、一般检查{general_before}个）"
+    head = f"计划需要{before}个工作日{split}，可安排{available}个工作日"
+    if key_days is not None:
+        head += f"（重点检查{key_days}个、一般检查{available - key_days}个）"
+        if key_demand > key_days:
+            head += f"；重点单位需要的工作日超出重点检查份额{key_demand - key_days}个，重点单位不得削减，从一般检查份额中安排"
     if shortfall == 0:
-        summary = f"计划需要{before}个工作日，可安排{available}个工作日，力量充足。"
+        summary = f"{head}，力量充足。"
     elif over == 0:
-        summary = f"计划需要{before}个工作日，可安排{available}个工作日，缺口{shortfall}个工作日；已削减{len(cuts)}户一般检查单位共{_count_cut(cuts)}次检查，重点单位未削减。"
+        summary = f"{head}，缺口{shortfall}个工作日；已削减{cut_units}户一般检查单位共{cut_inspections}次检查，重点单位未削减。"
+        if key_days is not None and key_demand < key_days:
+            summary += f"重点检查份额中未用的{key_days - key_demand}个工作日按重点、一般检查分别测算，不调剂给一般检查。"
     else:
         summary = (
-            f"计划需要{before}个工作日，可安排{available}个工作日，缺口{shortfall}个工作日；一般检查单位已全部削减，"
+            f"{head}，缺口{shortfall}个工作日；一般检查单位已全部削减，"
             f"重点单位需要{key_demand}个工作日，仍超出{over}个工作日。重点单位不得削减，超出部分须经确认后方可保存。"
         )
     return Fit(
         proposals=tuple(result), demand_before=before, demand=demand, available=available, shortfall_before=shortfall,
-        over=over, cuts=tuple(cuts), key_demand=key_demand, summary=summary,
+        over=over, key_demand=key_demand, summary=summary, cut_units=cut_units, cut_inspections=cut_inspections,
     )  # fmt: skip
-
-
-def _count_cut(cuts: Iterable[Cut]) -> int:
-    return sum(c.before - c.after for c in cuts)
 
 
 def check_item(*, count: int, months: Sequence[int], cap: int) -> None:

@@ -22,8 +22,8 @@ from anjian.core.scoping import scope_for
 from anjian.law import planning as pl
 from anjian.org.models import Agency
 from anjian.planning import selectors, services
-from anjian.planning.choices import IN_FORCE, PlanStatus
-from anjian.planning.models import AnnualPlan, Draw, GradingProfile, PlanItem
+from anjian.planning.choices import IN_FORCE, PlanStatus, RelationKind
+from anjian.planning.models import AnnualPlan, DeclaredRelation, Draw, GradingProfile, GradingProfileVersion, PlanItem
 
 YEAR_ERRORS: dict[str, Any] = {
     "invalid": "年度应为四位数字。",
@@ -68,6 +68,13 @@ def _agency(request: Request) -> Agency:
     return Agency.objects.select_related("jurisdiction").get(pk=scope.agency_id)
 
 
+def _member(request: Request) -> None:
+    """A member of a bureau, whatever the roles (the grading profiles are configuration: the separated
+    system administrator, who reads no business record, works on them too)."""
+    if scope_for(request.user).agency_id is None:
+        raise PermissionRefused("您不是执法机关的在职人员。", code="role_refused")
+
+
 def capacity_body(agency: Agency, year: int) -> dict[str, Any]:
     row, cap = selectors.capacity_for(agency, year)
     return {
@@ -99,17 +106,83 @@ class CapacityView(APIView):
         return Response(capacity_body(_agency(request), row.year))
 
 
+class ProfileVersionSerializer(serializers.ModelSerializer[GradingProfileVersion]):
+    created_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GradingProfileVersion
+        fields = ["version", "name", "source", "reason", "data", "created_at", "created_by_name"]
+
+    def get_created_by_name(self, obj: GradingProfileVersion) -> str:
+        u = obj.created_by
+        return "" if u is None else getattr(getattr(u, "staff", None), "name", "") or u.get_username()
+
+
 class ProfileSerializer(serializers.ModelSerializer[GradingProfile]):
     class Meta:
         model = GradingProfile
-        fields = ["id", "code", "name", "province", "is_sample", "source", "data", "active"]
+        fields = ["id", "code", "name", "province", "is_sample", "source", "data", "active", "version", "updated_at"]
+
+
+class ProfileDetailSerializer(ProfileSerializer):
+    versions = serializers.SerializerMethodField()
+    may_edit = serializers.SerializerMethodField()
+
+    class Meta(ProfileSerializer.Meta):
+        fields = ProfileSerializer.Meta.fields + ["may_edit", "versions"]
+
+    def get_versions(self, obj: GradingProfile) -> list[dict[str, Any]]:
+        return list(ProfileVersionSerializer(selectors.profile_versions(obj), many=True).data)
+
+    def get_may_edit(self, obj: GradingProfile) -> bool:
+        request = self.context.get("request")
+        return bool(request is not None and not obj.is_sample and obj.province and services.profile_may_edit(request.user, obj.province))
+
+
+# ``source`` and ``data`` are the profile's own words; DRF's metaclass takes declared fields off the
+# class, so they do not shadow Field.source or Serializer.data at run time (mypy only sees the names).
+class ProfileCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    source = serializers.CharField(max_length=300, help_text="本省公布频次和上限的文件名称与文号")  # type: ignore[assignment]
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    data = serializers.JSONField(required=False, default=None, help_text="完整配置（格式同示例配置）；不填则以示例配置为基础")  # type: ignore[assignment]
+
+
+class ProfileUpdateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    source = serializers.CharField(max_length=300)  # type: ignore[assignment]
+    reason = serializers.CharField(max_length=300, help_text="修改理由（必填）")
+    data = serializers.JSONField(help_text="完整配置：rules（适用行业/特征、依据、各等级频次与上限、未定级按哪一级）与 key_rules")  # type: ignore[assignment]
+    active = serializers.BooleanField(required=False, default=None, allow_null=True)
 
 
 class ProfileListView(APIView):
-    @extend_schema(responses=ProfileSerializer(many=True), summary="分级检查频次配置（示例配置标明）")
+    @extend_schema(responses=ProfileSerializer(many=True), summary="分级检查频次配置：示例配置与本省配置（示例配置标明）")
     def get(self, request: Request) -> Response:
-        _agency(request)
-        return Response(ProfileSerializer(GradingProfile.objects.order_by("province", "code"), many=True).data)
+        _member(request)
+        return Response(ProfileSerializer(selectors.profiles_visible(request.user), many=True).data)
+
+    @extend_schema(request=ProfileCreateSerializer, responses=ProfileDetailSerializer, summary="建立本省配置（市级局领导或系统管理员；以示例配置为基础）")
+    def post(self, request: Request) -> Response:
+        _member(request)
+        ser = ProfileCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        row = services.profile_create(actor=request.user, **ser.validated_data)
+        return Response(ProfileDetailSerializer(row, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class ProfileDetailView(APIView):
+    @extend_schema(responses=ProfileDetailSerializer, summary="一项分级检查频次配置及其版本记录")
+    def get(self, request: Request, pk: str) -> Response:
+        return Response(ProfileDetailSerializer(selectors.profile_get(user=request.user, pk=pk), context={"request": request}).data)
+
+    @extend_schema(request=ProfileUpdateSerializer, responses=ProfileDetailSerializer, summary="修改本省配置（保存为新版本，须说明理由；示例配置不能修改）")
+    def put(self, request: Request, pk: str) -> Response:
+        row = selectors.profile_get(user=request.user, pk=pk)
+        ser = ProfileUpdateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        done = services.profile_update(actor=request.user, profile=row, **ser.validated_data)
+        return Response(ProfileDetailSerializer(done, context={"request": request}).data)
 
 
 class ItemSerializer(serializers.ModelSerializer[PlanItem]):
@@ -157,6 +230,8 @@ class PlanSerializer(serializers.ModelSerializer[AnnualPlan]):
             "provisional",
             "available",
             "demand",
+            "key_available",
+            "key_demand",
             "over_capacity",
             "over_capacity_ack",
             "previous",
@@ -175,9 +250,10 @@ class PlanDetailSerializer(PlanSerializer):
     conflicts = serializers.SerializerMethodField()
 
     class Meta(PlanSerializer.Meta):
-        fields = PlanSerializer.Meta.fields + ["profile_name", "capacity", "fit_summary", "cuts", "conflicts", "months"]
+        fields = PlanSerializer.Meta.fields + ["profile_name", "profile_version_number", "capacity", "fit_summary", "cut_units", "cut_inspections", "conflicts", "months"]
 
     months = serializers.SerializerMethodField()
+    profile_version_number = serializers.IntegerField(source="profile_version.version", read_only=True, default=None, help_text="编制时分级检查频次配置的版本（空：未记录）")
 
     def get_months(self, obj: AnnualPlan) -> list[dict[str, Any]]:
         return selectors.plan_months(obj)
@@ -247,7 +323,10 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         responses=ItemSerializer(many=True),
         summary="计划检查单位（分页），已批准的计划附执行情况",
-        parameters=[OpenApiParameter("overdue", str, description="1：只列逾期未检的单位（计划月份已过而未完成）")],
+        parameters=[
+            OpenApiParameter("overdue", str, description="1：只列逾期未检的单位（计划月份已过而未完成）"),
+            OpenApiParameter("cut", str, description="1：只列力量不足时被削减检查次数的单位（cut_from 为削减前次数）"),
+        ],
     )
     @action(detail=True, methods=["get"])
     def items(self, request: Request, pk: str | None = None) -> Response:
@@ -260,6 +339,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             by_pk = {i.pk: i for i in qs.filter(pk__in=page_ids)}
             page: Any = [by_pk[i] for i in page_ids if i in by_pk]
         else:
+            if request.query_params.get("cut") == "1":
+                qs = qs.filter(cut_from__isnull=False)
             page = self.paginate_queryset(qs)  # type: ignore[arg-type]
         data = ItemSerializer(page, many=True).data
         for row in data:
@@ -323,6 +404,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 urlpatterns = [
     path("planning/capacity/", CapacityView.as_view(), name="api-planning-capacity"),
     path("planning/profiles/", ProfileListView.as_view(), name="api-planning-profiles"),
+    path("planning/profiles/<str:pk>/", ProfileDetailView.as_view(), name="api-planning-profile"),
 ]
 
 
@@ -422,3 +504,50 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def verify(self, request: Request, pk: str | None = None) -> Response:
         ok, message = services.draw_verify(self.get_object())
         return Response({"verified": ok, "message": message})
+
+
+# --- declared relations (利害关系申报, 回避) ---------------------------------------------------------------
+class RelationSerializer(serializers.ModelSerializer[DeclaredRelation]):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+    agency_name = serializers.CharField(source="owner_agency.name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = DeclaredRelation
+        fields = ["id", "staff", "staff_name", "agency_name", "enterprise", "enterprise_name", "kind", "kind_label", "description", "declared_on", "ended_on", "end_reason"]
+
+
+class RelationDeclareSerializer(serializers.Serializer[Any]):
+    enterprise = serializers.CharField(max_length=30, help_text="单位的台账编号或统一社会信用代码（在本人可查看的台账范围内）")
+    kind = serializers.ChoiceField(choices=RelationKind.choices, error_messages={"invalid_choice": "请选择关系类别。"})
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text="“其他”须说明")
+
+
+class EndSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=300, help_text="终止理由（如：已转让股份）")
+
+
+class RelationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[DeclaredRelation]):
+    """本人申报的利害关系；办公室、局领导可查看本机关及下级机关人员的申报。"""
+
+    serializer_class = RelationSerializer
+
+    def get_queryset(self) -> QuerySet[DeclaredRelation]:
+        return selectors.relations_visible(self.request.user)  # type: ignore[no-any-return]
+
+    @extend_schema(request=RelationDeclareSerializer, responses=RelationSerializer, summary="申报本人与单位的利害关系（双随机抽取据此回避）")
+    def create(self, request: Request) -> Response:
+        ser = RelationDeclareSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        row = services.relation_declare(actor=request.user, **ser.validated_data)
+        return Response(RelationSerializer(selectors.relation_get(user=request.user, pk=row.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndSerializer, responses=RelationSerializer, summary="终止本人的申报（须说明理由）")
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        row = selectors.relation_get(user=request.user, pk=pk)
+        ser = EndSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        done = services.relation_end(actor=request.user, relation=row, **ser.validated_data)
+        return Response(RelationSerializer(selectors.relation_get(user=request.user, pk=done.pk)).data)

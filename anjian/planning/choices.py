@@ -28,3 +28,13 @@ PLAN_TRANSITIONS: dict[str, set[str]] = {
 class DrawStatus(models.TextChoices):
     COMMITTED = "committed", "已公示抽取条件"
     DRAWN = "drawn", "已抽取"
+
+
+class RelationKind(models.TextChoices):
+    """What an officer declares with a unit (利害关系申报): grounds to stay away from its inspection
+    (回避, 《行政处罚法》第四十三条). The draw never puts the officer on that unit."""
+
+    KINSHIP = "kinship", "近亲属在该单位任职或为其出资人"
+    FORMER_EMPLOYMENT = "former_employment", "曾在该单位任职"
+    SHAREHOLDING = "shareholding", "持有该单位股份或其他经济利益"
+    OTHER = "other", "其他可能影响公正执法的关系"

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from anjian.law import planning as pl
+from anjian.planning.choices import RelationKind
 from anjian.planning.services import YEAR_MAX, YEAR_MIN
 
 YEAR_MESSAGES = {
@@ -128,3 +129,78 @@ class DrawCommitForm(forms.Form):
 
 class DrawPerformForm(forms.Form):
     beacon = forms.CharField(label="公开随机数（可空）", max_length=100, required=False, help_text="抽取时公布的外部随机数，如当期彩票开奖号码；记录后任何人可据此复核")
+
+
+# --- grading profiles (issue 13 item 4) ---------------------------------------------------------------
+COUNT_ERRORS = {"invalid": "应为整数。", "min_value": "不能为负数。", "max_value": "不超过366次。", "required": "请填写次数。"}
+
+
+class ProfileCreateForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100, error_messages={"required": "请填写名称。"}, help_text="如：山东省安全生产分类分级监督检查频次")
+    source = forms.CharField(label="依据文件", max_length=300, error_messages={"required": "请填写依据文件。"}, help_text="本省公布频次和上限的文件名称与文号")
+    reason = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class ProfileEditForm(forms.Form):
+    """One frequency and one cap field per rule and grade (``f_<rule>_<grade>``, ``c_<rule>_<grade>``,
+    by position), the grade an ungraded unit counts as, the key-unit rules, and the reason. The rules'
+    sector groups, features and grades are kept as they are (the API takes a whole new profile)."""
+
+    name = forms.CharField(label="名称", max_length=100, error_messages={"required": "请填写名称。"})
+    source = forms.CharField(label="依据文件", max_length=300, error_messages={"required": "请填写依据文件。"})
+    key_rules = forms.MultipleChoiceField(label="重点单位规则", required=False, choices=list(pl.KEY_RULES.items()), widget=forms.CheckboxSelectMultiple)
+    active = forms.BooleanField(label="启用（停用后本省机关按示例配置编制）", required=False)
+    reason = forms.CharField(label="修改理由", max_length=300, error_messages={"required": "请填写修改理由。"})
+
+    def __init__(self, *args: Any, data_of: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.base = data_of
+        self.rules: list[dict[str, Any]] = []
+        for i, rule in enumerate(data_of.get("rules") or []):
+            grades = list(rule.get("frequency") or {})
+            self.fields[f"rname_{i}"] = forms.CharField(label="规则名称", max_length=60, initial=rule.get("name", ""), error_messages={"required": "请填写规则名称。"})
+            self.fields[f"ungraded_{i}"] = forms.ChoiceField(label="未定级按", choices=[(g, g) for g in grades], initial=rule.get("ungraded"))
+            rows = []
+            for j, g in enumerate(grades):
+                f_name, c_name = f"f_{i}_{j}", f"c_{i}_{j}"
+                self.fields[f_name] = forms.IntegerField(label=f"{g}级频次", min_value=0, max_value=366, initial=rule["frequency"][g], error_messages=COUNT_ERRORS)
+                self.fields[c_name] = forms.IntegerField(label=f"{g}级上限", min_value=0, max_value=366, initial=rule["cap"][g], error_messages=COUNT_ERRORS)
+                rows.append({"grade": g, "f": f_name, "c": c_name})
+            scope = "、".join([pl.GROUP_NAMES.get(g, g) for g in rule.get("groups") or []] + list(rule.get("features") or [])) or "其他行业（兜底规则）"
+            self.rules.append({"index": i, "rule": rule, "grades": rows, "name": f"rname_{i}", "ungraded": f"ungraded_{i}", "scope": scope})
+
+    def rule_rows(self) -> list[dict[str, Any]]:
+        """For the template: each rule with its bound fields."""
+        return [
+            {
+                **r,
+                "name_field": self[r["name"]],
+                "ungraded_field": self[r["ungraded"]],
+                "grade_fields": [{"grade": g["grade"], "f": self[g["f"]], "c": self[g["c"]]} for g in r["grades"]],
+            }
+            for r in self.rules
+        ]
+
+    def profile_data(self) -> dict[str, Any]:
+        """The edited profile: the stored rules with the new names, frequencies, caps and ungraded grades."""
+        d = self.cleaned_data
+        rules = []
+        for r in self.rules:
+            rule = dict(r["rule"])
+            rule["name"] = d[r["name"]]
+            rule["ungraded"] = d[r["ungraded"]]
+            rule["frequency"] = {g["grade"]: d[g["f"]] for g in r["grades"]}
+            rule["cap"] = {g["grade"]: d[g["c"]] for g in r["grades"]}
+            rules.append(rule)
+        return {"rules": rules, "key_rules": list(d.get("key_rules") or [])}
+
+
+# --- declared relations (回避, issue 13 item 5) ---------------------------------------------------------
+class RelationForm(forms.Form):
+    enterprise = forms.CharField(label="单位（统一社会信用代码或台账编号）", max_length=30, error_messages={"required": "请填写单位的统一社会信用代码或台账编号。"})
+    kind = forms.ChoiceField(label="关系", choices=[("", "请选择"), *RelationKind.choices], error_messages={"required": "请选择关系类别。", "invalid_choice": "请选择关系类别。"})
+    description = forms.CharField(label="说明（“其他”须填写）", max_length=300, required=False)
+
+
+class EndRelationForm(forms.Form):
+    reason = forms.CharField(label="终止理由", max_length=300, error_messages={"required": "请填写终止理由。"})

@@ -1,11 +1,13 @@
 """Annual enforcement plans (年度监督检查计划): grading profiles, capacity inputs, plans, items.
 
 The arithmetic is in ``anjian.law.planning``; these rows hold the configuration, the inputs the
-bureau entered and what a plan version decided (its capacity lines, cuts and items), so that an
+bureau entered and what a plan version decided (its capacity lines, what was cut and its items), so that an
 approved version reads the same later whatever the ledger or the calendar became.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -14,8 +16,9 @@ from django.db.models import Q
 from anjian.core.models import Jurisdiction
 from anjian.core.scoping import ScopedQuerySet
 from anjian.enterprises.models import Enterprise
-from anjian.org.models import Agency, Department
-from anjian.planning.choices import DrawStatus, PlanStatus
+from anjian.law import planning as pl
+from anjian.org.models import Agency, Department, Staff
+from anjian.planning.choices import DrawStatus, PlanStatus, RelationKind
 
 
 class GradingProfile(models.Model):
@@ -31,6 +34,11 @@ class GradingProfile(models.Model):
     source = models.CharField("依据", max_length=300, blank=True)
     data = models.JSONField("频次、上限与重点单位规则", default=dict)
     active = models.BooleanField("启用", default=True)
+    # Every change is a new version (``GradingProfileVersion``); a plan records the version it was
+    # generated with. Changed only by the bureau at the top of the deployment (the province's rules
+    # apply to every bureau of it), through ``services.profile_update``.
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -40,6 +48,28 @@ class GradingProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name + ("（示例配置）" if self.is_sample else "")
+
+
+class GradingProfileVersion(models.Model):
+    """One version of a grading profile, as it read when saved: never changed afterwards."""
+
+    profile = models.ForeignKey(GradingProfile, verbose_name="配置", on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField("版本")
+    name = models.CharField("名称", max_length=100)
+    source = models.CharField("依据", max_length=300, blank=True)
+    data = models.JSONField("频次、上限与重点单位规则")
+    reason = models.CharField("修改理由", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["profile", "-version"]
+        verbose_name = "分级检查频次配置版本"
+        verbose_name_plural = "分级检查频次配置版本"
+        constraints = [models.UniqueConstraint(fields=["profile", "version"], name="profileversion_one", violation_error_message="该版本已存在。")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
 
 
 class CapacityInputQuerySet(ScopedQuerySet["CapacityInput"]):
@@ -89,11 +119,21 @@ class AnnualPlan(models.Model):
     provisional = models.BooleanField("按临时日历测算", default=False, help_text="该年度法定节假日安排尚未载入，工作日按周末推算")
     profile = models.ForeignKey(GradingProfile, verbose_name="分级频次配置", on_delete=models.PROTECT, related_name="+")
     profile_name = models.CharField("配置名称（生成时）", max_length=120)
+    profile_version = models.ForeignKey(
+        "GradingProfileVersion", verbose_name="配置版本（生成时）", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="空：本功能上线前生成的计划，未记录版本"
+    )
     capacity = models.JSONField("力量测算（生成时）", default=dict)
     available = models.DecimalField("可安排工作日", max_digits=12, decimal_places=2, default=0)
     demand = models.DecimalField("计划需要工作日", max_digits=12, decimal_places=2, default=0)
+    # The key/general split of the capacity (安监总政法〔2017〕150号, LEGAL.md §6): general
+    # inspections are fitted and checked against their own share (``law.planning.general_share``).
+    key_available = models.DecimalField("重点检查可安排工作日", max_digits=12, decimal_places=2, default=0)
+    key_demand = models.DecimalField("重点检查需要工作日", max_digits=12, decimal_places=2, default=0)
     fit_summary = models.TextField("力量与削减说明", blank=True)
-    cuts = models.JSONField("削减情况", default=list, blank=True)
+    # What the fit cut: the counts here, the units themselves are the items with ``cut_from`` set
+    # (a city's plan may cut 97,000 units: a list stored on the plan was 10 MB read with every page).
+    cut_units = models.PositiveIntegerField("削减单位数", default=0)
+    cut_inspections = models.PositiveIntegerField("削减检查次数", default=0)
     over_capacity_ack = models.BooleanField("已确认超出力量", default=False)
     previous = models.ForeignKey("self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     change_reason = models.CharField("修订理由", max_length=300, blank=True)
@@ -110,6 +150,10 @@ class AnnualPlan(models.Model):
     filed_at = models.DateTimeField("备案时间", null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="公布经办人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    # What the public page shows of a published plan, fixed when it is published (a published
+    # version never changes): totals by month, by key/general and by sector group; no unit, person
+    # or internal note (``selectors.plan_public_summary``).
+    public_summary = models.JSONField("公布的汇总", default=dict, blank=True)
 
     objects = AnnualPlanQuerySet.as_manager()
 
@@ -136,15 +180,30 @@ class AnnualPlan(models.Model):
         return f"{self.owner_agency.short_name}{self.year}年度监督检查计划（第{self.version}版）"
 
     @property
+    def general_demand(self) -> Decimal:
+        return self.demand - self.key_demand
+
+    @property
+    def general_available(self) -> Decimal:
+        """The general inspections' share: what the key units leave of the capacity, at most the general share."""
+        return pl.general_share(available=self.available, key_days=self.key_available, key_demand=self.key_demand)
+
+    def capacity_check(self) -> tuple[Decimal, str]:
+        """How far over its capacity the plan is, share by share, and the sentence that says so."""
+        return pl.share_check(key_demand=self.key_demand, general_demand=self.general_demand, available=self.available, key_days=self.key_available)
+
+    @property
     def over_capacity(self) -> bool:
-        return self.demand > self.available
+        return self.capacity_check()[0] > 0
 
 
 class PlanItem(models.Model):
     """One unit in one plan version: how many inspections, in which months, why (grade, key rules)."""
 
-    plan = models.ForeignKey(AnnualPlan, verbose_name="计划", on_delete=models.CASCADE, related_name="items")
-    enterprise = models.ForeignKey(Enterprise, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    # No single-column index on either: the unique (plan, enterprise) and the (enterprise, plan)
+    # index below serve both, and every index is written 100,000 times by a city's plan.
+    plan = models.ForeignKey(AnnualPlan, verbose_name="计划", on_delete=models.CASCADE, related_name="items", db_index=False)
+    enterprise = models.ForeignKey(Enterprise, verbose_name="单位", on_delete=models.PROTECT, related_name="+", db_index=False)
     enterprise_name = models.CharField("单位名称（生成时）", max_length=200)
     group = models.CharField("行业", max_length=16)
     rule = models.CharField("适用规则", max_length=120)
@@ -197,6 +256,9 @@ class Draw(models.Model):
     officers = models.JSONField("执法人员库（人员编号，升序）", default=list)
     officer_names = models.JSONField("执法人员姓名与证号", default=dict)
     exclusions = models.JSONField("回避（单位 → 人员）", default=dict, blank=True)
+    # Where each exclusion came from (the union is ``exclusions``, which the commitment hashes):
+    # {"last_inspection": {unit: [staff]}, "declared": {unit: [staff]}}. Verification checks the union.
+    exclusion_sources = models.JSONField("回避依据", default=dict, blank=True)
     count = models.PositiveIntegerField("抽取单位数")
     per_inspection = models.PositiveSmallIntegerField("每户执法人员数", default=2)
     planned_on = models.DateField("计划检查日期")
@@ -221,3 +283,44 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_agency.short_name}·{self.title}"
+
+
+class DeclaredRelationQuerySet(ScopedQuerySet["DeclaredRelation"]):
+    def active(self) -> DeclaredRelationQuerySet:
+        return self.filter(ended_on__isnull=True)  # type: ignore[return-value]
+
+
+class DeclaredRelation(models.Model):
+    """An officer's declared relation with a unit (利害关系申报, 回避: 《行政处罚法》第四十三条).
+
+    Declared by the officer for themself; read by them and by the office and the leaders of the
+    bureaus whose jurisdiction covers theirs. While it is not ended, a random draw never puts the
+    officer on that unit, and the draw records the exclusion (``Draw.exclusion_sources``)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
+    owner_agency = models.ForeignKey(Agency, verbose_name="所在机关", on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(Staff, verbose_name="申报人", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("关系", max_length=24, choices=RelationKind.choices)
+    description = models.CharField("说明", max_length=300, blank=True)
+    declared_on = models.DateField("申报日期")
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申报账号", on_delete=models.PROTECT, related_name="+")
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+    end_reason = models.CharField("终止理由", max_length=300, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = DeclaredRelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_on", "-id"]
+        verbose_name = "利害关系申报"
+        verbose_name_plural = "利害关系申报"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "enterprise", "kind"], condition=Q(ended_on__isnull=True), name="relation_one_open", violation_error_message="已申报该关系，尚未终止。"
+            )
+        ]
+        indexes = [models.Index(fields=["staff", "ended_on"], name="relation_staff_idx")]  # the draw: the pool's officers' open relations
+
+    def __str__(self) -> str:
+        return f"{self.staff.name}与{self.enterprise.name}（{self.get_kind_display()}）"

@@ -24,7 +24,7 @@ from anjian.legal import lawcal
 from anjian.org.choices import CertificateEventKind, Role, StaffKind
 from anjian.org.models import Agency, Certificate, CertificateEvent, Membership
 from anjian.planning.choices import IN_FORCE, PlanStatus
-from anjian.planning.models import AnnualPlan, CapacityInput, GradingProfile, PlanItem
+from anjian.planning.models import AnnualPlan, CapacityInput, GradingProfile, GradingProfileVersion, PlanItem
 
 DEFAULT_WORKDAYS = {"hazchem": "2", "mine": "2", "industry": "1", "other": "1"}
 DEFAULT_RESERVE = Decimal("0.10")
@@ -42,16 +42,17 @@ def register_open_major_hazards_provider(fn: Callable[[Iterable[int]], dict[int,
 
 # The officers of each unit's last inspection come from ``anjian.inspections`` (a layer above), for
 # the draw's conflict avoidance (回避); registered at start-up (inspections/apps.py).
-_last_inspectors: list[Callable[[Iterable[int]], dict[int, list[int]]]] = []
+_last_inspectors: list[Callable[[Any], dict[int, list[int]]]] = []
 
 
-def register_last_inspectors_provider(fn: Callable[[Iterable[int]], dict[int, list[int]]]) -> None:
+def register_last_inspectors_provider(fn: Callable[[Any], dict[int, list[int]]]) -> None:
     if fn not in _last_inspectors:
         _last_inspectors.append(fn)
 
 
-def last_inspectors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
-    ids = list(unit_ids)
+def last_inspectors(unit_ids: Iterable[int] | QuerySet[Any]) -> dict[int, list[int]]:
+    """``unit_ids``: ids, or a queryset of ids (handed to the providers as a subquery)."""
+    ids: Any = unit_ids if hasattr(unit_ids, "query") else list(unit_ids)
     out: dict[int, list[int]] = {}
     for provider in _last_inspectors:
         for k, v in provider(ids).items():
@@ -131,6 +132,35 @@ def profile_for(agency: Agency) -> GradingProfile | None:
     return rows[0] if rows else None
 
 
+def profiles_visible(user: Any) -> QuerySet[GradingProfile]:
+    """The profiles a user of a bureau may read: the sample (示例配置) and their own province's.
+    Another province's profile is not theirs to see (a 404, ``profile_get``)."""
+    from anjian.legal import authority
+
+    # Configuration, not business rows: the separated system administrator (三员分立), who runs the
+    # configuration but reads no business record, sees them too.
+    scope = scope_for(user)
+    if scope.agency_id is None:
+        return GradingProfile.objects.none()
+    province = authority.province_code(authority.actor_jurisdiction_code(user) or "") or ""
+    return GradingProfile.objects.filter(province__in=["", province]).select_related("updated_by").order_by("-province", "code")
+
+
+def profile_get(*, user: Any, pk: Any) -> GradingProfile:
+    from anjian.core.errors import NotFound
+    from anjian.core.ids import parse_id
+
+    n = parse_id(pk)
+    row = profiles_visible(user).filter(pk=n).first() if n is not None else None
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def profile_versions(profile: GradingProfile) -> QuerySet[GradingProfileVersion]:
+    return profile.versions.select_related("created_by").order_by("-version")
+
+
 # --- the units of a plan -----------------------------------------------------------------------------
 def subject_units(agency: Agency, year: int) -> QuerySet[Enterprise]:
     """Units whose planned subject (一企一主体) is ``agency`` for some part of ``year``, not closed."""
@@ -146,13 +176,16 @@ def unit_facts(agency: Agency, year: int) -> list[pl.UnitFacts]:
     units = subject_units(agency, year)
     rows = list(units.values_list("id", "name", "class_bits", "risk_scheme_id", "risk_grade", "standardization_level"))
     ids = [r[0] for r in rows]
-    # A subquery, not an IN list of up to 100,000 ids.
-    mhs = dict(MajorHazardSource.objects.filter(enterprise_id__in=units.order_by().values("id")).values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n"))
+    # Major hazard sources are few (a city registers hundreds to a few thousand): counted per unit
+    # over the whole table and kept for the plan's units here, not joined to 100,000 units (issue 13 Speed).
+    wanted = set(ids)
+    mhs = {e: n for e, n in MajorHazardSource.objects.values("enterprise_id").annotate(n=Count("id")).values_list("enterprise_id", "n") if e in wanted}
     open_major: dict[int, int] = {}
     for provider in _open_major_hazards:
         for k, v in provider(ids).items():
             open_major[k] = open_major.get(k, 0) + v
     out = []
+    facts, mhs_get, open_get = pl.UnitFacts, mhs.get, open_major.get
     # Units share a few classifications and grades: each distinct one is decoded once (100,000 units, issue 13 Speed).
     classes: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
     ranks: dict[tuple[Any, str], tuple[int, bool]] = {}
@@ -172,12 +205,8 @@ def unit_facts(agency: Agency, year: int) -> list[pl.UnitFacts]:
                 worst = rank == len(grades) - 1
             rw = ranks[(scheme_id, grade)] = (rank, worst)
         rank, worst = rw
-        out.append(
-            pl.UnitFacts(
-                id=pk, name=name, groups=groups, sectors=sectors, features=features, risk_grade=grade,
-                worst_grade=worst, risk_rank=rank, standardization=std, major_hazard_sources=mhs.get(pk, 0), open_major_hazards=open_major.get(pk, 0),
-            )
-        )  # fmt: skip
+        # Positional: the field order of ``pl.UnitFacts`` (a named tuple, cheap to make 100,000 of).
+        out.append(facts(pk, name, groups, sectors, features, grade, worst, rank, std, mhs_get(pk, 0), open_get(pk, 0)))
     return out
 
 
@@ -190,7 +219,7 @@ def plan_list(*, user: Any, year: int | None = None) -> QuerySet[AnnualPlan]:
 
 
 def plan_get(*, user: Any, pk: Any) -> AnnualPlan:
-    return get_for_user(AnnualPlan.objects.select_related("owner_agency", "jurisdiction", "created_by", "submitted_by", "approved_by", "previous", "profile"), user, pk)
+    return get_for_user(AnnualPlan.objects.select_related("owner_agency", "jurisdiction", "created_by", "submitted_by", "approved_by", "previous", "profile", "profile_version"), user, pk)
 
 
 def plan_items(plan: AnnualPlan) -> QuerySet[PlanItem]:
@@ -201,25 +230,29 @@ def plan_conflicts(plan: AnnualPlan) -> list[pl.Conflict]:
     """This plan's units checked against every other current plan of the same year (the city's and
     the districts'): a unit planned by two agencies, or over its cap across them, is flagged with
     both plans named. Inspections outside any plan are exempt from the cap (LEGAL.md §6)."""
-    ids = list(plan.items.filter(count__gt=0).values_list("enterprise_id", flat=True))
-    others = (
-        PlanItem.objects.filter(enterprise_id__in=ids, plan__year=plan.year, count__gt=0)
-        .exclude(plan__status=PlanStatus.SUPERSEDED)
-        .exclude(plan__owner_agency_id=plan.owner_agency_id)
-        .select_related("plan__owner_agency")
-    )
-    # Per other agency only its latest current version (an approved plan stays in force while its
-    # revision is prepared: counting both would double the unit's inspections).
-    latest: dict[int, int] = {}
-    items = list(others)
-    for i in items:
-        latest[i.plan.owner_agency_id] = max(latest.get(i.plan.owner_agency_id, 0), i.plan.version)
-    rows = [_planned(i, i.plan) for i in items if i.plan.version == latest[i.plan.owner_agency_id]]
-    if not rows:
+    # The other agencies' current plans of the year, the latest version of each (an approved plan
+    # stays in force while its revision is prepared: counting both would double the unit's
+    # inspections). Usually none or a few; then only the units both plans hold are read, found by
+    # intersecting the two id sets here: a join or an IN list over 100,000 units is at the mercy of
+    # the planner's statistics, which a freshly generated plan has not got yet.
+    latest: dict[int, tuple[int, int]] = {}
+    for pk, agency_id, version in (
+        AnnualPlan.objects.filter(year=plan.year)
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .exclude(owner_agency_id=plan.owner_agency_id)
+        .values_list("id", "owner_agency_id", "version")
+    ):
+        if agency_id not in latest or version > latest[agency_id][1]:
+            latest[agency_id] = (pk, version)
+    other_ids = [pk for pk, _v in latest.values()]
+    if not other_ids:
         return []
-    mine = plan.items.filter(enterprise_id__in={r.unit_id for r in rows}, count__gt=0)
-    rows += [_planned(i, plan) for i in mine]
-    return pl.conflicts(rows)
+    theirs = set(PlanItem.objects.filter(plan_id__in=other_ids, count__gt=0).values_list("enterprise_id", flat=True).iterator(chunk_size=10000))
+    common = theirs.intersection(plan.items.filter(count__gt=0).values_list("enterprise_id", flat=True).iterator(chunk_size=10000)) if theirs else set()
+    if not common:
+        return []
+    items = PlanItem.objects.filter(plan_id__in=[*other_ids, plan.pk], enterprise_id__in=sorted(common), count__gt=0).select_related("plan__owner_agency")
+    return pl.conflicts([_planned(i, i.plan) for i in items])
 
 
 def _planned(item: PlanItem, plan: AnnualPlan) -> pl.PlannedCount:
@@ -265,6 +298,13 @@ def draw_get(*, user: Any, pk: Any) -> Any:
     return get_for_user(Draw.objects.select_related("owner_agency", "created_by", "drawn_by"), user, pk)
 
 
+def draw_exclusion_counts(d: Any) -> dict[str, int]:
+    """How many (unit, officer) pairs each ground excluded: the public page shows the counts only
+    (who declared what is not published)."""
+    src = d.exclusion_sources or {}
+    return {k: sum(len(v) for v in (src.get(k) or {}).values()) for k in ("last_inspection", "declared")} if src else {}
+
+
 def draw_result_rows(d: Any) -> list[dict[str, Any]]:
     """The result with the names recorded at commitment (the public page shows these)."""
     return [
@@ -273,16 +313,35 @@ def draw_result_rows(d: Any) -> list[dict[str, Any]]:
     ]
 
 
-def plan_months(plan: AnnualPlan) -> list[dict[str, Any]]:
-    """The month-by-month schedule: inspections and officer-workdays per month (one query)."""
+def plan_schedule(plan: AnnualPlan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The month-by-month schedule, in one pass over the items (one query): inspections and
+    officer-workdays per month, and inspections per team (department) and month."""
     n = [0] * 13
     days = [Decimal(0)] * 13
-    for months, cost in plan.items.filter(count__gt=0).values_list("months", "cost").iterator(chunk_size=5000):
+    per_team: dict[str, list[int]] = {}
+    for months, cost, team in plan.items.filter(count__gt=0).values_list("months", "cost", "department__name").iterator(chunk_size=5000):
+        counts = per_team.get(team or "未指定")
+        if counts is None:
+            counts = per_team[team or "未指定"] = [0] * 12
         for m in months:
             if 1 <= m <= 12:
                 n[m] += 1
                 days[m] += cost
-    return [{"month": m, "inspections": n[m], "workdays": str(days[m])} for m in range(1, 13)]
+                counts[m - 1] += 1
+    return (
+        [{"month": m, "inspections": n[m], "workdays": str(days[m])} for m in range(1, 13)],
+        [{"team": k, "months": v, "total": sum(v)} for k, v in sorted(per_team.items())],
+    )
+
+
+def plan_months(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """The month-by-month schedule: inspections and officer-workdays per month (one query)."""
+    return plan_schedule(plan)[0]
+
+
+def plan_team_months(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """Inspections per team (department) and month, for the schedule (one query)."""
+    return plan_schedule(plan)[1]
 
 
 def default_teams(agency: Agency) -> dict[str, int | None]:
@@ -298,17 +357,6 @@ def default_teams(agency: Agency) -> dict[str, int | None]:
         if d.kind == DepartmentKind.SUPERVISION and d.sector_group in out:
             out[d.sector_group] = d.pk
     return out
-
-
-def plan_team_months(plan: AnnualPlan) -> list[dict[str, Any]]:
-    """Inspections per team (department) and month, for the schedule (one query)."""
-    rows: dict[str, list[int]] = {}
-    for name, months in plan.items.filter(count__gt=0).values_list("department__name", "months").iterator(chunk_size=5000):
-        counts = rows.setdefault(name or "未指定", [0] * 12)
-        for m in months:
-            if 1 <= m <= 12:
-                counts[m - 1] += 1
-    return [{"team": k, "months": v, "total": sum(v)} for k, v in sorted(rows.items())]
 
 
 # --- execution (issue 13 item 7) ----------------------------------------------------------------------
@@ -532,3 +580,92 @@ def plan_item_label(it: PlanItem) -> str:
     when = "、".join(str(m) for m in it.months)
     extra = f"，逾期未检{p.overdue}次" if p is not None and p.overdue else ""
     return f"{it.plan.owner_agency.short_name}{it.plan.year}年度计划（第{it.plan.version}版）：计划{it.count}次，安排在{when}月{extra}"
+
+
+# --- declared relations (回避, issue 13 item 5) -------------------------------------------------------------
+RELATION_READ_ROLES = (Role.OFFICE, Role.LEADER)
+
+
+def relations_visible(user: Any) -> QuerySet[Any]:
+    """The user's own declarations, and for the office and the leaders every declaration of the
+    bureaus in their scope (the city's office sees the districts'). Nobody else's."""
+    from anjian.planning.models import DeclaredRelation
+
+    scope = scope_for(user)
+    if scope.staff_id is None:
+        return DeclaredRelation.objects.none()
+    own = Q(staff_id=scope.staff_id)
+    if scope.has_role(*RELATION_READ_ROLES) and scope.jurisdiction_ids:
+        own |= Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids))
+    return DeclaredRelation.objects.filter(own).select_related("staff", "enterprise", "owner_agency").order_by("ended_on", "-declared_on", "-id")
+
+
+def relation_get(*, user: Any, pk: Any) -> Any:
+    from anjian.core.errors import NotFound
+    from anjian.core.ids import parse_id
+
+    n = parse_id(pk)
+    row = relations_visible(user).filter(pk=n).first() if n is not None else None
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def declared_exclusions(unit_ids: Iterable[int], officer_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Unit → the pool's officers who declared a relation with it and have not ended it. One query
+    over the officers' open declarations (few), kept for the pool's units here."""
+    from anjian.planning.models import DeclaredRelation
+
+    units = set(unit_ids)
+    out: dict[int, set[int]] = {}
+    for ent, staff in DeclaredRelation.objects.active().filter(staff_id__in=list(officer_ids)).values_list("enterprise_id", "staff_id"):
+        if ent in units:
+            out.setdefault(ent, set()).add(staff)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+# --- the public page of published plans (issue 13 item 6) -------------------------------------------------
+def plan_public_summary(plan: AnnualPlan) -> dict[str, Any]:
+    """What may be published of a plan: the totals only (units and inspections by key/general, by
+    sector group and by month). No unit's name, no person, no internal note. One query."""
+    units = inspections = 0
+    key = [0, 0]
+    groups: dict[str, int] = {}
+    months = [0] * 12
+    for is_key, group, count, ms in plan.items.filter(count__gt=0).values_list("key", "group", "count", "months").iterator(chunk_size=5000):
+        units += 1
+        inspections += count
+        if is_key:
+            key[0] += 1
+            key[1] += count
+        groups[group] = groups.get(group, 0) + count
+        for m in ms:
+            if 1 <= m <= 12:
+                months[m - 1] += 1
+    return {
+        "units": units, "inspections": inspections, "key_units": key[0], "key_inspections": key[1], "general_units": units - key[0], "general_inspections": inspections - key[1],
+        "groups": [{"group": g, "label": pl.GROUP_NAMES.get(g, g), "inspections": groups[g]} for g in pl.GROUP_NAMES if g in groups], "months": months,
+    }  # fmt: skip
+
+
+def public_agencies() -> list[dict[str, Any]]:
+    """The bureaus with a published plan or a draw, for the public index (two queries)."""
+    from anjian.planning.models import Draw
+
+    plans = dict(AnnualPlan.objects.filter(published_at__isnull=False).values("owner_agency_id").annotate(n=Count("id")).values_list("owner_agency_id", "n"))
+    draws = dict(Draw.objects.values("owner_agency_id").annotate(n=Count("id")).values_list("owner_agency_id", "n"))
+    rows = Agency.objects.filter(pk__in=set(plans) | set(draws)).select_related("jurisdiction").order_by("jurisdiction__code")
+    return [{"agency": a, "code": a.jurisdiction.code, "plans": plans.get(a.pk, 0), "draws": draws.get(a.pk, 0)} for a in rows]
+
+
+def public_plans(agency: Agency) -> list[AnnualPlan]:
+    """The agency's plans ever published, newest year and version first (a published version
+    replaced by a newer one stays listed, marked)."""
+    return list(AnnualPlan.objects.filter(owner_agency=agency, published_at__isnull=False).only("id", "year", "version", "status", "published_at", "public_summary", "owner_agency_id").order_by("-year", "-version"))
+
+
+def public_draws(agency: Agency) -> list[Any]:
+    from anjian.planning.models import Draw
+
+    heavy = ("units", "unit_names", "officers", "officer_names", "exclusions", "exclusion_sources", "result", "filters")
+    return list(Draw.objects.filter(owner_agency=agency).defer(*heavy).order_by("-created_at", "-id"))

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, F, Sum
+from django.db.models import DecimalField, F, Q, Sum
 from django.utils import timezone
 
 from anjian.core import audit
@@ -26,7 +26,7 @@ from anjian.org.choices import Role
 from anjian.org.models import Agency
 from anjian.planning import selectors
 from anjian.planning.choices import IN_FORCE, DrawStatus, PlanStatus
-from anjian.planning.models import AnnualPlan, CapacityInput, Draw, GradingProfile, PlanItem
+from anjian.planning.models import AnnualPlan, CapacityInput, DeclaredRelation, Draw, GradingProfile, GradingProfileVersion, PlanItem
 
 PLAN_ROLES = (Role.OFFICER, Role.DEPT_HEAD, Role.LEADER)
 APPROVE_ROLES = (Role.LEADER,)
@@ -133,7 +133,9 @@ def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowled
         proposals = pl.propose(selectors.unit_facts(agency, y), prof, workdays_per_inspection=selectors.workdays_map(row), officers_per_inspection=row.officers_per_inspection)
     except LawError as exc:
         raise _law(exc) from None
-    fitted = pl.fit(proposals, cap.available)
+    # General inspections are fitted into their own share of the capacity, as the plan document
+    # prints it (安监总政法〔2017〕150号, LEGAL.md §6: inspection workdays split into key and general).
+    fitted = pl.fit(proposals, cap.available, key_days=cap.key_days)
     if fitted.over > 0 and not acknowledge_over_capacity:
         msg = fitted.summary + "请确认“计划超出力量”后再生成。"
         raise ValidationFailed(msg, code="over_capacity", article=pl.ARTICLE_CAPACITY, fields={"acknowledge_over_capacity": msg})
@@ -157,7 +159,7 @@ def plan_generate(*, actor: Any, year: Any, provisional: bool = False, acknowled
         raise DomainError(f"{agency.short_name}{y}年度计划正由他人同时生成，请刷新后查看。", code="plan_exists") from None
     audit.record(
         actor=actor, action="plan.generate", obj=plan,
-        after={"year": y, "version": version, "units": len(fitted.proposals), "demand": str(fitted.demand), "available": str(cap.available), "cuts": len(fitted.cuts), "provisional": cap.provisional},
+        after={"year": y, "version": version, "units": len(fitted.proposals), "demand": str(fitted.demand), "available": str(cap.available), "cuts": fitted.cut_units, "provisional": cap.provisional},
     )  # fmt: skip
     return plan
 
@@ -169,32 +171,11 @@ def _create_plan(
     teams = selectors.default_teams(agency)
     plan = AnnualPlan.objects.create(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, year=y, version=version, provisional=cap.provisional, profile=profile,
-        profile_name=str(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
-        cuts=[{"unit_id": c.unit_id, "name": c.name, "before": c.before, "after": c.after, "reason": c.reason} for c in fitted.cuts],
+        profile_name=str(profile), profile_version=profile_version_row(profile), capacity=cap.as_dict(), available=cap.available, demand=fitted.demand, fit_summary=fitted.summary,
+        key_available=cap.key_days, key_demand=fitted.key_demand, cut_units=fitted.cut_units, cut_inspections=fitted.cut_inspections,
         over_capacity_ack=bool(fitted.over > 0 and acknowledge_over_capacity), previous=previous, created_by=actor,
     )  # fmt: skip
-    _insert_items(
-        plan.pk,
-        (
-            (
-                p.unit.id,
-                p.unit.name[:200],
-                p.group,
-                p.rule[:120],
-                p.grade_label[:40],
-                p.frequency,
-                p.cap,
-                p.key,
-                list(p.key_reasons),
-                p.cost,
-                p.count,
-                list(p.months),
-                p.cut_from,
-                teams.get(p.group),
-            )
-            for p in fitted.proposals
-        ),
-    )
+    _insert_items(plan.pk, fitted.proposals, teams)
     return plan
 
 
@@ -217,43 +198,87 @@ _ITEM_COLUMNS = (
     "edited",
     "note",
 )
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _insert_items(plan_id: int, rows: Any, batch: int = 5000) -> None:
-    """Insert a plan's items with one prepared statement (``executemany``): a city's plan holds up
-    to 100,000 units, and building a model instance per item cost most of the generation time
-    (issue 13 Speed). The values are the ones ``PlanItem`` would write (JSON as text, the cost as a
-    decimal string); the row is a fresh plan's, so no signal or audit is skipped."""
+def _insert_items(plan_id: int, proposals: Sequence[pl.Proposal], teams: Mapping[str, int | None], batch: int = 20000) -> None:
+    """Insert a fresh plan's items without a model instance per item: a city's plan holds up to
+    100,000 units (issue 13 Speed). The values are the ones ``PlanItem`` would write (JSON as text,
+    the cost as a decimal string); the rows are a fresh plan's, so no signal or audit is skipped.
+
+    PostgreSQL: COPY in text format, the lines built here (psycopg sends ``executemany`` row by row,
+    and adapting every value of every row cost more than the insert). The few distinct rules, grades,
+    key reasons and month spreads are encoded once. SQLite: one prepared statement (``executemany``
+    is fast in-process)."""
     import json
 
     from django.db import connection
 
     table = connection.ops.quote_name(PlanItem._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _ITEM_COLUMNS)
-    marks = ", ".join("%s" for _ in _ITEM_COLUMNS)
-    sql = f"INSERT INTO {table} ({cols}) VALUES "  # noqa: S608 (column names are constants)
-    # SQLite: one prepared statement run per row (executemany is fast in-process). PostgreSQL: COPY
-    # (psycopg's client-side cursor sends executemany row by row, and splits a many-row INSERT slowly).
-    buf: list[tuple[Any, ...]] = []
+    months_json: dict[tuple[int, ...], str] = {}
+    reasons_json: dict[tuple[str, ...], str] = {}
 
-    def flush(cur: Any) -> None:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for r in buf:
-                    copy.write_row(r)
-            return
-        cur.executemany(sql + f"({marks})", buf)
+    def jm(months: tuple[int, ...]) -> str:
+        out = months_json.get(months)
+        if out is None:
+            out = months_json[months] = json.dumps(list(months))
+        return out
+
+    def jr(reasons: tuple[str, ...]) -> str:
+        out = reasons_json.get(reasons)
+        if out is None:
+            out = reasons_json[reasons] = json.dumps(list(reasons), ensure_ascii=False)
+        return out
 
     with connection.cursor() as cur:
-        for ent, name, group, rule, grade, freq, cap, key, reasons, cost, count, months, cut_from, dept in rows:
-            buf.append(
-                (plan_id, ent, name, group, rule, grade, freq, cap, key, json.dumps(reasons, ensure_ascii=False), str(cost), count, json.dumps(months), cut_from, dept, False, "")
-            )
-            if len(buf) >= batch:
-                flush(cur)
-                buf = []
-        if buf:
-            flush(cur)
+        if connection.vendor == "postgresql":
+            # The parts shared by the units of one rule and grade, escaped once: (rule, grade, …) → text.
+            middle: dict[tuple[Any, ...], str] = {}
+            esc, null = _COPY_ESCAPES, "\\N"
+            for start in range(0, len(proposals), batch):
+                lines = []
+                for p in proposals[start : start + batch]:
+                    mk = (p.group, p.rule, p.grade_label, p.frequency, p.cap, p.key_reasons, p.cost)
+                    mid = middle.get(mk)
+                    if mid is None:
+                        mid = middle[mk] = "\t".join(
+                            (p.group.translate(esc), p.rule[:120].translate(esc), p.grade_label[:40].translate(esc), str(p.frequency), str(p.cap),
+                             "t" if p.key_reasons else "f", jr(p.key_reasons).translate(esc), str(p.cost))
+                        )  # fmt: skip
+                    dept = teams.get(p.group)
+                    lines.append(
+                        f"{plan_id}\t{p.unit.id}\t{p.unit.name[:200].translate(esc)}\t{mid}\t{p.count}\t{jm(p.months)}\t"
+                        f"{null if p.cut_from is None else p.cut_from}\t{null if dept is None else dept}\tf\t\n"
+                    )
+                with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    copy.write("".join(lines).encode())
+            return
+        marks = ", ".join("%s" for _ in _ITEM_COLUMNS)
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 (column names are constants)
+        for start in range(0, len(proposals), batch):
+            cur.executemany(
+                sql,
+                [
+                    (plan_id, p.unit.id, p.unit.name[:200], p.group, p.rule[:120], p.grade_label[:40], p.frequency, p.cap, bool(p.key_reasons), jr(p.key_reasons),
+                     str(p.cost), p.count, jm(p.months), p.cut_from, teams.get(p.group), False, "")
+                    for p in proposals[start : start + batch]
+                ],
+            )  # fmt: skip
+
+
+def _copy_items(from_plan_id: int, to_plan_id: int) -> None:
+    """A revised version's items: the previous version's rows copied by the database in one
+    ``INSERT … SELECT`` (a city's plan holds up to 100,000 items; nothing passes through Python)."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(PlanItem._meta.db_table)
+    copied = _ITEM_COLUMNS[1:]
+    cols = ", ".join(connection.ops.quote_name(c) for c in copied)
+    with connection.cursor() as cur:
+        # Column names are constants; the ids are parameters.
+        cur.execute(f"INSERT INTO {table} (plan_id, {cols}) SELECT %s, {cols} FROM {table} WHERE plan_id = %s ORDER BY id", [to_plan_id, from_plan_id])  # noqa: S608
 
 
 def _locked(plan: AnnualPlan, actor: Any, *, roles: tuple[str, ...] = PLAN_ROLES) -> AnnualPlan:
@@ -264,9 +289,11 @@ def _locked(plan: AnnualPlan, actor: Any, *, roles: tuple[str, ...] = PLAN_ROLES
 
 def _recompute(plan: AnnualPlan) -> None:
     # One aggregate, not a loop over the items: a city's plan may hold tens of thousands of units.
-    total = plan.items.aggregate(t=Sum(F("cost") * F("count"), output_field=DecimalField(max_digits=14, decimal_places=2)))["t"]
-    plan.demand = total or Decimal(0)
-    if plan.demand <= plan.available:
+    days = F("cost") * F("count")
+    out = DecimalField(max_digits=14, decimal_places=2)
+    totals = plan.items.aggregate(t=Sum(days, output_field=out), k=Sum(days, filter=Q(key=True), output_field=out))
+    plan.demand, plan.key_demand = totals["t"] or Decimal(0), totals["k"] or Decimal(0)
+    if not plan.over_capacity:
         plan.over_capacity_ack = False
 
 
@@ -303,7 +330,7 @@ def plan_item_update(*, actor: Any, item: PlanItem, count: Any, months: Sequence
     it.count, it.months, it.note, it.edited = n, sorted(ms), note.strip()[:200], True
     it.save(update_fields=["count", "months", "note", "edited", "department"])
     _recompute(plan)
-    plan.save(update_fields=["demand", "over_capacity_ack"])
+    plan.save(update_fields=["demand", "key_demand", "over_capacity_ack"])
     audit.record(
         actor=actor,
         action="plan.item",
@@ -320,8 +347,9 @@ def plan_submit(*, actor: Any, plan: AnnualPlan, acknowledge_over_capacity: bool
     p = _locked(plan, actor)
     if p.status != PlanStatus.DRAFT:
         raise DomainError(f"计划当前为“{p.get_status_display()}”，不能提交。", code="bad_state")
-    if p.over_capacity and not (p.over_capacity_ack or acknowledge_over_capacity):
-        msg = f"计划需要{p.demand}个工作日，超过可安排的{p.available}个工作日。请确认“计划超出力量”后再提交，或调减一般检查单位。"
+    over, why = p.capacity_check()
+    if over > 0 and not (p.over_capacity_ack or acknowledge_over_capacity):
+        msg = f"计划需要{p.demand}个工作日：{why}。请确认“计划超出力量”后再提交，或调减一般检查单位。"
         raise ValidationFailed(msg, code="over_capacity", article=pl.ARTICLE_CAPACITY, fields={"acknowledge_over_capacity": msg})
     p.status, p.submitted_by, p.submitted_at, p.return_reason = PlanStatus.SUBMITTED, actor, timezone.now(), ""
     p.over_capacity_ack = p.over_capacity
@@ -377,20 +405,11 @@ def plan_revise(*, actor: Any, plan: AnnualPlan, reason: str) -> AnnualPlan:
     last = AnnualPlan.objects.filter(owner_agency_id=p.owner_agency_id, year=p.year).order_by("-version").values_list("version", flat=True).first() or p.version
     new = AnnualPlan.objects.create(
         jurisdiction_id=p.jurisdiction_id, owner_agency_id=p.owner_agency_id, year=p.year, version=last + 1, provisional=p.provisional, profile_id=p.profile_id,
-        profile_name=p.profile_name, capacity=p.capacity, available=p.available, demand=p.demand, fit_summary=p.fit_summary, cuts=p.cuts,
+        profile_name=p.profile_name, profile_version_id=p.profile_version_id, capacity=p.capacity, available=p.available, demand=p.demand, fit_summary=p.fit_summary, cut_units=p.cut_units, cut_inspections=p.cut_inspections,
+        key_available=p.key_available, key_demand=p.key_demand,
         over_capacity_ack=p.over_capacity_ack, previous=p, change_reason=reason[:300], created_by=actor,
     )  # fmt: skip
-    PlanItem.objects.bulk_create(
-        [
-            PlanItem(
-                plan=new, enterprise_id=i.enterprise_id, enterprise_name=i.enterprise_name, group=i.group, rule=i.rule, grade_label=i.grade_label, frequency=i.frequency,
-                cap=i.cap, key=i.key, key_reasons=i.key_reasons, cost=i.cost, count=i.count, months=i.months, cut_from=i.cut_from, edited=i.edited, note=i.note,
-                department_id=i.department_id,
-            )
-            for i in p.items.all()
-        ],
-        batch_size=2000,
-    )  # fmt: skip
+    _copy_items(p.pk, new.pk)
     audit.record(actor=actor, action="plan.revise", obj=new, after={"from_version": p.version, "version": new.version, "reason": new.change_reason})
     return new
 
@@ -407,7 +426,13 @@ def item_get(*, actor: Any, plan: AnnualPlan, pk: Any) -> PlanItem:
 
 # --- random draws (双随机) --------------------------------------------------------------------------
 DRAW_ROLES = (Role.DEPT_HEAD, Role.LEADER)
-PUBLISH_DAYS = 20  # results published within 20 days (LEGAL.md §6, practice, CFG)
+PUBLISH_DAYS = 20  # results published within 20 days by default (LEGAL.md §6, practice, CFG): settings.ANJIAN_DRAW_PUBLISH_DAYS
+
+
+def publish_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "ANJIAN_DRAW_PUBLISH_DAYS", PUBLISH_DAYS))
 
 
 def _choice_label(form: Any, key: str, value: Any) -> str:
@@ -482,18 +507,27 @@ def draw_commit(
     clean = form.filters()
     if not filters_text:
         filters_text = "；".join(f"{form.fields[k].label}：{_choice_label(form, k, v)}" for k, v in clean.items()) or "全部单位"
-    rows = list(ent_selectors.enterprise_list(user=actor, filters=clean).values_list("id", "name"))
+    pool = ent_selectors.enterprise_list(user=actor, filters=clean)
+    rows = list(pool.values_list("id", "name"))
     officers = selectors.draw_officers(agency, planned_on)
     unit_ids = sorted(r[0] for r in rows)
     if ratio is not None:
         # A share of the pool, rounded up (at least one unit when the pool is not empty).
         n = int(math.ceil(len(unit_ids) * ratio)) if unit_ids else 0
         filters_text = f"{filters_text}；按{ratio * 100:.0f}%抽取"
-    exclusions = {u: sorted(set(v)) for u, v in selectors.last_inspectors(unit_ids).items() if v}
+    # 回避: the officers of each unit's last inspection, and the officers' declared relations (利害关系
+    # 申报, 《行政处罚法》第四十三条). Both are kept apart on the draw and their union goes into the
+    # committed inputs, so that verification re-runs the draw with them.
+    staff = {o[0] for o in officers}
+    # The pool's ids as a subquery (up to 50,000 units: not a parameter each).
+    last = {u: sorted(set(v) & staff) for u, v in selectors.last_inspectors(pool.order_by().values("id")).items() if set(v) & staff}
+    declared = selectors.declared_exclusions(unit_ids, staff)
+    exclusions = {u: sorted(set(last.get(u, ())) | set(declared.get(u, ()))) for u in set(last) | set(declared)}
     d = Draw(
         jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, public_id=uuid.uuid4(), title=title[:100], filters={k: str(v) for k, v in clean.items()}, filters_text=filters_text[:500],
         units=unit_ids, unit_names={str(i): name for i, name in rows}, officers=sorted(o[0] for o in officers),
         officer_names={str(o[0]): f"{o[1]}（执法证{o[2]}）" for o in officers}, exclusions={str(k): v for k, v in exclusions.items()},
+        exclusion_sources={"last_inspection": {str(k): v for k, v in last.items()}, "declared": {str(k): v for k, v in declared.items()}},
         count=n, per_inspection=per, planned_on=planned_on, draw_at=draw_at, created_by=actor,
     )  # fmt: skip
     d.commitment = {"draw_at": timezone.localtime(draw_at).isoformat()}
@@ -523,7 +557,9 @@ def draw_perform(*, actor: Any, draw: Draw, beacon: str = "") -> Draw:
     except LawError as exc:
         raise _law(exc) from None
     d.seed, d.result, d.status, d.drawn_by, d.drawn_at = res.seed, res.as_list(), DrawStatus.DRAWN, actor, timezone.now()
-    d.publish_due = timezone.localdate() + dt.timedelta(days=PUBLISH_DAYS)
+    # The result is public from now (the draw's public page and the bureau's published plans page);
+    # the due date is what the configured period allows, and the public page shows both.
+    d.publish_due = timezone.localdate() + dt.timedelta(days=publish_days())
     d.save(update_fields=["beacon", "seed", "result", "status", "drawn_by", "drawn_at", "publish_due"])
     audit.record(actor=actor, action="draw.perform", obj=d, after={"seed": d.seed, "drawn": len(d.result), "beacon": d.beacon})
     return d
@@ -533,34 +569,223 @@ def draw_verify(d: Draw) -> tuple[bool, str]:
     """Re-run the stored draw; anyone may (the public page, ``anjian draw verify <id>``)."""
     if d.status != DrawStatus.DRAWN:
         return False, "尚未抽取。"
+    if d.exclusion_sources:
+        # The committed exclusions are exactly the last inspections' and the declared relations'.
+        union: dict[str, set[int]] = {}
+        for part in d.exclusion_sources.values():
+            for u, staff in part.items():
+                union.setdefault(str(u), set()).update(int(x) for x in staff)
+        if {u: sorted(v) for u, v in union.items() if v} != {str(u): sorted(int(x) for x in v) for u, v in d.exclusions.items() if v}:
+            return False, "回避记录（上次检查人员与申报的利害关系）与抽取时公示的回避名单不一致。"
     try:
         return dr.verify(draw_inputs(d), d.result, d.seed)
     except LawError as exc:
         return False, exc.message
 
 
+# --- declared relations (利害关系申报, 回避: issue 13 item 5) --------------------------------------------------
+@transaction.atomic
+def relation_declare(*, actor: Any, enterprise: Any, kind: str, description: str = "") -> DeclaredRelation:
+    """An officer declares, for themself, a relation with a unit of their ledger scope (the unit by
+    its ledger number or its 统一社会信用代码). From then on no draw puts them on that unit."""
+    from anjian.enterprises.models import Enterprise
+    from anjian.planning.choices import RelationKind
+
+    scope = scope_for(actor)
+    if scope.staff_id is None or scope.agency_id is None or not scope.reads_business:
+        raise PermissionRefused("只有执法机关的在职人员可以申报利害关系。", code="role_refused")
+    if kind not in RelationKind.values:
+        raise ValidationFailed("请选择关系类别。", fields={"kind": "请选择关系类别。"})
+    description = (description or "").strip()
+    if kind == RelationKind.OTHER and not description:
+        raise ValidationFailed("“其他”关系须说明。", fields={"description": "请说明是何种关系。"})
+    if len(description) > 300:
+        raise ValidationFailed("说明不超过300字。", fields={"description": "说明不超过300字。"})
+    ent = enterprise if isinstance(enterprise, Enterprise) else None
+    if ent is None:
+        from anjian.core.ids import parse_id
+
+        raw = str(enterprise or "").strip().upper()
+        qs = Enterprise.objects.for_user(actor)
+        ent = qs.filter(uscc=raw).first() if len(raw) == 18 else None
+        if ent is None and parse_id(raw) is not None:
+            ent = qs.filter(pk=parse_id(raw)).first()
+        if ent is None:
+            msg = "在您可查看的企业台账中没有找到该单位（请填写统一社会信用代码或台账编号）。"
+            raise ValidationFailed(msg, fields={"enterprise": msg})
+    elif not Enterprise.objects.for_user(actor).filter(pk=ent.pk).exists():
+        raise NotFound()
+    agency = Agency.objects.get(pk=scope.agency_id)
+    if DeclaredRelation.objects.active().filter(staff_id=scope.staff_id, enterprise=ent, kind=kind).exists():
+        raise DomainError(f"您已申报与{ent.name}的该项关系，尚未终止。", code="relation_exists")
+    row = DeclaredRelation.objects.create(
+        jurisdiction_id=agency.jurisdiction_id, owner_agency=agency, staff_id=scope.staff_id, enterprise=ent, kind=kind, description=description,
+        declared_on=timezone.localdate(), declared_by=actor,
+    )  # fmt: skip
+    audit.record(actor=actor, action="planning.relation", obj=row, after={"enterprise": ent.pk, "kind": kind})
+    return row
+
+
+@transaction.atomic
+def relation_end(*, actor: Any, relation: DeclaredRelation, reason: str) -> DeclaredRelation:
+    """The declaring officer ends their declaration (the relation no longer exists), with a reason.
+    Draws committed before keep it (their committed inputs never change)."""
+    row = DeclaredRelation.objects.select_for_update().get(pk=relation.pk)
+    if row.staff_id != scope_for(actor).staff_id:
+        raise PermissionRefused("只有申报人本人可以终止其申报。", code="not_owner")
+    if row.ended_on is not None:
+        raise DomainError("该申报已终止。", code="bad_state")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写终止理由。", fields={"reason": "请填写终止理由（如：已转让股份）。"})
+    row.ended_on, row.end_reason = timezone.localdate(), reason[:300]
+    row.save(update_fields=["ended_on", "end_reason"])
+    audit.record(actor=actor, action="planning.relation_end", obj=row, after={"ended_on": row.ended_on.isoformat(), "reason": row.end_reason})
+    return row
+
+
 # --- grading profiles ----------------------------------------------------------------------------------
+# Who changes a province's profile (issue 13 item 4). The frequencies and caps are the province's
+# rules (国办发〔2024〕54号; LEGAL.md §6: CFG) and apply to every bureau of it, so one rule of
+# ``anjian.legal.authority`` decides: a change is made by the agency whose jurisdiction it covers, and
+# only the bureau at the top of the deployment (the city bureau) covers the province. A district or
+# zone bureau cannot change the profile its neighbours plan with. Within that bureau: its leaders
+# (the frequencies are an enforcement decision) and its system administrator (三员分立: the
+# administrator runs the configuration). Every change is validated, audited and kept as a version.
+PROFILE_ROLES = (Role.LEADER, Role.ADMIN)
+PROFILE_WHAT = "分级检查频次配置"
+
+
+def profile_may_edit(actor: Any, province: str) -> bool:
+    """Whether ``actor`` may change (or create) the profile of ``province`` (buttons are shown only then)."""
+    from anjian.legal import authority
+
+    return authority.may_write_scope(actor, province, roles=PROFILE_ROLES)
+
+
+def _require_profile_authority(actor: Any, province: str) -> None:
+    from anjian.legal import authority
+
+    authority.require_role(actor, roles=PROFILE_ROLES, message=f"{PROFILE_WHAT}只能由市级应急管理部门的局领导或系统管理员变更。")
+    authority.require_scope(actor, province, what=PROFILE_WHAT, roles=PROFILE_ROLES, field="province")
+
+
+def _check_profile_data(data: Any) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ValidationFailed("配置格式错误。", fields={"data": "配置应为对象（含 rules 与 key_rules）。"})
+    try:
+        pl.check_profile(data)
+    except LawError as exc:
+        raise ValidationFailed(exc.message, code=exc.code, article=exc.article or pl.ARTICLE_CAP, fields={"data": exc.message}) from None
+    from anjian.enterprises.models import Feature
+
+    features = set(Feature.objects.values_list("code", flat=True))
+    for i, r in enumerate(data["rules"], start=1):
+        unknown = sorted(set(r.get("features") or ()) - features)
+        if unknown:
+            msg = f"第{i}条规则的企业特征“{'、'.join(unknown)}”不在企业分类表中。"
+            raise ValidationFailed(msg, fields={"data": msg})
+    # Only the keys the engine reads are stored.
+    keep = ("code", "name", "groups", "features", "basis", "frequency", "cap", "ungraded")
+    return {"rules": [{k: r[k] for k in keep if k in r} for r in data["rules"]], "key_rules": sorted(set(data.get("key_rules") or []))}
+
+
+def _text(value: Any, field: str, label: str, max_length: int, *, required: bool = True) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationFailed(f"请填写{label}。", fields={field: f"请填写{label}。"})
+    if len(text) > max_length:
+        raise ValidationFailed(f"{label}不超过{max_length}字。", fields={field: f"{label}不超过{max_length}字。"})
+    return text
+
+
+def profile_version_row(profile: GradingProfile) -> GradingProfileVersion:
+    """The stored version the profile reads as now (written if missing: a profile created before
+    versions were kept, or the sample recreated in a flushed database)."""
+    row, _ = GradingProfileVersion.objects.get_or_create(
+        profile=profile, version=profile.version, defaults={"name": profile.name, "source": profile.source, "data": profile.data, "reason": "载入"}
+    )
+    return row
+
+
+def _new_version(row: GradingProfile, *, actor: Any, reason: str) -> GradingProfileVersion:
+    return GradingProfileVersion.objects.create(profile=row, version=row.version, name=row.name, source=row.source, data=row.data, reason=reason[:300], created_by=actor)
+
+
+@transaction.atomic
+def profile_create(*, actor: Any, name: str, source: str, reason: str = "", data: Mapping[str, Any] | None = None) -> GradingProfile:
+    """The province's own profile, from ``data`` or else from the sample's values (示例配置) to be
+    adjusted. The province is the actor's (the top bureau's); one profile per province is edited here
+    (``planning load-profile`` may load more by code)."""
+    from anjian.legal import authority
+
+    code_of = authority.actor_jurisdiction_code(actor)
+    province = authority.province_code(code_of or "") or ""
+    _require_profile_authority(actor, province)
+    name = _text(name, "name", "名称", 100)
+    source = _text(source, "source", "依据文件", 300)
+    clean = _check_profile_data(pl.SAMPLE_PROFILE if data is None else data)
+    if GradingProfile.objects.select_for_update().filter(province=province, is_sample=False).exists():
+        raise DomainError(f"本省（{province}）已有分级检查频次配置，请修改该配置。", code="profile_exists")
+    row = GradingProfile.objects.create(
+        code=f"{province}-{uuid.uuid4().hex[:8]}", name=name, province=province, is_sample=False, source=source, data=clean, active=True, version=1, updated_by=actor
+    )
+    _new_version(row, actor=actor, reason=reason.strip() or "建立本省配置")
+    audit.record(actor=actor, action="planning.profile", obj=row, after={"version": 1, "province": province, "name": name, "source": source, "data": clean}, jurisdiction_id=None)
+    return row
+
+
+@transaction.atomic
+def profile_update(
+    *, actor: Any, profile: GradingProfile, data: Mapping[str, Any], name: str, source: str, reason: str, active: bool | None = None
+) -> GradingProfile:
+    """Change a province's profile: validated by the engine, saved as a new version with its
+    reason, audited (before and after). The sample (示例配置) is never changed: a province builds its
+    own from it. Plans already generated keep the version they were made with."""
+    row = GradingProfile.objects.select_for_update().get(pk=profile.pk)
+    if row.is_sample or not row.province:
+        raise DomainError("示例配置不能修改：请以示例配置为基础建立本省配置。", code="profile_sample")
+    _require_profile_authority(actor, row.province)
+    name = _text(name, "name", "名称", 100)
+    source = _text(source, "source", "依据文件", 300)
+    reason = _text(reason, "reason", "修改理由", 300)
+    clean = _check_profile_data(data)
+    new_active = row.active if active is None else bool(active)
+    if (clean, name, source, new_active) == (row.data, row.name, row.source, row.active):
+        raise ValidationFailed("配置没有变化。", fields={"data": "配置没有变化。"})
+    before = {"version": row.version, "name": row.name, "source": row.source, "data": row.data, "active": row.active}
+    row.name, row.source, row.data, row.active, row.version, row.updated_by = name, source, clean, new_active, row.version + 1, actor
+    row.save()
+    _new_version(row, actor=actor, reason=reason)
+    audit.record(
+        actor=actor, action="planning.profile", obj=row, before=before,
+        after={"version": row.version, "name": name, "source": source, "data": clean, "active": new_active, "reason": reason}, jurisdiction_id=None,
+    )  # fmt: skip
+    return row
+
+
 @transaction.atomic
 def profile_load(*, actor: Any, code: str, name: str, province: str, data: Mapping[str, Any], source: str) -> GradingProfile:
-    """Load (or replace) a province's own grading profile, validated by the engine first. It then
-    takes the place of the sample (示例配置) for that province's agencies (LEGAL.md §6: CFG)."""
+    """Load (or replace) a province's own grading profile from the operator's command line,
+    validated by the engine first and kept as a new version. It then takes the place of the sample
+    (示例配置) for that province's agencies (LEGAL.md §6: CFG)."""
     if not (len(province) == 6 and province.isdigit() and province.endswith("0000")):
         raise ValidationFailed("省份应为6位区划代码，如370000。", fields={"province": "省份应为6位区划代码，如370000。"})
     if not (source or "").strip():
         raise ValidationFailed("请填写依据文件。", fields={"source": "请填写依据文件。"})
-    try:
-        pl.profile_from_data(data)
-    except LawError as exc:
-        raise _law(exc) from None
+    clean = _check_profile_data(data)
     if code == SAMPLE_CODE:
         raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
-    row, created = GradingProfile.objects.select_for_update().get_or_create(code=code, defaults={"name": name, "province": province, "data": dict(data)})
+    row, created = GradingProfile.objects.select_for_update().get_or_create(code=code, defaults={"name": name, "province": province, "data": clean})
     if row.is_sample and not created:
         raise ValidationFailed("示例配置不能被覆盖，请使用新的编码。", fields={"code": "该编码是示例配置。"})
-    before = None if created else {"data": row.data, "source": row.source}
-    row.name, row.province, row.data, row.source, row.is_sample, row.active = name[:100], province, dict(data), source.strip()[:300], False, True
+    before = None if created else {"version": row.version, "data": row.data, "source": row.source}
+    row.name, row.province, row.data, row.source, row.is_sample, row.active = name[:100], province, clean, source.strip()[:300], False, True
+    row.version = 1 if created else row.version + 1
+    row.updated_by = actor
     row.save()
-    audit.record(actor=actor, action="planning.profile", obj=row, before=before, after={"code": code, "province": province, "source": row.source}, jurisdiction_id=None)
+    _new_version(row, actor=actor, reason="命令行载入")
+    audit.record(actor=actor, action="planning.profile", obj=row, before=before, after={"code": code, "province": province, "source": row.source, "version": row.version}, jurisdiction_id=None)
     return row
 
 
@@ -617,19 +842,38 @@ def plan_document_context(plan: AnnualPlan, *, filed_to: str) -> dict[str, Any]:
         "version_label": f"第{plan.version}版" + (f"，修订理由：{plan.change_reason}" if plan.change_reason else ""),
         "filed_to": filed_to,
         "approved_on": timezone.localtime(plan.approved_at).date() if plan.approved_at else timezone.localdate(),
-        "profile_name": plan.profile_name,
+        "profile_name": plan.profile_name + (f"（第{plan.profile_version.version}版）" if plan.profile_version_id and plan.profile_version else ""),
         "provisional_note": f"本计划按临时日历测算：{plan.year}年法定节假日安排编制时尚未载入，工作日按周末推算。" if plan.provisional else "",
         "capacity_lines": [{"label": ln["label"], "formula": ln["formula"], "value": ln["value"]} for ln in cap.get("lines", [])],
+        # Each part against its own share, as the fit and the submission check it (LEGAL.md §6).
         "split": [
-            {"label": label, "units": str(v[0]), "inspections": str(v[1]), "workdays": _days(v[2])}
-            for label, v in (("重点检查", split[True]), ("一般检查", split[False]), ("合计", total))
+            {"label": label, "units": str(v[0]), "inspections": str(v[1]), "workdays": _days(v[2]), "available": _cap_days(max(avail, Decimal(0)))}
+            for label, v, avail in (("重点检查", split[True], plan.key_available), ("一般检查", split[False], plan.general_available), ("合计", total, plan.available))
         ],
+        "share_check": _share_check_text(plan),
         "months": [{"label": f"{m}月", "inspections": str(n[m]), "workdays": _days(days[m])} for m in range(1, 13)]
         + [{"label": "全年", "inspections": str(sum(n)), "workdays": _days(sum(days, Decimal(0)))}],
         "teams": [{"text": f"{k}：全年检查{v[0]}次，其中重点检查{v[1]}次。"} for k, v in sorted(teams.items())],
         "fit_summary": plan.fit_summary or "—",
         "key_units": key_units,
     }
+
+
+def _cap_days(value: Any) -> str:
+    """Capacity figures with the two places the capacity lines print (e.g. 401.76)."""
+    return str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def _share_check_text(plan: AnnualPlan) -> str:
+    """What the submission checked, in the document's words: each part against its own share."""
+    over, why = plan.capacity_check()
+    if over > 0:
+        return f"经核对，{why}；超出部分已于提交时确认。" if plan.over_capacity_ack else f"经核对，{why}。"
+    extra = f"（重点单位超出重点检查份额的{plan.key_demand - plan.key_available}个工作日从一般检查份额中安排）" if plan.key_demand > plan.key_available else ""
+    return (
+        f"经核对，重点检查需要{_days(plan.key_demand)}个工作日，可安排{_cap_days(plan.key_available)}个；"
+        f"一般检查需要{_days(plan.general_demand)}个工作日，未超过一般检查可安排的{_cap_days(plan.general_available)}个{extra}。"
+    )
 
 
 def _filed_to(agency: Agency) -> str:
@@ -661,12 +905,14 @@ def plan_file(*, actor: Any, plan: AnnualPlan) -> AnnualPlan:
 
 @transaction.atomic
 def plan_publish(*, actor: Any, plan: AnnualPlan) -> AnnualPlan:
-    """Publish the filed plan (向社会公布)."""
+    """Publish the filed plan (向社会公布): its totals appear on the bureau's public page
+    (``planning:public-plans``), without any unit, person or internal note."""
     p = _locked(plan, actor, roles=FILE_ROLES)
     if p.status != PlanStatus.FILED:
         raise DomainError(f"计划当前为“{p.get_status_display()}”：报上级备案后方可公布。", code="bad_state")
     p.status, p.published_by, p.published_at = PlanStatus.PUBLISHED, actor, timezone.now()
-    p.save(update_fields=["status", "published_by", "published_at"])
+    p.public_summary = selectors.plan_public_summary(p)  # what the public page shows, fixed now
+    p.save(update_fields=["status", "published_by", "published_at", "public_summary"])
     audit.record(actor=actor, action="plan.publish", obj=p, after={"status": p.status})
     return p
 

@@ -171,6 +171,33 @@ def test_bad_profiles_are_refused(data: dict[str, Any]) -> None:
         pl.profile_from_data(data)
 
 
+def _rule(i: int, **kw: Any) -> dict[str, Any]:
+    return {"code": f"r{i}", "name": f"规则{i}", **GOOD_RULE, **kw}
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"rules": [_rule(1, code="")]}, "应有编码和名称"),
+        ({"rules": [_rule(1), _rule(2, code="r1")]}, "重复"),
+        ({"rules": [_rule(1, name="名" * 61)]}, "名称过长"),
+        ({"rules": [_rule(1, groups=["moon"])]}, "不是计划的行业"),
+        ({"rules": [_rule(1, features=[" "]), _rule(2)]}, "企业特征应为编码文字"),
+        ({"rules": [_rule(1, basis="risk_grade", frequency={"ABCDEFGHI": 1}, cap={"ABCDEFGHI": 1}, ungraded="ABCDEFGHI")]}, "等级名称"),
+        ({"rules": [_rule(1, groups=["mine"])]}, "兜底规则"),
+        ({"rules": []}, "至少应有一条规则"),
+    ],
+)
+def test_a_province_edit_is_checked_beyond_the_engine(data: dict[str, Any], words: str) -> None:
+    with pytest.raises(pl.PlanningError) as info:
+        pl.check_profile(data)
+    assert words in info.value.message
+
+
+def test_the_sample_passes_the_edit_check() -> None:
+    assert pl.check_profile(pl.SAMPLE_PROFILE) == sample()
+
+
 def test_months_spread_over_the_year() -> None:
     assert pl.spread_months(0, 0) == ()
     assert pl.spread_months(1, 0) == (1,) and pl.spread_months(1, 5) == (6,)
@@ -215,6 +242,43 @@ def test_when_still_short_general_units_drop_to_none_and_key_units_stay() -> Non
     f = pl.fit(_props(), Decimal(1))
     assert {p.unit.id: p.count for p in f.proposals}[4] == 1 and f.over == 3 and f.key_demand == 4
     assert "重点单位不得削减" in f.summary
+
+
+def test_general_inspections_fit_their_own_share_and_idle_key_days_are_not_lent() -> None:
+    # General units need 22 days (1×2 + 4×2 + 6×2), the key unit 4. Of 100 days, 90 are the key
+    # share: general inspections get the other 10, although the total would hold them all.
+    f = pl.fit(_props(), Decimal(100), key_days=Decimal(90))
+    general = sum((p.demand for p in f.proposals if not p.key), Decimal(0))
+    assert general <= 10 and f.demand == general + 4 and f.key_demand == 4 and f.over == 0
+    assert {p.unit.id: p.count for p in f.proposals}[4] == 1  # the key unit is never cut
+    assert f.shortfall_before == 12 and f.cut_units > 0
+    assert "（重点检查4个、一般检查22个）" in f.summary and "（重点检查90个、一般检查10个）" in f.summary
+    assert "未用的86个工作日" in f.summary and "不调剂给一般检查" in f.summary
+    # The same proposals against the total only (no split) cut nothing.
+    assert pl.fit(_props(), Decimal(100)).cut_units == 0
+
+
+def test_key_units_beyond_their_share_take_from_the_general_share() -> None:
+    f = pl.fit(_props(), Decimal(30), key_days=Decimal(2))  # key needs 4 of a 2-day share: general keeps 26
+    assert f.cut_units == 0 and f.over == 0 and "超出重点检查份额2个" in f.summary and "力量充足" in f.summary
+    f = pl.fit(_props(), Decimal(20), key_days=Decimal(2))  # general 22 > 20 − 4 = 16: cut
+    assert f.over == 0 and sum((p.demand for p in f.proposals if not p.key), Decimal(0)) <= 16 and "缺口6个" in f.summary
+    f = pl.fit(_props(), Decimal(3), key_days=Decimal(2))  # the key unit alone needs more than everything
+    assert f.over == 1 and all(p.count == 0 for p in f.proposals if not p.key) and "重点单位不得削减" in f.summary
+
+
+def test_share_check() -> None:
+    args: dict[str, Any] = {"available": Decimal(100), "key_days": Decimal(60)}
+    assert pl.share_check(key_demand=Decimal(50), general_demand=Decimal(40), **args) == (Decimal(0), "")
+    over, text = pl.share_check(key_demand=Decimal(50), general_demand=Decimal(45), **args)
+    assert over == 5 and "一般检查需要45个工作日，比一般检查可安排的40个多5个" in text and "重点检查份额60个，不调剂给一般检查" in text
+    over, text = pl.share_check(key_demand=Decimal(70), general_demand=Decimal(35), **args)  # key over its share: general gets 30
+    assert over == 5 and "可安排的30个多5个" in text and "重点单位需要70个，不得削减" in text
+    over, text = pl.share_check(key_demand=Decimal(120), general_demand=Decimal(0), **args)
+    assert over == 20 and "重点单位需要120个工作日" in text and "多20个" in text
+    assert pl.share_check(key_demand=Decimal(50), general_demand=Decimal(50), available=Decimal(100), key_days=None) == (Decimal(0), "")
+    over, text = pl.share_check(key_demand=Decimal(50), general_demand=Decimal(51), available=Decimal(100), key_days=None)
+    assert over == 1 and "比一般检查可安排的50个多1个（可安排100个工作日，重点单位需要50个）" in text
 
 
 def test_item_edit_rules() -> None:
@@ -262,16 +326,20 @@ def _units(draw: Any) -> list[pl.UnitFacts]:
     return out
 
 
-@given(units=_units(), available=st.integers(min_value=0, max_value=400))
-def test_fitting_respects_caps_and_never_cuts_a_key_unit(units: list[pl.UnitFacts], available: int) -> None:
+@given(units=_units(), available=st.integers(min_value=0, max_value=400), key_share=st.one_of(st.none(), st.integers(min_value=0, max_value=100)))
+def test_fitting_respects_caps_and_never_cuts_a_key_unit(units: list[pl.UnitFacts], available: int, key_share: int | None) -> None:
     props = pl.propose(units, sample(), workdays_per_inspection=DAYS)
-    f = pl.fit(props, Decimal(available))
+    key_days = None if key_share is None else (Decimal(available) * key_share / 100).quantize(Decimal("0.01"))
+    f = pl.fit(props, Decimal(available), key_days=key_days)
     assert f.demand == sum((p.demand for p in f.proposals), Decimal(0))
     for before, after in zip(props, f.proposals, strict=True):
         assert 0 <= after.count <= before.count <= after.cap and len(after.months) == after.count
         if before.key:
             assert after.count == before.count
+    general = sum((p.demand for p in f.proposals if not p.key), Decimal(0))
+    share = pl.general_share(available=Decimal(available), key_days=key_days, key_demand=f.key_demand)
+    assert f.over == pl.share_check(key_demand=f.key_demand, general_demand=general, available=Decimal(available), key_days=key_days)[0]
     if f.over > 0:
         assert all(p.count == 0 for p in f.proposals if not p.key)
     else:
-        assert f.demand <= available
+        assert f.demand <= available and general <= share

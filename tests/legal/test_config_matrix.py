@@ -31,7 +31,7 @@ from tests.legal.personas import add_personas
 
 pytestmark = pytest.mark.urls("tests.legal.urls_for_law")
 
-PERSONAS = ("admin_a", "legal_a", "officer_a", "admin_zone", "legal_zone", "officer_zone", "admin_city", "legal_city", "outsider")
+PERSONAS = ("admin_a", "legal_a", "officer_a", "leader_a", "admin_zone", "legal_zone", "officer_zone", "admin_city", "legal_city", "leader_city", "outsider")
 ZONE = "370671"
 SOURCE = "测试依据〔2026〕1号"
 
@@ -91,7 +91,34 @@ def _standard_body(scope: str) -> dict[str, Any]:
     return {"scope": scope, "name": "行政处罚裁量基准", "source_document": SOURCE, "effective_from": "2026-01-01", "cuts": [cut]}
 
 
+def _drop_province_profile() -> None:
+    """Creating the province's profile needs none there yet (one per province)."""
+    from anjian.planning.models import GradingProfile, GradingProfileVersion
+
+    GradingProfileVersion.objects.filter(profile__province="370000").delete()
+    GradingProfile.objects.filter(province="370000").delete()
+
+
+def _profile_form(p: Any, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": p.name, "source": SOURCE, "reason": "按本省规定调整", "key_rules": p.data["key_rules"], "active": "on"}
+    for i, rule in enumerate(p.data["rules"]):
+        body[f"rname_{i}"], body[f"ungraded_{i}"] = rule["name"], rule["ungraded"]
+        for j, g in enumerate(rule["frequency"]):
+            body[f"f_{i}_{j}"], body[f"c_{i}_{j}"] = rule["frequency"][g], rule["cap"][g]
+    return {**body, **changes}
+
+
+def _profile_body(p: Any) -> dict[str, Any]:
+    import copy
+
+    data = copy.deepcopy(p.data)
+    data["rules"][-1]["frequency"]["3"] = 2
+    return {"name": p.name, "source": SOURCE, "reason": "按本省规定调整", "data": data}
+
+
 A, Z, C = frozenset({"admin_a"}), frozenset({"admin_zone"}), frozenset({"admin_city"})
+# The grading profile of the province (issue 13 item 4): the top (city) bureau's leaders and administrator.
+PROVINCE = frozenset({"admin_city", "leader_city"})
 NOBODY: frozenset[str] = frozenset()
 READ_ONLY_MODELS = ("calendaryearrevision", "workcalendarday")
 
@@ -167,6 +194,22 @@ MATRIX: dict[str, list[Scenario]] = {
         Scenario("import into a statutory draft", lambda c, o: c.post(_admin("inspections_checklist_import", o["statutory_draft"].pk), {"file": _xlsx()}), C),
         Scenario("import into district A's draft", lambda c, o: c.post(_admin("inspections_checklist_import", o["own_draft"].pk), {"file": _xlsx()}), A),
     ],
+    # grading profiles (frequencies and caps by grade): the province's, so the city bureau's leaders
+    # and administrator only; the sample (示例配置) by nobody
+    "planning:profiles": [
+        Scenario("create the province's", lambda c, o: (_drop_province_profile(), c.post(reverse("planning:profiles"), {"name": "山东省分级检查频次", "source": SOURCE}))[1], PROVINCE),
+    ],
+    "planning:profile": [
+        Scenario("edit the province's", lambda c, o: c.post(reverse("planning:profile", args=[o["profile"].pk]), _profile_form(o["profile"], f_2_2="2")), PROVINCE),
+        Scenario("edit the sample", lambda c, o: c.post(reverse("planning:profile", args=[o["sample_profile"].pk]), _profile_form(o["sample_profile"], f_2_2="2")), NOBODY),
+    ],
+    "POST /api/v1/planning/profiles/": [
+        Scenario("create the province's", lambda c, o: (_drop_province_profile(), c.post("/api/v1/planning/profiles/", {"name": "山东省", "source": SOURCE}, format="json"))[1], PROVINCE, api=True),
+    ],
+    "PUT /api/v1/planning/profiles/{id}/": [
+        Scenario("edit the province's", lambda c, o: c.put(f"/api/v1/planning/profiles/{o['profile'].pk}/", _profile_body(o["profile"]), format="json"), PROVINCE, api=True),
+        Scenario("edit the sample", lambda c, o: c.put(f"/api/v1/planning/profiles/{o['sample_profile'].pk}/", _profile_body(o["sample_profile"]), format="json"), NOBODY, api=True),
+    ],
     "admin:inspections_checklisttemplate_add": [Scenario("add", lambda c, o: c.post(_admin("inspections_checklisttemplate_add"), {"code": "X", "name": "X"}), NOBODY)],
     "admin:inspections_checklisttemplate_change": [Scenario("change", lambda c, o: c.post(_admin("inspections_checklisttemplate_change", o["statutory"].pk), {"name": "篡改"}), NOBODY)],
     "admin:inspections_checklisttemplate_delete": [Scenario("delete", lambda c, o: c.post(_admin("inspections_checklisttemplate_delete", o["statutory"].pk), {"post": "yes"}), NOBODY)],
@@ -199,7 +242,7 @@ NOT_A_WRITE = {
     "law_api:penalty-check",  # the schema's POST …/penalties/check/
 }
 CONFIG_PATH = re.compile(r"^/api/v1/(law|checklists)/")
-CONFIG_WORDS = re.compile(r"calendar|override|catalogue|collective|checklist|rule|discretion|grading", re.I)
+CONFIG_WORDS = re.compile(r"calendar|override|catalogue|collective|checklist|rule|discretion|grading|profile", re.I)
 
 
 def _names(patterns: list[Any], prefix: str = "") -> list[str]:
@@ -219,6 +262,7 @@ def enumerate_config_routes() -> set[str]:
     names = set(_names(get_resolver().url_patterns))
     routes = {n for n in names if re.match(r"^admin:(legal_|inspections_checklist)", n)}
     routes |= {n for n in names if n.startswith(("law:", "law_api:"))}
+    routes |= {n for n in names if n.startswith("planning:profile")}  # the grading profiles (issue 13 item 4)
     schema = SchemaGenerator().get_schema(request=None, public=True)
     for path, ops in schema["paths"].items():
         for method in ops:
@@ -255,7 +299,12 @@ def objs(calendar: None, world: Any) -> dict[str, Any]:
     pending = legal_discretion.standard_create(actor=world.user("legal_a"), scope="370602", name="芝罘区裁量基准（待批）", source_document=SOURCE, effective_from=day, cuts=body["cuts"])
     approved = legal_discretion.standard_create(actor=world.user("legal_a"), scope="370602", name="芝罘区裁量基准", source_document=SOURCE, effective_from=dt.date(2025, 1, 1), cuts=[{**body["cuts"][0], "violation_id": "P14"}])
     approved = legal_discretion.standard_approve(actor=world.user("admin_a"), standard=approved, opinion="同意")
+    from anjian.law import planning as pl
+    from anjian.planning import services as planning
+
     return {
+        "sample_profile": planning.sample_profile_sync(),
+        "profile": planning.profile_load(actor=None, code="sd", name="山东省分级检查频次", province="370000", data=pl.SAMPLE_PROFILE, source=SOURCE),
         "standard": pending,
         "approved_standard": approved,
         "world": world,

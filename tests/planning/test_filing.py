@@ -44,6 +44,9 @@ def test_filing_issues_the_plan_document_then_publication(world: Any, approved: 
     for ln in filed.capacity["lines"]:
         assert ln["label"] in text and ln["formula"] in text and ln["value"] in text
     assert "重点检查" in text and "一般检查" in text and "合计" in text
+    # Each part with its own share, and what was checked against it (LEGAL.md §6).
+    assert "可安排工作日" in text and str(filed.key_available) in text and str(filed.general_available) in text
+    assert "经核对，重点检查需要32.0个工作日" in text and f"未超过一般检查可安排的{filed.general_available}个" in text
     assert "1月" in text and "12月" in text and "全年" in text and "58.0" in text  # the year's demand: 58 workdays
     assert "己化工" in text and "构成重大危险源" in text  # the key units by name
     assert "烟台市应急管理局：" in text and "二〇二" in text

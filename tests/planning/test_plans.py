@@ -54,7 +54,7 @@ def test_generation_proposes_counts_by_grade_and_months(world: Any, units: dict[
     assert items["己化工"].key_reasons == ["构成重大危险源"] and items["己化工"].cap == 4
     assert not items["丁露天矿"].key and items["丁露天矿"].grade_label == "风险等级A"
     assert all(len(i.months) == i.count for i in items.values())
-    assert plan.status == "draft" and plan.demand == 58 and plan.available > 58 and not plan.cuts and "力量充足" in plan.fit_summary
+    assert plan.status == "draft" and plan.demand == 58 and plan.available > 58 and not plan.cut_units and "力量充足" in plan.fit_summary
     assert plan.capacity["lines"][0]["label"] == "法定工作日" and plan.profile_name.endswith("（示例配置）")
 
 
@@ -81,7 +81,47 @@ def test_short_capacity_cuts_lowest_risk_general_units_never_key_units(world: An
     assert counts(plan) == {"甲机械厂": 0, "乙机械厂": 1, "丙机械厂": 1, "丁露天矿": 0, "戊露天矿": 4, "己化工": 4}
     assert plan.demand == 36 and plan.available == Decimal("39.6") and not plan.over_capacity
     assert "缺口18.4" in plan.fit_summary and "重点单位未削减" in plan.fit_summary
-    assert {c["name"] for c in plan.cuts} == {"甲机械厂", "乙机械厂", "丙机械厂", "丁露天矿"}
+    cut = plan.items.filter(cut_from__isnull=False)
+    assert set(cut.values_list("enterprise_name", flat=True)) == {"甲机械厂", "乙机械厂", "丙机械厂", "丁露天矿"}
+    assert (plan.cut_units, plan.cut_inspections) == (4, sum(i.cut_from - i.count for i in cut))
+    # The cut units are listed a page at a time (page and API), not stored as a list on the plan.
+    c = Client()
+    c.force_login(world.user("officer_a"))
+    page = c.get(f"/planning/{plan.pk}/").content.decode()
+    assert "削减明细：4户一般检查单位" in page and "?cut=1" in page
+    listed = c.get(f"/planning/{plan.pk}/?cut=1").content.decode()
+    assert "削减检查次数的 <strong>4</strong> 户单位" in listed and "甲机械厂" in listed and "己化工" not in listed
+    api = APIClient()
+    api.force_authenticate(world.user("officer_a"))
+    body = api.get(f"/api/v1/plans/{plan.pk}/").json()
+    assert (body["cut_units"], body["cut_inspections"]) == (plan.cut_units, plan.cut_inspections) and "cuts" not in body
+    rows = api.get(f"/api/v1/plans/{plan.pk}/items/", {"cut": "1"}).json()
+    assert rows["count"] == 4 and all(r["cut_from"] is not None and r["cut_from"] > r["count"] for r in rows["results"])
+
+
+def test_general_inspections_keep_to_their_share_even_when_the_total_would_hold_them(world: Any, units: dict[str, Any]) -> None:
+    # 669.60 days, 97 % of them the key share (649.51): general inspections get 20.09 although the
+    # total (58 needed) would hold everything. The plan document prints that split; the fit and the
+    # submission check it (LEGAL.md §6, 安监总政法〔2017〕150号).
+    capacity(world, key_share="0.97")
+    plan = services.plan_generate(actor=world.user("officer_a"), year=Y)
+    assert (plan.key_available, plan.key_demand) == (Decimal("649.51"), 32) and plan.general_available == Decimal("20.09")
+    assert plan.general_demand <= Decimal("20.09") and plan.cut_units > 0 and not plan.over_capacity
+    assert counts(plan)["戊露天矿"] == 4 and counts(plan)["己化工"] == 4  # key units untouched
+    assert "不调剂给一般检查" in plan.fit_summary and "一般检查20.09个" in plan.fit_summary
+    # Raising a general unit past the share makes the plan over capacity although the total fits.
+    item = plan.items.get(enterprise=units["std3"])
+    assert (item.cut_from, item.count) == (4, 1)  # the lowest-risk general unit with inspections to spare
+    services.plan_item_update(actor=world.user("officer_a"), item=item, count=4, months=[1, 4, 7, 10])
+    plan.refresh_from_db()
+    assert plan.demand == 58 < plan.available and plan.over_capacity
+    with pytest.raises(ValidationFailed) as info:
+        services.plan_submit(actor=world.user("officer_a"), plan=plan)
+    assert "比一般检查可安排的20.09个多" in info.value.message and "重点检查份额649.51个，不调剂给一般检查" in info.value.message
+    c = Client()
+    c.force_login(world.user("officer_a"))
+    page = c.get(f"/planning/{plan.pk}/").content.decode()
+    assert 'data-testid="share-check"' in page and "649.51" in page and "比一般检查可安排的20.09个多" in page
 
 
 def test_over_capacity_needs_an_acknowledgement_and_saves_nothing_without(world: Any, units: dict[str, Any]) -> None:
@@ -166,6 +206,10 @@ def test_submit_approve_by_another_leader_and_revise_with_a_reason(world: Any, u
     v2 = services.plan_revise(actor=world.user("officer_a"), plan=approved, reason="新增重大危险源企业")
     assert (v2.version, v2.status, v2.previous_id, v2.change_reason) == (2, "draft", approved.pk, "新增重大危险源企业")
     assert counts(v2) == counts(approved)
+    # The items are copied whole by the database (INSERT … SELECT): every field but the plan.
+    fields = [f.name for f in PlanItem._meta.concrete_fields if f.name not in ("id", "plan")]
+    assert list(v2.items.order_by("enterprise_id").values_list(*fields)) == list(approved.items.order_by("enterprise_id").values_list(*fields))
+    assert (v2.cut_units, v2.cut_inspections, v2.demand) == (approved.cut_units, approved.cut_inspections, approved.demand)
     with pytest.raises(DomainError):
         services.plan_revise(actor=world.user("officer_a"), plan=approved, reason="再次修订")
     services.plan_submit(actor=world.user("officer_a"), plan=v2)
@@ -323,7 +367,8 @@ def test_a_plan_raised_over_capacity_needs_an_acknowledgement_to_submit(world: A
     assert plan.over_capacity and not plan.over_capacity_ack
     with pytest.raises(ValidationFailed) as info:
         services.plan_submit(actor=world.user("officer_a"), plan=plan)
-    assert info.value.code == "over_capacity" and "超过可安排的39.60个工作日" in info.value.message
+    assert info.value.code == "over_capacity" and "一般检查需要10.00个工作日，比一般检查可安排的7.60个多2.40个" in info.value.message
+    assert "重点单位需要32.00个，不得削减" in info.value.message
     plan.refresh_from_db()
     assert plan.status == "draft"
     done = services.plan_submit(actor=world.user("officer_a"), plan=plan, acknowledge_over_capacity=True)
@@ -358,6 +403,24 @@ def test_teams_are_assigned_by_sector_and_editable(world: Any, units: dict[str, 
 
 
 def test_the_sample_profile_comes_back_if_the_table_was_emptied(world: Any, units: dict[str, Any]) -> None:
+    from anjian.planning.models import GradingProfileVersion
+
+    GradingProfileVersion.objects.all().delete()
     GradingProfile.objects.all().delete()
     plan = services.plan_generate(actor=world.user("officer_a"), year=Y)
     assert plan.profile.code == services.SAMPLE_CODE and plan.profile.data == pl.SAMPLE_PROFILE and plan.profile.is_sample
+    assert plan.profile_version is not None and (plan.profile_version.version, plan.profile_version.data) == (1, pl.SAMPLE_PROFILE)
+
+
+def test_unit_names_with_copy_control_characters_are_stored_as_they_are(world: Any, units: dict[str, Any]) -> None:
+    # PostgreSQL inserts the items by COPY in text format: a backslash, tab or line break in a name
+    # must be escaped, not read as a column or row separator (SQLite takes the same values as parameters).
+    from anjian.enterprises.models import Enterprise
+
+    odd = "甲\\乙\t丙\n丁\r戊\\N机械厂"
+    Enterprise.objects.filter(pk=units["std3"].pk).update(name=odd)
+    plan = services.plan_generate(actor=world.user("officer_a"), year=Y)
+    item = plan.items.get(enterprise=units["std3"])
+    assert item.enterprise_name == odd and item.count == 4 and len(item.months) == 4
+    assert item.key_reasons == [] and plan.items.get(enterprise=units["chem"]).key_reasons == ["构成重大危险源"]
+    assert item.department is not None and item.cut_from is None and item.note == "" and not item.edited

@@ -89,12 +89,30 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/planning/capacity/": "login",
     "POST /api/v1/planning/capacity/": "login",
     "GET /api/v1/planning/profiles/": "login",
+    # Grading profiles (issue 13 item 4): a province's configuration, not a district's record; who
+    # may change one is the configuration matrix's (tests/legal/test_config_matrix.py) and
+    # tests/planning/test_profiles.py's concern.
+    "planning:profiles": "login",
+    "planning:profile": "object-unbuilt:grading_profile",
+    "POST /api/v1/planning/profiles/": "login",
+    "GET /api/v1/planning/profiles/{id}/": "object-unbuilt:grading_profile",
+    "PUT /api/v1/planning/profiles/{id}/": "object-unbuilt:grading_profile",
     # Random draws (双随机): the staff pages and API scoped like plans; the public page needs no
     # login and is addressed by the draw's random public id, not its number.
     "planning:draws": "login",
     "planning:draw": "object:draw",
     "planning:draw_perform": "object:draw",
     "draw-public": "public",
+    # The bureaus' published plans (totals only) and their draws, no login (issue 13 item 6).
+    "public-plans": "public",
+    "public-plans-agency": "public",
+    # Declared relations (利害关系申报, 回避; issue 13 item 5): one's own, and the office's and
+    # leaders' reading in scope; ending another district's declaration is 404.
+    "planning:relations": "login",
+    "planning:relation_end": "object:relation",
+    "GET /api/v1/planning/relations/": "login",
+    "POST /api/v1/planning/relations/": "login",
+    "POST /api/v1/planning/relations/{id}/end/": "object:relation",
     "GET /api/v1/draws/": "login",
     "POST /api/v1/draws/": "login",
     "GET /api/v1/draws/{id}/": "object:draw",
@@ -539,6 +557,7 @@ UNBUILT_REASONS: dict[str, str] = {
     "print_job": "a print job belongs to the user who asked for it, not to a jurisdiction; tests/documents/test_printing.py checks that anyone else gets 404",
     "api_token": "a token belongs to its user, not to a jurisdiction; tests/core/test_api_tokens.py checks that another user's token is 404 and stays unrevoked",
     "discretion_standard": "a standard is legal configuration, not a district record built by b_records; tests/cases/test_discretion.py checks that district A never sees or approves district B's",
+    "grading_profile": "a profile belongs to a province, not a district; tests/planning/test_profiles.py checks that another province's profile is 404 to every user here",
 }
 API_PREFIX = "api/v1/"
 SKIP_PREFIXES = ("admin/", "static/", "media/")
@@ -774,7 +793,9 @@ def b_records(world: Any, checklist: Any, calendar: None, settings: Any, tmp_pat
     draw = planning.draw_commit(
         actor=world.user("depthead_b"), title="福山抽查", filters={}, count=1, planned_on=today + dt.timedelta(days=3), draw_at=timezone.now() + dt.timedelta(days=1)
     )
+    relation = planning.relation_declare(actor=officer_b, enterprise=str(ent.pk), kind="kinship", description=SECRET_NAME)
     return {
+        "relation": relation,
         "complaint": complaint,
         "plan": plan,
         "draw": draw,

@@ -28,11 +28,12 @@ def annual_plan() -> DocxDocument:
     p(doc, "二、重点检查与一般检查", "AJ Flush")
     table(
         doc,
-        [("类别", 40), ("单位数（户）", 36), ("检查次数", 36), ("需要工作日", 44)],
+        [("类别", 32), ("单位数（户）", 30), ("检查次数", 30), ("需要工作日", 32), ("可安排工作日", 32)],
         "s in split",
-        ["{{ s.label }}", "{{ s.units }}", "{{ s.inspections }}", "{{ s.workdays }}"],
+        ["{{ s.label }}", "{{ s.units }}", "{{ s.inspections }}", "{{ s.workdays }}", "{{ s.available }}"],
     )
-    p(doc, "{{ fit_summary }}")
+    p(doc, "{{ share_check }}")
+    p(doc, "编制时的测算：{{ fit_summary }}")
     p(doc, "三、月度安排", "AJ Flush")
     table(doc, [("月份", 40), ("检查次数", 56), ("需要工作日（人·日）", 60)], "m in months", ["{{ m.label }}", "{{ m.inspections }}", "{{ m.workdays }}"])
     p(doc, "{%p if teams %}", "AJ Flush")

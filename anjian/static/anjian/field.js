@@ -134,7 +134,35 @@
   var discardBtn = $("#draft-discard");
   if (bar) bar.hidden = false;
 
+  // The bar is sticky above the form: when it grows or shrinks, everything below it moves. A tap
+  // on a toggle right after typing in a field first blurs that field; its change event saved the
+  // draft and revealed 放弃本机草稿 at once, so the bar grew by a line between the press and the
+  // release, the release landed on another element and the tap was lost (the second officer's
+  // toggle stayed off). The bar now changes only once the pointer is released (after the click).
+  var pressed = false;
+  var waiting = [];
+  function settle() {
+    if (!pressed) return;
+    pressed = false;
+    setTimeout(function () { waiting.splice(0).forEach(function (fn) { fn(); }); }, 0);
+  }
+  document.addEventListener("pointerdown", function () { pressed = true; }, true);
+  document.addEventListener("click", settle, true);
+  document.addEventListener("pointercancel", settle, true);
+  // A release without a click (a drag, a release outside the page) must not hold the bar forever.
+  document.addEventListener("pointerup", function () { setTimeout(settle, 400); }, true);
+  function whenSettled(fn) {
+    if (pressed) waiting.push(fn);
+    else fn();
+  }
+  function showDiscard(visible) {
+    whenSettled(function () { if (discardBtn) discardBtn.hidden = !visible; });
+  }
+
   function show(kind, text, detail) {
+    whenSettled(function () { showNow(kind, text, detail); });
+  }
+  function showNow(kind, text, detail) {
     if (!bar) return;
     bar.classList.remove("is-offline", "is-synced", "is-error", "is-syncing", "is-hint");
     if (kind) bar.classList.add("is-" + kind);
@@ -150,6 +178,9 @@
     }
   }
   function clearErrors() {
+    whenSettled(clearErrorsNow);
+  }
+  function clearErrorsNow() {
     if (errorEl) {
       errorEl.hidden = true;
       errorEl.textContent = "";
@@ -157,6 +188,9 @@
     $all("[data-field-error]").forEach(function (el) { el.hidden = true; el.textContent = ""; });
   }
   function showError(body, where) {
+    whenSettled(function () { showErrorNow(body, where); });
+  }
+  function showErrorNow(body, where) {
     // The server's Chinese message, its article and every field message, next to the button.
     var box = document.createElement("div");
     box.className = "alert alert-danger py-2 domain-error";
@@ -324,7 +358,7 @@
     saveChain = saveChain.then(function () { return putDraft(copy); }).catch(function () {
       show("error", "本机存储失败（浏览器空间不足或处于隐私模式），请尽快联网同步。");
     });
-    if (discardBtn) discardBtn.hidden = false;
+    showDiscard(true);
     return saveChain;
   }
   function scheduleSync(delay) {
@@ -537,7 +571,7 @@
       var o = el.getAttribute("data-evidence-state");
       el.setAttribute("data-uploaded", per[o] ? "已上传" + per[o] + "个证据" : "");
     });
-    if (discardBtn) discardBtn.hidden = true;
+    showDiscard(false);
     return refreshEvidenceState();
   }
 
@@ -849,7 +883,7 @@
         if (state.mode === "new") writeHeader(d.header);
         applyResults(d.results);
         writeComplete(d.complete);
-        if (discardBtn) discardBtn.hidden = false;
+        showDiscard(true);
         if (navigator.onLine) show("", "已恢复本机保存的草稿（" + fmtTime(new Date(d.updatedAt)) + "），正在同步…");
         else showPending("已恢复本机保存的草稿（" + fmtTime(new Date(d.updatedAt)) + "），网络恢复后将自动上传。");
       } else if (state.readonly) {

@@ -106,7 +106,11 @@ class Command(BaseCommand):
 
         res = planning_demo.generate(seed=seed, progress=self.stdout.write, carry_out=_carry_out)
         draw = f"，双随机抽取1次（编号{res.draw_id}，可用 anjian draw verify {res.draw_id} 核验）" if res.draw_id else ""
-        self.stdout.write(self.style.SUCCESS(f"年度监督检查计划已生成并批准：{len(res.plans)}个机关，本月按计划完成检查{res.linked}次{draw}（用时{res.seconds:.1f}秒）。"))
+        published = f"，{len(res.published)}份计划已备案并公布（公示页面 /public/plans/）" if res.published else ""
+        relation = "，利害关系申报1项（抽取时回避）" if res.relation_id else ""
+        self.stdout.write(
+            self.style.SUCCESS(f"年度监督检查计划已生成并批准：{len(res.plans)}个机关，本月按计划完成检查{res.linked}次{published}{relation}{draw}（用时{res.seconds:.1f}秒）。")
+        )
         for line in res.skipped[:5]:
             self.stdout.write(self.style.WARNING(f"  未生成：{line}"))
 
