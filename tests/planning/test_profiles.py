@@ -275,3 +275,15 @@ def test_permission_matrix(world: Any, route: str) -> None:
         if status >= 500 or took != expected or (not took and status < 400):
             failures.append(f"{persona}: HTTP {status}, {'changed' if took else 'unchanged'}; expected {'allowed' if expected else 'refused'}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_profiles_page_links_to_the_plans_only_for_who_may_read_them(world: Any, client: Any) -> None:
+    """The administrator edits the profile but reads no plan (三员分立): no link that answers 403."""
+    add_personas(world)
+    services.sample_profile_sync()
+    client.force_login(world.user("admin_city"))
+    page = client.get("/planning/profiles/")
+    assert page.status_code == 200 and 'data-testid="plans-link"' not in page.content.decode()
+    assert client.get("/planning/").status_code == 403
+    client.force_login(world.user("leader_city"))
+    assert 'data-testid="plans-link"' in client.get("/planning/profiles/").content.decode()
