@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from anjian.core.models import Jurisdiction
+from anjian.core.ratelimit import over_per_minute
 from anjian.core.validators import date_bounds_error
 from anjian.documents import registry, selectors, verification
 from anjian.documents.choices import DocumentStatus
@@ -158,21 +158,10 @@ VERIFY_PER_MINUTE = 20
 STATES = {"valid": "有效", "superseded": "已被重新签发的文书替代", "voided": "已作废"}
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _limited(request: HttpRequest) -> bool:
-    """At most ``VERIFY_PER_MINUTE`` lookups a minute from one address (the cache; per process
-    without Redis): a code cannot be found by trying, and trying is slowed down further."""
-    limit = int(getattr(settings, "ANJIAN_VERIFY_PER_MINUTE", VERIFY_PER_MINUTE))
-    key = f"verify:{_client_ip(request)}:{int(dt.datetime.now().timestamp()) // 60}"
-    cache.add(key, 0, timeout=120)
-    try:
-        n = cache.incr(key)
-    except ValueError:
-        n = 1
-    return n > limit
+    """At most ``VERIFY_PER_MINUTE`` lookups a minute from one address: a code cannot be found by
+    trying, and trying is slowed down further."""
+    return over_per_minute(request, "verify", int(getattr(settings, "ANJIAN_VERIFY_PER_MINUTE", VERIFY_PER_MINUTE)))
 
 
 @require_GET

@@ -313,21 +313,12 @@ PUBLIC_PER_MINUTE = 30
 
 def _public_limited(request: HttpRequest) -> bool:
     """At most ``ANJIAN_PUBLIC_PLANS_PER_MINUTE`` requests a minute from one address to the public plan
-    and draw pages (the pattern of the documents' verification page: the cache, per process without
-    Redis). A draw's page re-runs the draw; nothing here may be used to load the server."""
-    import datetime as dt
-
+    and draw pages: a draw's page re-runs the draw; nothing here may be used to load the server."""
     from django.conf import settings
-    from django.core.cache import cache
 
-    limit = int(getattr(settings, "ANJIAN_PUBLIC_PLANS_PER_MINUTE", PUBLIC_PER_MINUTE))
-    key = f"planning-public:{request.META.get('REMOTE_ADDR', '')}:{int(dt.datetime.now().timestamp()) // 60}"
-    cache.add(key, 0, timeout=120)
-    try:
-        n = cache.incr(key)
-    except ValueError:
-        n = 1
-    return n > limit
+    from anjian.core.ratelimit import over_per_minute
+
+    return over_per_minute(request, "planning-public", int(getattr(settings, "ANJIAN_PUBLIC_PLANS_PER_MINUTE", PUBLIC_PER_MINUTE)))
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
