@@ -44,6 +44,7 @@ from anjian.core import audit
 from anjian.core.errors import DomainError
 from anjian.documents.choices import DocumentStatus
 from anjian.documents.models import IssuedDocument, ServiceRecord
+from anjian.documents.rendering import cn_date
 from anjian.org.choices import Role
 
 XZCF = "《中华人民共和国行政处罚法》"
@@ -88,7 +89,7 @@ WITHDRAWN_CODES: dict[str, tuple[str, ...]] = {
 
 
 def _cn(day: dt.date | None) -> str:
-    return f"{day:%Y年%-m月%-d日}" if day else "—"
+    return cn_date(day) if day else "—"
 
 
 def _case_of(document: IssuedDocument) -> Case | None:
